@@ -1,0 +1,127 @@
+import { EventEmitter } from 'node:events';
+import type { ByteCounts } from '../servers/byte-ledger.js';
+import { nowMs, type Gap, type Message } from '../servers/message.js';
+import { WireCounter } from './wire-counter.js';
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  /** Cursor to start from: the seq of the last message already seen. */
+  since?: number;
+  userId?: string;
+  /** Short polling: time between polls. */
+  pollIntervalMs?: number;
+  /** Delay before the first poll, so that a crowd of clients does not poll in lock-step. */
+  firstPollDelayMs?: number;
+  /** Long polling: how long the server may hold each request (sent as ?timeout=). */
+  longPollTimeoutMs?: number;
+  /** Extra headers on every HTTP request and on the WebSocket handshake (identity, cookies). */
+  headers?: Record<string, string>;
+  /** Reconnect backoff: first delay, doubled per failed attempt up to the max. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+/** The client-side event vocabulary, the same for every strategy. */
+export interface ClientEvents {
+  /** An HTTP request (or the WebSocket handshake) was sent. */
+  request: [];
+  /** An HTTP answer carried these messages. */
+  response: [messages: Message[]];
+  /** An HTTP answer carried nothing new. */
+  empty: [];
+  /** A pushed frame carried this message. */
+  frame: [message: Message];
+  /** Every delivered message once, in arrival order, with the time it arrived. */
+  message: [message: Message, receivedAtMs: number];
+  /** The server could not give the messages after the cursor: they are lost to this client, and it says so. */
+  gap: [gap: Gap];
+  /** A new attempt after a failure (a dropped connection, an error answer). */
+  reconnect: [attempt: number];
+  error: [error: Error];
+}
+
+export const DEFAULT_RECONNECT_MIN_MS = 50;
+export const DEFAULT_RECONNECT_MAX_MS = 2_000;
+
+/**
+ * The client half of a strategy. A subclass turns its transport's I/O into the events above through
+ * `deliver`, `reportGap` and `retryLater`; the cursor, byte counting and backoff live here once.
+ */
+export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
+  cursor: number;
+  protected readonly wire = new WireCounter();
+  protected stopped = false;
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(protected readonly options: ClientOptions) {
+    super();
+    this.cursor = options.since ?? 0;
+  }
+
+  /** Connects (or starts polling) from the cursor. */
+  abstract start(): void;
+  /** Cuts the connection as a network failure would; the client recovers by itself from its cursor. */
+  abstract dropConnection(): void;
+  protected abstract closeTransport(): Promise<void>;
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.closeTransport();
+  }
+
+  get bytes(): ByteCounts {
+    return this.wire.bytes;
+  }
+
+  get connectionsOpened(): number {
+    return this.wire.connectionsOpened;
+  }
+
+  protected url(path: string, params: Record<string, string | number | undefined>): string {
+    const url = new URL(path, this.options.baseUrl);
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, String(value));
+    if (this.options.userId !== undefined) url.searchParams.set('user', this.options.userId);
+    return url.toString();
+  }
+
+  /** Hands received messages to listeners and moves the cursor to where the server said to resume. */
+  protected deliver(messages: Message[], cursor: number, via: 'response' | 'frame'): void {
+    const receivedAtMs = nowMs();
+    this.failures = 0;
+    if (via === 'response') {
+      if (messages.length === 0) this.emit('empty');
+      else this.emit('response', messages);
+    }
+    for (const message of messages) {
+      if (via === 'frame') this.emit('frame', message);
+      this.emit('message', message, receivedAtMs);
+    }
+    this.cursor = cursor;
+  }
+
+  protected reportGap(gap: Gap): void {
+    this.emit('gap', gap);
+  }
+
+  /** Reports a failure and calls `attempt` again after an exponential backoff with jitter. */
+  protected retryLater(error: Error, attempt: () => void): void {
+    if (this.stopped) return;
+    this.emit('error', error);
+    const min = this.options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
+    const max = this.options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
+    const delay = Math.min(max, min * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    this.failures++;
+    this.retryTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.emit('reconnect', this.failures);
+      attempt();
+    }, delay);
+  }
+}
+
+export interface SimulatedClientClass {
+  new (options: ClientOptions): SimulatedClient;
+}

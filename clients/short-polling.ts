@@ -1,0 +1,33 @@
+import { ROUTES } from '../servers/constants.js';
+import type { ClientOptions } from './client.js';
+import { PollingClient } from './polling-client.js';
+
+export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+
+/**
+ * Asks every interval on a fixed schedule, as a browser's setInterval does; a tick that finds the previous
+ * poll still in flight is skipped rather than queued.
+ */
+export class ShortPollingClient extends PollingClient {
+  private timer?: NodeJS.Timeout;
+  private readonly intervalMs: number;
+
+  constructor(options: ClientOptions) {
+    super(options);
+    this.intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  }
+
+  start(): void {
+    const tick = () => this.poll(ROUTES.poll, {}, () => {});
+    this.timer = setTimeout(() => {
+      tick();
+      this.timer = setInterval(tick, this.intervalMs);
+    }, this.options.firstPollDelayMs ?? 0);
+  }
+
+  protected override async closeTransport(): Promise<void> {
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    await super.closeTransport();
+  }
+}

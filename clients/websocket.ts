@@ -1,0 +1,59 @@
+import { WebSocket } from 'ws';
+import { ROUTES, SUBPROTOCOL } from '../servers/constants.js';
+import type { GapFrame, Message } from '../servers/message.js';
+import { SimulatedClient } from './client.js';
+
+/** One handshake, then frames pushed by the server; after a drop it reconnects with ?since=cursor. */
+export class WebSocketClient extends SimulatedClient {
+  private ws?: WebSocket;
+  private startTimer?: NodeJS.Timeout;
+
+  start(): void {
+    this.startTimer = setTimeout(() => this.connect(), this.options.firstPollDelayMs ?? 0);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = this.url(ROUTES.ws, { since: this.cursor }).replace(/^http/, 'ws');
+    const ws = new WebSocket(url, SUBPROTOCOL, {
+      headers: this.options.headers,
+      perMessageDeflate: false,
+      createConnection: this.wire.createConnection as never,
+    });
+    this.ws = ws;
+    this.emit('request');
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed || this.ws !== ws) return;
+      failed = true;
+      this.retryLater(error, () => this.connect());
+    };
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Message | GapFrame;
+      if ('gap' in frame) this.reportGap(frame.gap);
+      else this.deliver([frame], frame.seq, 'frame');
+    });
+    ws.on('error', (error) => fail(error));
+    ws.on('close', (code) => fail(new Error(`WebSocket closed (${code})`)));
+  }
+
+  dropConnection(): void {
+    this.wire.destroyAll();
+  }
+
+  protected async closeTransport(): Promise<void> {
+    clearTimeout(this.startTimer);
+    const ws = this.ws;
+    this.ws = undefined;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000);
+      setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1_000).unref();
+    });
+  }
+}

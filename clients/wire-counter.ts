@@ -1,0 +1,43 @@
+import net from 'node:net';
+import type { ByteCounts } from '../servers/byte-ledger.js';
+
+/**
+ * Counts the bytes of every TCP connection one client opens, at the socket: what the kernel was handed and
+ * what it delivered, headers, handshakes and frames included. Its `createConnection` is given to the
+ * client's http.Agent or to `ws`, so nothing is estimated.
+ */
+export class WireCounter {
+  private readonly closed: ByteCounts = { clientToServer: 0, serverToClient: 0 };
+  private readonly live = new Set<net.Socket>();
+  connectionsOpened = 0;
+
+  readonly createConnection = (options: net.NetConnectOpts): net.Socket => {
+    const socket = net.createConnection(options);
+    this.connectionsOpened++;
+    this.live.add(socket);
+    socket.once('close', () => {
+      this.closed.clientToServer += socket.bytesWritten;
+      this.closed.serverToClient += socket.bytesRead;
+      this.live.delete(socket);
+    });
+    return socket;
+  };
+
+  get bytes(): ByteCounts {
+    const total = { ...this.closed };
+    for (const socket of this.live) {
+      total.clientToServer += socket.bytesWritten;
+      total.serverToClient += socket.bytesRead;
+    }
+    return total;
+  }
+
+  get openConnections(): number {
+    return this.live.size;
+  }
+
+  /** Cuts every open connection, as a network failure would. */
+  destroyAll(): void {
+    for (const socket of this.live) socket.destroy();
+  }
+}

@@ -1,0 +1,233 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ByteLedger } from './byte-ledger.js';
+import { DEFAULT_LIMITS, ROUTES, type ServerLimits } from './constants.js';
+import { HttpError, parseUserId, sendError } from './http-errors.js';
+import { MessageSource } from './message-source.js';
+import { Presence } from './presence.js';
+import { STRATEGIES } from './registry.js';
+import { StrategyStats, type ServerStats } from './stats.js';
+import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
+
+export interface PushServerOptions {
+  /** Strategy names to mount; all by default. */
+  strategies?: readonly string[];
+  limits?: Partial<ServerLimits>;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+interface MountedStrategy {
+  strategy: ServerStrategy;
+  stats: StrategyStats;
+}
+
+/**
+ * One http.Server for everything: express routes for the polling strategies and the API, and `upgrade`
+ * dispatch for WebSocket. Byte attribution, error answers and statistics are done here, around the strategies.
+ */
+export class PushServer {
+  readonly source: MessageSource;
+  readonly limits: ServerLimits;
+  readonly app = express();
+  readonly httpServer: http.Server;
+  readonly ledger = new ByteLedger();
+  readonly presence = new Presence();
+  private readonly mounted = new Map<string, MountedStrategy>();
+  private readonly upgrades = new Map<string, { owner: string; handler: UpgradeHandler }>();
+  private readonly sockets = new Set<Socket>();
+  private readonly startedAt = Date.now();
+  private peakRssBytes = 0;
+  private readonly rssSampler: NodeJS.Timeout;
+
+  constructor(options: PushServerOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.source = new MessageSource({ ringSize: this.limits.ringSize });
+    this.app.disable('x-powered-by');
+    // An ETag on every poll answer would be bytes no client uses.
+    this.app.set('etag', false);
+    this.app.set('query parser', 'simple');
+    this.httpServer = http.createServer(this.app);
+    // Polling clients come back every interval; keep their sockets alive across long intervals.
+    this.httpServer.keepAliveTimeout = 65_000;
+    this.httpServer.on('connection', (socket: Socket) => {
+      this.ledger.track(socket);
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    this.httpServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.app.use((req, res, next) => {
+      // Every request is control traffic until a strategy's route claims it; every answer settles its
+      // socket's bytes to whoever the request served (see ByteLedger).
+      this.ledger.claim(req.socket, 'control');
+      res.once('finish', () => this.ledger.settle(req.socket));
+      next();
+    });
+
+    const names = options.strategies ?? STRATEGIES.map((s) => s.info.name);
+    for (const name of names) {
+      const entry = STRATEGIES.find((s) => s.info.name === name);
+      if (!entry) throw new Error(`unknown strategy "${name}"`);
+      const strategy = new entry.server();
+      this.mounted.set(name, { strategy, stats: new StrategyStats(strategy, this.ledger) });
+      this.presence.watch(strategy);
+      strategy.mount(this.contextFor(strategy));
+    }
+    this.mountApi();
+    this.rssSampler = setInterval(() => this.sampleRss(), 100).unref();
+  }
+
+  get strategies(): ServerStrategy[] {
+    return [...this.mounted.values()].map((m) => m.strategy);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.httpServer.once('error', reject);
+      this.httpServer.listen(port, host, () => {
+        this.httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    return this.url;
+  }
+
+  get url(): string {
+    const { address, port, family } = this.httpServer.address() as AddressInfo;
+    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  }
+
+  stats(): ServerStats {
+    const strategies: ServerStats['strategies'] = {};
+    for (const [name, { stats }] of this.mounted) strategies[name] = stats.snapshot();
+    const cpu = process.cpuUsage();
+    this.sampleRss();
+    return {
+      uptimeMs: Date.now() - this.startedAt,
+      source: { head: this.source.head, oldest: this.source.oldest, ringSize: this.source.ringSize },
+      strategies,
+      control: { bytes: this.ledger.totalsFor('control'), connections: this.ledger.connectionCounts('control') },
+      process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
+    };
+  }
+
+  /** Graceful stop: strategies answer held polls and close WebSockets with 1001, then idle sockets are closed. */
+  async close(): Promise<void> {
+    clearInterval(this.rssSampler);
+    const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    await Promise.all(this.strategies.map((s) => s.close()));
+    this.httpServer.closeIdleConnections();
+    // Whatever is still busy after the answers went out gets a bounded grace period.
+    const force = setTimeout(() => {
+      for (const socket of this.sockets) socket.destroy();
+    }, 2_000);
+    force.unref();
+    await closed;
+    clearTimeout(force);
+  }
+
+  private sampleRss(): void {
+    this.peakRssBytes = Math.max(this.peakRssBytes, process.memoryUsage.rss());
+  }
+
+  private contextFor(strategy: ServerStrategy): StrategyContext {
+    const owner = strategy.info.name;
+    return {
+      source: this.source,
+      limits: this.limits,
+      get: (path, handler) => {
+        this.app.get(path, (req, res) => {
+          this.ledger.claim(req.socket, owner);
+          try {
+            handler(req, res);
+          } catch (error) {
+            strategy.emit('failed', error instanceof HttpError ? error.status : 500);
+            answerError(res, error);
+          }
+        });
+      },
+      upgrade: (path, handler) => {
+        this.upgrades.set(path, { owner, handler });
+      },
+    };
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = this.upgrades.get(url.pathname);
+    if (!route) return rejectUpgrade(socket, new HttpError(404, `no WebSocket endpoint at ${url.pathname}`));
+    this.ledger.claim(socket as Socket, route.owner);
+    try {
+      route.handler(req, socket, head, url);
+    } catch (error) {
+      this.mounted.get(route.owner)?.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
+      rejectUpgrade(socket, error);
+    }
+  }
+
+  private mountApi(): void {
+    const jsonBody = express.json({ limit: this.limits.publishBodyBytes, type: () => true, strict: false });
+    this.app.post(ROUTES.publish, jsonBody, (req, res) => {
+      const body = req.body as unknown;
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
+        throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
+      }
+      const { payload, to } = body as { payload: unknown; to?: unknown };
+      if (to !== undefined && typeof to !== 'string') throw new HttpError(400, '"to" must be a user id string');
+      const message = this.source.publish(payload, parseUserId(to, this.limits.userIdChars, '"to"'));
+      res.status(202).json({ seq: message.seq });
+    });
+    this.app.get(ROUTES.stats, (_req, res) => {
+      res.set('Cache-Control', 'no-store').json(this.stats());
+    });
+    this.app.get(ROUTES.presence, (_req, res) => {
+      res.set('Cache-Control', 'no-store').json({ online: this.presence.online() });
+    });
+    this.app.use((req, res) => {
+      sendError(res, 404, `no route ${req.method} ${req.path}`);
+    });
+    this.app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      answerError(res, error);
+    });
+  }
+}
+
+/** Turns anything thrown by a handler or by body parsing into a JSON error, never a stack trace. */
+function answerError(res: Response, error: unknown): void {
+  if (error instanceof HttpError) return sendError(res, error.status, error.message, error.headers);
+  const parserError = error as { type?: string; status?: number; limit?: number };
+  switch (parserError.type) {
+    case 'entity.too.large':
+      return sendError(res, 413, `body over the limit of ${parserError.limit} bytes`);
+    case 'entity.parse.failed':
+      return sendError(res, 400, 'body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return sendError(res, 415, 'body must be UTF-8 JSON');
+    case 'request.aborted':
+      return sendError(res, 400, 'request aborted');
+  }
+  if (parserError.status !== undefined && parserError.status >= 400 && parserError.status < 500) {
+    return sendError(res, parserError.status, 'bad request');
+  }
+  sendError(res, 500, 'internal error');
+}
+
+function rejectUpgrade(socket: Duplex, error: unknown): void {
+  const status = error instanceof HttpError ? error.status : 500;
+  const body = JSON.stringify({ error: error instanceof HttpError ? error.message : 'internal error' });
+  const reason = http.STATUS_CODES[status] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export async function startPushServer(options: PushServerOptions = {}): Promise<PushServer> {
+  const server = new PushServer(options);
+  await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return server;
+}

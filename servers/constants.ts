@@ -1,0 +1,49 @@
+/**
+ * Every limit and public name of the server in one place, so the README, the CLI help and the tests all
+ * read the same numbers.
+ */
+
+/** The WebSocket subprotocol the server speaks; a client may offer it in Sec-WebSocket-Protocol. */
+export const SUBPROTOCOL = 'pushbench.v1';
+
+export const ROUTES = {
+  publish: '/api/publish',
+  poll: '/api/poll',
+  longPoll: '/api/long-poll',
+  ws: '/ws',
+  stats: '/api/stats',
+  presence: '/api/presence',
+} as const;
+
+export interface ServerLimits {
+  /** Largest accepted body of POST /api/publish; over it: 413. */
+  publishBodyBytes: number;
+  /** Largest WebSocket frame accepted from a client; over it the connection is closed with 1009. */
+  wsMaxPayloadBytes: number;
+  /** How many recent messages the ring keeps for `since`; older cursors get the gap signal. */
+  ringSize: number;
+  /** Long polls held at once; one more gets 503 with Retry-After. */
+  maxHeldLongPolls: number;
+  /** Most messages in one poll response; the client asks again from the returned cursor. */
+  maxMessagesPerResponse: number;
+  /** Longest a long poll is held (a client may ask for less with ?timeout=ms). */
+  longPollTimeoutMs: number;
+  /** Longest accepted user id (?user= and "to"). */
+  userIdChars: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  publishBodyBytes: 64 * 1024,
+  wsMaxPayloadBytes: 64 * 1024,
+  ringSize: 10_000,
+  maxHeldLongPolls: 20_000,
+  maxMessagesPerResponse: 1_000,
+  longPollTimeoutMs: 25_000,
+  userIdChars: 64,
+};
+
+/** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */
+export const MIN_LONG_POLL_TIMEOUT_MS = 100;
+
+/** WebSocket close code sent when the server shuts down (RFC 6455 §7.4.1 "going away"). */
+export const WS_CLOSE_GOING_AWAY = 1001;

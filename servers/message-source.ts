@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events';
+import { DEFAULT_LIMITS } from './constants.js';
+import { nowMs, type Gap, type Message } from './message.js';
+
+export interface SinceResult {
+  messages: Message[];
+  cursor: number;
+  gap: Gap | null;
+}
+
+interface MessageSourceEvents {
+  message: [message: Message];
+}
+
+/**
+ * The one append-only log every strategy reads from. A bounded ring keeps the recent messages so a client can
+ * resume from its cursor; a cursor older than the ring gets an explicit gap instead of a silent loss.
+ */
+export class MessageSource extends EventEmitter<MessageSourceEvents> {
+  readonly ringSize: number;
+  private readonly ring: (Message | undefined)[];
+  private lastSeq = 0;
+
+  constructor(options: { ringSize?: number } = {}) {
+    super();
+    this.ringSize = options.ringSize ?? DEFAULT_LIMITS.ringSize;
+    if (!Number.isInteger(this.ringSize) || this.ringSize < 1) throw new RangeError('ringSize must be a positive integer');
+    this.ring = new Array(this.ringSize);
+    // Every held long poll and WebSocket connection listens; the limit is enforced by the strategies instead.
+    this.setMaxListeners(0);
+  }
+
+  /** The seq of the newest message, 0 before the first. */
+  get head(): number {
+    return this.lastSeq;
+  }
+
+  /** The oldest seq still in the ring (head + 1 when the ring is empty). */
+  get oldest(): number {
+    return Math.max(1, this.lastSeq - this.ringSize + 1);
+  }
+
+  publish(payload: unknown, to?: string): Message {
+    const message: Message = { seq: this.lastSeq + 1, t: nowMs(), payload };
+    if (to !== undefined) message.to = to;
+    this.lastSeq = message.seq;
+    this.ring[message.seq % this.ringSize] = message;
+    this.emit('message', message);
+    return message;
+  }
+
+  /**
+   * The messages after `cursor` that `userId` may see (broadcasts and its own), oldest first, at most `limit`.
+   * The returned cursor is where the next call should start: past messages for other users too, so they are
+   * never scanned again.
+   */
+  since(cursor: number, userId?: string, limit = Number.POSITIVE_INFINITY): SinceResult {
+    if (!Number.isInteger(cursor) || cursor < 0) throw new RangeError(`cursor must be a non-negative integer, got ${cursor}`);
+    const oldest = this.oldest;
+    let gap: Gap | null = null;
+    let from = cursor + 1;
+    if (from < oldest) {
+      gap = { afterSeq: cursor, firstAvailableSeq: oldest };
+      from = oldest;
+    }
+    const messages: Message[] = [];
+    let next = Math.max(cursor, from - 1);
+    for (let seq = from; seq <= this.lastSeq; seq++) {
+      const message = this.ring[seq % this.ringSize] as Message;
+      if (isVisibleTo(message, userId)) {
+        if (messages.length >= limit) break;
+        messages.push(message);
+      }
+      next = seq;
+    }
+    // A cursor ahead of the log (a client that outlived a server restart) is moved back to the head.
+    return { messages, cursor: cursor > this.lastSeq ? this.lastSeq : next, gap };
+  }
+
+  /** Calls `listener` for every new message `userId` may see; returns the unsubscribe function. */
+  subscribe(userId: string | undefined, listener: (message: Message) => void): () => void {
+    const filtered = (message: Message) => {
+      if (isVisibleTo(message, userId)) listener(message);
+    };
+    this.on('message', filtered);
+    return () => this.off('message', filtered);
+  }
+}
+
+export function isVisibleTo(message: Message, userId: string | undefined): boolean {
+  return message.to === undefined || message.to === userId;
+}

@@ -1,0 +1,31 @@
+import { LongPollingClient } from '../clients/long-polling.js';
+import { ShortPollingClient } from '../clients/short-polling.js';
+import { WebSocketClient } from '../clients/websocket.js';
+import type { SimulatedClientClass } from '../clients/client.js';
+import { LongPollingStrategy } from './strategies/long-polling.js';
+import { ShortPollingStrategy } from './strategies/short-polling.js';
+import { WebSocketStrategy } from './strategies/websocket.js';
+import type { ServerStrategyClass, StrategyInfo } from './strategy.js';
+
+export interface StrategyEntry {
+  info: StrategyInfo;
+  server: ServerStrategyClass;
+  client: SimulatedClientClass;
+}
+
+function entry(server: ServerStrategyClass, client: SimulatedClientClass): StrategyEntry {
+  return { info: server.info, server, client };
+}
+
+/** Every strategy, in report order. Adding one is a server file, a client file and one line here. */
+export const STRATEGIES: readonly StrategyEntry[] = [
+  entry(ShortPollingStrategy, ShortPollingClient),
+  entry(LongPollingStrategy, LongPollingClient),
+  entry(WebSocketStrategy, WebSocketClient),
+];
+
+export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.info.name);
+
+export function findStrategy(name: string): StrategyEntry | undefined {
+  return STRATEGIES.find((s) => s.info.name === name);
+}

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { PushServer } from './app.js';
+import { ROUTES } from './constants.js';
+import { STRATEGY_NAMES } from './registry.js';
+
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--long-poll-timeout MS]
+
+Starts one server with every strategy mounted on one port:
+  POST ${ROUTES.publish}            {"payload": ..., "to"?: "user"}  -> 202 {"seq": n}
+  GET  ${ROUTES.poll}?since=N        short poll
+  GET  ${ROUTES.longPoll}?since=N   long poll (held until news or timeout)
+  GET  ${ROUTES.ws}?since=N            WebSocket upgrade
+  GET  ${ROUTES.stats}               counters per strategy
+  GET  ${ROUTES.presence}            who is online
+
+  --port N               port to listen on; 0 picks a free one (default 8080)
+  --host ADDR            address to bind (default 127.0.0.1)
+  --long-poll-timeout MS how long a long poll is held at most (default 25000)`;
+
+function fail(message: string): never {
+  process.stderr.write(`pushbench serve: ${message}\n`);
+  process.exit(2);
+}
+
+function integerOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    fail(`--${name} must be an integer from ${min} to ${max} (got "${value}")`);
+  }
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'long-poll-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = integerOption(values.port as string | undefined, 'port', 0, 65535, 8080);
+  const longPollTimeoutMs = integerOption(values['long-poll-timeout'] as string | undefined, 'long-poll-timeout', 100, 600_000, 25_000);
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+
+  const server = new PushServer({ limits: { longPollTimeoutMs } });
+  try {
+    await server.listen(port, host);
+  } catch (error) {
+    fail(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  }
+  process.stdout.write(`pushbench server listening on ${server.url}\n`);
+  process.stdout.write(`strategies: ${STRATEGY_NAMES.join(', ')}\n`);
+  process.stdout.write(`try: curl -s -X POST ${server.url}${ROUTES.publish} -d '{"payload":"hello"}'\n`);
+  process.stdout.write(`     curl -s '${server.url}${ROUTES.poll}?since=0'\n`);
+  process.stdout.write(`press Ctrl-C to stop\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write(`\n${signal}: answering held polls, closing WebSockets (1001)...\n`);
+    const deadline = setTimeout(() => process.exit(1), 5_000);
+    deadline.unref();
+    await server.close();
+    process.stdout.write('stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,68 @@
+import type { ByteCounts, ByteLedger, ConnectionCounts } from './byte-ledger.js';
+import type { ServerStrategy } from './strategy.js';
+
+/** What /api/stats reports for one strategy. */
+export interface StrategyCounters {
+  /** Requests accepted (a WebSocket handshake counts as one). */
+  requests: number;
+  withMessages: number;
+  empty: number;
+  /** Requests refused with a 4xx/5xx. */
+  failed: number;
+  /** Messages sent, in answers and in pushed frames. */
+  messagesSent: number;
+  /** Clients attached now: held long polls, open WebSockets. */
+  attached: number;
+  attachedPeak: number;
+  connections: ConnectionCounts;
+  bytes: ByteCounts;
+}
+
+export interface ServerStats {
+  uptimeMs: number;
+  source: { head: number; oldest: number; ringSize: number };
+  strategies: Record<string, StrategyCounters>;
+  /** Publish, stats and unknown-route traffic, kept out of every strategy's bytes. */
+  control: { bytes: ByteCounts; connections: ConnectionCounts };
+  process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
+}
+
+type EventCounters = Omit<StrategyCounters, 'connections' | 'bytes'>;
+
+/** Listens to one strategy's events and keeps its counters; the strategy never touches them. */
+export class StrategyStats {
+  private readonly counters: EventCounters = {
+    requests: 0,
+    withMessages: 0,
+    empty: 0,
+    failed: 0,
+    messagesSent: 0,
+    attached: 0,
+    attachedPeak: 0,
+  };
+
+  constructor(
+    private readonly strategy: ServerStrategy,
+    private readonly ledger: ByteLedger,
+  ) {
+    const c = this.counters;
+    strategy.on('request', () => c.requests++);
+    strategy.on('response', (count) => {
+      if (count > 0) c.withMessages++;
+      else c.empty++;
+      c.messagesSent += count;
+    });
+    strategy.on('push', (count) => (c.messagesSent += count));
+    strategy.on('failed', () => c.failed++);
+    strategy.on('attach', () => {
+      c.attached++;
+      c.attachedPeak = Math.max(c.attachedPeak, c.attached);
+    });
+    strategy.on('detach', () => c.attached--);
+  }
+
+  snapshot(): StrategyCounters {
+    const name = this.strategy.info.name;
+    return { ...this.counters, connections: this.ledger.connectionCounts(name), bytes: this.ledger.totalsFor(name) };
+  }
+}

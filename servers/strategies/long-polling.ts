@@ -1,0 +1,88 @@
+import type { Response } from 'express';
+import { MIN_LONG_POLL_TIMEOUT_MS, ROUTES, type ServerLimits } from '../constants.js';
+import { HttpError, parseCursor, parseIntegerParam, parseUserId } from '../http-errors.js';
+import type { Message } from '../message.js';
+import { isVisibleTo, type MessageSource } from '../message-source.js';
+import { pollResponse } from '../poll-response.js';
+import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
+
+interface HeldPoll {
+  res: Response;
+  cursor: number;
+  userId: string | undefined;
+  timer: NodeJS.Timeout;
+}
+
+/** HTTP long polling: a request with nothing to answer is held until news or a timeout (claim C3). */
+export class LongPollingStrategy extends ServerStrategy {
+  static readonly info: StrategyInfo = {
+    name: 'long-polling',
+    title: 'Long polling',
+    direction: 'pull',
+    connection: 'held-request',
+    claim: 'C3',
+    summary: 'The server holds each request until there is news, answers, and the client asks again at once.',
+  };
+  readonly info = LongPollingStrategy.info;
+
+  private readonly held = new Set<HeldPoll>();
+  private source?: MessageSource;
+  private limits?: ServerLimits;
+
+  mount({ source, limits, get }: StrategyContext): void {
+    this.source = source;
+    this.limits = limits;
+    // One subscription for all held polls: per-poll listeners would make every answer an O(n) unsubscribe.
+    source.on('message', this.onMessage);
+    get(ROUTES.longPoll, (req, res) => {
+      const cursor = parseCursor(req.query.since);
+      const userId = parseUserId(req.query.user, limits.userIdChars);
+      const timeoutMs =
+        parseIntegerParam(req.query.timeout, 'timeout', MIN_LONG_POLL_TIMEOUT_MS, limits.longPollTimeoutMs) ??
+        limits.longPollTimeoutMs;
+      this.emit('request', userId);
+      const result = source.since(cursor, userId, limits.maxMessagesPerResponse);
+      if (result.messages.length > 0 || result.gap) {
+        this.emit('response', result.messages.length);
+        res.json(pollResponse(result));
+        return;
+      }
+      if (this.held.size >= limits.maxHeldLongPolls) {
+        throw new HttpError(503, `too many held long polls (limit ${limits.maxHeldLongPolls})`, { 'Retry-After': '1' });
+      }
+      const poll: HeldPoll = { res, cursor: result.cursor, userId, timer: setTimeout(() => this.answer(poll), timeoutMs) };
+      this.held.add(poll);
+      this.emit('attach', userId);
+      // The client went away while held: forget the poll, nothing was sent so nothing is lost.
+      res.on('close', () => this.release(poll));
+    });
+  }
+
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  private readonly onMessage = (message: Message): void => {
+    for (const poll of this.held) if (isVisibleTo(message, poll.userId)) this.answer(poll);
+  };
+
+  private answer(poll: HeldPoll): void {
+    if (!this.release(poll) || !this.source || !this.limits) return;
+    const result = this.source.since(poll.cursor, poll.userId, this.limits.maxMessagesPerResponse);
+    this.emit('response', result.messages.length);
+    poll.res.json(pollResponse(result));
+  }
+
+  /** Returns false when the poll was already answered or abandoned. */
+  private release(poll: HeldPoll): boolean {
+    if (!this.held.delete(poll)) return false;
+    clearTimeout(poll.timer);
+    this.emit('detach', poll.userId);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const poll of [...this.held]) this.answer(poll);
+    this.source?.off('message', this.onMessage);
+  }
+}

@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Request, Response } from 'express';
+import type { ServerLimits } from './constants.js';
+import type { MessageSource } from './message-source.js';
+
+/** Static facts about a strategy, kept with it so the harness, the report and the demo can label it. */
+export interface StrategyInfo {
+  /** Registry key, used on the command line and in results.json. */
+  name: string;
+  title: string;
+  /** Does the client ask (pull) or does the server speak first (push)? */
+  direction: 'pull' | 'push';
+  /** What a client holds: a request per poll, a request held open until news, or one persistent connection. */
+  connection: 'request-per-poll' | 'held-request' | 'persistent';
+  /** The claim of DESIGN.md this strategy illustrates. */
+  claim: string;
+  summary: string;
+}
+
+/**
+ * The server-side event vocabulary. A strategy only turns its I/O into these; statistics, presence and byte
+ * attribution listen to them (or are done by the app around the strategy's routes), never inside it.
+ */
+export interface StrategyEvents {
+  /** An HTTP request or WebSocket handshake arrived. */
+  request: [userId: string | undefined];
+  /** An HTTP answer went out with this many messages (0 = "nothing new"). */
+  response: [messageCount: number];
+  /** A pushed frame went out with this many messages. */
+  push: [messageCount: number];
+  /** A request was refused (bad input, over a limit). */
+  failed: [status: number];
+  /** A client is now attached: a held poll or an open WebSocket. */
+  attach: [userId: string | undefined];
+  detach: [userId: string | undefined];
+}
+
+export type RouteHandler = (req: Request, res: Response) => void;
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
+
+/** What the app lends a strategy to mount itself: routes and upgrades are wrapped so bytes and errors are handled once. */
+export interface StrategyContext {
+  source: MessageSource;
+  limits: ServerLimits;
+  /** Mounts a GET route; a thrown HttpError becomes a JSON error answer. */
+  get(path: string, handler: RouteHandler): void;
+  /** Handles WebSocket upgrades on `path`; a thrown HttpError becomes an HTTP error answer on the raw socket. */
+  upgrade(path: string, handler: UpgradeHandler): void;
+}
+
+export abstract class ServerStrategy extends EventEmitter<StrategyEvents> {
+  abstract readonly info: StrategyInfo;
+  abstract mount(context: StrategyContext): void;
+  /** Graceful stop: answers held requests and closes connections (WebSocket with 1001). */
+  abstract close(): Promise<void>;
+}
+
+export interface ServerStrategyClass {
+  readonly info: StrategyInfo;
+  new (): ServerStrategy;
+}

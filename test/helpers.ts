@@ -1,0 +1,39 @@
+import type { SimulatedClient } from '../clients/client.js';
+import type { Gap } from '../servers/message.js';
+
+/** Polls `predicate` every 10 ms; fails with `what` after `timeoutMs` (a bound, never a measurement). */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export interface Received {
+  seqs: number[];
+  payloads: unknown[];
+  gaps: Gap[];
+  reconnects: number;
+  requests: number;
+}
+
+/** Records what a client reports through the shared event vocabulary. */
+export function record(client: SimulatedClient): Received {
+  const received: Received = { seqs: [], payloads: [], gaps: [], reconnects: 0, requests: 0 };
+  client.on('message', (message) => {
+    received.seqs.push(message.seq);
+    received.payloads.push(message.payload);
+  });
+  client.on('gap', (gap) => received.gaps.push(gap));
+  client.on('reconnect', () => received.reconnects++);
+  client.on('request', () => received.requests++);
+  client.on('error', () => {});
+  return received;
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
