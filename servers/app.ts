@@ -8,13 +8,15 @@ import { HttpError, parseUserId, sendError } from './http-errors.js';
 import { MessageSource } from './message-source.js';
 import { Presence } from './presence.js';
 import { STRATEGIES } from './registry.js';
-import { StrategyStats, type ServerStats } from './stats.js';
+import { originAllowed, tokenMatches, tokenOf, type SecurityOptions } from './security.js';
+import { countStatus, StrategyStats, type ServerStats } from './stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
 
 export interface PushServerOptions {
   /** Strategy names to mount; all by default. */
   strategies?: readonly string[];
   limits?: Partial<ServerLimits>;
+  security?: SecurityOptions;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -36,6 +38,10 @@ export class PushServer {
   readonly httpServer: http.Server;
   readonly ledger = new ByteLedger();
   readonly presence = new Presence();
+  readonly security: SecurityOptions;
+  private readonly controlFailures: Record<string, number> = {};
+  /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
+  private readonly methods = new Map<string, string>();
   private readonly mounted = new Map<string, MountedStrategy>();
   private readonly upgrades = new Map<string, { owner: string; handler: UpgradeHandler }>();
   private readonly sockets = new Set<Socket>();
@@ -45,6 +51,7 @@ export class PushServer {
 
   constructor(options: PushServerOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.security = options.security ?? {};
     this.source = new MessageSource({ ringSize: this.limits.ringSize });
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
@@ -53,6 +60,7 @@ export class PushServer {
     this.httpServer = http.createServer(this.app);
     // Polling clients come back every interval; keep their sockets alive across long intervals.
     this.httpServer.keepAliveTimeout = 65_000;
+    this.httpServer.maxConnections = this.limits.maxTcpConnections;
     this.httpServer.on('connection', (socket: Socket) => {
       this.ledger.track(socket);
       this.sockets.add(socket);
@@ -109,7 +117,11 @@ export class PushServer {
       uptimeMs: Date.now() - this.startedAt,
       source: { head: this.source.head, oldest: this.source.oldest, ringSize: this.source.ringSize },
       strategies,
-      control: { bytes: this.ledger.totalsFor('control'), connections: this.ledger.connectionCounts('control') },
+      control: {
+        bytes: this.ledger.totalsFor('control'),
+        connections: this.ledger.connectionCounts('control'),
+        failedByStatus: { ...this.controlFailures },
+      },
       process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
     };
   }
@@ -139,6 +151,7 @@ export class PushServer {
       source: this.source,
       limits: this.limits,
       get: (path, handler) => {
+        this.methods.set(path, 'GET');
         this.app.get(path, (req, res) => {
           this.ledger.claim(req.socket, owner);
           try {
@@ -150,6 +163,7 @@ export class PushServer {
         });
       },
       upgrade: (path, handler) => {
+        this.methods.set(path, 'GET');
         this.upgrades.set(path, { owner, handler });
       },
     };
@@ -158,9 +172,15 @@ export class PushServer {
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.upgrades.get(url.pathname);
-    if (!route) return rejectUpgrade(socket, new HttpError(404, `no WebSocket endpoint at ${url.pathname}`));
+    if (!route) {
+      countStatus(this.controlFailures, 404);
+      return rejectUpgrade(socket, new HttpError(404, `no WebSocket endpoint at ${url.pathname}`));
+    }
     this.ledger.claim(socket as Socket, route.owner);
     try {
+      if (!originAllowed(req, this.security.allowedOrigins)) {
+        throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
+      }
       route.handler(req, socket, head, url);
     } catch (error) {
       this.mounted.get(route.owner)?.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
@@ -170,7 +190,16 @@ export class PushServer {
 
   private mountApi(): void {
     const jsonBody = express.json({ limit: this.limits.publishBodyBytes, type: () => true, strict: false });
-    this.app.post(ROUTES.publish, jsonBody, (req, res) => {
+    const requireToken = (req: Request, _res: Response, next: NextFunction) => {
+      const token = this.security.publishToken;
+      if (token !== undefined && !tokenMatches(tokenOf(req), token)) {
+        throw new HttpError(401, 'publishing needs the token (X-Pushbench-Token or Authorization: Bearer)', {
+          'WWW-Authenticate': 'Bearer',
+        });
+      }
+      next();
+    };
+    this.app.post(ROUTES.publish, requireToken, jsonBody, (req, res) => {
       const body = req.body as unknown;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
         throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
@@ -186,11 +215,24 @@ export class PushServer {
     this.app.get(ROUTES.presence, (_req, res) => {
       res.set('Cache-Control', 'no-store').json({ online: this.presence.online() });
     });
+    this.methods.set(ROUTES.publish, 'POST').set(ROUTES.stats, 'GET').set(ROUTES.presence, 'GET');
     this.app.use((req, res) => {
-      sendError(res, 404, `no route ${req.method} ${req.path}`);
+      const allowed = this.methods.get(req.path);
+      if (allowed === req.method) {
+        // Only an upgrade route gets here with the right method: a plain GET without the Upgrade headers.
+        countStatus(this.controlFailures, 426);
+        sendError(res, 426, `${req.path} needs a WebSocket upgrade`, { Upgrade: 'websocket' });
+      } else if (allowed) {
+        countStatus(this.controlFailures, 405);
+        sendError(res, 405, `${req.path} takes ${allowed}, not ${req.method}`, { Allow: allowed });
+      } else {
+        countStatus(this.controlFailures, 404);
+        sendError(res, 404, `no route ${req.method} ${req.path}`);
+      }
     });
     this.app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       answerError(res, error);
+      countStatus(this.controlFailures, res.statusCode);
     });
   }
 }

@@ -30,6 +30,15 @@ export interface ServerLimits {
   longPollTimeoutMs: number;
   /** Longest accepted user id (?user= and "to"). */
   userIdChars: number;
+  /** Open WebSockets at once; one more gets 503 with Retry-After before the handshake. */
+  maxWebSockets: number;
+  /**
+   * Bytes the server may queue for one WebSocket client that is not reading. Over it the client is cut off
+   * (close 1013) and resumes from its cursor when it comes back, so a slow consumer cannot grow memory.
+   */
+  sendBufferBytes: number;
+  /** TCP connections the http.Server accepts at once, kept below the process's open-file limit. */
+  maxTcpConnections: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -40,6 +49,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxMessagesPerResponse: 1_000,
   longPollTimeoutMs: 25_000,
   userIdChars: 64,
+  maxWebSockets: 15_000,
+  sendBufferBytes: 1024 * 1024,
+  maxTcpConnections: 19_000,
 };
 
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */
@@ -47,3 +59,8 @@ export const MIN_LONG_POLL_TIMEOUT_MS = 100;
 
 /** WebSocket close code sent when the server shuts down (RFC 6455 §7.4.1 "going away"). */
 export const WS_CLOSE_GOING_AWAY = 1001;
+/** WebSocket close code for a client cut off at the send-buffer limit (RFC 6455 §7.4.1 "try again later"). */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Header that carries the publish token (or `Authorization: Bearer <token>`). */
+export const TOKEN_HEADER = 'x-pushbench-token';

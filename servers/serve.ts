@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { PushServer } from './app.js';
 import { ROUTES } from './constants.js';
 import { STRATEGY_NAMES } from './registry.js';
+import { isLoopbackHost, newToken } from './security.js';
 
-const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--long-poll-timeout MS]
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--token T] [--allow-origin URL] [--long-poll-timeout MS]
 
 Starts one server with every strategy mounted on one port:
   POST ${ROUTES.publish}            {"payload": ..., "to"?: "user"}  -> 202 {"seq": n}
@@ -14,7 +15,10 @@ Starts one server with every strategy mounted on one port:
   GET  ${ROUTES.presence}            who is online
 
   --port N               port to listen on; 0 picks a free one (default 8080)
-  --host ADDR            address to bind (default 127.0.0.1)
+  --host ADDR            address to bind (default 127.0.0.1). Beyond loopback, publishing needs a token.
+  --token T              the publish token (X-Pushbench-Token or Authorization: Bearer); generated and
+                         printed when the host is not loopback and none is given
+  --allow-origin URL     an origin allowed to open WebSockets (repeatable; default: same origin only)
   --long-poll-timeout MS how long a long poll is held at most (default 25000)`;
 
 function fail(message: string): never {
@@ -31,12 +35,14 @@ function integerOption(value: string | undefined, name: string, min: number, max
 }
 
 async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        token: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         'long-poll-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -53,7 +59,11 @@ async function main(): Promise<void> {
   const longPollTimeoutMs = integerOption(values['long-poll-timeout'] as string | undefined, 'long-poll-timeout', 100, 600_000, 25_000);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
 
-  const server = new PushServer({ limits: { longPollTimeoutMs } });
+  const givenToken = values.token as string | undefined;
+  if (givenToken !== undefined && givenToken.length < 8) fail('--token must be at least 8 characters');
+  const publishToken = givenToken ?? (isLoopbackHost(host) ? undefined : newToken());
+  const allowedOrigins = values['allow-origin'] as string[] | undefined;
+  const server = new PushServer({ limits: { longPollTimeoutMs }, security: { publishToken, allowedOrigins } });
   try {
     await server.listen(port, host);
   } catch (error) {
@@ -61,7 +71,9 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`pushbench server listening on ${server.url}\n`);
   process.stdout.write(`strategies: ${STRATEGY_NAMES.join(', ')}\n`);
-  process.stdout.write(`try: curl -s -X POST ${server.url}${ROUTES.publish} -d '{"payload":"hello"}'\n`);
+  const auth = publishToken ? ` -H 'X-Pushbench-Token: ${publishToken}'` : '';
+  if (publishToken) process.stdout.write(`publish token: ${publishToken}\n`);
+  process.stdout.write(`try: curl -s -X POST ${server.url}${ROUTES.publish}${auth} -d '{"payload":"hello"}'\n`);
   process.stdout.write(`     curl -s '${server.url}${ROUTES.poll}?since=0'\n`);
   process.stdout.write(`press Ctrl-C to stop\n`);
 

@@ -9,6 +9,12 @@ export interface StrategyCounters {
   empty: number;
   /** Requests refused with a 4xx/5xx. */
   failed: number;
+  /** The same refusals by HTTP status, e.g. {"400": 3, "503": 1}. */
+  failedByStatus: Record<string, number>;
+  /** Clients cut off at the send-buffer limit. */
+  cut: number;
+  /** Bytes queued in user space for this strategy's clients right now. */
+  bufferedBytes: number;
   /** Messages sent, in answers and in pushed frames. */
   messagesSent: number;
   /** Clients attached now: held long polls, open WebSockets. */
@@ -23,11 +29,15 @@ export interface ServerStats {
   source: { head: number; oldest: number; ringSize: number };
   strategies: Record<string, StrategyCounters>;
   /** Publish, stats and unknown-route traffic, kept out of every strategy's bytes. */
-  control: { bytes: ByteCounts; connections: ConnectionCounts };
+  control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 
-type EventCounters = Omit<StrategyCounters, 'connections' | 'bytes'>;
+type EventCounters = Omit<StrategyCounters, 'connections' | 'bytes' | 'bufferedBytes'>;
+
+export function countStatus(byStatus: Record<string, number>, status: number): void {
+  byStatus[status] = (byStatus[status] ?? 0) + 1;
+}
 
 /** Listens to one strategy's events and keeps its counters; the strategy never touches them. */
 export class StrategyStats {
@@ -36,6 +46,8 @@ export class StrategyStats {
     withMessages: 0,
     empty: 0,
     failed: 0,
+    failedByStatus: {},
+    cut: 0,
     messagesSent: 0,
     attached: 0,
     attachedPeak: 0,
@@ -53,7 +65,11 @@ export class StrategyStats {
       c.messagesSent += count;
     });
     strategy.on('push', (count) => (c.messagesSent += count));
-    strategy.on('failed', () => c.failed++);
+    strategy.on('failed', (status) => {
+      c.failed++;
+      countStatus(c.failedByStatus, status);
+    });
+    strategy.on('cut', () => c.cut++);
     strategy.on('attach', () => {
       c.attached++;
       c.attachedPeak = Math.max(c.attachedPeak, c.attached);
@@ -63,6 +79,12 @@ export class StrategyStats {
 
   snapshot(): StrategyCounters {
     const name = this.strategy.info.name;
-    return { ...this.counters, connections: this.ledger.connectionCounts(name), bytes: this.ledger.totalsFor(name) };
+    return {
+      ...this.counters,
+      failedByStatus: { ...this.counters.failedByStatus },
+      bufferedBytes: this.strategy.bufferedBytes(),
+      connections: this.ledger.connectionCounts(name),
+      bytes: this.ledger.totalsFor(name),
+    };
   }
 }

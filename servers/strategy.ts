@@ -35,6 +35,8 @@ export interface StrategyEvents {
   /** A client is now attached: a held poll or an open WebSocket. */
   attach: [userId: string | undefined];
   detach: [userId: string | undefined];
+  /** A client that stopped reading was cut off at the send-buffer limit. */
+  cut: [];
 }
 
 export type RouteHandler = (req: Request, res: Response) => void;
@@ -55,6 +57,10 @@ export abstract class ServerStrategy extends EventEmitter<StrategyEvents> {
   abstract mount(context: StrategyContext): void;
   /** Graceful stop: answers held requests and closes connections (WebSocket with 1001). */
   abstract close(): Promise<void>;
+  /** Bytes queued in user space for this strategy's clients, not yet handed to the kernel. */
+  bufferedBytes(): number {
+    return 0;
+  }
 }
 
 export interface ServerStrategyClass {

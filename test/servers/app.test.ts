@@ -19,7 +19,7 @@ async function get(path: string): Promise<{ status: number; body: unknown; type:
   return { status: res.status, body: await res.json(), type: res.headers.get('content-type') };
 }
 
-async function publish(body: string | Buffer, contentType = 'application/json') {
+async function publish(body: string | Blob, contentType = 'application/json') {
   const res = await fetch(`${server.url}/api/publish`, { method: 'POST', body, headers: { 'content-type': contentType } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
