@@ -29,7 +29,13 @@ export class WebSocketClient extends SimulatedClient {
       this.retryLater(error, () => this.connect());
     };
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Message | GapFrame;
+      let frame: Message | GapFrame;
+      try {
+        frame = JSON.parse(data.toString()) as Message | GapFrame;
+      } catch {
+        fail(new Error('frame is not JSON'));
+        return ws.terminate();
+      }
       if ('gap' in frame) this.reportGap(frame.gap);
       else this.deliver([frame], frame.seq, 'frame');
     });

@@ -11,6 +11,7 @@ export const ROUTES = {
   poll: '/api/poll',
   longPoll: '/api/long-poll',
   ws: '/ws',
+  sse: '/api/events',
   stats: '/api/stats',
   presence: '/api/presence',
 } as const;
@@ -30,8 +31,8 @@ export interface ServerLimits {
   longPollTimeoutMs: number;
   /** Longest accepted user id (?user= and "to"). */
   userIdChars: number;
-  /** Open WebSockets at once; one more gets 503 with Retry-After before the handshake. */
-  maxWebSockets: number;
+  /** Open push streams (WebSockets, event streams) at once, per strategy; one more gets 503 with Retry-After. */
+  maxPushStreams: number;
   /**
    * Bytes the server may queue for one WebSocket client that is not reading. Over it the client is cut off
    * (close 1013) and resumes from its cursor when it comes back, so a slow consumer cannot grow memory.
@@ -49,7 +50,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxMessagesPerResponse: 1_000,
   longPollTimeoutMs: 25_000,
   userIdChars: 64,
-  maxWebSockets: 15_000,
+  maxPushStreams: 15_000,
   sendBufferBytes: 1024 * 1024,
   maxTcpConnections: 19_000,
 };

@@ -1,9 +1,11 @@
 import { LongPollingClient } from '../clients/long-polling.js';
 import { ShortPollingClient } from '../clients/short-polling.js';
+import { ServerSentEventsClient } from '../clients/sse.js';
 import { WebSocketClient } from '../clients/websocket.js';
 import type { SimulatedClientClass } from '../clients/client.js';
 import { LongPollingStrategy } from './strategies/long-polling.js';
 import { ShortPollingStrategy } from './strategies/short-polling.js';
+import { ServerSentEventsStrategy } from './strategies/sse.js';
 import { WebSocketStrategy } from './strategies/websocket.js';
 import type { ServerStrategyClass, StrategyInfo } from './strategy.js';
 
@@ -22,6 +24,7 @@ export const STRATEGIES: readonly StrategyEntry[] = [
   entry(ShortPollingStrategy, ShortPollingClient),
   entry(LongPollingStrategy, LongPollingClient),
   entry(WebSocketStrategy, WebSocketClient),
+  entry(ServerSentEventsStrategy, ServerSentEventsClient),
 ];
 
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.info.name);

@@ -38,8 +38,8 @@ export class WebSocketStrategy extends ServerStrategy {
       if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
         throw new HttpError(400, `unsupported subprotocol; offer ${SUBPROTOCOL} or none`);
       }
-      if (fanout.size >= limits.maxWebSockets) {
-        throw new HttpError(503, `too many WebSocket clients (limit ${limits.maxWebSockets})`, { 'Retry-After': '1' });
+      if (fanout.size >= limits.maxPushStreams) {
+        throw new HttpError(503, `too many WebSocket clients (limit ${limits.maxPushStreams})`, { 'Retry-After': '1' });
       }
       this.emit('request', userId);
       wss.handleUpgrade(req, socket, head, (ws) => {

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PushServer } from '../../servers/app.js';
+import { waitFor } from '../helpers.js';
+
+let server: PushServer;
+afterEach(async () => {
+  await server?.close();
+});
+
+async function readEvents(path: string, headers: Record<string, string>, count: number): Promise<string> {
+  const controller = new AbortController();
+  const res = await fetch(server.url + path, { headers, signal: controller.signal });
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  const reader = res.body!.getReader();
+  let text = '';
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  await waitFor(() => text.split('\n\n').length > count, `${count} events`);
+  controller.abort();
+  return text;
+}
+
+describe('server-sent events', () => {
+  it('resumes from Last-Event-ID, which wins over ?since, with one id/data event per message', async () => {
+    server = new PushServer({ strategies: ['sse'] });
+    await server.listen(0, '127.0.0.1');
+    const messages = [1, 2, 3, 4, 5].map((i) => server.source.publish(`m${i}`));
+    const text = await readEvents('/api/events?since=0', { 'Last-Event-ID': '3' }, 2);
+    expect(text).toBe(messages.slice(3).map((m) => `id: ${m.seq}\ndata: ${JSON.stringify(m)}\n\n`).join(''));
+  });
+
+  it('sends a gap event when the cursor is older than the ring', async () => {
+    server = new PushServer({ strategies: ['sse'], limits: { ringSize: 2 } });
+    await server.listen(0, '127.0.0.1');
+    for (let i = 1; i <= 5; i++) server.source.publish(i);
+    const text = await readEvents('/api/events?since=1', {}, 3);
+    expect(text.split('\n\n')[0]).toBe('event: gap\ndata: {"afterSeq":1,"firstAvailableSeq":4}');
+  });
+});
