@@ -1,0 +1,76 @@
+import { shared } from './charts.js';
+import { escapeHtml as esc, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from './format.js';
+import { isIntervalPolling, type ReportRun } from './model.js';
+
+/**
+ * Captions under the charts: what was measured, then how to read it, with this run's own numbers in the text so
+ * the reader does not have to hover over bars to check the claim.
+ */
+
+function each(runs: readonly ReportRun[], value: (r: ReportRun) => string): string {
+  return runs.map((r) => `${esc(r.label)} ${value(r)}`).join(' · ');
+}
+
+function caption(measured: string, reading: string): string {
+  return `<figcaption><p><span class="how">Measured:</span> ${measured}</p><p><span class="how">How to read it:</span> ${reading}</p></figcaption>`;
+}
+
+export function latencyCaption(runs: readonly ReportRun[]): string {
+  const pollers = runs.filter((r) => isIntervalPolling(r.run));
+  const interval = shared(pollers.map((r) => r.run.scenario.pollIntervalMs));
+  let expectation: string;
+  if (pollers.length === 0) {
+    expectation = 'No strategy in these results polls on an interval.';
+  } else if (interval !== null) {
+    expectation = `With a poll interval of <b>${fmtInt(interval)} ms</b>, expect a mean wait of ≈ <b>${fmtNumber(interval / 2, 0)} ms</b> (the dashed line) and a maximum of about one interval, ${fmtInt(interval)} ms.`;
+  } else {
+    expectation = `Expected mean wait: ${each(pollers, (r) => `${fmtInt(r.run.scenario.pollIntervalMs)} ms interval → ≈ ${fmtNumber(r.run.scenario.pollIntervalMs / 2, 0)} ms`)}.`;
+  }
+  const measured = pollers.filter((r) => r.run.latencyUs.count > 0);
+  const observed = measured.length === 0 ? '' : ` Measured: ${each(measured, (r) => `mean ${fmtMs(r.run.latencyUs.mean)} ms, max ${fmtMs(r.run.latencyUs.max)} ms`)}.`;
+  return caption(
+    'time from publish to receipt at each client (both clocks of the same machine), as mean, percentiles and maximum over every delivered message, one bar per strategy. <b>Logarithmic scale</b>: each major gridline is ten times the one below.',
+    `with short polling a message waits for the client’s next poll. Poll timers start at random phases, so the wait is spread evenly between zero and one interval. ${expectation}${observed} Push strategies answer as soon as the message exists; their bars show the cost of the delivery path itself. Lower is better; the gap between p50 and p99 shows how steady a strategy is.`,
+  );
+}
+
+export function requestsCaption(runs: readonly ReportRun[]): string {
+  return caption(
+    'HTTP requests sent by the clients divided by the messages delivered, stacked by what each request brought back; a WebSocket handshake counts as one request. The number above a bar is the total.',
+    `1.0 is one HTTP round per message; below 1, one request brought several messages (a burst batched into one answer, or one handshake for a whole stream); above 1, clients asked more often than there was news. The pale part is requests answered “nothing new”: work for the client, the network and the server that delivered nothing. Empty share of all requests: ${each(runs, (r) => `<b>${fmtPercent(r.derived.emptyShare)}</b>`)}.`,
+  );
+}
+
+/** The client/server byte cross-check, in words: a large gap means the byte bars cannot be trusted. */
+function crossCheck(runs: readonly ReportRun[]): string {
+  const gaps = runs.map((r) => r.derived.byteCountMismatch).filter((g): g is number => g !== null);
+  if (gaps.length === 0) return '';
+  const worst = Math.max(...gaps);
+  if (worst === 0) return ' The client-side and server-side byte counts agree exactly.';
+  if (worst <= 0.01) return ` The client-side and server-side byte counts agree within ${fmtPercent(worst)}.`;
+  return ` <b>The client-side and server-side byte counts differ by up to ${fmtPercent(worst)}</b>: treat these bars with care.`;
+}
+
+export function bytesCaption(runs: readonly ReportRun[]): string {
+  const check = crossCheck(runs);
+  return caption(
+    'TCP payload bytes counted at the client sockets (request and response headers, bodies, the WebSocket handshake, frames and pings), divided by delivered messages. Solid: server → client; pale: client → server. The diamond marks the message payload itself.',
+    `everything above the diamond is protocol overhead. Each HTTP request carries its headers (and cookies) again, so bytes grow with requests per message; a WebSocket frame adds a few bytes. Overhead, all bytes ÷ payload bytes: ${each(runs, (r) => `<b>${fmtRatio(r.derived.overheadRatio)}</b>`)}.${check}`,
+  );
+}
+
+export function connectionsCaption(runs: readonly ReportRun[]): string {
+  const clients = shared(runs.map((r) => r.run.scenario.clients));
+  const line = clients === null ? '' : ` The dashed line is the number of clients, ${fmtInt(clients)}.`;
+  return caption(
+    `TCP connections the clients opened during the run, and the most that were open at the same time.${line}`,
+    `a strategy that keeps a connection per client peaks at about the number of clients: a held long poll occupies its connection for as long as it waits, so the server must hold one per waiting client, as must a WebSocket server for its whole run. Many more opened than peak means connections were closed and reopened (no keep-alive, timeouts, reconnects). Reconnects after failures: ${each(runs, (r) => fmtInt(r.run.requests.reconnects))}.`,
+  );
+}
+
+export function cpuCaption(): string {
+  return caption(
+    'CPU time (user + system) of the server process while the clients were attached, divided by delivered messages, per 1,000 messages.',
+    'this is what the server pays per useful message: every empty poll answered, every request’s headers parsed, every frame written. It grows with requests per message (C2); lower is better. The table shows peak memory and event-loop delay, where holding many connections open shows instead.',
+  );
+}

@@ -1,0 +1,244 @@
+import { isIntervalPolling, paint, withAlpha, type ReportRun } from './model.js';
+
+/**
+ * Chart descriptions computed here, in typed code, and drawn by the small browser script in client-script.ts.
+ * Keeping the numbers out of the browser script means the tests can check what each chart shows.
+ */
+
+export interface DatasetSpec {
+  label: string;
+  type: 'bar' | 'line';
+  data: (number | null)[];
+  /** One colour, or one per category; "stripe:<colour>" is drawn hatched (run B of a comparison). */
+  color: string | string[];
+  /** Datasets with different stacks are not added up: keeps a reference line off the stacked bars. */
+  stack?: string;
+}
+
+export interface LegendItem {
+  text: string;
+  color: string;
+  /** A line item (reference or payload marker) is drawn as a diamond, like its points. */
+  line?: boolean;
+}
+
+export interface ChartSpec {
+  /** Id of the <canvas>. */
+  id: string;
+  labels: string[];
+  datasets: DatasetSpec[];
+  stacked: boolean;
+  logY: boolean;
+  /** Lowest value of the y axis: on a log axis the power of ten below the smallest bar, so every bar shows. */
+  yMin: number | null;
+  yTitle: string;
+  /** Unit in tooltips and bar labels. */
+  unit: string;
+  decimals: number;
+  /** 'datasets': chart.js's own legend; a list: a fixed legend for bars coloured by strategy. */
+  legend: 'datasets' | 'none' | LegendItem[];
+  /** 'bars': a value above each bar; 'totals': the sum above each stack. */
+  valueLabels: 'none' | 'bars' | 'totals';
+  /** Pixel height: grouped charts with many bars need more room than a single row of bars. */
+  height: number;
+}
+
+const NEUTRAL = '#64748b';
+const REFERENCE = '#0f172a';
+
+/** Drawn on a log axis, where zero has no place. */
+function positiveOrNull(value: number | null): number | null {
+  return value !== null && value > 0 ? value : null;
+}
+
+function anyPositive(data: (number | null)[]): boolean {
+  return data.some((v) => v !== null && v > 0);
+}
+
+/** The power of ten at or below the smallest positive value drawn. */
+function logFloor(datasets: readonly DatasetSpec[]): number | null {
+  const values = datasets.flatMap((d) => d.data).filter((v): v is number => v !== null && v > 0);
+  return values.length === 0 ? null : 10 ** Math.floor(Math.log10(Math.min(...values)));
+}
+
+/** A flat line across every category, e.g. the expected short-poll wait or the number of clients. */
+function referenceLine(label: string, value: number, count: number): DatasetSpec {
+  return { label, type: 'line', data: Array.from({ length: count }, () => value), color: REFERENCE, stack: 'reference' };
+}
+
+/** The value all runs share, or null when they differ (a comparison of two scenarios). */
+export function shared<T>(values: readonly T[]): T | null {
+  if (values.length === 0) return null;
+  return values.every((v) => v === values[0]) ? values[0]! : null;
+}
+
+const PERCENTILES = [
+  { label: 'mean', key: 'mean' },
+  { label: 'p50', key: 'p50' },
+  { label: 'p90', key: 'p90' },
+  { label: 'p99', key: 'p99' },
+  { label: 'p99.9', key: 'p999' },
+  { label: 'max', key: 'max' },
+] as const;
+
+/** C1: one group per percentile, one bar per strategy, on a log axis so sub-millisecond pushes stay visible. */
+export function latencyChart(runs: readonly ReportRun[]): ChartSpec {
+  const datasets: DatasetSpec[] = runs.map((r) => ({
+    label: r.label,
+    type: 'bar',
+    data: PERCENTILES.map((p) => (r.run.latencyUs.count > 0 ? positiveOrNull(r.run.latencyUs[p.key] / 1000) : null)),
+    color: paint(r, r.color),
+  }));
+  const pollers = runs.filter((r) => isIntervalPolling(r.run));
+  const interval = shared(pollers.map((r) => r.run.scenario.pollIntervalMs));
+  if (interval !== null && interval > 0) {
+    datasets.push(referenceLine(`poll interval / 2 = ${interval / 2} ms`, interval / 2, PERCENTILES.length));
+  }
+  return {
+    id: 'chart-latency',
+    labels: PERCENTILES.map((p) => p.label),
+    datasets,
+    stacked: false,
+    logY: true,
+    yMin: logFloor(datasets),
+    yTitle: 'latency, ms (log scale)',
+    unit: 'ms',
+    decimals: 2,
+    legend: 'datasets',
+    valueLabels: 'bars',
+    height: 400,
+  };
+}
+
+/** Stacked parts of one bar per run; each part shades the run's own colour. */
+function stackedParts(
+  runs: readonly ReportRun[],
+  parts: { label: string; alpha: number; values: (r: ReportRun) => number | null }[],
+): { datasets: DatasetSpec[]; legend: LegendItem[] } {
+  const datasets: DatasetSpec[] = [];
+  const legend: LegendItem[] = [];
+  for (const part of parts) {
+    const data = runs.map(part.values);
+    if (!anyPositive(data)) continue;
+    datasets.push({
+      label: part.label,
+      type: 'bar',
+      data,
+      color: runs.map((r) => paint(r, withAlpha(r.color, part.alpha))),
+      stack: 'bars',
+    });
+    legend.push({ text: part.label, color: withAlpha(NEUTRAL, part.alpha) });
+  }
+  return { datasets, legend };
+}
+
+/** C2: requests per delivered message, split by what each request brought back. */
+export function requestsChart(runs: readonly ReportRun[]): ChartSpec {
+  const { datasets, legend } = stackedParts(runs, [
+    { label: 'with messages', alpha: 1, values: (r) => r.derived.withMessagesPerDelivered },
+    { label: 'handshake / other', alpha: 0.6, values: (r) => r.derived.otherPerDelivered },
+    { label: 'empty (“nothing new”)', alpha: 0.22, values: (r) => r.derived.emptyPerDelivered },
+  ]);
+  const failed = runs.map((r) => r.derived.failedPerDelivered);
+  if (anyPositive(failed)) {
+    datasets.push({ label: 'failed', type: 'bar', data: failed, color: '#dc2626', stack: 'bars' });
+    legend.push({ text: 'failed', color: '#dc2626' });
+  }
+  return {
+    id: 'chart-requests',
+    labels: runs.map((r) => r.label),
+    datasets,
+    stacked: true,
+    logY: false,
+    yMin: null,
+    yTitle: 'requests per delivered message',
+    unit: '',
+    decimals: 2,
+    legend,
+    valueLabels: 'totals',
+    height: 340,
+  };
+}
+
+/** C3/C4: bytes on the wire per delivered message by direction, against the payload they carried. */
+export function bytesChart(runs: readonly ReportRun[]): ChartSpec {
+  const { datasets, legend } = stackedParts(runs, [
+    { label: 'server → client', alpha: 1, values: (r) => r.derived.bytesDownPerDelivered },
+    { label: 'client → server', alpha: 0.4, values: (r) => r.derived.bytesUpPerDelivered },
+  ]);
+  const payload = runs.map((r) => r.derived.payloadPerDelivered);
+  if (anyPositive(payload)) {
+    datasets.push({ label: 'payload per message', type: 'line', data: payload, color: REFERENCE, stack: 'reference' });
+    legend.push({ text: 'payload per message', color: REFERENCE, line: true });
+  }
+  return {
+    id: 'chart-bytes',
+    labels: runs.map((r) => r.label),
+    datasets,
+    stacked: true,
+    logY: false,
+    yMin: null,
+    yTitle: 'bytes per delivered message',
+    unit: 'B',
+    decimals: 0,
+    legend,
+    valueLabels: 'totals',
+    height: 340,
+  };
+}
+
+/**
+ * C3: connections opened and held. A log axis only when one strategy churns connections so much that the others
+ * would vanish on a linear one.
+ */
+export function connectionsChart(runs: readonly ReportRun[]): ChartSpec {
+  const datasets: DatasetSpec[] = runs.map((r) => ({
+    label: r.label,
+    type: 'bar',
+    data: [r.run.connections.opened, r.run.connections.peak],
+    color: paint(r, r.color),
+  }));
+  const clients = shared(runs.map((r) => r.run.scenario.clients));
+  if (clients !== null && clients > 0) datasets.push(referenceLine(`clients = ${clients}`, clients, 2));
+  const values = runs.flatMap((r) => [r.run.connections.opened, r.run.connections.peak]).filter((v) => v > 0);
+  const logY = values.length > 0 && Math.max(...values) / Math.min(...values) > 100;
+  return {
+    id: 'chart-connections',
+    labels: ['opened during the run', 'peak concurrent'],
+    datasets,
+    stacked: false,
+    logY,
+    yMin: logY ? logFloor(datasets) : null,
+    yTitle: logY ? 'TCP connections (log scale)' : 'TCP connections',
+    unit: '',
+    decimals: 0,
+    legend: 'datasets',
+    valueLabels: 'bars',
+    height: 320,
+  };
+}
+
+/** C2/C5: server CPU per 1,000 delivered messages. */
+export function cpuChart(runs: readonly ReportRun[]): ChartSpec {
+  return {
+    id: 'chart-cpu',
+    labels: runs.map((r) => r.label),
+    datasets: [
+      {
+        label: 'server CPU per 1,000 delivered messages',
+        type: 'bar',
+        data: runs.map((r) => r.derived.cpuMsPerThousand),
+        color: runs.map((r) => paint(r, r.color)),
+      },
+    ],
+    stacked: false,
+    logY: false,
+    yMin: null,
+    yTitle: 'server CPU ms per 1,000 messages',
+    unit: 'ms',
+    decimals: 1,
+    legend: 'none',
+    valueLabels: 'bars',
+    height: 300,
+  };
+}

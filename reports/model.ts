@@ -1,0 +1,96 @@
+import { isValidRun, type Results, type RunResult } from '../bench/results.js';
+import { deriveMetrics, type DerivedMetrics } from './derive.js';
+
+/** One results.json as the report shows it: alone (label null) or as run A or B of a comparison. */
+export interface RunSet {
+  label: string | null;
+  results: Results;
+}
+
+/** One strategy's run, with everything the sections need to draw it the same way everywhere. */
+export interface ReportRun {
+  run: RunResult;
+  derived: DerivedMetrics;
+  setLabel: string | null;
+  /** "Short polling", or "Short polling · A" in a comparison. */
+  label: string;
+  /** The strategy's colour: the same in every table and chart, and in A and B. */
+  color: string;
+  /** Run B of a comparison is drawn hatched, so A and B can be told apart without a legend. */
+  striped: boolean;
+  valid: boolean;
+}
+
+/**
+ * Colours for the strategies pushbench ships. Deliberately none is red: red is the invalid-run banner, and no
+ * strategy should look like "the bad one" before the reader has seen a number.
+ */
+const KNOWN_COLORS: Record<string, string> = {
+  'short-polling': '#d97706',
+  'long-polling': '#7c3aed',
+  websocket: '#0284c7',
+};
+
+/** For strategies added later (server-sent events, a Socket.IO reference): handed out in order of appearance. */
+const FALLBACK_COLORS = ['#059669', '#db2777', '#4b5563', '#65a30d', '#0d9488', '#9333ea', '#b45309', '#1d4ed8'];
+
+export function strategyColors(names: readonly string[]): Map<string, string> {
+  const colors = new Map<string, string>();
+  let next = 0;
+  for (const name of names) {
+    if (colors.has(name)) continue;
+    const known = KNOWN_COLORS[name];
+    colors.set(name, known ?? FALLBACK_COLORS[next++ % FALLBACK_COLORS.length]!);
+  }
+  return colors;
+}
+
+/** "#rrggbb" at the given opacity, for the pale parts of stacked bars. */
+export function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  const [r, g, b] = [m[1]!, m[2]!, m[3]!].map((h) => parseInt(h, 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/** The colour spec the browser script understands: "stripe:" asks for a hatched pattern. */
+export function paint(run: ReportRun, color: string): string {
+  return run.striped ? `stripe:${color}` : color;
+}
+
+/**
+ * Runs grouped by strategy (in order of first appearance), A before B within a strategy, so that the two runs
+ * of a comparison sit next to each other in every table and chart.
+ */
+export function buildRuns(sets: readonly RunSet[]): ReportRun[] {
+  const order: string[] = [];
+  for (const set of sets) {
+    for (const run of set.results.runs) {
+      if (!order.includes(run.strategy.name)) order.push(run.strategy.name);
+    }
+  }
+  const colors = strategyColors(order);
+  const runs: ReportRun[] = [];
+  for (const name of order) {
+    sets.forEach((set, setIndex) => {
+      for (const run of set.results.runs) {
+        if (run.strategy.name !== name) continue;
+        runs.push({
+          run,
+          derived: deriveMetrics(run),
+          setLabel: set.label,
+          label: set.label === null ? run.strategy.title : `${run.strategy.title} · ${set.label}`,
+          color: colors.get(name)!,
+          striped: setIndex > 0,
+          valid: isValidRun(run),
+        });
+      }
+    });
+  }
+  return runs;
+}
+
+/** Short polling, or any strategy added later that also asks once per interval. */
+export function isIntervalPolling(run: RunResult): boolean {
+  return run.strategy.connection === 'request-per-poll';
+}

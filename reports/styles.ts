@@ -1,0 +1,83 @@
+/** The report's stylesheet, inlined so the file needs nothing beside it. Prints cleanly too. */
+export const STYLES = `
+:root {
+  --ink: #0f172a; --muted: #475569; --faint: #94a3b8; --line: #e2e8f0; --panel: #f8fafc; --page: #ffffff;
+  --ok: #15803d; --ok-bg: #f0fdf4; --bad: #b91c1c; --bad-bg: #fef2f2; --accent: #0284c7;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--page); color: var(--ink);
+  font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
+}
+main { max-width: 1120px; margin: 0 auto; padding: 32px 24px 64px; }
+h1 { font-size: 28px; line-height: 1.2; margin: 0 0 4px; letter-spacing: -0.01em; }
+h2 { font-size: 20px; margin: 0 0 6px; line-height: 1.3; }
+h3 { font-size: 15px; margin: 20px 0 8px; }
+p { margin: 0 0 10px; }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 13px; }
+.subtitle { color: var(--muted); margin: 0 0 24px; font-size: 16px; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.muted { color: var(--muted); }
+
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th.num { white-space: normal; }
+th { text-align: left; font-weight: 600; color: var(--muted); background: var(--panel); }
+thead th { vertical-align: bottom; border-bottom: 2px solid var(--line); }
+th.num { text-align: right; }
+th[title] { cursor: help; text-decoration: underline dotted var(--faint); text-underline-offset: 3px; }
+tbody tr:hover td { background: #f1f5f9; }
+.table-wrap { overflow-x: auto; margin: 0 0 8px; border: 1px solid var(--line); border-radius: 10px; }
+.table-wrap table { border: 0; }
+.table-wrap tr:last-child td { border-bottom: 0; }
+.group-start td { border-top: 2px solid var(--line); }
+
+.meta { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin: 0 0 20px; }
+.card { border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; background: var(--panel); }
+.card h3 { margin: 0 0 8px; }
+.card dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px 20px; margin: 0; font-size: 14px; }
+.card dt { color: var(--muted); font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; }
+.card dd { margin: 0; overflow-wrap: anywhere; }
+.card dl div.wide { grid-column: 1 / -1; }
+
+.banner { border-radius: 10px; padding: 12px 16px; margin: 0 0 24px; }
+.banner.invalid { background: var(--bad-bg); border: 2px solid var(--bad); color: var(--bad); }
+.banner.invalid strong { font-size: 16px; }
+.banner.invalid ul { margin: 8px 0 0; padding-left: 20px; color: var(--ink); }
+.banner.invalid li { margin: 4px 0; }
+.banner.valid { background: var(--ok-bg); border: 1px solid #bbf7d0; color: var(--ok); font-weight: 600; padding: 8px 14px; }
+.problems { margin: 4px 0 0; padding-left: 18px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
+
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 3px; margin-right: 8px; vertical-align: -1px; }
+.swatch.striped { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.7) 0 2px, transparent 2px 5px); }
+.strategy { font-weight: 600; white-space: nowrap; }
+.kind { font-size: 11.5px; color: var(--muted); white-space: nowrap; margin-top: 1px; }
+.tag { display: inline-block; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 999px; padding: 0 7px; margin: 2px 4px 0 0; background: #fff; font-weight: 500; }
+.run-tag { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: var(--ink); border-radius: 4px; padding: 0 5px; margin-left: 6px; }
+.bad { color: var(--bad); font-weight: 700; }
+
+section.claim { margin: 40px 0 0; padding-top: 28px; border-top: 1px solid var(--line); }
+.claim-ids { display: inline-block; font-size: 12px; font-weight: 700; letter-spacing: .04em; color: #fff; background: var(--accent); border-radius: 5px; padding: 1px 7px; margin-right: 8px; vertical-align: 2px; }
+.claim-list { margin: 0 0 14px; padding: 0; list-style: none; color: var(--muted); }
+.claim-list li { margin: 2px 0; }
+.claim-list b { color: var(--ink); }
+figure { margin: 0; }
+.chart-box { position: relative; width: 100%; height: 340px; margin: 8px 0 10px; }
+figcaption { font-size: 14px; color: #334155; background: var(--panel); border-left: 3px solid var(--accent); padding: 10px 14px; border-radius: 0 8px 8px 0; }
+figcaption p:last-child { margin-bottom: 0; }
+.how { font-weight: 600; color: var(--ink); }
+
+details { margin: 40px 0 0; border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; }
+details summary { cursor: pointer; font-weight: 600; }
+details pre { max-height: 520px; overflow: auto; background: var(--panel); padding: 12px; border-radius: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.definitions dt { font-weight: 600; margin-top: 8px; }
+.definitions dd { margin: 0 0 0 0; color: #334155; }
+footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
+
+@media print {
+  main { max-width: none; padding: 0; }
+  section.claim { break-inside: avoid; }
+  details { display: none; }
+}
+`;

@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Results } from '../../bench/results.js';
+import type { ChartSpec } from '../../reports/charts.js';
+import { escapeHtml, inlineJson } from '../../reports/format.js';
+import { renderComparison, renderReport } from '../../reports/render.js';
+import { XSS, makeInvalidResults, makeResults } from './fixture.js';
+
+const chartJsDist = readFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
+  'utf8',
+);
+
+function scriptJson(html: string, id: string): unknown {
+  const match = new RegExp(`<script type="application/json" id="${id}">([^<]*)</script>`).exec(html);
+  if (!match) throw new Error(`no #${id} block`);
+  return JSON.parse(match[1]!);
+}
+
+function charts(html: string): ChartSpec[] {
+  return scriptJson(html, 'pushbench-charts') as ChartSpec[];
+}
+
+function chart(html: string, id: string): ChartSpec {
+  const found = charts(html).find((c) => c.id === id);
+  if (!found) throw new Error(`no chart ${id}`);
+  return found;
+}
+
+/** The text of the summary table's row for a strategy, tags stripped. */
+function summaryRow(html: string, title: string): string[] {
+  const table = /<table class="summary">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  const row = table.split('<tr').find((r) => r.includes(`${title}</span>`) || r.includes(`${title}<span class="run-tag">`));
+  if (!row) throw new Error(`no row for ${title}`);
+  return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
+}
+
+describe('renderReport', () => {
+  const results = makeResults();
+  const html = renderReport(results);
+
+  it('is one HTML document that inlines the chart.js bundle, minus its source-map comment', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    const middle = chartJsDist.slice(100_000, 100_400);
+    expect(html).toContain(middle);
+    expect(html).toContain('Chart.js v4');
+    expect(chartJsDist).toContain('sourceMappingURL');
+    expect(html).not.toContain('sourceMappingURL');
+  });
+
+  it('inlines the results unchanged', () => {
+    expect(scriptJson(html, 'pushbench-results')).toEqual(results);
+    expect(html).toContain(JSON.stringify(results.runs[2]!.latencyUs));
+  });
+
+  it('loads nothing from anywhere: no external src/href, no <script src>, no <link>', () => {
+    expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    expect(html).not.toMatch(/<script[^>]*\ssrc\s*=/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    // Four blocks: results, chart descriptions, chart.js, the chart script.
+    expect(html.match(/<script\b/g)).toHaveLength(4);
+    expect(html.match(/<\/script>/g)).toHaveLength(4);
+  });
+
+  it('gives every chart a canvas, in claim order', () => {
+    const ids = charts(html).map((c) => c.id);
+    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-bytes', 'chart-connections', 'chart-cpu']);
+    for (const id of ids) expect(html).toContain(`<canvas id="${id}"`);
+    const headings = [...html.matchAll(/<span class="claim-ids">([^<]+)<\/span>/g)].map((m) => m[1]);
+    expect(headings).toEqual(['C1 · C5', 'C2', 'C4 · C3 · C5', 'C3', 'C5 · C2']);
+    expect(html).toContain('HTTP is passive: one request, one response, and the server can never speak first.');
+  });
+
+  it('prints the run metadata and the scenario once when every run shares it', () => {
+    expect(html).toContain('2025-11-23 10:15:30 UTC');
+    expect(html).toContain('Intel(R) Xeon(R) CPU @ 2.20GHz × 2');
+    expect(html).toContain('<code>npm run bench -- --preset quick</code>');
+    expect(html).toContain('8.0 GiB');
+    expect(html).toContain('1 min 6 s');
+    expect(html).toContain('<td>all runs</td><td class="num">50</td><td class="num">0.50</td>');
+    expect(html).toContain('<td class="num">1,000 ms</td><td class="num">25,000 ms</td><td>poisson</td><td class="num">42</td>');
+  });
+
+  it('shows the green line and no red banner when every run is valid', () => {
+    expect(html).toContain('Every client received every message exactly once, in order.');
+    expect(html).not.toContain('banner invalid');
+  });
+
+  it('puts the hand-computed figures in the summary table', () => {
+    expect(summaryRow(html, 'Short polling')).toEqual([
+      'Short pollingpull · request-per-poll',
+      '500 / 500',
+      '2.00',
+      '60.7 %',
+      '360',
+      '564',
+      '7.22×',
+      '498.0',
+      '991.3',
+      '620.0',
+      '50 / 50',
+      '0 / 0 / 0',
+    ]);
+    expect(summaryRow(html, 'WebSocket').slice(1, 10)).toEqual(['500 / 500', '0.10', '0.0 %', '26.0', '165', '1.49×', '0.35', '1.72', '90.0']);
+  });
+
+  it('feeds the charts the derived values', () => {
+    const latency = chart(html, 'chart-latency');
+    expect(latency.labels).toEqual(['mean', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+    expect(latency.datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'poll interval / 2 = 500 ms']);
+    expect(latency.datasets[2]!.data).toEqual([0.42, 0.35, 0.61, 1.72, 2.9, 3.05]);
+    expect(latency.datasets[3]!.data).toEqual([500, 500, 500, 500, 500, 500]);
+    expect(latency.logY).toBe(true);
+    expect(latency.yMin).toBe(0.1);
+
+    const requests = chart(html, 'chart-requests');
+    expect(requests.datasets.map((d) => [d.label, d.data])).toEqual([
+      ['with messages', [0.786, 1, 0]],
+      ['handshake / other', [0, 0, 0.1]],
+      ['empty (“nothing new”)', [1.214, 0.1, 0]],
+    ]);
+
+    const bytes = chart(html, 'chart-bytes');
+    expect(bytes.datasets.map((d) => [d.label, d.data])).toEqual([
+      ['server → client', [563.72, 359, 165]],
+      ['client → server', [360, 198, 26]],
+      ['payload per message', [128, 128, 128]],
+    ]);
+    expect(chart(html, 'chart-cpu').datasets[0]!.data).toEqual([620, 240, 90]);
+    expect(chart(html, 'chart-connections').datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'clients = 50']);
+  });
+
+  it('colours each strategy the same way everywhere, and unknown strategies from a palette', () => {
+    const latency = chart(html, 'chart-latency');
+    expect(latency.datasets.slice(0, 3).map((d) => d.color)).toEqual(['#d97706', '#7c3aed', '#0284c7']);
+    expect(chart(html, 'chart-cpu').datasets[0]!.color).toEqual(['#d97706', '#7c3aed', '#0284c7']);
+    const withSse = makeResults();
+    withSse.runs.push({ ...withSse.runs[2]!, strategy: { ...withSse.runs[2]!.strategy, name: 'sse', title: 'Server-sent events' } });
+    expect(chart(renderReport(withSse), 'chart-cpu').datasets[0]!.color).toEqual(['#d97706', '#7c3aed', '#0284c7', '#059669']);
+  });
+
+  it('explains short polling’s wait with the scenario’s poll interval', () => {
+    expect(html).toContain('With a poll interval of <b>1,000 ms</b>, expect a mean wait of ≈ <b>500 ms</b>');
+    expect(html).toContain('Measured: Short polling mean 503.3 ms, max 1,001.4 ms.');
+  });
+
+  it('reports the client/server byte cross-check', () => {
+    expect(html).toContain('The client-side and server-side byte counts agree within 0.1 %.');
+    const exact = makeResults();
+    exact.runs[1]!.bytes.serverSide.serverToClient = exact.runs[1]!.bytes.serverToClient;
+    expect(renderReport(exact)).toContain('The client-side and server-side byte counts agree exactly.');
+    exact.runs[2]!.bytes.serverSide.clientToServer = 10_000;
+    expect(renderReport(exact)).toContain('<b>The client-side and server-side byte counts differ by up to 23.1 %</b>');
+  });
+
+  it('keeps the raw JSON in a collapsed <details><pre>', () => {
+    expect(html).toMatch(/<details class="raw"><summary>Raw results \(results\.json\)<\/summary><pre>\{\n {2}&quot;meta&quot;/);
+  });
+
+  it('is deterministic', () => {
+    expect(renderReport(makeResults())).toBe(html);
+  });
+
+  it('prints "—" where nothing was delivered', () => {
+    const broken = makeResults();
+    const ws = broken.runs[2]!;
+    ws.messages = { ...ws.messages, delivered: 0, missed: 500 };
+    ws.latencyUs = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
+    const out = renderReport(broken);
+    expect(summaryRow(out, 'WebSocket').slice(1, 12)).toEqual(['0 / 500', '—', '0.0 %', '—', '—', '1.49×', '—', '—', '—', '50 / 50', '500 / 0 / 0']);
+    expect(chart(out, 'chart-latency').datasets[2]!.data).toEqual([null, null, null, null, null, null]);
+  });
+});
+
+describe('invalid runs', () => {
+  it('shows the red banner naming the strategy, its counts and its problems', () => {
+    const html = renderReport(makeInvalidResults());
+    expect(html).toContain('<div class="banner invalid" role="alert">');
+    expect(html).toContain('<li><b>Long polling</b>: 3 missed, 2 duplicated, 1 out of order (delivered 497 of 500)');
+    expect(html).toContain('<li>client 7 missed seq 12, 13, 14</li>');
+    expect(html).not.toContain('Every client received every message exactly once');
+  });
+
+  it.each([
+    ['missed', { missed: 1 }],
+    ['duplicated', { duplicated: 1 }],
+    ['out of order', { outOfOrder: 1 }],
+  ])('is raised by %s alone', (_name, counts) => {
+    const results = makeResults();
+    results.runs[0]!.messages = { ...results.runs[0]!.messages, ...counts };
+    const html = renderReport(results);
+    expect(html).toContain('banner invalid');
+    expect(html).toContain('<li><b>Short polling</b>:');
+  });
+
+  it('is raised by a problem alone', () => {
+    const results = makeResults();
+    results.runs[2]!.problems = ['gap signal at seq 4'];
+    expect(renderReport(results)).toContain('<li><b>WebSocket</b>: 0 missed, 0 duplicated, 0 out of order');
+  });
+
+  it('keeps hostile strings escaped everywhere', () => {
+    const results = makeInvalidResults();
+    results.runs[0]!.strategy.title = `Short ${XSS}`;
+    const html = renderReport(results);
+    expect(html).not.toContain(XSS);
+    expect(html).not.toContain('<img');
+    expect(html).toContain(`payload ${escapeHtml(XSS)}`);
+    expect(html).toContain('Evil &lt;img src=x onerror=alert(1)&gt; CPU');
+    expect(html).toContain(inlineJson(XSS).slice(1, -1));
+    expect(html.match(/<script\b/g)).toHaveLength(4);
+    expect(scriptJson(html, 'pushbench-results')).toEqual(results);
+    expect(charts(html)[0]!.datasets[0]!.label).toBe(`Short ${XSS}`);
+  });
+});
+
+describe('renderComparison', () => {
+  const a = makeResults();
+  const b: Results = makeResults();
+  b.meta.date = '2025-11-24T08:00:00.000Z';
+  for (const run of b.runs) run.scenario = { ...run.scenario, pollIntervalMs: 2000 };
+  const html = renderComparison(a, b);
+
+  it('inlines both runs as [a, b]', () => {
+    expect(scriptJson(html, 'pushbench-results')).toEqual([a, b]);
+  });
+
+  it('labels the runs A and B with their dates', () => {
+    expect(html).toContain('A: 2025-11-23 10:15:30 UTC, quick preset vs B: 2025-11-24 08:00:00 UTC, quick preset');
+    expect(html).toContain('<h3>Run A</h3>');
+    expect(html).toContain('<h3>Run B</h3>');
+    expect(html).toContain('Raw results of run B (2025-11-24 08:00:00 UTC)');
+  });
+
+  it('shows a scenario row per run when the scenarios differ', () => {
+    expect(html).toContain('<td>every run of A</td>');
+    expect(html).toContain('<td>every run of B</td>');
+    expect(html).toContain('<td class="num">2,000 ms</td>');
+  });
+
+  it('puts A and B of each strategy side by side, B hatched', () => {
+    const cpu = chart(html, 'chart-cpu');
+    expect(cpu.labels).toEqual([
+      'Short polling · A', 'Short polling · B', 'Long polling · A', 'Long polling · B', 'WebSocket · A', 'WebSocket · B',
+    ]);
+    expect(cpu.datasets[0]!.color).toEqual(['#d97706', 'stripe:#d97706', '#7c3aed', 'stripe:#7c3aed', '#0284c7', 'stripe:#0284c7']);
+    // Different poll intervals: no single "interval / 2" line, each is named in the caption instead.
+    expect(chart(html, 'chart-latency').datasets).toHaveLength(6);
+    expect(html).toContain('Short polling · A 1,000 ms interval → ≈ 500 ms · Short polling · B 2,000 ms interval → ≈ 1,000 ms');
+  });
+});
