@@ -95,8 +95,16 @@ export interface RunResult {
   connections: { opened: number; peak: number };
   server: ServerCost;
   clientProcesses: { count: number; cpuMs: number };
-  /** Empty when every client received every message exactly once and in order. */
+  /**
+   * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
+   * connected, byte counts at the two ends that disagree. Empty for a valid run.
+   */
   problems: string[];
+  /**
+   * What makes the figures less trustworthy without any message lost, e.g. a publisher that fell behind its
+   * schedule because the machine was busy. Shown beside the figures; the run stays valid.
+   */
+  warnings: string[];
 }
 
 export interface RunMeta {

@@ -36,6 +36,8 @@ export interface ClientEvents {
   message: [message: Message, receivedAtMs: number];
   /** The server could not give the messages after the cursor: they are lost to this client, and it says so. */
   gap: [gap: Gap];
+  /** A connection to the server is up: the WebSocket opened, the event stream answered, a poll answered. */
+  open: [];
   /** A new attempt after a failure (a dropped connection, an error answer). */
   reconnect: [attempt: number];
   error: [error: Error];
@@ -102,6 +104,11 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     this.cursor = cursor;
   }
 
+  /** Says the transport is connected (once per connection, or per answer for polling). */
+  protected reportOpen(): void {
+    this.emit('open');
+  }
+
   protected reportGap(gap: Gap): void {
     this.emit('gap', gap);
   }
@@ -110,6 +117,8 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   protected retryLater(error: Error, attempt: () => void): void {
     if (this.stopped) return;
     this.emit('error', error);
+    // A listener may have stopped the client while handling the error.
+    if (this.stopped) return;
     const min = this.options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
     const max = this.options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
     const delay = Math.min(max, min * 2 ** this.failures) * (0.5 + Math.random() / 2);

@@ -55,6 +55,7 @@ export abstract class PollingClient extends SimulatedClient {
             return fail(new Error('poll answer is not JSON'));
           }
           this.inFlight = undefined;
+          this.reportOpen();
           if (body.gap) this.reportGap(body.gap);
           this.deliver(body.messages, body.cursor, 'response');
           done();

@@ -35,6 +35,7 @@ export class ServerSentEventsClient extends SimulatedClient {
         res.resume();
         return fail(new Error(`HTTP ${res.statusCode}`));
       }
+      this.reportOpen();
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

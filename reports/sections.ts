@@ -92,8 +92,15 @@ function plural(n: number, word: string): string {
 /** Red when any client lost, repeated or reordered a message: every other number of that run is suspect. */
 export function correctnessBanner(runs: readonly ReportRun[]): string {
   const invalid = runs.filter((r) => !r.valid);
+  const warned = runs.filter((r) => r.run.warnings.length > 0);
+  const warnings =
+    warned.length === 0
+      ? ''
+      : `<div class="banner warn"><strong>Read with care:</strong><ul>${warned
+          .map((r) => `<li><b>${esc(r.label)}</b>: ${r.run.warnings.map(esc).join('; ')}</li>`)
+          .join('')}</ul></div>`;
   if (invalid.length === 0) {
-    return '<div class="banner valid">✓ Every client received every message exactly once, in order.</div>';
+    return `<div class="banner valid">✓ Every client received every message exactly once, in order.</div>${warnings}`;
   }
   const items = invalid.map((r) => {
     const m = r.run.messages;
@@ -102,8 +109,8 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
     return `<li><b>${esc(r.label)}</b>: ${counts} (delivered ${fmtInt(m.delivered)} of ${fmtInt(m.expected)})${problems}</li>`;
   });
   const what = invalid.length === 1 ? 'A run is invalid' : `${invalid.length} runs are invalid`;
-  return `<div class="banner invalid" role="alert"><strong>⚠ ${what}: not every client received every message exactly once, in order.</strong>
-<p>The figures of an invalid run measure a broken delivery; do not compare them.</p><ul>${items.join('')}</ul></div>`;
+  return `<div class="banner invalid" role="alert"><strong>⚠ ${what}: a client lost, repeated or reordered a message, or the run could not be measured.</strong>
+<p>The figures of an invalid run measure a broken delivery; do not compare them.</p><ul>${items.join('')}</ul></div>${warnings}`;
 }
 
 function head(label: string, title: string): string {

@@ -46,6 +46,8 @@ tbody tr:hover td { background: #f1f5f9; }
 .banner.invalid strong { font-size: 16px; }
 .banner.invalid ul { margin: 8px 0 0; padding-left: 20px; color: var(--ink); }
 .banner.invalid li { margin: 4px 0; }
+.banner.warn { background: #fffbeb; border: 1px solid #f59e0b; color: #92400e; }
+.banner.warn ul { margin: 6px 0 0; padding-left: 20px; }
 .banner.valid { background: var(--ok-bg); border: 1px solid #bbf7d0; color: var(--ok); font-weight: 600; padding: 8px 14px; }
 .problems { margin: 4px 0 0; padding-left: 18px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 

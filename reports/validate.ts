@@ -52,6 +52,7 @@ const RUN_FIELDS: [string, Check][] = [
   ['clientProcesses.count', 'number'],
   ['clientProcesses.cpuMs', 'number'],
   ['problems', 'array'],
+  ['warnings', 'array'],
 ];
 
 function isObject(value: unknown): value is Record<string, unknown> {

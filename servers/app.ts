@@ -6,6 +6,7 @@ import { ByteLedger } from './byte-ledger.js';
 import { DEFAULT_LIMITS, ROUTES, type ServerLimits } from './constants.js';
 import { HttpError, parseUserId, sendError } from './http-errors.js';
 import { MessageSource } from './message-source.js';
+import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
 import { Presence } from './presence.js';
 import { STRATEGIES } from './registry.js';
 import { originAllowed, tokenMatches, tokenOf, type SecurityOptions } from './security.js';
@@ -20,6 +21,24 @@ export interface PushServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  hooks?: PushServerHooks;
+}
+
+/** A strategy request and the attribution tag it carried (`?client=`, same characters as a user id), if any. */
+export interface ClientRoute {
+  owner: string;
+  client: string | undefined;
+}
+
+/**
+ * What an application embedding the server (the classroom demo) may change about how strategy requests are
+ * served, without any strategy knowing: they run in the app, around the strategies' routes and upgrades.
+ */
+export interface PushServerHooks {
+  /** Simulated one-way network delay, ms: applied to the request on its way in and to every byte sent back. */
+  networkDelayMs?(route: ClientRoute): number;
+  /** Runs before an upgrade reaches its strategy; a thrown HttpError refuses it, as a proxy blocking WebSocket would. */
+  checkUpgrade?(route: ClientRoute, req: http.IncomingMessage): void;
 }
 
 interface MountedStrategy {
@@ -39,6 +58,9 @@ export class PushServer {
   readonly ledger = new ByteLedger();
   readonly presence = new Presence();
   readonly security: SecurityOptions;
+  /** Routes of an embedding application (the demo page and its API), served before the 404; they count as control. */
+  readonly extraRoutes = express.Router();
+  private readonly hooks: PushServerHooks;
   private readonly controlFailures: Record<string, number> = {};
   /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
   private readonly methods = new Map<string, string>();
@@ -52,6 +74,7 @@ export class PushServer {
   constructor(options: PushServerOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.security = options.security ?? {};
+    this.hooks = options.hooks ?? {};
     this.source = new MessageSource({ ringSize: this.limits.ringSize });
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
@@ -70,7 +93,8 @@ export class PushServer {
     this.app.use((req, res, next) => {
       // Every request is control traffic until a strategy's route claims it; every answer settles its
       // socket's bytes to whoever the request served (see ByteLedger).
-      this.ledger.claim(req.socket, 'control');
+      this.ledger.claim(req.socket, 'control', undefined, false);
+      removeSocketDelay(req.socket);
       res.once('finish', () => this.ledger.settle(req.socket));
       next();
     });
@@ -154,11 +178,24 @@ export class PushServer {
         this.methods.set(path, 'GET');
         this.app.get(path, (req, res) => {
           this.ledger.claim(req.socket, owner);
-          try {
-            handler(req, res);
-          } catch (error) {
+          const fail = (error: unknown) => {
             strategy.emit('failed', error instanceof HttpError ? error.status : 500);
             answerError(res, error);
+          };
+          try {
+            const route = this.clientRoute(owner, req.query.client);
+            this.ledger.claim(req.socket, owner, route.client);
+            afterInboundDelay(this.applyNetworkDelay(req.socket, route), () => {
+              // The client gave up while its request was "on the way": nothing to answer.
+              if (req.socket.destroyed) return;
+              try {
+                handler(req, res);
+              } catch (error) {
+                fail(error);
+              }
+            });
+          } catch (error) {
+            fail(error);
           }
         });
       },
@@ -177,15 +214,40 @@ export class PushServer {
       return rejectUpgrade(socket, new HttpError(404, `no WebSocket endpoint at ${url.pathname}`));
     }
     this.ledger.claim(socket as Socket, route.owner);
+    const fail = (error: unknown) => {
+      this.mounted.get(route.owner)?.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
+      rejectUpgrade(socket, error);
+    };
     try {
       if (!originAllowed(req, this.security.allowedOrigins)) {
         throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
       }
-      route.handler(req, socket, head, url);
+      const client = this.clientRoute(route.owner, url.searchParams.get('client') ?? undefined);
+      this.ledger.claim(socket as Socket, route.owner, client.client);
+      afterInboundDelay(this.applyNetworkDelay(socket as Socket, client), () => {
+        if (socket.destroyed) return;
+        try {
+          this.hooks.checkUpgrade?.(client, req);
+          route.handler(req, socket, head, url);
+        } catch (error) {
+          fail(error);
+        }
+      });
     } catch (error) {
-      this.mounted.get(route.owner)?.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-      rejectUpgrade(socket, error);
+      fail(error);
     }
+  }
+
+  private clientRoute(owner: string, client: unknown): ClientRoute {
+    return { owner, client: parseUserId(client, this.limits.userIdChars, 'client') };
+  }
+
+  /** Delays what goes back on the socket as the hook says (re-read at every write) and returns the inbound delay. */
+  private applyNetworkDelay(socket: Socket, route: ClientRoute): number {
+    const delayFor = this.hooks.networkDelayMs;
+    if (!delayFor) return 0;
+    delaySocketWrites(socket, () => delayFor(route));
+    return delayFor(route);
   }
 
   private mountApi(): void {
@@ -199,7 +261,11 @@ export class PushServer {
       }
       next();
     };
-    this.app.post(ROUTES.publish, requireToken, jsonBody, (req, res) => {
+    const control = (req: Request, _res: Response, next: NextFunction) => {
+      this.ledger.claim(req.socket, 'control');
+      next();
+    };
+    this.app.post(ROUTES.publish, control, requireToken, jsonBody, (req, res) => {
       const body = req.body as unknown;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
         throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
@@ -209,13 +275,14 @@ export class PushServer {
       const message = this.source.publish(payload, parseUserId(to, this.limits.userIdChars, '"to"'));
       res.status(202).json({ seq: message.seq });
     });
-    this.app.get(ROUTES.stats, (_req, res) => {
+    this.app.get(ROUTES.stats, control, (_req, res) => {
       res.set('Cache-Control', 'no-store').json(this.stats());
     });
-    this.app.get(ROUTES.presence, (_req, res) => {
+    this.app.get(ROUTES.presence, control, (_req, res) => {
       res.set('Cache-Control', 'no-store').json({ online: this.presence.online() });
     });
     this.methods.set(ROUTES.publish, 'POST').set(ROUTES.stats, 'GET').set(ROUTES.presence, 'GET');
+    this.app.use(this.extraRoutes);
     this.app.use((req, res) => {
       const allowed = this.methods.get(req.path);
       if (allowed === req.method) {

@@ -7,10 +7,14 @@ export interface ByteCounts {
 
 interface SocketState {
   owner: string;
+  /** A second key the current request's bytes are also credited to (a demo client), when it is watched. */
+  tag: string | undefined;
   read: number;
   written: number;
   /** Owners this socket has served, so a socket shared back and forth is counted once per owner. */
   served: Set<string>;
+  /** Whether the socket is counted as an open connection of `owner` right now. */
+  counted: boolean;
 }
 
 export interface ConnectionCounts {
@@ -32,28 +36,42 @@ export class ByteLedger {
   private readonly settled = new Map<string, ByteCounts>();
   private readonly open = new Map<Socket, SocketState>();
   private readonly connections = new Map<string, ConnectionCounts>();
+  /** Totals per watched tag; bytes of unwatched tags are credited to their owner only, so memory stays bounded. */
+  private readonly tagged = new Map<string, ByteCounts>();
 
-  /** Starts counting a socket; bytes are credited to `owner` until `claim` names another. */
-  track(socket: Socket, owner = 'control'): void {
+  /**
+   * Starts counting a socket's bytes, credited to "control" until a route claims it. It is not counted as a
+   * connection of anyone until then: a socket that only ever sent garbage served no one.
+   */
+  track(socket: Socket): void {
     if (this.open.has(socket)) return;
-    const state: SocketState = { owner, read: 0, written: 0, served: new Set() };
+    const state: SocketState = { owner: 'control', tag: undefined, read: 0, written: 0, served: new Set(), counted: false };
     this.open.set(socket, state);
-    this.enter(state, owner);
     socket.once('close', () => {
       this.settle(socket);
-      const state = this.open.get(socket);
-      if (state) this.connectionsFor(state.owner).open--;
+      this.leave(state);
       this.open.delete(socket);
     });
   }
 
-  /** Names who the socket serves now: the bytes not yet settled (this request's own) are credited to `owner`. */
-  claim(socket: Socket, owner: string): void {
-    const state = this.open.get(socket);
-    if (!state) return this.track(socket, owner);
-    if (state.owner === owner) return;
-    this.connectionsFor(state.owner).open--;
-    this.enter(state, owner);
+  /**
+   * Names who the socket serves now: the bytes not yet settled (this request's own) are credited to `owner`,
+   * and also to `tag` when that tag is watched. `countConnection: false` moves only the bytes, for the
+   * provisional "control until a route says otherwise" of every request.
+   */
+  claim(socket: Socket, owner: string, tag?: string, countConnection = true): void {
+    if (!this.open.has(socket)) this.track(socket);
+    const state = this.open.get(socket)!;
+    state.tag = tag;
+    if (state.owner === owner && (state.counted || !countConnection)) return;
+    this.leave(state);
+    state.owner = owner;
+    if (countConnection) this.enter(state, owner);
+  }
+
+  private leave(state: SocketState): void {
+    if (state.counted) this.connectionsFor(state.owner).open--;
+    state.counted = false;
   }
 
   connectionCounts(owner: string): ConnectionCounts {
@@ -61,7 +79,7 @@ export class ByteLedger {
   }
 
   private enter(state: SocketState, owner: string): void {
-    state.owner = owner;
+    state.counted = true;
     const counts = this.connectionsFor(owner);
     if (!state.served.has(owner)) counts.opened++;
     state.served.add(owner);
@@ -87,13 +105,18 @@ export class ByteLedger {
     const counts = this.countsFor(state.owner);
     counts.clientToServer += read - state.read;
     counts.serverToClient += written - state.written;
+    const tagCounts = state.tag === undefined ? undefined : this.tagged.get(state.tag);
+    if (tagCounts) {
+      tagCounts.clientToServer += read - state.read;
+      tagCounts.serverToClient += written - state.written;
+    }
     state.read = read;
     state.written = written;
   }
 
   /** Totals per owner, including what open sockets moved so far. */
   totals(): Record<string, ByteCounts> {
-    for (const socket of this.open.keys()) this.settle(socket);
+    this.settleOpen();
     const out: Record<string, ByteCounts> = {};
     for (const [owner, counts] of this.settled) out[owner] = { ...counts };
     return out;
@@ -101,6 +124,26 @@ export class ByteLedger {
 
   totalsFor(owner: string): ByteCounts {
     return this.totals()[owner] ?? { clientToServer: 0, serverToClient: 0 };
+  }
+
+  /** Starts keeping totals for `tag` (from zero); bytes claimed with it before were not kept. */
+  watchTag(tag: string): void {
+    if (!this.tagged.has(tag)) this.tagged.set(tag, { clientToServer: 0, serverToClient: 0 });
+  }
+
+  forgetTag(tag: string): void {
+    this.tagged.delete(tag);
+  }
+
+  /** Totals of a watched tag, including what its open sockets moved so far; undefined when not watched. */
+  totalsForTag(tag: string): ByteCounts | undefined {
+    this.settleOpen();
+    const counts = this.tagged.get(tag);
+    return counts && { ...counts };
+  }
+
+  private settleOpen(): void {
+    for (const socket of this.open.keys()) this.settle(socket);
   }
 
   private countsFor(owner: string): ByteCounts {

@@ -37,6 +37,8 @@ export interface StrategyEvents {
   detach: [userId: string | undefined];
   /** A client that stopped reading was cut off at the send-buffer limit. */
   cut: [];
+  /** An upgrade was accepted: the request as received and the status and header lines answered (without CRLFs). */
+  handshake: [req: IncomingMessage, responseLines: readonly string[]];
 }
 
 export type RouteHandler = (req: Request, res: Response) => void;

@@ -31,6 +31,8 @@ export class WebSocketStrategy extends ServerStrategy {
       perMessageDeflate: false,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     }));
+    // ws hands over the 101 answer's lines just before writing them: the handshake as it goes on the wire.
+    wss.on('headers', (lines, req) => this.emit('handshake', req, [...lines]));
     upgrade(ROUTES.ws, (req, socket, head, url) => {
       const cursor = parseCursor(url.searchParams.get('since') ?? undefined);
       const userId = parseUserId(url.searchParams.get('user') ?? undefined, limits.userIdChars);

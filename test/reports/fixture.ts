@@ -41,6 +41,7 @@ export function shortPollingRun(): RunResult {
     server: { cpuMs: 310, peakRssBytes: 88 * 2 ** 20, eventLoopDelayP99Us: 1_450 },
     clientProcesses: { count: 2, cpuMs: 640 },
     problems: [],
+    warnings: [],
   };
 }
 
@@ -63,6 +64,7 @@ export function longPollingRun(): RunResult {
     server: { cpuMs: 120, peakRssBytes: 91 * 2 ** 20, eventLoopDelayP99Us: 1_210 },
     clientProcesses: { count: 2, cpuMs: 310 },
     problems: [],
+    warnings: [],
   };
 }
 
@@ -85,6 +87,7 @@ export function webSocketRun(): RunResult {
     server: { cpuMs: 45, peakRssBytes: 84 * 2 ** 20, eventLoopDelayP99Us: 1_050 },
     clientProcesses: { count: 2, cpuMs: 150 },
     problems: [],
+    warnings: [],
   };
 }
 

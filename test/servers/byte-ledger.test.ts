@@ -49,6 +49,8 @@ describe('ByteLedger at the server sockets', () => {
       serverToClient: answer.length,
     });
     expect(server.stats().strategies['short-polling']!.connections.opened).toBe(1);
+    // The socket served a strategy only: it is no control connection.
+    expect(server.stats().control.connections.opened).toBe(0);
     socket.destroy();
   });
 
@@ -131,11 +133,12 @@ describe('client-side counting matches the server side', () => {
     ['websocket', WebSocketClient],
   ] as const)('%s: bytes at the client sockets equal bytes at the server sockets', async (name, Client) => {
     await start();
-    const client = new Client({ baseUrl: server.url, pollIntervalMs: 20 });
+    for (let i = 0; i < 5; i++) server.source.publish(`m${i}`);
+    // One poll at once, the next a minute away: the client is stopped with nothing in flight.
+    const client = new Client({ baseUrl: server.url, pollIntervalMs: 60_000 });
     let received = 0;
     client.on('message', () => received++);
     client.start();
-    for (let i = 0; i < 5; i++) server.source.publish(`m${i}`);
     await waitFor(() => received === 5, 'five messages');
     await client.stop();
     await waitFor(() => client.bytes.serverToClient === server.ledger.totalsFor(name).serverToClient, 'sockets to settle');

@@ -1,0 +1,123 @@
+import type { StrategyInfo } from '../servers/strategy.js';
+import type { FleetReport } from './client-fleet.js';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from './histogram.js';
+import type { RunResult, Scenario, StrategyLabel } from './results.js';
+import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from './protocol.js';
+
+/** What the harness learned about one run, from both sides of the wire. */
+export interface RunEvidence {
+  info: StrategyInfo;
+  scenario: Scenario;
+  wallTimeMs: number;
+  clientProcesses: number;
+  /** null when the clients never all connected, so the schedule was not run. */
+  schedule: ScheduleReport | null;
+  connectTimeoutMs: number;
+  connectedClients: number;
+  drainTimeoutMs: number;
+  clientsNotDrained: number;
+  fleet: FleetReport;
+  server: ServerReport;
+}
+
+export function strategyLabel(info: StrategyInfo): StrategyLabel {
+  return { name: info.name, title: info.title, direction: info.direction, connection: info.connection, claim: info.claim };
+}
+
+export function assembleRun(evidence: RunEvidence): RunResult {
+  const { info, scenario, schedule, fleet, server } = evidence;
+  const counters = server.stats.strategies[info.name];
+  const serverSide = counters?.bytes ?? { clientToServer: 0, serverToClient: 0 };
+  const published = schedule?.published ?? 0;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  if (schedule === null) {
+    problems.push(
+      `only ${evidence.connectedClients} of ${scenario.clients} clients connected within ` +
+        `${evidence.connectTimeoutMs / 1000} s, so no message was published`,
+    );
+  }
+  if (schedule && published === 0) {
+    problems.push(
+      `the schedule published no message (${scenario.ratePerSec} msg/s for ${scenario.durationSec} s, seed ` +
+        `${scenario.seed}), so nothing was measured: raise --rate or --duration`,
+    );
+  }
+  problems.push(...fleet.problems);
+  if (evidence.clientsNotDrained > 0) {
+    problems.push(
+      `${evidence.clientsNotDrained} client(s) still lacked the last message (seq ${schedule?.lastSeq}) ` +
+        `${evidence.drainTimeoutMs} ms after the schedule ended`,
+    );
+  }
+  if (schedule && schedule.latePublishes > 0) {
+    warnings.push(
+      `${schedule.latePublishes} of ${published} publishes went out more than ${LATE_PUBLISH_MS} ms late ` +
+        `(worst ${Math.round(schedule.maxLagMs)} ms): the server process could not keep the schedule`,
+    );
+  }
+  if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
+    problems.push(
+      'bytes counted at the client and the server sockets differ: client→server ' +
+        `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
+        `${fleet.bytesServerToClient} vs ${serverSide.serverToClient}`,
+    );
+  }
+
+  return {
+    strategy: strategyLabel(info),
+    scenario,
+    wallTimeMs: Math.round(evidence.wallTimeMs),
+    messages: {
+      published,
+      expected: published * scenario.clients,
+      delivered: fleet.delivered,
+      missed: fleet.missed,
+      duplicated: fleet.duplicated,
+      outOfOrder: fleet.outOfOrder,
+      gaps: fleet.gaps,
+    },
+    latencyUs: summarizeLatency(decodeHistogram(fleet.latencyHistogram)),
+    latencyHistogram: fleet.latencyHistogram,
+    requests: fleet.requests,
+    bytes: {
+      clientToServer: fleet.bytesClientToServer,
+      serverToClient: fleet.bytesServerToClient,
+      payload: scenario.payloadBytes * fleet.delivered,
+      serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
+    },
+    connections: { opened: fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    server: {
+      cpuMs: round1(server.cpuMs),
+      peakRssBytes: server.peakRssBytes,
+      eventLoopDelayP99Us: server.eventLoopDelayP99Us,
+    },
+    clientProcesses: { count: evidence.clientProcesses, cpuMs: round1(fleet.cpuMs) },
+    problems,
+    warnings,
+  };
+}
+
+/** A run that could not be measured at all (a child process died, a step timed out): invalid, with the reason. */
+export function failedRun(info: StrategyInfo, scenario: Scenario, wallTimeMs: number, reason: string): RunResult {
+  return {
+    strategy: strategyLabel(info),
+    scenario,
+    wallTimeMs: Math.round(wallTimeMs),
+    messages: { published: 0, expected: 0, delivered: 0, missed: 0, duplicated: 0, outOfOrder: 0, gaps: 0 },
+    latencyUs: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 },
+    latencyHistogram: encodeHistogram(createLatencyHistogram()),
+    requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
+    bytes: { clientToServer: 0, serverToClient: 0, payload: 0, serverSide: { clientToServer: 0, serverToClient: 0 } },
+    connections: { opened: 0, peak: 0 },
+    server: { cpuMs: 0, peakRssBytes: 0, eventLoopDelayP99Us: 0 },
+    clientProcesses: { count: 0, cpuMs: 0 },
+    problems: [`the run could not be measured: ${reason}`],
+    warnings: [],
+  };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

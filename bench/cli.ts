@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { constants } from 'node:os';
+import { writeReport } from '../reports/write.js';
+import { defaultOutDir, helpText, parseBenchArgs } from './args.js';
+import { Bench } from './harness.js';
+import { REPO_ROOT } from './ipc.js';
+import { printSummary } from './print.js';
+import { attachProgress } from './progress.js';
+import { isValidRun } from './results.js';
+
+const DUPLICATE_SIGNAL_MS = 1_000;
+
+/** Exit status: 0 all runs valid, 1 a run invalid or the bench failed, 2 bad options, 128 + signal if stopped. */
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseBenchArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`pushbench: ${parsed.error}\n`);
+    return 2;
+  }
+  const options = parsed.options;
+  if (options.help) {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+
+  const startedAt = new Date();
+  const bench = new Bench({
+    preset: options.preset,
+    runs: options.scenarios.flatMap((scenario) => options.strategies.map((strategy) => ({ strategy, scenario }))),
+    command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
+  });
+  attachProgress(bench);
+  let stoppedBy: NodeJS.Signals | undefined;
+  let stoppedAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) {
+      // tsx relays the terminal's signal again when we are slow to acknowledge it: that is not a second Ctrl-C.
+      if (Date.now() - stoppedAt < DUPLICATE_SIGNAL_MS) return;
+      // A deliberate second Ctrl-C does not wait for the report.
+      process.exit(128 + constants.signals[signal]);
+    }
+    stoppedBy = signal;
+    stoppedAt = Date.now();
+    process.stderr.write(`\npushbench: ${signal}, stopping; the report will hold the runs that finished\n`);
+    bench.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const results = await bench.run();
+  const outDir = options.outDir ?? path.join(REPO_ROOT, defaultOutDir(options.preset, startedAt));
+  const { htmlPath } = await writeReport(results, outDir);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    process.stderr.write(`report: ${htmlPath}\n`);
+  } else {
+    process.stdout.write(printSummary(results, htmlPath));
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (stoppedBy) return 128 + constants.signals[stoppedBy];
+  return results.runs.every(isValidRun) ? 0 : 1;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w./:=,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`pushbench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,228 @@
+import type { SimulatedClient, SimulatedClientClass } from '../clients/client.js';
+import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from './histogram.js';
+import type { RequestCounts } from './results.js';
+
+/** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
+export interface FleetReport {
+  clients: number;
+  /** Compressed HDR histogram of latencyUs, one sample per delivered message. */
+  latencyHistogram: string;
+  delivered: number;
+  missed: number;
+  duplicated: number;
+  outOfOrder: number;
+  gaps: number;
+  requests: RequestCounts;
+  bytesClientToServer: number;
+  bytesServerToClient: number;
+  connectionsOpened: number;
+  cpuMs: number;
+  /** Human-readable details of what went wrong, a few examples each. */
+  problems: string[];
+}
+
+export interface FleetOptions {
+  clientClass: SimulatedClientClass;
+  baseUrl: string;
+  pollIntervalMs: number;
+  longPollTimeoutMs: number;
+  /** One first-request delay per client. */
+  phasesMs: readonly number[];
+  /** Index of this fleet's first client in the whole run, so problems name clients the same way across processes. */
+  firstClientIndex: number;
+}
+
+const EXAMPLES = 3;
+
+/** Everything one simulated client did, recorded from its events only. */
+class ClientRecord {
+  readonly received = new Set<number>();
+  highestSeq = 0;
+  duplicated = 0;
+  outOfOrder = 0;
+  gaps = 0;
+  answered = false;
+  outstanding = false;
+  readonly requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
+
+  constructor(
+    readonly index: number,
+    readonly client: SimulatedClient,
+    latencies: Histogram,
+  ) {
+    client.on('request', () => {
+      this.requests.total++;
+      this.outstanding = true;
+    });
+    client.on('response', () => this.answer('withMessages'));
+    client.on('empty', () => this.answer('empty'));
+    client.on('error', () => {
+      this.requests.failed++;
+      this.outstanding = false;
+    });
+    client.on('reconnect', () => this.requests.reconnects++);
+    client.on('gap', () => this.gaps++);
+    client.on('message', (message, receivedAtMs) => {
+      this.answered = true;
+      if (this.received.has(message.seq)) {
+        this.duplicated++;
+        return;
+      }
+      if (message.seq < this.highestSeq) this.outOfOrder++;
+      this.highestSeq = Math.max(this.highestSeq, message.seq);
+      this.received.add(message.seq);
+      latencies.recordValue(latencyUs(message.t, receivedAtMs));
+    });
+  }
+
+  private answer(kind: 'withMessages' | 'empty'): void {
+    this.requests[kind]++;
+    this.outstanding = false;
+    this.answered = true;
+  }
+
+  /**
+   * Stops the client once no request is in flight, so that stopping cuts no answer in half on the wire. The
+   * stop happens inside the answer's own event, before the client can send its next request.
+   */
+  stopBetweenRequests(timeoutMs: number): Promise<void> {
+    if (!this.outstanding) return this.client.stop();
+    return new Promise<void>((resolve) => {
+      const events = ['response', 'empty', 'error'] as const;
+      const stopNow = () => {
+        clearTimeout(timer);
+        for (const event of events) this.client.off(event, stopNow);
+        this.client.stop().then(resolve, resolve);
+      };
+      const timer = setTimeout(stopNow, timeoutMs);
+      for (const event of events) this.client.on(event, stopNow);
+    });
+  }
+}
+
+/** The simulated clients of one process and their shared latency histogram. */
+export class ClientFleet {
+  private readonly records: ClientRecord[];
+  private readonly latencies = createLatencyHistogram();
+  private readonly cpuAtStart = process.cpuUsage();
+
+  constructor(private readonly options: FleetOptions) {
+    this.records = options.phasesMs.map((firstPollDelayMs, i) => {
+      const client = new options.clientClass({
+        baseUrl: options.baseUrl,
+        since: 0,
+        pollIntervalMs: options.pollIntervalMs,
+        longPollTimeoutMs: options.longPollTimeoutMs,
+        firstPollDelayMs,
+      });
+      return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
+    });
+    for (const record of this.records) record.client.start();
+  }
+
+  get answeredCount(): number {
+    return this.records.filter((r) => r.answered).length;
+  }
+
+  /** Resolves with how many clients still lack `lastSeq` when they all have it or the time is up. */
+  async drain(lastSeq: number, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const waiting = () => this.records.filter((r) => r.highestSeq < lastSeq).length;
+    while (waiting() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    return waiting();
+  }
+
+  /**
+   * Stops every client and reports. With `betweenRequests`, each client is stopped the moment its request in
+   * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
+   */
+  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number): Promise<FleetReport> {
+    await Promise.all(
+      this.records.map(async (record) => {
+        if (betweenRequests) await record.stopBetweenRequests(idleTimeoutMs);
+        else await record.client.stop();
+      }),
+    );
+    return this.report(lastSeq);
+  }
+
+  private report(lastSeq: number): FleetReport {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    const requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
+    const report: FleetReport = {
+      clients: this.records.length,
+      latencyHistogram: encodeHistogram(this.latencies),
+      delivered: 0,
+      missed: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      gaps: 0,
+      requests,
+      bytesClientToServer: 0,
+      bytesServerToClient: 0,
+      connectionsOpened: 0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      problems: [],
+    };
+    const missing: string[] = [];
+    const repeating: string[] = [];
+    const reordering: string[] = [];
+    const gapped: string[] = [];
+    for (const record of this.records) {
+      const delivered = [...record.received].filter((seq) => seq >= 1 && seq <= lastSeq).length;
+      const missed = lastSeq - delivered;
+      report.delivered += delivered;
+      report.missed += missed;
+      report.duplicated += record.duplicated;
+      report.outOfOrder += record.outOfOrder;
+      report.gaps += record.gaps;
+      for (const key of Object.keys(requests) as (keyof RequestCounts)[]) requests[key] += record.requests[key];
+      report.bytesClientToServer += record.client.bytes.clientToServer;
+      report.bytesServerToClient += record.client.bytes.serverToClient;
+      report.connectionsOpened += record.client.connectionsOpened;
+      if (missed > 0) missing.push(`client ${record.index} missed ${describeMissing(record.received, lastSeq)}`);
+      if (record.duplicated > 0) repeating.push(`client ${record.index} got ${record.duplicated} duplicate(s)`);
+      if (record.outOfOrder > 0) reordering.push(`client ${record.index} got ${record.outOfOrder} message(s) out of order`);
+      if (record.gaps > 0) gapped.push(`client ${record.index} was told of ${record.gaps} gap(s) in the log`);
+    }
+    for (const list of [missing, repeating, reordering, gapped]) {
+      if (list.length === 0) continue;
+      const more = list.length > EXAMPLES ? ` and ${list.length - EXAMPLES} more client(s)` : '';
+      report.problems.push(list.slice(0, EXAMPLES).join('; ') + more);
+    }
+    return report;
+  }
+}
+
+/** One report for a run split over several client processes: counts add up, histograms merge exactly. */
+export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport {
+  const sum = (pick: (report: FleetReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  return {
+    clients: sum((r) => r.clients),
+    latencyHistogram: encodeHistogram(mergeEncodedHistograms(reports.map((r) => r.latencyHistogram))),
+    delivered: sum((r) => r.delivered),
+    missed: sum((r) => r.missed),
+    duplicated: sum((r) => r.duplicated),
+    outOfOrder: sum((r) => r.outOfOrder),
+    gaps: sum((r) => r.gaps),
+    requests: {
+      total: sum((r) => r.requests.total),
+      withMessages: sum((r) => r.requests.withMessages),
+      empty: sum((r) => r.requests.empty),
+      failed: sum((r) => r.requests.failed),
+      reconnects: sum((r) => r.requests.reconnects),
+    },
+    bytesClientToServer: sum((r) => r.bytesClientToServer),
+    bytesServerToClient: sum((r) => r.bytesServerToClient),
+    connectionsOpened: sum((r) => r.connectionsOpened),
+    cpuMs: sum((r) => r.cpuMs),
+    problems: reports.flatMap((r) => r.problems),
+  };
+}
+
+function describeMissing(received: Set<number>, lastSeq: number): string {
+  const missing: number[] = [];
+  for (let seq = 1; seq <= lastSeq; seq++) if (!received.has(seq)) missing.push(seq);
+  const shown = missing.slice(0, 5).join(', ');
+  return `${missing.length} message(s) (seq ${shown}${missing.length > 5 ? ', …' : ''})`;
+}

@@ -1,0 +1,106 @@
+import { isValidRun, type Results, type RunResult, type Scenario } from './results.js';
+
+interface Column {
+  title: string;
+  /** Right-aligned unless it is the strategy name. */
+  left?: boolean;
+  value: (run: RunResult) => string;
+}
+
+const COLUMNS: readonly Column[] = [
+  { title: 'strategy', left: true, value: (run) => run.strategy.name },
+  { title: 'delivered', value: (run) => `${group(run.messages.delivered)}/${group(run.messages.expected)}` },
+  { title: 'req/deliv', value: (run) => ratio(run.requests.total, run.messages.delivered, 2) },
+  { title: 'empty', value: (run) => percent(run.requests.empty, run.requests.total) },
+  { title: 'up B/deliv', value: (run) => ratio(run.bytes.clientToServer, run.messages.delivered, 0) },
+  { title: 'down B/deliv', value: (run) => ratio(run.bytes.serverToClient, run.messages.delivered, 0) },
+  { title: 'p50 ms', value: (run) => millis(run.latencyUs.p50, run.latencyUs.count) },
+  { title: 'p99 ms', value: (run) => millis(run.latencyUs.p99, run.latencyUs.count) },
+  { title: 'CPU ms/1k', value: (run) => ratio(run.server.cpuMs * 1000, run.messages.delivered, 1) },
+  {
+    title: 'miss/dup/ooo',
+    value: (run) => `${run.messages.missed}/${run.messages.duplicated}/${run.messages.outOfOrder}`,
+  },
+];
+
+/**
+ * The human summary of a bench: one table per scenario, one row per strategy, then what went wrong and where
+ * the report is. Pure, so that the figures it prints can be checked exactly.
+ */
+export function printSummary(results: Results, reportPath: string): string {
+  const lines: string[] = [];
+  for (const [scenario, runs] of groupByScenario(results.runs)) {
+    lines.push(describeScenario(results.meta.preset, scenario), '', ...table(runs), '');
+  }
+  if (results.runs.length === 0) lines.push('no run finished', '');
+  const invalid = results.runs.filter((run) => !isValidRun(run));
+  for (const run of invalid) {
+    lines.push(`INVALID ${run.strategy.name}:`);
+    for (const problem of run.problems) lines.push(`  - ${problem}`);
+    if (run.problems.length === 0) lines.push('  - messages were missed, repeated or reordered');
+  }
+  if (invalid.length > 0) lines.push('');
+  lines.push(
+    'req/deliv: HTTP requests (a WebSocket handshake is one) per delivered message; empty: share of requests',
+    'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
+    'CPU ms/1k: server CPU time per 1,000 delivered messages.',
+    '',
+    `wall time ${(results.meta.wallTimeMs / 1000).toFixed(1)} s`,
+    `report: ${reportPath}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function table(runs: readonly RunResult[]): string[] {
+  const cells = [COLUMNS.map((c) => c.title), ...runs.map((run) => COLUMNS.map((c) => c.value(run)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) =>
+    row
+      .map((cell, i) => (COLUMNS[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function describeScenario(preset: string, s: Scenario): string {
+  return (
+    `${preset}: ${group(s.clients)} clients, ${s.ratePerSec} msg/s ${s.arrivals} (seed ${s.seed}), ${s.durationSec} s, ` +
+    `${group(s.payloadBytes)} B payload, poll every ${group(s.pollIntervalMs)} ms, long-poll timeout ${group(s.longPollTimeoutMs)} ms`
+  );
+}
+
+function groupByScenario(runs: readonly RunResult[]): Map<Scenario, RunResult[]> {
+  const byKey = new Map<string, { scenario: Scenario; runs: RunResult[] }>();
+  for (const run of runs) {
+    const key = JSON.stringify(run.scenario);
+    const entry = byKey.get(key) ?? { scenario: run.scenario, runs: [] };
+    entry.runs.push(run);
+    byKey.set(key, entry);
+  }
+  return new Map([...byKey.values()].map((entry) => [entry.scenario, entry.runs]));
+}
+
+/** 1234567 → "1,234,567", independent of the machine's locale. */
+function group(value: number): string {
+  const [whole, fraction] = String(value).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+function ratio(numerator: number, denominator: number, digits: number): string {
+  if (denominator === 0) return '—';
+  const value = (numerator / denominator).toFixed(digits);
+  const [whole, fraction] = value.split('.');
+  return fraction === undefined ? group(Number(whole)) : `${group(Number(whole))}.${fraction}`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '—' : `${((part / whole) * 100).toFixed(1)} %`;
+}
+
+/** Sub-10 ms latencies (push over loopback) keep two decimals, so they do not all print as 0.x. */
+function millis(us: number, samples: number): string {
+  if (samples === 0) return '—';
+  const ms = us / 1000;
+  return ms < 10 ? ms.toFixed(2) : ratio(us, 1000, 1);
+}

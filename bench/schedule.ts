@@ -1,0 +1,54 @@
+import type { Arrivals } from './results.js';
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same schedule and poll phases on every machine. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ScheduleSpec {
+  ratePerSec: number;
+  durationSec: number;
+  arrivals: Arrivals;
+  seed: number;
+}
+
+/**
+ * Planned publish times, in milliseconds from the start of the schedule, all in [0, duration).
+ * - poisson: exponential inter-arrival times with mean 1/rate, drawn from the seed; the first message comes
+ *   one draw after 0, so the count varies around rate × duration and is fixed by the seed.
+ * - fixed: exactly floor(rate × duration) messages, message k at k / rate seconds (the first at 0).
+ * The plan is computed up front so that the schedule is open-loop: a slow server cannot make it publish less.
+ */
+export function publishSchedule(spec: ScheduleSpec): number[] {
+  const durationMs = spec.durationSec * 1000;
+  const meanGapMs = 1000 / spec.ratePerSec;
+  const times: number[] = [];
+  if (spec.arrivals === 'fixed') {
+    // The epsilon keeps 0.29 × 100 (28.999999999999996 in binary) from flooring to 28.
+    const count = Math.floor(spec.ratePerSec * spec.durationSec + 1e-9);
+    for (let k = 0; k < count; k++) times.push(k * meanGapMs);
+    return times;
+  }
+  const random = mulberry32(spec.seed);
+  for (let t = -Math.log(1 - random()) * meanGapMs; t < durationMs; t += -Math.log(1 - random()) * meanGapMs) {
+    times.push(t);
+  }
+  return times;
+}
+
+/**
+ * When each client makes its first request: a random phase in [0, pollInterval), as browsers opened at
+ * different moments do. Drawn from a stream separate from the schedule's, so changing the client count
+ * does not change the publish times.
+ */
+export function pollPhases(seed: number, clients: number, pollIntervalMs: number): number[] {
+  const random = mulberry32(seed ^ 0x5bd1e995);
+  return Array.from({ length: clients }, () => random() * pollIntervalMs);
+}

@@ -1,0 +1,79 @@
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { startPushServer, type PushServer } from '../servers/app.js';
+import { delay, serveRpc } from './ipc.js';
+import { LATE_PUBLISH_MS, type ScheduleReport, type ServerProtocol } from './protocol.js';
+
+let server: PushServer | undefined;
+let cpuAtOpen: NodeJS.CpuUsage | undefined;
+let loopDelay: IntervalHistogram | undefined;
+
+serveRpc<ServerProtocol>({
+  async start({ strategy, longPollTimeoutMs }) {
+    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port: 0, host: '127.0.0.1' });
+    return { url: server.url };
+  },
+
+  openWindow() {
+    cpuAtOpen = process.cpuUsage();
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  },
+
+  runSchedule({ offsetsMs, durationMs, payloadBytes }) {
+    const source = requireServer().source;
+    const payload = 'x'.repeat(payloadBytes);
+    const startedAt = performance.now();
+    const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
+    return new Promise<ScheduleReport>((resolve) => {
+      let next = 0;
+      // Open loop: a timer that fires late publishes everything that is due at once, never skips, never waits.
+      const tick = () => {
+        const elapsed = performance.now() - startedAt;
+        for (; next < offsetsMs.length && offsetsMs[next]! <= elapsed; next++) {
+          const lagMs = elapsed - offsetsMs[next]!;
+          report.maxLagMs = Math.max(report.maxLagMs, lagMs);
+          if (lagMs > LATE_PUBLISH_MS) report.latePublishes++;
+          report.lastSeq = source.publish(payload).seq;
+          report.published++;
+        }
+        if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - elapsed);
+        else setTimeout(() => resolve(report), Math.max(0, durationMs - elapsed));
+      };
+      tick();
+    });
+  },
+
+  attached({ strategy }) {
+    return requireServer().stats().strategies[strategy]?.attached ?? 0;
+  },
+
+  async collect({ strategy, closeTimeoutMs }) {
+    const pushServer = requireServer();
+    const deadline = performance.now() + closeTimeoutMs;
+    while (openConnections(pushServer, strategy) > 0 && performance.now() < deadline) await delay(5);
+    const cpu = process.cpuUsage(cpuAtOpen);
+    loopDelay?.disable();
+    const stats = pushServer.stats();
+    return {
+      stats,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      eventLoopDelayP99Us: loopDelay && loopDelay.count > 0 ? Math.round(loopDelay.percentile(99) / 1000) : 0,
+      peakRssBytes: stats.process.peakRssBytes,
+    };
+  },
+
+  async shutdown() {
+    await server?.close();
+    // Exit once the reply has had a chance to leave; the harness SIGKILLs if it does not.
+    setTimeout(() => process.exit(0), 20).unref();
+  },
+});
+
+function requireServer(): PushServer {
+  if (!server) throw new Error('server not started');
+  return server;
+}
+
+function openConnections(pushServer: PushServer, strategy: string): number {
+  return pushServer.stats().strategies[strategy]?.connections.open ?? 0;
+}

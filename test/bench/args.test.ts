@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { defaultOutDir, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
+import { PRESETS } from '../../bench/presets.js';
+import { STRATEGY_NAMES } from '../../servers/registry.js';
+
+function options(argv: string[]): BenchOptions {
+  const result = parseBenchArgs(argv);
+  if (!result.ok) throw new Error(`expected ${argv.join(' ')} to parse, got: ${result.error}`);
+  return result.options;
+}
+
+function error(argv: string[]): string {
+  const result = parseBenchArgs(argv);
+  if (result.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
+  return result.error;
+}
+
+describe('parseBenchArgs', () => {
+  it('defaults to the quick preset, every strategy, no out dir, human output', () => {
+    expect(options([])).toEqual({
+      preset: 'quick',
+      scenarios: [
+        {
+          clients: 100,
+          ratePerSec: 0.5,
+          durationSec: 8,
+          payloadBytes: 100,
+          pollIntervalMs: 1000,
+          longPollTimeoutMs: 20_000,
+          arrivals: 'poisson',
+          seed: 2,
+        },
+      ],
+      strategies: [...STRATEGY_NAMES],
+      outDir: null,
+      json: false,
+      help: false,
+    });
+  });
+
+  it('lets every flag override the preset, in both --flag value and --flag=value forms', () => {
+    const parsed = options([
+      '--preset', 'quick',
+      '--strategies', 'websocket,short-polling',
+      '--clients=5',
+      '--rate', '2.5',
+      '--duration', '3',
+      '--payload', '0',
+      '--poll-interval', '200',
+      '--long-poll-timeout=100',
+      '--arrivals', 'fixed',
+      '--seed', '4294967295',
+      '--out', 'tmp/x',
+      '--json',
+    ]);
+    expect(parsed).toEqual({
+      preset: 'quick',
+      scenarios: [
+        {
+          clients: 5,
+          ratePerSec: 2.5,
+          durationSec: 3,
+          payloadBytes: 0,
+          pollIntervalMs: 200,
+          longPollTimeoutMs: 100,
+          arrivals: 'fixed',
+          seed: 4294967295,
+        },
+      ],
+      strategies: ['websocket', 'short-polling'],
+      outDir: 'tmp/x',
+      json: true,
+      help: false,
+    });
+  });
+
+  it('does not change the preset object it starts from', () => {
+    options(['--clients', '7']);
+    expect(PRESETS.quick!.scenarios[0]!.clients).toBe(100);
+  });
+
+  it('accepts the ends of every range', () => {
+    expect(options(['--clients', '1']).scenarios[0]!.clients).toBe(1);
+    expect(options(['--clients', '2000']).scenarios[0]!.clients).toBe(2000);
+    expect(options(['--rate', '0.01']).scenarios[0]!.ratePerSec).toBe(0.01);
+    expect(options(['--rate', '10000']).scenarios[0]!.ratePerSec).toBe(10_000);
+    expect(options(['--duration', '600']).scenarios[0]!.durationSec).toBe(600);
+    expect(options(['--payload', '65536']).scenarios[0]!.payloadBytes).toBe(65_536);
+    expect(options(['--poll-interval', '10']).scenarios[0]!.pollIntervalMs).toBe(10);
+    expect(options(['--long-poll-timeout', '120000']).scenarios[0]!.longPollTimeoutMs).toBe(120_000);
+  });
+
+  it('recognises --help and -h', () => {
+    expect(options(['--help']).help).toBe(true);
+    expect(options(['-h']).help).toBe(true);
+  });
+
+  it.each([
+    [['--clients', 'abc'], '--clients must be an integer from 1 to 2000 (got "abc")'],
+    [['--clients', '0'], '--clients must be an integer from 1 to 2000 (got "0")'],
+    [['--clients', '2001'], '--clients must be an integer from 1 to 2000 (got "2001")'],
+    [['--clients', '1.5'], '--clients must be an integer from 1 to 2000 (got "1.5")'],
+    [['--clients', '1e3'], '--clients must be an integer from 1 to 2000 (got "1e3")'],
+    [['--rate', '0'], '--rate must be a number from 0.01 to 10000 (got "0")'],
+    [['--rate', '10001'], '--rate must be a number from 0.01 to 10000 (got "10001")'],
+    [['--rate', 'fast'], '--rate must be a number from 0.01 to 10000 (got "fast")'],
+    [['--duration', '0.5'], '--duration must be a number from 1 to 600 (got "0.5")'],
+    [['--duration', '601'], '--duration must be a number from 1 to 600 (got "601")'],
+    [['--payload', '-1'], '--payload must be an integer from 0 to 65536 (got "-1")'],
+    [['--payload', '65537'], '--payload must be an integer from 0 to 65536 (got "65537")'],
+    [['--poll-interval', '9'], '--poll-interval must be an integer from 10 to 60000 (got "9")'],
+    [['--long-poll-timeout', '99'], '--long-poll-timeout must be an integer from 100 to 120000 (got "99")'],
+    [['--long-poll-timeout', '120001'], '--long-poll-timeout must be an integer from 100 to 120000 (got "120001")'],
+    [['--seed', '-1'], '--seed must be an integer from 0 to 4294967295 (got "-1")'],
+    [['--arrivals', 'burst'], '--arrivals must be poisson or fixed (got "burst")'],
+    [['--preset', 'huge'], '--preset must be one of quick (got "huge")'],
+    [
+      ['--strategies', 'websocket,smoke-signals'],
+      `--strategies must be a comma-separated list of ${STRATEGY_NAMES.join(', ')} (got "websocket,smoke-signals")`,
+    ],
+    [['--strategies', 'websocket,websocket'], '--strategies names a strategy twice (got "websocket,websocket")'],
+    [['--clients'], '--clients needs a value'],
+    [['--out='], '--out needs a value'],
+    [['--json=yes'], '--json takes no value (got "yes")'],
+    [['--verbose'], 'unknown option --verbose (see --help)'],
+    [['-x'], 'unknown option -x (see --help)'],
+    [['quick'], 'unexpected argument "quick" (see --help)'],
+  ])('refuses %j with one exact line', (argv, message) => {
+    expect(error(argv)).toBe(message);
+  });
+
+  it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
+    expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
+    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 2000 (got "abc")');
+  });
+});
+
+describe('defaultOutDir', () => {
+  it('is a fresh folder under reports/out named by time (without colons) and preset', () => {
+    expect(defaultOutDir('quick', new Date('2025-01-31T12:00:05.123Z'))).toBe('reports/out/2025-01-31T120005.123Z-quick');
+  });
+});
