@@ -35,6 +35,7 @@ export const NUMERIC_FLAGS: Readonly<Record<string, NumericFlag>> = {
   'poll-interval': { field: 'pollIntervalMs', integer: true, min: 10, max: 60_000, unit: 'ms between short polls' },
   'long-poll-timeout': { field: 'longPollTimeoutMs', integer: true, min: 100, max: 120_000, unit: 'ms a long poll is held' },
   seed: { field: 'seed', integer: true, min: 0, max: 0xffffffff, unit: 'seed of the schedule and poll phases' },
+  'restart-at': { field: 'restartAtSec', integer: false, min: 0.1, max: 600, unit: 'fault: kill the server s into the schedule, start a new one' },
 };
 
 const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
@@ -88,6 +89,11 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     overrides.arrivals = arrivals as Arrivals;
   }
 
+  if (overrides.restartAtSec !== undefined) {
+    const tooLate = preset.scenarios.find((scenario) => overrides.restartAtSec! >= (overrides.durationSec ?? scenario.durationSec));
+    if (tooLate) return fail(`--restart-at must fall inside the schedule (before ${overrides.durationSec ?? tooLate.durationSec} s)`);
+  }
+
   let strategies = [...STRATEGY_NAMES];
   const listed = values.get('strategies');
   if (listed !== undefined) {
@@ -135,7 +141,7 @@ export function helpText(): string {
   ];
   for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
     const left = `  --${flag} <n>`.padEnd(30);
-    lines.push(`${left}${spec.unit}, ${spec.min}..${spec.max} (quick: ${quick[spec.field]})`);
+    lines.push(`${left}${spec.unit}, ${spec.min}..${spec.max} (quick: ${quick[spec.field] ?? 'off'})`);
   }
   lines.push(
     `  --arrivals <kind>           poisson | fixed (quick: ${quick.arrivals})`,

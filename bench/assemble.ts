@@ -18,6 +18,13 @@ export interface RunEvidence {
   clientsNotDrained: number;
   fleet: FleetReport;
   server: ServerReport;
+  /** Present when the server was killed and restarted mid-run. */
+  restart?: RestartEvidence;
+}
+
+export interface RestartEvidence {
+  expectedSeqs: number[];
+  publishedBeforeKill: number[];
 }
 
 export function strategyLabel(info: StrategyInfo): StrategyLabel {
@@ -45,6 +52,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     );
   }
   problems.push(...fleet.problems);
+  warnings.push(...fleet.warnings);
   if (evidence.clientsNotDrained > 0) {
     problems.push(
       `${evidence.clientsNotDrained} client(s) still lacked the last message (seq ${schedule?.lastSeq}) ` +
@@ -57,7 +65,16 @@ export function assembleRun(evidence: RunEvidence): RunResult {
         `(worst ${Math.round(schedule.maxLagMs)} ms): the server process could not keep the schedule`,
     );
   }
-  if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
+  const lost = Object.entries(fleet.missedBySeq)
+    .map(([seq, clients]) => ({ seq: Number(seq), clients }))
+    .sort((a, b) => a.seq - b.seq);
+  if (evidence.restart) {
+    // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
+    warnings.push(
+      `the server process was killed ${scenario.restartAtSec} s into the schedule and replaced: server-side bytes, ` +
+        'CPU and memory are those of the new process only',
+    );
+  } else if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
     problems.push(
       'bytes counted at the client and the server sockets differ: client→server ' +
         `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
@@ -96,6 +113,14 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     clientProcesses: { count: evidence.clientProcesses, cpuMs: round1(fleet.cpuMs) },
     problems,
     warnings,
+    ...(evidence.restart && {
+      restart: {
+        atSec: scenario.restartAtSec ?? 0,
+        publishedBeforeKill: evidence.restart.publishedBeforeKill.length,
+        lost,
+        reconnects: fleet.requests.reconnects,
+      },
+    }),
   };
 }
 

@@ -12,6 +12,8 @@ export interface FleetReport {
   duplicated: number;
   outOfOrder: number;
   gaps: number;
+  /** seq → how many clients of this process never received it. */
+  missedBySeq: Record<string, number>;
   requests: RequestCounts;
   bytesClientToServer: number;
   bytesServerToClient: number;
@@ -19,6 +21,8 @@ export interface FleetReport {
   cpuMs: number;
   /** Human-readable details of what went wrong, a few examples each. */
   problems: string[];
+  /** Gap signals: a client was told it may have lost messages (what it did lose is in missed). */
+  warnings: string[];
 }
 
 export interface FleetOptions {
@@ -136,17 +140,17 @@ export class ClientFleet {
    * Stops every client and reports. With `betweenRequests`, each client is stopped the moment its request in
    * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
    */
-  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number): Promise<FleetReport> {
+  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[]): Promise<FleetReport> {
     await Promise.all(
       this.records.map(async (record) => {
         if (betweenRequests) await record.stopBetweenRequests(idleTimeoutMs);
         else await record.client.stop();
       }),
     );
-    return this.report(lastSeq);
+    return this.report(expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1));
   }
 
-  private report(lastSeq: number): FleetReport {
+  private report(expectedSeqs: readonly number[]): FleetReport {
     const cpu = process.cpuUsage(this.cpuAtStart);
     const requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
     const report: FleetReport = {
@@ -157,20 +161,25 @@ export class ClientFleet {
       duplicated: 0,
       outOfOrder: 0,
       gaps: 0,
+      missedBySeq: {},
       requests,
       bytesClientToServer: 0,
       bytesServerToClient: 0,
       connectionsOpened: 0,
       cpuMs: (cpu.user + cpu.system) / 1000,
       problems: [],
+      warnings: [],
     };
     const missing: string[] = [];
     const repeating: string[] = [];
     const reordering: string[] = [];
     const gapped: string[] = [];
     for (const record of this.records) {
-      const delivered = [...record.received].filter((seq) => seq >= 1 && seq <= lastSeq).length;
-      const missed = lastSeq - delivered;
+      const delivered = expectedSeqs.filter((seq) => record.received.has(seq)).length;
+      const missed = expectedSeqs.length - delivered;
+      if (missed > 0) {
+        for (const seq of expectedSeqs) if (!record.received.has(seq)) report.missedBySeq[seq] = (report.missedBySeq[seq] ?? 0) + 1;
+      }
       report.delivered += delivered;
       report.missed += missed;
       report.duplicated += record.duplicated;
@@ -180,16 +189,15 @@ export class ClientFleet {
       report.bytesClientToServer += record.client.bytes.clientToServer;
       report.bytesServerToClient += record.client.bytes.serverToClient;
       report.connectionsOpened += record.client.connectionsOpened;
-      if (missed > 0) missing.push(`client ${record.index} missed ${describeMissing(record.received, lastSeq)}`);
+      if (missed > 0) missing.push(`client ${record.index} missed ${describeMissing(record.received, expectedSeqs)}`);
       if (record.duplicated > 0) repeating.push(`client ${record.index} got ${record.duplicated} duplicate(s)`);
       if (record.outOfOrder > 0) reordering.push(`client ${record.index} got ${record.outOfOrder} message(s) out of order`);
       if (record.gaps > 0) gapped.push(`client ${record.index} was told of ${record.gaps} gap(s) in the log`);
     }
-    for (const list of [missing, repeating, reordering, gapped]) {
-      if (list.length === 0) continue;
-      const more = list.length > EXAMPLES ? ` and ${list.length - EXAMPLES} more client(s)` : '';
-      report.problems.push(list.slice(0, EXAMPLES).join('; ') + more);
-    }
+    const summarize = (list: string[]) =>
+      list.slice(0, EXAMPLES).join('; ') + (list.length > EXAMPLES ? ` and ${list.length - EXAMPLES} more client(s)` : '');
+    for (const list of [missing, repeating, reordering]) if (list.length > 0) report.problems.push(summarize(list));
+    if (gapped.length > 0) report.warnings.push(summarize(gapped));
     return report;
   }
 }
@@ -205,6 +213,7 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     duplicated: sum((r) => r.duplicated),
     outOfOrder: sum((r) => r.outOfOrder),
     gaps: sum((r) => r.gaps),
+    missedBySeq: mergeCounts(reports.map((r) => r.missedBySeq)),
     requests: {
       total: sum((r) => r.requests.total),
       withMessages: sum((r) => r.requests.withMessages),
@@ -217,12 +226,18 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     connectionsOpened: sum((r) => r.connectionsOpened),
     cpuMs: sum((r) => r.cpuMs),
     problems: reports.flatMap((r) => r.problems),
+    warnings: reports.flatMap((r) => r.warnings),
   };
 }
 
-function describeMissing(received: Set<number>, lastSeq: number): string {
-  const missing: number[] = [];
-  for (let seq = 1; seq <= lastSeq; seq++) if (!received.has(seq)) missing.push(seq);
+function mergeCounts(counts: readonly Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const count of counts) for (const [key, value] of Object.entries(count)) merged[key] = (merged[key] ?? 0) + value;
+  return merged;
+}
+
+function describeMissing(received: Set<number>, expectedSeqs: readonly number[]): string {
+  const missing = expectedSeqs.filter((seq) => !received.has(seq));
   const shown = missing.slice(0, 5).join(', ');
   return `${missing.length} message(s) (seq ${shown}${missing.length > 5 ? ', …' : ''})`;
 }

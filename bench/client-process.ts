@@ -13,7 +13,8 @@ serveRpc<ClientProtocol>({
   },
   answered: () => requireFleet().answeredCount,
   drain: ({ lastSeq, timeoutMs }) => requireFleet().drain(lastSeq, timeoutMs),
-  stop: ({ lastSeq, betweenRequests, idleTimeoutMs }) => requireFleet().stop(lastSeq, betweenRequests, idleTimeoutMs),
+  stop: ({ lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs }) =>
+    requireFleet().stop(lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs),
   shutdown() {
     setTimeout(() => process.exit(0), 20).unref();
   },

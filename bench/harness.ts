@@ -3,12 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { findStrategy } from '../servers/registry.js';
 import type { StrategyInfo } from '../servers/strategy.js';
-import { assembleRun, failedRun } from './assemble.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assembleRun, failedRun, type RestartEvidence } from './assemble.js';
 import { mergeFleetReports, type FleetReport } from './client-fleet.js';
 import { delay, RpcChild, type Protocol } from './ipc.js';
 import { collectMeta } from './meta.js';
 import type { ClientProtocol, ScheduleReport, ServerProtocol } from './protocol.js';
 import { isValidRun, type Results, type RunResult, type Scenario } from './results.js';
+import { publishAcrossRestart } from './restart.js';
 import { pollPhases, publishSchedule } from './schedule.js';
 
 const SERVER_FILE = fileURLToPath(new URL('./server-process.ts', import.meta.url));
@@ -143,26 +146,34 @@ export class Bench extends EventEmitter<BenchEvents> {
     const processes = Math.max(1, Math.min(this.plan.clientProcesses ?? 1, scenario.clients));
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    // A fault run replaces the server mid-run; every server ever started is stopped at the end.
+    const servers = [server];
     const fleets = Array.from({ length: processes }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE));
     try {
-      return await this.measure(entry.info, scenario, server, fleets, startedAt);
+      return await this.measure(entry.info, scenario, servers, fleets, startedAt);
     } catch (error) {
       return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
     } finally {
-      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), ...fleets.map((fleet) => fleet.stop('shutdown', 1_000))]);
-      for (const child of [server, ...fleets]) this.children.delete(child);
+      await Promise.all([
+        ...servers.map((s) => s.stop('shutdown', SETTLE_TIMEOUT_MS)),
+        ...fleets.map((fleet) => fleet.stop('shutdown', 1_000)),
+      ]);
+      for (const child of [...servers, ...fleets]) this.children.delete(child);
     }
   }
 
   private async measure(
     info: StrategyInfo,
     scenario: Scenario,
-    server: RpcChild<ServerProtocol>,
+    servers: RpcChild<ServerProtocol>[],
     fleets: RpcChild<ClientProtocol>[],
     startedAt: number,
   ): Promise<RunResult> {
     const strategy = info.name;
-    const { url } = await server.call('start', { strategy, longPollTimeoutMs: scenario.longPollTimeoutMs }, START_TIMEOUT_MS);
+    let server = servers[0]!;
+    const restartAtSec = scenario.restartAtSec;
+    const publishLog = restartAtSec === undefined ? undefined : join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
+    const { url } = await server.call('start', { strategy, longPollTimeoutMs: scenario.longPollTimeoutMs, publishLog }, START_TIMEOUT_MS);
 
     this.setPhase(strategy, 'connecting');
     await server.call('openWindow', undefined, CALL_TIMEOUT_MS);
@@ -194,13 +205,39 @@ export class Bench extends EventEmitter<BenchEvents> {
     }, scenario.clients);
 
     let schedule: ScheduleReport | null = null;
+    let restart: RestartEvidence | undefined;
     let clientsNotDrained = 0;
     const drainTimeoutMs = Math.max(2 * scenario.pollIntervalMs, 2_000);
     if (connected >= scenario.clients) {
       this.setPhase(strategy, 'publishing');
       const durationMs = scenario.durationSec * 1000;
       const offsetsMs = publishSchedule(scenario);
-      schedule = await server.call('runSchedule', { offsetsMs, durationMs, payloadBytes: scenario.payloadBytes }, durationMs + 30_000);
+      if (restartAtSec === undefined) {
+        schedule = await server.call('runSchedule', { offsetsMs, durationMs, payloadBytes: scenario.payloadBytes }, durationMs + 30_000);
+      } else {
+        const killed = server;
+        const outcome = await publishAcrossRestart({
+          strategy,
+          longPollTimeoutMs: scenario.longPollTimeoutMs,
+          port: Number(new URL(url).port),
+          offsetsMs,
+          durationMs,
+          payloadBytes: scenario.payloadBytes,
+          restartAtMs: restartAtSec * 1000,
+          callTimeoutMs: CALL_TIMEOUT_MS,
+          startTimeoutMs: START_TIMEOUT_MS,
+          spawnServer: () => {
+            const next = this.spawn<ServerProtocol>('restarted server process', SERVER_FILE);
+            servers.push(next);
+            return next;
+          },
+          startFirst: async () => killed,
+          publishLog: publishLog!,
+        });
+        server = outcome.server;
+        schedule = outcome.schedule;
+        restart = { expectedSeqs: outcome.expectedSeqs, publishedBeforeKill: outcome.publishedBeforeKill };
+      }
       this.setPhase(strategy, 'draining');
       const lastSeq = schedule.lastSeq;
       const notDrained = await Promise.all(
@@ -219,7 +256,9 @@ export class Bench extends EventEmitter<BenchEvents> {
     const lastSeq = schedule?.lastSeq ?? 0;
     const idleTimeoutMs = SETTLE_TIMEOUT_MS;
     const reports: FleetReport[] = await Promise.all(
-      fleets.map((fleet) => fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs }, idleTimeoutMs + CALL_TIMEOUT_MS)),
+      fleets.map((fleet) =>
+        fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs: restart?.expectedSeqs }, idleTimeoutMs + CALL_TIMEOUT_MS),
+      ),
     );
     // The server waits for its side of every connection to close, so both counts are final.
     const serverReport = await server.call('collect', { strategy, closeTimeoutMs: SETTLE_TIMEOUT_MS }, SETTLE_TIMEOUT_MS + CALL_TIMEOUT_MS);
@@ -235,6 +274,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       clientsNotDrained,
       fleet: mergeFleetReports(reports),
       server: serverReport,
+      restart,
     });
   }
 

@@ -1,4 +1,4 @@
-import { isValidRun, type Results, type RunResult, type Scenario } from './results.js';
+import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from './results.js';
 
 interface Column {
   title: string;
@@ -40,6 +40,12 @@ export function printSummary(results: Results, reportPath: string): string {
     if (run.problems.length === 0) lines.push('  - messages were missed, repeated or reordered');
   }
   if (invalid.length > 0) lines.push('');
+  for (const run of results.runs) {
+    if (!run.restart) continue;
+    lines.push(`RESTART ${run.strategy.name}: ${describeRestart(run.restart)}`);
+  }
+  for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${warning}`);
+  if (results.runs.some((run) => run.restart || run.warnings.length > 0)) lines.push('');
   lines.push(
     'req/deliv: HTTP requests (a WebSocket handshake is one) per delivered message; empty: share of requests',
     'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
@@ -49,6 +55,15 @@ export function printSummary(results: Results, reportPath: string): string {
     `report: ${reportPath}`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** One line: when the server died, what it had published, and exactly which messages clients never got. */
+export function describeRestart(restart: RestartOutcome): string {
+  const lost =
+    restart.lost.length === 0
+      ? 'no message lost'
+      : `lost ${restart.lost.map(({ seq, clients }) => `seq ${seq} (${clients} client${clients === 1 ? '' : 's'})`).join(', ')}`;
+  return `killed at ${restart.atSec} s after ${restart.publishedBeforeKill} publish(es); ${lost}; ${restart.reconnects} reconnect attempt(s)`;
 }
 
 function table(runs: readonly RunResult[]): string[] {

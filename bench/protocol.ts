@@ -23,10 +23,23 @@ export interface ServerReport {
 }
 
 export interface ServerProtocol {
-  start: [{ strategy: string; longPollTimeoutMs: number }, { url: string }];
+  start: [
+    {
+      strategy: string;
+      longPollTimeoutMs: number;
+      /** A restarted server takes its predecessor's port, so the clients find it where they left it. */
+      port?: number;
+      /** Above every seq the predecessor could have used (see MessageSource). */
+      firstSeq?: number;
+      /** A file each seq is appended to before it is published: it survives a SIGKILL of the process. */
+      publishLog?: string;
+    },
+    { url: string },
+  ];
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number }, ScheduleReport];
+  /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
+  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
   collect: [{ strategy: string; closeTimeoutMs: number }, ServerReport];
@@ -50,7 +63,8 @@ export interface ClientProtocol {
   answered: [void, number];
   /** How many clients still lack `lastSeq` when all have it or the time is up. */
   drain: [{ lastSeq: number; timeoutMs: number }, number];
-  stop: [{ lastSeq: number; betweenRequests: boolean; idleTimeoutMs: number }, FleetReport];
+  /** Expected messages are seq 1..lastSeq, or exactly `expectedSeqs` when given (a run across a restart). */
+  stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number }, FleetReport];
   shutdown: [void, void];
 }
 

@@ -16,6 +16,19 @@ export interface Scenario {
   arrivals: Arrivals;
   /** Seed of the publish schedule and the poll phases: every strategy of a run sees the same schedule. */
   seed: number;
+  /** Fault run: the server process is killed this many seconds into the schedule and a new one takes over. */
+  restartAtSec?: number;
+}
+
+/** What a fault run lost when its server process was killed. */
+export interface RestartOutcome {
+  atSec: number;
+  /** Messages the killed process had published. */
+  publishedBeforeKill: number;
+  /** Every message some client never received, with how many clients missed it: the cost of the restart. */
+  lost: { seq: number; clients: number }[];
+  /** Reconnect attempts the clients made (backoff) to reach the new server. */
+  reconnects: number;
 }
 
 export interface StrategyLabel {
@@ -95,6 +108,8 @@ export interface RunResult {
   connections: { opened: number; peak: number };
   server: ServerCost;
   clientProcesses: { count: number; cpuMs: number };
+  /** Present on a fault run (scenario.restartAtSec). */
+  restart?: RestartOutcome;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run.

@@ -1,5 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { appendFileSync } from 'node:fs';
 import { startPushServer, type PushServer } from '../servers/app.js';
+import { nowMs } from '../servers/message.js';
 import { delay, serveRpc } from './ipc.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerProtocol } from './protocol.js';
 
@@ -8,8 +10,17 @@ let cpuAtOpen: NodeJS.CpuUsage | undefined;
 let loopDelay: IntervalHistogram | undefined;
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs }) {
-    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port: 0, host: '127.0.0.1' });
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog }) {
+    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port: port ?? 0, host: '127.0.0.1', firstSeq });
+    if (publishLog) {
+      const source = server.source;
+      const publish = source.publish.bind(source);
+      // Written before the message exists, so whatever a client could have seen is in the log when we die.
+      source.publish = (payload, to) => {
+        appendFileSync(publishLog, `${source.head + 1}\n`);
+        return publish(payload, to);
+      };
+    }
     return { url: server.url };
   },
 
@@ -19,10 +30,10 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  runSchedule({ offsetsMs, durationMs, payloadBytes }) {
+  runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
     const source = requireServer().source;
     const payload = 'x'.repeat(payloadBytes);
-    const startedAt = performance.now();
+    const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     return new Promise<ScheduleReport>((resolve) => {
       let next = 0;

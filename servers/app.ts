@@ -18,6 +18,8 @@ export interface PushServerOptions {
   strategies?: readonly string[];
   limits?: Partial<ServerLimits>;
   security?: SecurityOptions;
+  /** The seq of the first message (see MessageSource); a restarted server starts above its predecessor's. */
+  firstSeq?: number;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -75,7 +77,7 @@ export class PushServer {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.security = options.security ?? {};
     this.hooks = options.hooks ?? {};
-    this.source = new MessageSource({ ringSize: this.limits.ringSize });
+    this.source = new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq });
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
     this.app.set('etag', false);

@@ -21,23 +21,32 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
   private readonly ring: (Message | undefined)[];
   private lastSeq = 0;
 
-  constructor(options: { ringSize?: number } = {}) {
+  private readonly firstSeq: number;
+
+  /**
+   * `firstSeq` lets a restarted server continue above every seq its predecessor could have used, so a client's
+   * old cursor reads as older than the ring and gets the gap signal instead of skipping the new messages.
+   */
+  constructor(options: { ringSize?: number; firstSeq?: number } = {}) {
     super();
     this.ringSize = options.ringSize ?? DEFAULT_LIMITS.ringSize;
     if (!Number.isInteger(this.ringSize) || this.ringSize < 1) throw new RangeError('ringSize must be a positive integer');
+    this.firstSeq = options.firstSeq ?? 1;
+    if (!Number.isSafeInteger(this.firstSeq) || this.firstSeq < 1) throw new RangeError('firstSeq must be a positive integer');
+    this.lastSeq = this.firstSeq - 1;
     this.ring = new Array(this.ringSize);
     // Every held long poll and WebSocket connection listens; the limit is enforced by the strategies instead.
     this.setMaxListeners(0);
   }
 
-  /** The seq of the newest message, 0 before the first. */
+  /** The seq of the newest message; firstSeq - 1 (0 by default) before the first. */
   get head(): number {
     return this.lastSeq;
   }
 
   /** The oldest seq still in the ring (head + 1 when the ring is empty). */
   get oldest(): number {
-    return Math.max(1, this.lastSeq - this.ringSize + 1);
+    return Math.max(this.firstSeq, this.lastSeq - this.ringSize + 1);
   }
 
   publish(payload: unknown, to?: string): Message {

@@ -56,25 +56,28 @@ describe('mergeFleetReports', () => {
       duplicated: 0,
       outOfOrder: 0,
       gaps: 0,
+      missedBySeq: {},
       requests: { total: 10, withMessages: 4, empty: 6, failed: 0, reconnects: 0 },
       bytesClientToServer: 1000,
       bytesServerToClient: 3000,
       connectionsOpened: 2,
       cpuMs: 12.5,
       problems: [],
+      warnings: [],
       ...overrides,
     };
   }
 
   it('sums the counters of client processes and merges their histograms', () => {
     const merged = mergeFleetReports([
-      fleet([10, 20, 30], { missed: 1, problems: ['client 1 missed 1 message(s) (seq 3)'] }),
-      fleet([40], { requests: { total: 5, withMessages: 1, empty: 3, failed: 1, reconnects: 1 }, cpuMs: 7.5 }),
+      fleet([10, 20, 30], { missed: 1, missedBySeq: { '3': 1 }, problems: ['client 1 missed 1 message(s) (seq 3)'] }),
+      fleet([40], { missedBySeq: { '3': 2, '5': 1 }, requests: { total: 5, withMessages: 1, empty: 3, failed: 1, reconnects: 1 }, cpuMs: 7.5 }),
     ]);
     expect(merged).toMatchObject({
       clients: 4,
       delivered: 4,
       missed: 1,
+      missedBySeq: { '3': 3, '5': 1 },
       requests: { total: 15, withMessages: 5, empty: 9, failed: 1, reconnects: 1 },
       bytesClientToServer: 2000,
       bytesServerToClient: 6000,

@@ -80,3 +80,16 @@ describe('MessageSource', () => {
     expect(() => new MessageSource({ ringSize: 0 })).toThrow(RangeError);
   });
 });
+
+describe('MessageSource after a restart (firstSeq)', () => {
+  it('continues above the old seqs and gives an old cursor the gap signal', () => {
+    const source = new MessageSource({ ringSize: 10, firstSeq: 1_000_001 });
+    expect(source.head).toBe(1_000_000);
+    expect(source.since(7)).toEqual({ messages: [], cursor: 1_000_000, gap: { afterSeq: 7, firstAvailableSeq: 1_000_001 } });
+    source.publish('a');
+    const result = source.since(7);
+    expect(result.messages.map((m) => m.seq)).toEqual([1_000_001]);
+    expect(result.gap).toEqual({ afterSeq: 7, firstAvailableSeq: 1_000_001 });
+    expect(source.since(1_000_000).gap).toBeNull();
+  });
+});

@@ -1,0 +1,221 @@
+/** English and Chinese (the source article's language); every visible string of the page goes through here. */
+
+const EN = {
+  'page.title': 'Can the server speak first?',
+  'page.subtitle': 'The same messages, delivered three ways — counted on the wire',
+  'role.teacher': 'Teacher',
+  'role.student': 'Student',
+  'lang.switch': '中文',
+  'push.label': 'Message',
+  'push.placeholder': 'type a message',
+  'push.everyone': 'to everyone',
+  'push.to': 'to {user}',
+  'push.button': 'Push',
+  'push.sent': 'sent as #{seq}',
+  'push.refused': '{status}: only the teacher can publish (the token is printed in the teacher’s terminal)',
+  'push.failed': 'not sent: {error}',
+  'ticker.label': 'Ticker',
+  'ticker.off': 'off',
+  'ticker.rate': '{rate} msg/s',
+  'ticker.pause': 'Pause',
+  'ticker.resume': 'Resume',
+  'poll.label': 'Poll every',
+  'delay.label': 'Network delay',
+  'delay.value': '{ms} each way',
+  'block.label': 'Block WebSocket (fallback lane)',
+  'reset.button': 'Reset',
+  'lanes.label': 'Lanes',
+  'token.placeholder': 'teacher token',
+  'token.button': 'I am the teacher',
+  'settings.refused': '{status}: changing settings needs the teacher token',
+  'lane.short-polling': 'Short polling',
+  'lane.long-polling': 'Long polling',
+  'lane.websocket': 'WebSocket',
+  'lane.sse': 'Server-sent events',
+  'lane.fallback': 'Fallback',
+  'lane.short-polling.sub': 'asks “anything new?” every {interval}',
+  'lane.long-polling.sub': 'asks, the server holds the request until news',
+  'lane.websocket.sub': 'one handshake, then the server pushes frames',
+  'lane.sse.sub': 'one long HTTP response, the server writes events',
+  'lane.fallback.sub.websocket': 'tries WebSocket first…',
+  'lane.fallback.sub.long-polling': 'WebSocket blocked → long polling, same messages',
+  'counter.requests': 'Requests',
+  'counter.empty': 'Nothing new',
+  'counter.messages': 'Messages',
+  'counter.bytesUp': 'Bytes up ↑',
+  'counter.bytesDown': 'Bytes down ↓',
+  'counter.bytesPerMessage': 'Bytes/message',
+  'counter.latency': 'Latency (last)',
+  'counter.p50': 'Latency p50',
+  'counter.state': 'Now',
+  'state.idle': 'waiting',
+  'state.asking': 'asking',
+  'state.held': 'held',
+  'state.open': 'open',
+  'side.browser': 'Browser',
+  'side.server': 'Server',
+  'timeline.nothingNew': 'nothing new',
+  'timeline.timeout': 'nothing new (timeout)',
+  'timeline.held': 'held {elapsed}',
+  'timeline.open': 'open connection · {elapsed}',
+  'timeline.upgrade': 'GET Upgrade: websocket',
+  'timeline.switching': '101 Switching Protocols',
+  'timeline.stream': '200 text/event-stream',
+  'timeline.refused': '✗ refused',
+  'online.label': 'Online here',
+  'online.none': 'nobody',
+  'handshake.title': 'The WebSocket handshake of this page',
+  'handshake.none': 'No WebSocket handshake yet.',
+  'handshake.request': 'Request, browser → server (as the server received it)',
+  'handshake.response': 'Response, server → browser (as the server wrote it)',
+  'handshake.derive': 'How Sec-WebSocket-Accept is derived from Sec-WebSocket-Key',
+  'handshake.step.key': '1. The browser’s random key (16 bytes, base64)',
+  'handshake.step.concat': '2. Key + the GUID fixed by RFC 6455',
+  'handshake.step.sha1': '3. SHA-1 of that text (20 bytes)',
+  'handshake.step.base64': '4. base64 of those bytes',
+  'handshake.step.server': '5. What the server answered',
+  'handshake.match': '✓ the same: the server really speaks WebSocket',
+  'handshake.mismatch': '✗ different',
+  'handshake.protocol': 'Subprotocol: the browser offered {offered}; the server chose {chosen}',
+  'handshake.protocol.none': 'none',
+  'handshake.extensions': 'Extensions: the browser offered {offered}; the server accepted {accepted} (compression off, so frames show their real size)',
+  'handshake.version': 'Version: {version}',
+  'presence.title': 'Who is online (the server’s presence, per strategy)',
+  'join.title': 'Join from your phone',
+  'join.hint': 'Same Wi-Fi, then scan or type:',
+  'join.pick': 'Pick a lane to join as one more client',
+  'join.name': 'Your name',
+  'join.start': 'Join',
+} as const;
+
+export type MessageKey = keyof typeof EN;
+
+const ZH: Record<MessageKey, string> = {
+  'page.title': '服务器能主动说话吗？',
+  'page.subtitle': '同样的消息，三种送达方式——在线路上逐字节计数',
+  'role.teacher': '教师',
+  'role.student': '学生',
+  'lang.switch': 'English',
+  'push.label': '消息',
+  'push.placeholder': '输入一条消息',
+  'push.everyone': '发给所有人',
+  'push.to': '发给 {user}',
+  'push.button': '推送',
+  'push.sent': '已发送，编号 #{seq}',
+  'push.refused': '{status}：只有教师可以发布（令牌打印在教师的终端里）',
+  'push.failed': '未发送：{error}',
+  'ticker.label': '自动发送',
+  'ticker.off': '关闭',
+  'ticker.rate': '每秒 {rate} 条',
+  'ticker.pause': '暂停',
+  'ticker.resume': '继续',
+  'poll.label': '轮询间隔',
+  'delay.label': '网络延迟',
+  'delay.value': '单程 {ms}',
+  'block.label': '阻断 WebSocket（回退通道）',
+  'reset.button': '重置',
+  'lanes.label': '通道',
+  'token.placeholder': '教师令牌',
+  'token.button': '我是教师',
+  'settings.refused': '{status}：修改设置需要教师令牌',
+  'lane.short-polling': '短轮询 (ajax 轮询)',
+  'lane.long-polling': '长轮询 (long poll)',
+  'lane.websocket': 'WebSocket',
+  'lane.sse': '服务器发送事件 (SSE)',
+  'lane.fallback': '回退',
+  'lane.short-polling.sub': '每 {interval} 问一次“有新消息吗？”',
+  'lane.long-polling.sub': '发出请求，服务器一直挂着，直到有消息',
+  'lane.websocket.sub': '一次握手，之后服务器主动推送帧',
+  'lane.sse.sub': '一个很长的 HTTP 响应，服务器逐条写入事件',
+  'lane.fallback.sub.websocket': '先尝试 WebSocket……',
+  'lane.fallback.sub.long-polling': 'WebSocket 被阻断 → 改用长轮询，消息一条不少',
+  'counter.requests': '请求数',
+  'counter.empty': '没有新消息',
+  'counter.messages': '消息数',
+  'counter.bytesUp': '上行字节 ↑',
+  'counter.bytesDown': '下行字节 ↓',
+  'counter.bytesPerMessage': '每条消息字节',
+  'counter.latency': '延迟（最近）',
+  'counter.p50': '延迟中位数',
+  'counter.state': '当前',
+  'state.idle': '等待中',
+  'state.asking': '询问中',
+  'state.held': '挂起中',
+  'state.open': '已连接',
+  'side.browser': '浏览器',
+  'side.server': '服务器',
+  'timeline.nothingNew': '没有新消息',
+  'timeline.timeout': '没有新消息（超时）',
+  'timeline.held': '挂起 {elapsed}',
+  'timeline.open': '连接保持中 · {elapsed}',
+  'timeline.upgrade': 'GET Upgrade: websocket',
+  'timeline.switching': '101 切换协议',
+  'timeline.stream': '200 text/event-stream',
+  'timeline.refused': '✗ 被拒绝',
+  'online.label': '此通道在线',
+  'online.none': '无人',
+  'handshake.title': '本页面的 WebSocket 握手',
+  'handshake.none': '还没有 WebSocket 握手。',
+  'handshake.request': '请求：浏览器 → 服务器（服务器收到的原样）',
+  'handshake.response': '响应：服务器 → 浏览器（服务器写出的原样）',
+  'handshake.derive': 'Sec-WebSocket-Accept 如何由 Sec-WebSocket-Key 算出',
+  'handshake.step.key': '1. 浏览器随机生成的密钥（16 字节，base64）',
+  'handshake.step.concat': '2. 密钥 + RFC 6455 规定的 GUID',
+  'handshake.step.sha1': '3. 对这段文字做 SHA-1（20 字节）',
+  'handshake.step.base64': '4. 把这些字节做 base64',
+  'handshake.step.server': '5. 服务器的回答',
+  'handshake.match': '✓ 一致：服务器确实懂 WebSocket',
+  'handshake.mismatch': '✗ 不一致',
+  'handshake.protocol': '子协议：浏览器提出 {offered}；服务器选择 {chosen}',
+  'handshake.protocol.none': '无',
+  'handshake.extensions': '扩展：浏览器提出 {offered}；服务器接受 {accepted}（不压缩，帧显示真实大小）',
+  'handshake.version': '版本：{version}',
+  'presence.title': '谁在线（服务器按策略记录的在线状态）',
+  'join.title': '用手机加入',
+  'join.hint': '连同一个 Wi-Fi，然后扫码或输入：',
+  'join.pick': '选择一个通道，作为又一个客户端加入',
+  'join.name': '你的名字',
+  'join.start': '加入',
+};
+
+export type Language = 'en' | 'zh';
+
+const STORAGE_KEY = 'pushbench.lang';
+let current: Language = initialLanguage();
+const listeners = new Set<() => void>();
+
+function initialLanguage(): Language {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored === 'en' || stored === 'zh') return stored;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+export function language(): Language {
+  return current;
+}
+
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const template = current === 'zh' ? ZH[key] : EN[key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+export function setLanguage(lang: Language): void {
+  current = lang;
+  localStorage.setItem(STORAGE_KEY, lang);
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  translateStatic(document.body);
+  for (const listener of listeners) listener();
+}
+
+/** Calls `listener` after every language switch, for text the page builds itself. */
+export function onLanguageChange(listener: () => void): void {
+  listeners.add(listener);
+}
+
+/** Fills elements marked data-i18n (text) and data-i18n-placeholder. */
+export function translateStatic(root: ParentNode): void {
+  for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) element.textContent = t(element.dataset.i18n as MessageKey);
+  for (const element of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) {
+    element.placeholder = t(element.dataset.i18nPlaceholder as MessageKey);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * One lane on the page: its title, live counters, the timeline and the last messages it received. The
+ * request and message counters are counted here, from what this lane's client did; the byte counters come
+ * from the server's socket accounting (GET /demo/api/state), never from an estimate.
+ */
+import type { ByteCounts } from '../../servers/byte-ledger.js';
+import type { LaneName } from '../../servers/demo/protocol.js';
+import type { Message } from '../../servers/message.js';
+import { el, formatBytes, formatMs, nowMs, payloadText } from './format.js';
+import { t, translateStatic, type MessageKey } from './i18n.js';
+import { FallbackLane, type LaneClient, type LaneRequest } from './lane-clients.js';
+import { Timeline, type ConnectionMark, type RequestMark } from './timeline.js';
+
+const COUNTERS = ['requests', 'empty', 'messages', 'bytesUp', 'bytesDown', 'bytesPerMessage', 'latency', 'p50', 'state'] as const;
+type CounterName = (typeof COUNTERS)[number];
+
+/** Messages listed under the timeline. */
+const RECEIVED_SHOWN = 4;
+/** Latencies kept for the running median. */
+const LATENCIES_KEPT = 2_000;
+
+export interface LaneViewOptions {
+  lane: LaneName;
+  client: LaneClient;
+  networkDelayMs: () => number;
+  pollIntervalMs: () => number;
+  /** Server clock minus this page's clock, ms: a phone's latencies are measured on the server's clock. */
+  clockOffsetMs: () => number;
+}
+
+export class LaneView {
+  readonly element: HTMLElement;
+  private readonly cells = new Map<CounterName, HTMLElement>();
+  private readonly subtitle = el('p', { class: 'lane-sub' });
+  private readonly received = el('ol', { class: 'received', 'aria-live': 'polite' });
+  private readonly online = el('p', { class: 'online' });
+  /** "open connection · 12.3 s" above the diagram while a WebSocket or event stream is open. */
+  private readonly connectionLabel = el('span', { class: 'connection-label' });
+  private openSince?: number;
+  private readonly timeline: Timeline;
+  private readonly marks = new Map<LaneRequest, RequestMark>();
+  private connection?: ConnectionMark;
+  private counts = { requests: 0, empty: 0, messages: 0 };
+  private bytes: ByteCounts = { clientToServer: 0, serverToClient: 0 };
+  private latencies: number[] = [];
+  private lastLatency: number | undefined;
+  private outstanding?: LaneRequest;
+  private open = false;
+  private onlineUsers: string[] = [];
+
+  constructor(private readonly options: LaneViewOptions) {
+    const { lane } = options;
+    const title = el('h2', { class: 'lane-title' });
+    title.dataset.i18n = `lane.${lane}`;
+    const counters = el('dl', { class: 'counters' });
+    for (const name of COUNTERS) {
+      const value = el('dd', { 'data-counter': name, 'data-value': '0' });
+      const label = el('dt');
+      label.dataset.i18n = `counter.${name}`;
+      this.cells.set(name, value);
+      counters.append(el('div', { class: `counter counter-${name}` }, label, value));
+    }
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('class', 'timeline-svg');
+    svg.setAttribute('role', 'img');
+    const browser = el('span');
+    browser.dataset.i18n = 'side.browser';
+    const server = el('span');
+    server.dataset.i18n = 'side.server';
+    this.element = el(
+      'section',
+      { class: `lane lane-${lane}`, 'data-lane': lane },
+      el('header', { class: 'lane-head' }, title, this.subtitle),
+      counters,
+      el('div', { class: 'timeline' }, el('div', { class: 'sides' }, browser, this.connectionLabel, server), svg),
+      this.received,
+      this.online,
+    );
+    this.timeline = new Timeline(svg, options.networkDelayMs, { held: (elapsed) => t('timeline.held', { elapsed }) });
+    this.listen(options.client);
+    this.refreshText();
+  }
+
+  private listen(client: LaneClient): void {
+    const className = `lane-${this.options.lane}`;
+    client.on('request', (request) => {
+      this.counts.requests++;
+      this.outstanding = request;
+      const label = request.kind === 'upgrade' ? () => t('timeline.upgrade') : undefined;
+      this.marks.set(request, this.timeline.request(request.sentAt, className, label, request.kind === 'long-poll'));
+      this.update();
+    });
+    client.on('answer', (request, messages, at) => {
+      if (messages.length === 0) this.counts.empty++;
+      const empty = request.kind === 'long-poll' ? () => t('timeline.timeout') : () => t('timeline.nothingNew');
+      const news = () => messages.map(payloadText).join(', ');
+      this.marks.get(request)?.answer(at, messages.length > 0 ? 'news' : 'empty', messages.length > 0 ? news : empty);
+      this.settle(request);
+    });
+    client.on('failed', (request, at) => {
+      this.marks.get(request)?.answer(at, 'refused', () => t('timeline.refused'));
+      this.settle(request);
+    });
+    client.on('open', (request, at) => {
+      const label = request.kind === 'upgrade' ? () => t('timeline.switching') : () => t('timeline.stream');
+      this.connection = this.marks.get(request)?.open(at, label);
+      this.open = true;
+      this.openSince = at;
+      this.settle(request);
+    });
+    client.on('frame', (message, at) => this.connection?.frame(at, () => payloadText(message)));
+    client.on('closed', (_request, at) => {
+      this.connection?.close(at);
+      this.connection = undefined;
+      this.open = false;
+      this.openSince = undefined;
+      this.update();
+    });
+    client.on('message', (message, at) => this.deliver(message, at));
+    client.on('mode', () => this.refreshText());
+  }
+
+  private settle(request: LaneRequest): void {
+    this.marks.delete(request);
+    if (this.outstanding === request) this.outstanding = undefined;
+    this.update();
+  }
+
+  private deliver(message: Message, at: number): void {
+    this.counts.messages++;
+    const latency = Math.max(0, at + this.options.clockOffsetMs() - message.t);
+    this.lastLatency = latency;
+    this.latencies.push(latency);
+    if (this.latencies.length > LATENCIES_KEPT) this.latencies.shift();
+    const item = el(
+      'li',
+      { 'data-seq': String(message.seq) },
+      el('span', { class: 'seq' }, `#${message.seq}`),
+      el('span', { class: 'text' }, payloadText(message)),
+      el('span', { class: 'lat' }, formatMs(latency)),
+    );
+    this.received.prepend(item);
+    while (this.received.children.length > RECEIVED_SHOWN) this.received.lastElementChild!.remove();
+    this.update();
+  }
+
+  /** Bytes of this lane as counted at the server's sockets. */
+  setBytes(bytes: ByteCounts | undefined): void {
+    if (bytes) this.bytes = bytes;
+    this.update();
+  }
+
+  setOnline(users: readonly string[]): void {
+    this.onlineUsers = [...users];
+    this.refreshText();
+  }
+
+  refreshText(): void {
+    const { lane, client } = this.options;
+    let key: MessageKey = `lane.${lane}.sub` as MessageKey;
+    if (client instanceof FallbackLane) key = `lane.fallback.sub.${client.mode}`;
+    translateStatic(this.element);
+    this.subtitle.textContent = t(key, { interval: formatMs(this.options.pollIntervalMs()) });
+    this.online.textContent = `${t('online.label')}: ${this.onlineUsers.length > 0 ? this.onlineUsers.join(', ') : t('online.none')}`;
+    this.timeline.relabel();
+    this.update();
+  }
+
+  render(now = nowMs()): void {
+    this.timeline.render(now);
+    const text = this.openSince === undefined ? '' : t('timeline.open', { elapsed: `${Math.floor((now - this.openSince) / 1_000)} s` });
+    if (this.connectionLabel.textContent !== text) this.connectionLabel.textContent = text;
+  }
+
+  private update(): void {
+    const { requests, empty, messages } = this.counts;
+    const { clientToServer: up, serverToClient: down } = this.bytes;
+    this.set('requests', requests, requests.toLocaleString('en-US'));
+    this.set('empty', empty, empty.toLocaleString('en-US'));
+    this.set('messages', messages, messages.toLocaleString('en-US'));
+    this.set('bytesUp', up, formatBytes(up));
+    this.set('bytesDown', down, formatBytes(down));
+    const perMessage = messages > 0 ? Math.round((up + down) / messages) : undefined;
+    this.set('bytesPerMessage', perMessage, perMessage === undefined ? '–' : formatBytes(perMessage));
+    this.set('latency', this.lastLatency, this.lastLatency === undefined ? '–' : formatMs(this.lastLatency));
+    const p50 = median(this.latencies);
+    this.set('p50', p50, p50 === undefined ? '–' : formatMs(p50));
+    const state = this.state();
+    this.set('state', state, t(`state.${state}`));
+  }
+
+  private state(): 'idle' | 'asking' | 'held' | 'open' {
+    if (this.open) return 'open';
+    const kind = this.outstanding?.kind;
+    if (kind === 'long-poll') return 'held';
+    return kind === undefined ? 'idle' : 'asking';
+  }
+
+  private set(name: CounterName, value: number | string | undefined, text: string): void {
+    const cell = this.cells.get(name)!;
+    cell.dataset.value = value === undefined ? '' : String(value);
+    if (cell.textContent !== text) cell.textContent = text;
+  }
+
+  destroy(): void {
+    this.options.client.stop();
+    this.timeline.clear();
+    this.element.remove();
+  }
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,259 @@
+/**
+ * The classroom demo page: the teacher's page runs a lane per strategy; a student's page joins one lane of
+ * its choice. Every half second the page asks the server for what it cannot see itself (bytes at the
+ * server's sockets, presence, the handshake, the teacher's settings) and follows it.
+ */
+import { DEMO_ROUTES, LANES, laneTag, type DemoSettings, type DemoState, type LaneName } from '../../servers/demo/protocol.js';
+import { Controls, tokenHeaders } from './controls.js';
+import { byId, el, nowMs } from './format.js';
+import { handshakePanel } from './handshake-panel.js';
+import { language, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
+import {
+  EventStreamLane,
+  FallbackLane,
+  LongPollLane,
+  ShortPollLane,
+  WebSocketLane,
+  type LaneClient,
+  type LaneClientOptions,
+} from './lane-clients.js';
+import { LaneView } from './lane-view.js';
+import { PresencePanel, showJoin } from './side-panels.js';
+
+const STATE_EVERY_MS = 500;
+const TOKEN_KEY = 'pushbench.token';
+const LANES_KEY = 'pushbench.lanes';
+/** The article's three ways plus its fallback; server-sent events is one click away. */
+const DEFAULT_LANES: readonly LaneName[] = ['short-polling', 'long-polling', 'websocket', 'fallback'];
+const TEACHER_USER = 'teacher';
+
+function createClient(lane: LaneName, options: LaneClientOptions): LaneClient {
+  switch (lane) {
+    case 'short-polling':
+      return new ShortPollLane(options);
+    case 'long-polling':
+      return new LongPollLane(options);
+    case 'websocket':
+      return new WebSocketLane(options);
+    case 'sse':
+      return new EventStreamLane(options);
+    case 'fallback':
+      return new FallbackLane(options);
+  }
+}
+
+/** The token comes in the URL fragment, which browsers never send; it leaves the address bar the projector shows. */
+function takeToken(): string | undefined {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+function newPageId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(12))].map((b) => (b % 36).toString(36)).join('');
+}
+
+/** A user id the server accepts (README: A-Z a-z 0-9 . _ ~ -), from whatever a student typed. */
+function userIdFrom(name: string): string {
+  const cleaned = name.trim().replace(/[^A-Za-z0-9._~-]+/g, '-').slice(0, 32);
+  return cleaned === '' || cleaned === '-' ? 'student' : cleaned;
+}
+
+function shownLanes(): Set<LaneName> {
+  const stored = localStorage.getItem(LANES_KEY)?.split(',').filter((l): l is LaneName => (LANES as readonly string[]).includes(l));
+  return new Set(stored && stored.length > 0 ? stored : DEFAULT_LANES);
+}
+
+class DemoPage {
+  private token = takeToken();
+  private readonly forcedStudent = new URLSearchParams(location.search).get('as') === 'student';
+  private pageId = newPageId();
+  private state!: DemoState;
+  private clockOffsetMs = 0;
+  private bestRttMs = Number.POSITIVE_INFINITY;
+  private readonly views = new Map<LaneName, LaneView>();
+  private readonly clients = new Map<LaneName, LaneClient>();
+  private userId = TEACHER_USER;
+  private controls!: Controls;
+  private readonly handshake = handshakePanel();
+  private readonly presence = new PresencePanel();
+  private refreshing = false;
+
+  async boot(): Promise<void> {
+    setLanguage(language());
+    byId('lang-switch').addEventListener('click', () => setLanguage(language() === 'en' ? 'zh' : 'en'));
+    this.state = await this.fetchState();
+    if (this.token !== undefined && !this.state.teacher) this.forgetToken();
+    const teacher = this.state.teacher && !this.forcedStudent;
+    document.body.dataset.role = teacher ? 'teacher' : 'student';
+    byId('role-badge').dataset.i18n = teacher ? 'role.teacher' : 'role.student';
+    byId('token-form').hidden = !this.state.tokenRequired || teacher;
+    const lanes = shownLanes();
+    this.controls = new Controls({
+      authHeaders: () => tokenHeaders(this.token),
+      shownLanes: lanes,
+      onLaneToggle: (lane, shown) => this.toggleLane(lane, shown),
+    });
+    byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, byId<HTMLInputElement>('token-input').value);
+      location.replace(location.pathname);
+    });
+    onLanguageChange(() => {
+      for (const view of this.views.values()) view.refreshText();
+      this.controls.refreshText();
+      this.handshake.render();
+      this.presence.render();
+    });
+    translateStatic(document.body);
+    this.apply(this.state);
+
+    if (teacher) {
+      for (const lane of LANES) if (lanes.has(lane)) this.addLane(lane);
+    } else {
+      this.showJoinScreen();
+    }
+    setInterval(() => void this.refresh(), STATE_EVERY_MS);
+    const frame = () => {
+      const now = nowMs();
+      for (const view of this.views.values()) view.render(now);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    // Closing the tab ends the lanes at once, so presence shows the leave live.
+    addEventListener('pagehide', () => this.views.forEach((view) => view.destroy()));
+    addEventListener('pageshow', (event) => event.persisted && location.reload());
+  }
+
+  private forgetToken(): void {
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.token = undefined;
+  }
+
+  private async fetchState(): Promise<DemoState> {
+    const sentAt = nowMs();
+    const res = await fetch(`${DEMO_ROUTES.state}?page=${this.pageId}`, { headers: tokenHeaders(this.token) });
+    if (!res.ok) throw new Error(`state: HTTP ${res.status}`);
+    const state = (await res.json()) as DemoState;
+    const receivedAt = nowMs();
+    // The fastest exchange bounds the error best: the server's clock was read somewhere inside it.
+    if (receivedAt - sentAt < this.bestRttMs) {
+      this.bestRttMs = receivedAt - sentAt;
+      this.clockOffsetMs = state.now - (sentAt + receivedAt) / 2;
+    }
+    return state;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    const pageId = this.pageId;
+    try {
+      const state = await this.fetchState();
+      // A reset started a new page while this answer was on its way: its bytes belong to the old lanes.
+      if (pageId !== this.pageId) return;
+      const previous = this.state.settings;
+      this.state = state;
+      this.apply(state, previous);
+    } catch {
+      document.body.classList.add('offline');
+      return;
+    } finally {
+      this.refreshing = false;
+    }
+    document.body.classList.remove('offline');
+  }
+
+  private apply(state: DemoState, previous?: DemoSettings): void {
+    this.controls.showSettings(state.settings);
+    this.controls.showRecipients(state.presence);
+    this.presence.show(state.presence);
+    showJoin(state.joinUrl);
+    this.handshake.show(state.handshakes.websocket ?? state.handshakes.fallback);
+    for (const [lane, view] of this.views) {
+      view.setBytes(state.bytes[lane]);
+      view.setOnline(state.presence[this.strategyOf(lane)] ?? []);
+    }
+    if (!previous) return;
+    if (state.settings.resetEpoch !== previous.resetEpoch) return void this.reset();
+    // The fallback lane tries WebSocket again whenever the block changes, as a page reload would.
+    if (state.settings.blockWebSocket !== previous.blockWebSocket) (this.clients.get('fallback') as FallbackLane | undefined)?.restart();
+  }
+
+  /** Whose presence a lane shows: the fallback lane is on whichever strategy it fell back to. */
+  private strategyOf(lane: LaneName): string {
+    if (lane !== 'fallback') return lane;
+    return (this.clients.get('fallback') as FallbackLane | undefined)?.mode ?? 'websocket';
+  }
+
+  private addLane(lane: LaneName): void {
+    const client = createClient(lane, {
+      userId: this.userId,
+      tag: laneTag(this.pageId, lane),
+      since: this.state.head,
+      pollIntervalMs: () => this.state.settings.pollIntervalMs,
+    });
+    const view = new LaneView({
+      lane,
+      client,
+      networkDelayMs: () => this.state.settings.networkDelayMs,
+      pollIntervalMs: () => this.state.settings.pollIntervalMs,
+      clockOffsetMs: () => this.clockOffsetMs,
+    });
+    this.views.set(lane, view);
+    this.clients.set(lane, client);
+    const container = byId('lanes');
+    const next = LANES.slice(LANES.indexOf(lane) + 1).find((other) => this.views.has(other));
+    container.insertBefore(view.element, next ? this.views.get(next)!.element : null);
+    container.style.setProperty('--lane-count', String(this.views.size));
+    client.start();
+  }
+
+  private removeLane(lane: LaneName): void {
+    this.views.get(lane)?.destroy();
+    this.views.delete(lane);
+    this.clients.delete(lane);
+    byId('lanes').style.setProperty('--lane-count', String(this.views.size));
+  }
+
+  private toggleLane(lane: LaneName, shown: boolean): void {
+    if (shown) this.addLane(lane);
+    else this.removeLane(lane);
+    localStorage.setItem(LANES_KEY, [...this.views.keys()].join(','));
+  }
+
+  /** Every lane starts again from zero: a new page id, so the server counts the new lanes' bytes from zero too. */
+  private async reset(): Promise<void> {
+    const lanes = [...this.views.keys()];
+    for (const lane of lanes) this.removeLane(lane);
+    this.pageId = newPageId();
+    this.bestRttMs = Number.POSITIVE_INFINITY;
+    this.state = await this.fetchState();
+    this.handshake.show(undefined);
+    for (const lane of LANES) if (lanes.includes(lane)) this.addLane(lane);
+  }
+
+  private showJoinScreen(): void {
+    const screen = byId('join-screen');
+    screen.hidden = false;
+    const name = byId<HTMLInputElement>('join-name');
+    name.value = `student-${100 + Math.floor(Math.random() * 900)}`;
+    const buttons = byId('join-lanes');
+    for (const lane of LANES) {
+      const button = el('button', { type: 'button', class: `lane-pick lane-${lane}`, 'data-join-lane': lane });
+      button.dataset.i18n = `lane.${lane}`;
+      button.addEventListener('click', () => {
+        screen.hidden = true;
+        this.userId = userIdFrom(name.value);
+        this.addLane(lane);
+      });
+      buttons.append(button);
+    }
+    translateStatic(buttons);
+  }
+}
+
+void new DemoPage().boot();

@@ -1,0 +1,49 @@
+/** Presence (claim C7) and the join panel: who is online per strategy, and where the room joins. */
+import { DEMO_ROUTES } from '../../servers/demo/protocol.js';
+import { byId, el } from './format.js';
+import { t, type MessageKey } from './i18n.js';
+
+const STRATEGY_TITLES: Record<string, MessageKey> = {
+  'short-polling': 'lane.short-polling',
+  'long-polling': 'lane.long-polling',
+  websocket: 'lane.websocket',
+  sse: 'lane.sse',
+};
+
+export class PresencePanel {
+  private shown = '';
+  private presence: Record<string, string[]> = {};
+
+  show(presence: Record<string, string[]>): void {
+    const key = JSON.stringify(presence);
+    if (key === this.shown) return;
+    this.shown = key;
+    this.presence = presence;
+    this.render();
+  }
+
+  render(): void {
+    const list = byId('presence-list');
+    list.replaceChildren();
+    for (const [strategy, users] of Object.entries(this.presence)) {
+      const title = STRATEGY_TITLES[strategy];
+      list.append(
+        el('dt', { 'data-strategy': strategy }, title ? t(title) : strategy, el('span', { class: 'count' }, String(users.length))),
+        el('dd', { 'data-strategy': strategy }, users.length > 0 ? users.join(', ') : t('online.none')),
+      );
+    }
+  }
+}
+
+/** Shows where students join, once the server says the demo is on the local network. */
+export function showJoin(joinUrl: string | undefined): void {
+  const shown = joinUrl !== undefined;
+  byId('join-panel').hidden = !shown;
+  byId('join-mini').hidden = !shown;
+  if (!shown) return;
+  for (const img of [byId<HTMLImageElement>('join-qr'), byId('join-mini').querySelector('img')!]) {
+    if (!img.getAttribute('src')) img.src = DEMO_ROUTES.joinQr;
+  }
+  byId('join-url').textContent = joinUrl;
+  byId('join-mini-url').textContent = joinUrl.replace(/^http:\/\//, '');
+}

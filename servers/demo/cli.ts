@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { startDemo, type Demo } from './demo-server.js';
+import { qrTerminal } from './lan.js';
+import { openInBrowser } from './open-browser.js';
+
+const USAGE = `usage: npm run demo -- [--port N] [--lan] [--open] [--token T]
+
+Starts the classroom demo: one page with a lane per strategy, live counters, the WebSocket handshake.
+  --port N    port to listen on; 0 picks a free one (default 8080)
+  --lan       listen on the local network (0.0.0.0): students join from their phones by the printed
+              address or QR code. Publishing and changing settings then need the teacher token.
+  --open      open the page in the default browser
+  --token T   the teacher token (at least 8 characters); generated and printed with --lan when not given`;
+
+function fail(message: string): never {
+  process.stderr.write(`pushbench demo: ${message}\n`);
+  process.exit(2);
+}
+
+async function printStart(demo: Demo, lan: boolean): Promise<void> {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out('pushbench classroom demo');
+  out(`  page:     ${demo.teacherUrl}${demo.token ? '   (the teacher’s page: the token rides in the #fragment)' : ''}`);
+  if (demo.joinUrl) {
+    out(`  students: ${demo.joinUrl}`);
+    out();
+    out(await qrTerminal(demo.joinUrl));
+  } else if (lan) {
+    out('  students: no local network address found; students cannot join');
+  }
+  if (demo.token) {
+    out(`  teacher token: ${demo.token}`);
+    out('  publishing and changing settings need it; students can watch and join a lane, not publish');
+  } else {
+    out('  listening on this machine only (no token needed); add --lan to let students join');
+  }
+  out('press Ctrl-C to stop');
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; lan?: boolean; open?: boolean; token?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        lan: { type: 'boolean' },
+        open: { type: 'boolean' },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65535)) {
+    fail(`--port must be an integer from 0 to 65535 (got "${values.port}")`);
+  }
+  if (values.token !== undefined && values.token.length < 8) fail('--token must be at least 8 characters');
+  const lan = values.lan === true;
+
+  let demo: Demo;
+  try {
+    demo = await startDemo({ port, host: lan ? '0.0.0.0' : '127.0.0.1', token: values.token });
+  } catch (error) {
+    fail(`cannot start on port ${port}: ${(error as Error).message}`);
+  }
+  await printStart(demo, lan);
+  // Not awaited: some openers only return when the browser closes.
+  if (values.open) void openInBrowser(demo.teacherUrl).then((problem) => problem && process.stdout.write(`${problem}\n`));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write(`\n${signal}: closing the lanes...\n`);
+    setTimeout(() => process.exit(1), 5_000).unref();
+    await demo.close();
+    process.stdout.write('stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

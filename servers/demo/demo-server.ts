@@ -1,0 +1,112 @@
+import { PushServer } from '../app.js';
+import type { ServerLimits } from '../constants.js';
+import { HttpError } from '../http-errors.js';
+import { isLoopbackHost, newToken } from '../security.js';
+import { browserBundle } from './bundle.js';
+import { captureHandshake } from './handshake.js';
+import { isWildcardHost, lanAddress, qrSvg } from './lan.js';
+import { DemoPages } from './pages.js';
+import type { DemoSettings } from './protocol.js';
+import { mountDemoRoutes, type JoinInfo } from './routes.js';
+import { SettingsStore } from './settings.js';
+import { Ticker } from './ticker.js';
+
+export interface DemoOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Address to bind; 127.0.0.1 by default, 0.0.0.0 to let the room join. */
+  host?: string;
+  /** The teacher token. Default: generated when the host is beyond loopback, none on loopback. */
+  token?: string;
+  /** The address students type or scan; by default the machine's LAN address when the host is a wildcard. */
+  joinHost?: string;
+  settings?: Partial<DemoSettings>;
+  limits?: Partial<ServerLimits>;
+}
+
+export interface Demo {
+  server: PushServer;
+  settings: SettingsStore;
+  pages: DemoPages;
+  /** The page on this machine. */
+  url: string;
+  /** The page with the token in its fragment (never sent over the network): what the projector opens. */
+  teacherUrl: string;
+  /** The page for students, when the demo listens beyond loopback. */
+  joinUrl: string | undefined;
+  token: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The classroom demo: one PushServer with every strategy, plus the page, a ticker and the settings the
+ * teacher controls. Demo lanes get the network delay and the WebSocket block through the server's hooks, so
+ * no strategy knows it is being demonstrated.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? (isLoopbackHost(host) ? undefined : newToken());
+  const settings = new SettingsStore(options.settings);
+  const script = await browserBundle();
+
+  // The hooks run only once requests arrive, after `pages` exists.
+  const server = new PushServer({
+    limits: options.limits,
+    security: { publishToken: token },
+    hooks: {
+      networkDelayMs: ({ client }) => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
+      checkUpgrade: ({ client }) => {
+        if (pages.laneOf(client) === 'fallback' && settings.get().blockWebSocket) {
+          throw new HttpError(403, 'WebSocket is blocked by the demo, as a proxy that does not know it would be');
+        }
+      },
+    },
+  });
+  const pages = new DemoPages(server.ledger);
+  for (const strategy of server.strategies) {
+    strategy.on('handshake', (req, lines) => {
+      const client = new URL(req.url ?? '/', 'http://localhost').searchParams.get('client') ?? undefined;
+      pages.recordHandshake(client, captureHandshake(req, lines));
+    });
+  }
+
+  const ticker = new Ticker((text) => server.source.publish(text));
+  const followSettings = (s: DemoSettings) => ticker.configure(s.tickerRate, s.paused);
+  settings.on('change', followSettings);
+  followSettings(settings.get());
+  const sweeper = setInterval(() => pages.sweep(), 5_000).unref();
+  const join: JoinInfo = { url: undefined, qrSvg: undefined };
+  mountDemoRoutes(server.extraRoutes, { server, settings, pages, script, join });
+
+  try {
+    await server.listen(options.port ?? 0, host);
+  } catch (error) {
+    ticker.stop();
+    clearInterval(sweeper);
+    await server.close();
+    throw error;
+  }
+  const { port } = new URL(server.url);
+  const url = isWildcardHost(host) ? `http://127.0.0.1:${port}` : server.url;
+  const joinHost = options.joinHost ?? (isWildcardHost(host) ? lanAddress() : isLoopbackHost(host) ? undefined : host);
+  const joinUrl = joinHost === undefined ? undefined : `http://${joinHost}:${port}/?as=student`;
+  if (joinUrl !== undefined) {
+    join.qrSvg = await qrSvg(joinUrl);
+    join.url = joinUrl;
+  }
+
+  return {
+    server,
+    settings,
+    pages,
+    url,
+    teacherUrl: token === undefined ? `${url}/` : `${url}/#token=${encodeURIComponent(token)}`,
+    joinUrl,
+    token,
+    close: async () => {
+      ticker.stop();
+      clearInterval(sweeper);
+      await server.close();
+    },
+  };
+}

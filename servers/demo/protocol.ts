@@ -1,0 +1,98 @@
+/**
+ * What the demo server and the demo page say to each other, beyond the public contract the lanes use. The page
+ * imports this file too (bundled by esbuild), so it holds types and plain constants only.
+ */
+import type { ByteCounts } from '../byte-ledger.js';
+
+/** A lane per strategy with a browser client, plus the lane that falls back from WebSocket to long polling (C6). */
+export const LANES = ['short-polling', 'long-polling', 'websocket', 'sse', 'fallback'] as const;
+export type LaneName = (typeof LANES)[number];
+
+export const DEMO_ROUTES = {
+  page: '/',
+  script: '/demo/app.js',
+  style: '/demo/style.css',
+  joinQr: '/demo/join.svg',
+  state: '/demo/api/state',
+  settings: '/demo/api/settings',
+} as const;
+
+/** The values each slider offers; the server accepts only these, so a student cannot invent a 1 ms poll. */
+export const SETTING_CHOICES = {
+  tickerRate: [0, 0.2, 0.5, 1, 2, 5],
+  pollIntervalMs: [250, 500, 1_000, 2_000, 3_000, 5_000],
+  networkDelayMs: [0, 50, 100, 200, 500, 1_000, 2_000],
+} as const;
+
+export interface DemoSettings {
+  /** Messages the ticker publishes per second; 0 = the ticker is off. */
+  tickerRate: number;
+  /** The ticker holds its messages; the lanes keep running. */
+  paused: boolean;
+  /** How often the short-polling lanes ask. */
+  pollIntervalMs: number;
+  /** One-way delay the server adds to every demo lane's requests and answers. */
+  networkDelayMs: number;
+  /** The server refuses the fallback lane's WebSocket upgrade, as a proxy that does not know WebSocket would. */
+  blockWebSocket: boolean;
+  /** Raised by "reset": every page starts its lanes again from zero. */
+  resetEpoch: number;
+}
+
+/** Body of POST /demo/api/settings: the settings to change, and `reset` to start every page's lanes again. */
+export type SettingsChange = Partial<Omit<DemoSettings, 'resetEpoch'>> & { reset?: boolean };
+
+/** One WebSocket handshake of a page's lane, as the server received and answered it. */
+export interface HandshakeCapture {
+  /** Server time of the handshake, ms. */
+  at: number;
+  /** Request line and header lines as received (header names in the client's spelling and order). */
+  requestLines: string[];
+  /** Status line and header lines as written to the socket. */
+  responseLines: string[];
+  key: string;
+  accept: string;
+  version: string;
+  offeredProtocols: string[];
+  /** The subprotocol the server chose; undefined when it chose none. */
+  protocol: string | undefined;
+  offeredExtensions: string | undefined;
+  /** Extensions the server accepted (none: compression would hide the framing). */
+  extensions: string | undefined;
+}
+
+/** GET /demo/api/state?page=<id>: everything a page shows that it cannot see from its own lanes. */
+export interface DemoState {
+  /** Server clock, ms, the clock of every message's `t`: a page on another device corrects its latencies by it. */
+  now: number;
+  settings: DemoSettings;
+  /** The seq of the newest message: where a page's lanes start, so they do not replay the whole ring. */
+  head: number;
+  /** Publishing and changing settings need the teacher token (the server listens beyond loopback). */
+  tokenRequired: boolean;
+  /** The request carried the right token, or none is needed. */
+  teacher: boolean;
+  /** Online users per strategy (the server's presence, claim C7). */
+  presence: Record<string, string[]>;
+  /** Bytes of this page's lanes, counted at the server's sockets. */
+  bytes: Partial<Record<LaneName, ByteCounts>>;
+  /** The last handshake of this page's WebSocket lanes. */
+  handshakes: Partial<Record<LaneName, HandshakeCapture>>;
+  /** Where students join, when the demo listens on the local network. */
+  joinUrl: string | undefined;
+}
+
+/** A page's id: chosen by the page, so its lanes can be attributed from their very first request. */
+export const PAGE_ID = /^[a-z0-9]{8,24}$/;
+
+/** The `client=` tag a lane sends with each request: the page and the lane. */
+export function laneTag(pageId: string, lane: LaneName): string {
+  return `${pageId}.${lane}`;
+}
+
+export function parseLaneTag(tag: string): { pageId: string; lane: LaneName } | undefined {
+  const dot = tag.indexOf('.');
+  const pageId = tag.slice(0, dot);
+  const lane = tag.slice(dot + 1) as LaneName;
+  return dot > 0 && PAGE_ID.test(pageId) && LANES.includes(lane) ? { pageId, lane } : undefined;
+}

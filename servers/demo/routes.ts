@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response, type Router } from 'express';
+import type { PushServer } from '../app.js';
+import { HttpError } from '../http-errors.js';
+import { nowMs } from '../message.js';
+import { tokenMatches, tokenOf } from '../security.js';
+import { renderPage } from './page.js';
+import type { DemoPages } from './pages.js';
+import { DEMO_ROUTES, type DemoState } from './protocol.js';
+import { parseSettingsChange, type SettingsStore } from './settings.js';
+
+const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.css', import.meta.url)), 'utf8');
+
+/** Settings bodies are a handful of fields. */
+const SETTINGS_BODY_LIMIT = '4kb';
+
+export interface DemoRoutesContext {
+  server: PushServer;
+  settings: SettingsStore;
+  pages: DemoPages;
+  script: string;
+  /** Filled in once the port is known; until then the page shows no join panel. */
+  join: JoinInfo;
+}
+
+export interface JoinInfo {
+  url: string | undefined;
+  qrSvg: string | undefined;
+}
+
+/**
+ * The page, its script and style, the join QR code, and the page's own API (state and settings). Nothing
+ * here comes from anywhere but this process: the page works without a network beyond the classroom's.
+ */
+export function mountDemoRoutes(router: Router, context: DemoRoutesContext): void {
+  const { server, settings, pages } = context;
+  const isTeacher = (req: Request) => {
+    const token = server.security.publishToken;
+    return token === undefined || tokenMatches(tokenOf(req), token);
+  };
+  const asset = (res: Response, type: string, body: string) => {
+    res.set({ 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).send(body);
+  };
+
+  router.get(DEMO_ROUTES.page, (_req, res) => {
+    res.set(
+      'Content-Security-Policy',
+      // 'self' covers the page's own ws:// origin too; nothing else may be loaded or contacted.
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+    );
+    asset(res, 'text/html; charset=utf-8', renderPage());
+  });
+  router.get(DEMO_ROUTES.script, (_req, res) => asset(res, 'text/javascript; charset=utf-8', context.script));
+  router.get(DEMO_ROUTES.style, (_req, res) => asset(res, 'text/css; charset=utf-8', STYLE));
+  router.get(DEMO_ROUTES.joinQr, (_req, res) => {
+    if (context.join.qrSvg === undefined) throw new HttpError(404, 'the demo is not on the local network (start it with --lan)');
+    asset(res, 'image/svg+xml', context.join.qrSvg);
+  });
+
+  router.get(DEMO_ROUTES.state, (req, res) => {
+    const pageId = pages.touch(req.query.page);
+    const state: DemoState = {
+      now: nowMs(),
+      settings: settings.get(),
+      head: server.source.head,
+      tokenRequired: server.security.publishToken !== undefined,
+      teacher: isTeacher(req),
+      presence: server.presence.online(),
+      bytes: pages.bytes(pageId),
+      handshakes: pages.handshakes(pageId),
+      joinUrl: context.join.url,
+    };
+    res.set('Cache-Control', 'no-store').json(state);
+  });
+
+  const jsonBody = express.json({ limit: SETTINGS_BODY_LIMIT, type: () => true, strict: false });
+  router.post(
+    DEMO_ROUTES.settings,
+    (req, _res, next) => {
+      if (!isTeacher(req)) {
+        throw new HttpError(401, 'changing settings needs the teacher token (X-Pushbench-Token)', { 'WWW-Authenticate': 'Bearer' });
+      }
+      next();
+    },
+    jsonBody,
+    (req, res) => {
+      res.json(settings.apply(parseSettingsChange(req.body)));
+    },
+  );
+}

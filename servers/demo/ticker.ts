@@ -1,0 +1,25 @@
+/**
+ * The demo's automatic publisher: a message at a fixed rate, so that the room sees the lanes react without
+ * anyone typing. Fixed intervals rather than random arrivals: a class can count along.
+ */
+export class Ticker {
+  private timer?: NodeJS.Timeout;
+  private count = 0;
+  private intervalMs = 0;
+
+  constructor(private readonly publish: (text: string) => void) {}
+
+  /** Starts, re-times or stops the ticker; a rate of 0 or `paused` stops it. */
+  configure(ratePerSecond: number, paused: boolean): void {
+    const intervalMs = paused || ratePerSecond <= 0 ? 0 : 1_000 / ratePerSecond;
+    if (intervalMs === this.intervalMs) return;
+    this.intervalMs = intervalMs;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (intervalMs > 0) this.timer = setInterval(() => this.publish(`tick ${++this.count}`), intervalMs);
+  }
+
+  stop(): void {
+    this.configure(0, true);
+  }
+}
