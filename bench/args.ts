@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { STRATEGY_NAMES } from '../servers/registry.js';
+import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../servers/registry.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_NAMES } from './presets.js';
+import type { CapacityPlan } from './capacity.js';
 import type { Arrivals, Scenario } from './results.js';
 
 export interface BenchOptions {
@@ -12,6 +13,10 @@ export interface BenchOptions {
   outDir: string | null;
   json: boolean;
   help: boolean;
+  /** Client processes per run; null: one per 2,500 clients (see harness.ts). */
+  clientProcesses: number | null;
+  /** The preset's capacity probes, with --cookie-bytes and --payload applied; null: none. */
+  capacity: CapacityPlan | null;
 }
 
 export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; error: string };
@@ -28,7 +33,7 @@ interface NumericFlag {
 
 /** Ranges keep one machine's run meaningful: past them the bench would measure itself, not the transports. */
 export const NUMERIC_FLAGS: Readonly<Record<string, NumericFlag>> = {
-  clients: { field: 'clients', integer: true, min: 1, max: 2000, unit: 'simulated clients' },
+  clients: { field: 'clients', integer: true, min: 1, max: 10_000, unit: 'simulated clients' },
   rate: { field: 'ratePerSec', integer: false, min: 0.01, max: 10_000, unit: 'messages per second' },
   duration: { field: 'durationSec', integer: false, min: 1, max: 600, unit: 'seconds of publishing' },
   payload: { field: 'payloadBytes', integer: true, min: 0, max: 65_536, unit: 'bytes per message' },
@@ -36,11 +41,20 @@ export const NUMERIC_FLAGS: Readonly<Record<string, NumericFlag>> = {
   'long-poll-timeout': { field: 'longPollTimeoutMs', integer: true, min: 100, max: 120_000, unit: 'ms a long poll is held' },
   seed: { field: 'seed', integer: true, min: 0, max: 0xffffffff, unit: 'seed of the schedule and poll phases' },
   'restart-at': { field: 'restartAtSec', integer: false, min: 0.1, max: 600, unit: 'fault: kill the server s into the schedule, start a new one' },
+  'delay-ms': { field: 'delayMs', integer: false, min: 0, max: 10_000, unit: 'one-way network delay each way, ms (a delaying proxy)' },
+  'jitter-ms': { field: 'jitterMs', integer: false, min: 0, max: 10_000, unit: 'delay varies by ± this, ms, bytes kept in order' },
+  bandwidth: { field: 'bandwidthBytesPerSec', integer: true, min: 0, max: 10_000_000_000, unit: 'bytes/s per connection each way (0: no cap)' },
+  // Node's HTTP parser refuses headers over 16 KiB in all; 8 KiB is the most servers accept in one header.
+  'cookie-bytes': { field: 'cookieBytes', integer: true, min: 0, max: 8_192, unit: 'Cookie header bytes on every HTTP request' },
+  churn: { field: 'churn', integer: false, min: 0, max: 1, unit: 'share of clients that drop and resume mid-run' },
 };
+
+/** Past this, one run would need more client processes than a 2-core machine can usefully run. */
+const MAX_CLIENT_PROCESSES = 16;
 
 const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
-const STRING_FLAGS = ['preset', 'strategies', 'arrivals', 'out', ...Object.keys(NUMERIC_FLAGS)] as const;
+const STRING_FLAGS = ['preset', 'strategies', 'arrivals', 'out', 'client-processes', ...Object.keys(NUMERIC_FLAGS)] as const;
 const BOOLEAN_FLAGS = ['json', 'help'] as const;
 
 const NUMBER_SYNTAX = /^-?(\d+\.?\d*|\.\d+)$/;
@@ -94,7 +108,8 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     if (tooLate) return fail(`--restart-at must fall inside the schedule (before ${overrides.durationSec ?? tooLate.durationSec} s)`);
   }
 
-  let strategies = [...STRATEGY_NAMES];
+  // References (Socket.IO, the bare ws loop) run only when a preset or --strategies names them.
+  let strategies = [...(preset.strategies ?? OWN_STRATEGY_NAMES)];
   const listed = values.get('strategies');
   if (listed !== undefined) {
     strategies = listed.split(',').map((name) => name.trim());
@@ -105,11 +120,36 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     if (new Set(strategies).size !== strategies.length) return fail(`--strategies names a strategy twice (got "${listed}")`);
   }
 
+  let clientProcesses: number | null = null;
+  const processesRaw = values.get('client-processes');
+  if (processesRaw !== undefined) {
+    clientProcesses = Number(processesRaw);
+    if (!/^\d+$/.test(processesRaw) || clientProcesses < 1 || clientProcesses > MAX_CLIENT_PROCESSES) {
+      return fail(`--client-processes must be an integer from 1 to ${MAX_CLIENT_PROCESSES} (got "${processesRaw}")`);
+    }
+  }
+
+  // A flag that overrides a swept factor collapses that sweep: its points become one scenario, run once.
+  const scenarios: Scenario[] = [];
+  const seen = new Set<string>();
+  for (const planned of preset.scenarios) {
+    const scenario = { ...planned, ...overrides };
+    const key = JSON.stringify(scenario);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    scenarios.push(scenario);
+  }
+  const capacity = preset.capacity
+    ? { ...preset.capacity, cookieBytes: overrides.cookieBytes ?? preset.capacity.cookieBytes, payloadBytes: overrides.payloadBytes ?? preset.capacity.payloadBytes }
+    : null;
+
   return {
     ok: true,
     options: {
       preset: preset.name,
-      scenarios: preset.scenarios.map((scenario) => ({ ...scenario, ...overrides })),
+      scenarios,
+      clientProcesses,
+      capacity,
       strategies,
       outDir: values.get('out') ?? null,
       json: flags.has('json'),
@@ -137,7 +177,7 @@ export function helpText(): string {
     '',
     'Options (a flag overrides the preset):',
     `  --preset <name>             ${PRESET_NAMES.join(' | ')} (default ${DEFAULT_PRESET})`,
-    `  --strategies <a,b>          any of ${STRATEGY_NAMES.join(', ')} (default all)`,
+    `  --strategies <a,b>          any of ${STRATEGY_NAMES.join(', ')} (default: the preset's, else ${OWN_STRATEGY_NAMES.join(', ')})`,
   ];
   for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
     const left = `  --${flag} <n>`.padEnd(30);
@@ -145,9 +185,13 @@ export function helpText(): string {
   }
   lines.push(
     `  --arrivals <kind>           poisson | fixed (quick: ${quick.arrivals})`,
+    '  --client-processes <n>      client processes per run, 1..16 (default: one per 2,500 clients)',
     '  --out <dir>                 where to write the report (default reports/out/<time>-<preset>/)',
     '  --json                      print results.json to stdout instead of the summary',
     '  -h, --help                  this help',
+    '',
+    'Presets:',
+    ...PRESET_NAMES.map((name) => `  ${name.padEnd(10)}${PRESETS[name]!.description}`),
     '',
     'Exit status: 0 every run valid, 1 a run was invalid (the report is still written), 2 bad options,',
     '130 interrupted (the report holds the runs that finished).',

@@ -1,7 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { StrategyInfo } from '../servers/strategy.js';
+import { judgeBottleneck, summarizeLoads } from './bottleneck.js';
 import type { FleetReport } from './client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from './histogram.js';
 import type { RunResult, Scenario, StrategyLabel } from './results.js';
+import type { ProcessLoad } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from './protocol.js';
 
 /** What the harness learned about one run, from both sides of the wire. */
@@ -20,6 +23,10 @@ export interface RunEvidence {
   server: ServerReport;
   /** Present when the server was killed and restarted mid-run. */
   restart?: RestartEvidence;
+  /** The delaying proxies' loads, when the scenario emulates a network. */
+  proxies?: ProcessLoad[];
+  /** Cores of the machine (default: this one's). */
+  cores?: number;
 }
 
 export interface RestartEvidence {
@@ -28,7 +35,9 @@ export interface RestartEvidence {
 }
 
 export function strategyLabel(info: StrategyInfo): StrategyLabel {
-  return { name: info.name, title: info.title, direction: info.direction, connection: info.connection, claim: info.claim };
+  const label: StrategyLabel = { name: info.name, title: info.title, direction: info.direction, connection: info.connection, claim: info.claim };
+  if (info.reference) label.reference = true;
+  return label;
 }
 
 export function assembleRun(evidence: RunEvidence): RunResult {
@@ -75,12 +84,32 @@ export function assembleRun(evidence: RunEvidence): RunResult {
         'CPU and memory are those of the new process only',
     );
   } else if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
-    problems.push(
+    const differ =
       'bytes counted at the client and the server sockets differ: client→server ' +
-        `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
-        `${fleet.bytesServerToClient} vs ${serverSide.serverToClient}`,
-    );
+      `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
+      `${fleet.bytesServerToClient} vs ${serverSide.serverToClient}`;
+    // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
+    if ((fleet.churned ?? 0) > 0) warnings.push(`${differ}, as ${fleet.churned} connection(s) were cut with bytes in flight (churn)`);
+    else problems.push(differ);
   }
+  const clientLoads = fleet.load ?? [];
+  const proxyLoads = evidence.proxies ?? [];
+  const rssPerConnection =
+    server.rssConnectedBytes !== undefined && server.rssBeforeClientsBytes !== undefined && (server.connectionsAtRssSample ?? 0) > 0
+      ? Math.round((server.rssConnectedBytes - server.rssBeforeClientsBytes) / server.connectionsAtRssSample!)
+      : undefined;
+  // Judged while publishing: connecting 10,000 clients is a different (and one-off) load.
+  const serverLoad = schedule?.load ?? (server.windowMs === undefined ? undefined : { cpuMs: server.cpuMs, windowMs: server.windowMs });
+  const bottleneck =
+    schedule && clientLoads.length > 0 && serverLoad
+      ? judgeBottleneck({
+          server: serverLoad,
+          clients: clientLoads,
+          proxies: proxyLoads,
+          cores: evidence.cores ?? availableParallelism(),
+        })
+      : undefined;
+  if (bottleneck?.verdict === 'load-generator') warnings.push(`${bottleneck.reason}; read these figures as the machine's limit, not the server's`);
 
   return {
     strategy: strategyLabel(info),
@@ -109,8 +138,24 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
       eventLoopDelayP99Us: server.eventLoopDelayP99Us,
+      rssSamples: server.rssSamples,
+      eventLoopDelayMaxUs: server.eventLoopDelayMaxUs,
+      windowMs: server.windowMs,
+      rssBeforeClientsBytes: server.rssBeforeClientsBytes,
+      rssConnectedBytes: server.rssConnectedBytes,
+      connectionsAtRssSample: server.connectionsAtRssSample,
+      rssPerConnectionBytes: rssPerConnection,
+      ...(schedule?.load && {
+        publishingCpuMs: round1(schedule.load.cpuMs),
+        publishingWindowMs: Math.round(schedule.load.windowMs),
+        publishingEventLoopDelayP99Us: schedule.load.eventLoopDelayP99Us,
+      }),
     },
-    clientProcesses: { count: evidence.clientProcesses, cpuMs: round1(fleet.cpuMs) },
+    clientProcesses: { ...summarizeLoads(clientLoads), count: evidence.clientProcesses, cpuMs: round1(fleet.cpuMs) },
+    ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
+    ...(scenario.churn !== undefined && scenario.churn > 0 && { churnedClients: fleet.churned ?? 0 }),
+    ...(fleet.steady && { steady: fleet.steady }),
+    ...(bottleneck && { bottleneck }),
     problems,
     warnings,
     ...(evidence.restart && {

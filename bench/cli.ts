@@ -28,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
     preset: options.preset,
     runs: options.scenarios.flatMap((scenario) => options.strategies.map((strategy) => ({ strategy, scenario }))),
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
+    ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
+    ...(options.capacity !== null && { capacity: options.capacity }),
   });
   attachProgress(bench);
   let stoppedBy: NodeJS.Signals | undefined;
@@ -59,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (stoppedBy) return 128 + constants.signals[stoppedBy];
-  return results.runs.every(isValidRun) ? 0 : 1;
+  const probesMeasured = (results.capacity ?? []).every((probe) => probe.problem === undefined);
+  return results.runs.every(isValidRun) && probesMeasured ? 0 : 1;
 }
 
 function shellQuote(arg: string): string {

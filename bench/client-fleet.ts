@@ -1,6 +1,8 @@
 import type { SimulatedClient, SimulatedClientClass } from '../clients/client.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from './histogram.js';
-import type { RequestCounts } from './results.js';
+import { identityHeaders } from './identity.js';
+import { LoadMonitor, type ProcessLoad } from './process-load.js';
+import type { RequestCounts, TrafficWindow } from './results.js';
 
 /** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
 export interface FleetReport {
@@ -23,6 +25,12 @@ export interface FleetReport {
   problems: string[];
   /** Gap signals: a client was told it may have lost messages (what it did lose is in missed). */
   warnings: string[];
+  /** CPU and event-loop delay of each client process from the start of the schedule (one entry per process once merged). */
+  load?: ProcessLoad[];
+  /** Clients that dropped their connection on purpose (churn). */
+  churned?: number;
+  /** Traffic from scheduleStart until stop (absent when the schedule never started). */
+  steady?: TrafficWindow;
 }
 
 export interface FleetOptions {
@@ -34,6 +42,9 @@ export interface FleetOptions {
   phasesMs: readonly number[];
   /** Index of this fleet's first client in the whole run, so problems name clients the same way across processes. */
   firstClientIndex: number;
+  /** Size of each client's Cookie header value (see identity.ts); 0 or absent: no cookie. */
+  cookieBytes?: number;
+  seed?: number;
 }
 
 const EXAMPLES = 3;
@@ -109,8 +120,14 @@ export class ClientFleet {
   private readonly records: ClientRecord[];
   private readonly latencies = createLatencyHistogram();
   private readonly cpuAtStart = process.cpuUsage();
+  private readonly monitor = new LoadMonitor();
+  private readonly churnTimers: NodeJS.Timeout[] = [];
+  private churned = 0;
+  private atScheduleStart: TrafficWindow | undefined;
+  private steady: TrafficWindow | undefined;
 
   constructor(private readonly options: FleetOptions) {
+    this.monitor.start();
     this.records = options.phasesMs.map((firstPollDelayMs, i) => {
       const client = new options.clientClass({
         baseUrl: options.baseUrl,
@@ -118,10 +135,31 @@ export class ClientFleet {
         pollIntervalMs: options.pollIntervalMs,
         longPollTimeoutMs: options.longPollTimeoutMs,
         firstPollDelayMs,
+        headers: identityHeaders(options.cookieBytes ?? 0, options.firstClientIndex + i, options.seed ?? 0),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });
     for (const record of this.records) record.client.start();
+  }
+
+  /**
+   * The schedule starts: from here the load is what publishing costs the clients, without connecting. Client i
+   * loses its connection dropAtMs[i] ms from now, as a network failure would cut it; it reconnects by itself
+   * (with its backoff) and resumes from its cursor, which is what churn tests.
+   */
+  scheduleStart(dropAtMs: readonly (number | null)[]): void {
+    this.monitor.start();
+    this.atScheduleStart = this.traffic();
+    dropAtMs.forEach((at, i) => {
+      const record = this.records[i];
+      if (at === null || !record) return;
+      this.churnTimers.push(
+        setTimeout(() => {
+          this.churned++;
+          record.client.dropConnection();
+        }, at),
+      );
+    });
   }
 
   get answeredCount(): number {
@@ -141,6 +179,15 @@ export class ClientFleet {
    * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
    */
   async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[]): Promise<FleetReport> {
+    for (const timer of this.churnTimers) clearTimeout(timer);
+    const start = this.atScheduleStart;
+    const end = this.traffic();
+    this.steady = start && {
+      windowMs: Math.round(end.windowMs - start.windowMs),
+      bytesClientToServer: end.bytesClientToServer - start.bytesClientToServer,
+      bytesServerToClient: end.bytesServerToClient - start.bytesServerToClient,
+      requests: end.requests - start.requests,
+    };
     await Promise.all(
       this.records.map(async (record) => {
         if (betweenRequests) await record.stopBetweenRequests(idleTimeoutMs);
@@ -148,6 +195,18 @@ export class ClientFleet {
       }),
     );
     return this.report(expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1));
+  }
+
+  /** Every client's bytes and requests so far, stamped with the time (windowMs is performance.now()). */
+  private traffic(): TrafficWindow {
+    const now: TrafficWindow = { windowMs: performance.now(), bytesClientToServer: 0, bytesServerToClient: 0, requests: 0 };
+    for (const record of this.records) {
+      const bytes = record.client.bytes;
+      now.bytesClientToServer += bytes.clientToServer;
+      now.bytesServerToClient += bytes.serverToClient;
+      now.requests += record.requests.total;
+    }
+    return now;
   }
 
   private report(expectedSeqs: readonly number[]): FleetReport {
@@ -169,6 +228,9 @@ export class ClientFleet {
       cpuMs: (cpu.user + cpu.system) / 1000,
       problems: [],
       warnings: [],
+      load: [this.monitor.stop()],
+      churned: this.churned,
+      ...(this.steady && { steady: this.steady }),
     };
     const missing: string[] = [];
     const repeating: string[] = [];
@@ -227,6 +289,18 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     cpuMs: sum((r) => r.cpuMs),
     problems: reports.flatMap((r) => r.problems),
     warnings: reports.flatMap((r) => r.warnings),
+    load: reports.flatMap((r) => r.load ?? []),
+    churned: sum((r) => r.churned ?? 0),
+    ...(reports.every((r) => r.steady) &&
+      reports.length > 0 && {
+        steady: {
+          // The processes ran side by side: one window, traffic added up.
+          windowMs: Math.max(...reports.map((r) => r.steady!.windowMs)),
+          bytesClientToServer: sum((r) => r.steady!.bytesClientToServer),
+          bytesServerToClient: sum((r) => r.steady!.bytesServerToClient),
+          requests: sum((r) => r.steady!.requests),
+        },
+      }),
   };
 }
 

@@ -12,6 +12,7 @@ serveRpc<ClientProtocol>({
     fleet = new ClientFleet({ ...options, clientClass: entry.client });
   },
   answered: () => requireFleet().answeredCount,
+  scheduleStart: ({ dropAtMs }) => requireFleet().scheduleStart(dropAtMs),
   drain: ({ lastSeq, timeoutMs }) => requireFleet().drain(lastSeq, timeoutMs),
   stop: ({ lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs }) =>
     requireFleet().stop(lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs),

@@ -1,3 +1,6 @@
+import type { CapacityPlan } from './capacity.js';
+import { MATRIX_PRESETS } from './presets-matrix.js';
+import { STRATEGY_NAMES } from '../servers/registry.js';
 import type { Scenario } from './results.js';
 
 /** A named list of scenarios; each scenario is run once per selected strategy. */
@@ -5,6 +8,10 @@ export interface Preset {
   name: string;
   description: string;
   scenarios: readonly Scenario[];
+  /** Strategies run when --strategies is not given; absent: pushbench's own, without the references. */
+  strategies?: readonly string[];
+  /** Capacity probes (autocannon against each HTTP endpoint) to run after the scenarios. */
+  capacity?: CapacityPlan;
 }
 
 /*
@@ -36,7 +43,63 @@ const QUICK: Preset = {
   ],
 };
 
-export const PRESETS: Readonly<Record<string, Preset>> = { quick: QUICK };
+/*
+ * Why soak looks like this: it asks whether any strategy's server grows without bound under a steady load
+ * (issue 5), so it needs time rather than size — about two minutes per strategy at 20 messages a second to 500
+ * clients (1,000 polls a second for short polling), well inside the 10-minute bound for the four strategies of
+ * the article and server-sent events. The server samples its RSS once a second and the report draws it.
+ */
+const SOAK: Preset = {
+  name: 'soak',
+  description: '500 clients, 20 messages/s, 110 s per strategy: server memory over time (at most ~10 min)',
+  scenarios: [
+    {
+      clients: 500,
+      ratePerSec: 20,
+      durationSec: 110,
+      payloadBytes: 100,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 20_000,
+      arrivals: 'poisson',
+      seed: 5,
+    },
+  ],
+};
+
+/*
+ * Why peers looks like this: issue 6 compares pushbench with its reference peers side by side in one run —
+ * WebSocket with the bare ws loop at 2,000 clients, long polling with Socket.IO polling, WebSocket with Socket.IO
+ * WebSocket — so every strategy, references included, gets the same 2,000 clients and the same schedule. Five
+ * messages a second at fixed intervals make 20 messages and 40,000 deliveries per strategy: enough that the cost
+ * of delivering outweighs that of connecting 2,000 clients, and a steady stream without bursts, so per-message
+ * cost is measured rather than batching. A run is about 12 s (4 s of publishing, 2,000 clients connecting and
+ * leaving), about 1.5 minutes for the seven. On 2 cores the polling strategies saturate the machine at this size:
+ * the report says so where it happens, and their latencies are then the machine's, not the transport's.
+ */
+const PEERS: Preset = {
+  name: 'peers',
+  description: 'every strategy and the reference peers, 2,000 clients, 5 messages/s for 4 s: the ratio table of issue 6',
+  strategies: STRATEGY_NAMES,
+  scenarios: [
+    {
+      clients: 2000,
+      ratePerSec: 5,
+      durationSec: 4,
+      payloadBytes: 100,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 20_000,
+      arrivals: 'fixed',
+      seed: 6,
+    },
+  ],
+};
+
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  quick: QUICK,
+  peers: PEERS,
+  soak: SOAK,
+  ...Object.fromEntries(MATRIX_PRESETS.map((preset) => [preset.name, preset])),
+};
 
 export const DEFAULT_PRESET = 'quick';
 

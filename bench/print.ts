@@ -1,3 +1,5 @@
+import { comparePeers, peerSummaryLines } from '../reports/peers.js';
+import { capacityLines } from './print-capacity.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from './results.js';
 
 interface Column {
@@ -8,7 +10,7 @@ interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { title: 'strategy', left: true, value: (run) => run.strategy.name },
+  { title: 'strategy', left: true, value: (run) => (run.strategy.reference ? `${run.strategy.name} (ref)` : run.strategy.name) },
   { title: 'delivered', value: (run) => `${group(run.messages.delivered)}/${group(run.messages.expected)}` },
   { title: 'req/deliv', value: (run) => ratio(run.requests.total, run.messages.delivered, 2) },
   { title: 'empty', value: (run) => percent(run.requests.empty, run.requests.total) },
@@ -32,7 +34,10 @@ export function printSummary(results: Results, reportPath: string): string {
   for (const [scenario, runs] of groupByScenario(results.runs)) {
     lines.push(describeScenario(results.meta.preset, scenario), '', ...table(runs), '');
   }
-  if (results.runs.length === 0) lines.push('no run finished', '');
+  if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
+  lines.push(...capacityLines(results.capacity ?? []));
+  const peers = peerSummaryLines(comparePeers(results.runs));
+  if (peers.length > 0) lines.push(...peers, '');
   const invalid = results.runs.filter((run) => !isValidRun(run));
   for (const run of invalid) {
     lines.push(`INVALID ${run.strategy.name}:`);
@@ -80,8 +85,19 @@ function table(runs: readonly RunResult[]): string[] {
 function describeScenario(preset: string, s: Scenario): string {
   return (
     `${preset}: ${group(s.clients)} clients, ${s.ratePerSec} msg/s ${s.arrivals} (seed ${s.seed}), ${s.durationSec} s, ` +
-    `${group(s.payloadBytes)} B payload, poll every ${group(s.pollIntervalMs)} ms, long-poll timeout ${group(s.longPollTimeoutMs)} ms`
+    `${group(s.payloadBytes)} B payload, poll every ${group(s.pollIntervalMs)} ms, long-poll timeout ${group(s.longPollTimeoutMs)} ms` +
+    networkAndIdentity(s)
   );
+}
+
+/** The emulated network, identity headers and churn, when the scenario has any. */
+function networkAndIdentity(s: Scenario): string {
+  const parts: string[] = [];
+  if (s.delayMs || s.jitterMs) parts.push(`delay ${group(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${group(s.jitterMs)} ms` : ''} each way`);
+  if (s.bandwidthBytesPerSec) parts.push(`${group(s.bandwidthBytesPerSec)} B/s per connection`);
+  if (s.cookieBytes) parts.push(`${group(s.cookieBytes)} B cookie`);
+  if (s.churn) parts.push(`${group(s.churn * 100)} % churn`);
+  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 }
 
 function groupByScenario(runs: readonly RunResult[]): Map<Scenario, RunResult[]> {

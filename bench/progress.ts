@@ -1,4 +1,5 @@
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
+import { describeStep } from './scenario-label.js';
 
 const BAR_WIDTH = 24;
 
@@ -17,21 +18,31 @@ export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = proces
     const filled = Math.round(fraction * BAR_WIDTH);
     const line =
       `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${event.index + 1}/${event.total} ` +
-      `${event.strategy} ${event.phase}  ${seconds(event.elapsedMs)} elapsed, ETA ${seconds(event.etaMs)}`;
+      `${event.strategy}${event.detail ? ` (${event.detail})` : ''} ${event.phase}  ` +
+      `${seconds(event.elapsedMs)} elapsed, ETA ${seconds(event.etaMs)}`;
     clear();
     stream.write(line.slice(0, Math.max(20, (stream.columns ?? 80) - 1)));
   };
   const onRunEnd = ({ index, total, run, valid }: BenchEvents['run-end'][0]) => {
     clear();
-    stream.write(`pushbench: run ${index + 1}/${total} ${run.strategy.name} done in ${seconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
+    const detail = describeStep(run.scenario, bench.plan.runs.map((planned) => planned.scenario));
+    const what = `${run.strategy.name}${detail ? ` (${detail})` : ''}`;
+    stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${seconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
+  };
+  const onCapacityEnd = ({ index, total, result, wallTimeMs }: BenchEvents['capacity-end'][0]) => {
+    clear();
+    const rate = result.problem ? 'FAILED' : `${Math.round(result.requestsPerSec)} req/s`;
+    stream.write(`pushbench: probe ${index + 1}/${total} capacity ${result.endpoint} ${rate} in ${seconds(wallTimeMs)}\n`);
   };
   const onEnd = () => clear();
   bench.on('progress', onProgress);
   bench.on('run-end', onRunEnd);
+  bench.on('capacity-end', onCapacityEnd);
   bench.on('bench-end', onEnd);
   return () => {
     bench.off('progress', onProgress);
     bench.off('run-end', onRunEnd);
+    bench.off('capacity-end', onCapacityEnd);
     bench.off('bench-end', onEnd);
     clear();
   };

@@ -1,5 +1,7 @@
 import type { ServerStats } from '../servers/stats.js';
 import type { FleetReport } from './client-fleet.js';
+import type { ProcessLoad } from './process-load.js';
+import type { LinkOptions } from './proxy.js';
 
 /**
  * The calls the harness makes to its child processes (see ipc.ts). Kept apart from the child entry points,
@@ -12,6 +14,8 @@ export interface ScheduleReport {
   /** Publishes that went out more than LATE_PUBLISH_MS after their planned time, and the worst lag. */
   latePublishes: number;
   maxLagMs: number;
+  /** The server process's CPU and event-loop delay while it published: the fan-out cost, without connecting. */
+  load?: ProcessLoad;
 }
 
 export interface ServerReport {
@@ -20,6 +24,15 @@ export interface ServerReport {
   cpuMs: number;
   eventLoopDelayP99Us: number;
   peakRssBytes: number;
+  /** [ms since openWindow, RSS bytes], one sample a second (and one at each end). */
+  rssSamples: [number, number][];
+  eventLoopDelayMaxUs?: number;
+  /** openWindow to collect, ms: the wall time the CPU time was spent in. */
+  windowMs?: number;
+  /** RSS at openWindow (no client yet) and at markConnected, with the connections open then. */
+  rssBeforeClientsBytes?: number;
+  rssConnectedBytes?: number;
+  connectionsAtRssSample?: number;
 }
 
 export interface ServerProtocol {
@@ -41,6 +54,8 @@ export interface ServerProtocol {
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
   runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
+  /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
+  markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
   collect: [{ strategy: string; closeTimeoutMs: number }, ServerReport];
   shutdown: [void, void];
@@ -55,12 +70,20 @@ export interface FleetStart {
   longPollTimeoutMs: number;
   phasesMs: number[];
   firstClientIndex: number;
+  /** Size of each client's Cookie header value (0 or absent: none), and the seed its contents are drawn from. */
+  cookieBytes?: number;
+  seed?: number;
 }
 
 export interface ClientProtocol {
   start: [FleetStart, void];
   /** Clients that got at least one answer or message so far. */
   answered: [void, number];
+  /**
+   * The schedule starts now: load is measured from here, and client i of this process drops its connection
+   * dropAtMs[i] ms later (null or absent: never).
+   */
+  scheduleStart: [{ dropAtMs: (number | null)[] }, void];
   /** How many clients still lack `lastSeq` when all have it or the time is up. */
   drain: [{ lastSeq: number; timeoutMs: number }, number];
   /** Expected messages are seq 1..lastSeq, or exactly `expectedSeqs` when given (a run across a restart). */
@@ -68,3 +91,39 @@ export interface ClientProtocol {
   shutdown: [void, void];
 }
 
+
+/** The delaying TCP proxy between one client process and the server (see proxy.ts). */
+export interface ProxyProtocol {
+  start: [{ targetUrl: string; link: LinkOptions }, { url: string }];
+  /** CPU and event-loop delay since start, and the connections it forwarded. */
+  load: [void, ProcessLoad & { connectionsOpened: number }];
+  shutdown: [void, void];
+}
+
+/** One autocannon run against one endpoint (see capacity-process.ts). */
+export interface CannonRun {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationSec: number;
+}
+
+export interface CannonReport {
+  /** 2xx answers, connection errors (timeouts included), timeouts, other answers. */
+  ok: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  durationSec: number;
+  /** Response bytes received in all. */
+  responseBytes: number;
+  latencyUs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  load: ProcessLoad;
+}
+
+export interface CannonProtocol {
+  run: [CannonRun, CannonReport];
+  shutdown: [void, void];
+}

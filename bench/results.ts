@@ -18,6 +18,19 @@ export interface Scenario {
   seed: number;
   /** Fault run: the server process is killed this many seconds into the schedule and a new one takes over. */
   restartAtSec?: number;
+  /**
+   * Network emulation: a delaying TCP proxy between the clients and the server adds this one-way delay in each
+   * direction, ms. Absent or 0 (with no jitter or bandwidth cap): clients talk to the server directly.
+   */
+  delayMs?: number;
+  /** Each chunk's one-way delay varies uniformly within ± this, ms; bytes never overtake each other. */
+  jitterMs?: number;
+  /** Bandwidth of each client's connection, each direction, bytes/s; absent or 0: unlimited. */
+  bandwidthBytesPerSec?: number;
+  /** Every HTTP request carries a Cookie header whose value is this many bytes; a WebSocket or SSE client sends it once. */
+  cookieBytes?: number;
+  /** Share of clients, 0..1, that lose their connection once during the schedule and resume from their cursor. */
+  churn?: number;
 }
 
 /** What a fault run lost when its server process was killed. */
@@ -37,6 +50,8 @@ export interface StrategyLabel {
   direction: 'pull' | 'push';
   connection: 'request-per-poll' | 'held-request' | 'persistent';
   claim: string;
+  /** A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies. */
+  reference?: boolean;
 }
 
 export interface MessageCounts {
@@ -92,6 +107,86 @@ export interface ServerCost {
   peakRssBytes: number;
   /** Event-loop delay of the server process during the run (p99, microseconds). */
   eventLoopDelayP99Us: number;
+  /** Server RSS over the run: [ms since the clients started connecting, bytes], about one a second. */
+  rssSamples?: [number, number][];
+  /** The worst event-loop delay of the server process during the run, microseconds. */
+  eventLoopDelayMaxUs?: number;
+  /** Wall time the CPU time above was spent in (clients attached until the end of the run), ms. */
+  windowMs?: number;
+  /** RSS before any client connected, and once they all had. */
+  rssBeforeClientsBytes?: number;
+  rssConnectedBytes?: number;
+  /** TCP connections of the strategy open when rssConnectedBytes was sampled. */
+  connectionsAtRssSample?: number;
+  /** (rssConnected - rssBeforeClients) / connectionsAtRssSample: what one more client costs in memory. */
+  rssPerConnectionBytes?: number;
+  /**
+   * The same while the schedule ran, without the clients connecting: what fanning out (or answering polls)
+   * cost, CPU ms over a window of publishingWindowMs, and the event-loop delay then.
+   */
+  publishingCpuMs?: number;
+  publishingWindowMs?: number;
+  publishingEventLoopDelayP99Us?: number;
+}
+
+/**
+ * Traffic from the start of the schedule until the clients were stopped: the steady state, without the
+ * connection phase, so that rates per second describe delivery and not connecting.
+ */
+export interface TrafficWindow {
+  windowMs: number;
+  bytesClientToServer: number;
+  bytesServerToClient: number;
+  /** HTTP requests sent in the window (a WebSocket client sends none once connected). */
+  requests: number;
+}
+
+/** CPU of the processes that generate the load (client processes, delaying proxies). */
+export interface LoadGeneratorCost {
+  count: number;
+  /** User + system CPU, summed over the processes. */
+  cpuMs: number;
+  /** Share of one core the busiest process used over its window (1 = a core fully busy). */
+  busiestCpuShare?: number;
+  /** The worst p99 event-loop delay of these processes, microseconds: a late timer there is latency the server did not cause. */
+  eventLoopDelayP99Us?: number;
+}
+
+/**
+ * Who limited the run. A load generator near a full core (or with a late event loop) measures itself: its
+ * latency and request rate must not be read as the server's.
+ */
+export interface Bottleneck {
+  verdict: 'load-generator' | 'server' | 'none';
+  reason: string;
+}
+
+/** One endpoint driven to saturation by autocannon (the `capacity` mode). */
+export interface CapacityResult {
+  /** short-poll (an empty "anything new?"), long-poll (a message is ready, answered at once), publish. */
+  endpoint: 'short-poll' | 'long-poll' | 'publish';
+  method: 'GET' | 'POST';
+  path: string;
+  /** Closed loop: each connection sends its next request as soon as the previous one is answered. */
+  connections: number;
+  durationSec: number;
+  cookieBytes: number;
+  /** 2xx answers per second over the whole run: the rate the server sustained at saturation. */
+  requestsPerSec: number;
+  latencyUs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** Answers received, errors (connection failures, timeouts) and non-2xx answers. */
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** Response bytes per request, as autocannon counted them. */
+  bytesPerResponse: number;
+  /** Server process CPU during the run, ms, and as a share of one core (1 = one core fully busy). */
+  serverCpuMs: number;
+  serverCpuShare: number;
+  /** Share of one core the autocannon process used: near 1, autocannon and not the server set the pace. */
+  loadGeneratorCpuShare: number;
+  /** Why the probe could not be measured; its figures are then all 0. */
+  problem?: string;
 }
 
 export interface RunResult {
@@ -107,7 +202,13 @@ export interface RunResult {
   bytes: ByteTotals;
   connections: { opened: number; peak: number };
   server: ServerCost;
-  clientProcesses: { count: number; cpuMs: number };
+  clientProcesses: LoadGeneratorCost;
+  /** The delaying proxies, when the scenario emulates a network. */
+  proxy?: LoadGeneratorCost;
+  /** Clients that lost their connection on purpose (scenario.churn) and resumed from their cursor. */
+  churnedClients?: number;
+  steady?: TrafficWindow;
+  bottleneck?: Bottleneck;
   /** Present on a fault run (scenario.restartAtSec). */
   restart?: RestartOutcome;
   /**
@@ -140,6 +241,8 @@ export interface RunMeta {
 export interface Results {
   meta: RunMeta;
   runs: RunResult[];
+  /** The capacity probes (autocannon against each HTTP endpoint), when the preset ran them. */
+  capacity?: CapacityResult[];
 }
 
 /** A run is valid when no client lost, repeated or reordered a message. */

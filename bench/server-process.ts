@@ -3,11 +3,23 @@ import { appendFileSync } from 'node:fs';
 import { startPushServer, type PushServer } from '../servers/app.js';
 import { nowMs } from '../servers/message.js';
 import { delay, serveRpc } from './ipc.js';
+import { settledRssBytes } from './memory.js';
+import { LoadMonitor, LOOP_RESOLUTION_MS, loopDelayUs } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerProtocol } from './protocol.js';
 
 let server: PushServer | undefined;
 let cpuAtOpen: NodeJS.CpuUsage | undefined;
 let loopDelay: IntervalHistogram | undefined;
+/** Memory over time is what a soak run is for; a sample a second is cheap at any run length. */
+const RSS_SAMPLE_MS = 1_000;
+const rssSamples: [number, number][] = [];
+let rssSampler: NodeJS.Timeout | undefined;
+let sampleRss: (() => void) | undefined;
+let windowOpenedAt = 0;
+/** RSS with no client and with all of them connected: the difference is what the connections cost. */
+let rssBeforeClientsBytes: number | undefined;
+let connectedSample: { rssBytes: number; connections: number } | undefined;
+let sampleCpuMs = 0;
 
 serveRpc<ServerProtocol>({
   async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog }) {
@@ -25,8 +37,16 @@ serveRpc<ServerProtocol>({
   },
 
   openWindow() {
+    const openedAt = performance.now();
+    const sample = () => rssSamples.push([Math.round(performance.now() - openedAt), process.memoryUsage.rss()]);
+    sample();
+    rssSampler = setInterval(sample, RSS_SAMPLE_MS);
+    rssSampler.unref();
+    sampleRss = sample;
+    rssBeforeClientsBytes = settledRssBytes();
+    windowOpenedAt = performance.now();
     cpuAtOpen = process.cpuUsage();
-    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
   },
 
@@ -35,6 +55,8 @@ serveRpc<ServerProtocol>({
     const payload = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
+    const monitor = new LoadMonitor();
+    monitor.start();
     return new Promise<ScheduleReport>((resolve) => {
       let next = 0;
       // Open loop: a timer that fires late publishes everything that is due at once, never skips, never waits.
@@ -48,7 +70,7 @@ serveRpc<ServerProtocol>({
           report.published++;
         }
         if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - elapsed);
-        else setTimeout(() => resolve(report), Math.max(0, durationMs - elapsed));
+        else setTimeout(() => resolve({ ...report, load: monitor.stop() }), Math.max(0, durationMs - elapsed));
       };
       tick();
     });
@@ -58,18 +80,35 @@ serveRpc<ServerProtocol>({
     return requireServer().stats().strategies[strategy]?.attached ?? 0;
   },
 
+  markConnected({ strategy }) {
+    const before = process.cpuUsage();
+    const rssBytes = settledRssBytes();
+    connectedSample = { rssBytes, connections: openConnections(requireServer(), strategy) };
+    // The forced collection is the bench's, not the strategy's: it is kept out of the server's CPU time.
+    const spent = process.cpuUsage(before);
+    sampleCpuMs += (spent.user + spent.system) / 1000;
+  },
+
   async collect({ strategy, closeTimeoutMs }) {
     const pushServer = requireServer();
     const deadline = performance.now() + closeTimeoutMs;
     while (openConnections(pushServer, strategy) > 0 && performance.now() < deadline) await delay(5);
     const cpu = process.cpuUsage(cpuAtOpen);
+    clearInterval(rssSampler);
+    sampleRss?.();
     loopDelay?.disable();
     const stats = pushServer.stats();
     return {
       stats,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      eventLoopDelayP99Us: loopDelay && loopDelay.count > 0 ? Math.round(loopDelay.percentile(99) / 1000) : 0,
+      cpuMs: (cpu.user + cpu.system) / 1000 - sampleCpuMs,
+      eventLoopDelayP99Us: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.percentile(99)) : 0,
       peakRssBytes: stats.process.peakRssBytes,
+      rssSamples,
+      eventLoopDelayMaxUs: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.max) : 0,
+      windowMs: Math.round(performance.now() - windowOpenedAt),
+      rssBeforeClientsBytes,
+      rssConnectedBytes: connectedSample?.rssBytes,
+      connectionsAtRssSample: connectedSample?.connections,
     };
   },
 

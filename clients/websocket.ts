@@ -5,6 +5,8 @@ import { SimulatedClient } from './client.js';
 
 /** One handshake, then frames pushed by the server; after a drop it reconnects with ?since=cursor. */
 export class WebSocketClient extends SimulatedClient {
+  /** Where the server's upgrade handler listens; a subclass may speak the same frames on another path. */
+  protected readonly path: string = ROUTES.ws;
   private ws?: WebSocket;
   private startTimer?: NodeJS.Timeout;
 
@@ -14,7 +16,7 @@ export class WebSocketClient extends SimulatedClient {
 
   private connect(): void {
     if (this.stopped) return;
-    const url = this.url(ROUTES.ws, { since: this.cursor }).replace(/^http/, 'ws');
+    const url = this.url(this.path, { since: this.cursor }).replace(/^http/, 'ws');
     const ws = new WebSocket(url, SUBPROTOCOL, {
       headers: this.options.headers,
       perMessageDeflate: false,

@@ -36,8 +36,12 @@ export class WireCounter {
     return this.live.size;
   }
 
-  /** Cuts every open connection, as a network failure would. */
+  /**
+   * Cuts every open connection, as a network failure would: the client sees its connections time out. Not as a
+   * reset (ECONNRESET): on a reused keep-alive connection a reset makes some HTTP clients (engine.io's, through
+   * xmlhttprequest-ssl) silently send the request again, so the client would never learn it was cut.
+   */
   destroyAll(): void {
-    for (const socket of this.live) socket.destroy();
+    for (const socket of this.live) socket.destroy(Object.assign(new Error('connection cut (simulated network failure)'), { code: 'ETIMEDOUT' }));
   }
 }

@@ -13,6 +13,10 @@ export interface DatasetSpec {
   color: string | string[];
   /** Datasets with different stacks are not added up: keeps a reference line off the stacked bars. */
   stack?: string;
+  /** On a chart with a numeric x axis (ChartSpec.x): the points, in place of `data`. */
+  xy?: { x: number; y: number | null }[];
+  /** Markers without a connecting line (a model value beside a measured bar). */
+  pointsOnly?: boolean;
 }
 
 export interface LegendItem {
@@ -41,10 +45,33 @@ export interface ChartSpec {
   valueLabels: 'none' | 'bars' | 'totals';
   /** Pixel height: grouped charts with many bars need more room than a single row of bars. */
   height: number;
+  /** A numeric x axis (a sweep: clients, rate, delay…) drawn as lines through `xy`; absent: categories from `labels`. */
+  x?: { title: string; log: boolean; unit: string };
 }
 
 const NEUTRAL = '#64748b';
 const REFERENCE = '#0f172a';
+/** The empty place between pushbench's strategies and the reference peers. */
+const GAP_COLOR = 'transparent';
+
+/** A place in a chart: a run, or (null) the gap that keeps the references apart from pushbench's own strategies. */
+export type Slot = ReportRun | null;
+
+/** The runs with a gap before the first reference, when there are runs of both kinds (buildRuns puts references last). */
+export function withReferenceGap(runs: readonly ReportRun[]): Slot[] {
+  const first = runs.findIndex((r) => r.reference);
+  if (first <= 0) return [...runs];
+  return [...runs.slice(0, first), null, ...runs.slice(first)];
+}
+
+/** One bar dataset per run for charts grouped by category, with an empty dataset where the gap goes. */
+function runDatasets(runs: readonly ReportRun[], categories: number, data: (r: ReportRun) => (number | null)[]): DatasetSpec[] {
+  return withReferenceGap(runs).map((r): DatasetSpec =>
+    r === null
+      ? { label: '', type: 'bar', data: Array.from({ length: categories }, () => null), color: GAP_COLOR }
+      : { label: r.label, type: 'bar', data: data(r), color: paint(r, r.color) },
+  );
+}
 
 /** Drawn on a log axis, where zero has no place. */
 function positiveOrNull(value: number | null): number | null {
@@ -83,12 +110,9 @@ const PERCENTILES = [
 
 /** C1: one group per percentile, one bar per strategy, on a log axis so sub-millisecond pushes stay visible. */
 export function latencyChart(runs: readonly ReportRun[]): ChartSpec {
-  const datasets: DatasetSpec[] = runs.map((r) => ({
-    label: r.label,
-    type: 'bar',
-    data: PERCENTILES.map((p) => (r.run.latencyUs.count > 0 ? positiveOrNull(r.run.latencyUs[p.key] / 1000) : null)),
-    color: paint(r, r.color),
-  }));
+  const datasets = runDatasets(runs, PERCENTILES.length, (r) =>
+    PERCENTILES.map((p) => (r.run.latencyUs.count > 0 ? positiveOrNull(r.run.latencyUs[p.key] / 1000) : null)),
+  );
   const pollers = runs.filter((r) => isIntervalPolling(r.run));
   const interval = shared(pollers.map((r) => r.run.scenario.pollIntervalMs));
   if (interval !== null && interval > 0) {
@@ -110,21 +134,21 @@ export function latencyChart(runs: readonly ReportRun[]): ChartSpec {
   };
 }
 
-/** Stacked parts of one bar per run; each part shades the run's own colour. */
+/** Stacked parts of one bar per run (and nothing in the gap); each part shades the run's own colour. */
 function stackedParts(
-  runs: readonly ReportRun[],
+  slots: readonly Slot[],
   parts: { label: string; alpha: number; values: (r: ReportRun) => number | null }[],
 ): { datasets: DatasetSpec[]; legend: LegendItem[] } {
   const datasets: DatasetSpec[] = [];
   const legend: LegendItem[] = [];
   for (const part of parts) {
-    const data = runs.map(part.values);
+    const data = slots.map((r) => (r === null ? null : part.values(r)));
     if (!anyPositive(data)) continue;
     datasets.push({
       label: part.label,
       type: 'bar',
       data,
-      color: runs.map((r) => paint(r, withAlpha(r.color, part.alpha))),
+      color: slots.map((r) => (r === null ? GAP_COLOR : paint(r, withAlpha(r.color, part.alpha)))),
       stack: 'bars',
     });
     legend.push({ text: part.label, color: withAlpha(NEUTRAL, part.alpha) });
@@ -134,19 +158,20 @@ function stackedParts(
 
 /** C2: requests per delivered message, split by what each request brought back. */
 export function requestsChart(runs: readonly ReportRun[]): ChartSpec {
-  const { datasets, legend } = stackedParts(runs, [
+  const slots = withReferenceGap(runs);
+  const { datasets, legend } = stackedParts(slots, [
     { label: 'with messages', alpha: 1, values: (r) => r.derived.withMessagesPerDelivered },
     { label: 'handshake / other', alpha: 0.6, values: (r) => r.derived.otherPerDelivered },
     { label: 'empty (“nothing new”)', alpha: 0.22, values: (r) => r.derived.emptyPerDelivered },
   ]);
-  const failed = runs.map((r) => r.derived.failedPerDelivered);
+  const failed = slots.map((r) => (r === null ? null : r.derived.failedPerDelivered));
   if (anyPositive(failed)) {
     datasets.push({ label: 'failed', type: 'bar', data: failed, color: '#dc2626', stack: 'bars' });
     legend.push({ text: 'failed', color: '#dc2626' });
   }
   return {
     id: 'chart-requests',
-    labels: runs.map((r) => r.label),
+    labels: slots.map((r) => r?.label ?? ''),
     datasets,
     stacked: true,
     logY: false,
@@ -162,18 +187,19 @@ export function requestsChart(runs: readonly ReportRun[]): ChartSpec {
 
 /** C3/C4: bytes on the wire per delivered message by direction, against the payload they carried. */
 export function bytesChart(runs: readonly ReportRun[]): ChartSpec {
-  const { datasets, legend } = stackedParts(runs, [
+  const slots = withReferenceGap(runs);
+  const { datasets, legend } = stackedParts(slots, [
     { label: 'server → client', alpha: 1, values: (r) => r.derived.bytesDownPerDelivered },
     { label: 'client → server', alpha: 0.4, values: (r) => r.derived.bytesUpPerDelivered },
   ]);
-  const payload = runs.map((r) => r.derived.payloadPerDelivered);
+  const payload = slots.map((r) => (r === null ? null : r.derived.payloadPerDelivered));
   if (anyPositive(payload)) {
     datasets.push({ label: 'payload per message', type: 'line', data: payload, color: REFERENCE, stack: 'reference' });
     legend.push({ text: 'payload per message', color: REFERENCE, line: true });
   }
   return {
     id: 'chart-bytes',
-    labels: runs.map((r) => r.label),
+    labels: slots.map((r) => r?.label ?? ''),
     datasets,
     stacked: true,
     logY: false,
@@ -192,12 +218,7 @@ export function bytesChart(runs: readonly ReportRun[]): ChartSpec {
  * would vanish on a linear one.
  */
 export function connectionsChart(runs: readonly ReportRun[]): ChartSpec {
-  const datasets: DatasetSpec[] = runs.map((r) => ({
-    label: r.label,
-    type: 'bar',
-    data: [r.run.connections.opened, r.run.connections.peak],
-    color: paint(r, r.color),
-  }));
+  const datasets = runDatasets(runs, 2, (r) => [r.run.connections.opened, r.run.connections.peak]);
   const clients = shared(runs.map((r) => r.run.scenario.clients));
   if (clients !== null && clients > 0) datasets.push(referenceLine(`clients = ${clients}`, clients, 2));
   const values = runs.flatMap((r) => [r.run.connections.opened, r.run.connections.peak]).filter((v) => v > 0);
@@ -220,15 +241,16 @@ export function connectionsChart(runs: readonly ReportRun[]): ChartSpec {
 
 /** C2/C5: server CPU per 1,000 delivered messages. */
 export function cpuChart(runs: readonly ReportRun[]): ChartSpec {
+  const slots = withReferenceGap(runs);
   return {
     id: 'chart-cpu',
-    labels: runs.map((r) => r.label),
+    labels: slots.map((r) => r?.label ?? ''),
     datasets: [
       {
         label: 'server CPU per 1,000 delivered messages',
         type: 'bar',
-        data: runs.map((r) => r.derived.cpuMsPerThousand),
-        color: runs.map((r) => paint(r, r.color)),
+        data: slots.map((r) => (r === null ? null : r.derived.cpuMsPerThousand)),
+        color: slots.map((r) => (r === null ? GAP_COLOR : paint(r, r.color))),
       },
     ],
     stacked: false,

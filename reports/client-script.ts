@@ -130,7 +130,9 @@ export const CLIENT_SCRIPT = String.raw`
       labels: {
         usePointStyle: true, pointStyleWidth: 14, padding: 18,
         // Reference lines are drawn on top (lowest order) but belong at the end of the legend.
-        sort: function (a, b) { return a.datasetIndex - b.datasetIndex; }
+        sort: function (a, b) { return a.datasetIndex - b.datasetIndex; },
+        // The unnamed dataset is the gap before the reference peers: nothing to explain.
+        filter: function (item) { return item.text !== ''; }
       }
     };
     if (spec.legend === 'datasets') return base;
@@ -152,12 +154,21 @@ export const CLIENT_SCRIPT = String.raw`
     if (!canvas) return;
     canvas.parentNode.style.height = spec.height + 'px';
     var suffix = spec.unit ? ' ' + spec.unit : '';
+    var sweep = !!spec.x;
     new Chart(canvas, {
-      type: 'bar',
+      type: sweep ? 'line' : 'bar',
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (ds) {
           var line = ds.type === 'line';
+          // A sweep is drawn as solid lines through its points; a model marker as a point without a line.
+          if (sweep || ds.pointsOnly) {
+            return {
+              type: 'line', label: ds.label, data: sweep ? ds.xy : ds.data, backgroundColor: paintAll(ds.color),
+              borderColor: ds.color, borderWidth: 2, showLine: sweep && !ds.pointsOnly, pointRadius: ds.pointsOnly ? 6 : 4,
+              pointStyle: ds.pointsOnly ? 'rectRot' : 'circle', order: 0, spanGaps: true
+            };
+          }
           return {
             type: ds.type,
             label: ds.label,
@@ -181,7 +192,13 @@ export const CLIENT_SCRIPT = String.raw`
         layout: { padding: { top: 22 } },
         interaction: { mode: 'nearest', intersect: true },
         scales: {
-          x: { stacked: spec.stacked, grid: { display: false } },
+          x: sweep
+            ? {
+                type: spec.x.log ? 'logarithmic' : 'linear',
+                title: { display: true, text: spec.x.title },
+                ticks: { callback: function (v) { return tick(Number(v), { logY: spec.x.log, decimals: 2 }) + (spec.x.unit ? ' ' + spec.x.unit : ''); } }
+              }
+            : { stacked: spec.stacked, grid: { display: false } },
           y: {
             type: spec.logY ? 'logarithmic' : 'linear',
             stacked: spec.stacked,
@@ -198,7 +215,9 @@ export const CLIENT_SCRIPT = String.raw`
           tooltip: {
             callbacks: {
               label: function (item) {
-                return ' ' + item.dataset.label + ': ' + fmt(item.raw, spec.decimals) + suffix;
+                // A sweep's point is {x, y}: the value is its y.
+                var value = sweep ? item.parsed.y : item.raw;
+                return ' ' + item.dataset.label + ': ' + fmt(value, spec.decimals) + suffix;
               }
             }
           },

@@ -1,4 +1,5 @@
 import { isValidRun, type Results, type RunResult } from '../bench/results.js';
+import { describeStep } from '../bench/scenario-label.js';
 import { deriveMetrics, type DerivedMetrics } from './derive.js';
 
 /** One results.json as the report shows it: alone (label null) or as run A or B of a comparison. */
@@ -18,6 +19,10 @@ export interface ReportRun {
   color: string;
   /** Run B of a comparison is drawn hatched, so A and B can be told apart without a legend. */
   striped: boolean;
+  /** A peer measured for comparison (Socket.IO, the bare ws loop): greys, after a gap, tagged in every table. */
+  reference: boolean;
+  /** What sets this run's scenario apart in a results file of several (e.g. "1,000 clients"); empty when there is one. */
+  scenarioTag: string;
   valid: boolean;
 }
 
@@ -29,6 +34,10 @@ const KNOWN_COLORS: Record<string, string> = {
   'short-polling': '#d97706',
   'long-polling': '#7c3aed',
   websocket: '#0284c7',
+  // The references are greys, so that no peer is mistaken for one of ours at a glance.
+  'ws-bare': '#334155',
+  'socketio-ws': '#64748b',
+  'socketio-polling': '#a8a29e',
 };
 
 /** For strategies added later (server-sent events, a Socket.IO reference): handed out in order of appearance. */
@@ -59,29 +68,39 @@ export function paint(run: ReportRun, color: string): string {
 }
 
 /**
- * Runs grouped by strategy (in order of first appearance), A before B within a strategy, so that the two runs
- * of a comparison sit next to each other in every table and chart.
+ * Runs grouped by strategy (in order of first appearance, references last), A before B within a strategy, so
+ * that the two runs of a comparison sit next to each other in every table and chart.
  */
 export function buildRuns(sets: readonly RunSet[]): ReportRun[] {
-  const order: string[] = [];
+  const seen: string[] = [];
+  const references = new Set<string>();
   for (const set of sets) {
     for (const run of set.results.runs) {
-      if (!order.includes(run.strategy.name)) order.push(run.strategy.name);
+      if (!seen.includes(run.strategy.name)) seen.push(run.strategy.name);
+      if (run.strategy.reference === true) references.add(run.strategy.name);
     }
   }
+  // pushbench's own strategies first, the references after them, each group in order of appearance.
+  const order = [...seen.filter((name) => !references.has(name)), ...seen.filter((name) => references.has(name))];
   const colors = strategyColors(order);
+  const scenariosOf = new Map(sets.map((set) => [set, set.results.runs.map((run) => run.scenario)]));
   const runs: ReportRun[] = [];
   for (const name of order) {
     sets.forEach((set, setIndex) => {
       for (const run of set.results.runs) {
         if (run.strategy.name !== name) continue;
+        const reference = references.has(name);
+        const scenarioTag = describeStep(run.scenario, scenariosOf.get(set)!);
+        const title = (reference ? `${run.strategy.title} (reference)` : run.strategy.title) + (scenarioTag ? ` · ${scenarioTag}` : '');
         runs.push({
           run,
           derived: deriveMetrics(run),
           setLabel: set.label,
-          label: set.label === null ? run.strategy.title : `${run.strategy.title} · ${set.label}`,
+          label: set.label === null ? title : `${title} · ${set.label}`,
           color: colors.get(name)!,
           striped: setIndex > 0,
+          reference,
+          scenarioTag,
           valid: isValidRun(run),
         });
       }

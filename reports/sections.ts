@@ -21,10 +21,18 @@ export function runTag(label: string | null): string {
   return label === null ? '' : `<span class="run-tag">${esc(label)}</span>`;
 }
 
-/** Strategy name with its colour swatch, as in the charts. */
+/** Strategy name with its colour swatch, as in the charts, and a tag on a reference peer. */
 export function strategyCell(r: ReportRun): string {
   const swatch = `<span class="swatch${r.striped ? ' striped' : ''}" style="background-color:${r.color}"></span>`;
-  return `<span class="strategy">${swatch}${esc(r.run.strategy.title)}${runTag(r.setLabel)}</span>`;
+  const reference = r.reference ? '<span class="tag reference-tag">reference</span>' : '';
+  return `<span class="strategy">${swatch}${esc(r.run.strategy.title)}${runTag(r.setLabel)}</span>${reference}`;
+}
+
+/** The row that opens the reference peers in a table of runs (buildRuns puts them last), or nothing. */
+export function referenceHeadRow(runs: readonly ReportRun[], index: number, columns: number): string {
+  const r = runs[index]!;
+  if (!r.reference || (index > 0 && runs[index - 1]!.reference)) return '';
+  return `<tr class="reference-head"><td colspan="${columns}">Reference peers: measured in the same harness for comparison, not pushbench strategies</td></tr>`;
 }
 
 export function metaCards(sets: readonly RunSet[]): string {
@@ -52,7 +60,18 @@ export function metaCards(sets: readonly RunSet[]): string {
 function scenarioKey(s: Scenario): string {
   return JSON.stringify([
     s.clients, s.ratePerSec, s.durationSec, s.payloadBytes, s.pollIntervalMs, s.longPollTimeoutMs, s.arrivals, s.seed,
+    s.delayMs ?? 0, s.jitterMs ?? 0, s.bandwidthBytesPerSec ?? 0, s.cookieBytes ?? 0, s.churn ?? 0, s.restartAtSec ?? null,
   ]);
+}
+
+/** The emulated network, identity headers and churn of a scenario, or a dash when it has none. */
+function networkCell(s: Scenario): string {
+  const parts: string[] = [];
+  if (s.delayMs || s.jitterMs) parts.push(`delay ${fmtInt(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${fmtInt(s.jitterMs)} ms` : ''}`);
+  if (s.bandwidthBytesPerSec) parts.push(`${fmtInt(s.bandwidthBytesPerSec)} B/s`);
+  if (s.cookieBytes) parts.push(`cookie ${fmtInt(s.cookieBytes)} B`);
+  if (s.churn) parts.push(`churn ${fmtNumber(s.churn * 100, 0)} %`);
+  return parts.length === 0 ? '—' : esc(parts.join(', '));
 }
 
 /**
@@ -78,11 +97,12 @@ export function scenarioTable(runs: readonly ReportRun[], sets: readonly RunSet[
     }
     return `<tr><td>${who}</td><td class="num">${fmtInt(s.clients)}</td><td class="num">${fmtNumber(s.ratePerSec, s.ratePerSec % 1 === 0 ? 0 : 2)}</td>
 <td class="num">${fmtNumber(s.durationSec, s.durationSec % 1 === 0 ? 0 : 1)} s</td><td class="num">${fmtInt(s.payloadBytes)} B</td>
-<td class="num">${fmtInt(s.pollIntervalMs)} ms</td><td class="num">${fmtInt(s.longPollTimeoutMs)} ms</td><td>${esc(s.arrivals)}</td><td class="num">${fmtInt(s.seed)}</td></tr>`;
+<td class="num">${fmtInt(s.pollIntervalMs)} ms</td><td class="num">${fmtInt(s.longPollTimeoutMs)} ms</td><td>${esc(s.arrivals)}</td><td class="num">${fmtInt(s.seed)}</td>
+<td>${networkCell(s)}</td></tr>`;
   });
   return `<div class="table-wrap"><table><thead><tr><th>Scenario of</th><th class="num">Clients</th><th class="num">Rate / s</th>
 <th class="num">Duration</th><th class="num">Payload</th><th class="num">Poll interval</th><th class="num">Long-poll timeout</th>
-<th>Arrivals</th><th class="num">Seed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+<th>Arrivals</th><th class="num">Seed</th><th>Network · identity · churn</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function plural(n: number, word: string): string {
@@ -139,7 +159,7 @@ export function summaryTable(runs: readonly ReportRun[]): string {
     const errors = [m.missed, m.duplicated, m.outOfOrder].map((n) => (n > 0 ? `<span class="bad">${fmtInt(n)}</span>` : '0')).join(' / ');
     const groupStart = i > 0 && r.setLabel !== null && runs[i - 1]!.run.strategy.name !== run.strategy.name;
     const tags = `<div class="kind">${esc(run.strategy.direction)} · ${esc(run.strategy.connection)}</div>`;
-    return `<tr${groupStart ? ' class="group-start"' : ''}><td>${strategyCell(r)}${tags}</td>
+    return `${referenceHeadRow(runs, i, 12)}<tr${groupStart ? ' class="group-start"' : ''}><td>${strategyCell(r)}${tags}</td>
 <td class="num">${fmtInt(m.delivered)} / ${fmtInt(m.expected)}</td><td class="num">${fmtNumber(d.requestsPerDelivered, 2)}</td>
 <td class="num">${fmtPercent(d.emptyShare)}</td><td class="num">${fmtBytes(d.bytesUpPerDelivered)}</td>
 <td class="num">${fmtBytes(d.bytesDownPerDelivered)}</td><td class="num">${fmtRatio(d.overheadRatio)}</td>
@@ -152,14 +172,21 @@ export function summaryTable(runs: readonly ReportRun[]): string {
 
 /** The server-cost details the CPU chart leaves out: memory and event-loop delay are where push pays. */
 export function costTable(runs: readonly ReportRun[]): string {
-  const rows = runs.map((r) => {
+  const rows = runs.map((r, i) => {
     const { server, clientProcesses } = r.run;
-    return `<tr><td>${strategyCell(r)}</td><td class="num">${fmtInt(server.cpuMs)}</td><td class="num">${fmtNumber(r.derived.cpuMsPerThousand, 1)}</td>
-<td class="num">${fmtMebibytes(server.peakRssBytes)}</td><td class="num">${fmtMs(server.eventLoopDelayP99Us)}</td>
-<td class="num">${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)</td></tr>`;
+    const perConnection = server.rssPerConnectionBytes === undefined ? '—' : `${fmtNumber(server.rssPerConnectionBytes / 1024, 1)} KiB`;
+    const bottleneck = r.run.bottleneck;
+    const verdict = !bottleneck
+      ? '—'
+      : `<span title="${esc(bottleneck.reason)}"${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span>`;
+    return `${referenceHeadRow(runs, i, 8)}<tr><td>${strategyCell(r)}</td><td class="num">${fmtInt(server.cpuMs)}</td><td class="num">${fmtNumber(r.derived.cpuMsPerThousand, 1)}</td>
+<td class="num">${fmtMebibytes(server.peakRssBytes)}</td><td class="num">${perConnection}</td><td class="num">${fmtMs(server.eventLoopDelayP99Us)}</td>
+<td class="num">${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)</td><td>${verdict}</td></tr>`;
   });
   return `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Server CPU ms</th><th class="num">CPU ms / 1k msg</th>
-<th class="num">Peak RSS</th><th class="num">Event-loop delay p99 ms</th><th class="num">Client CPU ms</th></tr></thead>
+<th class="num">Peak RSS</th><th class="num" title="(RSS with every client connected − RSS before any) ÷ connections">RSS / connection</th>
+<th class="num">Event-loop delay p99 ms</th><th class="num">Client CPU ms</th>
+<th title="Who limited the run (hover for why): a saturated load generator measures itself, not the server">Bottleneck</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
 }
 

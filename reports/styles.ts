@@ -32,6 +32,8 @@ tbody tr:hover td { background: #f1f5f9; }
 .table-wrap table { border: 0; }
 .table-wrap tr:last-child td { border-bottom: 0; }
 .group-start td { border-top: 2px solid var(--line); }
+.reference-head td { background: var(--panel); color: var(--muted); font-size: 12px; font-weight: 600; border-top: 2px solid var(--faint); padding: 5px 9px; }
+.reference-tag { margin-left: 8px; border-style: dashed; }
 
 .meta { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin: 0 0 20px; }
 .card { border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; background: var(--panel); }

@@ -94,6 +94,9 @@ export function resultsShapeError(value: unknown): string | null {
       if (!matches(at(run, path), check)) return `runs[${index}].${path} is not a ${check}`;
     }
     if (!(at(run, 'problems') as unknown[]).every((p) => typeof p === 'string')) return `runs[${index}].problems is not a list of strings`;
+    // Optional: results written before the references existed have no such field.
+    const reference = at(run, 'strategy.reference');
+    if (reference !== undefined && typeof reference !== 'boolean') return `runs[${index}].strategy.reference is not a boolean`;
   }
   return null;
 }

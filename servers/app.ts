@@ -121,7 +121,9 @@ export class PushServer {
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     await new Promise<void>((resolve, reject) => {
       this.httpServer.once('error', reject);
-      this.httpServer.listen(port, host, () => {
+      // 10,000 clients connecting within a second overflow Node's default accept queue (511): the kernel would
+      // drop their SYNs and the clients retry a second or more later, which measures the queue, not the strategy.
+      this.httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.httpServer.off('error', reject);
         resolve();
       });
@@ -173,34 +175,38 @@ export class PushServer {
 
   private contextFor(strategy: ServerStrategy): StrategyContext {
     const owner = strategy.info.name;
+    const route: StrategyContext['route'] = (method, path, handler) => {
+      // A path may take several methods (Socket.IO's polling: GET to receive, POST to send); a 405 names them all.
+      const allowed = this.methods.get(path);
+      this.methods.set(path, allowed === undefined ? method : `${allowed}, ${method}`);
+      this.app[method === 'GET' ? 'get' : 'post'](path, (req, res) => {
+        this.ledger.claim(req.socket, owner);
+        const fail = (error: unknown) => {
+          strategy.emit('failed', error instanceof HttpError ? error.status : 500);
+          answerError(res, error);
+        };
+        try {
+          const client = this.clientRoute(owner, req.query.client);
+          this.ledger.claim(req.socket, owner, client.client);
+          afterInboundDelay(this.applyNetworkDelay(req.socket, client), () => {
+            // The client gave up while its request was "on the way": nothing to answer.
+            if (req.socket.destroyed) return;
+            try {
+              handler(req, res);
+            } catch (error) {
+              fail(error);
+            }
+          });
+        } catch (error) {
+          fail(error);
+        }
+      });
+    };
     return {
       source: this.source,
       limits: this.limits,
-      get: (path, handler) => {
-        this.methods.set(path, 'GET');
-        this.app.get(path, (req, res) => {
-          this.ledger.claim(req.socket, owner);
-          const fail = (error: unknown) => {
-            strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-            answerError(res, error);
-          };
-          try {
-            const route = this.clientRoute(owner, req.query.client);
-            this.ledger.claim(req.socket, owner, route.client);
-            afterInboundDelay(this.applyNetworkDelay(req.socket, route), () => {
-              // The client gave up while its request was "on the way": nothing to answer.
-              if (req.socket.destroyed) return;
-              try {
-                handler(req, res);
-              } catch (error) {
-                fail(error);
-              }
-            });
-          } catch (error) {
-            fail(error);
-          }
-        });
-      },
+      route,
+      get: (path, handler) => route('GET', path, handler),
       upgrade: (path, handler) => {
         this.methods.set(path, 'GET');
         this.upgrades.set(path, { owner, handler });
@@ -336,6 +342,9 @@ function rejectUpgrade(socket: Duplex, error: unknown): void {
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
+
+/** Accept queue of the listening socket (the kernel caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 
 export async function startPushServer(options: PushServerOptions = {}): Promise<PushServer> {
   const server = new PushServer(options);

@@ -12,6 +12,10 @@ export const ROUTES = {
   longPoll: '/api/long-poll',
   ws: '/ws',
   sse: '/api/events',
+  /** The references: Socket.IO in each of its transports (a path each, so both coexist), and a bare ws loop. */
+  socketIoWebSocket: '/socket.io-ws/',
+  socketIoPolling: '/socket.io-polling/',
+  wsBare: '/ws-bare',
   stats: '/api/stats',
   presence: '/api/presence',
 } as const;

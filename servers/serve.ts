@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { PushServer } from './app.js';
+import { cli, stopOnSignals } from './cli-support.js';
 import { ROUTES } from './constants.js';
 import { STRATEGY_NAMES } from './registry.js';
 import { isLoopbackHost, newToken } from './security.js';
@@ -21,48 +21,29 @@ Starts one server with every strategy mounted on one port:
   --allow-origin URL     an origin allowed to open WebSockets (repeatable; default: same origin only)
   --long-poll-timeout MS how long a long poll is held at most (default 25000)`;
 
-function fail(message: string): never {
-  process.stderr.write(`pushbench serve: ${message}\n`);
-  process.exit(2);
-}
-
-function integerOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    fail(`--${name} must be an integer from ${min} to ${max} (got "${value}")`);
-  }
-  return Number(value);
-}
+const { fail, parse, integer } = cli('pushbench serve');
 
 async function main(): Promise<void> {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        token: { type: 'string' },
-        'allow-origin': { type: 'string', multiple: true },
-        'long-poll-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const values = parse({
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true },
+    'long-poll-timeout': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const port = integerOption(values.port as string | undefined, 'port', 0, 65535, 8080);
-  const longPollTimeoutMs = integerOption(values['long-poll-timeout'] as string | undefined, 'long-poll-timeout', 100, 600_000, 25_000);
-  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const port = integer(values.port, 'port', 0, 65535, 8080);
+  const longPollTimeoutMs = integer(values['long-poll-timeout'], 'long-poll-timeout', 100, 600_000, 25_000);
+  const host = values.host ?? '127.0.0.1';
 
-  const givenToken = values.token as string | undefined;
+  const givenToken = values.token;
   if (givenToken !== undefined && givenToken.length < 8) fail('--token must be at least 8 characters');
   const publishToken = givenToken ?? (isLoopbackHost(host) ? undefined : newToken());
-  const allowedOrigins = values['allow-origin'] as string[] | undefined;
+  const allowedOrigins = values['allow-origin'];
   const server = new PushServer({ limits: { longPollTimeoutMs }, security: { publishToken, allowedOrigins } });
   try {
     await server.listen(port, host);
@@ -77,19 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(`     curl -s '${server.url}${ROUTES.poll}?since=0'\n`);
   process.stdout.write(`press Ctrl-C to stop\n`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    process.stdout.write(`\n${signal}: answering held polls, closing WebSockets (1001)...\n`);
-    const deadline = setTimeout(() => process.exit(1), 5_000);
-    deadline.unref();
-    await server.close();
-    process.stdout.write('stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals('answering held polls, closing WebSockets (1001)', () => server.close());
 }
 
 void main();

@@ -17,6 +17,11 @@ export interface StrategyInfo {
   /** The claim of DESIGN.md this strategy illustrates. */
   claim: string;
   summary: string;
+  /**
+   * A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies: the bench
+   * runs it only when asked, and the report keeps it apart from ours.
+   */
+  reference?: boolean;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface StrategyEvents {
   request: [userId: string | undefined];
   /** An HTTP answer went out with this many messages (0 = "nothing new"). */
   response: [messageCount: number];
-  /** A pushed frame went out with this many messages. */
+  /** Pushed messages went out (a frame or an event each), this many at once: a broadcast's recipients, a replay. */
   push: [messageCount: number];
   /** A request was refused (bad input, over a limit). */
   failed: [status: number];
@@ -42,13 +47,16 @@ export interface StrategyEvents {
 }
 
 export type RouteHandler = (req: Request, res: Response) => void;
+export type RouteMethod = 'GET' | 'POST';
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
 
 /** What the app lends a strategy to mount itself: routes and upgrades are wrapped so bytes and errors are handled once. */
 export interface StrategyContext {
   source: MessageSource;
   limits: ServerLimits;
-  /** Mounts a GET route; a thrown HttpError becomes a JSON error answer. */
+  /** Mounts a route; a thrown HttpError becomes a JSON error answer. Several methods may share a path. */
+  route(method: RouteMethod, path: string, handler: RouteHandler): void;
+  /** `route('GET', …)`. */
   get(path: string, handler: RouteHandler): void;
   /** Handles WebSocket upgrades on `path`; a thrown HttpError becomes an HTTP error answer on the raw socket. */
   upgrade(path: string, handler: UpgradeHandler): void;

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { cli, stopOnSignals, type Cli } from '../cli-support.js';
 import { startDemo, type Demo } from './demo-server.js';
 import { qrTerminal } from './lan.js';
 import { openInBrowser } from './open-browser.js';
@@ -12,10 +12,9 @@ Starts the classroom demo: one page with a lane per strategy, live counters, the
   --open      open the page in the default browser
   --token T   the teacher token (at least 8 characters); generated and printed with --lan when not given`;
 
-function fail(message: string): never {
-  process.stderr.write(`pushbench demo: ${message}\n`);
-  process.exit(2);
-}
+// Typed explicitly so that TypeScript knows `command.fail(...)` never returns.
+const command: Cli = cli('pushbench demo');
+const { fail, parse } = command;
 
 async function printStart(demo: Demo, lan: boolean): Promise<void> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -38,21 +37,13 @@ async function printStart(demo: Demo, lan: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; lan?: boolean; open?: boolean; token?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        lan: { type: 'boolean' },
-        open: { type: 'boolean' },
-        token: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const values = parse({
+    port: { type: 'string' },
+    lan: { type: 'boolean' },
+    open: { type: 'boolean' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -68,24 +59,13 @@ async function main(): Promise<void> {
   try {
     demo = await startDemo({ port, host: lan ? '0.0.0.0' : '127.0.0.1', token: values.token });
   } catch (error) {
-    fail(`cannot start on port ${port}: ${(error as Error).message}`);
+    command.fail(`cannot start on port ${port}: ${(error as Error).message}`);
   }
   await printStart(demo, lan);
   // Not awaited: some openers only return when the browser closes.
   if (values.open) void openInBrowser(demo.teacherUrl).then((problem) => problem && process.stdout.write(`${problem}\n`));
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    process.stdout.write(`\n${signal}: closing the lanes...\n`);
-    setTimeout(() => process.exit(1), 5_000).unref();
-    await demo.close();
-    process.stdout.write('stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals('closing the lanes', () => demo.close());
 }
 
 void main();

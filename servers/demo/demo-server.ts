@@ -1,6 +1,7 @@
 import { PushServer } from '../app.js';
 import type { ServerLimits } from '../constants.js';
 import { HttpError } from '../http-errors.js';
+import { OWN_STRATEGY_NAMES } from '../registry.js';
 import { isLoopbackHost, newToken } from '../security.js';
 import { browserBundle } from './bundle.js';
 import { captureHandshake } from './handshake.js';
@@ -51,6 +52,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   // The hooks run only once requests arrive, after `pages` exists.
   const server = new PushServer({
+    // The reference peers (Socket.IO, the bare ws loop) are for the bench; the classroom shows pushbench's own.
+    strategies: OWN_STRATEGY_NAMES,
     limits: options.limits,
     security: { publishToken: token },
     hooks: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOutDir, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
-import { PRESETS } from '../../bench/presets.js';
-import { STRATEGY_NAMES } from '../../servers/registry.js';
+import { PRESET_NAMES, PRESETS } from '../../bench/presets.js';
+import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
 
 function options(argv: string[]): BenchOptions {
   const result = parseBenchArgs(argv);
@@ -16,7 +16,7 @@ function error(argv: string[]): string {
 }
 
 describe('parseBenchArgs', () => {
-  it('defaults to the quick preset, every strategy, no out dir, human output', () => {
+  it('defaults to the quick preset, pushbench’s own strategies, no out dir, human output', () => {
     expect(options([])).toEqual({
       preset: 'quick',
       scenarios: [
@@ -31,10 +31,12 @@ describe('parseBenchArgs', () => {
           seed: 2,
         },
       ],
-      strategies: [...STRATEGY_NAMES],
+      strategies: [...OWN_STRATEGY_NAMES],
       outDir: null,
       json: false,
       help: false,
+      clientProcesses: null,
+      capacity: null,
     });
   });
 
@@ -71,7 +73,20 @@ describe('parseBenchArgs', () => {
       outDir: 'tmp/x',
       json: true,
       help: false,
+      clientProcesses: null,
+      capacity: null,
     });
+  });
+
+  it('runs the reference peers only when the preset or --strategies names them', () => {
+    expect(OWN_STRATEGY_NAMES).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
+    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, 'ws-bare', 'socketio-ws', 'socketio-polling']);
+    const peers = options(['--preset', 'peers']);
+    expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
+    expect(peers.scenarios).toEqual([
+      { clients: 2000, ratePerSec: 5, durationSec: 4, payloadBytes: 100, pollIntervalMs: 1000, longPollTimeoutMs: 20_000, arrivals: 'fixed', seed: 6 },
+    ]);
+    expect(options(['--strategies', 'websocket,ws-bare']).strategies).toEqual(['websocket', 'ws-bare']);
   });
 
   it('does not change the preset object it starts from', () => {
@@ -81,7 +96,7 @@ describe('parseBenchArgs', () => {
 
   it('accepts the ends of every range', () => {
     expect(options(['--clients', '1']).scenarios[0]!.clients).toBe(1);
-    expect(options(['--clients', '2000']).scenarios[0]!.clients).toBe(2000);
+    expect(options(['--clients', '10000']).scenarios[0]!.clients).toBe(10_000);
     expect(options(['--rate', '0.01']).scenarios[0]!.ratePerSec).toBe(0.01);
     expect(options(['--rate', '10000']).scenarios[0]!.ratePerSec).toBe(10_000);
     expect(options(['--duration', '600']).scenarios[0]!.durationSec).toBe(600);
@@ -96,11 +111,11 @@ describe('parseBenchArgs', () => {
   });
 
   it.each([
-    [['--clients', 'abc'], '--clients must be an integer from 1 to 2000 (got "abc")'],
-    [['--clients', '0'], '--clients must be an integer from 1 to 2000 (got "0")'],
-    [['--clients', '2001'], '--clients must be an integer from 1 to 2000 (got "2001")'],
-    [['--clients', '1.5'], '--clients must be an integer from 1 to 2000 (got "1.5")'],
-    [['--clients', '1e3'], '--clients must be an integer from 1 to 2000 (got "1e3")'],
+    [['--clients', 'abc'], '--clients must be an integer from 1 to 10000 (got "abc")'],
+    [['--clients', '0'], '--clients must be an integer from 1 to 10000 (got "0")'],
+    [['--clients', '10001'], '--clients must be an integer from 1 to 10000 (got "10001")'],
+    [['--clients', '1.5'], '--clients must be an integer from 1 to 10000 (got "1.5")'],
+    [['--clients', '1e3'], '--clients must be an integer from 1 to 10000 (got "1e3")'],
     [['--rate', '0'], '--rate must be a number from 0.01 to 10000 (got "0")'],
     [['--rate', '10001'], '--rate must be a number from 0.01 to 10000 (got "10001")'],
     [['--rate', 'fast'], '--rate must be a number from 0.01 to 10000 (got "fast")'],
@@ -113,7 +128,7 @@ describe('parseBenchArgs', () => {
     [['--long-poll-timeout', '120001'], '--long-poll-timeout must be an integer from 100 to 120000 (got "120001")'],
     [['--seed', '-1'], '--seed must be an integer from 0 to 4294967295 (got "-1")'],
     [['--arrivals', 'burst'], '--arrivals must be poisson or fixed (got "burst")'],
-    [['--preset', 'huge'], '--preset must be one of quick (got "huge")'],
+    [['--preset', 'huge'], `--preset must be one of ${PRESET_NAMES.join(', ')} (got "huge")`],
     [
       ['--strategies', 'websocket,smoke-signals'],
       `--strategies must be a comma-separated list of ${STRATEGY_NAMES.join(', ')} (got "websocket,smoke-signals")`,
@@ -131,7 +146,7 @@ describe('parseBenchArgs', () => {
 
   it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
     expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
-    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 2000 (got "abc")');
+    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 10000 (got "abc")');
   });
 });
 

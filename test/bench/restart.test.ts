@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isAlive } from '../helpers.js';
 import { Bench } from '../../bench/harness.js';
 import { RESTART_FIRST_SEQ } from '../../bench/restart.js';
 import type { Scenario } from '../../bench/results.js';
@@ -15,14 +16,6 @@ const FAULT: Scenario = {
   restartAtSec: 1.4,
 };
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a server killed and restarted mid-run', () => {
   it.each(['short-polling', 'long-polling', 'websocket', 'sse'])(

@@ -1,0 +1,35 @@
+import { shortPollClientsPerCore } from './capacity.js';
+import type { CapacityResult } from './results.js';
+
+/** The capacity probes as a few plain lines for the terminal summary. */
+export function capacityLines(capacity: readonly CapacityResult[]): string[] {
+  if (capacity.length === 0) return [];
+  const rows = [['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'req/s per core', 'errors']];
+  for (const probe of capacity) {
+    if (probe.problem) {
+      rows.push([probe.endpoint, 'FAILED', '', '', '', '', '']);
+      continue;
+    }
+    const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : 0;
+    rows.push([
+      probe.endpoint,
+      whole(probe.requestsPerSec),
+      (probe.latencyUs.p50 / 1000).toFixed(1),
+      (probe.latencyUs.p99 / 1000).toFixed(1),
+      `${Math.round(probe.serverCpuShare * 100)} %`,
+      whole(perCore),
+      String(probe.errors + probe.non2xx),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = [`capacity (autocannon, ${capacity[0]!.connections} connections, ${capacity[0]!.durationSec} s per endpoint):`, ''];
+  for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && !probe.problem);
+  const clients = shortPoll ? shortPollClientsPerCore(shortPoll, 1000) : null;
+  if (clients !== null) lines.push('', `one server core answers the empty polls of ${whole(clients)} short-polling clients polling every second`);
+  return [...lines, ''];
+}
+
+function whole(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}

@@ -1,0 +1,51 @@
+import type { Scenario } from './results.js';
+
+/** 1234567 → "1,234,567", whatever the machine's locale. */
+function group(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** How each scenario field reads in a label; the network and identity fields read "off" when absent. */
+export const SCENARIO_FIELDS: readonly { key: keyof Scenario; label: (s: Scenario) => string }[] = [
+  { key: 'clients', label: (s) => `${group(s.clients)} clients` },
+  { key: 'ratePerSec', label: (s) => `${group(s.ratePerSec)} msg/s` },
+  { key: 'pollIntervalMs', label: (s) => `poll ${group(s.pollIntervalMs)} ms` },
+  { key: 'delayMs', label: (s) => `delay ${group(s.delayMs ?? 0)} ms` },
+  { key: 'jitterMs', label: (s) => `jitter ±${group(s.jitterMs ?? 0)} ms` },
+  { key: 'bandwidthBytesPerSec', label: (s) => (s.bandwidthBytesPerSec ? `${group(s.bandwidthBytesPerSec)} B/s` : 'no bandwidth cap') },
+  { key: 'cookieBytes', label: (s) => `cookie ${group(s.cookieBytes ?? 0)} B` },
+  { key: 'churn', label: (s) => `churn ${group((s.churn ?? 0) * 100)} %` },
+  { key: 'payloadBytes', label: (s) => `payload ${group(s.payloadBytes)} B` },
+  { key: 'durationSec', label: (s) => `${group(s.durationSec)} s` },
+  { key: 'arrivals', label: (s) => s.arrivals },
+  { key: 'longPollTimeoutMs', label: (s) => `long-poll timeout ${group(s.longPollTimeoutMs)} ms` },
+  { key: 'seed', label: (s) => `seed ${s.seed}` },
+  { key: 'restartAtSec', label: (s) => (s.restartAtSec === undefined ? 'no restart' : `restart at ${group(s.restartAtSec)} s`) },
+];
+
+/** The value of a field as the bench means it: absent network and identity fields are 0. */
+export function fieldValue(scenario: Scenario, key: keyof Scenario): number | string | undefined {
+  const value = scenario[key];
+  if (value === undefined && key !== 'restartAtSec') return 0;
+  return value;
+}
+
+/** The fields whose values differ between the scenarios, in SCENARIO_FIELDS order. */
+export function varyingFields(scenarios: readonly Scenario[]): (keyof Scenario)[] {
+  return SCENARIO_FIELDS.filter(({ key }) => new Set(scenarios.map((s) => fieldValue(s, key))).size > 1).map((f) => f.key);
+}
+
+/**
+ * What sets `scenario` apart from the others of a matrix: the one field that varies ("10,000 clients"), or how it
+ * differs from the first scenario, the base of a star of sweeps ("delay 50 ms", "base"); empty when all are alike.
+ */
+export function describeStep(scenario: Scenario, all: readonly Scenario[]): string {
+  const keys = varyingFields(all);
+  if (keys.length === 0) return '';
+  const base = all[0]!;
+  const shown = keys.length === 1 ? keys : keys.filter((key) => fieldValue(scenario, key) !== fieldValue(base, key));
+  if (shown.length === 0) return 'base';
+  return SCENARIO_FIELDS.filter((f) => shown.includes(f.key))
+    .map((f) => f.label(scenario))
+    .join(' · ');
+}

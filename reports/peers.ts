@@ -1,0 +1,225 @@
+import { isValidRun, type RunResult, type StrategyLabel } from '../bench/results.js';
+import { fmtMs, fmtNumber, fmtRatio } from './format.js';
+
+/**
+ * pushbench's strategies against the reference peers measured in the same run: pure, so the ratios and the
+ * plain-words findings the report prints are computed from the results and can be checked exactly.
+ */
+
+export type PeerMetric = 'deliveriesPerCpuSecond' | 'bytesPerDelivered' | 'cpuMsPerThousand' | 'latencyP99Us';
+
+export interface PeerPair {
+  ours: string;
+  peer: string;
+  metrics: readonly PeerMetric[];
+  /** What the two do differently, so a ratio can be read (a peer that does less costs less). */
+  differs: string;
+}
+
+/** The comparisons issue 6 asks for: the WebSocket library's own limit, then Socket.IO in each transport. */
+export const PEER_PAIRS: readonly PeerPair[] = [
+  {
+    ours: 'websocket',
+    peer: 'ws-bare',
+    metrics: ['deliveriesPerCpuSecond', 'latencyP99Us'],
+    differs:
+      'Both send the same frames with the same library. Per client and message, pushbench also checks the send buffer (a client that stops reading is cut off at 1 MiB instead of growing the server’s memory) and replays a backlog in steps at the pace the client reads; the bare loop does neither.',
+  },
+  {
+    ours: 'long-polling',
+    peer: 'socketio-polling',
+    metrics: ['bytesPerDelivered', 'cpuMsPerThousand', 'latencyP99Us'],
+    differs:
+      'Both hold a GET until there is news. Socket.IO adds its session id to every request, engine.io and Socket.IO framing to every message, a POST for everything the client sends (the CONNECT, each heartbeat answer) and a heartbeat every 25 s.',
+  },
+  {
+    ours: 'websocket',
+    peer: 'socketio-ws',
+    metrics: ['bytesPerDelivered', 'cpuMsPerThousand', 'latencyP99Us'],
+    differs:
+      'Both push one frame per message over one upgraded connection. Socket.IO wraps each message as an event packet (42["m",…]), adds a CONNECT round trip after the upgrade and a ping/pong every 25 s, and routes each broadcast through its adapter.',
+  },
+];
+
+interface MetricSpec {
+  /** Column text. */
+  label: string;
+  higherIsBetter: boolean;
+  /**
+   * How far from 1 a ratio may be and still read "on par": the spread between runs of the same code that we
+   * measured on a shared 2-core machine (CPU and bytes a few per cent, a single run's p99 latency ±25 % and more).
+   */
+  tolerance: number;
+  value: (run: RunResult) => number | null;
+  format: (value: number) => string;
+  /** "<ours> <verb> <ratio>× <object> of <peer>", for the findings. */
+  verb: string;
+  object: string;
+  /** How a worse ratio reads in words. */
+  shortfall: string;
+}
+
+function per(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? numerator / denominator : null;
+}
+
+export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
+  deliveriesPerCpuSecond: {
+    label: 'deliveries per second of server CPU',
+    higherIsBetter: true,
+    tolerance: 0.05,
+    value: (run) => per(run.messages.delivered, run.server.cpuMs / 1000),
+    format: (v) => `${fmtNumber(v, 0)} /s`,
+    verb: 'sustains',
+    object: 'the deliveries per second of server CPU',
+    shortfall: 'less efficient than',
+  },
+  bytesPerDelivered: {
+    label: 'bytes per delivered message (both directions)',
+    higherIsBetter: false,
+    tolerance: 0.05,
+    value: (run) => per(run.bytes.clientToServer + run.bytes.serverToClient, run.messages.delivered),
+    format: (v) => `${fmtNumber(v, 1)} B`,
+    verb: 'moves',
+    object: 'the bytes per delivered message',
+    shortfall: 'less efficient than',
+  },
+  cpuMsPerThousand: {
+    label: 'server CPU per 1,000 delivered messages',
+    higherIsBetter: false,
+    tolerance: 0.05,
+    value: (run) => per(run.server.cpuMs * 1000, run.messages.delivered),
+    format: (v) => `${fmtNumber(v, 1)} ms / 1,000 msg`,
+    verb: 'needs',
+    object: 'the server CPU per delivered message',
+    shortfall: 'less efficient than',
+  },
+  latencyP99Us: {
+    label: 'latency p99',
+    higherIsBetter: false,
+    tolerance: 0.25,
+    value: (run) => (run.latencyUs.count > 0 ? run.latencyUs.p99 : null),
+    format: (v) => `${fmtMs(v)} ms`,
+    verb: 'has',
+    object: 'the p99 latency',
+    shortfall: 'slower than',
+  },
+};
+
+/** "on par within ±5 % (±25 % for latency p99)", from the tolerances above. */
+export function toleranceText(): string {
+  const specs = Object.values(PEER_METRICS);
+  const base = specs[0]!.tolerance;
+  const percent = (share: number) => `±${fmtNumber(share * 100, 0)} %`;
+  const others = specs.filter((spec) => spec.tolerance !== base).map((spec) => `${percent(spec.tolerance)} for ${spec.label}`);
+  return `on par within ${percent(base)}${others.length === 0 ? '' : ` (${others.join(', ')})`}`;
+}
+
+export type PeerVerdict = 'better' | 'on-par' | 'worse' | 'not-comparable';
+
+export interface PeerRow {
+  metric: PeerMetric;
+  ours: number | null;
+  peer: number | null;
+  /** ours ÷ peer; null when either side has no value. */
+  ratio: number | null;
+  /** From pushbench's side: better means more efficient (or faster) than the peer. */
+  verdict: PeerVerdict;
+}
+
+export interface PeerComparison {
+  ours: StrategyLabel;
+  peer: StrategyLabel;
+  clients: number;
+  /** PeerPair.differs: what the two do differently. */
+  differs: string;
+  /** Why the ratios are withheld (a run was invalid), or null. */
+  problem: string | null;
+  /** What to keep in mind reading them (a saturated load generator), possibly empty. */
+  caveats: string[];
+  rows: PeerRow[];
+}
+
+export function verdictOf(metric: PeerMetric, ratio: number | null): PeerVerdict {
+  if (ratio === null || !Number.isFinite(ratio) || ratio <= 0) return 'not-comparable';
+  // How many times more efficient ours is: above 1 ours is better whichever way the metric points.
+  const { higherIsBetter, tolerance } = PEER_METRICS[metric];
+  const advantage = higherIsBetter ? ratio : 1 / ratio;
+  if (advantage >= 1 + tolerance) return 'better';
+  if (advantage <= 1 / (1 + tolerance)) return 'worse';
+  return 'on-par';
+}
+
+/**
+ * Every pair of PEER_PAIRS whose two strategies ran the same scenario, in pair order (one comparison per shared
+ * scenario). Pairs with a side missing are left out: the run did not measure them.
+ */
+export function comparePeers(runs: readonly RunResult[]): PeerComparison[] {
+  const comparisons: PeerComparison[] = [];
+  for (const pair of PEER_PAIRS) {
+    for (const ours of runs.filter((run) => run.strategy.name === pair.ours)) {
+      const key = JSON.stringify(ours.scenario);
+      const peer = runs.find((run) => run.strategy.name === pair.peer && JSON.stringify(run.scenario) === key);
+      if (peer) comparisons.push(compare(pair, ours, peer));
+    }
+  }
+  return comparisons;
+}
+
+function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparison {
+  const invalid = [ours, peer].filter((run) => !isValidRun(run)).map((run) => run.strategy.title);
+  const problem = invalid.length === 0 ? null : `not compared: the run of ${invalid.join(' and ')} is invalid`;
+  const caveats = [ours, peer]
+    .filter((run) => run.bottleneck?.verdict === 'load-generator')
+    .map((run) => `${run.strategy.title}: ${run.bottleneck!.reason}`);
+  const rows = pair.metrics.map((metric): PeerRow => {
+    const spec = PEER_METRICS[metric];
+    const oursValue = spec.value(ours);
+    const peerValue = spec.value(peer);
+    const ratio = problem === null && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
+    return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio) };
+  });
+  return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows };
+}
+
+/** One plain sentence per measure on which pushbench was less efficient than its peer. */
+export function peerFindings(comparisons: readonly PeerComparison[]): string[] {
+  const findings: string[] = [];
+  for (const c of comparisons) {
+    for (const row of c.rows) {
+      if (row.verdict !== 'worse' || row.ratio === null) continue;
+      const spec = PEER_METRICS[row.metric];
+      const ours = spec.format(row.ours!);
+      const peer = spec.format(row.peer!);
+      findings.push(
+        `pushbench ${c.ours.title} ${spec.verb} ${fmtRatio(row.ratio)} ${spec.object} of ${c.peer.title} ` +
+          `(${ours} vs ${peer}) at ${fmtNumber(c.clients, 0)} clients: here pushbench is ${spec.shortfall} the peer.`,
+      );
+    }
+  }
+  return findings;
+}
+
+const VERDICT_WORDS: Record<PeerVerdict, string> = {
+  better: 'pushbench better',
+  'on-par': 'on par',
+  worse: 'pushbench worse',
+  'not-comparable': 'not compared',
+};
+
+/** The comparisons as plain text for the bench's summary on the terminal: one line per pair, then the findings. */
+export function peerSummaryLines(comparisons: readonly PeerComparison[]): string[] {
+  if (comparisons.length === 0) return [];
+  const lines = [`pushbench vs reference peers (ratio = pushbench ÷ peer; ${toleranceText()}):`];
+  for (const c of comparisons) {
+    const measures = c.rows.map((row) => {
+      const spec = PEER_METRICS[row.metric];
+      const values = row.ours === null || row.peer === null ? '' : ` [${spec.format(row.ours)} vs ${spec.format(row.peer)}]`;
+      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]})`;
+    });
+    lines.push(`  ${c.ours.name} vs ${c.peer.name}, ${fmtNumber(c.clients, 0)} clients${c.problem === null ? '' : ` (${c.problem})`}:`);
+    for (const measure of measures) lines.push(`    ${measure}`);
+  }
+  for (const finding of peerFindings(comparisons)) lines.push(`  behind: ${finding}`);
+  return lines;
+}

@@ -1,0 +1,29 @@
+import type { ChartSpec } from './charts.js';
+import { escapeHtml as esc } from './format.js';
+
+/** The HTML shapes every section of the report shares: a section with a heading, a chart figure, its caption. */
+
+export interface ExtraSections {
+  html: string;
+  charts: ChartSpec[];
+}
+
+export const NO_SECTION: ExtraSections = { html: '', charts: [] };
+
+export function figure(chart: ChartSpec, caption: string): string {
+  return `<figure><div class="chart-box" style="height:${chart.height}px"><canvas id="${chart.id}" role="img" aria-label="${esc(chart.yTitle)}"></canvas></div>
+${caption}</figure>`;
+}
+
+/** `measured` and `reading` are HTML (callers escape what they interpolate). */
+export function caption(measured: string, reading: string): string {
+  return `<figcaption><p><span class="how">Measured:</span> ${measured}</p><p><span class="how">How to read it:</span> ${reading}</p></figcaption>`;
+}
+
+/** `lead` and `body` are HTML. */
+export function section(id: string, heading: string, lead: string, body: string): string {
+  return `<section class="claim" id="${id}">
+<h2>${esc(heading)}</h2><p>${lead}</p>
+${body}
+</section>`;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CAPACITY_ENDPOINT_NAMES, pushClientsPerCore, shortPollClientsPerCore } from '../../bench/capacity.js';
+import { Bench } from '../../bench/harness.js';
+import { capacityLines } from '../../bench/print-capacity.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('clients per core', () => {
+  it('turns a request rate and its CPU share into short-polling clients at an interval', () => {
+    // 3,000 req/s using 75 % of a core: 4,000 requests per CPU-second; polling every 2 s, 8,000 clients.
+    expect(shortPollClientsPerCore({ requestsPerSec: 3_000, serverCpuShare: 0.75 }, 2_000)).toBe(8_000);
+    expect(shortPollClientsPerCore({ requestsPerSec: 3_000, serverCpuShare: 0 }, 2_000)).toBeNull();
+  });
+
+  it('turns delivered messages and CPU time into push clients at a message rate', () => {
+    // 100,000 messages for 2 s of CPU: 50,000 a CPU-second; at 2 messages a second each, 25,000 clients.
+    expect(pushClientsPerCore(100_000, 2_000, 2)).toBe(25_000);
+    expect(pushClientsPerCore(100_000, 0, 1)).toBeNull();
+  });
+});
+
+describe('the capacity probes, end to end', () => {
+  it('drive every HTTP endpoint with autocannon in its own process and record rate, latency and CPU', { timeout: 120_000 }, async () => {
+    const bench = new Bench({
+      preset: 'capacity',
+      command: 'vitest',
+      runs: [],
+      capacity: { durationSec: 1, warmupSec: 0, connections: 8, cookieBytes: 200, payloadBytes: 50 },
+    });
+    const ended: string[] = [];
+    bench.on('capacity-end', ({ result }) => ended.push(result.endpoint));
+    const results = await bench.run();
+
+    expect(ended).toEqual(CAPACITY_ENDPOINT_NAMES);
+    expect(results.runs).toEqual([]);
+    expect(results.capacity!.map((probe) => [probe.endpoint, probe.method, probe.path])).toEqual([
+      ['short-poll', 'GET', '/api/poll?since=0'],
+      ['long-poll', 'GET', '/api/long-poll?since=0'],
+      ['publish', 'POST', '/api/publish'],
+    ]);
+    for (const probe of results.capacity!) {
+      expect(probe.problem, probe.endpoint).toBeUndefined();
+      expect(probe.errors, probe.endpoint).toBe(0);
+      expect(probe.non2xx, probe.endpoint).toBe(0);
+      expect(probe.requests, probe.endpoint).toBeGreaterThan(0);
+      expect(probe.requestsPerSec, probe.endpoint).toBeGreaterThan(0);
+      expect(probe.serverCpuShare, probe.endpoint).toBeGreaterThan(0);
+      expect(probe.latencyUs.p99, probe.endpoint).toBeGreaterThanOrEqual(probe.latencyUs.p50);
+      expect(probe.cookieBytes, probe.endpoint).toBe(200);
+    }
+    // The long poll found its message ready, so it answered with it (bigger than the empty short-poll answer).
+    const [shortPoll, longPoll] = results.capacity!;
+    expect(longPoll!.bytesPerResponse).toBeGreaterThan(shortPoll!.bytesPerResponse + 50);
+    expect(capacityLines(results.capacity!)[0]).toBe('capacity (autocannon, 8 connections, 1 s per endpoint):');
+    // A server and an autocannon process per endpoint, all gone.
+    expect(bench.childPids).toHaveLength(6);
+    expect(bench.childPids.filter(isAlive)).toEqual([]);
+  });
+});

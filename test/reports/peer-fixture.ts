@@ -1,0 +1,49 @@
+import type { Results, RunResult, StrategyLabel } from '../../bench/results.js';
+import { longPollingRun, makeResults, webSocketRun } from './fixture.js';
+
+/**
+ * The quick fixture plus the three reference peers, with figures chosen so every ratio comes out exact:
+ * - WebSocket vs bare ws: 500 deliveries in 45 vs 40 ms of server CPU = 11,111.1 vs 12,500 per CPU second
+ *   (0.89×, behind); p99 1.72 vs 1.70 ms (1.01×, on par).
+ * - Long polling vs Socket.IO polling: 557 vs 580 B per message (0.96×, on par); 240 vs 200 ms CPU per 1,000
+ *   (1.20×, behind); p99 6.90 vs 5.00 ms (1.38×, behind beyond the ±25 % of latency).
+ * - WebSocket vs Socket.IO WebSocket: 191 vs 220 B (0.87×), 90 vs 120 ms (0.75×), p99 1.72 vs 2.40 ms (0.72×):
+ *   ahead on all three.
+ */
+function peer(base: RunResult, strategy: StrategyLabel, changes: Partial<RunResult>): RunResult {
+  return { ...base, strategy: { ...strategy, reference: true }, ...changes };
+}
+
+export function bareWsRun(): RunResult {
+  const base = webSocketRun();
+  return peer(base, { name: 'ws-bare', title: 'Bare ws loop', direction: 'push', connection: 'persistent', claim: 'C5' }, {
+    latencyUs: { ...base.latencyUs, p99: 1_700 },
+    server: { ...base.server, cpuMs: 40 },
+  });
+}
+
+export function socketIoWebSocketRun(): RunResult {
+  const base = webSocketRun();
+  return peer(base, { name: 'socketio-ws', title: 'Socket.IO WebSocket', direction: 'push', connection: 'persistent', claim: 'C5' }, {
+    latencyUs: { ...base.latencyUs, p99: 2_400 },
+    bytes: { ...base.bytes, clientToServer: 15_000, serverToClient: 95_000, serverSide: { clientToServer: 15_000, serverToClient: 95_000 } },
+    server: { ...base.server, cpuMs: 60 },
+  });
+}
+
+export function socketIoPollingRun(): RunResult {
+  const base = longPollingRun();
+  return peer(base, { name: 'socketio-polling', title: 'Socket.IO polling', direction: 'pull', connection: 'held-request', claim: 'C3' }, {
+    latencyUs: { ...base.latencyUs, p99: 5_000 },
+    bytes: { ...base.bytes, clientToServer: 110_000, serverToClient: 180_000, serverSide: { clientToServer: 110_000, serverToClient: 180_000 } },
+    server: { ...base.server, cpuMs: 100 },
+  });
+}
+
+/** References listed first on purpose: the report must still put them after pushbench's own strategies. */
+export function makePeerResults(): Results {
+  const results = makeResults();
+  results.meta.preset = 'peers';
+  results.runs = [bareWsRun(), socketIoWebSocketRun(), ...results.runs, socketIoPollingRun()];
+  return results;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { comparePeers, peerFindings, peerSummaryLines, toleranceText, verdictOf } from '../../reports/peers.js';
+import { makePeerResults } from './peer-fixture.js';
+import { makeResults } from './fixture.js';
+
+describe('comparePeers', () => {
+  const comparisons = comparePeers(makePeerResults().runs);
+
+  it('pairs each of ours with its peer, in the order of the issue', () => {
+    expect(comparisons.map((c) => [c.ours.name, c.peer.name, c.clients, c.problem, c.caveats])).toEqual([
+      ['websocket', 'ws-bare', 50, null, []],
+      ['long-polling', 'socketio-polling', 50, null, []],
+      ['websocket', 'socketio-ws', 50, null, []],
+    ]);
+  });
+
+  it('computes pushbench ÷ peer for every measure, with the reading from pushbench’s side', () => {
+    expect(comparisons[0]!.rows).toEqual([
+      { metric: 'deliveriesPerCpuSecond', ours: 500 / 0.045, peer: 12_500, ratio: 500 / 0.045 / 12_500, verdict: 'worse' },
+      { metric: 'latencyP99Us', ours: 1_720, peer: 1_700, ratio: 1_720 / 1_700, verdict: 'on-par' },
+    ]);
+    expect(comparisons[1]!.rows).toEqual([
+      { metric: 'bytesPerDelivered', ours: 557, peer: 580, ratio: 557 / 580, verdict: 'on-par' },
+      { metric: 'cpuMsPerThousand', ours: 240, peer: 200, ratio: 1.2, verdict: 'worse' },
+      { metric: 'latencyP99Us', ours: 6_900, peer: 5_000, ratio: 1.38, verdict: 'worse' },
+    ]);
+    expect(comparisons[2]!.rows).toEqual([
+      { metric: 'bytesPerDelivered', ours: 191, peer: 220, ratio: 191 / 220, verdict: 'better' },
+      { metric: 'cpuMsPerThousand', ours: 90, peer: 120, ratio: 0.75, verdict: 'better' },
+      { metric: 'latencyP99Us', ours: 1_720, peer: 2_400, ratio: 1_720 / 2_400, verdict: 'better' },
+    ]);
+  });
+
+  it('says in plain words where pushbench is behind, and nowhere else', () => {
+    expect(peerFindings(comparisons)).toEqual([
+      'pushbench WebSocket sustains 0.89× the deliveries per second of server CPU of Bare ws loop (11,111 /s vs 12,500 /s) at 50 clients: here pushbench is less efficient than the peer.',
+      'pushbench Long polling needs 1.20× the server CPU per delivered message of Socket.IO polling (240.0 ms / 1,000 msg vs 200.0 ms / 1,000 msg) at 50 clients: here pushbench is less efficient than the peer.',
+      'pushbench Long polling has 1.38× the p99 latency of Socket.IO polling (6.90 ms vs 5.00 ms) at 50 clients: here pushbench is slower than the peer.',
+    ]);
+  });
+
+  it('prints the same comparisons as text for the terminal', () => {
+    expect(peerSummaryLines(comparisons).slice(0, 5)).toEqual([
+      'pushbench vs reference peers (ratio = pushbench ÷ peer; on par within ±5 % (±25 % for latency p99)):',
+      '  websocket vs ws-bare, 50 clients:',
+      '    deliveries per second of server CPU 0.89× [11,111 /s vs 12,500 /s] (pushbench worse)',
+      '    latency p99 1.01× [1.72 ms vs 1.70 ms] (on par)',
+      '  long-polling vs socketio-polling, 50 clients:',
+    ]);
+    expect(peerSummaryLines(comparisons)).toHaveLength(15);
+    expect(peerSummaryLines(comparisons).slice(12)).toEqual(peerFindings(comparisons).map((f) => `  behind: ${f}`));
+    expect(peerSummaryLines([])).toEqual([]);
+  });
+
+  it('leaves out pairs whose peer did not run, and pairs across different scenarios', () => {
+    expect(comparePeers(makeResults().runs)).toEqual([]);
+    const results = makePeerResults();
+    const bare = results.runs.find((run) => run.strategy.name === 'ws-bare')!;
+    bare.scenario = { ...bare.scenario, clients: 2_000 };
+    expect(comparePeers(results.runs).map((c) => c.peer.name)).toEqual(['socketio-polling', 'socketio-ws']);
+  });
+
+  it('withholds the ratios of an invalid run and says why', () => {
+    const results = makePeerResults();
+    results.runs.find((run) => run.strategy.name === 'socketio-ws')!.messages.missed = 3;
+    const [, , socketIo] = comparePeers(results.runs);
+    expect(socketIo!.problem).toBe('not compared: the run of Socket.IO WebSocket is invalid');
+    expect(socketIo!.rows.map((row) => [row.ratio, row.verdict])).toEqual([
+      [null, 'not-comparable'],
+      [null, 'not-comparable'],
+      [null, 'not-comparable'],
+    ]);
+    expect(peerFindings([socketIo!])).toEqual([]);
+  });
+
+  it('passes on a saturated load generator as a caveat', () => {
+    const results = makePeerResults();
+    results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = { verdict: 'load-generator', reason: 'client process 1 at 97 % of a core' };
+    expect(comparePeers(results.runs)[0]!.caveats).toEqual(['Bare ws loop: client process 1 at 97 % of a core']);
+  });
+});
+
+describe('verdictOf', () => {
+  it('calls ratios within the tolerance on par, whichever way the measure points', () => {
+    expect(toleranceText()).toBe('on par within ±5 % (±25 % for latency p99)');
+    expect(verdictOf('cpuMsPerThousand', 1.05)).toBe('worse');
+    expect(verdictOf('cpuMsPerThousand', 1.04)).toBe('on-par');
+    expect(verdictOf('cpuMsPerThousand', 0.95)).toBe('better');
+    expect(verdictOf('latencyP99Us', 1.3)).toBe('worse');
+    expect(verdictOf('latencyP99Us', 1.2)).toBe('on-par');
+    expect(verdictOf('latencyP99Us', 0.75)).toBe('better');
+    expect(verdictOf('deliveriesPerCpuSecond', 1.05)).toBe('better');
+    expect(verdictOf('deliveriesPerCpuSecond', 0.96)).toBe('on-par');
+    expect(verdictOf('deliveriesPerCpuSecond', 0.95)).toBe('worse');
+    expect(verdictOf('bytesPerDelivered', null)).toBe('not-comparable');
+    expect(verdictOf('bytesPerDelivered', 0)).toBe('not-comparable');
+  });
+});
