@@ -7,6 +7,12 @@ import type { RunResult, Scenario, StrategyLabel } from './results.js';
 import type { ProcessLoad } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from './protocol.js';
 
+/**
+ * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
+ * a few MiB either way): the per-connection figure is left out rather than printed as noise, or as negative.
+ */
+export const MIN_CONNECTIONS_FOR_RSS = 1_000;
+
 /** What the harness learned about one run, from both sides of the wire. */
 export interface RunEvidence {
   info: StrategyInfo;
@@ -95,11 +101,13 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const clientLoads = fleet.load ?? [];
   const proxyLoads = evidence.proxies ?? [];
   const rssPerConnection =
-    server.rssConnectedBytes !== undefined && server.rssBeforeClientsBytes !== undefined && (server.connectionsAtRssSample ?? 0) > 0
+    server.rssConnectedBytes !== undefined && server.rssBeforeClientsBytes !== undefined && (server.connectionsAtRssSample ?? 0) >= MIN_CONNECTIONS_FOR_RSS
       ? Math.round((server.rssConnectedBytes - server.rssBeforeClientsBytes) / server.connectionsAtRssSample!)
       : undefined;
   // Judged while publishing: connecting 10,000 clients is a different (and one-off) load.
-  const serverLoad = schedule?.load ?? (server.windowMs === undefined ? undefined : { cpuMs: server.cpuMs, windowMs: server.windowMs });
+  const serverLoad =
+    schedule?.load ??
+    (server.windowMs === undefined ? undefined : { cpuMs: server.cpuMs, windowMs: server.windowMs, eventLoopDelayP99Us: server.eventLoopDelayP99Us });
   const bottleneck =
     schedule && clientLoads.length > 0 && serverLoad
       ? judgeBottleneck({
