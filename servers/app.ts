@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, ROUTES, type ServerLimits } from './constants.js';
 import { HttpError, parseUserId, sendError } from './http-errors.js';
 import { MessageSource } from './message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
+import { PayloadError } from './payload.js';
 import { Presence } from './presence.js';
 import { STRATEGIES } from './registry.js';
 import { originAllowed, tokenMatches, tokenOf, type SecurityOptions } from './security.js';
@@ -77,7 +78,7 @@ export class PushServer {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.security = options.security ?? {};
     this.hooks = options.hooks ?? {};
-    this.source = new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq });
+    this.source = new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq, payloadDepth: this.limits.payloadDepth });
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
     this.app.set('etag', false);
@@ -280,8 +281,15 @@ export class PushServer {
       }
       const { payload, to } = body as { payload: unknown; to?: unknown };
       if (to !== undefined && typeof to !== 'string') throw new HttpError(400, '"to" must be a user id string');
-      const message = this.source.publish(payload, parseUserId(to, this.limits.userIdChars, '"to"'));
-      res.status(202).json({ seq: message.seq });
+      const userId = parseUserId(to, this.limits.userIdChars, '"to"');
+      let seq: number;
+      try {
+        seq = this.source.publish(payload, userId).seq;
+      } catch (error) {
+        if (error instanceof PayloadError) throw new HttpError(400, error.message);
+        throw error;
+      }
+      res.status(202).json({ seq });
     });
     this.app.get(ROUTES.stats, control, (_req, res) => {
       res.set('Cache-Control', 'no-store').json(this.stats());

@@ -23,6 +23,11 @@ export const ROUTES = {
 export interface ServerLimits {
   /** Largest accepted body of POST /api/publish; over it: 413. */
   publishBodyBytes: number;
+  /**
+   * Deepest nesting of arrays and objects in a published payload; deeper: 400. `JSON.parse` accepts nesting that
+   * `JSON.stringify` (and Socket.IO's encoder) cannot write back, so such a message could never be sent.
+   */
+  payloadDepth: number;
   /** Largest WebSocket frame accepted from a client; over it the connection is closed with 1009. */
   wsMaxPayloadBytes: number;
   /** How many recent messages the ring keeps for `since`; older cursors get the gap signal. */
@@ -48,6 +53,7 @@ export interface ServerLimits {
 
 export const DEFAULT_LIMITS: ServerLimits = {
   publishBodyBytes: 64 * 1024,
+  payloadDepth: 64,
   wsMaxPayloadBytes: 64 * 1024,
   ringSize: 10_000,
   maxHeldLongPolls: 20_000,

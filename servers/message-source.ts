@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_LIMITS } from './constants.js';
 import { nowMs, type Gap, type Message } from './message.js';
+import { checkPayloadDepth, PayloadError } from './payload.js';
 
 export interface SinceResult {
   messages: Message[];
@@ -27,9 +28,12 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
    * `firstSeq` lets a restarted server continue above every seq its predecessor could have used, so a client's
    * old cursor reads as older than the ring and gets the gap signal instead of skipping the new messages.
    */
-  constructor(options: { ringSize?: number; firstSeq?: number } = {}) {
+  private readonly payloadDepth: number;
+
+  constructor(options: { ringSize?: number; firstSeq?: number; payloadDepth?: number } = {}) {
     super();
     this.ringSize = options.ringSize ?? DEFAULT_LIMITS.ringSize;
+    this.payloadDepth = options.payloadDepth ?? DEFAULT_LIMITS.payloadDepth;
     if (!Number.isInteger(this.ringSize) || this.ringSize < 1) throw new RangeError('ringSize must be a positive integer');
     this.firstSeq = options.firstSeq ?? 1;
     if (!Number.isSafeInteger(this.firstSeq) || this.firstSeq < 1) throw new RangeError('firstSeq must be a positive integer');
@@ -49,9 +53,22 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
     return Math.max(this.firstSeq, this.lastSeq - this.ringSize + 1);
   }
 
+  /**
+   * Appends a message. Throws PayloadError, storing nothing, when the payload is nested too deep or cannot be
+   * serialised: a message is stored only together with the exact text every strategy will send.
+   */
   publish(payload: unknown, to?: string): Message {
+    checkPayloadDepth(payload, this.payloadDepth);
     const message: Message = { seq: this.lastSeq + 1, t: nowMs(), payload };
     if (to !== undefined) message.to = to;
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(message);
+    } catch {
+      // e.g. a BigInt from a caller in this process; JSON from the wire always serialises once the depth is checked.
+    }
+    if (json === undefined) throw new PayloadError('payload cannot be serialised as JSON');
+    SERIALISED.set(message, json);
     this.lastSeq = message.seq;
     this.ring[message.seq % this.ringSize] = message;
     this.emit('message', message);
@@ -94,6 +111,14 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
     this.on('message', filtered);
     return () => this.off('message', filtered);
   }
+}
+
+/** The JSON text of each stored message, made once at publish: every strategy sends these exact bytes. */
+const SERIALISED = new WeakMap<Message, string>();
+
+/** The JSON text of a message as every strategy sends it (serialised once, when it was published). */
+export function messageJson(message: Message): string {
+  return SERIALISED.get(message) ?? JSON.stringify(message);
 }
 
 export function isVisibleTo(message: Message, userId: string | undefined): boolean {

@@ -1,6 +1,6 @@
 import type { ServerLimits } from './constants.js';
 import type { Gap, Message } from './message.js';
-import { isVisibleTo, type MessageSource } from './message-source.js';
+import { isVisibleTo, messageJson, type MessageSource } from './message-source.js';
 import type { ServerStrategy } from './strategy.js';
 
 /** One attached client of a push strategy, as the fan-out sees it: somewhere to write serialised messages. */
@@ -89,10 +89,10 @@ export class PushFanout {
         subscriber.cursor = message.seq;
         this.events.emit('push', 1);
         if (channel.bufferedBytes < budget) {
-          channel.sendMessage(message, JSON.stringify(message));
+          channel.sendMessage(message, messageJson(message));
           continue;
         }
-        channel.sendMessage(message, JSON.stringify(message), () => this.replay(subscriber));
+        channel.sendMessage(message, messageJson(message), () => this.replay(subscriber));
         return;
       }
       subscriber.cursor = cursor;
@@ -102,7 +102,7 @@ export class PushFanout {
   private readonly onMessage = (message: Message): void => {
     // Serialise once per message, not once per subscriber; count once per message too (an event per delivery
     // showed in the profile against the bare ws loop).
-    const json = JSON.stringify(message);
+    const json = messageJson(message);
     let sent = 0;
     for (const subscriber of this.subscribers) {
       if (subscriber.replaying) continue;

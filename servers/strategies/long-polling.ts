@@ -1,9 +1,9 @@
 import type { Response } from 'express';
 import { MIN_LONG_POLL_TIMEOUT_MS, ROUTES, type ServerLimits } from '../constants.js';
-import { HttpError, parseCursor, parseIntegerParam, parseUserId } from '../http-errors.js';
+import { HttpError, parseCursor, parseIntegerParam, parseUserId, sendError } from '../http-errors.js';
 import type { Message } from '../message.js';
 import { isVisibleTo, type MessageSource } from '../message-source.js';
-import { pollResponse } from '../poll-response.js';
+import { sendPollResponse } from '../poll-response.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 
 interface HeldPoll {
@@ -44,7 +44,7 @@ export class LongPollingStrategy extends ServerStrategy {
       const result = source.since(cursor, userId, limits.maxMessagesPerResponse);
       if (result.messages.length > 0 || result.gap) {
         this.emit('response', result.messages.length);
-        res.json(pollResponse(result));
+        sendPollResponse(res, result);
         return;
       }
       if (this.held.size >= limits.maxHeldLongPolls) {
@@ -68,9 +68,15 @@ export class LongPollingStrategy extends ServerStrategy {
 
   private answer(poll: HeldPoll): void {
     if (!this.release(poll) || !this.source || !this.limits) return;
-    const result = this.source.since(poll.cursor, poll.userId, this.limits.maxMessagesPerResponse);
-    this.emit('response', result.messages.length);
-    poll.res.json(pollResponse(result));
+    try {
+      const result = this.source.since(poll.cursor, poll.userId, this.limits.maxMessagesPerResponse);
+      this.emit('response', result.messages.length);
+      sendPollResponse(poll.res, result);
+    } catch {
+      // A released poll must still get an answer, or its client would wait for one forever.
+      this.emit('failed', 500);
+      sendError(poll.res, 500, 'internal error');
+    }
   }
 
   /** Returns false when the poll was already answered or abandoned. */

@@ -1,6 +1,6 @@
 import { ROUTES } from '../constants.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
-import { pollResponse } from '../poll-response.js';
+import { sendPollResponse } from '../poll-response.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 
 /** AJAX short polling: every request is answered at once, usually with "nothing new" (claims C1, C2). */
@@ -22,7 +22,7 @@ export class ShortPollingStrategy extends ServerStrategy {
       this.emit('request', userId);
       const result = source.since(cursor, userId, limits.maxMessagesPerResponse);
       this.emit('response', result.messages.length);
-      res.json(pollResponse(result));
+      sendPollResponse(res, result);
     });
   }
 

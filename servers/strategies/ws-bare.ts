@@ -2,7 +2,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ROUTES, WS_CLOSE_GOING_AWAY } from '../constants.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
 import type { GapFrame, Message } from '../message.js';
-import { isVisibleTo } from '../message-source.js';
+import { isVisibleTo, messageJson } from '../message-source.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 
 interface BareClient {
@@ -41,7 +41,7 @@ export class BareWebSocketStrategy extends ServerStrategy {
         const client: BareClient = { ws, userId };
         const { messages, gap } = source.since(cursor, userId);
         if (gap) ws.send(JSON.stringify({ gap } satisfies GapFrame));
-        for (const message of messages) ws.send(JSON.stringify(message));
+        for (const message of messages) ws.send(messageJson(message));
         this.clients.add(client);
         this.emit('attach', userId);
         ws.on('close', () => {
@@ -52,7 +52,7 @@ export class BareWebSocketStrategy extends ServerStrategy {
       });
     });
     const onMessage = (message: Message) => {
-      const data = JSON.stringify(message);
+      const data = messageJson(message);
       let sent = 0;
       for (const { ws, userId } of this.clients) {
         if (!isVisibleTo(message, userId)) continue;
