@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../servers/registry.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_NAMES } from './presets.js';
 import type { CapacityPlan } from './capacity.js';
-import type { Arrivals, Scenario } from './results.js';
+import type { Arrivals, Scenario } from '../results/results.js';
 
 export interface BenchOptions {
   preset: string;

@@ -3,7 +3,7 @@ import type { StrategyInfo } from '../servers/strategy.js';
 import { judgeBottleneck, summarizeLoads } from './bottleneck.js';
 import type { FleetReport } from './client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from './histogram.js';
-import type { RunResult, Scenario, StrategyLabel } from './results.js';
+import type { RunResult, Scenario, StrategyLabel } from '../results/results.js';
 import type { ProcessLoad } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from './protocol.js';
 

@@ -1,5 +1,5 @@
 import { cpuShare, type ProcessLoad } from './process-load.js';
-import type { Bottleneck, LoadGeneratorCost } from './results.js';
+import type { Bottleneck, LoadGeneratorCost } from '../results/results.js';
 
 /** A process this busy has no slack left: whatever it measures from here on includes its own queueing. */
 export const HOT_CPU_SHARE = 0.9;

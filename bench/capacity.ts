@@ -1,9 +1,9 @@
-import { ROUTES } from '../servers/constants.js';
+import { ROUTES } from '../servers/contract/wire.js';
 import { identityHeaders } from './identity.js';
 import type { RpcChild } from './ipc.js';
 import { cpuShare } from './process-load.js';
 import type { CannonProtocol, ServerProtocol } from './protocol.js';
-import type { CapacityResult } from './results.js';
+import type { CapacityResult } from '../results/results.js';
 
 /** How the capacity probes drive each endpoint. */
 export interface CapacityPlan {

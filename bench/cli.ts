@@ -6,7 +6,7 @@ import { Bench } from './harness.js';
 import { REPO_ROOT } from './ipc.js';
 import { printSummary } from './print.js';
 import { attachProgress } from './progress.js';
-import { isValidRun } from './results.js';
+import { isValidRun } from '../results/results.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 

@@ -2,7 +2,7 @@ import type { SimulatedClient, SimulatedClientClass } from '../clients/client.js
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from './histogram.js';
 import { identityHeaders } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from './process-load.js';
-import type { RequestCounts, TrafficWindow } from './results.js';
+import type { RequestCounts, TrafficWindow } from '../results/results.js';
 
 /** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
 export interface FleetReport {

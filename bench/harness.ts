@@ -9,13 +9,13 @@ import { assembleRun, failedRun, type RestartEvidence } from './assemble.js';
 import { CAPACITY_ENDPOINT_NAMES, failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from './capacity.js';
 import { churnPlan } from './churn.js';
 import { EtaEstimator, type Step } from './eta.js';
-import { describeStep } from './scenario-label.js';
+import { describeStep } from '../results/scenario-label.js';
 import { mergeFleetReports, type FleetReport } from './client-fleet.js';
 import { delay, RpcChild, type Protocol } from './ipc.js';
 import { collectMeta } from './meta.js';
 import type { CannonProtocol, ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol } from './protocol.js';
 import { linkOf } from './proxy.js';
-import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from './results.js';
+import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { publishAcrossRestart } from './restart.js';
 import { pollPhases, publishSchedule } from './schedule.js';
 

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from './results.js';
+import type { LatencySummary } from '../results/results.js';
 
 export type Histogram = hdr.Histogram;
 

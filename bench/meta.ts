@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './ipc.js';
-import type { RunMeta } from './results.js';
+import type { RunMeta } from '../results/results.js';
 
 export function collectMeta(preset: string, command: string, startedAt: Date, wallTimeMs: number): RunMeta {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string };

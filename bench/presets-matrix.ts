@@ -1,6 +1,6 @@
 import { DEFAULT_CAPACITY } from './capacity.js';
 import type { Preset } from './presets.js';
-import type { Scenario } from './results.js';
+import type { Scenario } from '../results/results.js';
 
 /** The three transports of the article; `--strategies` adds the others (server-sent events, the references). */
 export const ARTICLE_STRATEGIES: readonly string[] = ['short-polling', 'long-polling', 'websocket'];

@@ -1,7 +1,7 @@
 import type { CapacityPlan } from './capacity.js';
 import { MATRIX_PRESETS } from './presets-matrix.js';
 import { STRATEGY_NAMES } from '../servers/registry.js';
-import type { Scenario } from './results.js';
+import type { Scenario } from '../results/results.js';
 
 /** A named list of scenarios; each scenario is run once per selected strategy. */
 export interface Preset {

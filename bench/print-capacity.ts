@@ -1,5 +1,5 @@
 import { shortPollClientsPerCore } from './capacity.js';
-import type { CapacityResult } from './results.js';
+import type { CapacityResult } from '../results/results.js';
 
 /** The capacity probes as a few plain lines for the terminal summary. */
 export function capacityLines(capacity: readonly CapacityResult[]): string[] {

@@ -1,6 +1,6 @@
 import { comparePeers, peerSummaryLines } from '../reports/peers.js';
 import { capacityLines } from './print-capacity.js';
-import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from './results.js';
+import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 
 interface Column {
   title: string;

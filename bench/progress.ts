@@ -1,5 +1,5 @@
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
-import { describeStep } from './scenario-label.js';
+import { describeStep } from '../results/scenario-label.js';
 
 const BAR_WIDTH = 24;
 

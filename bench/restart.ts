@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { nowMs } from '../servers/message.js';
+import { nowMs } from '../servers/contract/message.js';
 import { delay, type RpcChild } from './ipc.js';
 import type { ScheduleReport, ServerProtocol } from './protocol.js';
 

@@ -1,4 +1,4 @@
-import type { Arrivals } from './results.js';
+import type { Arrivals } from '../results/results.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same schedule and poll phases on every machine. */
 export function mulberry32(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { appendFileSync } from 'node:fs';
 import { startPushServer, type PushServer } from '../servers/app.js';
-import { nowMs } from '../servers/message.js';
+import { nowMs } from '../servers/contract/message.js';
 import { delay, serveRpc } from './ipc.js';
 import { settledRssBytes } from './memory.js';
 import { LoadMonitor, LOOP_RESOLUTION_MS, loopDelayUs } from './process-load.js';

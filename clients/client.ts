@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { ByteCounts } from '../servers/byte-ledger.js';
-import { nowMs, type Gap, type Message } from '../servers/message.js';
+import type { ByteCounts } from '../servers/contract/byte-counts.js';
+import { nowMs, type Gap, type Message } from '../servers/contract/message.js';
 import { WireCounter } from './wire-counter.js';
 
 export interface ClientOptions {

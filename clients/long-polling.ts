@@ -1,4 +1,4 @@
-import { ROUTES } from '../servers/constants.js';
+import { ROUTES } from '../servers/contract/wire.js';
 import { PollingClient } from './polling-client.js';
 
 /** Asks again the moment an answer arrives; the server holds each request until there is news. */

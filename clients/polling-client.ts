@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { PollResponse } from '../servers/message.js';
+import type { PollResponse } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
 
 /** Largest poll answer a client accepts; the server's own limit keeps real answers far below it. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
-import type { Gap, Message } from '../servers/message.js';
-import { SOCKET_IO_EVENTS, type SocketIoResume } from '../servers/socket-io-peer.js';
+import type { Gap, Message } from '../servers/contract/message.js';
+import { SOCKET_IO_EVENTS, type SocketIoResume } from '../servers/contract/socket-io.js';
 import { SimulatedClient, DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MIN_MS, type ClientOptions } from './client.js';
 
 /** Bound on each step of a graceful stop (the close packet answered, the connections closed). */

@@ -1,4 +1,4 @@
-import { ROUTES } from '../servers/constants.js';
+import { ROUTES } from '../servers/contract/wire.js';
 import type { ClientOptions } from './client.js';
 import { SocketIoClient } from './socket-io-client.js';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { ROUTES } from '../servers/constants.js';
-import type { Gap, Message } from '../servers/message.js';
+import { ROUTES } from '../servers/contract/wire.js';
+import type { Gap, Message } from '../servers/contract/message.js';
 import { SimulatedClient } from './client.js';
 
 /** Longest event the client accepts before calling the stream broken. */

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { ROUTES, SUBPROTOCOL } from '../servers/constants.js';
-import type { GapFrame, Message } from '../servers/message.js';
+import { ROUTES, SUBPROTOCOL } from '../servers/contract/wire.js';
+import type { GapFrame, Message } from '../servers/contract/message.js';
 import { SimulatedClient } from './client.js';
 
 /** One handshake, then frames pushed by the server; after a drop it reconnects with ?since=cursor. */

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ByteCounts } from '../servers/byte-ledger.js';
+import type { ByteCounts } from '../servers/contract/byte-counts.js';
 
 /**
  * Counts the bytes of every TCP connection one client opens, at the socket: what the kernel was handed and

@@ -1,4 +1,4 @@
-import { ROUTES } from '../servers/constants.js';
+import { ROUTES } from '../servers/contract/wire.js';
 import { WebSocketClient } from './websocket.js';
 
 /** The bare ws loop speaks pushbench's own frames (a message or a gap per frame), on its own path. */

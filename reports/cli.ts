@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Results } from '../bench/results.js';
+import type { Results } from '../results/results.js';
 import { renderComparison, renderReport } from './render.js';
 import { resultsShapeError } from './validate.js';
 

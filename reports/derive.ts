@@ -1,4 +1,4 @@
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../results/results.js';
 
 /**
  * The per-message figures the report compares strategies by. Raw totals depend on the run's length and

@@ -1,5 +1,5 @@
-import type { Scenario } from '../bench/results.js';
-import { SCENARIO_FIELDS } from '../bench/scenario-label.js';
+import type { Scenario } from '../results/results.js';
+import { SCENARIO_FIELDS } from '../results/scenario-label.js';
 import type { ChartSpec, DatasetSpec, LegendItem } from './charts.js';
 import { escapeHtml as esc, fmtMs } from './format.js';
 import { paint, withAlpha, type ReportRun, type RunSet } from './model.js';

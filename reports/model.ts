@@ -1,5 +1,5 @@
-import { isValidRun, type Results, type RunResult } from '../bench/results.js';
-import { describeStep } from '../bench/scenario-label.js';
+import { isValidRun, type Results, type RunResult } from '../results/results.js';
+import { describeStep } from '../results/scenario-label.js';
 import { deriveMetrics, type DerivedMetrics } from './derive.js';
 
 /** One results.json as the report shows it: alone (label null) or as run A or B of a comparison. */

@@ -1,4 +1,4 @@
-import type { RunResult, Scenario, StrategyLabel } from '../bench/results.js';
+import type { RunResult, Scenario, StrategyLabel } from '../results/results.js';
 
 /**
  * What each strategy's latency should be over a network with one-way delay d, with no time spent in the server

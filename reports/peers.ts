@@ -1,4 +1,4 @@
-import { isValidRun, type RunResult, type StrategyLabel } from '../bench/results.js';
+import { isValidRun, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from './format.js';
 
 /**

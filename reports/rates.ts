@@ -1,4 +1,4 @@
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../results/results.js';
 
 /**
  * Per-second figures of a run for the sweeps and the scale tables. They are taken over the steady state — from

@@ -1,4 +1,4 @@
-import type { Results } from '../bench/results.js';
+import type { Results } from '../results/results.js';
 import { bytesCaption, connectionsCaption, cpuCaption, latencyCaption, requestsCaption } from './captions.js';
 import { bytesChart, connectionsChart, cpuChart, latencyChart, requestsChart, type ChartSpec } from './charts.js';
 import { CLAIMS, type ClaimId } from './claims.js';

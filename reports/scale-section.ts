@@ -1,5 +1,5 @@
 import { pushClientsPerCore, shortPollClientsPerCore } from '../bench/capacity.js';
-import type { CapacityResult, RunResult } from '../bench/results.js';
+import type { CapacityResult, RunResult } from '../results/results.js';
 import { escapeHtml as esc, fmtInt, fmtMs, fmtNumber, fmtPercent } from './format.js';
 import { isIntervalPolling, type ReportRun, type RunSet } from './model.js';
 import { ratesOf } from './rates.js';

@@ -1,4 +1,4 @@
-import type { Scenario } from '../bench/results.js';
+import type { Scenario } from '../results/results.js';
 import { DEFINITIONS } from './claims.js';
 import {
   escapeHtml as esc,

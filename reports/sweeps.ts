@@ -1,5 +1,5 @@
-import type { Scenario } from '../bench/results.js';
-import { fieldValue, SCENARIO_FIELDS, varyingFields } from '../bench/scenario-label.js';
+import type { Scenario } from '../results/results.js';
+import { fieldValue, SCENARIO_FIELDS, varyingFields } from '../results/scenario-label.js';
 import type { ChartSpec, DatasetSpec } from './charts.js';
 import type { ReportRun } from './model.js';
 import { ratesOf } from './rates.js';

@@ -1,4 +1,4 @@
-import type { Results } from '../bench/results.js';
+import type { Results } from '../results/results.js';
 
 /**
  * A structural check of a parsed results.json, so that a wrong or truncated file gets a one-line message

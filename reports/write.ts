@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Results } from '../bench/results.js';
+import type { Results } from '../results/results.js';
 import { renderReport } from './render.js';
 
 /** Writes results.json (the data, 2-space JSON) and index.html (its report) into `dir`, creating it if needed. */

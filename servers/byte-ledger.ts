@@ -1,9 +1,5 @@
 import type { Socket } from 'node:net';
-
-export interface ByteCounts {
-  clientToServer: number;
-  serverToClient: number;
-}
+import type { ByteCounts, ConnectionCounts } from './contract/byte-counts.js';
 
 interface SocketState {
   owner: string;
@@ -15,14 +11,6 @@ interface SocketState {
   served: Set<string>;
   /** Whether the socket is counted as an open connection of `owner` right now. */
   counted: boolean;
-}
-
-export interface ConnectionCounts {
-  /** TCP connections that served this owner at least once. */
-  opened: number;
-  /** Open now, currently serving this owner. */
-  open: number;
-  peak: number;
 }
 
 /**

@@ -1,24 +1,7 @@
 /**
- * Every limit and public name of the server in one place, so the README, the CLI help and the tests all
- * read the same numbers.
+ * Every limit of the server in one place, so the README, the CLI help and the tests all read the same numbers.
+ * (The public names clients need, routes and subprotocol, are in contract/wire.ts.)
  */
-
-/** The WebSocket subprotocol the server speaks; a client may offer it in Sec-WebSocket-Protocol. */
-export const SUBPROTOCOL = 'pushbench.v1';
-
-export const ROUTES = {
-  publish: '/api/publish',
-  poll: '/api/poll',
-  longPoll: '/api/long-poll',
-  ws: '/ws',
-  sse: '/api/events',
-  /** The references: Socket.IO in each of its transports (a path each, so both coexist), and a bare ws loop. */
-  socketIoWebSocket: '/socket.io-ws/',
-  socketIoPolling: '/socket.io-polling/',
-  wsBare: '/ws-bare',
-  stats: '/api/stats',
-  presence: '/api/presence',
-} as const;
 
 export interface ServerLimits {
   /** Largest accepted body of POST /api/publish; over it: 413. */
@@ -68,10 +51,3 @@ export const DEFAULT_LIMITS: ServerLimits = {
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */
 export const MIN_LONG_POLL_TIMEOUT_MS = 100;
 
-/** WebSocket close code sent when the server shuts down (RFC 6455 §7.4.1 "going away"). */
-export const WS_CLOSE_GOING_AWAY = 1001;
-/** WebSocket close code for a client cut off at the send-buffer limit (RFC 6455 §7.4.1 "try again later"). */
-export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
-
-/** Header that carries the publish token (or `Authorization: Bearer <token>`). */
-export const TOKEN_HEADER = 'x-pushbench-token';

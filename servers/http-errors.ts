@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ErrorBody } from './message.js';
+import type { ErrorBody } from './contract/message.js';
 
 /** An error a handler throws to answer with a 4xx/5xx JSON body instead of crashing. */
 export class HttpError extends Error {

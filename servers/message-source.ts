@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_LIMITS } from './constants.js';
-import { nowMs, type Gap, type Message } from './message.js';
+import { nowMs, type Gap, type Message } from './contract/message.js';
 import { checkPayloadDepth, PayloadError } from './payload.js';
 
 export interface SinceResult {

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { PollResponse } from './message.js';
+import type { PollResponse } from './contract/message.js';
 import { messageJson, type SinceResult } from './message-source.js';
 
 /** The JSON body of a poll answer; the gap field appears only when there is one, to keep empty answers small. */

@@ -1,5 +1,5 @@
 import type { ServerLimits } from './constants.js';
-import type { Gap, Message } from './message.js';
+import type { Gap, Message } from './contract/message.js';
 import { isVisibleTo, messageJson, type MessageSource } from './message-source.js';
 import type { ServerStrategy } from './strategy.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_HEADER } from './constants.js';
+import { TOKEN_HEADER } from './contract/wire.js';
 
 export interface SecurityOptions {
   /**

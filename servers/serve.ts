@@ -1,6 +1,6 @@
 import { PushServer } from './app.js';
 import { cli, stopOnSignals } from './cli-support.js';
-import { ROUTES } from './constants.js';
+import { ROUTES } from './contract/wire.js';
 import { STRATEGY_NAMES } from './registry.js';
 import { isLoopbackHost, newToken } from './security.js';
 

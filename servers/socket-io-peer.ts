@@ -1,21 +1,10 @@
 import { Server as Engine } from 'engine.io';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
 import { HttpError, parseCursor, parseUserId } from './http-errors.js';
-import type { Gap, Message } from './message.js';
+import type { Gap, Message } from './contract/message.js';
+import { SOCKET_IO_EVENTS, type SocketIoResume } from './contract/socket-io.js';
 import type { MessageSource } from './message-source.js';
 import { ServerStrategy, type StrategyContext } from './strategy.js';
-
-/** The Socket.IO event names both halves agree on: one event per message, one for the gap signal. */
-export const SOCKET_IO_EVENTS = { message: 'm', gap: 'gap' } as const;
-
-/**
- * What a client sends in the handshake's `auth` payload, as Socket.IO's documentation does for an offset: it
- * is sent again on every reconnect, so the server replays from the cursor the client has now.
- */
-export interface SocketIoResume {
-  since?: number;
-  user?: string;
-}
 
 interface SocketData {
   since: number;

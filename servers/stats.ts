@@ -1,4 +1,5 @@
-import type { ByteCounts, ByteLedger, ConnectionCounts } from './byte-ledger.js';
+import type { ByteCounts, ConnectionCounts } from './contract/byte-counts.js';
+import type { ByteLedger } from './byte-ledger.js';
 import type { ServerStrategy } from './strategy.js';
 
 /** What /api/stats reports for one strategy. */

@@ -1,5 +1,5 @@
 import type { SimulatedClient } from '../clients/client.js';
-import type { Gap } from '../servers/message.js';
+import type { Gap } from '../servers/contract/message.js';
 
 /** Polls `predicate` every 10 ms; fails with `what` after `timeoutMs` (a bound, never a measurement). */
 export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

@@ -2,8 +2,8 @@
  * The control bar: the push box (anyone may try; the server answers 401 without the teacher token), and the
  * teacher's settings, which the server keeps and every page follows.
  */
-import { ROUTES, TOKEN_HEADER } from '../../servers/constants.js';
-import { DEMO_ROUTES, LANES, SETTING_CHOICES, type DemoSettings, type LaneName, type SettingsChange } from '../../servers/demo/protocol.js';
+import { ROUTES, TOKEN_HEADER } from '../../servers/contract/wire.js';
+import { DEMO_ROUTES, LANES, SETTING_CHOICES, type DemoSettings, type LaneName, type SettingsChange } from '../../servers/contract/demo-protocol.js';
 import { byId, el, formatMs } from './format.js';
 import { t } from './i18n.js';
 

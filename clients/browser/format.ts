@@ -1,7 +1,7 @@
-import type { Message } from '../../servers/message.js';
+import type { Message } from '../../servers/contract/message.js';
 
 /** The clock of a message's `t`; a page on another device corrects it by its clock offset to the server. */
-export { nowMs } from '../../servers/message.js';
+export { nowMs } from '../../servers/contract/message.js';
 
 /** Exact up to 10 kB, where the header bytes of each request are still worth reading one by one. */
 export function formatBytes(bytes: number): string {

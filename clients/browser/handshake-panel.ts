@@ -2,7 +2,7 @@
  * The real handshake of this page's WebSocket lane, as the server captured it, and the derivation of
  * Sec-WebSocket-Accept from Sec-WebSocket-Key done again here, in the browser, step by step (RFC 6455 §4.2.2).
  */
-import type { HandshakeCapture } from '../../servers/demo/protocol.js';
+import type { HandshakeCapture } from '../../servers/contract/demo-protocol.js';
 import { byId, el } from './format.js';
 import { t } from './i18n.js';
 import { sha1, toBase64, toHex, WEBSOCKET_GUID } from './sha1.js';

@@ -3,8 +3,8 @@
  * EventSource for the push lanes. They speak the public contract (README) like any other client; the only
  * extra is `client=<page>.<lane>`, which lets the server count each lane's bytes at its sockets.
  */
-import { ROUTES, SUBPROTOCOL } from '../../servers/constants.js';
-import type { Gap, GapFrame, Message, PollResponse } from '../../servers/message.js';
+import { ROUTES, SUBPROTOCOL } from '../../servers/contract/wire.js';
+import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contract/message.js';
 import { Emitter } from './emitter.js';
 import { nowMs } from './format.js';
 

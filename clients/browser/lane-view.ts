@@ -3,9 +3,9 @@
  * request and message counters are counted here, from what this lane's client did; the byte counters come
  * from the server's socket accounting (GET /demo/api/state), never from an estimate.
  */
-import type { ByteCounts } from '../../servers/byte-ledger.js';
-import type { LaneName } from '../../servers/demo/protocol.js';
-import type { Message } from '../../servers/message.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
+import type { LaneName } from '../../servers/contract/demo-protocol.js';
+import type { Message } from '../../servers/contract/message.js';
 import { el, formatBytes, formatMs, nowMs, payloadText } from './format.js';
 import { t, translateStatic, type MessageKey } from './i18n.js';
 import { FallbackLane, type LaneClient, type LaneRequest } from './lane-clients.js';

@@ -3,7 +3,7 @@
  * its choice. Every half second the page asks the server for what it cannot see itself (bytes at the
  * server's sockets, presence, the handshake, the teacher's settings) and follows it.
  */
-import { DEMO_ROUTES, LANES, laneTag, type DemoSettings, type DemoState, type LaneName } from '../../servers/demo/protocol.js';
+import { DEMO_ROUTES, LANES, laneTag, type DemoSettings, type DemoState, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';

@@ -1,5 +1,5 @@
 /** Presence (claim C7) and the join panel: who is online per strategy, and where the room joins. */
-import { DEMO_ROUTES } from '../../servers/demo/protocol.js';
+import { DEMO_ROUTES } from '../../servers/contract/demo-protocol.js';
 import { byId, el } from './format.js';
 import { t, type MessageKey } from './i18n.js';
 

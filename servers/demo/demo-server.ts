@@ -7,7 +7,7 @@ import { browserBundle } from './bundle.js';
 import { captureHandshake } from './handshake.js';
 import { isWildcardHost, lanAddress, qrSvg } from './lan.js';
 import { DemoPages } from './pages.js';
-import type { DemoSettings } from './protocol.js';
+import type { DemoSettings } from '../contract/demo-protocol.js';
 import { mountDemoRoutes, type JoinInfo } from './routes.js';
 import { SettingsStore } from './settings.js';
 import { Ticker } from './ticker.js';

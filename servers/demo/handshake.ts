@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { nowMs } from '../message.js';
-import type { HandshakeCapture } from './protocol.js';
+import { nowMs } from '../contract/message.js';
+import type { HandshakeCapture } from '../contract/demo-protocol.js';
 
 /**
  * The handshake as the server saw it: the request head rebuilt from the raw header list (the client's own

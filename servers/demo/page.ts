@@ -1,4 +1,4 @@
-import { DEMO_ROUTES } from './protocol.js';
+import { DEMO_ROUTES } from '../contract/demo-protocol.js';
 
 /**
  * The page's fixed skeleton. Its words are English defaults marked data-i18n, which the page's script

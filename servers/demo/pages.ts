@@ -1,6 +1,6 @@
 import type { ByteLedger } from '../byte-ledger.js';
 import { HttpError } from '../http-errors.js';
-import { LANES, PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from './protocol.js';
+import { LANES, PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from '../contract/demo-protocol.js';
 
 /** A page that has not asked for its state for this long has gone (closed tab, sleeping phone). */
 export const PAGE_TTL_MS = 15_000;

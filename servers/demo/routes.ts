@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import type { PushServer } from '../app.js';
 import { HttpError } from '../http-errors.js';
-import { nowMs } from '../message.js';
+import { nowMs } from '../contract/message.js';
 import { tokenMatches, tokenOf } from '../security.js';
 import { renderPage } from './page.js';
 import type { DemoPages } from './pages.js';
-import { DEMO_ROUTES, type DemoState } from './protocol.js';
+import { DEMO_ROUTES, type DemoState } from '../contract/demo-protocol.js';
 import { parseSettingsChange, type SettingsStore } from './settings.js';
 
 const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.css', import.meta.url)), 'utf8');

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { HttpError } from '../http-errors.js';
-import { SETTING_CHOICES, type DemoSettings, type SettingsChange } from './protocol.js';
+import { SETTING_CHOICES, type DemoSettings, type SettingsChange } from '../contract/demo-protocol.js';
 
 export const DEFAULT_SETTINGS: DemoSettings = {
   // A message every 2 s with polls every second: most short polls come back empty, as the article says.

@@ -1,7 +1,8 @@
 import type { Response } from 'express';
-import { MIN_LONG_POLL_TIMEOUT_MS, ROUTES, type ServerLimits } from '../constants.js';
+import { MIN_LONG_POLL_TIMEOUT_MS, type ServerLimits } from '../constants.js';
+import { ROUTES } from '../contract/wire.js';
 import { HttpError, parseCursor, parseIntegerParam, parseUserId, sendError } from '../http-errors.js';
-import type { Message } from '../message.js';
+import type { Message } from '../contract/message.js';
 import { isVisibleTo, type MessageSource } from '../message-source.js';
 import { sendPollResponse } from '../poll-response.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';

@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants.js';
+import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
 import { sendPollResponse } from '../poll-response.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';

@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants.js';
+import { ROUTES } from '../contract/wire.js';
 import { SocketIoPeer } from '../socket-io-peer.js';
 import type { RouteHandler, StrategyContext, StrategyInfo } from '../strategy.js';
 

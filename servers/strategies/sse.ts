@@ -1,7 +1,7 @@
 import type { Response } from 'express';
-import { ROUTES } from '../constants.js';
+import { ROUTES } from '../contract/wire.js';
 import { HttpError, parseCursor, parseUserId } from '../http-errors.js';
-import type { Gap, Message } from '../message.js';
+import type { Gap, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../push-fanout.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 

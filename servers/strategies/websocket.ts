@@ -1,7 +1,7 @@
 import { WebSocket, WebSocketServer } from 'ws';
-import { ROUTES, SUBPROTOCOL, WS_CLOSE_GOING_AWAY, WS_CLOSE_TRY_AGAIN_LATER } from '../constants.js';
+import { ROUTES, SUBPROTOCOL, WS_CLOSE_GOING_AWAY, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
 import { HttpError, parseCursor, parseUserId } from '../http-errors.js';
-import type { GapFrame } from '../message.js';
+import type { GapFrame } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../push-fanout.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 

@@ -1,7 +1,7 @@
 import { WebSocket, WebSocketServer } from 'ws';
-import { ROUTES, WS_CLOSE_GOING_AWAY } from '../constants.js';
+import { ROUTES, WS_CLOSE_GOING_AWAY } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
-import type { GapFrame, Message } from '../message.js';
+import type { GapFrame, Message } from '../contract/message.js';
 import { isVisibleTo, messageJson } from '../message-source.js';
 import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
 

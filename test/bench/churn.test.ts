@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { churnPlan } from '../../bench/churn.js';
 import { Bench } from '../../bench/harness.js';
-import { isValidRun, type Scenario } from '../../bench/results.js';
+import { isValidRun, type Scenario } from '../../results/results.js';
 import { publishSchedule } from '../../bench/schedule.js';
 import { OWN_STRATEGY_NAMES } from '../../servers/registry.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeFleetReports, type FleetReport } from '../../bench/client-fleet.js';
 import { Bench } from '../../bench/harness.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../../bench/histogram.js';
-import { isValidRun, type Scenario } from '../../bench/results.js';
+import { isValidRun, type Scenario } from '../../results/results.js';
 import { publishSchedule } from '../../bench/schedule.js';
 
 function report(latenciesUs: number[], overrides: Partial<FleetReport>): FleetReport {

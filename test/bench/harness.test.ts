@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers.js';
 import { Bench, type BenchPlan } from '../../bench/harness.js';
-import { isValidRun, type Results, type Scenario } from '../../bench/results.js';
+import { isValidRun, type Results, type Scenario } from '../../results/results.js';
 import { publishSchedule } from '../../bench/schedule.js';
 import { STRATEGY_NAMES } from '../../servers/registry.js';
 

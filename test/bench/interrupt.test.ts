@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Results } from '../../bench/results.js';
+import type { Results } from '../../results/results.js';
 import { waitFor } from '../helpers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { printSummary } from '../../bench/print.js';
-import type { Results, RunResult, Scenario } from '../../bench/results.js';
+import type { Results, RunResult, Scenario } from '../../results/results.js';
 
 const SCENARIO: Scenario = {
   clients: 50,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers.js';
 import { Bench } from '../../bench/harness.js';
 import { RESTART_FIRST_SEQ } from '../../bench/restart.js';
-import type { Scenario } from '../../bench/results.js';
+import type { Scenario } from '../../results/results.js';
 
 const FAULT: Scenario = {
   clients: 6,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { SUBPROTOCOL } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { startDemo, type Demo, type DemoOptions } from '../../servers/demo/demo-server.js';
-import type { DemoSettings, DemoState } from '../../servers/demo/protocol.js';
+import type { DemoSettings, DemoState } from '../../servers/contract/demo-protocol.js';
 
 const TOKEN = 'teacher-token-for-tests';
 const PAGE = 'testpage01';

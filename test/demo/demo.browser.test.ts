@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../servers/demo/settings.js';
 import { startDemo, type Demo } from '../../servers/demo/demo-server.js';
-import type { Message } from '../../servers/message.js';
+import type { Message } from '../../servers/contract/message.js';
 import { counter, eventually, launchChromium, openWatched, screenshot, type WatchedPage } from './browser.js';
 
 const TOKEN = 'teacher-token-for-tests';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteLedger } from '../../servers/byte-ledger.js';
 import { HttpError } from '../../servers/http-errors.js';
 import { DemoPages, MAX_PAGES, PAGE_TTL_MS } from '../../servers/demo/pages.js';
-import { LANES, laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/demo/protocol.js';
+import { LANES, laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/contract/demo-protocol.js';
 
 const capture = (at: number): HandshakeCapture => ({
   at,

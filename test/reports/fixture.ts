@@ -1,4 +1,4 @@
-import type { Results, RunResult, Scenario } from '../../bench/results.js';
+import type { Results, RunResult, Scenario } from '../../results/results.js';
 
 /**
  * A quick-preset run as the bench would write it: 50 clients, a message every 2 s on average, 1 s polls,

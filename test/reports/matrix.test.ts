@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapacityResult, Results, RunResult, Scenario } from '../../bench/results.js';
+import type { CapacityResult, Results, RunResult, Scenario } from '../../results/results.js';
 import type { ChartSpec } from '../../reports/charts.js';
 import { buildRuns } from '../../reports/model.js';
 import { renderReport } from '../../reports/render.js';

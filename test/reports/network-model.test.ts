@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../bench/results.js';
+import type { Scenario } from '../../results/results.js';
 import { gapShare, latencyModel } from '../../reports/network-model.js';
 
 const BASE: Scenario = {

@@ -1,4 +1,4 @@
-import type { Results, RunResult, StrategyLabel } from '../../bench/results.js';
+import type { Results, RunResult, StrategyLabel } from '../../results/results.js';
 import { longPollingRun, makeResults, webSocketRun } from './fixture.js';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../../bench/results.js';
+import type { Results } from '../../results/results.js';
 import type { ChartSpec } from '../../reports/charts.js';
 import { escapeHtml, inlineJson } from '../../reports/format.js';
 import { renderComparison, renderReport } from '../../reports/render.js';

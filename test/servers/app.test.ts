@@ -2,7 +2,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer } from '../../servers/app.js';
-import { DEFAULT_LIMITS, SUBPROTOCOL } from '../../servers/constants.js';
+import { DEFAULT_LIMITS } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 
 let server: PushServer;
 

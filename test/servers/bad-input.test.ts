@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer } from '../../servers/app.js';
-import { SUBPROTOCOL } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { waitFor } from '../helpers.js';
 
 /** A battery of hostile input against every endpoint; afterwards a normal client must still be served. */

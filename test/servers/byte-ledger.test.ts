@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { ShortPollingClient } from '../../clients/short-polling.js';
 import { WebSocketClient } from '../../clients/websocket.js';
 import { PushServer } from '../../servers/app.js';
-import { SUBPROTOCOL } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { waitFor } from '../helpers.js';
 
 let server: PushServer;

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer, type PushServerHooks } from '../../servers/app.js';
-import { SUBPROTOCOL } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { HttpError } from '../../servers/http-errors.js';
 import { waitFor } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer } from '../../servers/app.js';
-import { SUBPROTOCOL } from '../../servers/constants.js';
+import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { waitFor } from '../helpers.js';
 
 describe('graceful shutdown with clients attached', () => {

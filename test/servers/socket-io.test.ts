@@ -3,7 +3,7 @@ import type { SimulatedClient } from '../../clients/client.js';
 import { SocketIoPollingClient } from '../../clients/socketio-polling.js';
 import { SocketIoWebSocketClient } from '../../clients/socketio-ws.js';
 import { PushServer } from '../../servers/app.js';
-import { ROUTES } from '../../servers/constants.js';
+import { ROUTES } from '../../servers/contract/wire.js';
 import type { SocketIoPeer } from '../../servers/socket-io-peer.js';
 import { range, record, waitFor } from '../helpers.js';
 

@@ -2,7 +2,7 @@
  * What the demo server and the demo page say to each other, beyond the public contract the lanes use. The page
  * imports this file too (bundled by esbuild), so it holds types and plain constants only.
  */
-import type { ByteCounts } from '../byte-ledger.js';
+import type { ByteCounts } from './byte-counts.js';
 
 /** A lane per strategy with a browser client, plus the lane that falls back from WebSocket to long polling (C6). */
 export const LANES = ['short-polling', 'long-polling', 'websocket', 'sse', 'fallback'] as const;
