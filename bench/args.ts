@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../servers/registry.js';
+import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from './strategy-pairs.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_NAMES } from './presets.js';
 import type { CapacityPlan } from './capacity.js';
 import type { Arrivals, Scenario } from '../results/results.js';

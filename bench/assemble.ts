@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { StrategyInfo } from '../servers/strategy.js';
+import type { StrategyInfo } from '../servers/contract/strategies.js';
 import { judgeBottleneck, summarizeLoads } from './bottleneck.js';
 import type { FleetReport } from './client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from './histogram.js';
@@ -41,7 +41,14 @@ export interface RestartEvidence {
 }
 
 export function strategyLabel(info: StrategyInfo): StrategyLabel {
-  const label: StrategyLabel = { name: info.name, title: info.title, direction: info.direction, connection: info.connection, claim: info.claim };
+  const label: StrategyLabel = {
+    name: info.name,
+    title: info.title,
+    direction: info.direction,
+    connection: info.connection,
+    claim: info.claim,
+    colour: info.colour,
+  };
   if (info.reference) label.reference = true;
   return label;
 }

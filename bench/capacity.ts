@@ -1,4 +1,6 @@
+import type { StrategyInfo } from '../servers/contract/strategies.js';
 import { ROUTES } from '../servers/contract/wire.js';
+import { SERVER_STRATEGIES } from '../servers/registry.js';
 import { identityHeaders } from './identity.js';
 import type { RpcChild } from './ipc.js';
 import { cpuShare } from './process-load.js';
@@ -31,6 +33,13 @@ interface EndpointSpec {
   ready: number;
 }
 
+/** pushbench's own strategy whose clients hold this kind of connection: the first in the registry (short polling, long polling). */
+function ownStrategyHolding(connection: StrategyInfo['connection']): string {
+  const found = SERVER_STRATEGIES.find(({ info }) => !info.reference && info.connection === connection);
+  if (!found) throw new Error(`no strategy of pushbench's own holds a ${connection} connection`);
+  return found.info.name;
+}
+
 /**
  * - short-poll: `since=0` on an empty log, the "anything new? — no" that most short polls get (claim C2).
  * - long-poll: a message is already there, so every long poll is answered at once: the cost of one full HTTP
@@ -38,9 +47,10 @@ interface EndpointSpec {
  * - publish: what the application back end pays per message, with nobody subscribed.
  */
 export const CAPACITY_ENDPOINTS: Readonly<Record<CapacityEndpoint, EndpointSpec>> = {
-  'short-poll': { strategy: 'short-polling', method: 'GET', path: `${ROUTES.poll}?since=0`, ready: 0 },
-  'long-poll': { strategy: 'long-polling', method: 'GET', path: `${ROUTES.longPoll}?since=0`, ready: 1 },
-  publish: { strategy: 'short-polling', method: 'POST', path: ROUTES.publish, ready: 0 },
+  'short-poll': { strategy: ownStrategyHolding('request-per-poll'), method: 'GET', path: `${ROUTES.poll}?since=0`, ready: 0 },
+  'long-poll': { strategy: ownStrategyHolding('held-request'), method: 'GET', path: `${ROUTES.longPoll}?since=0`, ready: 1 },
+  // A strategy that holds nobody, so that a publish costs only the message source.
+  publish: { strategy: ownStrategyHolding('request-per-poll'), method: 'POST', path: ROUTES.publish, ready: 0 },
 };
 
 export const CAPACITY_ENDPOINT_NAMES = Object.keys(CAPACITY_ENDPOINTS) as CapacityEndpoint[];
@@ -120,21 +130,6 @@ export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reas
     loadGeneratorCpuShare: 0,
     problem: `the probe could not be measured: ${reason}`,
   };
-}
-
-/**
- * The article's point about the handler's speed, in clients: a short-polling client costs one request per
- * interval, so one core answering R requests per CPU-second serves R × interval clients.
- */
-export function shortPollClientsPerCore(capacity: Pick<CapacityResult, 'requestsPerSec' | 'serverCpuShare'>, pollIntervalMs: number): number | null {
-  if (capacity.serverCpuShare <= 0) return null;
-  return (capacity.requestsPerSec / capacity.serverCpuShare) * (pollIntervalMs / 1000);
-}
-
-/** The same for push: a core that writes M messages per CPU-second serves M / rate clients receiving `rate` msg/s each. */
-export function pushClientsPerCore(deliveredMessages: number, serverCpuMs: number, ratePerClient: number): number | null {
-  if (serverCpuMs <= 0 || ratePerClient <= 0) return null;
-  return deliveredMessages / (serverCpuMs / 1000) / ratePerClient;
 }
 
 function round1(value: number): number {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { constants } from 'node:os';
+import { printSummary } from '../reports/summary.js';
 import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './args.js';
 import { Bench } from './harness.js';
 import { REPO_ROOT } from './ipc.js';
-import { printSummary } from './print.js';
 import { attachProgress } from './progress.js';
 import { isValidRun } from '../results/results.js';
 

@@ -1,4 +1,4 @@
-import { findStrategy } from '../servers/registry.js';
+import { findStrategy } from './strategy-pairs.js';
 import { ClientFleet } from './client-fleet.js';
 import { serveRpc } from './ipc.js';
 import type { ClientProtocol } from './protocol.js';

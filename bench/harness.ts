@@ -1,23 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { findStrategy } from '../servers/registry.js';
-import type { StrategyInfo } from '../servers/strategy.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { assembleRun, failedRun, type RestartEvidence } from './assemble.js';
-import { CAPACITY_ENDPOINT_NAMES, failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from './capacity.js';
-import { churnPlan } from './churn.js';
-import { EtaEstimator, type Step } from './eta.js';
-import { describeStep } from '../results/scenario-label.js';
-import { mergeFleetReports, type FleetReport } from './client-fleet.js';
-import { delay, RpcChild, type Protocol } from './ipc.js';
-import { collectMeta } from './meta.js';
-import type { CannonProtocol, ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol } from './protocol.js';
-import { linkOf } from './proxy.js';
 import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from '../results/results.js';
-import { publishAcrossRestart } from './restart.js';
-import { pollPhases, publishSchedule } from './schedule.js';
+import { describeStep } from '../results/scenario-label.js';
+import type { StrategyInfo } from '../servers/contract/strategies.js';
+import { assembleRun, failedRun } from './assemble.js';
+import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from './budgets.js';
+import { CAPACITY_ENDPOINT_NAMES, failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from './capacity.js';
+import { EtaEstimator, type Step } from './eta.js';
+import { RpcChild, type Protocol } from './ipc.js';
+import { collectMeta } from './meta.js';
+import type { CannonProtocol, ClientProtocol, ProxyProtocol, ServerProtocol } from './protocol.js';
+import { linkOf } from './proxy.js';
+import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './run-phases.js';
+import { findStrategy } from './strategy-pairs.js';
 
 const SERVER_FILE = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('./client-process.ts', import.meta.url));
@@ -29,18 +25,6 @@ const CANNON_FILE = fileURLToPath(new URL('./capacity-process.ts', import.meta.u
  * below the open-file limit, and four processes for 10,000 clients share the load-generating CPU.
  */
 export const CLIENTS_PER_PROCESS = 2_500;
-/** Connecting takes longer with more clients: handshakes queue up behind each other on a 2-core machine. */
-const CONNECT_MS_PER_CLIENT = 2;
-/** Draining and closing take longer too: a long-poll burst or a close handshake per client. */
-const SETTLE_MS_PER_CLIENT = 0.5;
-
-/** Booting a child (node + tsx + the server or 2,000 clients) on a busy 2-core machine. */
-const START_TIMEOUT_MS = 20_000;
-/** A plain call that does no waiting of its own. */
-const CALL_TIMEOUT_MS = 5_000;
-const CONNECT_GRACE_MS = 10_000;
-const SETTLE_TIMEOUT_MS = 2_000;
-const STATUS_POLL_MS = 50;
 const PROGRESS_INTERVAL_MS = 200;
 
 export interface PlannedRun {
@@ -59,7 +43,6 @@ export interface BenchPlan {
   capacity?: CapacityPlan;
 }
 
-export type BenchPhase = 'starting' | 'connecting' | 'publishing' | 'draining' | 'collecting';
 
 export interface ProgressEvent {
   /** 0-based index of the current run. */
@@ -172,170 +155,71 @@ export class Bench extends EventEmitter<BenchEvents> {
     return results;
   }
 
+  /** Spawns the run's processes, runs its phases and stops every process it started, whatever happened. */
   private async runOne({ strategy, scenario }: PlannedRun): Promise<RunResult> {
     const entry = findStrategy(strategy);
     if (!entry) throw new Error(`unknown strategy "${strategy}"`);
     const startedAt = performance.now();
     this.setPhase(strategy, 'starting');
-    const processes = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
-    const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
-    // A fault run replaces the server mid-run; every server ever started is stopped at the end.
-    const servers = [server];
-    const fleets = Array.from({ length: processes }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE));
-    // One proxy per client process: its connections stay far below the open-file limit too.
-    const proxies = linkOf(scenario)
-      ? Array.from({ length: processes }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE))
-      : [];
+    const processes: RunProcesses = {
+      servers: [this.spawn<ServerProtocol>('server process', SERVER_FILE)],
+      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
+      // One proxy per client process: its connections stay far below the open-file limit too.
+      proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
+    };
     try {
-      return await this.measure(entry.info, scenario, servers, fleets, proxies, startedAt);
+      return await this.measure(entry.info, scenario, processes, startedAt);
     } catch (error) {
       return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
     } finally {
+      const { servers, fleets, proxies } = processes;
+      const { serverStopMs, childStopMs } = runBudgets(scenario);
       await Promise.all([
-        ...servers.map((s) => s.stop('shutdown', SETTLE_TIMEOUT_MS)),
-        ...fleets.map((fleet) => fleet.stop('shutdown', 1_000)),
-        ...proxies.map((proxy) => proxy.stop('shutdown', 1_000)),
+        ...servers.map((server) => server.stop('shutdown', serverStopMs)),
+        ...fleets.map((fleet) => fleet.stop('shutdown', childStopMs)),
+        ...proxies.map((proxy) => proxy.stop('shutdown', childStopMs)),
       ]);
       for (const child of [...servers, ...fleets, ...proxies]) this.children.delete(child);
     }
   }
 
-  private async measure(
-    info: StrategyInfo,
-    scenario: Scenario,
-    servers: RpcChild<ServerProtocol>[],
-    fleets: RpcChild<ClientProtocol>[],
-    proxies: RpcChild<ProxyProtocol>[],
-    startedAt: number,
-  ): Promise<RunResult> {
-    const strategy = info.name;
-    let server = servers[0]!;
-    const restartAtSec = scenario.restartAtSec;
-    const publishLog = restartAtSec === undefined ? undefined : join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
-    const { url } = await server.call('start', { strategy, longPollTimeoutMs: scenario.longPollTimeoutMs, publishLog }, START_TIMEOUT_MS);
-
-    const link = linkOf(scenario);
-    const proxyUrls = await Promise.all(
-      proxies.map(async (proxy, i) => {
-        const started = await proxy.call('start', { targetUrl: url, link: { ...link!, seed: link!.seed + i } }, START_TIMEOUT_MS);
-        return started.url;
-      }),
+  /** One run, phase by phase; the clients must all be in before anything is published. */
+  private async measure(info: StrategyInfo, scenario: Scenario, processes: RunProcesses, startedAt: number): Promise<RunResult> {
+    const phases = new RunPhases(
+      { spawnServer: () => this.spawn<ServerProtocol>('restarted server process', SERVER_FILE), aborted: () => this.aborted },
+      info,
+      scenario,
+      processes,
     );
-    // Every wait below allows for the emulated network: a round trip costs two one-way delays (and jitter).
-    const oneWayMs = (scenario.delayMs ?? 0) + (scenario.jitterMs ?? 0);
-    const settleTimeoutMs = SETTLE_TIMEOUT_MS + scenario.clients * SETTLE_MS_PER_CLIENT + 4 * oneWayMs;
-
-    this.setPhase(strategy, 'connecting');
-    await server.call('openWindow', undefined, CALL_TIMEOUT_MS);
-    const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
-    const share = Math.ceil(scenario.clients / fleets.length);
-    await Promise.all(
-      fleets.map((fleet, i) =>
-        fleet.call(
-          'start',
-          {
-            strategy,
-            // Through this process's proxy when the scenario emulates a network.
-            baseUrl: proxyUrls[i] ?? url,
-            pollIntervalMs: scenario.pollIntervalMs,
-            longPollTimeoutMs: scenario.longPollTimeoutMs,
-            phasesMs: phases.slice(i * share, (i + 1) * share),
-            firstClientIndex: i * share,
-            cookieBytes: scenario.cookieBytes ?? 0,
-            seed: scenario.seed,
-          },
-          START_TIMEOUT_MS,
-        ),
-      ),
-    );
-    // Every client is in when it has had an answer, or when the server holds its request or socket (a
-    // WebSocket client gets nothing before the first message, and neither does a long poll).
-    const connectTimeoutMs = scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + 4 * oneWayMs;
-    const connected = await this.waitFor(connectTimeoutMs, async () => {
-      const answered = await Promise.all(fleets.map((fleet) => fleet.call('answered', undefined, CALL_TIMEOUT_MS)));
-      const attached = await server.call('attached', { strategy }, CALL_TIMEOUT_MS);
-      return Math.max(sum(answered), attached);
-    }, scenario.clients);
-
-    let schedule: ScheduleReport | null = null;
-    let restart: RestartEvidence | undefined;
+    await phases.start();
+    this.setPhase(info.name, 'connecting');
+    const connected = await phases.connect();
+    let published: Published | null = null;
     let clientsNotDrained = 0;
-    const drainTimeoutMs = Math.max(2 * scenario.pollIntervalMs, 2_000) + scenario.clients * SETTLE_MS_PER_CLIENT + 4 * oneWayMs;
     if (connected >= scenario.clients) {
-      await server.call('markConnected', { strategy }, CALL_TIMEOUT_MS);
-      this.setPhase(strategy, 'publishing');
-      const durationMs = scenario.durationSec * 1000;
-      const offsetsMs = publishSchedule(scenario);
-      const dropAtMs = (scenario.churn ?? 0) > 0 ? churnPlan(scenario.seed, scenario.clients, scenario.churn!, durationMs) : [];
-      await Promise.all(
-        fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: dropAtMs.slice(i * share, (i + 1) * share) }, CALL_TIMEOUT_MS)),
-      );
-      if (restartAtSec === undefined) {
-        schedule = await server.call('runSchedule', { offsetsMs, durationMs, payloadBytes: scenario.payloadBytes }, durationMs + 30_000);
-      } else {
-        const killed = server;
-        const outcome = await publishAcrossRestart({
-          strategy,
-          longPollTimeoutMs: scenario.longPollTimeoutMs,
-          port: Number(new URL(url).port),
-          offsetsMs,
-          durationMs,
-          payloadBytes: scenario.payloadBytes,
-          restartAtMs: restartAtSec * 1000,
-          callTimeoutMs: CALL_TIMEOUT_MS,
-          startTimeoutMs: START_TIMEOUT_MS,
-          spawnServer: () => {
-            const next = this.spawn<ServerProtocol>('restarted server process', SERVER_FILE);
-            servers.push(next);
-            return next;
-          },
-          startFirst: async () => killed,
-          publishLog: publishLog!,
-        });
-        server = outcome.server;
-        schedule = outcome.schedule;
-        restart = { expectedSeqs: outcome.expectedSeqs, publishedBeforeKill: outcome.publishedBeforeKill };
-      }
-      this.setPhase(strategy, 'draining');
-      const lastSeq = schedule.lastSeq;
-      const notDrained = await Promise.all(
-        fleets.map((fleet) => fleet.call('drain', { lastSeq, timeoutMs: drainTimeoutMs }, drainTimeoutMs + CALL_TIMEOUT_MS)),
-      );
-      clientsNotDrained = sum(notDrained);
+      this.setPhase(info.name, 'publishing');
+      published = scenario.restartAtSec === undefined ? await phases.publish() : await phases.publishAcrossRestart(scenario.restartAtSec);
+      this.setPhase(info.name, 'draining');
+      clientsNotDrained = await phases.drain(published.schedule.lastSeq);
     }
-
-    this.setPhase(strategy, 'collecting');
-    // Byte counts on both sides agree only if no request is cut in flight: held requests and sockets must
-    // have reached the server before the clients hang up, and short polls are stopped between requests.
-    const betweenRequests = info.connection === 'request-per-poll';
-    if (!betweenRequests) {
-      await this.waitFor(settleTimeoutMs, () => server.call('attached', { strategy }, CALL_TIMEOUT_MS), scenario.clients);
-    }
-    const lastSeq = schedule?.lastSeq ?? 0;
-    const idleTimeoutMs = settleTimeoutMs;
-    const reports: FleetReport[] = await Promise.all(
-      fleets.map((fleet) =>
-        fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs: restart?.expectedSeqs }, idleTimeoutMs + CALL_TIMEOUT_MS),
-      ),
-    );
-    // The server waits for its side of every connection to close, so both counts are final.
-    const serverReport = await server.call('collect', { strategy, closeTimeoutMs: settleTimeoutMs }, settleTimeoutMs + CALL_TIMEOUT_MS);
-    const proxyLoads = await Promise.all(proxies.map((proxy) => proxy.call('load', undefined, CALL_TIMEOUT_MS)));
+    this.setPhase(info.name, 'collecting');
+    const collected = await phases.collect(published);
     return assembleRun({
       info,
       scenario,
       wallTimeMs: performance.now() - startedAt,
-      clientProcesses: fleets.length,
-      schedule,
-      connectTimeoutMs,
+      clientProcesses: processes.fleets.length,
+      schedule: published?.schedule ?? null,
+      connectTimeoutMs: phases.budgets.connectMs,
       connectedClients: connected,
-      drainTimeoutMs,
+      drainTimeoutMs: phases.budgets.drainMs,
       clientsNotDrained,
-      fleet: mergeFleetReports(reports),
-      server: serverReport,
-      restart,
-      proxies: proxyLoads,
+      fleet: collected.fleet,
+      server: collected.server,
+      restart: published?.restart,
+      proxies: collected.proxies,
     });
   }
 
@@ -350,7 +234,7 @@ export class Bench extends EventEmitter<BenchEvents> {
     } catch (error) {
       return failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error));
     } finally {
-      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), cannon.stop('shutdown', 1_000)]);
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), cannon.stop('shutdown', CHILD_STOP_MS)]);
       this.children.delete(server);
       this.children.delete(cannon);
     }
@@ -361,17 +245,6 @@ export class Bench extends EventEmitter<BenchEvents> {
     this.emit('phase', { index: this.runIndex, strategy, phase });
   }
 
-  /** Polls `count` until it reaches `target` or the time is up; returns the last count. */
-  private async waitFor(timeoutMs: number, count: () => Promise<number>, target: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    let current = await count();
-    while (current < target && performance.now() < deadline && !this.aborted) {
-      await delay(STATUS_POLL_MS);
-      current = await count();
-    }
-    return current;
-  }
-
   private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
     const child = new RpcChild<P>(label, file);
     this.children.add(child);
@@ -380,8 +253,4 @@ export class Bench extends EventEmitter<BenchEvents> {
     if (child.process.pid !== undefined) this.childPids.push(child.process.pid);
     return child;
   }
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

@@ -1,9 +1,10 @@
+import { SERVER_STRATEGIES } from '../servers/registry.js';
 import { DEFAULT_CAPACITY } from './capacity.js';
 import type { Preset } from './presets.js';
 import type { Scenario } from '../results/results.js';
 
-/** The three transports of the article; `--strategies` adds the others (server-sent events, the references). */
-export const ARTICLE_STRATEGIES: readonly string[] = ['short-polling', 'long-polling', 'websocket'];
+/** The transports the article compares (their facts say `inArticle`); `--strategies` adds the others (server-sent events, the references). */
+export const ARTICLE_STRATEGIES: readonly string[] = SERVER_STRATEGIES.filter((s) => s.info.inArticle).map((s) => s.info.name);
 
 type Sweep = Partial<Record<keyof Scenario, readonly number[]>>;
 

@@ -1,6 +1,6 @@
 import type { CapacityPlan } from './capacity.js';
 import { MATRIX_PRESETS } from './presets-matrix.js';
-import { STRATEGY_NAMES } from '../servers/registry.js';
+import { STRATEGY_NAMES } from './strategy-pairs.js';
 import type { Scenario } from '../results/results.js';
 
 /** A named list of scenarios; each scenario is run once per selected strategy. */

@@ -1,4 +1,5 @@
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
+import { fmtSeconds } from '../results/number-format.js';
 import { describeStep } from '../results/scenario-label.js';
 
 const BAR_WIDTH = 24;
@@ -19,7 +20,7 @@ export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = proces
     const line =
       `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${event.index + 1}/${event.total} ` +
       `${event.strategy}${event.detail ? ` (${event.detail})` : ''} ${event.phase}  ` +
-      `${seconds(event.elapsedMs)} elapsed, ETA ${seconds(event.etaMs)}`;
+      `${fmtSeconds(event.elapsedMs)} elapsed, ETA ${fmtSeconds(event.etaMs)}`;
     clear();
     stream.write(line.slice(0, Math.max(20, (stream.columns ?? 80) - 1)));
   };
@@ -27,12 +28,12 @@ export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = proces
     clear();
     const detail = describeStep(run.scenario, bench.plan.runs.map((planned) => planned.scenario));
     const what = `${run.strategy.name}${detail ? ` (${detail})` : ''}`;
-    stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${seconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
+    stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${fmtSeconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
   };
   const onCapacityEnd = ({ index, total, result, wallTimeMs }: BenchEvents['capacity-end'][0]) => {
     clear();
     const rate = result.problem ? 'FAILED' : `${Math.round(result.requestsPerSec)} req/s`;
-    stream.write(`pushbench: probe ${index + 1}/${total} capacity ${result.endpoint} ${rate} in ${seconds(wallTimeMs)}\n`);
+    stream.write(`pushbench: probe ${index + 1}/${total} capacity ${result.endpoint} ${rate} in ${fmtSeconds(wallTimeMs)}\n`);
   };
   const onEnd = () => clear();
   bench.on('progress', onProgress);
@@ -46,8 +47,4 @@ export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = proces
     bench.off('bench-end', onEnd);
     clear();
   };
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { nowMs } from '../servers/contract/message.js';
+import type { RunBudgets } from './budgets.js';
 import { delay, type RpcChild } from './ipc.js';
 import type { ScheduleReport, ServerProtocol } from './protocol.js';
 
@@ -25,12 +26,11 @@ export interface RestartPlan {
   durationMs: number;
   payloadBytes: number;
   restartAtMs: number;
-  callTimeoutMs: number;
-  startTimeoutMs: number;
+  budgets: Pick<RunBudgets, 'startMs' | 'callMs' | 'scheduleMs'>;
   /** Starts a new server process (registered with the harness so it dies with it). */
   spawnServer: () => RpcChild<ServerProtocol>;
   /** The first server, already started with `publishLog`. */
-  startFirst: () => Promise<RpcChild<ServerProtocol>>;
+  first: RpcChild<ServerProtocol>;
   /** The file the first server appends each seq to before publishing it. */
   publishLog: string;
 }
@@ -41,12 +41,11 @@ export interface RestartPlan {
  * what it published; the messages still unread in it are lost, and the clients' missed counts name them.
  */
 export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOutcome> {
-  const { publishLog } = plan;
+  const { publishLog, first, budgets } = plan;
   try {
-    const first = await plan.startFirst();
     const startAtMs = nowMs();
     const firstRun = first
-      .call('runSchedule', { offsetsMs: plan.offsetsMs, durationMs: plan.durationMs, payloadBytes: plan.payloadBytes, startAtMs }, plan.durationMs + 30_000)
+      .call('runSchedule', { offsetsMs: plan.offsetsMs, durationMs: plan.durationMs, payloadBytes: plan.payloadBytes, startAtMs }, budgets.scheduleMs)
       .catch(() => null);
     await delay(plan.restartAtMs);
     first.kill();
@@ -57,14 +56,14 @@ export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOu
     await second.call(
       'start',
       { strategy: plan.strategy, longPollTimeoutMs: plan.longPollTimeoutMs, port: plan.port, firstSeq: RESTART_FIRST_SEQ },
-      plan.startTimeoutMs,
+      budgets.startMs,
     );
-    await second.call('openWindow', undefined, plan.callTimeoutMs);
+    await second.call('openWindow', undefined, budgets.callMs);
     const remaining = plan.offsetsMs.slice(publishedBeforeKill.length);
     const secondRun = await second.call(
       'runSchedule',
       { offsetsMs: remaining, durationMs: plan.durationMs, payloadBytes: plan.payloadBytes, startAtMs },
-      plan.durationMs + 30_000,
+      budgets.scheduleMs,
     );
     const publishedAfter = Array.from({ length: secondRun.published }, (_, i) => RESTART_FIRST_SEQ + i);
     return {

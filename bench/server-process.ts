@@ -24,15 +24,8 @@ let sampleCpuMs = 0;
 serveRpc<ServerProtocol>({
   async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog }) {
     server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port: port ?? 0, host: '127.0.0.1', firstSeq });
-    if (publishLog) {
-      const source = server.source;
-      const publish = source.publish.bind(source);
-      // Written before the message exists, so whatever a client could have seen is in the log when we die.
-      source.publish = (payload, to) => {
-        appendFileSync(publishLog, `${source.head + 1}\n`);
-        return publish(payload, to);
-      };
-    }
+    // Written before the message is stored, so whatever a client could have seen is in the log when we die.
+    if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
     return { url: server.url };
   },
 

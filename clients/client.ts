@@ -55,6 +55,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   protected readonly wire = new WireCounter();
   protected stopped = false;
   private failures = 0;
+  private startTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
 
   constructor(protected readonly options: ClientOptions) {
@@ -62,17 +63,28 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     this.cursor = options.since ?? 0;
   }
 
-  /** Connects (or starts polling) from the cursor. */
-  abstract start(): void;
-  /** Cuts the connection as a network failure would; the client recovers by itself from its cursor. */
-  abstract dropConnection(): void;
-  protected abstract closeTransport(): Promise<void>;
+  /** Connects (or starts polling) from the cursor, once `firstPollDelayMs` has passed. */
+  start(): void {
+    this.startTimer = setTimeout(() => {
+      if (!this.stopped) this.connect();
+    }, this.options.firstPollDelayMs ?? 0);
+  }
+
+  /** Cuts the connections as a network failure would; the client recovers by itself from its cursor. */
+  dropConnection(): void {
+    this.wire.destroyAll();
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.startTimer);
     clearTimeout(this.retryTimer);
     await this.closeTransport();
   }
+
+  /** The transport's first move: the first connection, or the first poll. */
+  protected abstract connect(): void;
+  protected abstract closeTransport(): Promise<void>;
 
   get bytes(): ByteCounts {
     return this.wire.bytes;

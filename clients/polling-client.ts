@@ -15,9 +15,7 @@ export abstract class PollingClient extends SimulatedClient {
 
   constructor(options: ClientOptions) {
     super(options);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    // Every socket of this client goes through the counter.
-    (this.agent as unknown as { createConnection: unknown }).createConnection = this.wire.createConnection;
+    this.agent = this.wire.agent({ keepAlive: true, maxSockets: 1 });
   }
 
   protected get busy(): boolean {
@@ -65,10 +63,6 @@ export abstract class PollingClient extends SimulatedClient {
     this.inFlight = request;
     request.on('error', fail);
     this.emit('request');
-  }
-
-  dropConnection(): void {
-    this.wire.destroyAll();
   }
 
   protected async closeTransport(): Promise<void> {

@@ -17,16 +17,13 @@ export class ShortPollingClient extends PollingClient {
     this.intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   }
 
-  start(): void {
+  protected connect(): void {
     const tick = () => this.poll(ROUTES.poll, {}, () => {});
-    this.timer = setTimeout(() => {
-      tick();
-      this.timer = setInterval(tick, this.intervalMs);
-    }, this.options.firstPollDelayMs ?? 0);
+    tick();
+    this.timer = setInterval(tick, this.intervalMs);
   }
 
   protected override async closeTransport(): Promise<void> {
-    clearTimeout(this.timer);
     clearInterval(this.timer);
     await super.closeTransport();
   }

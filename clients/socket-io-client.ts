@@ -30,7 +30,6 @@ interface EngineEvents {
 export abstract class SocketIoClient extends SimulatedClient {
   private readonly agent: http.Agent;
   private socket?: Socket;
-  private startTimer?: NodeJS.Timeout;
   /** Polling only: answered GETs whose events Socket.IO has not handed over yet (it does so on the next tick). */
   private readonly answers: PollAnswer[] = [];
 
@@ -41,23 +40,11 @@ export abstract class SocketIoClient extends SimulatedClient {
   ) {
     super(options);
     // No maxSockets: a polling client holds a GET while it POSTs, as a browser does within its per-origin pool.
-    this.agent = new http.Agent({ keepAlive: true });
-    (this.agent as unknown as { createConnection: unknown }).createConnection = this.wire.createConnection;
-    // Every HTTP request of the agent (a poll, a POST, the WebSocket upgrade) starts in addRequest; it is not
-    // in Node's typings but has been the Agent's entry point since its first version.
-    const agent = this.agent as unknown as { addRequest: (...args: unknown[]) => void };
-    const addRequest = agent.addRequest;
-    agent.addRequest = (...args: unknown[]) => {
-      this.emit('request');
-      addRequest.apply(this.agent, args);
-    };
+    // Every HTTP request (a poll, a POST, the WebSocket upgrade) is one request of the vocabulary.
+    this.agent = this.wire.agent({ keepAlive: true }, () => this.emit('request'));
   }
 
-  start(): void {
-    this.startTimer = setTimeout(() => this.connect(), this.options.firstPollDelayMs ?? 0);
-  }
-
-  private connect(): void {
+  protected connect(): void {
     if (this.stopped) return;
     const { userId, headers } = this.options;
     const socket = io(this.options.baseUrl, {
@@ -125,16 +112,11 @@ export abstract class SocketIoClient extends SimulatedClient {
     if (last) this.deliver(answer.messages, last.seq, 'response');
   }
 
-  dropConnection(): void {
-    this.wire.destroyAll();
-  }
-
   /**
    * Disconnects as an application would (Socket.IO's DISCONNECT, then engine.io's close packet), waits for the
    * requests in flight to be answered, then closes the keep-alive connections: both ends then count the same bytes.
    */
   protected async closeTransport(): Promise<void> {
-    clearTimeout(this.startTimer);
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {

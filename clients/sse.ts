@@ -12,15 +12,9 @@ const MAX_EVENT_BYTES = 1024 * 1024;
  */
 export class ServerSentEventsClient extends SimulatedClient {
   private request?: http.ClientRequest;
-  private startTimer?: NodeJS.Timeout;
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly agent = this.wire.agent({ keepAlive: true, maxSockets: 1 });
 
-  start(): void {
-    (this.agent as unknown as { createConnection: unknown }).createConnection = this.wire.createConnection;
-    this.startTimer = setTimeout(() => this.connect(), this.options.firstPollDelayMs ?? 0);
-  }
-
-  private connect(): void {
+  protected connect(): void {
     if (this.stopped) return;
     const headers: Record<string, string> = { Accept: 'text/event-stream', ...this.options.headers };
     if (this.cursor > 0) headers['Last-Event-ID'] = String(this.cursor);
@@ -78,12 +72,7 @@ export class ServerSentEventsClient extends SimulatedClient {
     }
   }
 
-  dropConnection(): void {
-    this.wire.destroyAll();
-  }
-
   protected async closeTransport(): Promise<void> {
-    clearTimeout(this.startTimer);
     this.request?.destroy();
     this.request = undefined;
     this.agent.destroy();

@@ -8,19 +8,16 @@ export class WebSocketClient extends SimulatedClient {
   /** Where the server's upgrade handler listens; a subclass may speak the same frames on another path. */
   protected readonly path: string = ROUTES.ws;
   private ws?: WebSocket;
-  private startTimer?: NodeJS.Timeout;
+  /** Not kept alive: after the handshake the connection belongs to the WebSocket, not to the agent. */
+  private readonly agent = this.wire.agent();
 
-  start(): void {
-    this.startTimer = setTimeout(() => this.connect(), this.options.firstPollDelayMs ?? 0);
-  }
-
-  private connect(): void {
+  protected connect(): void {
     if (this.stopped) return;
     const url = this.url(this.path, { since: this.cursor }).replace(/^http/, 'ws');
     const ws = new WebSocket(url, SUBPROTOCOL, {
       headers: this.options.headers,
       perMessageDeflate: false,
-      createConnection: this.wire.createConnection as never,
+      agent: this.agent,
     });
     this.ws = ws;
     this.emit('request');
@@ -46,12 +43,7 @@ export class WebSocketClient extends SimulatedClient {
     ws.on('close', (code) => fail(new Error(`WebSocket closed (${code})`)));
   }
 
-  dropConnection(): void {
-    this.wire.destroyAll();
-  }
-
   protected async closeTransport(): Promise<void> {
-    clearTimeout(this.startTimer);
     const ws = this.ws;
     this.ws = undefined;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;

@@ -1,18 +1,35 @@
+import http from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ByteCounts } from '../servers/contract/byte-counts.js';
+
+declare module 'http' {
+  interface Agent {
+    /**
+     * Where every request made through the agent starts. Not in Node's typings, but it has been the Agent's
+     * entry point since its first version.
+     */
+    addRequest(req: ClientRequest, options: ClientRequestArgs): void;
+  }
+}
 
 /**
  * Counts the bytes of every TCP connection one client opens, at the socket: what the kernel was handed and
- * what it delivered, headers, handshakes and frames included. Its `createConnection` is given to the
- * client's http.Agent or to `ws`, so nothing is estimated.
+ * what it delivered, headers, handshakes and frames included. The client makes its requests (and its
+ * WebSocket handshakes) through the counter's `agent`, so nothing is estimated.
  */
 export class WireCounter {
   private readonly closed: ByteCounts = { clientToServer: 0, serverToClient: 0 };
   private readonly live = new Set<net.Socket>();
   connectionsOpened = 0;
 
-  readonly createConnection = (options: net.NetConnectOpts): net.Socket => {
-    const socket = net.createConnection(options);
+  /** An http.Agent whose every connection is counted here; `onRequest` is told of every request made through it. */
+  agent(options: http.AgentOptions = {}, onRequest?: () => void): http.Agent {
+    return new CountedAgent(options, this, onRequest);
+  }
+
+  /** Counts a connection from its opening to its close. */
+  count(socket: net.Socket): void {
     this.connectionsOpened++;
     this.live.add(socket);
     socket.once('close', () => {
@@ -20,8 +37,7 @@ export class WireCounter {
       this.closed.serverToClient += socket.bytesRead;
       this.live.delete(socket);
     });
-    return socket;
-  };
+  }
 
   get bytes(): ByteCounts {
     const total = { ...this.closed };
@@ -43,5 +59,27 @@ export class WireCounter {
    */
   destroyAll(): void {
     for (const socket of this.live) socket.destroy(Object.assign(new Error('connection cut (simulated network failure)'), { code: 'ETIMEDOUT' }));
+  }
+}
+
+class CountedAgent extends http.Agent {
+  constructor(
+    options: http.AgentOptions,
+    private readonly counter: WireCounter,
+    private readonly onRequest: (() => void) | undefined,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    // Plain TCP to loopback: the agent's default connection is always a net.Socket.
+    if (socket instanceof net.Socket) this.counter.count(socket);
+    return socket;
+  }
+
+  override addRequest(req: http.ClientRequest, options: http.ClientRequestArgs): void {
+    this.onRequest?.();
+    super.addRequest(req, options);
   }
 }

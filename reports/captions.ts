@@ -1,5 +1,6 @@
 import { shared } from './charts.js';
-import { escapeHtml as esc, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from './format.js';
+import { fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from '../results/number-format.js';
+import { escapeHtml as esc } from './format.js';
 import { isIntervalPolling, type ReportRun } from './model.js';
 
 /**

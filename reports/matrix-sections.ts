@@ -1,7 +1,8 @@
 import type { Scenario } from '../results/results.js';
 import { SCENARIO_FIELDS } from '../results/scenario-label.js';
 import type { ChartSpec, DatasetSpec, LegendItem } from './charts.js';
-import { escapeHtml as esc, fmtMs } from './format.js';
+import { fmtMs } from '../results/number-format.js';
+import { escapeHtml as esc } from './format.js';
 import { paint, withAlpha, type ReportRun, type RunSet } from './model.js';
 import { hasNetworkDelay, latencyModel } from './network-model.js';
 import { capacitySection, scaleSection, throughputSection } from './scale-section.js';

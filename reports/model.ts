@@ -1,5 +1,6 @@
 import { isValidRun, type Results, type RunResult } from '../results/results.js';
 import { describeStep } from '../results/scenario-label.js';
+import { strategyColour } from '../servers/contract/palette.js';
 import { deriveMetrics, type DerivedMetrics } from './derive.js';
 
 /** One results.json as the report shows it: alone (label null) or as run A or B of a comparison. */
@@ -26,34 +27,6 @@ export interface ReportRun {
   valid: boolean;
 }
 
-/**
- * Colours for the strategies pushbench ships. Deliberately none is red: red is the invalid-run banner, and no
- * strategy should look like "the bad one" before the reader has seen a number.
- */
-const KNOWN_COLORS: Record<string, string> = {
-  'short-polling': '#d97706',
-  'long-polling': '#7c3aed',
-  websocket: '#0284c7',
-  // The references are greys, so that no peer is mistaken for one of ours at a glance.
-  'ws-bare': '#334155',
-  'socketio-ws': '#64748b',
-  'socketio-polling': '#a8a29e',
-};
-
-/** For strategies added later (server-sent events, a Socket.IO reference): handed out in order of appearance. */
-const FALLBACK_COLORS = ['#059669', '#db2777', '#4b5563', '#65a30d', '#0d9488', '#9333ea', '#b45309', '#1d4ed8'];
-
-export function strategyColors(names: readonly string[]): Map<string, string> {
-  const colors = new Map<string, string>();
-  let next = 0;
-  for (const name of names) {
-    if (colors.has(name)) continue;
-    const known = KNOWN_COLORS[name];
-    colors.set(name, known ?? FALLBACK_COLORS[next++ % FALLBACK_COLORS.length]!);
-  }
-  return colors;
-}
-
 /** "#rrggbb" at the given opacity, for the pale parts of stacked bars. */
 export function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
@@ -74,15 +47,17 @@ export function paint(run: ReportRun, color: string): string {
 export function buildRuns(sets: readonly RunSet[]): ReportRun[] {
   const seen: string[] = [];
   const references = new Set<string>();
+  // A strategy's first run names its colour, so that A and B of a comparison are drawn alike.
+  const colors = new Map<string, string>();
   for (const set of sets) {
     for (const run of set.results.runs) {
       if (!seen.includes(run.strategy.name)) seen.push(run.strategy.name);
+      if (!colors.has(run.strategy.name)) colors.set(run.strategy.name, strategyColour(run.strategy));
       if (run.strategy.reference === true) references.add(run.strategy.name);
     }
   }
   // pushbench's own strategies first, the references after them, each group in order of appearance.
   const order = [...seen.filter((name) => !references.has(name)), ...seen.filter((name) => references.has(name))];
-  const colors = strategyColors(order);
   const scenariosOf = new Map(sets.map((set) => [set, set.results.runs.map((run) => run.scenario)]));
   const runs: ReportRun[] = [];
   for (const name of order) {

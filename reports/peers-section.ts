@@ -1,4 +1,5 @@
-import { escapeHtml as esc, fmtInt, fmtRatio } from './format.js';
+import { fmtInt, fmtRatio } from '../results/number-format.js';
+import { escapeHtml as esc } from './format.js';
 import type { RunSet } from './model.js';
 import { comparePeers, PEER_METRICS, peerFindings, toleranceText, type PeerComparison, type PeerVerdict } from './peers.js';
 

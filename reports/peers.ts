@@ -1,5 +1,6 @@
+import { deliveriesPerCpuSecond, perDeliveredMessage } from '../results/metrics.js';
 import { isValidRun, type RunResult, type StrategyLabel } from '../results/results.js';
-import { fmtMs, fmtNumber, fmtRatio } from './format.js';
+import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 
 /**
  * pushbench's strategies against the reference peers measured in the same run: pure, so the ratios and the
@@ -59,16 +60,12 @@ interface MetricSpec {
   shortfall: string;
 }
 
-function per(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? numerator / denominator : null;
-}
-
 export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
   deliveriesPerCpuSecond: {
     label: 'deliveries per second of server CPU',
     higherIsBetter: true,
     tolerance: 0.05,
-    value: (run) => per(run.messages.delivered, run.server.cpuMs / 1000),
+    value: deliveriesPerCpuSecond,
     format: (v) => `${fmtNumber(v, 0)} /s`,
     verb: 'sustains',
     object: 'the deliveries per second of server CPU',
@@ -78,7 +75,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     label: 'bytes per delivered message (both directions)',
     higherIsBetter: false,
     tolerance: 0.05,
-    value: (run) => per(run.bytes.clientToServer + run.bytes.serverToClient, run.messages.delivered),
+    value: (run) => perDeliveredMessage(run).bytesTotalPerDelivered,
     format: (v) => `${fmtNumber(v, 1)} B`,
     verb: 'moves',
     object: 'the bytes per delivered message',
@@ -88,7 +85,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     label: 'server CPU per 1,000 delivered messages',
     higherIsBetter: false,
     tolerance: 0.05,
-    value: (run) => per(run.server.cpuMs * 1000, run.messages.delivered),
+    value: (run) => perDeliveredMessage(run).cpuMsPerThousand,
     format: (v) => `${fmtNumber(v, 1)} ms / 1,000 msg`,
     verb: 'needs',
     object: 'the server CPU per delivered message',

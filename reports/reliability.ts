@@ -1,7 +1,8 @@
-import { describeRestart } from '../bench/print.js';
+import { fmtNumber } from '../results/number-format.js';
 import type { ChartSpec, DatasetSpec } from './charts.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun } from './model.js';
+import { describeRestart } from './summary.js';
 
 /** Samples are about a second apart; the chart's x axis is whole seconds since the clients started connecting. */
 function secondsAxis(runs: readonly ReportRun[]): number[] {
@@ -45,7 +46,7 @@ export function memoryCaption(runs: readonly ReportRun[]): string {
       const first = samples[0]![1] / 2 ** 20;
       const last = samples.at(-1)![1] / 2 ** 20;
       const peak = Math.max(...samples.map(([, rss]) => rss)) / 2 ** 20;
-      return `<li><b>${esc(r.label)}</b>: ${first.toFixed(1)} → ${last.toFixed(1)} MiB (peak ${peak.toFixed(1)} MiB)</li>`;
+      return `<li><b>${esc(r.label)}</b>: ${fmtNumber(first, 1)} → ${fmtNumber(last, 1)} MiB (peak ${fmtNumber(peak, 1)} MiB)</li>`;
     });
   return `<figcaption><b>Measured:</b> resident memory of the server process, sampled once a second from the moment the
 clients start connecting until they are gone. <b>How to read it:</b> a line that levels off is a bounded server; one that

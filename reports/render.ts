@@ -3,7 +3,8 @@ import { bytesCaption, connectionsCaption, cpuCaption, latencyCaption, requestsC
 import { bytesChart, connectionsChart, cpuChart, latencyChart, requestsChart, type ChartSpec } from './charts.js';
 import { CLAIMS, type ClaimId } from './claims.js';
 import { CLIENT_SCRIPT, chartJsBundle } from './client-script.js';
-import { escapeHtml as esc, fmtDate, inlineJson } from './format.js';
+import { fmtDate } from '../results/number-format.js';
+import { escapeHtml as esc, inlineJson } from './format.js';
 import { buildRuns, type ReportRun, type RunSet } from './model.js';
 import {
   correctnessBanner,

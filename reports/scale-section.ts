@@ -1,6 +1,7 @@
-import { pushClientsPerCore, shortPollClientsPerCore } from '../bench/capacity.js';
+import { pushClientsPerCore, shortPollClientsPerCore } from '../results/metrics.js';
 import type { CapacityResult, RunResult } from '../results/results.js';
-import { escapeHtml as esc, fmtInt, fmtMs, fmtNumber, fmtPercent } from './format.js';
+import { fmtInt, fmtMs, fmtNumber, fmtPercent } from '../results/number-format.js';
+import { escapeHtml as esc } from './format.js';
 import { isIntervalPolling, type ReportRun, type RunSet } from './model.js';
 import { ratesOf } from './rates.js';
 import { NO_SECTION, section, type ExtraSections } from './section-html.js';

@@ -1,7 +1,6 @@
 import type { Scenario } from '../results/results.js';
 import { DEFINITIONS } from './claims.js';
 import {
-  escapeHtml as esc,
   fmtBytes,
   fmtDate,
   fmtDuration,
@@ -12,7 +11,8 @@ import {
   fmtNumber,
   fmtPercent,
   fmtRatio,
-} from './format.js';
+} from '../results/number-format.js';
+import { escapeHtml as esc } from './format.js';
 import type { ReportRun, RunSet } from './model.js';
 
 /** The HTML blocks around the charts: run metadata, scenario, correctness banner and the tables. */

@@ -50,6 +50,11 @@ export interface StrategyLabel {
   direction: 'pull' | 'push';
   connection: 'request-per-poll' | 'held-request' | 'persistent';
   claim: string;
+  /**
+   * The strategy's colour in the report (`#rrggbb`, from servers/contract/palette.ts). Absent in files written
+   * before it was recorded: the report then falls back to the palette by name.
+   */
+  colour?: string;
   /** A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies. */
   reference?: boolean;
 }

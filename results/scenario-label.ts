@@ -1,26 +1,22 @@
+import { fmtSetting } from './number-format.js';
 import type { Scenario } from './results.js';
-
-/** 1234567 → "1,234,567", whatever the machine's locale. */
-function group(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
 
 /** How each scenario field reads in a label; the network and identity fields read "off" when absent. */
 export const SCENARIO_FIELDS: readonly { key: keyof Scenario; label: (s: Scenario) => string }[] = [
-  { key: 'clients', label: (s) => `${group(s.clients)} clients` },
-  { key: 'ratePerSec', label: (s) => `${group(s.ratePerSec)} msg/s` },
-  { key: 'pollIntervalMs', label: (s) => `poll ${group(s.pollIntervalMs)} ms` },
-  { key: 'delayMs', label: (s) => `delay ${group(s.delayMs ?? 0)} ms` },
-  { key: 'jitterMs', label: (s) => `jitter ±${group(s.jitterMs ?? 0)} ms` },
-  { key: 'bandwidthBytesPerSec', label: (s) => (s.bandwidthBytesPerSec ? `${group(s.bandwidthBytesPerSec)} B/s` : 'no bandwidth cap') },
-  { key: 'cookieBytes', label: (s) => `cookie ${group(s.cookieBytes ?? 0)} B` },
-  { key: 'churn', label: (s) => `churn ${group((s.churn ?? 0) * 100)} %` },
-  { key: 'payloadBytes', label: (s) => `payload ${group(s.payloadBytes)} B` },
-  { key: 'durationSec', label: (s) => `${group(s.durationSec)} s` },
+  { key: 'clients', label: (s) => `${fmtSetting(s.clients)} clients` },
+  { key: 'ratePerSec', label: (s) => `${fmtSetting(s.ratePerSec)} msg/s` },
+  { key: 'pollIntervalMs', label: (s) => `poll ${fmtSetting(s.pollIntervalMs)} ms` },
+  { key: 'delayMs', label: (s) => `delay ${fmtSetting(s.delayMs ?? 0)} ms` },
+  { key: 'jitterMs', label: (s) => `jitter ±${fmtSetting(s.jitterMs ?? 0)} ms` },
+  { key: 'bandwidthBytesPerSec', label: (s) => (s.bandwidthBytesPerSec ? `${fmtSetting(s.bandwidthBytesPerSec)} B/s` : 'no bandwidth cap') },
+  { key: 'cookieBytes', label: (s) => `cookie ${fmtSetting(s.cookieBytes ?? 0)} B` },
+  { key: 'churn', label: (s) => `churn ${fmtSetting((s.churn ?? 0) * 100)} %` },
+  { key: 'payloadBytes', label: (s) => `payload ${fmtSetting(s.payloadBytes)} B` },
+  { key: 'durationSec', label: (s) => `${fmtSetting(s.durationSec)} s` },
   { key: 'arrivals', label: (s) => s.arrivals },
-  { key: 'longPollTimeoutMs', label: (s) => `long-poll timeout ${group(s.longPollTimeoutMs)} ms` },
+  { key: 'longPollTimeoutMs', label: (s) => `long-poll timeout ${fmtSetting(s.longPollTimeoutMs)} ms` },
   { key: 'seed', label: (s) => `seed ${s.seed}` },
-  { key: 'restartAtSec', label: (s) => (s.restartAtSec === undefined ? 'no restart' : `restart at ${group(s.restartAtSec)} s`) },
+  { key: 'restartAtSec', label: (s) => (s.restartAtSec === undefined ? 'no restart' : `restart at ${fmtSetting(s.restartAtSec)} s`) },
 ];
 
 /** The value of a field as the bench means it: absent network and identity fields are 0. */

@@ -10,7 +10,7 @@ import { MessageSource } from './message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
 import { PayloadError } from './payload.js';
 import { Presence } from './presence.js';
-import { STRATEGIES } from './registry.js';
+import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
 import { originAllowed, tokenMatches, tokenOf, type SecurityOptions } from './security.js';
 import { countStatus, StrategyStats, type ServerStats } from './stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
@@ -103,11 +103,10 @@ export class PushServer {
       next();
     });
 
-    const names = options.strategies ?? STRATEGIES.map((s) => s.info.name);
-    for (const name of names) {
-      const entry = STRATEGIES.find((s) => s.info.name === name);
-      if (!entry) throw new Error(`unknown strategy "${name}"`);
-      const strategy = new entry.server();
+    for (const name of options.strategies ?? STRATEGY_NAMES) {
+      const ServerHalf = findServerStrategy(name);
+      if (!ServerHalf) throw new Error(`unknown strategy "${name}"`);
+      const strategy = new ServerHalf();
       this.mounted.set(name, { strategy, stats: new StrategyStats(strategy, this.ledger) });
       this.presence.watch(strategy);
       strategy.mount(this.contextFor(strategy));

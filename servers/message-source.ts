@@ -10,6 +10,12 @@ export interface SinceResult {
 }
 
 interface MessageSourceEvents {
+  /**
+   * A message is about to be stored: it has its seq and its serialisation, and no strategy has seen it yet. A
+   * listener that must record every message anyone could receive (a fault run's publish log) does it here, so
+   * a process killed at any moment has the record of whatever a client could have seen.
+   */
+  publishing: [message: Message];
   message: [message: Message];
 }
 
@@ -69,6 +75,7 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
     }
     if (json === undefined) throw new PayloadError('payload cannot be serialised as JSON');
     SERIALISED.set(message, json);
+    this.emit('publishing', message);
     this.lastSeq = message.seq;
     this.ring[message.seq % this.ringSize] = message;
     this.emit('message', message);

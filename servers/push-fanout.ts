@@ -1,5 +1,6 @@
 import type { ServerLimits } from './constants.js';
 import type { Gap, Message } from './contract/message.js';
+import { HttpError } from './http-errors.js';
 import { isVisibleTo, messageJson, type MessageSource } from './message-source.js';
 import type { ServerStrategy } from './strategy.js';
 
@@ -13,10 +14,15 @@ export interface PushChannel {
   sendGap(gap: Gap): void;
   /** Drops a client that stopped reading; it resumes from its cursor when it comes back. */
   cutOff(): void;
+  /**
+   * Calls `listener` once when the client is gone, however it went: closed by either end, cut off, or never
+   * started (its connection closed first); at once if it is gone already.
+   */
+  onClose(listener: () => void): void;
 }
 
-interface Subscriber {
-  channel: PushChannel;
+interface Subscriber<C extends PushChannel> {
+  channel: C;
   userId: string | undefined;
   /** The seq of the last message handed to this client (or passed over as someone else's). */
   cursor: number;
@@ -28,17 +34,22 @@ interface Subscriber {
 const REPLAY_BATCH = 100;
 
 /**
- * What every push strategy (WebSocket, server-sent events) does the same way: replay the backlog after a
- * client's cursor at the pace the client reads, then fan out live messages serialised once, and cut off a
- * client whose send buffer would cross the limit. The strategy only supplies the channel.
+ * What every push strategy (WebSocket, server-sent events) does the same way: refuse a client over the stream
+ * limit, attach it, replay the backlog after its cursor at the pace it reads, then fan out live messages
+ * serialised once, cut off a client whose send buffer would cross the limit, and detach it when it goes. The
+ * fan-out emits the strategy's `attach` and `detach` itself, hooked to the channel's close, so no path (a
+ * failed replay, a connection closed before its stream started, a shutdown) can leave a client counted.
+ * The strategy only supplies the channel.
  */
-export class PushFanout {
-  private readonly subscribers = new Set<Subscriber>();
+export class PushFanout<C extends PushChannel = PushChannel> {
+  private readonly subscribers = new Set<Subscriber<C>>();
 
+  /** `clientsNoun` names the clients in the refusal, e.g. "event streams". */
   constructor(
     private readonly source: MessageSource,
     private readonly limits: ServerLimits,
     private readonly events: ServerStrategy,
+    private readonly clientsNoun: string,
   ) {
     source.on('message', this.onMessage);
   }
@@ -47,12 +58,25 @@ export class PushFanout {
     return this.subscribers.size;
   }
 
-  /** Attaches a channel from `cursor`; returns the function that detaches it. */
-  add(channel: PushChannel, cursor: number, userId: string | undefined): () => void {
-    const subscriber: Subscriber = { channel, userId, cursor, replaying: true };
+  /** Throws a 503 (with Retry-After) when `maxPushStreams` clients are attached: call before answering a new one. */
+  checkRoom(): void {
+    if (this.subscribers.size >= this.limits.maxPushStreams) {
+      throw new HttpError(503, `too many ${this.clientsNoun} (limit ${this.limits.maxPushStreams})`, { 'Retry-After': '1' });
+    }
+  }
+
+  /** Attaches a channel from `cursor`: `attach` now, `detach` once when the channel closes. */
+  attach(channel: C, cursor: number, userId: string | undefined): void {
+    const subscriber: Subscriber<C> = { channel, userId, cursor, replaying: true };
     this.subscribers.add(subscriber);
+    this.events.emit('attach', userId);
+    channel.onClose(() => this.detach(subscriber));
     this.replay(subscriber);
-    return () => this.subscribers.delete(subscriber);
+  }
+
+  /** The attached channels, e.g. to write a heartbeat to each or to close them at shutdown. */
+  channels(): C[] {
+    return [...this.subscribers].map((s) => s.channel);
   }
 
   bufferedBytes(): number {
@@ -61,12 +85,13 @@ export class PushFanout {
     return total;
   }
 
-  channels(): PushChannel[] {
-    return [...this.subscribers].map((s) => s.channel);
-  }
-
+  /** Stops the live fan-out (at shutdown); attached channels detach as they close. */
   stop(): void {
     this.source.off('message', this.onMessage);
+  }
+
+  private detach(subscriber: Subscriber<C>): void {
+    if (this.subscribers.delete(subscriber)) this.events.emit('detach', subscriber.userId);
   }
 
   /**
@@ -74,10 +99,22 @@ export class PushFanout {
    * flushed. A reconnecting client can be far behind; queueing its whole backlog at once would be the
    * unbounded buffer the limit exists to prevent.
    */
-  private replay(subscriber: Subscriber): void {
+  private replay(subscriber: Subscriber<C>): void {
+    try {
+      this.replayStep(subscriber);
+    } catch {
+      // A replay that failed half-way would leave a client attached that never hears again: drop it now, and it
+      // resumes from its cursor like any client that was cut off.
+      this.events.emit('failed', 500);
+      this.detach(subscriber);
+      subscriber.channel.cutOff();
+    }
+  }
+
+  private replayStep(subscriber: Subscriber<C>): void {
     const { channel, userId } = subscriber;
     const budget = this.limits.sendBufferBytes / 2;
-    while (channel.isOpen) {
+    while (channel.isOpen && this.subscribers.has(subscriber)) {
       const { messages, cursor, gap } = this.source.since(subscriber.cursor, userId, REPLAY_BATCH);
       if (gap) channel.sendGap(gap);
       if (messages.length === 0) {

@@ -4,25 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from './constants.js';
 import type { MessageSource } from './message-source.js';
-
-/** Static facts about a strategy, kept with it so the harness, the report and the demo can label it. */
-export interface StrategyInfo {
-  /** Registry key, used on the command line and in results.json. */
-  name: string;
-  title: string;
-  /** Does the client ask (pull) or does the server speak first (push)? */
-  direction: 'pull' | 'push';
-  /** What a client holds: a request per poll, a request held open until news, or one persistent connection. */
-  connection: 'request-per-poll' | 'held-request' | 'persistent';
-  /** The claim of DESIGN.md this strategy illustrates. */
-  claim: string;
-  summary: string;
-  /**
-   * A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies: the bench
-   * runs it only when asked, and the report keeps it apart from ours.
-   */
-  reference?: boolean;
-}
+import type { StrategyInfo } from './contract/strategies.js';
 
 /**
  * The server-side event vocabulary. A strategy only turns its I/O into these; statistics, presence and byte

@@ -3,7 +3,7 @@
  * teacher's settings, which the server keeps and every page follows.
  */
 import { ROUTES, TOKEN_HEADER } from '../../servers/contract/wire.js';
-import { DEMO_ROUTES, LANES, SETTING_CHOICES, type DemoSettings, type LaneName, type SettingsChange } from '../../servers/contract/demo-protocol.js';
+import { DEMO_ROUTES, SETTING_CHOICES, type DemoSettings, type LaneFacts, type LaneName, type SettingsChange } from '../../servers/contract/demo-protocol.js';
 import { byId, el, formatMs } from './format.js';
 import { t } from './i18n.js';
 
@@ -12,6 +12,8 @@ type Slider = keyof typeof SETTING_CHOICES;
 export interface ControlsOptions {
   /** Headers that carry the teacher token, when this page has one. */
   authHeaders: () => Record<string, string>;
+  /** The lanes this page can draw, in order: one checkbox each. */
+  lanes: readonly LaneFacts[];
   shownLanes: ReadonlySet<LaneName>;
   onLaneToggle: (lane: LaneName, shown: boolean) => void;
 }
@@ -41,13 +43,11 @@ export class Controls {
     });
     byId('reset').addEventListener('click', () => void this.change({ reset: true }));
     const toggles = byId('lane-toggles');
-    for (const lane of LANES) {
-      const box = el('input', { type: 'checkbox', 'data-lane-toggle': lane });
-      box.checked = options.shownLanes.has(lane);
-      box.addEventListener('change', () => options.onLaneToggle(lane, box.checked));
-      const name = el('span');
-      name.dataset.i18n = `lane.${lane}`;
-      toggles.append(el('label', {}, box, name));
+    for (const { name } of options.lanes) {
+      const box = el('input', { type: 'checkbox', 'data-lane-toggle': name });
+      box.checked = options.shownLanes.has(name);
+      box.addEventListener('change', () => options.onLaneToggle(name, box.checked));
+      toggles.append(el('label', {}, box, el('span', { 'data-lane-title': name })));
     }
   }
 

@@ -1,4 +1,5 @@
 /** English and Chinese (the source article's language); every visible string of the page goes through here. */
+import { FALLBACK_LANE, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
 
 const EN = {
   'page.title': 'Can the server speak first?',
@@ -28,17 +29,8 @@ const EN = {
   'token.placeholder': 'teacher token',
   'token.button': 'I am the teacher',
   'settings.refused': '{status}: changing settings needs the teacher token',
-  'lane.short-polling': 'Short polling',
-  'lane.long-polling': 'Long polling',
-  'lane.websocket': 'WebSocket',
-  'lane.sse': 'Server-sent events',
-  'lane.fallback': 'Fallback',
-  'lane.short-polling.sub': 'asks “anything new?” every {interval}',
-  'lane.long-polling.sub': 'asks, the server holds the request until news',
-  'lane.websocket.sub': 'one handshake, then the server pushes frames',
-  'lane.sse.sub': 'one long HTTP response, the server writes events',
-  'lane.fallback.sub.websocket': 'tries WebSocket first…',
-  'lane.fallback.sub.long-polling': 'WebSocket blocked → long polling, same messages',
+  'fallback.sub.websocket': 'tries WebSocket first…',
+  'fallback.sub.long-polling': 'WebSocket blocked → long polling, same messages',
   'counter.requests': 'Requests',
   'counter.empty': 'Nothing new',
   'counter.messages': 'Messages',
@@ -118,17 +110,8 @@ const ZH: Record<MessageKey, string> = {
   'token.placeholder': '教师令牌',
   'token.button': '我是教师',
   'settings.refused': '{status}：修改设置需要教师令牌',
-  'lane.short-polling': '短轮询 (ajax 轮询)',
-  'lane.long-polling': '长轮询 (long poll)',
-  'lane.websocket': 'WebSocket',
-  'lane.sse': '服务器发送事件 (SSE)',
-  'lane.fallback': '回退',
-  'lane.short-polling.sub': '每 {interval} 问一次“有新消息吗？”',
-  'lane.long-polling.sub': '发出请求，服务器一直挂着，直到有消息',
-  'lane.websocket.sub': '一次握手，之后服务器主动推送帧',
-  'lane.sse.sub': '一个很长的 HTTP 响应，服务器逐条写入事件',
-  'lane.fallback.sub.websocket': '先尝试 WebSocket……',
-  'lane.fallback.sub.long-polling': 'WebSocket 被阻断 → 改用长轮询，消息一条不少',
+  'fallback.sub.websocket': '先尝试 WebSocket……',
+  'fallback.sub.long-polling': 'WebSocket 被阻断 → 改用长轮询，消息一条不少',
   'counter.requests': '请求数',
   'counter.empty': '没有新消息',
   'counter.messages': '消息数',
@@ -180,6 +163,37 @@ const ZH: Record<MessageKey, string> = {
 
 export type Language = 'en' | 'zh';
 
+interface LaneWords {
+  /** The title in Chinese; in English a lane's title is its strategy's own (LaneFacts.title). */
+  zh: string;
+  /** The line under a lane's title; `{interval}` is the short-poll interval. */
+  sub?: Record<Language, string>;
+}
+
+/**
+ * The words of each lane, by strategy name (the fallback lane by its own, its line under the title follows its
+ * mode: `fallback.sub.*`). A lane without an entry shows its strategy's English title and no line under it.
+ */
+const LANE_WORDS: Readonly<Record<LaneName, LaneWords>> = {
+  'short-polling': {
+    zh: '短轮询 (ajax 轮询)',
+    sub: { en: 'asks “anything new?” every {interval}', zh: '每 {interval} 问一次“有新消息吗？”' },
+  },
+  'long-polling': {
+    zh: '长轮询 (long poll)',
+    sub: { en: 'asks, the server holds the request until news', zh: '发出请求，服务器一直挂着，直到有消息' },
+  },
+  websocket: {
+    zh: 'WebSocket',
+    sub: { en: 'one handshake, then the server pushes frames', zh: '一次握手，之后服务器主动推送帧' },
+  },
+  sse: {
+    zh: '服务器发送事件 (SSE)',
+    sub: { en: 'one long HTTP response, the server writes events', zh: '一个很长的 HTTP 响应，服务器逐条写入事件' },
+  },
+  [FALLBACK_LANE.name]: { zh: '回退' },
+};
+
 const STORAGE_KEY = 'pushbench.lang';
 let current: Language = initialLanguage();
 const listeners = new Set<() => void>();
@@ -194,9 +208,38 @@ export function language(): Language {
   return current;
 }
 
-export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const template = current === 'zh' ? ZH[key] : EN[key];
+type Vars = Record<string, string | number>;
+
+function fill(template: string, vars: Vars): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+export function t(key: MessageKey, vars: Vars = {}): string {
+  return fill(current === 'zh' ? ZH[key] : EN[key], vars);
+}
+
+/** English titles of the lanes, as the server's facts name them. */
+const englishTitles = new Map<LaneName, string>();
+
+/** Learns the lanes' facts, so that their titles can be shown and translated. */
+export function learnLanes(lanes: readonly LaneFacts[]): void {
+  for (const lane of lanes) englishTitles.set(lane.name, lane.title);
+}
+
+function laneWords(name: LaneName): LaneWords | undefined {
+  return Object.hasOwn(LANE_WORDS, name) ? LANE_WORDS[name] : undefined;
+}
+
+/** A lane's (or any strategy's) title in the current language; an unknown name as it is. */
+export function laneTitle(name: LaneName): string {
+  const english = englishTitles.get(name) ?? name;
+  return current === 'zh' ? (laneWords(name)?.zh ?? english) : english;
+}
+
+/** The line under a lane's title, or '' when it has none. */
+export function laneSubtitle(name: LaneName, vars: Vars = {}): string {
+  const sub = laneWords(name)?.sub;
+  return sub ? fill(sub[current], vars) : '';
 }
 
 export function setLanguage(lang: Language): void {
@@ -212,9 +255,10 @@ export function onLanguageChange(listener: () => void): void {
   listeners.add(listener);
 }
 
-/** Fills elements marked data-i18n (text) and data-i18n-placeholder. */
+/** Fills elements marked data-i18n (text), data-lane-title (a lane's title) and data-i18n-placeholder. */
 export function translateStatic(root: ParentNode): void {
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) element.textContent = t(element.dataset.i18n as MessageKey);
+  for (const element of root.querySelectorAll<HTMLElement>('[data-lane-title]')) element.textContent = laneTitle(element.dataset.laneTitle!);
   for (const element of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) {
     element.placeholder = t(element.dataset.i18nPlaceholder as MessageKey);
   }

@@ -5,6 +5,7 @@
  */
 import { ROUTES, SUBPROTOCOL } from '../../servers/contract/wire.js';
 import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contract/message.js';
+import { FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Emitter } from './emitter.js';
 import { nowMs } from './format.js';
 
@@ -276,4 +277,23 @@ export class FallbackLane extends LaneClient {
     }
     inner.start();
   }
+}
+
+export type LaneClientClass = new (options: LaneClientOptions) => LaneClient;
+
+/**
+ * The one place a lane is wired to its browser client: by strategy name, and the fallback lane by its own. The
+ * page draws a lane for each lane the server names (GET /demo/api/lanes, from the strategies' facts) that has
+ * a client here; a strategy without a browser client has no lane.
+ */
+const BROWSER_CLIENTS: Readonly<Record<LaneName, LaneClientClass>> = {
+  'short-polling': ShortPollLane,
+  'long-polling': LongPollLane,
+  websocket: WebSocketLane,
+  sse: EventStreamLane,
+  [FALLBACK_LANE.name]: FallbackLane,
+};
+
+export function browserClientOf(lane: LaneName): LaneClientClass | undefined {
+  return Object.hasOwn(BROWSER_CLIENTS, lane) ? BROWSER_CLIENTS[lane] : undefined;
 }

@@ -4,10 +4,10 @@
  * from the server's socket accounting (GET /demo/api/state), never from an estimate.
  */
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
-import type { LaneName } from '../../servers/contract/demo-protocol.js';
+import type { LaneFacts } from '../../servers/contract/demo-protocol.js';
 import type { Message } from '../../servers/contract/message.js';
 import { el, formatBytes, formatMs, nowMs, payloadText } from './format.js';
-import { t, translateStatic, type MessageKey } from './i18n.js';
+import { laneSubtitle, t, translateStatic } from './i18n.js';
 import { FallbackLane, type LaneClient, type LaneRequest } from './lane-clients.js';
 import { Timeline, type ConnectionMark, type RequestMark } from './timeline.js';
 
@@ -20,7 +20,8 @@ const RECEIVED_SHOWN = 4;
 const LATENCIES_KEPT = 2_000;
 
 export interface LaneViewOptions {
-  lane: LaneName;
+  /** The facts of the lane's strategy: its title and colour. */
+  lane: LaneFacts;
   client: LaneClient;
   networkDelayMs: () => number;
   pollIntervalMs: () => number;
@@ -50,8 +51,7 @@ export class LaneView {
 
   constructor(private readonly options: LaneViewOptions) {
     const { lane } = options;
-    const title = el('h2', { class: 'lane-title' });
-    title.dataset.i18n = `lane.${lane}`;
+    const title = el('h2', { class: 'lane-title', 'data-lane-title': lane.name });
     const counters = el('dl', { class: 'counters' });
     for (const name of COUNTERS) {
       const value = el('dd', { 'data-counter': name, 'data-value': '0' });
@@ -69,25 +69,26 @@ export class LaneView {
     server.dataset.i18n = 'side.server';
     this.element = el(
       'section',
-      { class: `lane lane-${lane}`, 'data-lane': lane },
+      { class: 'lane', 'data-lane': lane.name, 'data-claim': lane.claim },
       el('header', { class: 'lane-head' }, title, this.subtitle),
       counters,
       el('div', { class: 'timeline' }, el('div', { class: 'sides' }, browser, this.connectionLabel, server), svg),
       this.received,
       this.online,
     );
+    // Everything in the lane draws in its strategy's colour (style.css reads --lane).
+    this.element.style.setProperty('--lane', lane.colour);
     this.timeline = new Timeline(svg, options.networkDelayMs, { held: (elapsed) => t('timeline.held', { elapsed }) });
     this.listen(options.client);
     this.refreshText();
   }
 
   private listen(client: LaneClient): void {
-    const className = `lane-${this.options.lane}`;
     client.on('request', (request) => {
       this.counts.requests++;
       this.outstanding = request;
       const label = request.kind === 'upgrade' ? () => t('timeline.upgrade') : undefined;
-      this.marks.set(request, this.timeline.request(request.sentAt, className, label, request.kind === 'long-poll'));
+      this.marks.set(request, this.timeline.request(request.sentAt, label, request.kind === 'long-poll'));
       this.update();
     });
     client.on('answer', (request, messages, at) => {
@@ -157,10 +158,11 @@ export class LaneView {
 
   refreshText(): void {
     const { lane, client } = this.options;
-    let key: MessageKey = `lane.${lane}.sub` as MessageKey;
-    if (client instanceof FallbackLane) key = `lane.fallback.sub.${client.mode}`;
     translateStatic(this.element);
-    this.subtitle.textContent = t(key, { interval: formatMs(this.options.pollIntervalMs()) });
+    this.subtitle.textContent =
+      client instanceof FallbackLane
+        ? t(`fallback.sub.${client.mode}`)
+        : laneSubtitle(lane.name, { interval: formatMs(this.options.pollIntervalMs()) });
     this.online.textContent = `${t('online.label')}: ${this.onlineUsers.length > 0 ? this.onlineUsers.join(', ') : t('online.none')}`;
     this.timeline.relabel();
     this.update();

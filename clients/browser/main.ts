@@ -3,44 +3,19 @@
  * its choice. Every half second the page asks the server for what it cannot see itself (bytes at the
  * server's sockets, presence, the handshake, the teacher's settings) and follows it.
  */
-import { DEMO_ROUTES, LANES, laneTag, type DemoSettings, type DemoState, type LaneName } from '../../servers/contract/demo-protocol.js';
+import { DEMO_ROUTES, laneTag, type DemoLanes, type DemoSettings, type DemoState, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
-import { language, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
-import {
-  EventStreamLane,
-  FallbackLane,
-  LongPollLane,
-  ShortPollLane,
-  WebSocketLane,
-  type LaneClient,
-  type LaneClientOptions,
-} from './lane-clients.js';
+import { language, learnLanes, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
+import { browserClientOf, FallbackLane, type LaneClient } from './lane-clients.js';
 import { LaneView } from './lane-view.js';
 import { PresencePanel, showJoin } from './side-panels.js';
 
 const STATE_EVERY_MS = 500;
 const TOKEN_KEY = 'pushbench.token';
 const LANES_KEY = 'pushbench.lanes';
-/** The article's three ways plus its fallback; server-sent events is one click away. */
-const DEFAULT_LANES: readonly LaneName[] = ['short-polling', 'long-polling', 'websocket', 'fallback'];
 const TEACHER_USER = 'teacher';
-
-function createClient(lane: LaneName, options: LaneClientOptions): LaneClient {
-  switch (lane) {
-    case 'short-polling':
-      return new ShortPollLane(options);
-    case 'long-polling':
-      return new LongPollLane(options);
-    case 'websocket':
-      return new WebSocketLane(options);
-    case 'sse':
-      return new EventStreamLane(options);
-    case 'fallback':
-      return new FallbackLane(options);
-  }
-}
 
 /** The token comes in the URL fragment, which browsers never send; it leaves the address bar the projector shows. */
 function takeToken(): string | undefined {
@@ -62,9 +37,19 @@ function userIdFrom(name: string): string {
   return cleaned === '' || cleaned === '-' ? 'student' : cleaned;
 }
 
-function shownLanes(): Set<LaneName> {
-  const stored = localStorage.getItem(LANES_KEY)?.split(',').filter((l): l is LaneName => (LANES as readonly string[]).includes(l));
-  return new Set(stored && stored.length > 0 ? stored : DEFAULT_LANES);
+/** The lanes the server names that this page has a browser client for, in the server's order. */
+async function fetchLanes(): Promise<LaneFacts[]> {
+  const res = await fetch(DEMO_ROUTES.lanes);
+  if (!res.ok) throw new Error(`lanes: HTTP ${res.status}`);
+  const { lanes } = (await res.json()) as DemoLanes;
+  return lanes.filter((lane) => browserClientOf(lane.name) !== undefined);
+}
+
+/** The lanes this teacher showed last time; at first the article's ways and its fallback (server-sent events is one click away). */
+function shownLanes(lanes: readonly LaneFacts[]): Set<LaneName> {
+  const names = lanes.map((lane) => lane.name);
+  const stored = localStorage.getItem(LANES_KEY)?.split(',').filter((name) => names.includes(name));
+  return new Set(stored && stored.length > 0 ? stored : lanes.filter((lane) => lane.inArticle).map((lane) => lane.name));
 }
 
 class DemoPage {
@@ -72,6 +57,8 @@ class DemoPage {
   private readonly forcedStudent = new URLSearchParams(location.search).get('as') === 'student';
   private pageId = newPageId();
   private state!: DemoState;
+  /** The lanes this page can draw, in the order it draws them. */
+  private lanes: LaneFacts[] = [];
   private clockOffsetMs = 0;
   private bestRttMs = Number.POSITIVE_INFINITY;
   private readonly views = new Map<LaneName, LaneView>();
@@ -85,16 +72,18 @@ class DemoPage {
   async boot(): Promise<void> {
     setLanguage(language());
     byId('lang-switch').addEventListener('click', () => setLanguage(language() === 'en' ? 'zh' : 'en'));
-    this.state = await this.fetchState();
+    [this.lanes, this.state] = await Promise.all([fetchLanes(), this.fetchState()]);
+    learnLanes(this.lanes);
     if (this.token !== undefined && !this.state.teacher) this.forgetToken();
     const teacher = this.state.teacher && !this.forcedStudent;
     document.body.dataset.role = teacher ? 'teacher' : 'student';
     byId('role-badge').dataset.i18n = teacher ? 'role.teacher' : 'role.student';
     byId('token-form').hidden = !this.state.tokenRequired || teacher;
-    const lanes = shownLanes();
+    const shown = shownLanes(this.lanes);
     this.controls = new Controls({
       authHeaders: () => tokenHeaders(this.token),
-      shownLanes: lanes,
+      lanes: this.lanes,
+      shownLanes: shown,
       onLaneToggle: (lane, shown) => this.toggleLane(lane, shown),
     });
     byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
@@ -112,7 +101,7 @@ class DemoPage {
     this.apply(this.state);
 
     if (teacher) {
-      for (const lane of LANES) if (lanes.has(lane)) this.addLane(lane);
+      for (const lane of this.lanes) if (shown.has(lane.name)) this.addLane(lane);
     } else {
       this.showJoinScreen();
     }
@@ -172,7 +161,8 @@ class DemoPage {
     this.controls.showRecipients(state.presence);
     this.presence.show(state.presence);
     showJoin(state.joinUrl);
-    this.handshake.show(state.handshakes.websocket ?? state.handshakes.fallback);
+    // The first WebSocket lane's handshake, in lane order: the WebSocket lane's, else the fallback lane's.
+    this.handshake.show(this.lanes.map((lane) => state.handshakes[lane.name]).find((capture) => capture !== undefined));
     for (const [lane, view] of this.views) {
       view.setBytes(state.bytes[lane]);
       view.setOnline(state.presence[this.strategyOf(lane)] ?? []);
@@ -180,24 +170,28 @@ class DemoPage {
     if (!previous) return;
     if (state.settings.resetEpoch !== previous.resetEpoch) return void this.reset();
     // The fallback lane tries WebSocket again whenever the block changes, as a page reload would.
-    if (state.settings.blockWebSocket !== previous.blockWebSocket) (this.clients.get('fallback') as FallbackLane | undefined)?.restart();
+    if (state.settings.blockWebSocket !== previous.blockWebSocket) {
+      for (const client of this.clients.values()) if (client instanceof FallbackLane) client.restart();
+    }
   }
 
   /** Whose presence a lane shows: the fallback lane is on whichever strategy it fell back to. */
   private strategyOf(lane: LaneName): string {
-    if (lane !== 'fallback') return lane;
-    return (this.clients.get('fallback') as FallbackLane | undefined)?.mode ?? 'websocket';
+    const client = this.clients.get(lane);
+    return client instanceof FallbackLane ? client.mode : lane;
   }
 
-  private addLane(lane: LaneName): void {
-    const client = createClient(lane, {
+  private addLane(facts: LaneFacts): void {
+    const lane = facts.name;
+    const Client = browserClientOf(lane)!;
+    const client = new Client({
       userId: this.userId,
       tag: laneTag(this.pageId, lane),
       since: this.state.head,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
     });
     const view = new LaneView({
-      lane,
+      lane: facts,
       client,
       networkDelayMs: () => this.state.settings.networkDelayMs,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
@@ -206,7 +200,8 @@ class DemoPage {
     this.views.set(lane, view);
     this.clients.set(lane, client);
     const container = byId('lanes');
-    const next = LANES.slice(LANES.indexOf(lane) + 1).find((other) => this.views.has(other));
+    const order = this.lanes.map((other) => other.name);
+    const next = order.slice(order.indexOf(lane) + 1).find((other) => this.views.has(other));
     container.insertBefore(view.element, next ? this.views.get(next)!.element : null);
     container.style.setProperty('--lane-count', String(this.views.size));
     client.start();
@@ -220,7 +215,8 @@ class DemoPage {
   }
 
   private toggleLane(lane: LaneName, shown: boolean): void {
-    if (shown) this.addLane(lane);
+    const facts = this.lanes.find((other) => other.name === lane);
+    if (shown && facts) this.addLane(facts);
     else this.removeLane(lane);
     localStorage.setItem(LANES_KEY, [...this.views.keys()].join(','));
   }
@@ -233,7 +229,7 @@ class DemoPage {
     this.bestRttMs = Number.POSITIVE_INFINITY;
     this.state = await this.fetchState();
     this.handshake.show(undefined);
-    for (const lane of LANES) if (lanes.includes(lane)) this.addLane(lane);
+    for (const lane of this.lanes) if (lanes.includes(lane.name)) this.addLane(lane);
   }
 
   private showJoinScreen(): void {
@@ -242,9 +238,9 @@ class DemoPage {
     const name = byId<HTMLInputElement>('join-name');
     name.value = `student-${100 + Math.floor(Math.random() * 900)}`;
     const buttons = byId('join-lanes');
-    for (const lane of LANES) {
-      const button = el('button', { type: 'button', class: `lane-pick lane-${lane}`, 'data-join-lane': lane });
-      button.dataset.i18n = `lane.${lane}`;
+    for (const lane of this.lanes) {
+      const button = el('button', { type: 'button', class: 'lane-pick', 'data-join-lane': lane.name, 'data-lane-title': lane.name });
+      button.style.setProperty('--lane', lane.colour);
       button.addEventListener('click', () => {
         screen.hidden = true;
         this.userId = userIdFrom(name.value);

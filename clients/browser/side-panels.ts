@@ -1,14 +1,7 @@
 /** Presence (claim C7) and the join panel: who is online per strategy, and where the room joins. */
 import { DEMO_ROUTES } from '../../servers/contract/demo-protocol.js';
 import { byId, el } from './format.js';
-import { t, type MessageKey } from './i18n.js';
-
-const STRATEGY_TITLES: Record<string, MessageKey> = {
-  'short-polling': 'lane.short-polling',
-  'long-polling': 'lane.long-polling',
-  websocket: 'lane.websocket',
-  sse: 'lane.sse',
-};
+import { laneTitle, t } from './i18n.js';
 
 export class PresencePanel {
   private shown = '';
@@ -26,9 +19,8 @@ export class PresencePanel {
     const list = byId('presence-list');
     list.replaceChildren();
     for (const [strategy, users] of Object.entries(this.presence)) {
-      const title = STRATEGY_TITLES[strategy];
       list.append(
-        el('dt', { 'data-strategy': strategy }, title ? t(title) : strategy, el('span', { class: 'count' }, String(users.length))),
+        el('dt', { 'data-strategy': strategy }, laneTitle(strategy), el('span', { class: 'count' }, String(users.length))),
         el('dd', { 'data-strategy': strategy }, users.length > 0 ? users.join(', ') : t('online.none')),
       );
     }

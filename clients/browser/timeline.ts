@@ -223,26 +223,26 @@ export class Timeline {
   }
 
   /** A request leaves the browser now; `holds` draws the wait at the server until it is answered. */
-  request(sentAt: number, className: string, label?: () => string, holds = false): RequestMark {
+  request(sentAt: number, label?: () => string, holds = false): RequestMark {
     const arrivesAt = sentAt + this.transitMs();
     const placed = label && this.placeLabel(sentAt, 'news', label);
-    this.add(new Arrow(this.layer, `request ${className}`, { side: 'client', t: sentAt }, { t: arrivesAt }, placed));
+    this.add(new Arrow(this.layer, 'request', { side: 'client', t: sentAt }, { t: arrivesAt }, placed));
     const hold = holds ? this.add(new Span(this.layer, 'held', arrivesAt, 'server', (ms) => this.labels.held(formatMs(ms)))) : undefined;
     return {
       answer: (atMs, kind, answerLabel) => {
         const leavesAt = this.serverSendTime(atMs, arrivesAt);
         if (hold) hold.endAt = leavesAt;
-        this.answerArrow(leavesAt, `answer ${kind} ${className}`, this.placeLabel(leavesAt, kind, answerLabel));
+        this.answerArrow(leavesAt, `answer ${kind}`, this.placeLabel(leavesAt, kind, answerLabel));
       },
       open: (atMs, openLabel) => {
         const leavesAt = this.serverSendTime(atMs, arrivesAt);
-        this.answerArrow(leavesAt, `answer open ${className}`, this.placeLabel(leavesAt, 'news', openLabel));
+        this.answerArrow(leavesAt, 'answer open', this.placeLabel(leavesAt, 'news', openLabel));
         const band = this.add(new Span(this.layer, 'connection', leavesAt, 'between'));
         let lastFrameAt = leavesAt;
         return {
           frame: (frameAt, frameLabel) => {
             lastFrameAt = this.serverSendTime(frameAt, lastFrameAt);
-            this.answerArrow(lastFrameAt, `frame ${className}`, this.placeLabel(lastFrameAt, 'news', frameLabel));
+            this.answerArrow(lastFrameAt, 'frame', this.placeLabel(lastFrameAt, 'news', frameLabel));
           },
           close: (closedAt) => (band.endAt = closedAt),
         };

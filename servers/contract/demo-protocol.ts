@@ -3,16 +3,35 @@
  * imports this file too (bundled by esbuild), so it holds types and plain constants only.
  */
 import type { ByteCounts } from './byte-counts.js';
+import { PALETTE } from './palette.js';
+import type { StrategyInfo } from './strategies.js';
 
-/** A lane per strategy with a browser client, plus the lane that falls back from WebSocket to long polling (C6). */
-export const LANES = ['short-polling', 'long-polling', 'websocket', 'sse', 'fallback'] as const;
-export type LaneName = (typeof LANES)[number];
+/**
+ * What the page needs to draw a lane and label it: the facts of the strategy the lane is a client of. The page
+ * draws a lane for each of these it has a browser client for (clients/browser/lane-clients.ts, BROWSER_CLIENTS).
+ */
+export type LaneFacts = Pick<StrategyInfo, 'name' | 'title' | 'colour' | 'claim' | 'inArticle'>;
+
+/** A lane's name: its strategy's name, or the fallback lane's. */
+export type LaneName = string;
+
+/**
+ * The one lane that is no strategy of its own: it tries WebSocket and, when the upgrade is refused, carries on
+ * with long polling from the same cursor (claim C6).
+ */
+export const FALLBACK_LANE: LaneFacts = { name: 'fallback', title: 'Fallback', colour: PALETTE.violet, claim: 'C6', inArticle: true };
+
+/** GET /demo/api/lanes: the lanes the demo serves, in the order the page shows them. */
+export interface DemoLanes {
+  lanes: LaneFacts[];
+}
 
 export const DEMO_ROUTES = {
   page: '/',
   script: '/demo/app.js',
   style: '/demo/style.css',
   joinQr: '/demo/join.svg',
+  lanes: '/demo/api/lanes',
   state: '/demo/api/state',
   settings: '/demo/api/settings',
 } as const;
@@ -75,9 +94,9 @@ export interface DemoState {
   /** Online users per strategy (the server's presence, claim C7). */
   presence: Record<string, string[]>;
   /** Bytes of this page's lanes, counted at the server's sockets. */
-  bytes: Partial<Record<LaneName, ByteCounts>>;
+  bytes: Record<LaneName, ByteCounts>;
   /** The last handshake of this page's WebSocket lanes. */
-  handshakes: Partial<Record<LaneName, HandshakeCapture>>;
+  handshakes: Record<LaneName, HandshakeCapture>;
   /** Where students join, when the demo listens on the local network. */
   joinUrl: string | undefined;
 }
@@ -90,9 +109,10 @@ export function laneTag(pageId: string, lane: LaneName): string {
   return `${pageId}.${lane}`;
 }
 
-export function parseLaneTag(tag: string): { pageId: string; lane: LaneName } | undefined {
+/** The page and lane of a `client=` tag, when it names one of `lanes`. */
+export function parseLaneTag(tag: string, lanes: readonly LaneName[]): { pageId: string; lane: LaneName } | undefined {
   const dot = tag.indexOf('.');
   const pageId = tag.slice(0, dot);
-  const lane = tag.slice(dot + 1) as LaneName;
-  return dot > 0 && PAGE_ID.test(pageId) && LANES.includes(lane) ? { pageId, lane } : undefined;
+  const lane = tag.slice(dot + 1);
+  return dot > 0 && PAGE_ID.test(pageId) && lanes.includes(lane) ? { pageId, lane } : undefined;
 }

@@ -7,7 +7,8 @@ import { browserBundle } from './bundle.js';
 import { captureHandshake } from './handshake.js';
 import { isWildcardHost, lanAddress, qrSvg } from './lan.js';
 import { DemoPages } from './pages.js';
-import type { DemoSettings } from '../contract/demo-protocol.js';
+import { FALLBACK_LANE, type DemoSettings } from '../contract/demo-protocol.js';
+import { demoLanes } from './lanes.js';
 import { mountDemoRoutes, type JoinInfo } from './routes.js';
 import { SettingsStore } from './settings.js';
 import { Ticker } from './ticker.js';
@@ -59,13 +60,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     hooks: {
       networkDelayMs: ({ client }) => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
       checkUpgrade: ({ client }) => {
-        if (pages.laneOf(client) === 'fallback' && settings.get().blockWebSocket) {
+        if (pages.laneOf(client) === FALLBACK_LANE.name && settings.get().blockWebSocket) {
           throw new HttpError(403, 'WebSocket is blocked by the demo, as a proxy that does not know it would be');
         }
       },
     },
   });
-  const pages = new DemoPages(server.ledger);
+  const lanes = demoLanes(server.strategies);
+  const pages = new DemoPages(server.ledger, lanes.map((lane) => lane.name));
   for (const strategy of server.strategies) {
     strategy.on('handshake', (req, lines) => {
       const client = new URL(req.url ?? '/', 'http://localhost').searchParams.get('client') ?? undefined;
@@ -79,7 +81,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   followSettings(settings.get());
   const sweeper = setInterval(() => pages.sweep(), 5_000).unref();
   const join: JoinInfo = { url: undefined, qrSvg: undefined };
-  mountDemoRoutes(server.extraRoutes, { server, settings, pages, script, join });
+  mountDemoRoutes(server.extraRoutes, { server, settings, pages, lanes, script, join });
 
   try {
     await server.listen(options.port ?? 0, host);

@@ -1,6 +1,6 @@
 import type { ByteLedger } from '../byte-ledger.js';
 import { HttpError } from '../http-errors.js';
-import { LANES, PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from '../contract/demo-protocol.js';
+import { PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from '../contract/demo-protocol.js';
 
 /** A page that has not asked for its state for this long has gone (closed tab, sleeping phone). */
 export const PAGE_TTL_MS = 15_000;
@@ -9,7 +9,7 @@ export const MAX_PAGES = 500;
 
 interface Page {
   lastSeenMs: number;
-  handshakes: Partial<Record<LaneName, HandshakeCapture>>;
+  handshakes: DemoState['handshakes'];
 }
 
 /**
@@ -22,6 +22,8 @@ export class DemoPages {
 
   constructor(
     private readonly ledger: ByteLedger,
+    /** The demo's lanes (servers/demo/lanes.ts): a tag naming any other is no lane's. */
+    private readonly lanes: readonly LaneName[],
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -38,25 +40,25 @@ export class DemoPages {
     this.sweep();
     if (this.pages.size >= MAX_PAGES) throw new HttpError(503, `the demo has ${MAX_PAGES} pages open`, { 'Retry-After': '5' });
     this.pages.set(pageId, { lastSeenMs: this.nowMs(), handshakes: {} });
-    for (const lane of LANES) this.ledger.watchTag(laneTag(pageId, lane));
+    for (const lane of this.lanes) this.ledger.watchTag(laneTag(pageId, lane));
     return pageId;
   }
 
   /** The lane behind a `client=` tag, when it belongs to a page that is open. */
   laneOf(tag: string | undefined): LaneName | undefined {
-    const parsed = tag === undefined ? undefined : parseLaneTag(tag);
+    const parsed = tag === undefined ? undefined : parseLaneTag(tag, this.lanes);
     return parsed && this.pages.has(parsed.pageId) ? parsed.lane : undefined;
   }
 
   recordHandshake(tag: string | undefined, capture: HandshakeCapture): void {
-    const parsed = tag === undefined ? undefined : parseLaneTag(tag);
+    const parsed = tag === undefined ? undefined : parseLaneTag(tag, this.lanes);
     const page = parsed && this.pages.get(parsed.pageId);
     if (page) page.handshakes[parsed.lane] = capture;
   }
 
   bytes(pageId: string): DemoState['bytes'] {
     const out: DemoState['bytes'] = {};
-    for (const lane of LANES) {
+    for (const lane of this.lanes) {
       const counts = this.ledger.totalsForTag(laneTag(pageId, lane));
       if (counts) out[lane] = counts;
     }
@@ -77,7 +79,7 @@ export class DemoPages {
     for (const [pageId, page] of this.pages) {
       if (now - page.lastSeenMs < PAGE_TTL_MS) continue;
       this.pages.delete(pageId);
-      for (const lane of LANES) this.ledger.forgetTag(laneTag(pageId, lane));
+      for (const lane of this.lanes) this.ledger.forgetTag(laneTag(pageId, lane));
     }
   }
 }

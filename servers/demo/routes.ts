@@ -7,7 +7,7 @@ import { nowMs } from '../contract/message.js';
 import { tokenMatches, tokenOf } from '../security.js';
 import { renderPage } from './page.js';
 import type { DemoPages } from './pages.js';
-import { DEMO_ROUTES, type DemoState } from '../contract/demo-protocol.js';
+import { DEMO_ROUTES, type DemoLanes, type DemoState, type LaneFacts } from '../contract/demo-protocol.js';
 import { parseSettingsChange, type SettingsStore } from './settings.js';
 
 const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.css', import.meta.url)), 'utf8');
@@ -19,6 +19,8 @@ export interface DemoRoutesContext {
   server: PushServer;
   settings: SettingsStore;
   pages: DemoPages;
+  /** The lanes the page may draw (servers/demo/lanes.ts). */
+  lanes: readonly LaneFacts[];
   script: string;
   /** Filled in once the port is known; until then the page shows no join panel. */
   join: JoinInfo;
@@ -56,6 +58,11 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
   router.get(DEMO_ROUTES.joinQr, (_req, res) => {
     if (context.join.qrSvg === undefined) throw new HttpError(404, 'the demo is not on the local network (start it with --lan)');
     asset(res, 'image/svg+xml', context.join.qrSvg);
+  });
+
+  router.get(DEMO_ROUTES.lanes, (_req, res) => {
+    const body: DemoLanes = { lanes: [...context.lanes] };
+    res.set('Cache-Control', 'no-store').json(body);
   });
 
   router.get(DEMO_ROUTES.state, (req, res) => {

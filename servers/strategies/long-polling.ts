@@ -5,7 +5,9 @@ import { HttpError, parseCursor, parseIntegerParam, parseUserId, sendError } fro
 import type { Message } from '../contract/message.js';
 import { isVisibleTo, type MessageSource } from '../message-source.js';
 import { sendPollResponse } from '../poll-response.js';
-import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
+import { ServerStrategy, type StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
 
 interface HeldPoll {
   res: Response;
@@ -19,10 +21,12 @@ export class LongPollingStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'long-polling',
     title: 'Long polling',
+    colour: PALETTE.amber,
     direction: 'pull',
     connection: 'held-request',
     claim: 'C3',
     summary: 'The server holds each request until there is news, answers, and the client asks again at once.',
+    inArticle: true,
   };
   readonly info = LongPollingStrategy.info;
 

@@ -1,6 +1,8 @@
 import { ROUTES } from '../contract/wire.js';
 import { SocketIoPeer } from '../socket-io-peer.js';
-import type { RouteHandler, StrategyContext, StrategyInfo } from '../strategy.js';
+import type { RouteHandler, StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
 
 /**
  * Reference: Socket.IO restricted to its HTTP long-polling transport. A client holds a GET open to receive and
@@ -10,6 +12,7 @@ export class SocketIoPollingStrategy extends SocketIoPeer {
   static readonly info: StrategyInfo = {
     name: 'socketio-polling',
     title: 'Socket.IO polling',
+    colour: PALETTE.lightGrey,
     direction: 'pull',
     connection: 'held-request',
     claim: 'C3',

@@ -1,12 +1,15 @@
 import { ROUTES } from '../contract/wire.js';
 import { SocketIoPeer } from '../socket-io-peer.js';
-import type { StrategyContext, StrategyInfo } from '../strategy.js';
+import type { StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
 
 /** Reference: Socket.IO restricted to its WebSocket transport, on a path of its own. */
 export class SocketIoWebSocketStrategy extends SocketIoPeer {
   static readonly info: StrategyInfo = {
     name: 'socketio-ws',
     title: 'Socket.IO WebSocket',
+    colour: PALETTE.midGrey,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',

@@ -1,9 +1,12 @@
-import type { Response } from 'express';
+import type { Socket } from 'node:net';
+import type { Request, Response } from 'express';
 import { ROUTES } from '../contract/wire.js';
-import { HttpError, parseCursor, parseUserId } from '../http-errors.js';
+import { parseCursor, parseUserId } from '../http-errors.js';
 import type { Gap, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../push-fanout.js';
-import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
+import { ServerStrategy, type StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
 
 /**
  * A comment line every so often keeps proxies from closing an idle stream; its bytes are counted like any
@@ -16,6 +19,7 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'sse',
     title: 'Server-sent events',
+    colour: PALETTE.fuchsia,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',
@@ -23,34 +27,24 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   };
   readonly info = ServerSentEventsStrategy.info;
 
-  private fanout?: PushFanout;
-  private readonly streams = new Set<Response>();
+  private fanout?: PushFanout<EventStream>;
   private heartbeat?: NodeJS.Timeout;
 
   mount({ source, limits, get }: StrategyContext): void {
-    const fanout = (this.fanout = new PushFanout(source, limits, this));
+    const fanout = (this.fanout = new PushFanout<EventStream>(source, limits, this, 'event streams'));
     this.heartbeat = setInterval(() => {
-      for (const res of this.streams) res.write(':\n\n');
+      for (const { res } of fanout.channels()) res.write(':\n\n');
     }, SSE_HEARTBEAT_MS).unref();
     get(ROUTES.sse, (req, res) => {
       // A browser's automatic reconnect sends the last id it saw; it wins over the URL it first opened.
       const lastEventId = req.get('last-event-id');
       const cursor = parseCursor(lastEventId !== undefined && lastEventId !== '' ? lastEventId : req.query.since);
       const userId = parseUserId(req.query.user, limits.userIdChars);
-      if (fanout.size >= limits.maxPushStreams) {
-        throw new HttpError(503, `too many event streams (limit ${limits.maxPushStreams})`, { 'Retry-After': '1' });
-      }
+      fanout.checkRoom();
       this.emit('request', userId);
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
       res.flushHeaders();
-      this.streams.add(res);
-      this.emit('attach', userId);
-      const detach = fanout.add(eventStreamChannel(res), cursor, userId);
-      res.on('close', () => {
-        this.streams.delete(res);
-        detach();
-        this.emit('detach', userId);
-      });
+      fanout.attach(eventStream(req, res), cursor, userId);
     });
   }
 
@@ -61,12 +55,17 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     this.fanout?.stop();
-    for (const res of this.streams) res.end();
+    for (const { res } of this.fanout?.channels() ?? []) res.end();
   }
 }
 
-function eventStreamChannel(res: Response): PushChannel {
+interface EventStream extends PushChannel {
+  readonly res: Response;
+}
+
+function eventStream(req: Request, res: Response): EventStream {
   return {
+    res,
     get isOpen() {
       return !res.writableEnded && !res.destroyed;
     },
@@ -80,5 +79,37 @@ function eventStreamChannel(res: Response): PushChannel {
       res.write(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
     },
     cutOff: () => res.destroy(),
+    onClose: (listener) => {
+      let closed = false;
+      let stopWaiting: (() => void) | undefined;
+      const once = () => {
+        if (closed) return;
+        closed = true;
+        stopWaiting?.();
+        listener();
+      };
+      res.once('close', once);
+      // A pipelined request queued behind another response has no socket of its own yet, and if the connection
+      // closes first its response never emits 'close': it is told by the connection instead.
+      if (!res.socket) stopWaiting = onConnectionClose(req.socket, once);
+      if (res.destroyed || req.socket.destroyed) once();
+    },
   };
+}
+
+/** Responses waiting behind another on a connection, told when it closes: one listener per connection, not per response. */
+const waitingOn = new WeakMap<Socket, Set<() => void>>();
+
+function onConnectionClose(socket: Socket, listener: () => void): () => void {
+  let waiting = waitingOn.get(socket);
+  if (!waiting) {
+    const listeners = (waiting = new Set());
+    waitingOn.set(socket, listeners);
+    socket.once('close', () => {
+      waitingOn.delete(socket);
+      for (const notify of listeners) notify();
+    });
+  }
+  waiting.add(listener);
+  return () => waiting.delete(listener);
 }

@@ -1,28 +1,32 @@
 import { WebSocket, WebSocketServer } from 'ws';
-import { ROUTES, SUBPROTOCOL, WS_CLOSE_GOING_AWAY, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
+import { ROUTES, SUBPROTOCOL, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
 import { HttpError, parseCursor, parseUserId } from '../http-errors.js';
 import type { GapFrame } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../push-fanout.js';
-import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
+import { ServerStrategy, type StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
+import { closeGoingAway } from '../ws-close.js';
 
 /** WebSocket: one HTTP handshake, then the server pushes one frame per message (claim C5). */
 export class WebSocketStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'websocket',
     title: 'WebSocket',
+    colour: PALETTE.green,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',
     summary: 'One HTTP Upgrade handshake, then one full-duplex connection; the server sends a frame when it has news.',
+    inArticle: true,
   };
   readonly info = WebSocketStrategy.info;
 
   private wss?: WebSocketServer;
-  private fanout?: PushFanout;
-  private readonly sockets = new Set<WebSocket>();
+  private fanout?: PushFanout<WebSocketChannel>;
 
   mount({ source, limits, upgrade }: StrategyContext): void {
-    const fanout = (this.fanout = new PushFanout(source, limits, this));
+    const fanout = (this.fanout = new PushFanout<WebSocketChannel>(source, limits, this, 'WebSocket clients'));
     const wss = (this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -40,19 +44,10 @@ export class WebSocketStrategy extends ServerStrategy {
       if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
         throw new HttpError(400, `unsupported subprotocol; offer ${SUBPROTOCOL} or none`);
       }
-      if (fanout.size >= limits.maxPushStreams) {
-        throw new HttpError(503, `too many WebSocket clients (limit ${limits.maxPushStreams})`, { 'Retry-After': '1' });
-      }
+      fanout.checkRoom();
       this.emit('request', userId);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        this.sockets.add(ws);
-        this.emit('attach', userId);
-        const detach = fanout.add(webSocketChannel(ws), cursor, userId);
-        ws.on('close', () => {
-          this.sockets.delete(ws);
-          detach();
-          this.emit('detach', userId);
-        });
+        fanout.attach(webSocketChannel(ws), cursor, userId);
         // Clients have nothing to say on this channel; frames are read (bounded by maxPayload) and dropped.
         ws.on('error', () => ws.terminate());
       });
@@ -65,22 +60,18 @@ export class WebSocketStrategy extends ServerStrategy {
 
   async close(): Promise<void> {
     this.fanout?.stop();
-    const closed = [...this.sockets].map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          ws.once('close', () => resolve());
-          ws.close(WS_CLOSE_GOING_AWAY, 'server shutting down');
-          // A peer that never answers the close handshake is cut off.
-          setTimeout(() => ws.terminate(), 1_000).unref();
-        }),
-    );
-    await Promise.all(closed);
+    await closeGoingAway((this.fanout?.channels() ?? []).map((channel) => channel.ws));
     this.wss?.close();
   }
 }
 
-function webSocketChannel(ws: WebSocket): PushChannel {
+interface WebSocketChannel extends PushChannel {
+  readonly ws: WebSocket;
+}
+
+function webSocketChannel(ws: WebSocket): WebSocketChannel {
   return {
+    ws,
     get isOpen() {
       return ws.readyState === WebSocket.OPEN;
     },
@@ -93,6 +84,10 @@ function webSocketChannel(ws: WebSocket): PushChannel {
       ws.close(WS_CLOSE_TRY_AGAIN_LATER, 'send buffer over the limit; reconnect from your cursor');
       // The close frame sits behind the full buffer; drop the connection instead of waiting for it.
       ws.terminate();
+    },
+    onClose: (listener) => {
+      if (ws.readyState === WebSocket.CLOSED) listener();
+      else ws.once('close', () => listener());
     },
   };
 }

@@ -1,9 +1,12 @@
 import { WebSocket, WebSocketServer } from 'ws';
-import { ROUTES, WS_CLOSE_GOING_AWAY } from '../contract/wire.js';
+import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
 import type { GapFrame, Message } from '../contract/message.js';
 import { isVisibleTo, messageJson } from '../message-source.js';
-import { ServerStrategy, type StrategyContext, type StrategyInfo } from '../strategy.js';
+import { ServerStrategy, type StrategyContext } from '../strategy.js';
+import { PALETTE } from '../contract/palette.js';
+import type { StrategyInfo } from '../contract/strategies.js';
+import { closeGoingAway } from '../ws-close.js';
 
 interface BareClient {
   ws: WebSocket;
@@ -20,6 +23,7 @@ export class BareWebSocketStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'ws-bare',
     title: 'Bare ws loop',
+    colour: PALETTE.darkGrey,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',
@@ -67,14 +71,6 @@ export class BareWebSocketStrategy extends ServerStrategy {
 
   async close(): Promise<void> {
     this.stop?.();
-    const closed = [...this.clients].map(
-      ({ ws }) =>
-        new Promise<void>((resolve) => {
-          ws.once('close', () => resolve());
-          ws.close(WS_CLOSE_GOING_AWAY, 'server shutting down');
-          setTimeout(() => ws.terminate(), 1_000).unref();
-        }),
-    );
-    await Promise.all(closed);
+    await closeGoingAway([...this.clients].map(({ ws }) => ws));
   }
 }

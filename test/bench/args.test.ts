@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOutDir, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
 import { PRESET_NAMES, PRESETS } from '../../bench/presets.js';
-import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
+import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../bench/strategy-pairs.js';
 
 function options(argv: string[]): BenchOptions {
   const result = parseBenchArgs(argv);

@@ -3,7 +3,7 @@ import { churnPlan } from '../../bench/churn.js';
 import { Bench } from '../../bench/harness.js';
 import { isValidRun, type Scenario } from '../../results/results.js';
 import { publishSchedule } from '../../bench/schedule.js';
-import { OWN_STRATEGY_NAMES } from '../../servers/registry.js';
+import { OWN_STRATEGY_NAMES } from '../../bench/strategy-pairs.js';
 
 describe('churnPlan', () => {
   it('picks round(share × clients) distinct clients, each dropping once inside the schedule, from the seed', () => {

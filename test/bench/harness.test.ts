@@ -3,7 +3,7 @@ import { isAlive } from '../helpers.js';
 import { Bench, type BenchPlan } from '../../bench/harness.js';
 import { isValidRun, type Results, type Scenario } from '../../results/results.js';
 import { publishSchedule } from '../../bench/schedule.js';
-import { STRATEGY_NAMES } from '../../servers/registry.js';
+import { STRATEGY_NAMES } from '../../bench/strategy-pairs.js';
 
 const TINY: Scenario = {
   clients: 5,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedClient } from '../../clients/client.js';
 import { cookieLineBytes, identityHeaders } from '../../bench/identity.js';
 import { startPushServer, type PushServer } from '../../servers/app.js';
-import { findStrategy } from '../../servers/registry.js';
+import { findStrategy } from '../../bench/strategy-pairs.js';
 import { waitFor } from '../helpers.js';
 
 const COOKIE_BYTES = 1000;

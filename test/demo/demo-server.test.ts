@@ -94,6 +94,22 @@ describe('the demo server', () => {
     expect((await fetch(`${demo.url}/demo/api/state?page=NOPE`)).status).toBe(400);
   });
 
+  it('tells a page its lanes: the facts of every strategy it mounts, in registry order, then the fallback lane', async () => {
+    await start();
+    const res = await fetch(`${demo.url}/demo/api/lanes`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({
+      lanes: [
+        { name: 'short-polling', title: 'Short polling', colour: '#1d4ed8', claim: 'C2', inArticle: true },
+        { name: 'long-polling', title: 'Long polling', colour: '#b45309', claim: 'C3', inArticle: true },
+        { name: 'websocket', title: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true },
+        { name: 'sse', title: 'Server-sent events', colour: '#a21caf', claim: 'C5' },
+        { name: 'fallback', title: 'Fallback', colour: '#6d28d9', claim: 'C6', inArticle: true },
+      ],
+    });
+  });
+
   it('changes settings for the teacher only, and only to values the sliders offer', async () => {
     await start();
     const refused = await changeSettings({ networkDelayMs: 200 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ByteLedger } from '../../servers/byte-ledger.js';
 import { HttpError } from '../../servers/http-errors.js';
 import { DemoPages, MAX_PAGES, PAGE_TTL_MS } from '../../servers/demo/pages.js';
-import { LANES, laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/contract/demo-protocol.js';
+import { laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/contract/demo-protocol.js';
+
+/** The demo's lanes: pushbench's own strategies and the fallback lane (servers/demo/lanes.ts). */
+const LANES = ['short-polling', 'long-polling', 'websocket', 'sse', 'fallback'];
 
 const capture = (at: number): HandshakeCapture => ({
   at,
@@ -29,10 +32,10 @@ function status(action: () => unknown): number {
 describe('lane tags', () => {
   it('name a page and a lane, and nothing else', () => {
     expect(laneTag('abcdefgh', 'fallback')).toBe('abcdefgh.fallback');
-    expect(parseLaneTag('abcdefgh.fallback')).toEqual({ pageId: 'abcdefgh', lane: 'fallback' });
-    expect(parseLaneTag('abcdefgh.other')).toBeUndefined();
-    expect(parseLaneTag('short.websocket')).toBeUndefined();
-    expect(parseLaneTag('websocket')).toBeUndefined();
+    expect(parseLaneTag('abcdefgh.fallback', LANES)).toEqual({ pageId: 'abcdefgh', lane: 'fallback' });
+    expect(parseLaneTag('abcdefgh.other', LANES)).toBeUndefined();
+    expect(parseLaneTag('short.websocket', LANES)).toBeUndefined();
+    expect(parseLaneTag('websocket', LANES)).toBeUndefined();
   });
 });
 
@@ -40,7 +43,7 @@ describe('DemoPages', () => {
   it('watches the lanes of a page while it is open and forgets them after the TTL', () => {
     let now = 1_000;
     const ledger = new ByteLedger();
-    const pages = new DemoPages(ledger, () => now);
+    const pages = new DemoPages(ledger, LANES, () => now);
     pages.touch('page0001');
     expect(pages.laneOf('page0001.websocket')).toBe('websocket');
     expect(pages.laneOf('page0002.websocket')).toBeUndefined();
@@ -61,7 +64,7 @@ describe('DemoPages', () => {
   });
 
   it('refuses a malformed page id with 400 and a full room with 503', () => {
-    const pages = new DemoPages(new ByteLedger(), () => 0);
+    const pages = new DemoPages(new ByteLedger(), LANES, () => 0);
     expect(status(() => pages.touch('SHOUT!!!'))).toBe(400);
     expect(status(() => pages.touch(undefined))).toBe(400);
     for (let i = 0; i < MAX_PAGES; i++) pages.touch(`page${String(i).padStart(5, '0')}`);

@@ -47,7 +47,7 @@ describe('reference peers in the report', () => {
     const cpu = chart(html, 'chart-cpu');
     expect(cpu.labels).toEqual([...OURS, '', ...PEERS]);
     expect(cpu.datasets[0]!.data).toEqual([620, 240, 90, null, 80, 120, 200]);
-    expect(cpu.datasets[0]!.color).toEqual(['#d97706', '#7c3aed', '#0284c7', 'transparent', '#334155', '#64748b', '#a8a29e']);
+    expect(cpu.datasets[0]!.color).toEqual(['#1d4ed8', '#b45309', '#047857', 'transparent', '#334155', '#64748b', '#a8a29e']);
     expect(chart(html, 'chart-requests').labels).toEqual([...OURS, '', ...PEERS]);
     const bytes = chart(html, 'chart-bytes');
     expect(bytes.labels).toEqual([...OURS, '', ...PEERS]);

@@ -134,13 +134,23 @@ describe('renderReport', () => {
     expect(chart(html, 'chart-connections').datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'clients = 50']);
   });
 
-  it('colours each strategy the same way everywhere, and unknown strategies from a palette', () => {
+  it('colours each strategy the same way everywhere: its own colour, else the palette’s by name, else a neutral grey', () => {
+    // The fixture is a results.json from before colours were recorded: the palette names them.
     const latency = chart(html, 'chart-latency');
-    expect(latency.datasets.slice(0, 3).map((d) => d.color)).toEqual(['#d97706', '#7c3aed', '#0284c7']);
-    expect(chart(html, 'chart-cpu').datasets[0]!.color).toEqual(['#d97706', '#7c3aed', '#0284c7']);
+    expect(latency.datasets.slice(0, 3).map((d) => d.color)).toEqual(['#1d4ed8', '#b45309', '#047857']);
+    expect(chart(html, 'chart-cpu').datasets[0]!.color).toEqual(['#1d4ed8', '#b45309', '#047857']);
     const withSse = makeResults();
     withSse.runs.push({ ...withSse.runs[2]!, strategy: { ...withSse.runs[2]!.strategy, name: 'sse', title: 'Server-sent events' } });
-    expect(chart(renderReport(withSse), 'chart-cpu').datasets[0]!.color).toEqual(['#d97706', '#7c3aed', '#0284c7', '#059669']);
+    expect(chart(renderReport(withSse), 'chart-cpu').datasets[0]!.color).toEqual(['#1d4ed8', '#b45309', '#047857', '#a21caf']);
+
+    const more = makeResults();
+    const like = (name: string, colour?: string) => ({ ...more.runs[2]!, strategy: { ...more.runs[2]!.strategy, name, title: name, colour } });
+    more.runs[0] = { ...more.runs[0]!, strategy: { ...more.runs[0]!.strategy, colour: '#0f766e' } };
+    more.runs.push(like('newcomer', '#123abc'), like('stranger'), like('intruder', 'red"><script>alert(1)</script>'));
+    const rendered = renderReport(more);
+    expect(chart(rendered, 'chart-cpu').datasets[0]!.color).toEqual(['#0f766e', '#b45309', '#047857', '#123abc', '#6b7280', '#6b7280']);
+    // The stray colour is only in the embedded data, escaped: never in a style or a chart.
+    expect(rendered).not.toContain('<script>alert(1)');
   });
 
   it('explains short polling’s wait with the scenario’s poll interval', () => {
@@ -247,7 +257,7 @@ describe('renderComparison', () => {
     expect(cpu.labels).toEqual([
       'Short polling · A', 'Short polling · B', 'Long polling · A', 'Long polling · B', 'WebSocket · A', 'WebSocket · B',
     ]);
-    expect(cpu.datasets[0]!.color).toEqual(['#d97706', 'stripe:#d97706', '#7c3aed', 'stripe:#7c3aed', '#0284c7', 'stripe:#0284c7']);
+    expect(cpu.datasets[0]!.color).toEqual(['#1d4ed8', 'stripe:#1d4ed8', '#b45309', 'stripe:#b45309', '#047857', 'stripe:#047857']);
     // Different poll intervals: no single "interval / 2" line, each is named in the caption instead.
     expect(chart(html, 'chart-latency').datasets).toHaveLength(6);
     expect(html).toContain('Short polling · A 1,000 ms interval → ≈ 500 ms · Short polling · B 2,000 ms interval → ≈ 1,000 ms');

@@ -93,3 +93,28 @@ describe('MessageSource after a restart (firstSeq)', () => {
     expect(source.since(1_000_000).gap).toBeNull();
   });
 });
+
+describe('MessageSource publish hook', () => {
+  it('emits publishing with the message before it is stored or sent to anyone', () => {
+    const source = new MessageSource({ ringSize: 10 });
+    const log: string[] = [];
+    source.on('publishing', (message) => log.push(`publishing ${message.seq} head ${source.head} ${JSON.stringify(message.payload)}`));
+    source.on('message', (message) => log.push(`message ${message.seq} head ${source.head}`));
+    source.publish('a');
+    source.publish('b');
+    expect(log).toEqual(['publishing 1 head 0 "a"', 'message 1 head 1', 'publishing 2 head 1 "b"', 'message 2 head 2']);
+  });
+
+  it('stores nothing when a publishing listener throws (a record that could not be written)', () => {
+    const source = new MessageSource({ ringSize: 10 });
+    const sent: number[] = [];
+    source.on('message', (message) => sent.push(message.seq));
+    source.once('publishing', () => {
+      throw new Error('disk full');
+    });
+    expect(() => source.publish('lost')).toThrow('disk full');
+    expect(source.publish('kept').seq).toBe(1);
+    expect(sent).toEqual([1]);
+    expect(source.since(0).messages.map((m) => m.payload)).toEqual(['kept']);
+  });
+});

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../../servers/constants.js';
 import { MessageSource, messageJson } from '../../servers/message-source.js';
 import { checkPayloadDepth, PayloadError } from '../../servers/payload.js';
 import { pollResponse, pollResponseJson } from '../../servers/poll-response.js';
-import { STRATEGIES } from '../../servers/registry.js';
+import { STRATEGIES } from '../../bench/strategy-pairs.js';
 import { record, sleep, waitFor, type Received } from '../helpers.js';
 
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;

@@ -1,7 +1,8 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer } from '../../servers/app.js';
-import { SUBPROTOCOL } from '../../servers/contract/wire.js';
+import { ROUTES, SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { waitFor } from '../helpers.js';
 
 describe('graceful shutdown with clients attached', () => {
@@ -29,5 +30,26 @@ describe('graceful shutdown with clients attached', () => {
     const again = new PushServer();
     await again.listen(Number(new URL(url).port), '127.0.0.1');
     await again.close();
+  });
+
+  it.each([
+    ['websocket', ROUTES.ws],
+    ['ws-bare', ROUTES.wsBare],
+  ])('%s: cuts off a peer that never answers the close handshake, and detaches it', async (strategy, path) => {
+    const server = new PushServer({ strategies: [strategy] });
+    await server.listen(0, '127.0.0.1');
+    const peer = net.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    peer.on('error', () => {});
+    const peerClosed = new Promise((resolve) => peer.once('close', resolve));
+    peer.write(
+      `GET ${path}?since=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    // It reads the close frame (and everything else) but never answers it.
+    peer.on('data', () => {});
+    await waitFor(() => server.stats().strategies[strategy]!.attached === 1, 'the peer to attach');
+    await server.close();
+    await peerClosed;
+    expect(server.stats().strategies[strategy]!.attached).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PushServer } from '../../servers/app.js';
+import { ROUTES } from '../../servers/contract/wire.js';
 import { waitFor } from '../helpers.js';
 
 let server: PushServer;
@@ -40,5 +42,32 @@ describe('server-sent events', () => {
     for (let i = 1; i <= 5; i++) server.source.publish(i);
     const text = await readEvents('/api/events?since=1', {}, 3);
     expect(text.split('\n\n')[0]).toBe('event: gap\ndata: {"afterSeq":1,"firstAvailableSeq":4}');
+  });
+
+  it('detaches every stream of a connection that closes, the pipelined requests queued behind the first too', async () => {
+    // As many slots as the connection takes: a leaked one would refuse the next client.
+    server = new PushServer({ strategies: ['sse'], limits: { maxPushStreams: 20 } });
+    await server.listen(0, '127.0.0.1');
+    const socket = net.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    socket.on('error', () => {});
+    // Twenty streams in one write: the first is answered, the others wait behind it and never start.
+    socket.write(`GET ${ROUTES.sse}?since=0 HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(20));
+    await waitFor(() => server.stats().strategies.sse!.attached === 20, 'the 20 pipelined streams to attach');
+    socket.destroy();
+    await waitFor(() => server.stats().strategies.sse!.attached === 0, 'every stream to detach');
+    // The slots are free again: a new client is served.
+    const message = server.source.publish('after');
+    const text = await readEvents(`${ROUTES.sse}?since=0`, {}, 1);
+    expect(text).toBe(`id: ${message.seq}\ndata: ${JSON.stringify(message)}\n\n`);
+  });
+
+  it('detaches every stream at shutdown', async () => {
+    server = new PushServer({ strategies: ['sse'] });
+    await server.listen(0, '127.0.0.1');
+    const streams = [1, 2, 3].map(() => fetch(`${server.url}${ROUTES.sse}?since=0`).then((res) => res.text()));
+    await waitFor(() => server.stats().strategies.sse!.attached === 3, 'three streams');
+    await server.close();
+    expect(await Promise.all(streams)).toEqual(['', '', '']);
+    expect(server.stats().strategies.sse!.attached).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
-import { STRATEGIES } from '../../servers/registry.js';
+import { STRATEGIES } from '../../bench/strategy-pairs.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
 /** One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. */
@@ -14,11 +14,12 @@ describe.each(STRATEGIES.map((entry) => [entry.info.name, entry] as const))('%s 
     await server.listen(0, '127.0.0.1');
   }
 
-  function connect(userId?: string, since = 0) {
+  function connect(userId?: string, since = 0, firstPollDelayMs?: number) {
     const client = new entry.client({
       baseUrl: server.url,
       userId,
       since,
+      firstPollDelayMs,
       pollIntervalMs: 40,
       longPollTimeoutMs: 2_000,
       reconnectMinMs: 20,
@@ -96,5 +97,17 @@ describe.each(STRATEGIES.map((entry) => [entry.info.name, entry] as const))('%s 
     await waitFor(() => late.received.seqs.length >= 5, 'the ring contents');
     expect(late.received.gaps).toEqual([{ afterSeq: 2, firstAvailableSeq: 8 }]);
     expect(late.received.seqs).toEqual(range(8, 12));
+  });
+
+  it('makes its first request after the start delay, and none at all when stopped before it', async () => {
+    await start();
+    const waiting = connect(undefined, 0, 50);
+    const stopped = connect(undefined, 0, 50);
+    await stopped.client.stop();
+    server.source.publish('m1');
+    await waitFor(() => waiting.received.seqs.length === 1, 'the delayed client');
+    await sleep(100);
+    expect(stopped.received.requests).toBe(0);
+    expect(stopped.client.connectionsOpened).toBe(0);
   });
 });

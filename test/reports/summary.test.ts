@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { printSummary } from '../../bench/print.js';
-import type { Results, RunResult, Scenario } from '../../results/results.js';
-
-const SCENARIO: Scenario = {
-  clients: 50,
-  ratePerSec: 0.5,
-  durationSec: 20,
-  payloadBytes: 128,
-  pollIntervalMs: 1000,
-  longPollTimeoutMs: 25_000,
-  arrivals: 'poisson',
-  seed: 42,
-};
+import { printSummary } from '../../reports/summary.js';
+import type { Results, RunResult } from '../../results/results.js';
+import { SCENARIO } from './fixture.js';
 
 function run(overrides: Partial<RunResult> & Pick<RunResult, 'strategy'>): RunResult {
   return {

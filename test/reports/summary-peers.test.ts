@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { printSummary } from '../../bench/print.js';
+import { printSummary } from '../../reports/summary.js';
 import { comparePeers, peerSummaryLines } from '../../reports/peers.js';
-import { makeResults } from '../reports/fixture.js';
-import { makePeerResults } from '../reports/peer-fixture.js';
+import { makeResults } from './fixture.js';
+import { makePeerResults } from './peer-fixture.js';
 
 describe('printSummary with reference peers', () => {
   const results = makePeerResults();

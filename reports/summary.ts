@@ -1,24 +1,26 @@
-import { comparePeers, peerSummaryLines } from '../reports/peers.js';
-import { capacityLines } from './print-capacity.js';
+import { perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
+import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds, fmtSetting } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
+import { comparePeers, peerSummaryLines } from './peers.js';
+import { capacityLines } from './summary-capacity.js';
 
 interface Column {
   title: string;
   /** Right-aligned unless it is the strategy name. */
   left?: boolean;
-  value: (run: RunResult) => string;
+  value: (run: RunResult, per: PerDeliveredMessage) => string;
 }
 
 const COLUMNS: readonly Column[] = [
   { title: 'strategy', left: true, value: (run) => (run.strategy.reference ? `${run.strategy.name} (ref)` : run.strategy.name) },
-  { title: 'delivered', value: (run) => `${group(run.messages.delivered)}/${group(run.messages.expected)}` },
-  { title: 'req/deliv', value: (run) => ratio(run.requests.total, run.messages.delivered, 2) },
-  { title: 'empty', value: (run) => percent(run.requests.empty, run.requests.total) },
-  { title: 'up B/deliv', value: (run) => ratio(run.bytes.clientToServer, run.messages.delivered, 0) },
-  { title: 'down B/deliv', value: (run) => ratio(run.bytes.serverToClient, run.messages.delivered, 0) },
-  { title: 'p50 ms', value: (run) => millis(run.latencyUs.p50, run.latencyUs.count) },
-  { title: 'p99 ms', value: (run) => millis(run.latencyUs.p99, run.latencyUs.count) },
-  { title: 'CPU ms/1k', value: (run) => ratio(run.server.cpuMs * 1000, run.messages.delivered, 1) },
+  { title: 'delivered', value: (run) => `${fmtInt(run.messages.delivered)}/${fmtInt(run.messages.expected)}` },
+  { title: 'req/deliv', value: (_, per) => fmtNumber(per.requestsPerDelivered, 2) },
+  { title: 'empty', value: (_, per) => fmtPercent(per.emptyShare) },
+  { title: 'up B/deliv', value: (_, per) => fmtNumber(per.bytesUpPerDelivered, 0) },
+  { title: 'down B/deliv', value: (_, per) => fmtNumber(per.bytesDownPerDelivered, 0) },
+  { title: 'p50 ms', value: (run) => latency(run, run.latencyUs.p50) },
+  { title: 'p99 ms', value: (run) => latency(run, run.latencyUs.p99) },
+  { title: 'CPU ms/1k', value: (_, per) => fmtNumber(per.cpuMsPerThousand, 1) },
   {
     title: 'miss/dup/ooo',
     value: (run) => `${run.messages.missed}/${run.messages.duplicated}/${run.messages.outOfOrder}`,
@@ -56,7 +58,7 @@ export function printSummary(results: Results, reportPath: string): string {
     'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
     'CPU ms/1k: server CPU time per 1,000 delivered messages.',
     '',
-    `wall time ${(results.meta.wallTimeMs / 1000).toFixed(1)} s`,
+    `wall time ${fmtSeconds(results.meta.wallTimeMs)}`,
     `report: ${reportPath}`,
   );
   return lines.join('\n') + '\n';
@@ -72,7 +74,11 @@ export function describeRestart(restart: RestartOutcome): string {
 }
 
 function table(runs: readonly RunResult[]): string[] {
-  const cells = [COLUMNS.map((c) => c.title), ...runs.map((run) => COLUMNS.map((c) => c.value(run)))];
+  const rows = runs.map((run) => {
+    const per = perDeliveredMessage(run);
+    return COLUMNS.map((c) => c.value(run, per));
+  });
+  const cells = [COLUMNS.map((c) => c.title), ...rows];
   const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) =>
     row
@@ -84,19 +90,19 @@ function table(runs: readonly RunResult[]): string[] {
 
 function describeScenario(preset: string, s: Scenario): string {
   return (
-    `${preset}: ${group(s.clients)} clients, ${s.ratePerSec} msg/s ${s.arrivals} (seed ${s.seed}), ${s.durationSec} s, ` +
-    `${group(s.payloadBytes)} B payload, poll every ${group(s.pollIntervalMs)} ms, long-poll timeout ${group(s.longPollTimeoutMs)} ms` +
-    networkAndIdentity(s)
+    `${preset}: ${fmtSetting(s.clients)} clients, ${s.ratePerSec} msg/s ${s.arrivals} (seed ${s.seed}), ${s.durationSec} s, ` +
+    `${fmtSetting(s.payloadBytes)} B payload, poll every ${fmtSetting(s.pollIntervalMs)} ms, ` +
+    `long-poll timeout ${fmtSetting(s.longPollTimeoutMs)} ms${networkAndIdentity(s)}`
   );
 }
 
 /** The emulated network, identity headers and churn, when the scenario has any. */
 function networkAndIdentity(s: Scenario): string {
   const parts: string[] = [];
-  if (s.delayMs || s.jitterMs) parts.push(`delay ${group(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${group(s.jitterMs)} ms` : ''} each way`);
-  if (s.bandwidthBytesPerSec) parts.push(`${group(s.bandwidthBytesPerSec)} B/s per connection`);
-  if (s.cookieBytes) parts.push(`${group(s.cookieBytes)} B cookie`);
-  if (s.churn) parts.push(`${group(s.churn * 100)} % churn`);
+  if (s.delayMs || s.jitterMs) parts.push(`delay ${fmtSetting(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${fmtSetting(s.jitterMs)} ms` : ''} each way`);
+  if (s.bandwidthBytesPerSec) parts.push(`${fmtSetting(s.bandwidthBytesPerSec)} B/s per connection`);
+  if (s.cookieBytes) parts.push(`${fmtSetting(s.cookieBytes)} B cookie`);
+  if (s.churn) parts.push(`${fmtSetting(s.churn * 100)} % churn`);
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 }
 
@@ -111,27 +117,7 @@ function groupByScenario(runs: readonly RunResult[]): Map<Scenario, RunResult[]>
   return new Map([...byKey.values()].map((entry) => [entry.scenario, entry.runs]));
 }
 
-/** 1234567 → "1,234,567", independent of the machine's locale. */
-function group(value: number): string {
-  const [whole, fraction] = String(value).split('.');
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-function ratio(numerator: number, denominator: number, digits: number): string {
-  if (denominator === 0) return '—';
-  const value = (numerator / denominator).toFixed(digits);
-  const [whole, fraction] = value.split('.');
-  return fraction === undefined ? group(Number(whole)) : `${group(Number(whole))}.${fraction}`;
-}
-
-function percent(part: number, whole: number): string {
-  return whole === 0 ? '—' : `${((part / whole) * 100).toFixed(1)} %`;
-}
-
-/** Sub-10 ms latencies (push over loopback) keep two decimals, so they do not all print as 0.x. */
-function millis(us: number, samples: number): string {
-  if (samples === 0) return '—';
-  const ms = us / 1000;
-  return ms < 10 ? ms.toFixed(2) : ratio(us, 1000, 1);
+/** Latency in ms, or a dash for a run without a single sample (its percentiles are zeros, not measurements). */
+function latency(run: RunResult, us: number): string {
+  return run.latencyUs.count === 0 ? DASH : fmtMs(us);
 }

@@ -1,4 +1,5 @@
-import { shortPollClientsPerCore } from './capacity.js';
+import { shortPollClientsPerCore } from '../results/metrics.js';
+import { fmtInt, fmtNumber } from '../results/number-format.js';
 import type { CapacityResult } from '../results/results.js';
 
 /** The capacity probes as a few plain lines for the terminal summary. */
@@ -13,11 +14,11 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : 0;
     rows.push([
       probe.endpoint,
-      whole(probe.requestsPerSec),
-      (probe.latencyUs.p50 / 1000).toFixed(1),
-      (probe.latencyUs.p99 / 1000).toFixed(1),
-      `${Math.round(probe.serverCpuShare * 100)} %`,
-      whole(perCore),
+      fmtInt(probe.requestsPerSec),
+      fmtNumber(probe.latencyUs.p50 / 1000, 1),
+      fmtNumber(probe.latencyUs.p99 / 1000, 1),
+      `${fmtInt(probe.serverCpuShare * 100)} %`,
+      fmtInt(perCore),
       String(probe.errors + probe.non2xx),
     ]);
   }
@@ -26,10 +27,6 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
   const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && !probe.problem);
   const clients = shortPoll ? shortPollClientsPerCore(shortPoll, 1000) : null;
-  if (clients !== null) lines.push('', `one server core answers the empty polls of ${whole(clients)} short-polling clients polling every second`);
+  if (clients !== null) lines.push('', `one server core answers the empty polls of ${fmtInt(clients)} short-polling clients polling every second`);
   return [...lines, ''];
-}
-
-function whole(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }

@@ -1,0 +1,50 @@
+import type { SimulatedClientClass } from '../clients/client.js';
+import { LongPollingClient } from '../clients/long-polling.js';
+import { ShortPollingClient } from '../clients/short-polling.js';
+import { SocketIoPollingClient } from '../clients/socketio-polling.js';
+import { SocketIoWebSocketClient } from '../clients/socketio-ws.js';
+import { ServerSentEventsClient } from '../clients/sse.js';
+import { WebSocketClient } from '../clients/websocket.js';
+import { BareWebSocketClient } from '../clients/ws-bare.js';
+import { SERVER_STRATEGIES } from '../servers/registry.js';
+import { LongPollingStrategy } from '../servers/strategies/long-polling.js';
+import { ShortPollingStrategy } from '../servers/strategies/short-polling.js';
+import { SocketIoPollingStrategy } from '../servers/strategies/socketio-polling.js';
+import { SocketIoWebSocketStrategy } from '../servers/strategies/socketio-ws.js';
+import { ServerSentEventsStrategy } from '../servers/strategies/sse.js';
+import { WebSocketStrategy } from '../servers/strategies/websocket.js';
+import { BareWebSocketStrategy } from '../servers/strategies/ws-bare.js';
+import type { ServerStrategyClass } from '../servers/strategy.js';
+import type { StrategyInfo } from '../servers/contract/strategies.js';
+
+export { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../servers/registry.js';
+
+/** A strategy as the bench runs it: its server half in the server process, its client half in the client processes. */
+export interface StrategyPair {
+  info: StrategyInfo;
+  server: ServerStrategyClass;
+  client: SimulatedClientClass;
+}
+
+/** The simulated client that speaks to each server half. */
+const CLIENT_HALVES = new Map<ServerStrategyClass, SimulatedClientClass>([
+  [ShortPollingStrategy, ShortPollingClient],
+  [LongPollingStrategy, LongPollingClient],
+  [WebSocketStrategy, WebSocketClient],
+  [ServerSentEventsStrategy, ServerSentEventsClient],
+  [BareWebSocketStrategy, BareWebSocketClient],
+  [SocketIoWebSocketStrategy, SocketIoWebSocketClient],
+  [SocketIoPollingStrategy, SocketIoPollingClient],
+]);
+
+/** Every strategy with both halves, in the registry's (report) order. */
+export const STRATEGIES: readonly StrategyPair[] = SERVER_STRATEGIES.map((server) => {
+  const client = CLIENT_HALVES.get(server);
+  // A server half without a client half could be served but never benchmarked: fail at load, not mid-run.
+  if (!client) throw new Error(`strategy "${server.info.name}" has no client half in bench/strategy-pairs.ts`);
+  return { info: server.info, server, client };
+});
+
+export function findStrategy(name: string): StrategyPair | undefined {
+  return STRATEGIES.find((s) => s.info.name === name);
+}

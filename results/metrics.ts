@@ -1,0 +1,84 @@
+import type { RunResult } from './results.js';
+
+/**
+ * The figures strategies are compared by, per delivered message. Raw totals depend on the run's length and
+ * client count; dividing by delivered messages makes strategies (and two runs) comparable. The terminal summary,
+ * the report and the peer ratios all read them from here. Every value is null when its divisor is zero, so a
+ * rendering prints "—" instead of Infinity or NaN.
+ */
+export interface PerDeliveredMessage {
+  delivered: number;
+  requestsPerDelivered: number | null;
+  withMessagesPerDelivered: number | null;
+  emptyPerDelivered: number | null;
+  failedPerDelivered: number | null;
+  /**
+   * Requests that neither carried messages, came back empty nor failed: a WebSocket handshake, a request cut
+   * at shutdown. Counted so that the stacked requests chart adds up to requestsPerDelivered.
+   */
+  otherPerDelivered: number | null;
+  /** empty / total requests. */
+  emptyShare: number | null;
+  bytesUpPerDelivered: number | null;
+  bytesDownPerDelivered: number | null;
+  bytesTotalPerDelivered: number | null;
+  payloadPerDelivered: number | null;
+  /** (client→server + server→client) / payload bytes: 1.0 would be a wire that carries nothing but payload. */
+  overheadRatio: number | null;
+  /** Server CPU milliseconds per 1,000 delivered messages. */
+  cpuMsPerThousand: number | null;
+}
+
+type Counts = Pick<RunResult, 'messages' | 'requests' | 'bytes' | 'server'>;
+
+export function ratio(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? numerator / denominator : null;
+}
+
+export function perDeliveredMessage(run: Counts): PerDeliveredMessage {
+  const { delivered } = run.messages;
+  const { total, withMessages, empty, failed } = run.requests;
+  const { clientToServer, serverToClient, payload } = run.bytes;
+  const other = Math.max(0, total - withMessages - empty - failed);
+  return {
+    delivered,
+    requestsPerDelivered: ratio(total, delivered),
+    withMessagesPerDelivered: ratio(withMessages, delivered),
+    emptyPerDelivered: ratio(empty, delivered),
+    failedPerDelivered: ratio(failed, delivered),
+    otherPerDelivered: ratio(other, delivered),
+    emptyShare: ratio(empty, total),
+    bytesUpPerDelivered: ratio(clientToServer, delivered),
+    bytesDownPerDelivered: ratio(serverToClient, delivered),
+    bytesTotalPerDelivered: ratio(clientToServer + serverToClient, delivered),
+    payloadPerDelivered: ratio(payload, delivered),
+    overheadRatio: ratio(clientToServer + serverToClient, payload),
+    cpuMsPerThousand: ratio(run.server.cpuMs * 1000, delivered),
+  };
+}
+
+/**
+ * The same cost the other way up: delivered messages per second of server CPU, the most one core could sustain
+ * at that cost (the open-loop schedule makes every valid run deliver the same messages in the same time).
+ */
+export function deliveriesPerCpuSecond(run: Pick<RunResult, 'messages' | 'server'>): number | null {
+  return ratio(run.messages.delivered, run.server.cpuMs / 1000);
+}
+
+/**
+ * Clients one core serves, from a capacity probe: a short-polling client costs one request per interval, so one
+ * core answering R requests per CPU-second serves R × interval clients.
+ */
+export function shortPollClientsPerCore(
+  capacity: { requestsPerSec: number; serverCpuShare: number },
+  pollIntervalMs: number,
+): number | null {
+  if (capacity.serverCpuShare <= 0) return null;
+  return (capacity.requestsPerSec / capacity.serverCpuShare) * (pollIntervalMs / 1000);
+}
+
+/** The same for push: a core that writes M messages per CPU-second serves M / rate clients receiving `rate` msg/s each. */
+export function pushClientsPerCore(deliveredMessages: number, serverCpuMs: number, ratePerClient: number): number | null {
+  if (serverCpuMs <= 0 || ratePerClient <= 0) return null;
+  return deliveredMessages / (serverCpuMs / 1000) / ratePerClient;
+}

@@ -1,0 +1,11 @@
+import { FALLBACK_LANE, type LaneFacts } from '../contract/demo-protocol.js';
+import type { StrategyInfo } from '../contract/strategies.js';
+
+/**
+ * The demo's lanes, as the page is told them: one per strategy the server mounts, in registry order, then the
+ * fallback lane. The page draws those it has a browser client for.
+ */
+export function demoLanes(strategies: readonly { readonly info: StrategyInfo }[]): LaneFacts[] {
+  const lanes = strategies.map(({ info: { name, title, colour, claim, inArticle } }): LaneFacts => ({ name, title, colour, claim, inArticle }));
+  return [...lanes, FALLBACK_LANE];
+}
