@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from './strategy-pairs.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_NAMES } from './presets.js';
+import { emptyScheduleProblem } from './schedule.js';
+import { expandScaleOut, MAX_SERVER_PROCESSES, parseScaleOutFlags, SCALE_OUT_FLAGS } from './args-scale-out.js';
+import { applyHttp2Flags, HTTP2_FLAGS, parseHttp2Flags } from './args-http2.js';
+import { BACKOFF_POLICIES } from '../clients/backoff.js';
 import type { CapacityPlan } from './capacity.js';
 import type { Arrivals, Scenario } from '../results/results.js';
 
@@ -17,11 +21,14 @@ export interface BenchOptions {
   clientProcesses: number | null;
   /** The preset's capacity probes, with --cookie-bytes and --payload applied; null: none. */
   capacity: CapacityPlan | null;
+  /** --redis-url: the Redis the runs with the Redis source use; absent: the bench starts its own redis-server. */
+  redisUrl?: string;
 }
 
 export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; error: string };
 
-type NumericField = Exclude<keyof Scenario, 'arrivals'>;
+/** The scenario's number fields: the only ones a numeric flag may set. */
+type NumericField = { [K in keyof Scenario]-?: NonNullable<Scenario[K]> extends number ? K : never }[keyof Scenario];
 
 interface NumericFlag {
   field: NumericField;
@@ -40,7 +47,8 @@ export const NUMERIC_FLAGS: Readonly<Record<string, NumericFlag>> = {
   'poll-interval': { field: 'pollIntervalMs', integer: true, min: 10, max: 60_000, unit: 'ms between short polls' },
   'long-poll-timeout': { field: 'longPollTimeoutMs', integer: true, min: 100, max: 120_000, unit: 'ms a long poll is held' },
   seed: { field: 'seed', integer: true, min: 0, max: 0xffffffff, unit: 'seed of the schedule and poll phases' },
-  'restart-at': { field: 'restartAtSec', integer: false, min: 0.1, max: 600, unit: 'fault: kill the server s into the schedule, start a new one' },
+  'kill-server-at': { field: 'restartAtSec', integer: false, min: 0.1, max: 600, unit: 'fault: SIGKILL a server process s into the schedule, start a new one' },
+  'restart-at': { field: 'restartAtSec', integer: false, min: 0.1, max: 600, unit: 'the older name of --kill-server-at' },
   'delay-ms': { field: 'delayMs', integer: false, min: 0, max: 10_000, unit: 'one-way network delay each way, ms (a delaying proxy)' },
   'jitter-ms': { field: 'jitterMs', integer: false, min: 0, max: 10_000, unit: 'delay varies by ± this, ms, bytes kept in order' },
   bandwidth: { field: 'bandwidthBytesPerSec', integer: true, min: 0, max: 10_000_000_000, unit: 'bytes/s per connection each way (0: no cap)' },
@@ -54,7 +62,7 @@ const MAX_CLIENT_PROCESSES = 16;
 
 const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
-const STRING_FLAGS = ['preset', 'strategies', 'arrivals', 'out', 'client-processes', ...Object.keys(NUMERIC_FLAGS)] as const;
+const STRING_FLAGS = ['preset', 'strategies', 'arrivals', 'out', 'client-processes', ...SCALE_OUT_FLAGS, ...HTTP2_FLAGS, ...Object.keys(NUMERIC_FLAGS)] as const;
 const BOOLEAN_FLAGS = ['json', 'help'] as const;
 
 const NUMBER_SYNTAX = /^-?(\d+\.?\d*|\.\d+)$/;
@@ -103,10 +111,16 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     overrides.arrivals = arrivals as Arrivals;
   }
 
+  if (values.has('kill-server-at') && values.has('restart-at')) return fail('--kill-server-at and --restart-at are one option: give one');
   if (overrides.restartAtSec !== undefined) {
     const tooLate = preset.scenarios.find((scenario) => overrides.restartAtSec! >= (overrides.durationSec ?? scenario.durationSec));
-    if (tooLate) return fail(`--restart-at must fall inside the schedule (before ${overrides.durationSec ?? tooLate.durationSec} s)`);
+    const flag = values.has('restart-at') ? 'restart-at' : 'kill-server-at';
+    if (tooLate) return fail(`--${flag} must fall inside the schedule (before ${overrides.durationSec ?? tooLate.durationSec} s)`);
   }
+  const scaleOut = parseScaleOutFlags(values);
+  if (!scaleOut.ok) return fail(scaleOut.error);
+  const http2 = parseHttp2Flags(values);
+  if (!http2.ok) return fail(http2.error);
 
   // References (Socket.IO, the bare ws loop) run only when a preset or --strategies names them.
   let strategies = [...(preset.strategies ?? OWN_STRATEGY_NAMES)];
@@ -130,17 +144,33 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
   }
 
   // A flag that overrides a swept factor collapses that sweep: its points become one scenario, run once.
+  const expanded = expandScaleOut(
+    preset.scenarios.map((planned) => ({ ...planned, ...overrides })),
+    scaleOut.flags,
+  );
+  if (!expanded.ok) return fail(expanded.error);
+  const versioned = applyHttp2Flags(expanded.scenarios, http2.flags, strategies, listed !== undefined);
+  if (!versioned.ok) return fail(versioned.error);
   const scenarios: Scenario[] = [];
   const seen = new Set<string>();
-  for (const planned of preset.scenarios) {
-    const scenario = { ...planned, ...overrides };
+  for (const scenario of versioned.scenarios) {
     const key = JSON.stringify(scenario);
     if (seen.has(key)) continue;
     seen.add(key);
     scenarios.push(scenario);
   }
+  // The schedule is planned from the seed in advance: a run that would publish nothing is refused before it starts.
+  for (const scenario of scenarios) {
+    const empty = emptyScheduleProblem(scenario);
+    if (empty !== null) return fail(empty);
+  }
   const capacity = preset.capacity
-    ? { ...preset.capacity, cookieBytes: overrides.cookieBytes ?? preset.capacity.cookieBytes, payloadBytes: overrides.payloadBytes ?? preset.capacity.payloadBytes }
+    ? {
+        ...preset.capacity,
+        cookieBytes: overrides.cookieBytes ?? preset.capacity.cookieBytes,
+        payloadBytes: overrides.payloadBytes ?? preset.capacity.payloadBytes,
+        ...(http2.flags.httpVersions && { httpVersions: http2.flags.httpVersions }),
+      }
     : null;
 
   return {
@@ -152,6 +182,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       capacity,
       strategies,
       outDir: values.get('out') ?? null,
+      ...(scaleOut.flags.redisUrl !== undefined && { redisUrl: scaleOut.flags.redisUrl }),
       json: flags.has('json'),
       help: flags.has('help'),
     },
@@ -186,6 +217,18 @@ export function helpText(): string {
   lines.push(
     `  --arrivals <kind>           poisson | fixed (quick: ${quick.arrivals})`,
     '  --client-processes <n>      client processes per run, 1..16 (default: one per 2,500 clients)',
+    '  --source <kind>             memory | redis | memory,redis: where the message log lives (default memory;',
+    '                              redis needs redis-server: `sudo apt-get install redis-server`)',
+    '  --redis-url <url>           a running Redis for the redis source (default: the bench starts its own)',
+    `  --server-processes <n>      server processes behind one port, 1..${MAX_SERVER_PROCESSES} (node:cluster; above 1 needs`,
+    '                              --source redis); a list such as 1,2 runs each',
+    `  --backoff <policy>          clients' reconnect backoff: ${BACKOFF_POLICIES.join(' | ')} (default full-jitter);`,
+    '                              a list runs each',
+    '  --http-version <v>          1.1 | 2 | 1.1,2: HTTP version of the polling and event-stream clients; 2 is',
+    '                              one HTTP/2 session per client (h2c, prior knowledge), each request a stream;',
+    "                              WebSocket stays HTTP/1.1 and has no HTTP/2 run (default: the preset's, 1.1)",
+    '  --blocked-upgrade <share>   0..1: that share of the WebSocket clients is refused at the upgrade, as by a',
+    '                              proxy, and falls back to long polling (default 0)',
     '  --out <dir>                 where to write the report (default reports/out/<time>-<preset>/)',
     '  --json                      print results.json to stdout instead of the summary',
     '  -h, --help                  this help',

@@ -3,9 +3,11 @@ import type { StrategyInfo } from '../servers/contract/strategies.js';
 import { judgeBottleneck, summarizeLoads } from './bottleneck.js';
 import type { FleetReport } from './client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from './histogram.js';
-import type { RunResult, Scenario, StrategyLabel } from '../results/results.js';
+import { clientRequestsPerCpuSecond } from '../results/metrics.js';
+import type { BrokerCost, RecoveryOutcome, RunResult, Scenario, StrategyLabel } from '../results/results.js';
 import type { ProcessLoad } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from './protocol.js';
+import { servedBytes, servedStrategies, upgradeFallback } from './upgrade-fallback.js';
 
 /**
  * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
@@ -33,6 +35,10 @@ export interface RunEvidence {
   proxies?: ProcessLoad[];
   /** Cores of the machine (default: this one's). */
   cores?: number;
+  /** A fault run: how the clients came back. */
+  recovery?: RecoveryOutcome;
+  /** The Redis source: what the broker cost while publishing. */
+  broker?: BrokerCost;
 }
 
 export interface RestartEvidence {
@@ -56,10 +62,16 @@ export function strategyLabel(info: StrategyInfo): StrategyLabel {
 export function assembleRun(evidence: RunEvidence): RunResult {
   const { info, scenario, schedule, fleet, server } = evidence;
   const counters = server.stats.strategies[info.name];
-  const serverSide = counters?.bytes ?? { clientToServer: 0, serverToClient: 0 };
+  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs.
+  const serverSide = servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
   const published = schedule?.published ?? 0;
   const problems: string[] = [];
   const warnings: string[] = [];
+  const fallback = fleet.groups && scenario.blockedUpgrade ? upgradeFallback(scenario.blockedUpgrade, Math.round(scenario.blockedUpgrade * scenario.clients), fleet.groups) : undefined;
+  const fellBack = fallback?.groups.find((group) => group.transport === 'long-polling')?.clients ?? 0;
+  if (fallback && fellBack !== fallback.blockedClients) {
+    problems.push(`${fallback.blockedClients} client(s) were to be refused at the upgrade, but ${fellBack} fell back to long polling`);
+  }
 
   if (schedule === null) {
     problems.push(
@@ -92,9 +104,10 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     .sort((a, b) => a.seq - b.seq);
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
+    const survivors = (scenario.serverProcesses ?? 1) > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
     warnings.push(
       `the server process was killed ${scenario.restartAtSec} s into the schedule and replaced: server-side bytes, ` +
-        'CPU and memory are those of the new process only',
+        `CPU and memory are those ${survivors}`,
     );
   } else if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
     const differ =
@@ -124,6 +137,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
           cores: evidence.cores ?? availableParallelism(),
         })
       : undefined;
+  const requestsPerClientCpuSecond = clientRequestsPerCpuSecond(fleet.steady);
   if (bottleneck?.verdict === 'load-generator') warnings.push(`${bottleneck.reason}; read these figures as the machine's limit, not the server's`);
 
   return {
@@ -154,6 +168,9 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       peakRssBytes: server.peakRssBytes,
       eventLoopDelayP99Us: server.eventLoopDelayP99Us,
       rssSamples: server.rssSamples,
+      ...(server.attachedSamples && { attachedSamples: server.attachedSamples }),
+      ...(counters && { attachedPeak: counters.attachedPeak }),
+      ...(server.publishingSpanMs && { publishingSpanMs: server.publishingSpanMs }),
       eventLoopDelayMaxUs: server.eventLoopDelayMaxUs,
       windowMs: server.windowMs,
       rssBeforeClientsBytes: server.rssBeforeClientsBytes,
@@ -166,7 +183,12 @@ export function assembleRun(evidence: RunEvidence): RunResult {
         publishingEventLoopDelayP99Us: schedule.load.eventLoopDelayP99Us,
       }),
     },
-    clientProcesses: { ...summarizeLoads(clientLoads), count: evidence.clientProcesses, cpuMs: round1(fleet.cpuMs) },
+    clientProcesses: {
+      ...summarizeLoads(clientLoads),
+      count: evidence.clientProcesses,
+      cpuMs: round1(fleet.cpuMs),
+      ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
+    },
     ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
     ...(scenario.churn !== undefined && scenario.churn > 0 && { churnedClients: fleet.churned ?? 0 }),
     ...(fleet.steady && { steady: fleet.steady }),
@@ -181,6 +203,9 @@ export function assembleRun(evidence: RunEvidence): RunResult {
         reconnects: fleet.requests.reconnects,
       },
     }),
+    ...(fallback && { fallback }),
+    ...(evidence.recovery && { recovery: evidence.recovery }),
+    ...(evidence.broker && { broker: evidence.broker }),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { StrategyInfo } from '../servers/contract/strategies.js';
-import { ROUTES } from '../servers/contract/wire.js';
+import { ROUTES, type HttpVersion } from '../servers/contract/wire.js';
 import { SERVER_STRATEGIES } from '../servers/registry.js';
 import { identityHeaders } from './identity.js';
 import type { RpcChild } from './ipc.js';
 import { cpuShare } from './process-load.js';
-import type { CannonProtocol, ServerProtocol } from './protocol.js';
-import type { CapacityResult } from '../results/results.js';
+import { captureAnswer } from './floor.js';
+import type { CannonProtocol, FloorProtocol, ServerProtocol } from './protocol.js';
+import type { CapacityFigures, CapacityResult } from '../results/results.js';
 
 /** How the capacity probes drive each endpoint. */
 export interface CapacityPlan {
@@ -18,9 +19,11 @@ export interface CapacityPlan {
   cookieBytes: number;
   /** Payload of the published message (publish) and of the message a long poll finds ready. */
   payloadBytes: number;
+  /** '1.1': autocannon; '2': h2load over HTTP/2 (capacity-h2.ts). Absent: HTTP/1.1 only. */
+  httpVersions?: HttpVersion[];
 }
 
-export const DEFAULT_CAPACITY: CapacityPlan = { durationSec: 5, warmupSec: 1, connections: 50, cookieBytes: 0, payloadBytes: 100 };
+export const DEFAULT_CAPACITY: CapacityPlan = { durationSec: 5, warmupSec: 1, connections: 50, cookieBytes: 0, payloadBytes: 100, httpVersions: ['1.1', '2'] };
 
 export type CapacityEndpoint = CapacityResult['endpoint'];
 
@@ -58,19 +61,38 @@ export const CAPACITY_ENDPOINT_NAMES = Object.keys(CAPACITY_ENDPOINTS) as Capaci
 /** What the probe needs from the harness: children it registers (so they die with it) and its time limits. */
 export interface CapacityHost {
   server: RpcChild<ServerProtocol>;
+  /** node:http alone, answering the endpoint's bytes: the floor (floor-process.ts). */
+  floor: RpcChild<FloorProtocol>;
   cannon: RpcChild<CannonProtocol>;
   startTimeoutMs: number;
   callTimeoutMs: number;
+}
+
+/** The request autocannon repeats: the same for the endpoint and for its floor. */
+interface ProbeRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** How to measure the CPU of the process under load over the measured run. */
+interface CpuWindow {
+  open(): Promise<void>;
+  collect(): Promise<{ cpuMs: number; windowMs: number | undefined }>;
 }
 
 /**
  * Drives one endpoint of a fresh server process with autocannon (closed loop: each connection sends its next
  * request as soon as the previous one is answered), so the rate it reaches is the highest the server sustains,
  * and the latency is the latency there. The server's CPU over the same window says how much of a core that took.
+ * Then its floor, side by side: node:http alone in a fresh process of its own, answering the same path with the
+ * bytes the endpoint answered, driven the same way. A floor that cannot be measured leaves the endpoint's figures
+ * standing, with the reason in `floor.problem`.
  */
 export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
-  const { server, cannon } = host;
+  const { server, floor } = host;
   const { url } = await server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000 }, host.startTimeoutMs);
   if (spec.ready > 0) {
     const offsetsMs = Array.from({ length: spec.ready }, () => 0);
@@ -82,43 +104,62 @@ export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoi
     headers['content-type'] = 'application/json';
     body = JSON.stringify({ payload: 'x'.repeat(plan.payloadBytes) });
   }
-  const run = { url: url + spec.path, method: spec.method, body, headers, connections: plan.connections };
+  const request: ProbeRequest = { method: spec.method, path: spec.path, headers, body };
+  const figures = await drive(host, url, request, plan, {
+    open: () => server.call('openWindow', undefined, host.callTimeoutMs),
+    collect: async () => {
+      const report = await server.call('collect', { strategy: spec.strategy, closeTimeoutMs: 2_000 }, host.callTimeoutMs + 2_000);
+      return { cpuMs: report.cpuMs, windowMs: report.windowMs };
+    },
+  });
+  let floorFigures: CapacityFigures;
+  try {
+    // Asked after the measured run, so the endpoint is warm and the answer is the one autocannon was getting.
+    const answer = await captureAnswer({ url: url + spec.path, method: spec.method, headers, body }, host.callTimeoutMs);
+    // The endpoint's server is done: the floor gets the machine to itself, as the endpoint had.
+    await server.stop('shutdown', host.callTimeoutMs);
+    const { url: floorUrl } = await floor.call('start', { method: spec.method, path: spec.path, answer }, host.startTimeoutMs);
+    floorFigures = await drive(host, floorUrl, request, plan, {
+      open: () => floor.call('openWindow', undefined, host.callTimeoutMs),
+      collect: () => floor.call('collect', undefined, host.callTimeoutMs),
+    });
+  } catch (error) {
+    floorFigures = failedFigures(`the floor could not be measured: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { ...probeOf(endpoint, plan), ...figures, floor: floorFigures };
+}
+
+/** A warm-up, then the measured run, with the CPU of the process under load over it. */
+async function drive(host: CapacityHost, url: string, request: ProbeRequest, plan: CapacityPlan, cpu: CpuWindow): Promise<CapacityFigures> {
+  const run = { url: url + request.path, method: request.method, body: request.body, headers: request.headers, connections: plan.connections };
   const runTimeoutMs = (seconds: number) => seconds * 1000 + 30_000;
   // The warm-up lets V8 optimise the hot paths; it is not measured.
-  if (plan.warmupSec > 0) await cannon.call('run', { ...run, durationSec: plan.warmupSec }, runTimeoutMs(plan.warmupSec));
-  await server.call('openWindow', undefined, host.callTimeoutMs);
-  const report = await cannon.call('run', { ...run, durationSec: plan.durationSec }, runTimeoutMs(plan.durationSec));
-  const serverReport = await server.call('collect', { strategy: spec.strategy, closeTimeoutMs: 2_000 }, host.callTimeoutMs + 2_000);
-  const serverWindowMs = serverReport.windowMs ?? report.durationSec * 1000;
+  if (plan.warmupSec > 0) await host.cannon.call('run', { ...run, durationSec: plan.warmupSec }, runTimeoutMs(plan.warmupSec));
+  await cpu.open();
+  const report = await host.cannon.call('run', { ...run, durationSec: plan.durationSec }, runTimeoutMs(plan.durationSec));
+  const spent = await cpu.collect();
+  const windowMs = spent.windowMs ?? report.durationSec * 1000;
+  const answers = report.ok + report.non2xx;
   return {
-    endpoint,
-    method: spec.method,
-    path: spec.path,
-    connections: plan.connections,
-    durationSec: plan.durationSec,
-    cookieBytes: plan.cookieBytes,
     requestsPerSec: round1(report.ok / report.durationSec),
     latencyUs: report.latencyUs,
-    requests: report.ok + report.non2xx,
+    requests: answers,
     errors: report.errors,
     non2xx: report.non2xx,
-    bytesPerResponse: report.ok + report.non2xx > 0 ? Math.round(report.responseBytes / (report.ok + report.non2xx)) : 0,
-    serverCpuMs: round1(serverReport.cpuMs),
-    serverCpuShare: round3(cpuShare({ cpuMs: serverReport.cpuMs, windowMs: serverWindowMs })),
+    bytesPerResponse: answers > 0 ? Math.round(report.responseBytes / answers) : 0,
+    serverCpuMs: round1(spent.cpuMs),
+    serverCpuShare: round3(cpuShare({ cpuMs: spent.cpuMs, windowMs })),
     loadGeneratorCpuShare: round3(cpuShare(report.load)),
   };
 }
 
-/** A probe that could not be measured (a process died, a call timed out): zeros and the reason. */
-export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reason: string): CapacityResult {
+function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
+  return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, cookieBytes: plan.cookieBytes };
+}
+
+function failedFigures(problem: string): CapacityFigures {
   return {
-    endpoint,
-    method: spec.method,
-    path: spec.path,
-    connections: plan.connections,
-    durationSec: plan.durationSec,
-    cookieBytes: plan.cookieBytes,
     requestsPerSec: 0,
     latencyUs: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
     requests: 0,
@@ -128,8 +169,13 @@ export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reas
     serverCpuMs: 0,
     serverCpuShare: 0,
     loadGeneratorCpuShare: 0,
-    problem: `the probe could not be measured: ${reason}`,
+    problem,
   };
+}
+
+/** A probe that could not be measured (a process died, a call timed out): zeros and the reason. */
+export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reason: string): CapacityResult {
+  return { ...probeOf(endpoint, plan), ...failedFigures(`the probe could not be measured: ${reason}`) };
 }
 
 function round1(value: number): number {

@@ -3,10 +3,14 @@ import { constants } from 'node:os';
 import { printSummary } from '../reports/summary.js';
 import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './args.js';
+import { planRuns } from './args-http2.js';
+import { H2LOAD_MISSING, h2loadAvailable } from './h2load.js';
 import { Bench } from './harness.js';
 import { REPO_ROOT } from './ipc.js';
 import { attachProgress } from './progress.js';
 import { isValidRun } from '../results/results.js';
+import { SourceUnavailableError } from '../servers/message-log.js';
+import { prepareBenchRedis, type PreparedRedis } from './bench-redis.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 
@@ -23,13 +27,31 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Redis before anything else: without it a Redis run cannot start, and the user gets one line saying why.
+  let redis: PreparedRedis | undefined;
+  if (options.scenarios.some((scenario) => scenario.source === 'redis')) {
+    try {
+      redis = await prepareBenchRedis(options.redisUrl);
+    } catch (error) {
+      if (!(error instanceof SourceUnavailableError)) throw error;
+      process.stderr.write(`pushbench: ${error.message}\n`);
+      return 2;
+    }
+  }
+
+  if (options.capacity?.httpVersions?.includes('2') && !h2loadAvailable()) {
+    process.stderr.write(`${H2LOAD_MISSING}\n`);
+    options.capacity.httpVersions = options.capacity.httpVersions.filter((version) => version !== '2');
+  }
+
   const startedAt = new Date();
   const bench = new Bench({
     preset: options.preset,
-    runs: options.scenarios.flatMap((scenario) => options.strategies.map((strategy) => ({ strategy, scenario }))),
+    runs: planRuns(options.scenarios, options.strategies),
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
     ...(options.capacity !== null && { capacity: options.capacity }),
+    ...(redis && { redis: redis.redis }),
   });
   attachProgress(bench);
   let stoppedBy: NodeJS.Signals | undefined;
@@ -49,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const results = await bench.run();
+  const results = await bench.run().finally(() => redis?.stop());
   const outDir = options.outDir ?? path.join(REPO_ROOT, defaultOutDir(options.preset, startedAt));
   const { htmlPath } = await writeReport(results, outDir);
   if (options.json) {

@@ -1,4 +1,10 @@
 import type { SimulatedClient, SimulatedClientClass } from '../clients/client.js';
+import { WebSocketFallbackClient } from '../clients/websocket-fallback.js';
+import type { HttpVersion } from '../servers/contract/wire.js';
+import { mergeGroupEvidence, UpgradeGroups, type GroupEvidence } from './upgrade-fallback.js';
+import { nowMs } from '../servers/contract/message.js';
+import type { BackoffKind } from '../results/results.js';
+import type { RecoveryEpisode } from './recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from './histogram.js';
 import { identityHeaders } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from './process-load.js';
@@ -31,6 +37,10 @@ export interface FleetReport {
   churned?: number;
   /** Traffic from scheduleStart until stop (absent when the schedule never started). */
   steady?: TrafficWindow;
+  /** A fault run: each client's first way back that began at or after the fault (clients that never failed: none). */
+  recovery?: RecoveryEpisode[];
+  /** A blocked-upgrade run: the clients by the transport they ended up on (see upgrade-fallback.ts). */
+  groups?: GroupEvidence[];
 }
 
 export interface FleetOptions {
@@ -45,6 +55,12 @@ export interface FleetOptions {
   /** Size of each client's Cookie header value (see identity.ts); 0 or absent: no cookie. */
   cookieBytes?: number;
   seed?: number;
+  /** The clients' reconnect backoff (default full jitter). */
+  backoff?: BackoffKind;
+  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
+  httpVersion?: HttpVersion;
+  /** A blocked-upgrade run: whether each client is refused at the upgrade (clientClass is then the fallback client). */
+  blocked?: readonly boolean[];
 }
 
 const EXAMPLES = 3;
@@ -59,12 +75,33 @@ class ClientRecord {
   answered = false;
   outstanding = false;
   readonly requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
+  /** Every way back from a failure: a failure opens one, the first message after it closes it. */
+  readonly episodes: RecoveryEpisode[] = [];
+  private episode: RecoveryEpisode | undefined;
 
   constructor(
     readonly index: number,
     readonly client: SimulatedClient,
     latencies: Histogram,
   ) {
+    client.on('error', () => {
+      if (this.episode) return;
+      this.episode = [nowMs(), null, null, 0];
+      this.episodes.push(this.episode);
+    });
+    client.on('reconnect', () => {
+      if (this.episode) this.episode[3]++;
+    });
+    client.on('open', () => {
+      if (this.episode && this.episode[1] === null) this.episode[1] = nowMs();
+    });
+    client.on('message', (_message, receivedAtMs) => {
+      if (!this.episode) return;
+      // A message means attached, whether or not the transport said so first.
+      this.episode[1] ??= receivedAtMs;
+      this.episode[2] = receivedAtMs;
+      this.episode = undefined;
+    });
     client.on('request', () => {
       this.requests.total++;
       this.outstanding = true;
@@ -125,6 +162,7 @@ export class ClientFleet {
   private churned = 0;
   private atScheduleStart: TrafficWindow | undefined;
   private steady: TrafficWindow | undefined;
+  private groups: UpgradeGroups | undefined;
 
   constructor(private readonly options: FleetOptions) {
     this.monitor.start();
@@ -136,9 +174,15 @@ export class ClientFleet {
         longPollTimeoutMs: options.longPollTimeoutMs,
         firstPollDelayMs,
         headers: identityHeaders(options.cookieBytes ?? 0, options.firstClientIndex + i, options.seed ?? 0),
+        ...(options.backoff !== undefined && { backoff: options.backoff }),
+        ...(options.httpVersion !== undefined && { httpVersion: options.httpVersion }),
+        ...(options.blocked?.[i] && { blockUpgrade: true }),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });
+    if (options.blocked) {
+      this.groups = new UpgradeGroups(this.records.map((record) => record.client).filter((c): c is WebSocketFallbackClient => c instanceof WebSocketFallbackClient));
+    }
     for (const record of this.records) record.client.start();
   }
 
@@ -178,7 +222,7 @@ export class ClientFleet {
    * Stops every client and reports. With `betweenRequests`, each client is stopped the moment its request in
    * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
    */
-  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[]): Promise<FleetReport> {
+  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[], faultAtMs?: number): Promise<FleetReport> {
     for (const timer of this.churnTimers) clearTimeout(timer);
     const start = this.atScheduleStart;
     const end = this.traffic();
@@ -187,6 +231,8 @@ export class ClientFleet {
       bytesClientToServer: end.bytesClientToServer - start.bytesClientToServer,
       bytesServerToClient: end.bytesServerToClient - start.bytesServerToClient,
       requests: end.requests - start.requests,
+      // The monitor started with the window: this is the clients' CPU over exactly the traffic above.
+      clientCpuMs: Math.round(this.monitor.read().cpuMs * 10) / 10,
     };
     await Promise.all(
       this.records.map(async (record) => {
@@ -194,7 +240,16 @@ export class ClientFleet {
         else await record.client.stop();
       }),
     );
-    return this.report(expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1));
+    const expected = expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1);
+    const report = this.report(expected);
+    if (this.groups) report.groups = this.groups.report(expected);
+    if (faultAtMs !== undefined) {
+      report.recovery = this.records.flatMap((record) => {
+        const first = record.episodes.find(([failedAtMs]) => failedAtMs >= faultAtMs);
+        return first ? [first] : [];
+      });
+    }
+    return report;
   }
 
   /** Every client's bytes and requests so far, stamped with the time (windowMs is performance.now()). */
@@ -290,6 +345,8 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     problems: reports.flatMap((r) => r.problems),
     warnings: reports.flatMap((r) => r.warnings),
     load: reports.flatMap((r) => r.load ?? []),
+    ...(reports.some((r) => r.recovery) && { recovery: reports.flatMap((r) => r.recovery ?? []) }),
+    ...(reports.some((r) => r.groups) && { groups: mergeGroupEvidence(reports.map((r) => r.groups ?? [])) }),
     churned: sum((r) => r.churned ?? 0),
     ...(reports.every((r) => r.steady) &&
       reports.length > 0 && {
@@ -299,6 +356,7 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
           bytesClientToServer: sum((r) => r.steady!.bytesClientToServer),
           bytesServerToClient: sum((r) => r.steady!.bytesServerToClient),
           requests: sum((r) => r.steady!.requests),
+          ...(reports.every((r) => r.steady!.clientCpuMs !== undefined) && { clientCpuMs: sum((r) => r.steady!.clientCpuMs!) }),
         },
       }),
   };

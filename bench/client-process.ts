@@ -2,6 +2,7 @@ import { findStrategy } from './strategy-pairs.js';
 import { ClientFleet } from './client-fleet.js';
 import { serveRpc } from './ipc.js';
 import type { ClientProtocol } from './protocol.js';
+import { UPGRADE_FALLBACK } from './upgrade-fallback.js';
 
 let fleet: ClientFleet | undefined;
 
@@ -9,13 +10,15 @@ serveRpc<ClientProtocol>({
   start(options) {
     const entry = findStrategy(options.strategy);
     if (!entry) throw new Error(`unknown strategy "${options.strategy}"`);
-    fleet = new ClientFleet({ ...options, clientClass: entry.client });
+    // A blocked-upgrade run: every client tries WebSocket and may fall back; `blocked` says which are refused.
+    const clientClass = options.blocked && options.strategy === UPGRADE_FALLBACK.strategy ? UPGRADE_FALLBACK.client : entry.client;
+    fleet = new ClientFleet({ ...options, clientClass });
   },
   answered: () => requireFleet().answeredCount,
   scheduleStart: ({ dropAtMs }) => requireFleet().scheduleStart(dropAtMs),
   drain: ({ lastSeq, timeoutMs }) => requireFleet().drain(lastSeq, timeoutMs),
-  stop: ({ lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs }) =>
-    requireFleet().stop(lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs),
+  stop: ({ lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs }) =>
+    requireFleet().stop(lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs),
   shutdown() {
     setTimeout(() => process.exit(0), 20).unref();
   },

@@ -6,19 +6,25 @@ import { describeStep } from '../results/scenario-label.js';
 import type { StrategyInfo } from '../servers/contract/strategies.js';
 import { assembleRun, failedRun } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from './budgets.js';
-import { CAPACITY_ENDPOINT_NAMES, failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from './capacity.js';
+import { failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from './capacity.js';
+import { capacityProbes, probeEndpointHttp2, type CapacityProbe } from './capacity-h2.js';
+import type { Killable } from './h2load.js';
 import { EtaEstimator, type Step } from './eta.js';
-import { RpcChild, type Protocol } from './ipc.js';
+import { RpcChild, within, type Protocol } from './ipc.js';
 import { collectMeta } from './meta.js';
-import type { CannonProtocol, ClientProtocol, ProxyProtocol, ServerProtocol } from './protocol.js';
+import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, ServerProtocol } from './protocol.js';
 import { linkOf } from './proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './run-phases.js';
+import type { BenchRedis } from './scale-out-phases.js';
 import { findStrategy } from './strategy-pairs.js';
 
 const SERVER_FILE = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+/** The Redis source's server side: a node:cluster primary and its workers on one port. */
+const CLUSTER_FILE = fileURLToPath(new URL('./cluster-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('./client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('./capacity-process.ts', import.meta.url));
+const FLOOR_FILE = fileURLToPath(new URL('./floor-process.ts', import.meta.url));
 
 /**
  * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
@@ -26,6 +32,8 @@ const CANNON_FILE = fileURLToPath(new URL('./capacity-process.ts', import.meta.u
  */
 export const CLIENTS_PER_PROCESS = 2_500;
 const PROGRESS_INTERVAL_MS = 200;
+/** How long the harness waits, at its end, for killed children to be reaped. */
+const CHILD_EXIT_GRACE_MS = 5_000;
 
 export interface PlannedRun {
   strategy: string;
@@ -41,6 +49,8 @@ export interface BenchPlan {
   clientProcesses?: number;
   /** After the runs, drive each HTTP endpoint to saturation with autocannon. */
   capacity?: CapacityPlan;
+  /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
+  redis?: BenchRedis;
 }
 
 
@@ -74,7 +84,7 @@ export interface BenchEvents {
 export class Bench extends EventEmitter<BenchEvents> {
   /** Every child process ever started, so a caller can check that none outlived the bench. */
   readonly childPids: number[] = [];
-  private readonly children = new Set<{ kill(): void }>();
+  private readonly children = new Set<{ kill(): void; readonly exited: Promise<void> }>();
   private aborted = false;
   private phase: BenchPhase = 'starting';
   private runIndex = 0;
@@ -98,15 +108,20 @@ export class Bench extends EventEmitter<BenchEvents> {
   async run(): Promise<Results> {
     const startedAt = new Date();
     const t0 = performance.now();
-    const probes: CapacityEndpoint[] = this.plan.capacity ? [...CAPACITY_ENDPOINT_NAMES] : [];
+    const probes: CapacityProbe[] = this.plan.capacity ? capacityProbes(this.plan.capacity) : [];
     // The matrix: every planned run, then every capacity probe; progress and ETA count over all of it.
     const steps: Step[] = [
       ...this.plan.runs.map((run) => ({ plannedMs: run.scenario.durationSec * 1000, clients: run.scenario.clients })),
-      ...probes.map(() => ({ plannedMs: ((this.plan.capacity?.durationSec ?? 0) + (this.plan.capacity?.warmupSec ?? 0)) * 1000, clients: 0 })),
+      // Each probe drives its endpoint, then the endpoint's node:http floor, for as long again.
+      // An HTTP/2 probe (h2load) has no floor: one drive.
+      ...probes.map((probe) => ({
+        plannedMs: (probe.httpVersion === '2' ? 1 : 2) * ((this.plan.capacity?.durationSec ?? 0) + (this.plan.capacity?.warmupSec ?? 0)) * 1000,
+        clients: 0,
+      })),
     ];
     const labels = [
       ...this.plan.runs.map((run) => ({ strategy: run.strategy, detail: describeStep(run.scenario, this.plan.runs.map((r) => r.scenario)) })),
-      ...probes.map((endpoint) => ({ strategy: `capacity ${endpoint}`, detail: 'autocannon' })),
+      ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),
     ];
     const total = steps.length;
     const eta = new EtaEstimator(steps);
@@ -135,8 +150,8 @@ export class Bench extends EventEmitter<BenchEvents> {
           runs.push(run);
           this.emit('run-end', { index, total, run, valid: isValidRun(run) });
         } else {
-          const endpoint = probes[index - this.plan.runs.length]!;
-          const result = await this.runProbe(endpoint, this.plan.capacity!);
+          const probe = probes[index - this.plan.runs.length]!;
+          const result = probe.httpVersion === '2' ? await this.runHttp2Probe(probe.endpoint, this.plan.capacity!) : await this.runProbe(probe.endpoint, this.plan.capacity!);
           if (this.aborted) break;
           const wallTimeMs = performance.now() - stepStartedAt;
           eta.finished(index, wallTimeMs);
@@ -147,6 +162,8 @@ export class Bench extends EventEmitter<BenchEvents> {
     } finally {
       clearInterval(ticker);
       this.killAll();
+      // A killed child stays in the process table until it is reaped: wait (bounded) until every one has gone.
+      await within(Promise.all([...this.children].map((child) => child.exited)).then(() => {}), CHILD_EXIT_GRACE_MS);
       process.off('exit', this.killAll);
     }
     const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);
@@ -164,7 +181,11 @@ export class Bench extends EventEmitter<BenchEvents> {
     const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
-      servers: [this.spawn<ServerProtocol>('server process', SERVER_FILE)],
+      servers: [
+        scenario.source === 'redis'
+          ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
+          : this.spawn<ServerProtocol>('server process', SERVER_FILE),
+      ],
       fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
@@ -188,7 +209,11 @@ export class Bench extends EventEmitter<BenchEvents> {
   /** One run, phase by phase; the clients must all be in before anything is published. */
   private async measure(info: StrategyInfo, scenario: Scenario, processes: RunProcesses, startedAt: number): Promise<RunResult> {
     const phases = new RunPhases(
-      { spawnServer: () => this.spawn<ServerProtocol>('restarted server process', SERVER_FILE), aborted: () => this.aborted },
+      {
+        spawnServer: () => this.spawn<ServerProtocol>('restarted server process', SERVER_FILE),
+        aborted: () => this.aborted,
+        ...(this.plan.redis && { redis: this.plan.redis }),
+      },
       info,
       scenario,
       processes,
@@ -220,23 +245,49 @@ export class Bench extends EventEmitter<BenchEvents> {
       server: collected.server,
       restart: published?.restart,
       proxies: collected.proxies,
+      recovery: collected.recovery,
+      broker: published?.broker,
     });
   }
 
-  /** One capacity probe: a fresh server process and an autocannon process, both registered to die with the bench. */
+  /**
+   * One capacity probe: a fresh server process, a node:http floor process and an autocannon process, all
+   * registered to die with the bench.
+   */
   private async runProbe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
     this.setPhase(`capacity ${endpoint}`, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
     const cannon = this.spawn<CannonProtocol>('autocannon process', CANNON_FILE);
     try {
       this.setPhase(`capacity ${endpoint}`, 'publishing');
-      return await probeEndpoint({ server, cannon, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      return await probeEndpoint({ server, floor, cannon, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
     } catch (error) {
       return failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error));
     } finally {
-      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), cannon.stop('shutdown', CHILD_STOP_MS)]);
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS), cannon.stop('shutdown', CHILD_STOP_MS)]);
+      for (const child of [server, floor, cannon]) this.children.delete(child);
+    }
+  }
+
+  /** One HTTP/2 capacity probe: a fresh server process and h2load, both killed with the bench. */
+  private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
+    const label = probeLabel({ endpoint, httpVersion: '2' });
+    this.setPhase(label, 'starting');
+    const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const track = (child: Killable) => {
+      this.children.add(child);
+      if (this.aborted) child.kill();
+      return () => void this.children.delete(child);
+    };
+    try {
+      this.setPhase(label, 'publishing');
+      return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+    } catch (error) {
+      return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
+    } finally {
+      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
       this.children.delete(server);
-      this.children.delete(cannon);
     }
   }
 
@@ -253,4 +304,9 @@ export class Bench extends EventEmitter<BenchEvents> {
     if (child.process.pid !== undefined) this.childPids.push(child.process.pid);
     return child;
   }
+}
+
+/** "capacity short-poll", "capacity short-poll (HTTP/2)". */
+function probeLabel(probe: CapacityProbe): string {
+  return `capacity ${probe.endpoint}${probe.httpVersion === '2' ? ' (HTTP/2)' : ''}`;
 }

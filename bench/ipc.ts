@@ -60,18 +60,25 @@ export class RpcChild<P extends Protocol<P>> {
   private isReady = false;
   private readonly queued: CallMessage[] = [];
 
+  /**
+   * `file` is started with tsx; or `child` is a process already started with the same IPC channel (a
+   * node:cluster worker, forked by its primary with serialization 'advanced' and its stderr piped).
+   */
   constructor(
     readonly label: string,
-    file: string,
+    file: string | ChildProcess,
     args: readonly string[] = [],
   ) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
-    this.process.stderr!.setEncoding('utf8');
-    this.process.stderr!.on('data', (chunk: string) => {
+    this.process =
+      typeof file === 'string'
+        ? spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+            cwd: REPO_ROOT,
+            stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+            serialization: 'advanced',
+          })
+        : file;
+    this.process.stderr?.setEncoding('utf8');
+    this.process.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
     });
     this.process.on('message', (raw) => {
@@ -98,7 +105,9 @@ export class RpcChild<P extends Protocol<P>> {
       this.process.on('error', (error) => {
         for (const waiter of this.pending.values()) waiter.reject(new Error(`${this.label}: ${error.message}`));
         this.pending.clear();
-        resolve();
+        // Only a child that never started has no 'exit' to wait for; a send on the channel of a dying child
+        // errs too, and that child is not gone (nor reaped) until its 'exit'.
+        if (this.process.pid === undefined) resolve();
       });
     });
   }
@@ -164,7 +173,7 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Waits for `promise` at most `ms`, without leaving a timer behind to hold the process open. */
-async function within(promise: Promise<void>, ms: number): Promise<void> {
+export async function within(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);

@@ -1,5 +1,7 @@
 import type { CapacityPlan } from './capacity.js';
 import { MATRIX_PRESETS } from './presets-matrix.js';
+import { HTTP2_PRESET } from './presets-http2.js';
+import { SCALE_OUT_PRESETS } from './presets-scale-out.js';
 import { STRATEGY_NAMES } from './strategy-pairs.js';
 import type { Scenario } from '../results/results.js';
 
@@ -69,16 +71,17 @@ const SOAK: Preset = {
 /*
  * Why peers looks like this: issue 6 compares pushbench with its reference peers side by side in one run —
  * WebSocket with the bare ws loop at 2,000 clients, long polling with Socket.IO polling, WebSocket with Socket.IO
- * WebSocket — so every strategy, references included, gets the same 2,000 clients and the same schedule. Five
+ * WebSocket — and issue 10 our short and long polling with the same through express, so every strategy,
+ * references included, gets the same 2,000 clients and the same schedule. Five
  * messages a second at fixed intervals make 20 messages and 40,000 deliveries per strategy: enough that the cost
  * of delivering outweighs that of connecting 2,000 clients, and a steady stream without bursts, so per-message
  * cost is measured rather than batching. A run is about 12 s (4 s of publishing, 2,000 clients connecting and
- * leaving), about 1.5 minutes for the seven. On 2 cores the polling strategies saturate the machine at this size:
+ * leaving), about 2 minutes for the nine. On 2 cores the polling strategies saturate the machine at this size:
  * the report says so where it happens, and their latencies are then the machine's, not the transport's.
  */
 const PEERS: Preset = {
   name: 'peers',
-  description: 'every strategy and the reference peers, 2,000 clients, 5 messages/s for 4 s: the ratio table of issue 6',
+  description: 'every strategy and the reference peers (Socket.IO, a bare ws loop, our polling through express), 2,000 clients, 5 messages/s for 4 s, with their ratios',
   strategies: STRATEGY_NAMES,
   scenarios: [
     {
@@ -98,7 +101,8 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   quick: QUICK,
   peers: PEERS,
   soak: SOAK,
-  ...Object.fromEntries(MATRIX_PRESETS.map((preset) => [preset.name, preset])),
+  ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET].map((preset) => [preset.name, preset])),
+  ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
 };
 
 export const DEFAULT_PRESET = 'quick';

@@ -1,7 +1,12 @@
 import type { ServerStats } from '../servers/stats.js';
+import type { HttpVersion } from '../servers/contract/wire.js';
+import type { FloorOptions } from './floor.js';
 import type { FleetReport } from './client-fleet.js';
 import type { ProcessLoad } from './process-load.js';
 import type { LinkOptions } from './proxy.js';
+import type { BackoffKind } from '../results/results.js';
+import type { RedisTraffic } from '../servers/redis/redis-traffic.js';
+import type { TimelineBucket } from './server-timeline.js';
 
 /**
  * The calls the harness makes to its child processes (see ipc.ts). Kept apart from the child entry points,
@@ -16,6 +21,8 @@ export interface ScheduleReport {
   maxLagMs: number;
   /** The server process's CPU and event-loop delay while it published: the fan-out cost, without connecting. */
   load?: ProcessLoad;
+  /** Every seq published, in order: a shared log's seqs start at its epoch, not at 1. */
+  seqs?: number[];
 }
 
 export interface ServerReport {
@@ -26,6 +33,10 @@ export interface ServerReport {
   peakRssBytes: number;
   /** [ms since openWindow, RSS bytes], one sample a second (and one at each end). */
   rssSamples: [number, number][];
+  /** [ms since openWindow, clients the strategy held attached], taken with each RSS sample. */
+  attachedSamples?: [number, number][];
+  /** When runSchedule ran, [start, end] in ms since openWindow. */
+  publishingSpanMs?: [number, number];
   eventLoopDelayMaxUs?: number;
   /** openWindow to collect, ms: the wall time the CPU time was spent in. */
   windowMs?: number;
@@ -46,6 +57,10 @@ export interface ServerProtocol {
       firstSeq?: number;
       /** A file each seq is appended to before it is published: it survives a SIGKILL of the process. */
       publishLog?: string;
+      /** The Redis source: `processes` server processes on one port (bench/cluster-process.ts) share this log. */
+      redis?: RedisRunOptions;
+      /** A blocked-upgrade run: long polling is mounted too, and upgrades carrying the client's cue are refused. */
+      blockedUpgrade?: number;
     },
     { url: string },
   ];
@@ -58,7 +73,27 @@ export interface ServerProtocol {
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
   collect: [{ strategy: string; closeTimeoutMs: number }, ServerReport];
+  /** CPU and accepted connections per 100 ms of every server process alive (see server-timeline.ts). */
+  timeline: [void, TimelineBucket[]];
+  /** Bytes between the server processes and Redis so far (null: the memory source, no broker). */
+  brokerTraffic: [void, RedisTraffic | null];
+  /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
+  killOne: [void, KillReport];
   shutdown: [void, void];
+}
+
+export interface RedisRunOptions {
+  url: string;
+  /** A fresh log per run, so runs on one Redis never see each other's messages. */
+  keyPrefix: string;
+  processes: number;
+}
+
+export interface KillReport {
+  /** When the process was killed, wall clock (nowMs()). */
+  killedAtMs: number;
+  /** Messages published before the kill. */
+  publishedBeforeKill: number;
 }
 
 export const LATE_PUBLISH_MS = 100;
@@ -73,6 +108,15 @@ export interface FleetStart {
   /** Size of each client's Cookie header value (0 or absent: none), and the seed its contents are drawn from. */
   cookieBytes?: number;
   seed?: number;
+  /** The clients' reconnect backoff (default full jitter). */
+  backoff?: BackoffKind;
+  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
+  httpVersion?: HttpVersion;
+  /**
+   * A blocked-upgrade run: entry i says whether this process's client i is refused at the upgrade. Present, every
+   * client is a fallback client (see upgrade-fallback.ts), and the report has its groups.
+   */
+  blocked?: boolean[];
 }
 
 export interface ClientProtocol {
@@ -86,8 +130,11 @@ export interface ClientProtocol {
   scheduleStart: [{ dropAtMs: (number | null)[] }, void];
   /** How many clients still lack `lastSeq` when all have it or the time is up. */
   drain: [{ lastSeq: number; timeoutMs: number }, number];
-  /** Expected messages are seq 1..lastSeq, or exactly `expectedSeqs` when given (a run across a restart). */
-  stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number }, FleetReport];
+  /**
+   * Expected messages are seq 1..lastSeq, or exactly `expectedSeqs` when given (a run across a restart, a shared
+   * log). With `faultAtMs` (when a server process was killed) the report holds each client's way back after it.
+   */
+  stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number; faultAtMs?: number }, FleetReport];
   shutdown: [void, void];
 }
 
@@ -125,5 +172,15 @@ export interface CannonReport {
 
 export interface CannonProtocol {
   run: [CannonRun, CannonReport];
+  shutdown: [void, void];
+}
+
+/** node:http alone answering an endpoint's captured answer: the floor of a capacity probe (see floor.ts). */
+export interface FloorProtocol {
+  start: [FloorOptions, { url: string }];
+  /** The load starts: CPU counts from here. */
+  openWindow: [void, void];
+  /** CPU of this process since openWindow, ms, and the wall time it was spent in. */
+  collect: [void, { cpuMs: number; windowMs: number }];
   shutdown: [void, void];
 }

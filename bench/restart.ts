@@ -14,6 +14,8 @@ export interface RestartOutcome {
   expectedSeqs: number[];
   /** Seqs the killed server had published when it died. */
   publishedBeforeKill: number[];
+  /** When it was killed, wall clock (nowMs()). */
+  killedAtMs: number;
   /** The server now running; the harness talks to it from here on. */
   server: RpcChild<ServerProtocol>;
 }
@@ -48,6 +50,7 @@ export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOu
       .call('runSchedule', { offsetsMs: plan.offsetsMs, durationMs: plan.durationMs, payloadBytes: plan.payloadBytes, startAtMs }, budgets.scheduleMs)
       .catch(() => null);
     await delay(plan.restartAtMs);
+    const killedAtMs = nowMs();
     first.kill();
     await firstRun;
     const publishedBeforeKill = readPublished(publishLog);
@@ -75,6 +78,7 @@ export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOu
       },
       expectedSeqs: [...publishedBeforeKill, ...publishedAfter],
       publishedBeforeKill,
+      killedAtMs,
       server: second,
     };
   } finally {

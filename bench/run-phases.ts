@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { StrategyInfo } from '../servers/contract/strategies.js';
-import type { Scenario } from '../results/results.js';
+import type { BrokerCost, RecoveryOutcome, Scenario } from '../results/results.js';
 import type { RestartEvidence } from './assemble.js';
 import { runBudgets, type RunBudgets } from './budgets.js';
 import { churnPlan } from './churn.js';
@@ -11,8 +11,12 @@ import { delay, type RpcChild } from './ipc.js';
 import type { ProcessLoad } from './process-load.js';
 import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from './protocol.js';
 import { linkOf } from './proxy.js';
+import { readListenCounters, type ListenCounters } from './kernel-listen.js';
+import { recoveryOutcome } from './recovery.js';
 import { publishAcrossRestart } from './restart.js';
+import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type BrokerSnapshot } from './scale-out-phases.js';
 import { pollPhases, publishSchedule } from './schedule.js';
+import { blockedPlan, fallsBack } from './upgrade-fallback.js';
 
 const STATUS_POLL_MS = 50;
 
@@ -24,6 +28,8 @@ export interface RunHost {
   spawnServer(): RpcChild<ServerProtocol>;
   /** True once the bench is aborted: a wait stops early, and the calls to the killed children fail the run. */
   aborted(): boolean;
+  /** The Redis of the runs with the Redis source (the bench's own redis-server, or --redis-url). */
+  redis?: BenchRedis;
 }
 
 /** The child processes of one run, already spawned; a fault run adds its replacement server to `servers`. */
@@ -39,6 +45,10 @@ export interface RunProcesses {
 export interface Published {
   schedule: ScheduleReport;
   restart?: RestartEvidence;
+  /** When the server process was killed (wall clock), on a fault run. */
+  killedAtMs?: number;
+  /** What the broker cost while publishing (the Redis source, no fault). */
+  broker?: BrokerCost;
 }
 
 /** Both ends' final counts. */
@@ -46,6 +56,8 @@ export interface Collected {
   fleet: FleetReport;
   server: ServerReport;
   proxies: ProcessLoad[];
+  /** A fault run: how the clients came back. */
+  recovery?: RecoveryOutcome;
 }
 
 /**
@@ -63,6 +75,8 @@ export class RunPhases {
   private publishLog: string | undefined;
   /** Clients per client process; the last may have fewer. */
   private readonly share: number;
+  /** The kernel's listen-queue counters when the schedule started. */
+  private listenBefore: ListenCounters | null = null;
 
   constructor(
     private readonly host: RunHost,
@@ -78,10 +92,22 @@ export class RunPhases {
   /** The server on an ephemeral port, then one delaying proxy per client process in front of it. */
   async start(): Promise<void> {
     const { scenario, budgets } = this;
-    if (scenario.restartAtSec !== undefined) this.publishLog = join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
+    const shared = scenario.source === 'redis';
+    if (shared && !this.host.redis) throw new Error('the Redis source needs a Redis: none was started or given');
+    if (scenario.restartAtSec !== undefined && !shared) this.publishLog = join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
+    // Each run has a log of its own (a fresh key prefix), so runs on one Redis never see each other's messages.
+    const redis = shared
+      ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenario.serverProcesses ?? 1 }
+      : undefined;
     const { url } = await this.server.call(
       'start',
-      { strategy: this.info.name, longPollTimeoutMs: scenario.longPollTimeoutMs, publishLog: this.publishLog },
+      {
+        strategy: this.info.name,
+        longPollTimeoutMs: scenario.longPollTimeoutMs,
+        publishLog: this.publishLog,
+        ...(redis && { redis }),
+        ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+      },
       budgets.startMs,
     );
     this.url = url;
@@ -104,6 +130,7 @@ export class RunPhases {
     const { scenario, budgets, info } = this;
     await this.server.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
+    const blocked = fallsBack(info.name, scenario.blockedUpgrade) ? blockedPlan(scenario.seed, scenario.clients, scenario.blockedUpgrade!) : undefined;
     await Promise.all(
       this.processes.fleets.map((fleet, i) =>
         fleet.call(
@@ -117,6 +144,9 @@ export class RunPhases {
             firstClientIndex: i * this.share,
             cookieBytes: scenario.cookieBytes ?? 0,
             seed: scenario.seed,
+            ...(scenario.backoff !== undefined && { backoff: scenario.backoff }),
+            ...(scenario.httpVersion !== undefined && { httpVersion: scenario.httpVersion }),
+            ...(blocked && { blocked: this.shareOf(blocked, i) }),
           },
           budgets.startMs,
         ),
@@ -132,18 +162,34 @@ export class RunPhases {
   /** The open-loop schedule on the one server. */
   async publish(): Promise<Published> {
     const { offsetsMs, durationMs } = await this.beginSchedule();
+    const before = await this.brokerSnapshot();
     const schedule = await this.server.call(
       'runSchedule',
       { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes },
       this.budgets.scheduleMs,
     );
-    return { schedule };
+    const broker = before && brokerCost(before, (await this.brokerSnapshot())!, schedule.published);
+    return { schedule, ...(broker && { broker }) };
   }
 
   /** The fault run: the schedule, with the server killed `restartAtSec` into it and a new one on its port. */
   async publishAcrossRestart(restartAtSec: number): Promise<Published> {
     const { scenario } = this;
     const { offsetsMs, durationMs } = await this.beginSchedule();
+    if (scenario.source === 'redis') {
+      const { schedule, kill } = await publishAcrossKill(
+        this.server,
+        { offsetsMs, durationMs, payloadBytes: scenario.payloadBytes },
+        restartAtSec * 1000,
+        this.budgets,
+      );
+      const seqs = schedule.seqs ?? [];
+      return {
+        schedule,
+        restart: { expectedSeqs: seqs, publishedBeforeKill: seqs.slice(0, kill.publishedBeforeKill) },
+        killedAtMs: kill.killedAtMs,
+      };
+    }
     const outcome = await publishAcrossRestart({
       strategy: this.info.name,
       longPollTimeoutMs: scenario.longPollTimeoutMs,
@@ -165,6 +211,7 @@ export class RunPhases {
     return {
       schedule: outcome.schedule,
       restart: { expectedSeqs: outcome.expectedSeqs, publishedBeforeKill: outcome.publishedBeforeKill },
+      killedAtMs: outcome.killedAtMs,
     };
   }
 
@@ -190,10 +237,12 @@ export class RunPhases {
     }
     const lastSeq = published?.schedule.lastSeq ?? 0;
     const idleTimeoutMs = budgets.settleMs;
-    const expectedSeqs = published?.restart?.expectedSeqs;
+    // A shared log's seqs start at its epoch: the clients check exactly the seqs published.
+    const expectedSeqs = published?.restart?.expectedSeqs ?? published?.schedule.seqs;
+    const faultAtMs = published?.killedAtMs;
     const reports = await Promise.all(
       this.processes.fleets.map((fleet) =>
-        fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs }, idleTimeoutMs + budgets.callMs),
+        fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs }, idleTimeoutMs + budgets.callMs),
       ),
     );
     // The server waits for its side of every connection to close, so both counts are final.
@@ -203,7 +252,17 @@ export class RunPhases {
       budgets.settleMs + budgets.callMs,
     );
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
-    return { fleet: mergeFleetReports(reports), server, proxies };
+    const fleet = mergeFleetReports(reports);
+    if (faultAtMs === undefined) return { fleet, server, proxies };
+    const recovery = recoveryOutcome({
+      processes: this.scenario.serverProcesses ?? 1,
+      killedAtMs: faultAtMs,
+      episodes: fleet.recovery ?? [],
+      timeline: await this.server.call('timeline', undefined, budgets.callMs),
+      listenBefore: this.listenBefore,
+      listenAfter: readListenCounters(),
+    });
+    return { fleet, server, proxies, recovery };
   }
 
   /** Tells the server the clients are in, and each client process when the schedule starts and whom to drop (churn). */
@@ -216,7 +275,14 @@ export class RunPhases {
     await Promise.all(
       this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)),
     );
+    this.listenBefore = readListenCounters();
     return { offsetsMs, durationMs };
+  }
+
+  /** The broker's counters now, with the Redis source; null with the memory source. */
+  private async brokerSnapshot(): Promise<BrokerSnapshot | null> {
+    if (this.scenario.source !== 'redis') return null;
+    return brokerSnapshot(this.server, this.host.redis, this.budgets.callMs);
   }
 
   /** Client process i's part of a per-client list. */

@@ -52,3 +52,16 @@ export function pollPhases(seed: number, clients: number, pollIntervalMs: number
   const random = mulberry32(seed ^ 0x5bd1e995);
   return Array.from({ length: clients }, () => random() * pollIntervalMs);
 }
+
+/**
+ * Why a scenario can measure nothing, known before any process starts: its planned schedule publishes no
+ * message (a short duration at a low rate, or a seed whose first Poisson draw falls after the end). Null when
+ * it publishes at least one.
+ */
+export function emptyScheduleProblem(spec: ScheduleSpec): string | null {
+  if (publishSchedule(spec).length > 0) return null;
+  return (
+    `the schedule publishes no message (${spec.ratePerSec} msg/s for ${spec.durationSec} s, seed ${spec.seed}), ` +
+    'so nothing would be measured: raise --rate or --duration'
+  );
+}

@@ -6,6 +6,8 @@ import { delay, serveRpc } from './ipc.js';
 import { settledRssBytes } from './memory.js';
 import { LoadMonitor, LOOP_RESOLUTION_MS, loopDelayUs } from './process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerProtocol } from './protocol.js';
+import { ServerTimeline } from './server-timeline.js';
+import { BLOCKING_PROXY_HOOKS, servedStrategies } from './upgrade-fallback.js';
 
 let server: PushServer | undefined;
 let cpuAtOpen: NodeJS.CpuUsage | undefined;
@@ -13,6 +15,13 @@ let loopDelay: IntervalHistogram | undefined;
 /** Memory over time is what a soak run is for; a sample a second is cheap at any run length. */
 const RSS_SAMPLE_MS = 1_000;
 const rssSamples: [number, number][] = [];
+/** Taken with each RSS sample: what long polling parks on the server (claim C3) shows only over time. */
+const attachedSamples: [number, number][] = [];
+let publishingSpanMs: [number, number] | undefined;
+/** The strategy this process serves, and when openWindow was called: the origin of every sample's time. */
+let servedStrategy = '';
+let served: string[] = [];
+let samplesOrigin = 0;
 let rssSampler: NodeJS.Timeout | undefined;
 let sampleRss: (() => void) | undefined;
 let windowOpenedAt = 0;
@@ -20,10 +29,22 @@ let windowOpenedAt = 0;
 let rssBeforeClientsBytes: number | undefined;
 let connectedSample: { rssBytes: number; connections: number } | undefined;
 let sampleCpuMs = 0;
+/** CPU and accepts per 100 ms from the start: a fault run's replacement draws the reconnect storm with it. */
+const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog }) {
-    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port: port ?? 0, host: '127.0.0.1', firstSeq });
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade }) {
+    servedStrategy = strategy;
+    served = servedStrategies(strategy, { blockedUpgrade });
+    server = await startPushServer({
+      strategies: served,
+      limits: { longPollTimeoutMs },
+      port: port ?? 0,
+      host: '127.0.0.1',
+      firstSeq,
+      ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
+    });
+    timeline.watch(server.httpServer);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
     return { url: server.url };
@@ -31,7 +52,13 @@ serveRpc<ServerProtocol>({
 
   openWindow() {
     const openedAt = performance.now();
-    const sample = () => rssSamples.push([Math.round(performance.now() - openedAt), process.memoryUsage.rss()]);
+    samplesOrigin = openedAt;
+    const sample = () => {
+      const at = Math.round(performance.now() - openedAt);
+      rssSamples.push([at, process.memoryUsage.rss()]);
+      const strategies = server?.stats().strategies ?? {};
+      attachedSamples.push([at, namesOf(servedStrategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0)]);
+    };
     sample();
     rssSampler = setInterval(sample, RSS_SAMPLE_MS);
     rssSampler.unref();
@@ -47,6 +74,7 @@ serveRpc<ServerProtocol>({
     const source = requireServer().source;
     const payload = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
+    const spanStart = Math.round(performance.now() - samplesOrigin);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     const monitor = new LoadMonitor();
     monitor.start();
@@ -66,14 +94,19 @@ serveRpc<ServerProtocol>({
         // wait is measured from now, not from the top of this tick, or every publish would be late by the last one.
         const now = performance.now() - startedAt;
         if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - now);
-        else setTimeout(() => resolve({ ...report, load: monitor.stop() }), Math.max(0, durationMs - now));
+        else
+          setTimeout(() => {
+            publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
+            resolve({ ...report, load: monitor.stop() });
+          }, Math.max(0, durationMs - now));
       };
       tick();
     });
   },
 
   attached({ strategy }) {
-    return requireServer().stats().strategies[strategy]?.attached ?? 0;
+    const { strategies } = requireServer().stats();
+    return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0);
   },
 
   markConnected({ strategy }) {
@@ -100,12 +133,23 @@ serveRpc<ServerProtocol>({
       eventLoopDelayP99Us: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.percentile(99)) : 0,
       peakRssBytes: stats.process.peakRssBytes,
       rssSamples,
+      attachedSamples,
+      publishingSpanMs,
       eventLoopDelayMaxUs: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.max) : 0,
       windowMs: Math.round(performance.now() - windowOpenedAt),
       rssBeforeClientsBytes,
       rssConnectedBytes: connectedSample?.rssBytes,
       connectionsAtRssSample: connectedSample?.connections,
     };
+  },
+
+  timeline: () => timeline.read(),
+
+  // The embedded log has no broker.
+  brokerTraffic: () => null,
+
+  killOne() {
+    throw new Error('the memory source runs one server process: a fault run replaces it (bench/restart.ts)');
   },
 
   async shutdown() {
@@ -121,5 +165,11 @@ function requireServer(): PushServer {
 }
 
 function openConnections(pushServer: PushServer, strategy: string): number {
-  return pushServer.stats().strategies[strategy]?.connections.open ?? 0;
+  const { strategies } = pushServer.stats();
+  return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.connections.open ?? 0), 0);
+}
+
+/** The strategies whose clients are the run's: the one served, and its fallback on a blocked-upgrade run. */
+function namesOf(strategy: string): string[] {
+  return strategy === servedStrategy ? served : [strategy];
 }

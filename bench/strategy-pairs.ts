@@ -1,4 +1,5 @@
 import type { SimulatedClientClass } from '../clients/client.js';
+import { ExpressLongPollingClient, ExpressShortPollingClient } from '../clients/express-polling.js';
 import { LongPollingClient } from '../clients/long-polling.js';
 import { ShortPollingClient } from '../clients/short-polling.js';
 import { SocketIoPollingClient } from '../clients/socketio-polling.js';
@@ -7,6 +8,8 @@ import { ServerSentEventsClient } from '../clients/sse.js';
 import { WebSocketClient } from '../clients/websocket.js';
 import { BareWebSocketClient } from '../clients/ws-bare.js';
 import { SERVER_STRATEGIES } from '../servers/registry.js';
+import { ExpressLongPollingStrategy } from '../servers/strategies/express-long-polling.js';
+import { ExpressShortPollingStrategy } from '../servers/strategies/express-short-polling.js';
 import { LongPollingStrategy } from '../servers/strategies/long-polling.js';
 import { ShortPollingStrategy } from '../servers/strategies/short-polling.js';
 import { SocketIoPollingStrategy } from '../servers/strategies/socketio-polling.js';
@@ -35,6 +38,8 @@ const CLIENT_HALVES = new Map<ServerStrategyClass, SimulatedClientClass>([
   [BareWebSocketStrategy, BareWebSocketClient],
   [SocketIoWebSocketStrategy, SocketIoWebSocketClient],
   [SocketIoPollingStrategy, SocketIoPollingClient],
+  [ExpressShortPollingStrategy, ExpressShortPollingClient],
+  [ExpressLongPollingStrategy, ExpressLongPollingClient],
 ]);
 
 /** Every strategy with both halves, in the registry's (report) order. */

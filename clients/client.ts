@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ByteCounts } from '../servers/contract/byte-counts.js';
 import { nowMs, type Gap, type Message } from '../servers/contract/message.js';
+import type { HttpVersion } from '../servers/contract/wire.js';
+import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { WireCounter } from './wire-counter.js';
 
 export interface ClientOptions {
@@ -17,9 +19,21 @@ export interface ClientOptions {
   longPollTimeoutMs?: number;
   /** Extra headers on every HTTP request and on the WebSocket handshake (identity, cookies). */
   headers?: Record<string, string>;
+  /**
+   * HTTP/1.1 (default) or HTTP/2 with prior knowledge, for the clients that can speak both (their class lists
+   * `httpVersions`): under 2 a client holds one HTTP/2 session and sends each request as a stream on it.
+   */
+  httpVersion?: HttpVersion;
+  /**
+   * The bench's stand-in for a proxy that blocks WebSocket: the client's upgrade asks the bench's server to refuse
+   * it (see clients/websocket-fallback.ts). Read by the fallback client only.
+   */
+  blockUpgrade?: boolean;
   /** Reconnect backoff: first delay, doubled per failed attempt up to the max. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** How the wait grows and spreads (see backoff.ts); default full jitter. */
+  backoff?: BackoffPolicy;
 }
 
 /** The client-side event vocabulary, the same for every strategy. */
@@ -95,10 +109,16 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   }
 
   protected url(path: string, params: Record<string, string | number | undefined>): string {
-    const url = new URL(path, this.options.baseUrl);
-    for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, String(value));
-    if (this.options.userId !== undefined) url.searchParams.set('user', this.options.userId);
-    return url.toString();
+    return new URL(this.target(path, params), this.options.baseUrl).toString();
+  }
+
+  /** The request target: the path and the query of the parameters given (and the client's user), encoded. */
+  protected target(path: string, params: Record<string, string | number | undefined>): string {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+    if (this.options.userId !== undefined) query.set('user', this.options.userId);
+    const search = query.toString();
+    return search === '' ? path : `${path}?${search}`;
   }
 
   /** Hands received messages to listeners and moves the cursor to where the server said to resume. */
@@ -125,7 +145,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     this.emit('gap', gap);
   }
 
-  /** Reports a failure and calls `attempt` again after an exponential backoff with jitter. */
+  /** Reports a failure and calls `attempt` again after the backoff of the client's policy. */
   protected retryLater(error: Error, attempt: () => void): void {
     if (this.stopped) return;
     this.emit('error', error);
@@ -133,7 +153,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     if (this.stopped) return;
     const min = this.options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
     const max = this.options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
-    const delay = Math.min(max, min * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    const delay = reconnectDelayMs(this.options.backoff ?? DEFAULT_BACKOFF, this.failures, min, max);
     this.failures++;
     this.retryTimer = setTimeout(() => {
       if (this.stopped) return;
@@ -145,4 +165,11 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
 export interface SimulatedClientClass {
   new (options: ClientOptions): SimulatedClient;
+  /** The HTTP versions it can speak (`ClientOptions.httpVersion`); absent: HTTP/1.1 only (a WebSocket stays HTTP/1.1). */
+  readonly httpVersions?: readonly HttpVersion[];
+}
+
+/** Whether a client half can speak `version`: every client speaks HTTP/1.1. */
+export function speaksHttpVersion(client: SimulatedClientClass, version: HttpVersion): boolean {
+  return version === '1.1' || (client.httpVersions ?? []).includes(version);
 }

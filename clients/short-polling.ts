@@ -9,6 +9,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
  * poll still in flight is skipped rather than queued.
  */
 export class ShortPollingClient extends PollingClient {
+  /** Where the server answers short polls; a subclass may ask the same on another path. */
+  protected readonly path: string = ROUTES.poll;
   private timer?: NodeJS.Timeout;
   private readonly intervalMs: number;
 
@@ -18,7 +20,7 @@ export class ShortPollingClient extends PollingClient {
   }
 
   protected connect(): void {
-    const tick = () => this.poll(ROUTES.poll, {}, () => {});
+    const tick = () => this.poll(this.path, {}, () => {});
     tick();
     this.timer = setInterval(tick, this.intervalMs);
   }

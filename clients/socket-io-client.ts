@@ -2,6 +2,7 @@ import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SOCKET_IO_EVENTS, type SocketIoResume } from '../servers/contract/socket-io.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
 import { SimulatedClient, DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MIN_MS, type ClientOptions } from './client.js';
 
 /** Bound on each step of a graceful stop (the close packet answered, the connections closed). */
@@ -56,8 +57,7 @@ export abstract class SocketIoClient extends SimulatedClient {
       // One connection per simulated client, as each browser tab has its own.
       forceNew: true,
       auth: (send) => send({ since: this.cursor, ...(userId === undefined ? {} : { user: userId }) } satisfies SocketIoResume),
-      reconnectionDelay: this.options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS,
-      reconnectionDelayMax: this.options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS,
+      ...socketIoBackoff(this.options),
     });
     this.socket = socket;
     socket.on(SOCKET_IO_EVENTS.message, (message: Message) => this.onEvent(message));
@@ -144,4 +144,22 @@ function sleep(ms: number): Promise<void> {
 async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!predicate() && performance.now() < deadline) await sleep(10);
+}
+
+/**
+ * Socket.IO's own reconnection timer, set as close to the client's policy as it allows: it doubles its delay
+ * up to the max and randomises it by ± randomizationFactor. `full-jitter` keeps Socket.IO's default ± 50 %
+ * (it has no draw from zero); `exponential` turns the randomness off; `none` pins the delay at the minimum.
+ */
+function socketIoBackoff(options: ClientOptions): { reconnectionDelay: number; reconnectionDelayMax: number; randomizationFactor: number } {
+  const min = options.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
+  const max = options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
+  switch (options.backoff ?? DEFAULT_BACKOFF) {
+    case 'none':
+      return { reconnectionDelay: min, reconnectionDelayMax: min, randomizationFactor: 0 };
+    case 'exponential':
+      return { reconnectionDelay: min, reconnectionDelayMax: max, randomizationFactor: 0 };
+    case 'full-jitter':
+      return { reconnectionDelay: min, reconnectionDelayMax: max, randomizationFactor: 0.5 };
+  }
 }

@@ -1,55 +1,72 @@
-import http from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
-import { SimulatedClient } from './client.js';
+import { SimulatedClient, type ClientOptions } from './client.js';
+import { BOTH_HTTP_VERSIONS, originClient } from './origin-client.js';
 
 /** Longest event the client accepts before calling the stream broken. */
 const MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
  * Reads a text/event-stream as a browser's EventSource does: events separated by a blank line, `id:` moves
- * the cursor, and a reconnect sends it back as Last-Event-ID.
+ * the cursor, and a reconnect sends it back as Last-Event-ID. Over HTTP/1.1 the stream holds a connection; over
+ * HTTP/2 it is one stream of the client's session.
  */
 export class ServerSentEventsClient extends SimulatedClient {
-  private request?: http.ClientRequest;
-  private readonly agent = this.wire.agent({ keepAlive: true, maxSockets: 1 });
+  static readonly httpVersions = BOTH_HTTP_VERSIONS;
+  /** The event stream being read, by identity: an end or error of an earlier one is ignored. */
+  private stream?: object;
+  private readonly http;
+
+  constructor(options: ClientOptions) {
+    super(options);
+    // An event stream may be quiet for as long as there is no news: no body timeout, as in a browser.
+    this.http = originClient(options.baseUrl, this.wire, options.httpVersion, { pipelining: 1, bodyTimeout: 0 });
+  }
 
   protected connect(): void {
     if (this.stopped) return;
-    const headers: Record<string, string> = { Accept: 'text/event-stream', ...this.options.headers };
-    if (this.cursor > 0) headers['Last-Event-ID'] = String(this.cursor);
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...this.options.headers };
+    if (this.cursor > 0) headers['last-event-id'] = String(this.cursor);
+    const stream = {};
+    this.stream = stream;
     let failed = false;
     const fail = (error: Error) => {
-      if (failed || this.request !== request) return;
+      if (failed || this.stream !== stream) return;
       failed = true;
       this.retryLater(error, () => this.connect());
     };
-    const request = http.get(this.url(ROUTES.sse, { since: this.cursor }), { agent: this.agent, headers }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return fail(new Error(`HTTP ${res.statusCode}`));
-      }
-      this.reportOpen();
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        try {
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            this.onEvent(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
+    let status = 0;
+    let buffer = '';
+    const decoder = new StringDecoder('utf8');
+    this.http.dispatch(
+      { method: 'GET', path: this.target(ROUTES.sse, { since: this.cursor }), headers },
+      {
+        // Its presence tells undici this is a handler of its current interface.
+        onRequestStart: () => {},
+        onResponseStart: (_controller, statusCode) => {
+          status = statusCode;
+          if (status === 200) this.reportOpen();
+        },
+        onResponseData: (controller, chunk) => {
+          // A refusal's body is read to its end (so both ends count the same bytes) and then reported.
+          if (status !== 200 || this.stream !== stream) return;
+          buffer += decoder.write(chunk);
+          let end: number;
+          try {
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              this.onEvent(buffer.slice(0, end));
+              buffer = buffer.slice(end + 2);
+            }
+          } catch {
+            return controller.abort(new Error('event stream carried an event that is not JSON'));
           }
-        } catch {
-          return request.destroy(new Error('event stream carried an event that is not JSON'));
-        }
-        if (buffer.length > MAX_EVENT_BYTES) request.destroy(new Error('event over the client limit'));
-      });
-      res.on('end', () => fail(new Error('event stream ended')));
-      res.on('error', fail);
-    });
-    this.request = request;
-    request.on('error', fail);
+          if (buffer.length > MAX_EVENT_BYTES) controller.abort(new Error('event over the client limit'));
+        },
+        onResponseEnd: () => fail(new Error(status === 200 ? 'event stream ended' : `HTTP ${status}`)),
+        onResponseError: (_controller, error) => fail(error),
+      },
+    );
     this.emit('request');
   }
 
@@ -73,8 +90,7 @@ export class ServerSentEventsClient extends SimulatedClient {
   }
 
   protected async closeTransport(): Promise<void> {
-    this.request?.destroy();
-    this.request = undefined;
-    this.agent.destroy();
+    this.stream = undefined;
+    await this.http.destroy();
   }
 }

@@ -38,9 +38,26 @@ export class WebSocketClient extends SimulatedClient {
       if ('gap' in frame) this.reportGap(frame.gap);
       else this.deliver([frame], frame.seq, 'frame');
     });
+    // An HTTP answer instead of the 101 is read to its end (so both ends count its bytes), then reported as a
+    // failure; a subclass may take the refusal over instead (a client that falls back to another transport).
+    ws.on('unexpected-response', (_request, response) => {
+      response.resume();
+      response.once('end', () => {
+        if (this.ws !== ws) return;
+        const status = response.statusCode ?? 0;
+        if (this.refused(status)) this.ws = undefined;
+        else fail(new Error(`Unexpected server response: ${status}`));
+        ws.terminate();
+      });
+    });
     ws.on('open', () => this.reportOpen());
     ws.on('error', (error) => fail(error));
     ws.on('close', (code) => fail(new Error(`WebSocket closed (${code})`)));
+  }
+
+  /** The upgrade was answered with `status` instead of 101: true when a subclass takes over (no retry then). */
+  protected refused(_status: number): boolean {
+    return false;
   }
 
   protected async closeTransport(): Promise<void> {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { buildConnector } from 'undici';
 import type { ByteCounts } from '../servers/contract/byte-counts.js';
 
 declare module 'http' {
@@ -15,8 +16,8 @@ declare module 'http' {
 
 /**
  * Counts the bytes of every TCP connection one client opens, at the socket: what the kernel was handed and
- * what it delivered, headers, handshakes and frames included. The client makes its requests (and its
- * WebSocket handshakes) through the counter's `agent`, so nothing is estimated.
+ * what it delivered, headers, handshakes and frames included. The client makes its requests through the
+ * counter's `agent` (node:http, WebSocket handshakes) or its `connector` (undici), so nothing is estimated.
  */
 export class WireCounter {
   private readonly closed: ByteCounts = { clientToServer: 0, serverToClient: 0 };
@@ -26,6 +27,22 @@ export class WireCounter {
   /** An http.Agent whose every connection is counted here; `onRequest` is told of every request made through it. */
   agent(options: http.AgentOptions = {}, onRequest?: () => void): http.Agent {
     return new CountedAgent(options, this, onRequest);
+  }
+
+  /**
+   * undici's `connect` option: opens each connection of an undici client the default way and counts it here. The
+   * connector hands over the socket once it is connected; nothing was written or read on it before.
+   * `useH2c` marks the connection as HTTP/2 with prior knowledge, so the undici client speaks HTTP/2 on it.
+   */
+  connector(options: { useH2c?: boolean } = {}): buildConnector.connector {
+    // useH2c is undici's own option (H2CClient passes it the same way), missing from its typings.
+    const open = buildConnector(options as buildConnector.BuildOptions);
+    return (options, callback) =>
+      open(options, (...args) => {
+        const [, socket] = args;
+        if (socket instanceof net.Socket) this.count(socket);
+        callback(...args);
+      });
   }
 
   /** Counts a connection from its opening to its close. */

@@ -1,3 +1,4 @@
+import { fmtInt } from '../results/number-format.js';
 import { isIntervalPolling, paint, withAlpha, type ReportRun } from './model.js';
 
 /**
@@ -88,9 +89,14 @@ function logFloor(datasets: readonly DatasetSpec[]): number | null {
   return values.length === 0 ? null : 10 ** Math.floor(Math.log10(Math.min(...values)));
 }
 
-/** A flat line across every category, e.g. the expected short-poll wait or the number of clients. */
+/** A flat line across every category, e.g. the number of clients. */
 function referenceLine(label: string, value: number, count: number): DatasetSpec {
-  return { label, type: 'line', data: Array.from({ length: count }, () => value), color: REFERENCE, stack: 'reference' };
+  return referencePoints(label, Array.from({ length: count }, () => value));
+}
+
+/** A line through one expected value per category, drawn apart from the bars. */
+function referencePoints(label: string, data: number[]): DatasetSpec {
+  return { label, type: 'line', data, color: REFERENCE, stack: 'reference' };
 }
 
 /** The value all runs share, or null when they differ (a comparison of two scenarios). */
@@ -99,13 +105,18 @@ export function shared<T>(values: readonly T[]): T | null {
   return values.every((v) => v === values[0]) ? values[0]! : null;
 }
 
+/**
+ * The latency chart's groups, each with what short polling should show there: a message published at a random
+ * moment waits for the next poll, so its wait is spread evenly over one interval — a mean of half an interval,
+ * p90 at 0.9 of one, and a maximum of one whole interval.
+ */
 const PERCENTILES = [
-  { label: 'mean', key: 'mean' },
-  { label: 'p50', key: 'p50' },
-  { label: 'p90', key: 'p90' },
-  { label: 'p99', key: 'p99' },
-  { label: 'p99.9', key: 'p999' },
-  { label: 'max', key: 'max' },
+  { label: 'mean', key: 'mean', ofInterval: 0.5 },
+  { label: 'p50', key: 'p50', ofInterval: 0.5 },
+  { label: 'p90', key: 'p90', ofInterval: 0.9 },
+  { label: 'p99', key: 'p99', ofInterval: 0.99 },
+  { label: 'p99.9', key: 'p999', ofInterval: 0.999 },
+  { label: 'max', key: 'max', ofInterval: 1 },
 ] as const;
 
 /** C1: one group per percentile, one bar per strategy, on a log axis so sub-millisecond pushes stay visible. */
@@ -116,7 +127,12 @@ export function latencyChart(runs: readonly ReportRun[]): ChartSpec {
   const pollers = runs.filter((r) => isIntervalPolling(r.run));
   const interval = shared(pollers.map((r) => r.run.scenario.pollIntervalMs));
   if (interval !== null && interval > 0) {
-    datasets.push(referenceLine(`poll interval / 2 = ${interval / 2} ms`, interval / 2, PERCENTILES.length));
+    datasets.push(
+      referencePoints(
+        `short polling expected: the wait spread evenly over one ${fmtInt(interval)} ms interval`,
+        PERCENTILES.map((p) => interval * p.ofInterval),
+      ),
+    );
   }
   return {
     id: 'chart-latency',

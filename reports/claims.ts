@@ -1,62 +1,55 @@
 /**
- * The article's claims and the measurement definitions, as DESIGN.md words them. The report prints them
- * beside the charts so that a reader never has to guess what a bar means; keep them in step with DESIGN.md.
+ * The article's claims and the measurement definitions, as DESIGN.md words them. The report quotes a claim
+ * under the question its section answers, and judges it with the run's data (judgements.ts); keep the
+ * statements in step with DESIGN.md.
  */
 
-export type ClaimId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7';
+export type ClaimId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5';
 
 export interface Claim {
   id: ClaimId;
-  /** A few words to refer to the claim by, e.g. "Also C5 (WebSocket)". */
-  short: string;
-  /** What the article says. */
+  /** What the article says (DESIGN.md's wording). */
   statement: string;
-  /** What pushbench must show, measured. */
-  measured: string;
+  /** The question a reader asks of the run, used as the section's heading. */
+  question: string;
+  /** The claim in a few words, for the verdict strip: "a message waits for the next poll". */
+  short: string;
 }
 
+/**
+ * The article's claims that cost can answer. C6 (fallback) and C7 (publish API, presence) are behaviour, shown
+ * by the classroom demo and the tests rather than by a benchmark, so the report does not list them.
+ */
 export const CLAIMS: Record<ClaimId, Claim> = {
   C1: {
     id: 'C1',
-    short: 'HTTP is passive',
+    short: 'A message waits for the next poll',
     statement: 'HTTP is passive: one request, one response, and the server can never speak first.',
-    measured: 'With short polling a message waits for the next poll: latency ≈ poll interval / 2 on average, up to one interval.',
+    question: 'Does a message wait until the client asks?',
   },
   C2: {
     id: 'C2',
-    short: 'short polling',
+    short: 'Most short polls come back empty',
     statement: 'Short polling asks “anything new?” every few seconds; most answers are “no”. It needs a fast handler.',
-    measured: 'Requests per delivered message, share of empty responses, server CPU per delivered message.',
+    question: 'How many requests does a message take, and how many come back empty?',
   },
   C3: {
     id: 'C3',
-    short: 'long polling',
+    short: 'Long polling parks a request per client',
     statement: 'Long polling holds the request until there is news, then the client asks again. It needs many concurrent connections.',
-    measured: 'Held connections vs clients; one full HTTP round per message; the re-request gap under bursts and network delay.',
+    question: 'What does each strategy hold open on the server?',
   },
   C4: {
     id: 'C4',
-    short: 'HTTP is stateless',
+    short: 'Every request resends its headers',
     statement: 'HTTP is stateless: every request carries its identity (headers, cookies) again, and the proxy and the handler parse it again.',
-    measured: 'Header bytes per request and per delivered message, growing with cookie size.',
+    question: 'How many bytes does a message cost on the wire?',
   },
   C5: {
     id: 'C5',
-    short: 'WebSocket',
+    short: 'WebSocket: one handshake, small frames',
     statement: 'WebSocket: one HTTP handshake, then one full-duplex connection; the server pushes when it has news.',
-    measured: '1 request per client for the whole run, a few bytes of framing per message, latency ≈ one-way network delay.',
-  },
-  C6: {
-    id: 'C6',
-    short: 'fallback',
-    statement: 'A client without WebSocket cannot use it, but long polling or polling can stand in for it.',
-    measured: 'A client that falls back from WebSocket to long polling and still receives every message.',
-  },
-  C7: {
-    id: 'C7',
-    short: 'push server',
-    statement: 'A push server listens on a fixed port; the back end pushes through an HTTP API; the server tracks who is online.',
-    measured: 'A publish API (to everyone or to one user) and online/offline presence.',
+    question: 'Does a WebSocket need one handshake and a few bytes per message?',
   },
 };
 

@@ -44,12 +44,14 @@ export const CLIENT_SCRIPT = String.raw`
     return value.toLocaleString('en-US', { minimumFractionDigits: trim ? 0 : d, maximumFractionDigits: d });
   }
 
-  // A log axis gets a tick at every integer multiple of each power of ten; only 1, 2 and 5 are worth a label.
+  // A log axis gets a tick at every integer multiple of each power of ten. The y axis labels the powers of ten
+  // alone (1, 10, 100, 1,000: a scale read at a glance); a sweep's x axis also 2 and 5, where its points sit.
   function tick(value, spec) {
     if (!spec.logY) return fmt(value, spec.decimals, true);
     if (!(value > 0)) return '';
     var mantissa = Math.round(value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9)));
-    return mantissa === 1 || mantissa === 2 || mantissa === 5 ? fmt(value, 3, true) : '';
+    var labelled = spec.decadesOnly ? mantissa === 1 : mantissa === 1 || mantissa === 2 || mantissa === 5;
+    return labelled ? fmt(value, 3, true) : '';
   }
 
   var patterns = {};
@@ -207,7 +209,8 @@ export const CLIENT_SCRIPT = String.raw`
             // Head room for the value labels above the tallest bar.
             grace: spec.logY ? undefined : '8%',
             title: { display: true, text: spec.yTitle },
-            ticks: { callback: function (v) { return tick(Number(v), spec); } }
+            // Every log tick is kept (most have no label): skipping ticks could drop a power of ten's label.
+            ticks: { autoSkip: !spec.logY, callback: function (v) { return tick(Number(v), { logY: spec.logY, decimals: spec.decimals, decadesOnly: true }); } }
           }
         },
         plugins: {

@@ -1,7 +1,7 @@
 import { fmtInt, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import type { RunSet } from './model.js';
-import { comparePeers, PEER_METRICS, peerFindings, toleranceText, type PeerComparison, type PeerVerdict } from './peers.js';
+import { comparePeers, frameworkFindings, PEER_METRICS, peerFindings, toleranceText, type PeerComparison, type PeerVerdict } from './peers.js';
 
 /** The summary of pushbench against the reference peers of the same run: ratios, then the findings in words. */
 
@@ -27,6 +27,13 @@ function comparisonRows(c: PeerComparison): string {
     .join('') + `<tr><td colspan="6" class="muted">What differs: ${esc(c.differs)}</td></tr>`;
 }
 
+/** What a framework costs per request, in words, when the run compared our polling with the same through one. */
+function frameworkBlock(comparisons: readonly PeerComparison[]): string {
+  const findings = frameworkFindings(comparisons);
+  if (findings.length === 0) return '';
+  return `<p><b>What the framework costs per request</b> (server CPU of the whole run ÷ requests the clients sent):</p><ul>${findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+}
+
 function findingsBlock(comparisons: readonly PeerComparison[]): string {
   const findings = peerFindings(comparisons);
   const caveats = comparisons.flatMap((c) => c.caveats);
@@ -48,7 +55,7 @@ export function peersSection(sets: readonly RunSet[]): string {
       const title = set.label === null ? '' : `<h3>Run ${esc(set.label)}</h3>`;
       return `${title}<div class="table-wrap"><table class="peers"><thead><tr><th>Comparison</th><th>Measure</th>
 <th class="num">pushbench</th><th class="num">peer</th><th class="num" title="pushbench ÷ peer">ratio</th><th>Reading</th></tr></thead>
-<tbody>${comparisons.map(comparisonRows).join('')}</tbody></table></div>${findingsBlock(comparisons)}`;
+<tbody>${comparisons.map(comparisonRows).join('')}</tbody></table></div>${frameworkBlock(comparisons)}${findingsBlock(comparisons)}`;
     });
   if (blocks.length === 0) return '';
   return `<section class="claim" id="peers">

@@ -1,4 +1,4 @@
-import { deliveriesPerCpuSecond, perDeliveredMessage } from '../results/metrics.js';
+import { deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { isValidRun, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 
@@ -15,9 +15,17 @@ export interface PeerPair {
   metrics: readonly PeerMetric[];
   /** What the two do differently, so a ratio can be read (a peer that does less costs less). */
   differs: string;
+  /**
+   * The peer is the same strategy served through this web framework: the report then says in words what the
+   * framework costs per request (server CPU per request, ours against the peer's).
+   */
+  framework?: string;
 }
 
-/** The comparisons issue 6 asks for: the WebSocket library's own limit, then Socket.IO in each transport. */
+/**
+ * The comparisons issue 6 asks for — the WebSocket library's own limit, then Socket.IO in each transport — and
+ * those of issue 10: our polling against the same polling through express, which is what the framework costs.
+ */
 export const PEER_PAIRS: readonly PeerPair[] = [
   {
     ours: 'websocket',
@@ -39,6 +47,22 @@ export const PEER_PAIRS: readonly PeerPair[] = [
     metrics: ['bytesPerDelivered', 'cpuMsPerThousand', 'latencyP99Us'],
     differs:
       'Both push one frame per message over one upgraded connection. Socket.IO wraps each message as an event packet (42["m",…]), adds a CONNECT round trip after the upgrade and a ping/pong every 25 s, and routes each broadcast through its adapter.',
+  },
+  {
+    ours: 'long-polling',
+    peer: 'express-long-polling',
+    metrics: ['cpuMsPerThousand', 'latencyP99Us'],
+    framework: 'express',
+    differs:
+      'The same contract, the same limits, the same answer bytes. pushbench serves the long poll on node:http directly, dispatched by exact path, and writes one answer to all the polls waiting at the same cursor; the reference is served the way a typical express 5 app serves it: the app’s router, an express.Router with its JSON body parser, router.get, and its own since() and res.json() for every held poll.',
+  },
+  {
+    ours: 'short-polling',
+    peer: 'express-short-polling',
+    metrics: ['cpuMsPerThousand', 'latencyP99Us'],
+    framework: 'express',
+    differs:
+      'The same contract and the same answer bytes. pushbench answers the short poll on node:http directly, dispatched by exact path; the reference goes through the app’s router, an express.Router with its JSON body parser, router.get and res.json, as a typical express 5 app does.',
   },
 ];
 
@@ -135,6 +159,18 @@ export interface PeerComparison {
   /** What to keep in mind reading them (a saturated load generator), possibly empty. */
   caveats: string[];
   rows: PeerRow[];
+  /** For a pair whose peer is ours through a framework (PeerPair.framework): what it costs per request; else null. */
+  framework: FrameworkCost | null;
+}
+
+/** Server CPU per request of the same strategy on pushbench's path and through a framework, from one run. */
+export interface FrameworkCost {
+  /** The framework's name, e.g. "express". */
+  name: string;
+  /** Server CPU per request, µs: pushbench's, the framework's, and what the framework adds (peer − ours; may be negative). */
+  oursUs: number;
+  peerUs: number;
+  addedUs: number;
 }
 
 export function verdictOf(metric: PeerMetric, ratio: number | null): PeerVerdict {
@@ -176,7 +212,36 @@ function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparis
     const ratio = problem === null && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
     return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio) };
   });
-  return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows };
+  const framework = pair.framework === undefined || problem !== null ? null : frameworkCost(pair.framework, ours, peer);
+  return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows, framework };
+}
+
+function frameworkCost(name: string, ours: RunResult, peer: RunResult): FrameworkCost | null {
+  const oursUs = serverCpuUsPerRequest(ours);
+  const peerUs = serverCpuUsPerRequest(peer);
+  if (oursUs === null || peerUs === null) return null;
+  return { name, oursUs, peerUs, addedUs: peerUs - oursUs };
+}
+
+/**
+ * What each framework costs per request, in plain words, e.g. "express adds 102 µs of server CPU per request to
+ * short polling (143 µs vs 41 µs on pushbench's own path, 3.49×) at 2,000 clients."
+ */
+export function frameworkFindings(comparisons: readonly PeerComparison[]): string[] {
+  const findings: string[] = [];
+  for (const c of comparisons) {
+    const cost = c.framework;
+    if (cost === null) continue;
+    const what = c.ours.title.toLowerCase();
+    const both = `${fmtNumber(cost.peerUs, 0)} µs through ${cost.name} vs ${fmtNumber(cost.oursUs, 0)} µs on pushbench’s own path, ${fmtRatio(ratio(cost.peerUs, cost.oursUs))}`;
+    const at = `at ${fmtNumber(c.clients, 0)} clients`;
+    findings.push(
+      cost.addedUs >= 0
+        ? `${cost.name} adds ${fmtNumber(cost.addedUs, 0)} µs of server CPU per request to ${what} (${both}) ${at}.`
+        : `${cost.name} took ${fmtNumber(-cost.addedUs, 0)} µs less server CPU per request than pushbench’s own path for ${what} (${both}) ${at}: here pushbench’s path is the slower one.`,
+    );
+  }
+  return findings;
 }
 
 /** One plain sentence per measure on which pushbench was less efficient than its peer. */
@@ -218,5 +283,6 @@ export function peerSummaryLines(comparisons: readonly PeerComparison[]): string
     for (const measure of measures) lines.push(`    ${measure}`);
   }
   for (const finding of peerFindings(comparisons)) lines.push(`  behind: ${finding}`);
+  for (const finding of frameworkFindings(comparisons)) lines.push(`  framework: ${finding}`);
   return lines;
 }

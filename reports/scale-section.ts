@@ -1,6 +1,6 @@
-import { pushClientsPerCore, shortPollClientsPerCore } from '../results/metrics.js';
+import { clientRequestsPerCpuSecond, floorRatio, pushClientsPerCore, shortPollClientsPerCore } from '../results/metrics.js';
 import type { CapacityResult, RunResult } from '../results/results.js';
-import { fmtInt, fmtMs, fmtNumber, fmtPercent } from '../results/number-format.js';
+import { fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { isIntervalPolling, type ReportRun, type RunSet } from './model.js';
 import { ratesOf } from './rates.js';
@@ -45,7 +45,8 @@ export function scaleSection(runs: readonly ReportRun[]): ExtraSections {
 <td class="num">${lat.count > 0 ? fmtMs(lat.p50) : '—'}</td><td class="num">${lat.count > 0 ? fmtMs(lat.p99) : '—'}</td>
 <td class="num">${fmtBitsPerSec(rates.bytesPerSec)}</td><td class="num">${fmtNumber(rates.requestsPerSec, 1)}</td>
 <td class="num">${fmtPercent(rates.serverCpuShare)}</td><td class="num">${memory}</td><td class="num">${fmtMs(loopUs)}</td>
-<td class="num">${fmtPercent(rates.clientCpuShare)} · ${fmtInt(run.clientProcesses.count)} proc.</td><td>${verdictCell(run)}</td></tr>`;
+<td class="num">${fmtPercent(rates.clientCpuShare)} · ${fmtInt(run.clientProcesses.count)} proc.</td>
+<td class="num">${fmtInt(clientRequestsPerCpuSecond(run.steady))}</td><td>${verdictCell(run)}</td></tr>`;
   });
   const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Clients</th><th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num" title="TCP bytes per second, both directions, all clients, while publishing">Throughput</th>
@@ -54,6 +55,7 @@ export function scaleSection(runs: readonly ReportRun[]): ExtraSections {
 <th class="num" title="(RSS with every client connected − RSS before) ÷ connections, after a full garbage collection">RSS / connection</th>
 <th class="num" title="Server event-loop delay p99 while publishing">Loop delay p99</th>
 <th class="num" title="The busiest client process's CPU while publishing, share of one core">Client CPU</th>
+<th class="num" title="HTTP requests the clients sent per second of their own CPU (all client processes) while publishing: how much load one core of load generator makes">Requests / client CPU-s</th>
 <th title="Who limited the run: a saturated load generator measures itself, not the server">Bottleneck</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
   return {
@@ -88,7 +90,8 @@ export function throughputCell(runs: readonly RunResult[], clients: number): Thr
 export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
   const byStrategy = new Map<string, ReportRun[]>();
   for (const r of runs) {
-    if (r.run.scenario.ratePerSec !== 1) continue;
+    // HTTP/2 runs have their own rows in "The article under HTTP/2" (http2-section.ts).
+    if (r.run.scenario.ratePerSec !== 1 || r.run.scenario.httpVersion === '2') continue;
     const key = `${r.run.strategy.name}\u0000${r.setLabel ?? ''}`;
     byStrategy.set(key, [...(byStrategy.get(key) ?? []), r]);
   }
@@ -130,33 +133,48 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
   if (probes.length === 0) return NO_SECTION;
   const rows = probes.map(({ set, probe }) => {
     const tag = set.label === null ? '' : ` <span class="run-tag">${esc(set.label)}</span>`;
-    if (probe.problem) return `<tr><td>${esc(probe.endpoint)}${tag}</td><td colspan="7" class="bad">${esc(probe.problem)}</td></tr>`;
+    const name = `${esc(probe.endpoint)}${probe.httpVersion === '2' ? ' · HTTP/2 (h2load)' : ''}`;
+    if (probe.problem) return `<tr><td>${name}${tag}</td><td colspan="9" class="bad">${esc(probe.problem)}</td></tr>`;
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : null;
-    return `<tr><td>${esc(probe.endpoint)}${tag}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
-<td class="num">${fmtInt(probe.requestsPerSec)}</td><td class="num">${fmtMs(probe.latencyUs.p50)}</td><td class="num">${fmtMs(probe.latencyUs.p99)}</td>
+    return `<tr><td>${name}${tag}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
+<td class="num">${fmtInt(probe.requestsPerSec)}</td>${floorCells(probe)}<td class="num">${fmtMs(probe.latencyUs.p50)}</td><td class="num">${fmtMs(probe.latencyUs.p99)}</td>
 <td class="num">${fmtPercent(probe.serverCpuShare)}</td><td class="num">${fmtInt(perCore)}</td><td class="num">${fmtPercent(probe.loadGeneratorCpuShare)}</td>
 <td class="num">${fmtInt(probe.errors + probe.non2xx)}</td></tr>`;
   });
   const first = probes[0]!.probe;
-  const table = `<div class="table-wrap"><table><thead><tr><th>Endpoint</th><th class="num">Requests / s</th><th class="num">p50 ms</th><th class="num">p99 ms</th>
+  const table = `<div class="table-wrap"><table><thead><tr><th>Endpoint</th><th class="num">Requests / s</th>
+<th class="num" title="node:http alone answering the same bytes on the same path, in its own process, right after the endpoint (autocannon CPU of that run in brackets)">node:http floor, requests / s</th>
+<th class="num" title="The endpoint's requests / s ÷ its floor's: 1.00× would be a handler that costs nothing">Of the floor</th>
+<th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num" title="Server process CPU during the probe, share of one core">Server CPU</th>
 <th class="num" title="Requests / s ÷ server CPU share: what one fully busy core would answer">Requests / s per core</th>
 <th class="num" title="autocannon's own CPU: near 100 %, it set the pace instead of the server">autocannon CPU</th><th class="num">Errors</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
+  const floors = probes.some(({ probe }) => probe.floor)
+    ? '<p>Beside each endpoint, its <b>floor</b>: node:http alone, in a process of its own, answering every request on the same path with the bytes the endpoint answered (status line, headers, body; only the Date changes), driven the same way right after it. The endpoint’s requests / s as a share of its floor’s is what the server’s own work costs: parsing the request, reading the log, building the answer, counting the bytes. When autocannon is near a full core in the floor’s run, the floor is autocannon’s limit and the share reads higher than it is.</p>'
+    : '';
   return {
     html: section(
       'capacity',
       'Capacity: how fast is the handler?',
       `Claim C2 says short polling needs a fast handler. autocannon drove each HTTP endpoint of a fresh server process with ${fmtInt(first.connections)} connections for ${fmtInt(first.durationSec)} s (closed loop, after a warm-up${first.cookieBytes > 0 ? `, with a ${fmtInt(first.cookieBytes)}-byte cookie` : ''}): the rate it reached is the highest the server sustains, and the latency is the latency there.`,
-      table + clientsPerCore(probes.map((p) => p.probe), runs),
+      table + floors + clientsPerCore(probes.map((p) => p.probe), runs),
     ),
     charts: [],
   };
 }
 
+/** The floor's requests / s (with autocannon's CPU then) and the endpoint's share of it. */
+function floorCells(probe: CapacityResult): string {
+  const floor = probe.floor;
+  if (!floor) return '<td class="num">—</td><td class="num">—</td>';
+  if (floor.problem) return `<td colspan="2" class="bad">${esc(floor.problem)}</td>`;
+  return `<td class="num">${fmtInt(floor.requestsPerSec)} <span class="muted">(${fmtPercent(floor.loadGeneratorCpuShare)})</span></td><td class="num">${fmtRatio(floorRatio(probe))}</td>`;
+}
+
 /** "How many clients one core serves", per strategy, side by side. */
 function clientsPerCore(probes: readonly CapacityResult[], runs: readonly ReportRun[]): string {
-  const shortPoll = probes.find((probe) => probe.endpoint === 'short-poll' && !probe.problem);
+  const shortPoll = probes.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
   const items: string[] = [];
   if (shortPoll) {
     const intervals = [...new Set([1_000, ...runs.filter((r) => isIntervalPolling(r.run)).map((r) => r.run.scenario.pollIntervalMs)])].sort((a, b) => a - b);

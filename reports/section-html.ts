@@ -1,5 +1,6 @@
 import type { ChartSpec } from './charts.js';
 import { escapeHtml as esc } from './format.js';
+import type { ReportRun, RunSet } from './model.js';
 
 /** The HTML shapes every section of the report shares: a section with a heading, a chart figure, its caption. */
 
@@ -9,6 +10,18 @@ export interface ExtraSections {
 }
 
 export const NO_SECTION: ExtraSections = { html: '', charts: [] };
+
+/** What a section of the report is drawn from. */
+export interface SectionContext {
+  sets: readonly RunSet[];
+  /** Every run of every set, pushbench's own strategies first (buildRuns). */
+  runs: readonly ReportRun[];
+  /** The runs of each set's first scenario: what the claim sections draw. */
+  claimRuns: readonly ReportRun[];
+}
+
+/** A section of the report: a pure function of the runs, NO_SECTION when it has nothing to draw. */
+export type ReportSection = (context: SectionContext) => ExtraSections;
 
 export function figure(chart: ChartSpec, caption: string): string {
   return `<figure><div class="chart-box" style="height:${chart.height}px"><canvas id="${chart.id}" role="img" aria-label="${esc(chart.yTitle)}"></canvas></div>

@@ -1,3 +1,4 @@
+import { clientRequestsPerCpuSecond } from '../results/metrics.js';
 import type { Scenario } from '../results/results.js';
 import { DEFINITIONS } from './claims.js';
 import {
@@ -12,6 +13,7 @@ import {
   fmtPercent,
   fmtRatio,
 } from '../results/number-format.js';
+import { scaleOutParts } from './summary-scale-out.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun, RunSet } from './model.js';
 
@@ -61,6 +63,7 @@ function scenarioKey(s: Scenario): string {
   return JSON.stringify([
     s.clients, s.ratePerSec, s.durationSec, s.payloadBytes, s.pollIntervalMs, s.longPollTimeoutMs, s.arrivals, s.seed,
     s.delayMs ?? 0, s.jitterMs ?? 0, s.bandwidthBytesPerSec ?? 0, s.cookieBytes ?? 0, s.churn ?? 0, s.restartAtSec ?? null,
+    s.source ?? 'memory', s.serverProcesses ?? 1, s.backoff ?? 'full-jitter', s.httpVersion ?? '1.1', s.blockedUpgrade ?? 0,
   ]);
 }
 
@@ -71,6 +74,9 @@ function networkCell(s: Scenario): string {
   if (s.bandwidthBytesPerSec) parts.push(`${fmtInt(s.bandwidthBytesPerSec)} B/s`);
   if (s.cookieBytes) parts.push(`cookie ${fmtInt(s.cookieBytes)} B`);
   if (s.churn) parts.push(`churn ${fmtNumber(s.churn * 100, 0)} %`);
+  if (s.httpVersion === '2') parts.push('HTTP/2');
+  if (s.blockedUpgrade) parts.push(`upgrade blocked for ${fmtNumber(s.blockedUpgrade * 100, 0)} %`);
+  parts.push(...scaleOutParts(s));
   return parts.length === 0 ? '—' : esc(parts.join(', '));
 }
 
@@ -133,25 +139,33 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
 <p>The figures of an invalid run measure a broken delivery; do not compare them.</p><ul>${items.join('')}</ul></div>${warnings}`;
 }
 
-function head(label: string, title: string): string {
-  return `<th class="num" title="${esc(title)}">${label}</th>`;
+interface SummaryColumn {
+  label: string;
+  /** What the column means: shown under the table (a tooltip alone cannot be read on a touch screen). */
+  meaning: string;
+}
+
+const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
+  { label: 'Delivered', meaning: 'distinct messages that arrived / messages that should have arrived (published × clients)' },
+  { label: 'Requests / msg', meaning: 'HTTP requests (a WebSocket handshake counts as one) per delivered message' },
+  { label: 'Empty', meaning: 'share of requests that came back with nothing new' },
+  { label: 'Bytes ↑ / msg', meaning: 'client → server TCP bytes per delivered message' },
+  { label: 'Bytes ↓ / msg', meaning: 'server → client TCP bytes per delivered message' },
+  { label: 'Overhead', meaning: 'all TCP bytes, both directions, ÷ payload bytes delivered' },
+  { label: 'p50 ms', meaning: 'median latency from publish to receipt' },
+  { label: 'p99 ms', meaning: '99th percentile latency' },
+  { label: 'CPU ms / 1k', meaning: 'server CPU time per 1,000 delivered messages' },
+  { label: 'Conn. opened / peak', meaning: 'TCP connections opened during the run / most open at once' },
+  { label: 'Missed / dup. / order', meaning: 'messages missed, duplicated, received out of order' },
+];
+
+/** A numeric cell that carries its column's name, so that a narrow screen can show each row as a card. */
+function cell(label: string, html: string): string {
+  return `<td class="num" data-label="${esc(label)}">${html}</td>`;
 }
 
 export function summaryTable(runs: readonly ReportRun[]): string {
-  const header = [
-    '<th>Strategy</th>',
-    head('Delivered', 'Distinct messages that arrived / messages that should have arrived (published × clients)'),
-    head('Requests / msg', 'HTTP requests (a WebSocket handshake counts as one) per delivered message'),
-    head('Empty', 'Share of requests that came back with nothing new'),
-    head('Bytes ↑ / msg', 'Client → server TCP bytes per delivered message'),
-    head('Bytes ↓ / msg', 'Server → client TCP bytes per delivered message'),
-    head('Overhead', 'All TCP bytes, both directions ÷ payload bytes delivered'),
-    head('p50 ms', 'Median latency from publish to receive'),
-    head('p99 ms', '99th percentile latency'),
-    head('CPU ms / 1k', 'Server CPU time per 1,000 delivered messages'),
-    head('Conn. opened / peak', 'TCP connections opened during the run / most open at once'),
-    head('Missed / dup. / order', 'Messages missed, duplicated, received out of order'),
-  ].join('');
+  const header = ['<th>Strategy</th>', ...SUMMARY_COLUMNS.map((c) => `<th class="num" title="${esc(c.meaning)}">${esc(c.label)}</th>`)].join('');
   const rows = runs.map((r, i) => {
     const { run, derived: d } = r;
     const m = run.messages;
@@ -159,35 +173,60 @@ export function summaryTable(runs: readonly ReportRun[]): string {
     const errors = [m.missed, m.duplicated, m.outOfOrder].map((n) => (n > 0 ? `<span class="bad">${fmtInt(n)}</span>` : '0')).join(' / ');
     const groupStart = i > 0 && r.setLabel !== null && runs[i - 1]!.run.strategy.name !== run.strategy.name;
     const tags = `<div class="kind">${esc(run.strategy.direction)} · ${esc(run.strategy.connection)}</div>`;
-    return `${referenceHeadRow(runs, i, 12)}<tr${groupStart ? ' class="group-start"' : ''}><td>${strategyCell(r)}${tags}</td>
-<td class="num">${fmtInt(m.delivered)} / ${fmtInt(m.expected)}</td><td class="num">${fmtNumber(d.requestsPerDelivered, 2)}</td>
-<td class="num">${fmtPercent(d.emptyShare)}</td><td class="num">${fmtBytes(d.bytesUpPerDelivered)}</td>
-<td class="num">${fmtBytes(d.bytesDownPerDelivered)}</td><td class="num">${fmtRatio(d.overheadRatio)}</td>
-<td class="num">${hasLatency ? fmtMs(run.latencyUs.p50) : '—'}</td><td class="num">${hasLatency ? fmtMs(run.latencyUs.p99) : '—'}</td>
-<td class="num">${fmtNumber(d.cpuMsPerThousand, 1)}</td>
-<td class="num">${fmtInt(run.connections.opened)} / ${fmtInt(run.connections.peak)}</td><td class="num">${errors}</td></tr>`;
+    const values = [
+      `${fmtInt(m.delivered)} / ${fmtInt(m.expected)}`,
+      fmtNumber(d.requestsPerDelivered, 2),
+      fmtPercent(d.emptyShare),
+      fmtBytes(d.bytesUpPerDelivered),
+      fmtBytes(d.bytesDownPerDelivered),
+      fmtRatio(d.overheadRatio),
+      hasLatency ? fmtMs(run.latencyUs.p50) : '—',
+      hasLatency ? fmtMs(run.latencyUs.p99) : '—',
+      fmtNumber(d.cpuMsPerThousand, 1),
+      `${fmtInt(run.connections.opened)} / ${fmtInt(run.connections.peak)}`,
+      errors,
+    ];
+    const cells = values.map((v, k) => cell(SUMMARY_COLUMNS[k]!.label, v)).join('');
+    return `${referenceHeadRow(runs, i, 12)}<tr${groupStart ? ' class="group-start"' : ''}><td>${strategyCell(r)}${tags}</td>${cells}</tr>`;
   });
-  return `<div class="table-wrap"><table class="summary"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const meanings = SUMMARY_COLUMNS.map((c) => `<div><dt>${esc(c.label)}</dt><dd>${esc(c.meaning)}</dd></div>`).join('');
+  return `<div class="table-wrap"><table class="summary cards"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<details class="columns"><summary>What the columns mean</summary><dl>${meanings}</dl></details>`;
 }
 
-/** The server-cost details the CPU chart leaves out: memory and event-loop delay are where push pays. */
+/**
+ * The server-cost details the CPU chart leaves out: memory and event-loop delay are where push pays. The memory
+ * per connection is measured only with enough connections to rise above the noise; without it the column is left
+ * out rather than filled with dashes.
+ */
 export function costTable(runs: readonly ReportRun[]): string {
+  const perConnectionMeasured = runs.some((r) => r.run.server.rssPerConnectionBytes !== undefined);
+  const columns = perConnectionMeasured ? 9 : 8;
   const rows = runs.map((r, i) => {
     const { server, clientProcesses } = r.run;
-    const perConnection = server.rssPerConnectionBytes === undefined ? '—' : `${fmtNumber(server.rssPerConnectionBytes / 1024, 1)} KiB`;
+    const perConnection = !perConnectionMeasured
+      ? ''
+      : cell('RSS / connection', server.rssPerConnectionBytes === undefined ? '—' : `${fmtNumber(server.rssPerConnectionBytes / 1024, 1)} KiB`);
     const bottleneck = r.run.bottleneck;
     const verdict = !bottleneck
       ? '—'
-      : `<span title="${esc(bottleneck.reason)}"${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span>`;
-    return `${referenceHeadRow(runs, i, 8)}<tr><td>${strategyCell(r)}</td><td class="num">${fmtInt(server.cpuMs)}</td><td class="num">${fmtNumber(r.derived.cpuMsPerThousand, 1)}</td>
-<td class="num">${fmtMebibytes(server.peakRssBytes)}</td><td class="num">${perConnection}</td><td class="num">${fmtMs(server.eventLoopDelayP99Us)}</td>
-<td class="num">${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)</td><td>${verdict}</td></tr>`;
+      : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span><div class="kind wrap">${esc(bottleneck.reason)}</div>`;
+    return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}${cell('CPU ms / 1k msg', fmtNumber(r.derived.cpuMsPerThousand, 1))}
+${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell('Event-loop delay p99 ms', fmtMs(server.eventLoopDelayP99Us))}
+${cell('Client CPU ms', `${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)`)}${cell('Requests / client CPU-s', fmtInt(clientRequestsPerCpuSecond(r.run.steady)))}<td data-label="Bottleneck">${verdict}</td></tr>`;
   });
-  return `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Server CPU ms</th><th class="num">CPU ms / 1k msg</th>
-<th class="num">Peak RSS</th><th class="num" title="(RSS with every client connected − RSS before any) ÷ connections">RSS / connection</th>
+  const perConnectionHead = perConnectionMeasured
+    ? '<th class="num">RSS / connection</th>'
+    : '';
+  const note = perConnectionMeasured
+    ? '<p class="muted">RSS / connection: (RSS with every client connected − RSS before any) ÷ connections. Bottleneck: who limited the run; a saturated load generator measures itself, not the server.</p>'
+    : '<p class="muted">Bottleneck: who limited the run; a saturated load generator measures itself, not the server. Memory per connection is measured from 1,000 connections on; this run had fewer, so that column is left out.</p>';
+  return `<div class="table-wrap"><table class="cards"><thead><tr><th>Strategy</th><th class="num">Server CPU ms</th><th class="num">CPU ms / 1k msg</th>
+<th class="num">Peak RSS</th>${perConnectionHead}
 <th class="num">Event-loop delay p99 ms</th><th class="num">Client CPU ms</th>
-<th title="Who limited the run (hover for why): a saturated load generator measures itself, not the server">Bottleneck</th></tr></thead>
-<tbody>${rows.join('')}</tbody></table></div>`;
+<th class="num" title="HTTP requests the clients sent per second of their own CPU, from the start of the schedule until they stopped: how much load one core of load generator makes (— for push strategies, which send none then)">Requests / client CPU-s</th>
+<th>Bottleneck</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table></div>${note}`;
 }
 
 export function definitionsBlock(): string {

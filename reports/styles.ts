@@ -62,11 +62,36 @@ tbody tr:hover td { background: #f1f5f9; }
 .bad { color: var(--bad); font-weight: 700; }
 
 section.claim { margin: 40px 0 0; padding-top: 28px; border-top: 1px solid var(--line); }
-.claim-ids { display: inline-block; font-size: 12px; font-weight: 700; letter-spacing: .04em; color: #fff; background: var(--accent); border-radius: 5px; padding: 1px 7px; margin-right: 8px; vertical-align: 2px; }
-.claim-list { margin: 0 0 14px; padding: 0; list-style: none; color: var(--muted); }
-.claim-list li { margin: 2px 0; }
-.claim-list b { color: var(--ink); }
+.claim-id { display: inline-block; font-size: 11.5px; font-weight: 700; letter-spacing: .04em; color: #fff; background: var(--accent); border-radius: 5px; padding: 0 6px; margin-right: 6px; vertical-align: 1px; }
+.article { color: var(--muted); font-size: 14px; margin: 0 0 10px; }
+.verdict, .finding { margin: 0 0 12px; padding: 10px 14px; border-radius: 8px; border: 1px solid var(--line); background: var(--panel); }
+.verdict-tag { display: inline-block; font-weight: 700; font-size: 13px; border-radius: 999px; padding: 0 9px; margin-right: 8px; color: #fff; background: var(--muted); }
+.verdict.shown { border-color: #bbf7d0; background: var(--ok-bg); }
+.verdict.shown .verdict-tag { background: var(--ok); }
+.verdict.not-shown { border-color: #fde68a; background: #fffbeb; }
+.verdict.not-shown .verdict-tag { background: #b45309; }
+.verdict .run-tag, .finding .run-tag { margin: 0 8px 0 0; }
+
+/* The verdict strip: the run's answer before its evidence. */
+.verdict-strip { margin: 0 0 28px; }
+.verdict-strip h3 { margin: 12px 0 8px; }
+.findings { list-style: none; margin: 0 0 12px; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
+.findings a { display: block; height: 100%; padding: 12px 14px; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); color: var(--ink); text-decoration: none; }
+.findings a:hover, .findings a:focus-visible { border-color: var(--accent); }
+.findings .figure { display: block; font-size: 30px; font-weight: 800; line-height: 1.1; color: var(--accent); font-variant-numeric: tabular-nums; }
+.findings .sentence { display: block; font-size: 14px; margin-top: 4px; }
+.claim-chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px 8px; font-size: 13.5px; }
+.claim-chips a { display: inline-block; padding: 3px 10px; border-radius: 999px; border: 1px solid var(--line); color: var(--ink); text-decoration: none; background: #fff; }
+.claim-chips .shown a { border-color: #86efac; background: var(--ok-bg); }
+.claim-chips .not-shown a { border-color: #fcd34d; background: #fffbeb; }
 figure { margin: 0; }
+.figure-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px 22px; margin: 8px 0 10px; }
+.figure-pair .chart-box { margin: 0; }
+details.columns { margin: 0 0 10px; padding: 6px 14px; font-size: 13.5px; }
+details.columns dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 4px 18px; margin: 8px 0 4px; }
+details.columns dt { font-weight: 600; }
+details.columns dd { margin: 0; color: var(--muted); }
+.kind.wrap { white-space: normal; max-width: 28em; }
 .chart-box { position: relative; width: 100%; height: 340px; margin: 8px 0 10px; }
 figcaption { font-size: 14px; color: #334155; background: var(--panel); border-left: 3px solid var(--accent); padding: 10px 14px; border-radius: 0 8px 8px 0; }
 figcaption p:last-child { margin-bottom: 0; }
@@ -79,9 +104,43 @@ details pre { max-height: 520px; overflow: auto; background: var(--panel); paddi
 .definitions dd { margin: 0 0 0 0; color: #334155; }
 footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
 
+/* A phone: tables of runs become one card per strategy; other wide tables keep their first column in view. */
+@media (max-width: 640px) {
+  main { padding: 20px 14px 48px; }
+  h1 { font-size: 23px; }
+  .findings .figure { font-size: 26px; }
+  .table-wrap { position: relative; }
+  .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; z-index: 1; background: var(--page); box-shadow: 1px 0 0 var(--line); }
+  .table-wrap th:first-child { background: var(--panel); }
+  .table-wrap:has(table:not(.cards))::before { content: "Scroll sideways for more columns →"; display: block; padding: 4px 9px; font-size: 12px; color: var(--muted); background: var(--panel); border-bottom: 1px solid var(--line); }
+  table.cards thead { display: none; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+  table.cards tr { border-bottom: 2px solid var(--line); padding: 6px 0; }
+  table.cards td { border: 0; padding: 3px 10px; position: static; box-shadow: none; }
+  table.cards td:first-child { position: static; box-shadow: none; padding-bottom: 6px; }
+  table.cards td[data-label] { display: flex; justify-content: space-between; gap: 12px; text-align: right; white-space: normal; }
+  table.cards td[data-label]::before { content: attr(data-label); color: var(--muted); text-align: left; font-weight: 600; }
+  table.cards tr.reference-head td { padding: 5px 10px; }
+  .kind.wrap { text-align: left; }
+}
+
+/* Print: the charts and tables stay, on the page width; interactive-only parts go. */
 @media print {
+  @page { margin: 14mm 12mm; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
-  section.claim { break-inside: avoid; }
-  details { display: none; }
+  .table-wrap { overflow: visible; border: 0; }
+  table { font-size: 9pt; }
+  th, td { padding: 4px 5px; }
+  section.claim { break-before: auto; }
+  figure, .verdict, .findings li, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .chart-box { height: auto !important; break-inside: avoid; }
+  .chart-box canvas { max-width: 100% !important; height: auto !important; }
+  .findings a { border-color: #cbd5e1; }
+  details.raw { display: none; }
+  details.columns, details.columns[open] { display: block; }
+  tbody tr:hover td { background: none; }
 }
 `;

@@ -1,20 +1,23 @@
-import { shortPollClientsPerCore } from '../results/metrics.js';
-import { fmtInt, fmtNumber } from '../results/number-format.js';
+import { floorRatio, shortPollClientsPerCore } from '../results/metrics.js';
+import { fmtInt, fmtNumber, fmtRatio } from '../results/number-format.js';
 import type { CapacityResult } from '../results/results.js';
 
 /** The capacity probes as a few plain lines for the terminal summary. */
 export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   if (capacity.length === 0) return [];
-  const rows = [['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'req/s per core', 'errors']];
+  const rows = [['endpoint', 'req/s', 'floor req/s', 'of floor', 'p50 ms', 'p99 ms', 'server CPU', 'req/s per core', 'errors']];
   for (const probe of capacity) {
     if (probe.problem) {
-      rows.push([probe.endpoint, 'FAILED', '', '', '', '', '']);
+      rows.push([probeName(probe), 'FAILED', '', '', '', '', '', '', '']);
       continue;
     }
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : 0;
+    const floor = probe.floor;
     rows.push([
-      probe.endpoint,
+      probeName(probe),
       fmtInt(probe.requestsPerSec),
+      !floor ? '—' : floor.problem ? 'FAILED' : fmtInt(floor.requestsPerSec),
+      fmtRatio(floorRatio(probe)),
       fmtNumber(probe.latencyUs.p50 / 1000, 1),
       fmtNumber(probe.latencyUs.p99 / 1000, 1),
       `${fmtInt(probe.serverCpuShare * 100)} %`,
@@ -23,10 +26,20 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = [`capacity (autocannon, ${capacity[0]!.connections} connections, ${capacity[0]!.durationSec} s per endpoint):`, ''];
+  const lines = [`capacity (autocannon, ${capacity[0]!.connections} connections, ${capacity[0]!.durationSec} s per endpoint and per floor):`, ''];
   for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
-  const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && !probe.problem);
+  if (capacity.some((probe) => probe.floor)) {
+    lines.push('', 'floor: node:http alone answering the same bytes on the same path, in its own process, right after the endpoint');
+  }
+  const failedFloors = capacity.filter((probe) => probe.floor?.problem);
+  for (const probe of failedFloors) lines.push(`${probe.endpoint}: ${probe.floor!.problem}`);
+  const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
   const clients = shortPoll ? shortPollClientsPerCore(shortPoll, 1000) : null;
   if (clients !== null) lines.push('', `one server core answers the empty polls of ${fmtInt(clients)} short-polling clients polling every second`);
   return [...lines, ''];
+}
+
+/** "short-poll", or "short-poll (HTTP/2)" for a probe h2load drove (it has no floor). */
+function probeName(probe: CapacityResult): string {
+  return probe.httpVersion === '2' ? `${probe.endpoint} (HTTP/2)` : probe.endpoint;
 }

@@ -1,7 +1,8 @@
-import { perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
+import { clientRequestsPerCpuSecond, perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
 import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds, fmtSetting } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
+import { scaleOutLines, scaleOutParts } from './summary-scale-out.js';
 import { capacityLines } from './summary-capacity.js';
 
 interface Column {
@@ -34,7 +35,7 @@ const COLUMNS: readonly Column[] = [
 export function printSummary(results: Results, reportPath: string): string {
   const lines: string[] = [];
   for (const [scenario, runs] of groupByScenario(results.runs)) {
-    lines.push(describeScenario(results.meta.preset, scenario), '', ...table(runs), '');
+    lines.push(describeScenario(results.meta.preset, scenario), '', ...table(runs), ...loadGeneratorLine(runs), '');
   }
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
@@ -51,6 +52,7 @@ export function printSummary(results: Results, reportPath: string): string {
     if (!run.restart) continue;
     lines.push(`RESTART ${run.strategy.name}: ${describeRestart(run.restart)}`);
   }
+  lines.push(...scaleOutLines(results.runs));
   for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${warning}`);
   if (results.runs.some((run) => run.restart || run.warnings.length > 0)) lines.push('');
   lines.push(
@@ -62,6 +64,15 @@ export function printSummary(results: Results, reportPath: string): string {
     `report: ${reportPath}`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** How much load a core of load generator makes, for the runs whose clients sent requests while publishing. */
+export function loadGeneratorLine(runs: readonly RunResult[]): string[] {
+  const measured = runs.flatMap((run) => {
+    const perCpuSecond = clientRequestsPerCpuSecond(run.steady);
+    return perCpuSecond === null ? [] : [`${run.strategy.name} ${fmtInt(perCpuSecond)}`];
+  });
+  return measured.length === 0 ? [] : ['', `requests per second of client CPU (load generator): ${measured.join(', ')}`];
 }
 
 /** One line: when the server died, what it had published, and exactly which messages clients never got. */
@@ -98,11 +109,13 @@ function describeScenario(preset: string, s: Scenario): string {
 
 /** The emulated network, identity headers and churn, when the scenario has any. */
 function networkAndIdentity(s: Scenario): string {
-  const parts: string[] = [];
+  const parts: string[] = [...scaleOutParts(s)];
   if (s.delayMs || s.jitterMs) parts.push(`delay ${fmtSetting(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${fmtSetting(s.jitterMs)} ms` : ''} each way`);
   if (s.bandwidthBytesPerSec) parts.push(`${fmtSetting(s.bandwidthBytesPerSec)} B/s per connection`);
   if (s.cookieBytes) parts.push(`${fmtSetting(s.cookieBytes)} B cookie`);
   if (s.churn) parts.push(`${fmtSetting(s.churn * 100)} % churn`);
+  if (s.httpVersion === '2') parts.push('HTTP/2');
+  if (s.blockedUpgrade) parts.push(`upgrade blocked for ${fmtSetting(s.blockedUpgrade * 100)} % of WebSocket clients`);
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 }
 

@@ -35,7 +35,10 @@ export function findSweeps(runs: readonly ReportRun[]): Sweep[] {
   const neighbours = (s: Scenario) => distinct.filter((other) => differences(s, other).length === 1).length;
   const base = distinct.reduce((best, s) => (neighbours(s) > neighbours(best) ? s : best), distinct[0]!);
   const sweeps: Sweep[] = [];
-  for (const field of varyingFields(distinct)) {
+  // Not a line to draw: the HTTP version and blocked upgrades have sections of their own (http2-section.ts), and
+  // so do the log's source, the server processes and the backoff (scale-out-section.ts).
+  const ownSections: readonly (keyof Scenario)[] = ['httpVersion', 'blockedUpgrade', 'source', 'serverProcesses', 'backoff'];
+  for (const field of varyingFields(distinct).filter((f) => !ownSections.includes(f))) {
     const onLine = runs.filter((r) => differences(r.run.scenario, base).every((key) => key === field));
     const values = new Set(onLine.map((r) => fieldValue(r.run.scenario, field)));
     if (values.size >= 2) sweeps.push({ field, base, runs: onLine });

@@ -1,4 +1,4 @@
-import type { RunResult } from './results.js';
+import type { CapacityResult, RunResult, TrafficWindow } from './results.js';
 
 /**
  * The figures strategies are compared by, per delivered message. Raw totals depend on the run's length and
@@ -81,4 +81,29 @@ export function shortPollClientsPerCore(
 export function pushClientsPerCore(deliveredMessages: number, serverCpuMs: number, ratePerClient: number): number | null {
   if (serverCpuMs <= 0 || ratePerClient <= 0) return null;
   return deliveredMessages / (serverCpuMs / 1000) / ratePerClient;
+}
+
+/**
+ * Server CPU per HTTP request, microseconds: the whole run's server CPU over every request the clients sent. For a
+ * polling strategy, whose every request is answered by the same handler, this is what one request costs the
+ * server — the figure that tells what a framework adds per request.
+ */
+export function serverCpuUsPerRequest(run: Pick<RunResult, 'requests' | 'server'>): number | null {
+  return ratio(run.server.cpuMs * 1000, run.requests.total);
+}
+
+/**
+ * Requests the simulated clients send per second of their own CPU, over the steady window (all client
+ * processes together): how much load one core of load generator makes. Null for a run without requests in that
+ * window (a push strategy once connected) or without the window's CPU (results written before it was recorded).
+ */
+export function clientRequestsPerCpuSecond(steady: Pick<TrafficWindow, 'requests' | 'clientCpuMs'> | undefined): number | null {
+  if (!steady || steady.clientCpuMs === undefined || steady.requests === 0) return null;
+  return ratio(steady.requests, steady.clientCpuMs / 1000);
+}
+
+/** A capacity probe's requests/s over those of node:http alone answering the same bytes on the same path (its floor). */
+export function floorRatio(probe: Pick<CapacityResult, 'requestsPerSec' | 'problem' | 'floor'>): number | null {
+  if (probe.problem !== undefined || !probe.floor || probe.floor.problem !== undefined) return null;
+  return ratio(probe.requestsPerSec, probe.floor.requestsPerSec);
 }

@@ -4,6 +4,12 @@
  * at the sockets, times are wall-clock.
  */
 
+import type { BackoffKind, BrokerCost, RecoveryOutcome, SourceKind } from './scale-out.js';
+import type { HttpVersion, UpgradeFallback } from './http2.js';
+
+export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
+export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
+
 export type Arrivals = 'poisson' | 'fixed';
 
 export interface Scenario {
@@ -16,7 +22,10 @@ export interface Scenario {
   arrivals: Arrivals;
   /** Seed of the publish schedule and the poll phases: every strategy of a run sees the same schedule. */
   seed: number;
-  /** Fault run: the server process is killed this many seconds into the schedule and a new one takes over. */
+  /**
+   * Fault run: a server process (the only one, or one of serverProcesses) is SIGKILLed this many seconds into
+   * the schedule and a new one takes its place (--kill-server-at, or its older name --restart-at).
+   */
   restartAtSec?: number;
   /**
    * Network emulation: a delaying TCP proxy between the clients and the server adds this one-way delay in each
@@ -31,6 +40,22 @@ export interface Scenario {
   cookieBytes?: number;
   /** Share of clients, 0..1, that lose their connection once during the schedule and resume from their cursor. */
   churn?: number;
+  /** Where the message log lives; absent: memory (in the one server process). */
+  source?: SourceKind;
+  /** Server processes behind the one port (node:cluster, Redis source only); absent: 1. */
+  serverProcesses?: number;
+  /** The clients' reconnect backoff; absent: full jitter. */
+  backoff?: BackoffKind;
+  /**
+   * The HTTP version of the polling and event-stream clients: '2' holds one HTTP/2 session per client (h2c with
+   * prior knowledge) and sends each request as a stream. Absent: HTTP/1.1. WebSocket stays HTTP/1.1.
+   */
+  httpVersion?: HttpVersion;
+  /**
+   * Share of the WebSocket clients, 0..1, refused at the upgrade as a proxy that blocks it would; they fall back
+   * to long polling. Absent or 0: none.
+   */
+  blockedUpgrade?: number;
 }
 
 /** What a fault run lost when its server process was killed. */
@@ -114,6 +139,16 @@ export interface ServerCost {
   eventLoopDelayP99Us: number;
   /** Server RSS over the run: [ms since the clients started connecting, bytes], about one a second. */
   rssSamples?: [number, number][];
+  /**
+   * What the strategy held attached on the server over the run, sampled with the RSS: [ms since the clients
+   * started connecting, count]. A held long poll is one (a request parked until there is news), an open
+   * WebSocket or event stream is one; a short poll is answered at once and is never held.
+   */
+  attachedSamples?: [number, number][];
+  /** The most held attached at once, counted by the server at every attach (not sampled). */
+  attachedPeak?: number;
+  /** When the publish schedule ran, [start, end] in ms since the clients started connecting (as the samples). */
+  publishingSpanMs?: [number, number];
   /** The worst event-loop delay of the server process during the run, microseconds. */
   eventLoopDelayMaxUs?: number;
   /** Wall time the CPU time above was spent in (clients attached until the end of the run), ms. */
@@ -144,6 +179,11 @@ export interface TrafficWindow {
   bytesServerToClient: number;
   /** HTTP requests sent in the window (a WebSocket client sends none once connected). */
   requests: number;
+  /**
+   * CPU (user + system) of all client processes over the same window, ms: with `requests`, what a request costs
+   * the load generator. Absent in results written before it was recorded.
+   */
+  clientCpuMs?: number;
 }
 
 /** CPU of the processes that generate the load (client processes, delaying proxies). */
@@ -155,6 +195,11 @@ export interface LoadGeneratorCost {
   busiestCpuShare?: number;
   /** The worst p99 event-loop delay of these processes, microseconds: a late timer there is latency the server did not cause. */
   eventLoopDelayP99Us?: number;
+  /**
+   * Client processes only: HTTP requests sent per second of their CPU over the steady window (steady.requests ÷
+   * steady.clientCpuMs, `clientRequestsPerCpuSecond` in metrics.ts). Absent when no request was sent then.
+   */
+  requestsPerCpuSecond?: number;
 }
 
 /**
@@ -166,16 +211,8 @@ export interface Bottleneck {
   reason: string;
 }
 
-/** One endpoint driven to saturation by autocannon (the `capacity` mode). */
-export interface CapacityResult {
-  /** short-poll (an empty "anything new?"), long-poll (a message is ready, answered at once), publish. */
-  endpoint: 'short-poll' | 'long-poll' | 'publish';
-  method: 'GET' | 'POST';
-  path: string;
-  /** Closed loop: each connection sends its next request as soon as the previous one is answered. */
-  connections: number;
-  durationSec: number;
-  cookieBytes: number;
+/** What autocannon measured against one server process: the endpoint's own, or its node:http floor. */
+export interface CapacityFigures {
   /** 2xx answers per second over the whole run: the rate the server sustained at saturation. */
   requestsPerSec: number;
   latencyUs: { p50: number; p90: number; p99: number; max: number; mean: number };
@@ -192,6 +229,27 @@ export interface CapacityResult {
   loadGeneratorCpuShare: number;
   /** Why the probe could not be measured; its figures are then all 0. */
   problem?: string;
+}
+
+/** One endpoint driven to saturation by autocannon (the `capacity` mode). */
+export interface CapacityResult extends CapacityFigures {
+  /** short-poll (an empty "anything new?"), long-poll (a message is ready, answered at once), publish. */
+  endpoint: 'short-poll' | 'long-poll' | 'publish';
+  method: 'GET' | 'POST';
+  path: string;
+  /** Closed loop: each connection sends its next request as soon as the previous one is answered. */
+  connections: number;
+  durationSec: number;
+  cookieBytes: number;
+  /**
+   * The floor: node:http alone, in a process of its own, answering every request on the same path with the bytes
+   * the endpoint answered (status, headers, body; a fresh Date), driven the same way right after the endpoint.
+   * The endpoint's requests/s over the floor's is what the server's own work costs. Absent in results written
+   * before floors were probed.
+   */
+  floor?: CapacityFigures;
+  /** '2': driven by h2load over HTTP/2 (h2c, one stream at a time per connection); absent: autocannon, HTTP/1.1. */
+  httpVersion?: HttpVersion;
 }
 
 export interface RunResult {
@@ -216,6 +274,12 @@ export interface RunResult {
   bottleneck?: Bottleneck;
   /** Present on a fault run (scenario.restartAtSec). */
   restart?: RestartOutcome;
+  /** Present on a fault run: how fast the clients of the killed process came back. */
+  recovery?: RecoveryOutcome;
+  /** Present with the Redis source: what the broker cost. */
+  broker?: BrokerCost;
+  /** Present when some WebSocket clients were refused at the upgrade (scenario.blockedUpgrade): both groups. */
+  fallback?: UpgradeFallback;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run.

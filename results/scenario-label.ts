@@ -10,7 +10,12 @@ export const SCENARIO_FIELDS: readonly { key: keyof Scenario; label: (s: Scenari
   { key: 'jitterMs', label: (s) => `jitter ±${fmtSetting(s.jitterMs ?? 0)} ms` },
   { key: 'bandwidthBytesPerSec', label: (s) => (s.bandwidthBytesPerSec ? `${fmtSetting(s.bandwidthBytesPerSec)} B/s` : 'no bandwidth cap') },
   { key: 'cookieBytes', label: (s) => `cookie ${fmtSetting(s.cookieBytes ?? 0)} B` },
+  { key: 'httpVersion', label: (s) => (s.httpVersion === '2' ? 'HTTP/2' : 'HTTP/1.1') },
+  { key: 'blockedUpgrade', label: (s) => `upgrade blocked for ${fmtSetting((s.blockedUpgrade ?? 0) * 100)} %` },
   { key: 'churn', label: (s) => `churn ${fmtSetting((s.churn ?? 0) * 100)} %` },
+  { key: 'source', label: (s) => `${s.source ?? 'memory'} source` },
+  { key: 'serverProcesses', label: (s) => `${fmtSetting(s.serverProcesses ?? 1)} server process${(s.serverProcesses ?? 1) === 1 ? '' : 'es'}` },
+  { key: 'backoff', label: (s) => `backoff ${s.backoff ?? 'full-jitter'}` },
   { key: 'payloadBytes', label: (s) => `payload ${fmtSetting(s.payloadBytes)} B` },
   { key: 'durationSec', label: (s) => `${fmtSetting(s.durationSec)} s` },
   { key: 'arrivals', label: (s) => s.arrivals },
@@ -19,9 +24,14 @@ export const SCENARIO_FIELDS: readonly { key: keyof Scenario; label: (s: Scenari
   { key: 'restartAtSec', label: (s) => (s.restartAtSec === undefined ? 'no restart' : `restart at ${fmtSetting(s.restartAtSec)} s`) },
 ];
 
+/** What an absent scale-out field means. */
+const SCALE_OUT_DEFAULTS = { source: 'memory', serverProcesses: 1, backoff: 'full-jitter' } as const;
+
 /** The value of a field as the bench means it: absent network and identity fields are 0. */
 export function fieldValue(scenario: Scenario, key: keyof Scenario): number | string | undefined {
   const value = scenario[key];
+  if (value === undefined && key === 'httpVersion') return '1.1';
+  if (value === undefined && key in SCALE_OUT_DEFAULTS) return SCALE_OUT_DEFAULTS[key as keyof typeof SCALE_OUT_DEFAULTS];
   if (value === undefined && key !== 'restartAtSec') return 0;
   return value;
 }

@@ -1,27 +1,42 @@
 import http from 'node:http';
+import type http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ByteLedger } from './byte-ledger.js';
-import { DEFAULT_LIMITS, type ServerLimits } from './constants.js';
+import { DEFAULT_LIMITS, HTTP2_LIMITS, TIMEOUT_CHECK_INTERVAL_MS, type ServerLimits } from './constants.js';
+import { LedgerWithStreams, StreamKey } from './http2-attribution.js';
+import { expressOverHttp2 } from './http2-express.js';
+import { Http2Front } from './http2-front.js';
+import { Http2Exchange } from './http/http2-exchange.js';
+import type { PresenceBody, UserTokenBody } from './contract/message.js';
 import { ROUTES } from './contract/wire.js';
-import { HttpError, parseUserId, sendError } from './http-errors.js';
+import { answerError, HttpError, parseUserId, sendError } from './http-errors.js';
+import { rawErrorAnswer } from './http/answers.js';
+import { LeanRoutes } from './http/dispatch.js';
+import { mountFrameworkRoute } from './http/framework-routes.js';
+import { Http1Connections } from './http/http1-connections.js';
+import { SourceUnavailableError, type MessageLog } from './message-log.js';
 import { MessageSource } from './message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
 import { PayloadError } from './payload.js';
 import { Presence } from './presence.js';
 import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
-import { originAllowed, tokenMatches, tokenOf, type SecurityOptions } from './security.js';
+import { RequestGuard, type SecurityOptions } from './security.js';
 import { countStatus, StrategyStats, type ServerStats } from './stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
 
-export interface PushServerOptions {
+export interface PushServerOptions<Source extends MessageLog = MessageSource> {
   /** Strategy names to mount; all by default. */
   strategies?: readonly string[];
   limits?: Partial<ServerLimits>;
   security?: SecurityOptions;
   /** The seq of the first message (see MessageSource); a restarted server starts above its predecessor's. */
   firstSeq?: number;
+  /**
+   * The log the strategies read. Absent: an embedded MessageSource sized by the limits. A shared log (the Redis
+   * source of servers/redis/) is opened and closed by whoever passes it; the server only reads and publishes.
+   */
+  source?: Source;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -51,55 +66,91 @@ interface MountedStrategy {
 }
 
 /**
- * One http.Server for everything: express routes for the polling strategies and the API, and `upgrade`
- * dispatch for WebSocket. Byte attribution, error answers and statistics are done here, around the strategies.
+ * One http.Server for everything. A request passes its connection's rules (Http1Connections), then the guard,
+ * then goes to a lean route (pushbench's polls and event stream, on node:http itself) or to express (the API,
+ * the demo, the reference peers, 404/405/426); upgrades go to the WebSocket strategies. Byte attribution,
+ * error answers and statistics are done here, around the strategies.
  */
-export class PushServer {
-  readonly source: MessageSource;
+export class PushServer<Source extends MessageLog = MessageSource> {
+  readonly source: Source;
   readonly limits: ServerLimits;
   readonly app = express();
   readonly httpServer: http.Server;
-  readonly ledger = new ByteLedger();
-  readonly presence = new Presence();
+  readonly ledger = new LedgerWithStreams();
+  readonly presence: Presence;
   readonly security: SecurityOptions;
+  /** Every check of the trust model (servers/security.ts): Host, user tokens, Origin, publish token, JSON bodies. */
+  readonly guard: RequestGuard;
   /** Routes of an embedding application (the demo page and its API), served before the 404; they count as control. */
   readonly extraRoutes = express.Router();
+  /** The strategies' hot routes, served before express (servers/http/dispatch.ts). */
+  readonly lean: LeanRoutes;
+  readonly connections: Http1Connections;
+  /** HTTP/2 cleartext on the same port: each accepted socket's first bytes say which protocol serves it. */
+  readonly http2: Http2Front;
+  private readonly expressHttp2: (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
   private readonly hooks: PushServerHooks;
   private readonly controlFailures: Record<string, number> = {};
   /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
   private readonly methods = new Map<string, string>();
   private readonly mounted = new Map<string, MountedStrategy>();
   private readonly upgrades = new Map<string, { owner: string; handler: UpgradeHandler }>();
-  private readonly sockets = new Set<Socket>();
   private readonly startedAt = Date.now();
   private peakRssBytes = 0;
   private readonly rssSampler: NodeJS.Timeout;
 
-  constructor(options: PushServerOptions = {}) {
+  constructor(options: PushServerOptions<Source> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.security = options.security ?? {};
+    this.guard = new RequestGuard(this.security);
+    this.presence = new Presence(this.limits.presenceIds);
     this.hooks = options.hooks ?? {};
-    this.source = new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq, payloadDepth: this.limits.payloadDepth });
+    // Without a source of the caller's, Source is its default, MessageSource: the one cast TypeScript cannot see through.
+    this.source =
+      options.source ??
+      (new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq, payloadDepth: this.limits.payloadDepth }) as MessageLog as Source);
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
     this.app.set('etag', false);
     this.app.set('query parser', 'simple');
-    this.httpServer = http.createServer(this.app);
-    // Polling clients come back every interval; keep their sockets alive across long intervals.
-    this.httpServer.keepAliveTimeout = 65_000;
+    this.lean = new LeanRoutes({ ledger: this.ledger, userIdChars: this.limits.userIdChars, networkDelayMs: this.hooks.networkDelayMs });
+    const { headersTimeoutMs, requestTimeoutMs } = this.limits;
+    this.httpServer = http.createServer(
+      {
+        // Polling clients come back every interval; keep their sockets alive across long intervals.
+        keepAliveTimeout: 65_000,
+        // A client that never finishes its request is answered 408 within about these (Node's defaults: 60 s,
+        // checked every 30 s, which let slow connections lock everyone out at the connection limit for 90 s).
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      },
+      (req, res) => this.onRequest(req, res),
+    );
+    // Installed before any other connection listener, so that those see every socket, of both protocols.
+    this.http2 = new Http2Front(this.httpServer, (req, res) => this.onHttp2Request(req, res), {
+      sniffTimeoutMs: headersTimeoutMs,
+      idleTimeoutMs: HTTP2_LIMITS.idleTimeoutMs,
+      maxConcurrentStreams: HTTP2_LIMITS.maxConcurrentStreams,
+    });
+    this.http2.on('session', (session, socket) => this.ledger.http2.adopt(session, socket));
+    this.expressHttp2 = expressOverHttp2(this.app);
     this.httpServer.maxConnections = this.limits.maxTcpConnections;
-    this.httpServer.on('connection', (socket: Socket) => {
-      this.ledger.track(socket);
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+    this.httpServer.on('connection', (socket: Socket) => this.ledger.track(socket));
+    this.connections = new Http1Connections(this.httpServer, {
+      sendBufferBytes: this.limits.sendBufferBytes,
+      maxConnections: this.limits.maxTcpConnections,
+      headersTimeoutMs,
+      requestTimeoutMs,
+      // Every answer settles its socket's bytes to whoever the request served (see ByteLedger).
+      settle: (socket) => this.ledger.settle(socket),
+      refused: (status) => countStatus(this.controlFailures, status),
     });
     this.httpServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    this.app.use((req, res, next) => {
-      // Every request is control traffic until a strategy's route claims it; every answer settles its
-      // socket's bytes to whoever the request served (see ByteLedger).
+    this.app.use((req, _res, next) => {
+      // Every request express serves is control traffic until a strategy's route claims it.
       this.ledger.claim(req.socket, 'control', undefined, false);
       removeSocketDelay(req.socket);
-      res.once('finish', () => this.ledger.settle(req.socket));
       next();
     });
 
@@ -126,6 +177,7 @@ export class PushServer {
       // drop their SYNs and the clients retry a second or more later, which measures the queue, not the strategy.
       this.httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.httpServer.off('error', reject);
+        this.guard.bound(this.httpServer.address() as AddressInfo);
         resolve();
       });
     });
@@ -151,6 +203,7 @@ export class PushServer {
         connections: this.ledger.connectionCounts('control'),
         failedByStatus: { ...this.controlFailures },
       },
+      http: { ...this.connections.counters },
       process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
     };
   }
@@ -158,13 +211,14 @@ export class PushServer {
   /** Graceful stop: strategies answer held polls and close WebSockets with 1001, then idle sockets are closed. */
   async close(): Promise<void> {
     clearInterval(this.rssSampler);
+    this.presence.stop();
     const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
     await Promise.all(this.strategies.map((s) => s.close()));
+    // HTTP/2 sessions say goodbye (GOAWAY) and close once their streams, just answered or ended, are done.
+    this.http2.closeSessions();
     this.httpServer.closeIdleConnections();
     // Whatever is still busy after the answers went out gets a bounded grace period.
-    const force = setTimeout(() => {
-      for (const socket of this.sockets) socket.destroy();
-    }, 2_000);
+    const force = setTimeout(() => this.connections.destroyAll(), 2_000);
     force.unref();
     await closed;
     clearTimeout(force);
@@ -180,42 +234,82 @@ export class PushServer {
       // A path may take several methods (Socket.IO's polling: GET to receive, POST to send); a 405 names them all.
       const allowed = this.methods.get(path);
       this.methods.set(path, allowed === undefined ? method : `${allowed}, ${method}`);
-      this.app[method === 'GET' ? 'get' : 'post'](path, (req, res) => {
-        this.ledger.claim(req.socket, owner);
-        const fail = (error: unknown) => {
-          strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-          answerError(res, error);
-        };
-        try {
-          const client = this.clientRoute(owner, req.query.client);
-          this.ledger.claim(req.socket, owner, client.client);
-          afterInboundDelay(this.applyNetworkDelay(req.socket, client), () => {
-            // The client gave up while its request was "on the way": nothing to answer.
-            if (req.socket.destroyed) return;
-            try {
-              handler(req, res);
-            } catch (error) {
-              fail(error);
-            }
-          });
-        } catch (error) {
-          fail(error);
-        }
-      });
+      mountFrameworkRoute(this.app, strategy, method, path, handler, this.lean.options);
     };
     return {
       source: this.source,
       limits: this.limits,
+      leanGet: (path, kind, handler) => {
+        this.methods.set(path, 'GET');
+        this.lean.add(path, kind, strategy, handler);
+      },
       route,
       get: (path, handler) => route('GET', path, handler),
       upgrade: (path, handler) => {
         this.methods.set(path, 'GET');
         this.upgrades.set(path, { owner, handler });
       },
+      checkUser: (user, token) => this.guard.checkUserClaim(user, token),
     };
   }
 
+  /** Every HTTP request: its connection's rules first, then the guard, then a lean route or express. */
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const route = this.lean.match(req);
+    this.connections.admit(req, res, route?.kind ?? 'framework', (exchange) => {
+      // The one door of every HTTP request, before any route is chosen (see RequestGuard.admit).
+      if (!this.admit(req, res)) return;
+      if (route) this.lean.serve(route, exchange);
+      else this.app(req, res);
+    });
+  }
+
+  /**
+   * Every HTTP/2 request (a stream): the same guard and the same routes as HTTP/1.1. Where a route reads the
+   * request's socket (byte attribution, the demo's delay) it finds the stream's key instead: the socket under a
+   * session is every stream's (see Http2Attribution). HTTP/2 has no Host header; `:authority` stands for it.
+   */
+  private onHttp2Request(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void {
+    const key = new StreamKey(req.stream);
+    Object.defineProperty(req, 'socket', { value: key });
+    if (req.headers.host === undefined && req.authority) req.headers.host = req.authority;
+    // HTTP/2 frames a body (it ends with END_STREAM), so it needs no Content-Length; the body parsers look for
+    // one, or for HTTP/1.1's chunked coding, to know there is a body: such a body is marked as chunked for them.
+    if (!req.stream.endAfterHeaders && req.headers['content-length'] === undefined) req.headers['transfer-encoding'] = 'chunked';
+    const route = this.lean.match(req);
+    if (!this.admit(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse)) return;
+    if (route) this.lean.serve(route, new Http2Exchange(req, res, key));
+    else this.expressHttp2(req, res);
+  }
+
+  /**
+   * Answers a request that does not pass the guard (a foreign Host, a user id without its token) with its JSON
+   * error, counted as control; true when it passes.
+   */
+  private admit(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    try {
+      this.guard.admit(req);
+      return true;
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      countStatus(this.controlFailures, status);
+      this.ledger.claim(req.socket, 'control', undefined, false);
+      res.once('finish', () => this.ledger.settle(req.socket));
+      const body = JSON.stringify({ error: error instanceof HttpError ? error.message : 'internal error' });
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return false;
+    }
+  }
+
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.connections.upgraded(socket as Socket);
+    try {
+      this.guard.admit(req);
+    } catch (error) {
+      countStatus(this.controlFailures, error instanceof HttpError ? error.status : 500);
+      return rejectUpgrade(socket, error);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.upgrades.get(url.pathname);
     if (!route) {
@@ -228,9 +322,7 @@ export class PushServer {
       rejectUpgrade(socket, error);
     };
     try {
-      if (!originAllowed(req, this.security.allowedOrigins)) {
-        throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
-      }
+      this.guard.checkOrigin(req);
       const client = this.clientRoute(route.owner, url.searchParams.get('client') ?? undefined);
       this.ledger.claim(socket as Socket, route.owner, client.client);
       afterInboundDelay(this.applyNetworkDelay(socket as Socket, client), () => {
@@ -261,20 +353,18 @@ export class PushServer {
 
   private mountApi(): void {
     const jsonBody = express.json({ limit: this.limits.publishBodyBytes, type: () => true, strict: false });
-    const requireToken = (req: Request, _res: Response, next: NextFunction) => {
-      const token = this.security.publishToken;
-      if (token !== undefined && !tokenMatches(tokenOf(req), token)) {
-        throw new HttpError(401, 'publishing needs the token (X-Pushbench-Token or Authorization: Bearer)', {
-          'WWW-Authenticate': 'Bearer',
-        });
-      }
+    // A state-changing route: no foreign Origin (403), the publish token (401), a body that says it is JSON (415).
+    const publisherOnly = (what: string) => (req: Request, _res: Response, next: NextFunction) => {
+      this.guard.checkOrigin(req);
+      this.guard.requirePublisher(req, what);
+      this.guard.checkJsonBody(req);
       next();
     };
     const control = (req: Request, _res: Response, next: NextFunction) => {
       this.ledger.claim(req.socket, 'control');
       next();
     };
-    this.app.post(ROUTES.publish, control, requireToken, jsonBody, (req, res) => {
+    this.app.post(ROUTES.publish, control, publisherOnly('publishing'), jsonBody, async (req, res) => {
       const body = req.body as unknown;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
         throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
@@ -284,9 +374,11 @@ export class PushServer {
       const userId = parseUserId(to, this.limits.userIdChars, '"to"');
       let seq: number;
       try {
-        seq = this.source.publish(payload, userId).seq;
+        // Embedded, the message is stored before this line returns; a shared log answers once its broker has.
+        seq = (await this.source.publish(payload, userId)).seq;
       } catch (error) {
         if (error instanceof PayloadError) throw new HttpError(400, error.message);
+        if (error instanceof SourceUnavailableError) throw new HttpError(503, error.message, { 'Retry-After': '1' });
         throw error;
       }
       res.status(202).json({ seq });
@@ -294,10 +386,21 @@ export class PushServer {
     this.app.get(ROUTES.stats, control, (_req, res) => {
       res.set('Cache-Control', 'no-store').json(this.stats());
     });
-    this.app.get(ROUTES.presence, control, (_req, res) => {
-      res.set('Cache-Control', 'no-store').json({ online: this.presence.online() });
+    this.app.get(ROUTES.presence, control, (req, res) => {
+      // Ids are what a client would subscribe as: only the publisher sees them; anyone may see how many.
+      const body: PresenceBody = { counts: this.presence.counts() };
+      if (this.guard.isPublisher(req)) body.online = this.presence.online();
+      res.set('Cache-Control', 'no-store').json(body);
     });
-    this.methods.set(ROUTES.publish, 'POST').set(ROUTES.stats, 'GET').set(ROUTES.presence, 'GET');
+    this.app.post(ROUTES.userToken, control, publisherOnly('issuing user tokens'), jsonBody, (req, res) => {
+      const { user } = (req.body ?? {}) as { user?: unknown };
+      const userId = parseUserId(user ?? null, this.limits.userIdChars, '"user"')!;
+      const token = this.guard.userToken(userId);
+      if (token === undefined) throw new HttpError(404, 'this server has no user secret: user ids are not checked (start it with --user-secret)');
+      const body: UserTokenBody = { user: userId, token };
+      res.set('Cache-Control', 'no-store').json(body);
+    });
+    this.methods.set(ROUTES.publish, 'POST').set(ROUTES.stats, 'GET').set(ROUTES.presence, 'GET').set(ROUTES.userToken, 'POST');
     this.app.use(this.extraRoutes);
     this.app.use((req, res) => {
       const allowed = this.methods.get(req.path);
@@ -320,42 +423,18 @@ export class PushServer {
   }
 }
 
-/** Turns anything thrown by a handler or by body parsing into a JSON error, never a stack trace. */
-function answerError(res: Response, error: unknown): void {
-  if (error instanceof HttpError) return sendError(res, error.status, error.message, error.headers);
-  const parserError = error as { type?: string; status?: number; limit?: number };
-  switch (parserError.type) {
-    case 'entity.too.large':
-      return sendError(res, 413, `body over the limit of ${parserError.limit} bytes`);
-    case 'entity.parse.failed':
-      return sendError(res, 400, 'body is not valid JSON');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return sendError(res, 415, 'body must be UTF-8 JSON');
-    case 'request.aborted':
-      return sendError(res, 400, 'request aborted');
-  }
-  if (parserError.status !== undefined && parserError.status >= 400 && parserError.status < 500) {
-    return sendError(res, parserError.status, 'bad request');
-  }
-  sendError(res, 500, 'internal error');
-}
-
 function rejectUpgrade(socket: Duplex, error: unknown): void {
-  const status = error instanceof HttpError ? error.status : 500;
-  const body = JSON.stringify({ error: error instanceof HttpError ? error.message : 'internal error' });
-  const reason = http.STATUS_CODES[status] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  const [status, message] = error instanceof HttpError ? [error.status, error.message] : [500, 'internal error'];
+  socket.end(rawErrorAnswer(status, message));
 }
 
 /** Accept queue of the listening socket (the kernel caps it at net.core.somaxconn). */
 const LISTEN_BACKLOG = 4096;
 
-export async function startPushServer(options: PushServerOptions = {}): Promise<PushServer> {
-  const server = new PushServer(options);
+export async function startPushServer<Source extends MessageLog = MessageSource>(
+  options: PushServerOptions<Source> = {},
+): Promise<PushServer<Source>> {
+  const server = new PushServer<Source>(options);
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return server;
 }

@@ -17,21 +17,46 @@ export interface ServerLimits {
   ringSize: number;
   /** Long polls held at once; one more gets 503 with Retry-After. */
   maxHeldLongPolls: number;
+  /**
+   * Long polls held at once for one user id (a client that names itself; a connection holds one at most).
+   * One more gets 503 with Retry-After, so one user cannot take the held-poll slots of everyone else.
+   */
+  maxHeldLongPollsPerUser: number;
   /** Most messages in one poll response; the client asks again from the returned cursor. */
   maxMessagesPerResponse: number;
+  /**
+   * Most bytes of messages in one poll response (at least one message is always sent, however large); the
+   * client asks again from the returned cursor. Keeps one answer from becoming the unbounded buffer the send
+   * budget exists to prevent.
+   */
+  maxPollAnswerBytes: number;
   /** Longest a long poll is held (a client may ask for less with ?timeout=ms). */
   longPollTimeoutMs: number;
   /** Longest accepted user id (?user= and "to"). */
   userIdChars: number;
+  /**
+   * User ids presence remembers at once, over all strategies; an id arriving while it is full is served but not
+   * listed. Quiet ids are forgotten every PRESENCE_TTL_MS (servers/presence.ts), read or not.
+   */
+  presenceIds: number;
   /** Open push streams (WebSockets, event streams) at once, per strategy; one more gets 503 with Retry-After. */
   maxPushStreams: number;
   /**
-   * Bytes the server may queue for one WebSocket client that is not reading. Over it the client is cut off
-   * (close 1013) and resumes from its cursor when it comes back, so a slow consumer cannot grow memory.
+   * Bytes the server may queue for one client that is not reading. A push client (WebSocket, event stream) over
+   * it is cut off (close 1013) and resumes from its cursor when it comes back; an HTTP connection whose unsent
+   * answers are over it is not read from, and its next requests wait, until they drain. A slow consumer cannot
+   * grow memory either way.
    */
   sendBufferBytes: number;
-  /** TCP connections the http.Server accepts at once, kept below the process's open-file limit. */
+  /**
+   * TCP connections the http.Server accepts at once, kept below the process's open-file limit; one more is
+   * accepted and closed at once. From IDLE_CLOSE_SHARE of it on, idle keep-alive connections are closed first.
+   */
   maxTcpConnections: number;
+  /** Longest wait for a request's headers (from its first byte, or from the connection's start); then 408. */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request, headers and body; then 408. Answers may take longer (a held poll, a stream). */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -40,14 +65,42 @@ export const DEFAULT_LIMITS: ServerLimits = {
   wsMaxPayloadBytes: 64 * 1024,
   ringSize: 10_000,
   maxHeldLongPolls: 20_000,
+  maxHeldLongPollsPerUser: 64,
   maxMessagesPerResponse: 1_000,
+  maxPollAnswerBytes: 256 * 1024,
   longPollTimeoutMs: 25_000,
   userIdChars: 64,
+  presenceIds: 20_000,
   maxPushStreams: 15_000,
   sendBufferBytes: 1024 * 1024,
   maxTcpConnections: 19_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 20_000,
 };
 
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */
 export const MIN_LONG_POLL_TIMEOUT_MS = 100;
 
+
+/**
+ * Share of maxTcpConnections from which every new connection closes the connection that has been idle
+ * longest (a keep-alive connection between requests): near the limit, those go first rather than new clients.
+ */
+export const IDLE_CLOSE_SHARE = 0.9;
+
+/** How often the header and request timeouts are checked (Node's default, 30 s, would add that much to each). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/** Names the classroom demo hands a user token to, each once, per run (POST /demo/api/join); more: 503. */
+export const DEMO_JOIN_NAMES = 1_000;
+
+/**
+ * HTTP/2 cleartext on the HTTP/1.1 port (servers/http2-front.ts). A new connection must show its protocol (three
+ * bytes: "PRI" begins the HTTP/2 preface, anything else is HTTP/1.1) within the header timeout, or it is closed.
+ */
+export const HTTP2_LIMITS = {
+  /** Streams a client may have open at once on one session (SETTINGS_MAX_CONCURRENT_STREAMS; RFC 9113 §6.5.2 advises at least 100). */
+  maxConcurrentStreams: 100,
+  /** A session without any frame for this long is closed, as an idle HTTP/1.1 keep-alive connection is. */
+  idleTimeoutMs: 65_000,
+} as const;

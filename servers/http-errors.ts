@@ -21,6 +21,27 @@ export function sendError(res: Response, status: number, message: string, header
   res.status(status).set(headers).json(body);
 }
 
+/** Turns anything thrown by an express handler or by body parsing into a JSON error, never a stack trace. */
+export function answerError(res: Response, error: unknown): void {
+  if (error instanceof HttpError) return sendError(res, error.status, error.message, error.headers);
+  const parserError = error as { type?: string; status?: number; limit?: number };
+  switch (parserError.type) {
+    case 'entity.too.large':
+      return sendError(res, 413, `body over the limit of ${parserError.limit} bytes`);
+    case 'entity.parse.failed':
+      return sendError(res, 400, 'body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return sendError(res, 415, 'body must be UTF-8 JSON');
+    case 'request.aborted':
+      return sendError(res, 400, 'request aborted');
+  }
+  if (parserError.status !== undefined && parserError.status >= 400 && parserError.status < 500) {
+    return sendError(res, parserError.status, 'bad request');
+  }
+  sendError(res, 500, 'internal error');
+}
+
 const DIGITS = /^\d{1,15}$/;
 
 /** `since` must be a non-negative decimal integer below 2^53; anything else is the client's mistake. */

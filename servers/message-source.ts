@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_LIMITS } from './constants.js';
 import { nowMs, type Gap, type Message } from './contract/message.js';
+import type { MessageLog } from './message-log.js';
 import { checkPayloadDepth, PayloadError } from './payload.js';
 
 export interface SinceResult {
@@ -23,7 +24,7 @@ interface MessageSourceEvents {
  * The one append-only log every strategy reads from. A bounded ring keeps the recent messages so a client can
  * resume from its cursor; a cursor older than the ring gets an explicit gap instead of a silent loss.
  */
-export class MessageSource extends EventEmitter<MessageSourceEvents> {
+export class MessageSource extends EventEmitter<MessageSourceEvents> implements MessageLog {
   readonly ringSize: number;
   private readonly ring: (Message | undefined)[];
   private lastSeq = 0;
@@ -76,10 +77,24 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> {
     if (json === undefined) throw new PayloadError('payload cannot be serialised as JSON');
     SERIALISED.set(message, json);
     this.emit('publishing', message);
+    this.store(message);
+    return message;
+  }
+
+  /**
+   * Stores a message that got its seq and its serialisation elsewhere: this log is then a process's copy of a
+   * shared one (the Redis source's mirror). Seqs must follow on from the head, so the copy has no holes.
+   */
+  mirror(message: Message, json: string): void {
+    if (message.seq !== this.lastSeq + 1) throw new RangeError(`mirrored seq ${message.seq} does not follow the head ${this.lastSeq}`);
+    SERIALISED.set(message, json);
+    this.store(message);
+  }
+
+  private store(message: Message): void {
     this.lastSeq = message.seq;
     this.ring[message.seq % this.ringSize] = message;
     this.emit('message', message);
-    return message;
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { ServerLimits } from './constants.js';
 import type { Gap, Message } from './contract/message.js';
 import { HttpError } from './http-errors.js';
-import { isVisibleTo, messageJson, type MessageSource } from './message-source.js';
+import type { MessageLog } from './message-log.js';
+import { isVisibleTo, messageJson } from './message-source.js';
 import type { ServerStrategy } from './strategy.js';
 
 /** One attached client of a push strategy, as the fan-out sees it: somewhere to write serialised messages. */
@@ -46,7 +47,7 @@ export class PushFanout<C extends PushChannel = PushChannel> {
 
   /** `clientsNoun` names the clients in the refusal, e.g. "event streams". */
   constructor(
-    private readonly source: MessageSource,
+    private readonly source: MessageLog,
     private readonly limits: ServerLimits,
     private readonly events: ServerStrategy,
     private readonly clientsNoun: string,
@@ -143,6 +144,16 @@ export class PushFanout<C extends PushChannel = PushChannel> {
     let sent = 0;
     for (const subscriber of this.subscribers) {
       if (subscriber.replaying) continue;
+      if (message.seq !== subscriber.cursor + 1) {
+        // Only a log shared by several processes gets here (the embedded one is always in step): a client that
+        // came over from a process that had read further already has this message; one whose cursor is behind
+        // (the log was recreated under a new epoch) goes through since(), which gives it the gap signal.
+        if (message.seq > subscriber.cursor) {
+          subscriber.replaying = true;
+          this.replay(subscriber);
+        }
+        continue;
+      }
       subscriber.cursor = message.seq;
       const { channel } = subscriber;
       if (!isVisibleTo(message, subscriber.userId) || !channel.isOpen) continue;

@@ -1,3 +1,5 @@
+import { ExpressLongPollingStrategy } from './strategies/express-long-polling.js';
+import { ExpressShortPollingStrategy } from './strategies/express-short-polling.js';
 import { LongPollingStrategy } from './strategies/long-polling.js';
 import { ShortPollingStrategy } from './strategies/short-polling.js';
 import { SocketIoPollingStrategy } from './strategies/socketio-polling.js';
@@ -20,6 +22,8 @@ export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
   BareWebSocketStrategy,
   SocketIoWebSocketStrategy,
   SocketIoPollingStrategy,
+  ExpressShortPollingStrategy,
+  ExpressLongPollingStrategy,
 ];
 
 export const STRATEGY_NAMES: readonly string[] = SERVER_STRATEGIES.map((s) => s.info.name);

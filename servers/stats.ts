@@ -25,12 +25,35 @@ export interface StrategyCounters {
   bytes: ByteCounts;
 }
 
+/** What happened to HTTP connections beside any one strategy's counters (servers/http/http1-connections.ts). */
+export interface ConnectionCounters {
+  /** Requests pipelined behind an event stream: never answered; the connection was closed instead. */
+  pipelinedBehindStream: number;
+  /** Long polls sent on a connection that already held one: answered at once with what there was, not held. */
+  longPollsNotHeld: number;
+  /** Requests that waited because their connection's unsent answers were over the send budget. */
+  waitedForSendBudget: number;
+  /**
+   * Bytes of answer bodies written on the lean path and not yet handed to the kernel, over every connection,
+   * now: each connection's stay under the send budget plus one answer.
+   */
+  queuedAnswerBytes: number;
+  /** Idle keep-alive connections closed because the connection limit was near. */
+  idleClosedNearLimit: number;
+  /** Connections over the limit: accepted by the kernel, then closed at once. */
+  droppedOverLimit: number;
+}
+
 export interface ServerStats {
   uptimeMs: number;
   source: { head: number; oldest: number; ringSize: number };
   strategies: Record<string, StrategyCounters>;
-  /** Publish, stats and unknown-route traffic, kept out of every strategy's bytes. */
+  /**
+   * Publish, stats and unknown-route traffic, kept out of every strategy's bytes; its failures include the
+   * requests refused before any route (400 garbage, 408 too slow, 431 headers too large).
+   */
   control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
+  http: ConnectionCounters;
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 

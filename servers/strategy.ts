@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from './constants.js';
-import type { MessageSource } from './message-source.js';
+import type { LeanHandler, LeanRouteKind } from './http/exchange.js';
+import type { MessageLog } from './message-log.js';
 import type { StrategyInfo } from './contract/strategies.js';
 
 /**
@@ -34,14 +35,26 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 
 /** What the app lends a strategy to mount itself: routes and upgrades are wrapped so bytes and errors are handled once. */
 export interface StrategyContext {
-  source: MessageSource;
+  source: MessageLog;
   limits: ServerLimits;
-  /** Mounts a route; a thrown HttpError becomes a JSON error answer. Several methods may share a path. */
+  /**
+   * Serves GET on exactly `path` on node:http itself, before express (servers/http/dispatch.ts): pushbench's own
+   * hot routes. `kind` says whether the answer is bounded (a poll) or a stream that holds its connection. A
+   * thrown HttpError becomes a JSON error answer.
+   */
+  leanGet(path: string, kind: LeanRouteKind, handler: LeanHandler): void;
+  /** Mounts an express route; a thrown HttpError becomes a JSON error answer. Several methods may share a path. */
   route(method: RouteMethod, path: string, handler: RouteHandler): void;
   /** `route('GET', …)`. */
   get(path: string, handler: RouteHandler): void;
   /** Handles WebSocket upgrades on `path`; a thrown HttpError becomes an HTTP error answer on the raw socket. */
   upgrade(path: string, handler: UpgradeHandler): void;
+  /**
+   * Checks a user id claimed outside the URL (Socket.IO's handshake `auth`) with its token: throws a 401
+   * HttpError when the server has a user secret and the token is not that user's. A `user=` in the URL has been
+   * checked before the strategy sees the request.
+   */
+  checkUser(user: unknown, token: unknown): void;
 }
 
 export abstract class ServerStrategy extends EventEmitter<StrategyEvents> {

@@ -5,7 +5,7 @@
 import { ROUTES, TOKEN_HEADER } from '../../servers/contract/wire.js';
 import { DEMO_ROUTES, SETTING_CHOICES, type DemoSettings, type LaneFacts, type LaneName, type SettingsChange } from '../../servers/contract/demo-protocol.js';
 import { byId, el, formatMs } from './format.js';
-import { t } from './i18n.js';
+import { t, userLabel } from './i18n.js';
 
 type Slider = keyof typeof SETTING_CHOICES;
 
@@ -18,9 +18,14 @@ export interface ControlsOptions {
   onLaneToggle: (lane: LaneName, shown: boolean) => void;
 }
 
+/** What the last push or settings change came to, kept so that a language switch can say it again. */
+type Outcome = { kind: 'sent'; seq: number } | { kind: 'refused'; status: number } | { kind: 'failed'; status: number } | undefined;
+
 export class Controls {
   private settings?: DemoSettings;
   private recipients: string[] = [];
+  private pushOutcome: Outcome;
+  private settingsOutcome: Outcome;
 
   constructor(private readonly options: ControlsOptions) {
     byId<HTMLFormElement>('push-form').addEventListener('submit', (event) => {
@@ -43,12 +48,14 @@ export class Controls {
     });
     byId('reset').addEventListener('click', () => void this.change({ reset: true }));
     const toggles = byId('lane-toggles');
-    for (const { name } of options.lanes) {
+    options.lanes.forEach(({ name }, i) => {
       const box = el('input', { type: 'checkbox', 'data-lane-toggle': name });
       box.checked = options.shownLanes.has(name);
       box.addEventListener('change', () => options.onLaneToggle(name, box.checked));
-      toggles.append(el('label', {}, box, el('span', { 'data-lane-title': name })));
-    }
+      // Numbered as the keys 1 to 5 that toggle them.
+      toggles.append(el('label', {}, box, el('kbd', {}, String(i + 1)), el('span', { 'data-lane-title': name })));
+    });
+    this.refreshText();
   }
 
   /** Follows the server's settings, except on a slider the teacher is holding. */
@@ -77,13 +84,57 @@ export class Controls {
     const select = byId<HTMLSelectElement>('push-to');
     const chosen = select.value;
     select.replaceChildren(el('option', { value: '' }, t('push.everyone')));
-    for (const user of users) select.append(el('option', { value: user }, t('push.to', { user })));
+    for (const user of users) select.append(el('option', { value: user }, t('push.to', { user: userLabel(user) })));
     select.value = users.includes(chosen) ? chosen : '';
   }
 
   refreshText(): void {
     this.recipients = [];
     if (this.settings) this.showSettings(this.settings);
+    // The default message follows the language until the teacher types one of their own.
+    const text = byId<HTMLInputElement>('push-text');
+    if (text.value === '' || text.value === t('message.default', {}, 'en') || text.value === t('message.default', {}, 'zh')) text.value = t('message.default');
+    this.showOutcomes();
+  }
+
+  /** The teacher's main actions, for the keyboard (shortcuts.ts). */
+  pushNow(): void {
+    void this.push();
+  }
+
+  togglePause(): void {
+    void this.change({ paused: !this.settings?.paused });
+  }
+
+  toggleBlockWebSocket(): void {
+    void this.change({ blockWebSocket: !this.settings?.blockWebSocket });
+  }
+
+  reset(): void {
+    void this.change({ reset: true });
+  }
+
+  private showOutcomes(): void {
+    const push = byId('push-result');
+    const outcome = this.pushOutcome;
+    push.textContent =
+      outcome === undefined
+        ? ''
+        : outcome.kind === 'sent'
+          ? t('push.sent', { seq: outcome.seq })
+          : outcome.kind === 'refused'
+            ? t('push.refused', { status: outcome.status })
+            : t('push.failed', { status: outcome.status });
+    push.className = outcome === undefined ? '' : outcome.kind === 'sent' ? 'ok' : 'bad';
+    const settings = byId('settings-result');
+    const changed = this.settingsOutcome;
+    settings.textContent =
+      changed === undefined || changed.kind === 'sent'
+        ? ''
+        : changed.kind === 'refused'
+          ? t('settings.refused', { status: changed.status })
+          : t('settings.failed', { status: changed.status });
+    settings.className = 'bad';
   }
 
   private showValue(field: Slider, value: number): void {
@@ -96,28 +147,19 @@ export class Controls {
   private async push(): Promise<void> {
     const text = byId<HTMLInputElement>('push-text').value;
     const to = byId<HTMLSelectElement>('push-to').value;
-    const result = byId('push-result');
     const body = JSON.stringify(to === '' ? { payload: text } : { payload: text, to });
     const answer = await this.post(ROUTES.publish, body);
-    if (answer.ok) {
-      result.textContent = t('push.sent', { seq: (answer.body as { seq: number }).seq });
-      result.className = 'ok';
-    } else {
-      result.textContent = answer.status === 401 ? t('push.refused', { status: 401 }) : t('push.failed', { error: answer.error });
-      result.className = 'bad';
-    }
+    this.pushOutcome = answer.ok
+      ? { kind: 'sent', seq: (answer.body as { seq: number }).seq }
+      : { kind: answer.status === 401 ? 'refused' : 'failed', status: answer.status };
+    this.showOutcomes();
   }
 
   private async change(change: SettingsChange): Promise<void> {
-    const result = byId('settings-result');
     const answer = await this.post(DEMO_ROUTES.settings, JSON.stringify(change));
-    if (answer.ok) {
-      result.textContent = '';
-      this.showSettings(answer.body as DemoSettings);
-    } else {
-      result.textContent = answer.status === 401 ? t('settings.refused', { status: 401 }) : answer.error;
-      result.className = 'bad';
-    }
+    this.settingsOutcome = answer.ok ? undefined : { kind: answer.status === 401 ? 'refused' : 'failed', status: answer.status };
+    if (answer.ok) this.showSettings(answer.body as DemoSettings);
+    this.showOutcomes();
   }
 
   private async post(path: string, body: string): Promise<{ ok: boolean; status: number; body: unknown; error: string }> {

@@ -1,9 +1,34 @@
 /** English and Chinese (the source article's language); every visible string of the page goes through here. */
-import { FALLBACK_LANE, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
+import { FALLBACK_LANE, isTickPayload, TEACHER_USER, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
+import type { Message } from '../../servers/contract/message.js';
+import { payloadText } from './format.js';
 
 const EN = {
   'page.title': 'Can the server speak first?',
-  'page.subtitle': 'The same messages, delivered three ways — counted on the wire',
+  'page.subtitle': 'The same messages through every lane — each request, byte and millisecond counted on the wire',
+  'page.documentTitle': 'pushbench · classroom demo',
+  'nav.handshake': 'Handshake',
+  'projector.on': 'Projector view',
+  'projector.off': 'Normal view',
+  'keys.title': 'Keyboard',
+  'keys.push': 'push the message',
+  'keys.pause': 'pause or resume the ticker',
+  'keys.block': 'block or unblock WebSocket',
+  'keys.reset': 'reset every lane',
+  'keys.lanes': 'show or hide lane 1 to 5',
+  'keys.handshake': 'to the handshake and back',
+  'keys.projector': 'projector view (no control bar)',
+  'keys.language': '中文 / English',
+  'strip.push': 'push',
+  'strip.pause': 'ticker',
+  'strip.block': 'block WebSocket',
+  'strip.reset': 'reset',
+  'strip.lanes': 'lanes',
+  'strip.handshake': 'handshake',
+  'strip.projector': 'normal view',
+  'strip.language': '中文',
+  'tick': 'tick {n}',
+  'message.default': 'hello',
   'role.teacher': 'Teacher',
   'role.student': 'Student',
   'lang.switch': '中文',
@@ -14,7 +39,7 @@ const EN = {
   'push.button': 'Push',
   'push.sent': 'sent as #{seq}',
   'push.refused': '{status}: only the teacher can publish (the token is printed in the teacher’s terminal)',
-  'push.failed': 'not sent: {error}',
+  'push.failed': 'not sent (HTTP {status})',
   'ticker.label': 'Ticker',
   'ticker.off': 'off',
   'ticker.rate': '{rate} msg/s',
@@ -23,22 +48,23 @@ const EN = {
   'poll.label': 'Poll every',
   'delay.label': 'Network delay',
   'delay.value': '{ms} each way',
-  'block.label': 'Block WebSocket (fallback lane)',
+  'block.label': 'Block WebSocket',
   'reset.button': 'Reset',
   'lanes.label': 'Lanes',
   'token.placeholder': 'teacher token',
   'token.button': 'I am the teacher',
   'settings.refused': '{status}: changing settings needs the teacher token',
+  'settings.failed': 'setting not changed (HTTP {status})',
   'fallback.sub.websocket': 'tries WebSocket first…',
   'fallback.sub.long-polling': 'WebSocket blocked → long polling, same messages',
   'counter.requests': 'Requests',
   'counter.empty': 'Nothing new',
   'counter.messages': 'Messages',
-  'counter.bytesUp': 'Bytes up ↑',
-  'counter.bytesDown': 'Bytes down ↓',
-  'counter.bytesPerMessage': 'Bytes/message',
-  'counter.latency': 'Latency (last)',
-  'counter.p50': 'Latency p50',
+  'counter.bytesUp': 'Bytes ↑',
+  'counter.bytesDown': 'Bytes ↓',
+  'counter.bytesPerMessage': 'Bytes/msg',
+  'counter.latency': 'Latency',
+  'counter.p50': 'Median',
   'counter.state': 'Now',
   'state.idle': 'waiting',
   'state.asking': 'asking',
@@ -49,13 +75,15 @@ const EN = {
   'timeline.nothingNew': 'nothing new',
   'timeline.timeout': 'nothing new (timeout)',
   'timeline.held': 'held {elapsed}',
-  'timeline.open': 'open connection · {elapsed}',
   'timeline.upgrade': 'GET Upgrade: websocket',
   'timeline.switching': '101 Switching Protocols',
   'timeline.stream': '200 text/event-stream',
   'timeline.refused': '✗ refused',
   'online.label': 'Online here',
+  'online.line': '{label}: {users}',
   'online.none': 'nobody',
+  'online.count': '{count} (names: teacher only)',
+  'join.taken': '{status}: {error}',
   'handshake.title': 'The WebSocket handshake of this page',
   'handshake.none': 'No WebSocket handshake yet.',
   'handshake.request': 'Request, browser → server (as the server received it)',
@@ -84,7 +112,30 @@ export type MessageKey = keyof typeof EN;
 
 const ZH: Record<MessageKey, string> = {
   'page.title': '服务器能主动说话吗？',
-  'page.subtitle': '同样的消息，三种送达方式——在线路上逐字节计数',
+  'page.subtitle': '同一批消息走过每条通道——每个请求、每个字节、每一毫秒都在线路上计数',
+  'page.documentTitle': 'pushbench · 课堂演示',
+  'nav.handshake': '握手',
+  'projector.on': '投影视图',
+  'projector.off': '普通视图',
+  'keys.title': '键盘快捷键',
+  'keys.push': '推送消息',
+  'keys.pause': '暂停或继续自动发送',
+  'keys.block': '阻断或恢复 WebSocket',
+  'keys.reset': '重置所有通道',
+  'keys.lanes': '显示或隐藏第 1 到 5 条通道',
+  'keys.handshake': '跳到握手面板，再按返回',
+  'keys.projector': '投影视图（隐藏控制栏）',
+  'keys.language': '切换语言',
+  'strip.push': '推送',
+  'strip.pause': '自动发送',
+  'strip.block': '阻断 WebSocket',
+  'strip.reset': '重置',
+  'strip.lanes': '通道',
+  'strip.handshake': '握手',
+  'strip.projector': '普通视图',
+  'strip.language': 'English',
+  'tick': '滴答 {n}',
+  'message.default': '你好',
   'role.teacher': '教师',
   'role.student': '学生',
   'lang.switch': 'English',
@@ -95,7 +146,7 @@ const ZH: Record<MessageKey, string> = {
   'push.button': '推送',
   'push.sent': '已发送，编号 #{seq}',
   'push.refused': '{status}：只有教师可以发布（令牌打印在教师的终端里）',
-  'push.failed': '未发送：{error}',
+  'push.failed': '未发送（HTTP {status}）',
   'ticker.label': '自动发送',
   'ticker.off': '关闭',
   'ticker.rate': '每秒 {rate} 条',
@@ -104,12 +155,13 @@ const ZH: Record<MessageKey, string> = {
   'poll.label': '轮询间隔',
   'delay.label': '网络延迟',
   'delay.value': '单程 {ms}',
-  'block.label': '阻断 WebSocket（回退通道）',
+  'block.label': '阻断 WebSocket',
   'reset.button': '重置',
   'lanes.label': '通道',
   'token.placeholder': '教师令牌',
   'token.button': '我是教师',
   'settings.refused': '{status}：修改设置需要教师令牌',
+  'settings.failed': '设置未改变（HTTP {status}）',
   'fallback.sub.websocket': '先尝试 WebSocket……',
   'fallback.sub.long-polling': 'WebSocket 被阻断 → 改用长轮询，消息一条不少',
   'counter.requests': '请求数',
@@ -130,13 +182,15 @@ const ZH: Record<MessageKey, string> = {
   'timeline.nothingNew': '没有新消息',
   'timeline.timeout': '没有新消息（超时）',
   'timeline.held': '挂起 {elapsed}',
-  'timeline.open': '连接保持中 · {elapsed}',
   'timeline.upgrade': 'GET Upgrade: websocket',
   'timeline.switching': '101 切换协议',
   'timeline.stream': '200 text/event-stream',
   'timeline.refused': '✗ 被拒绝',
   'online.label': '此通道在线',
+  'online.line': '{label}：{users}',
   'online.none': '无人',
+  'online.count': '{count} 人（名字只有教师可见）',
+  'join.taken': '{status}：{error}',
   'handshake.title': '本页面的 WebSocket 握手',
   'handshake.none': '还没有 WebSocket 握手。',
   'handshake.request': '请求：浏览器 → 服务器（服务器收到的原样）',
@@ -176,11 +230,11 @@ interface LaneWords {
  */
 const LANE_WORDS: Readonly<Record<LaneName, LaneWords>> = {
   'short-polling': {
-    zh: '短轮询 (ajax 轮询)',
+    zh: '短轮询',
     sub: { en: 'asks “anything new?” every {interval}', zh: '每 {interval} 问一次“有新消息吗？”' },
   },
   'long-polling': {
-    zh: '长轮询 (long poll)',
+    zh: '长轮询',
     sub: { en: 'asks, the server holds the request until news', zh: '发出请求，服务器一直挂着，直到有消息' },
   },
   websocket: {
@@ -214,8 +268,9 @@ function fill(template: string, vars: Vars): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
-export function t(key: MessageKey, vars: Vars = {}): string {
-  return fill(current === 'zh' ? ZH[key] : EN[key], vars);
+/** The text of `key` in the page's language, or in `lang`. */
+export function t(key: MessageKey, vars: Vars = {}, lang: Language = current): string {
+  return fill(lang === 'zh' ? ZH[key] : EN[key], vars);
 }
 
 /** English titles of the lanes, as the server's facts name them. */
@@ -242,10 +297,21 @@ export function laneSubtitle(name: LaneName, vars: Vars = {}): string {
   return sub ? fill(sub[current], vars) : '';
 }
 
+/** A message's payload as the page shows it: the ticker's `{ "tick": n }` in the page's language, anything else as sent. */
+export function messageText(message: Message): string {
+  return isTickPayload(message.payload) ? t('tick', { n: message.payload.tick }) : payloadText(message);
+}
+
+/** A user id as the page shows it: the teacher's own id in the page's language, a student's as they chose it. */
+export function userLabel(userId: string): string {
+  return userId === TEACHER_USER ? t('role.teacher') : userId;
+}
+
 export function setLanguage(lang: Language): void {
   current = lang;
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('page.documentTitle');
   translateStatic(document.body);
   for (const listener of listeners) listener();
 }

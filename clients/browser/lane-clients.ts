@@ -3,7 +3,7 @@
  * EventSource for the push lanes. They speak the public contract (README) like any other client; the only
  * extra is `client=<page>.<lane>`, which lets the server count each lane's bytes at its sockets.
  */
-import { ROUTES, SUBPROTOCOL } from '../../servers/contract/wire.js';
+import { ROUTES, SUBPROTOCOL, USER_TOKEN_PARAM } from '../../servers/contract/wire.js';
 import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contract/message.js';
 import { FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Emitter } from './emitter.js';
@@ -38,6 +38,8 @@ export interface LaneEvents {
 
 export interface LaneClientOptions {
   userId: string;
+  /** The user id's token, when the server checks user ids (POST /demo/api/join gave it). */
+  userToken: string | undefined;
   /** The `client=` attribution tag of this lane. */
   tag: string;
   /** Cursor to start from (the server's head when the page loaded). */
@@ -67,8 +69,9 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
   }
 
   protected url(route: string, extra = ''): string {
-    const { userId, tag } = this.options;
-    return `${route}?since=${this.cursor}&user=${encodeURIComponent(userId)}&client=${encodeURIComponent(tag)}${extra}`;
+    const { userId, userToken, tag } = this.options;
+    const token = userToken === undefined ? '' : `&${USER_TOKEN_PARAM}=${encodeURIComponent(userToken)}`;
+    return `${route}?since=${this.cursor}&user=${encodeURIComponent(userId)}${token}&client=${encodeURIComponent(tag)}${extra}`;
   }
 
   protected send(kind: RequestKind): LaneRequest {

@@ -6,13 +6,14 @@
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import type { LaneFacts } from '../../servers/contract/demo-protocol.js';
 import type { Message } from '../../servers/contract/message.js';
-import { el, formatBytes, formatMs, nowMs, payloadText } from './format.js';
-import { laneSubtitle, t, translateStatic } from './i18n.js';
+import { el, formatBytes, formatMs, nowMs } from './format.js';
+import { laneSubtitle, messageText, t, translateStatic, userLabel } from './i18n.js';
 import { FallbackLane, type LaneClient, type LaneRequest } from './lane-clients.js';
 import { Timeline, type ConnectionMark, type RequestMark } from './timeline.js';
 
-const COUNTERS = ['requests', 'empty', 'messages', 'bytesUp', 'bytesDown', 'bytesPerMessage', 'latency', 'p50', 'state'] as const;
-type CounterName = (typeof COUNTERS)[number];
+const COUNTERS = ['requests', 'empty', 'messages', 'bytesUp', 'bytesDown', 'bytesPerMessage', 'latency', 'p50'] as const;
+/** The counters, and what the lane is doing now (a badge beside its title). */
+type CounterName = (typeof COUNTERS)[number] | 'state';
 
 /** Messages listed under the timeline. */
 const RECEIVED_SHOWN = 4;
@@ -35,7 +36,7 @@ export class LaneView {
   private readonly subtitle = el('p', { class: 'lane-sub' });
   private readonly received = el('ol', { class: 'received', 'aria-live': 'polite' });
   private readonly online = el('p', { class: 'online' });
-  /** "open connection · 12.3 s" above the diagram while a WebSocket or event stream is open. */
+  /** How long the WebSocket or event stream has been open ("12 s"), beside the lane's state above the diagram. */
   private readonly connectionLabel = el('span', { class: 'connection-label' });
   private openSince?: number;
   private readonly timeline: Timeline;
@@ -48,6 +49,10 @@ export class LaneView {
   private outstanding?: LaneRequest;
   private open = false;
   private onlineUsers: string[] = [];
+  /** The messages listed under the timeline, so that a language switch can word them again (a tick). */
+  private readonly listed = new Map<HTMLElement, Message>();
+  /** How many are online, for a page that is not shown the names (a student's). */
+  private onlineCount = 0;
 
   constructor(private readonly options: LaneViewOptions) {
     const { lane } = options;
@@ -60,6 +65,8 @@ export class LaneView {
       this.cells.set(name, value);
       counters.append(el('div', { class: `counter counter-${name}` }, label, value));
     }
+    const state = el('span', { class: 'lane-state', 'data-counter': 'state', 'data-value': '' });
+    this.cells.set('state', state);
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     svg.setAttribute('class', 'timeline-svg');
     svg.setAttribute('role', 'img');
@@ -71,8 +78,10 @@ export class LaneView {
       'section',
       { class: 'lane', 'data-lane': lane.name, 'data-claim': lane.claim },
       el('header', { class: 'lane-head' }, title, this.subtitle),
-      counters,
-      el('div', { class: 'timeline' }, el('div', { class: 'sides' }, browser, this.connectionLabel, server), svg),
+      // A box of its own, so the counters can lay themselves out by the lane's width (a container query).
+      el('div', { class: 'counters-box' }, counters),
+      // What the lane is doing now sits between its two lifelines: asking, held, open (and for how long).
+      el('div', { class: 'timeline' }, el('div', { class: 'sides' }, browser, el('span', { class: 'now' }, state, this.connectionLabel), server), el('div', { class: 'timeline-canvas' }, svg)),
       this.received,
       this.online,
     );
@@ -94,7 +103,7 @@ export class LaneView {
     client.on('answer', (request, messages, at) => {
       if (messages.length === 0) this.counts.empty++;
       const empty = request.kind === 'long-poll' ? () => t('timeline.timeout') : () => t('timeline.nothingNew');
-      const news = () => messages.map(payloadText).join(', ');
+      const news = () => messages.map(messageText).join(', ');
       this.marks.get(request)?.answer(at, messages.length > 0 ? 'news' : 'empty', messages.length > 0 ? news : empty);
       this.settle(request);
     });
@@ -109,7 +118,7 @@ export class LaneView {
       this.openSince = at;
       this.settle(request);
     });
-    client.on('frame', (message, at) => this.connection?.frame(at, () => payloadText(message)));
+    client.on('frame', (message, at) => this.connection?.frame(at, () => messageText(message)));
     client.on('closed', (_request, at) => {
       this.connection?.close(at);
       this.connection = undefined;
@@ -137,11 +146,16 @@ export class LaneView {
       'li',
       { 'data-seq': String(message.seq) },
       el('span', { class: 'seq' }, `#${message.seq}`),
-      el('span', { class: 'text' }, payloadText(message)),
+      el('span', { class: 'text' }, messageText(message)),
       el('span', { class: 'lat' }, formatMs(latency)),
     );
     this.received.prepend(item);
-    while (this.received.children.length > RECEIVED_SHOWN) this.received.lastElementChild!.remove();
+    this.listed.set(item, message);
+    while (this.received.children.length > RECEIVED_SHOWN) {
+      const oldest = this.received.lastElementChild as HTMLElement;
+      this.listed.delete(oldest);
+      oldest.remove();
+    }
     this.update();
   }
 
@@ -151,8 +165,9 @@ export class LaneView {
     this.update();
   }
 
-  setOnline(users: readonly string[]): void {
+  setOnline(users: readonly string[], count: number): void {
     this.onlineUsers = [...users];
+    this.onlineCount = count;
     this.refreshText();
   }
 
@@ -163,14 +178,16 @@ export class LaneView {
       client instanceof FallbackLane
         ? t(`fallback.sub.${client.mode}`)
         : laneSubtitle(lane.name, { interval: formatMs(this.options.pollIntervalMs()) });
-    this.online.textContent = `${t('online.label')}: ${this.onlineUsers.length > 0 ? this.onlineUsers.join(', ') : t('online.none')}`;
+    const online = this.onlineUsers.length > 0 ? this.onlineUsers.map(userLabel).join(', ') : this.onlineCount > 0 ? t('online.count', { count: this.onlineCount }) : t('online.none');
+    this.online.textContent = t('online.line', { label: t('online.label'), users: online });
+    for (const [item, message] of this.listed) item.querySelector('.text')!.textContent = messageText(message);
     this.timeline.relabel();
     this.update();
   }
 
   render(now = nowMs()): void {
     this.timeline.render(now);
-    const text = this.openSince === undefined ? '' : t('timeline.open', { elapsed: `${Math.floor((now - this.openSince) / 1_000)} s` });
+    const text = this.openSince === undefined ? '' : `${Math.floor((now - this.openSince) / 1_000)} s`;
     if (this.connectionLabel.textContent !== text) this.connectionLabel.textContent = text;
   }
 

@@ -3,19 +3,22 @@
  * its choice. Every half second the page asks the server for what it cannot see itself (bytes at the
  * server's sockets, presence, the handshake, the teacher's settings) and follows it.
  */
-import { DEMO_ROUTES, laneTag, type DemoLanes, type DemoSettings, type DemoState, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
+import { DEMO_ROUTES, laneTag, TEACHER_USER, type DemoJoinAnswer, type DemoLanes, type DemoSettings, type DemoState, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
-import { language, learnLanes, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
+import { language, learnLanes, onLanguageChange, setLanguage, t, translateStatic } from './i18n.js';
 import { browserClientOf, FallbackLane, type LaneClient } from './lane-clients.js';
 import { LaneView } from './lane-view.js';
+import { installShortcuts, shortcuts, showShortcuts } from './shortcuts.js';
 import { PresencePanel, showJoin } from './side-panels.js';
+import { installProjector, projectorOn, setProjector, showProjectorButton, toggleHandshake } from './view.js';
 
 const STATE_EVERY_MS = 500;
 const TOKEN_KEY = 'pushbench.token';
 const LANES_KEY = 'pushbench.lanes';
-const TEACHER_USER = 'teacher';
+/** A user token the page was given, per user id, kept for the tab: a reload does not lose the name. */
+const USER_TOKEN_KEY = 'pushbench.userToken.';
 
 /** The token comes in the URL fragment, which browsers never send; it leaves the address bar the projector shows. */
 function takeToken(): string | undefined {
@@ -64,6 +67,8 @@ class DemoPage {
   private readonly views = new Map<LaneName, LaneView>();
   private readonly clients = new Map<LaneName, LaneClient>();
   private userId = TEACHER_USER;
+  /** The token of `userId`, when the server checks user ids. */
+  private userToken: string | undefined;
   private controls!: Controls;
   private readonly handshake = handshakePanel();
   private readonly presence = new PresencePanel();
@@ -86,6 +91,19 @@ class DemoPage {
       shownLanes: shown,
       onLaneToggle: (lane, shown) => this.toggleLane(lane, shown),
     });
+    const keys = shortcuts({
+      push: () => this.controls.pushNow(),
+      togglePause: () => this.controls.togglePause(),
+      toggleBlockWebSocket: () => this.controls.toggleBlockWebSocket(),
+      reset: () => this.controls.reset(),
+      toggleLane: (n) => this.toggleLaneNumber(n),
+      toggleHandshake,
+      toggleProjector: () => setProjector(!projectorOn()),
+      toggleLanguage: () => setLanguage(language() === 'en' ? 'zh' : 'en'),
+    });
+    installShortcuts(keys, () => document.body.dataset.role === 'teacher');
+    installProjector();
+    showShortcuts(keys, teacher);
     byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
       event.preventDefault();
       sessionStorage.setItem(TOKEN_KEY, byId<HTMLInputElement>('token-input').value);
@@ -96,11 +114,17 @@ class DemoPage {
       this.controls.refreshText();
       this.handshake.render();
       this.presence.render();
+      showShortcuts(keys, teacher);
+      showProjectorButton();
     });
     translateStatic(document.body);
     this.apply(this.state);
 
     if (teacher) {
+      if (this.state.userTokensRequired) {
+        const answer = await this.userTokenFor(TEACHER_USER);
+        if ('token' in answer) this.userToken = answer.token;
+      }
       for (const lane of this.lanes) if (shown.has(lane.name)) this.addLane(lane);
     } else {
       this.showJoinScreen();
@@ -159,13 +183,14 @@ class DemoPage {
   private apply(state: DemoState, previous?: DemoSettings): void {
     this.controls.showSettings(state.settings);
     this.controls.showRecipients(state.presence);
-    this.presence.show(state.presence);
+    this.presence.show(state.presence, state.presenceCounts);
     showJoin(state.joinUrl);
     // The first WebSocket lane's handshake, in lane order: the WebSocket lane's, else the fallback lane's.
     this.handshake.show(this.lanes.map((lane) => state.handshakes[lane.name]).find((capture) => capture !== undefined));
     for (const [lane, view] of this.views) {
       view.setBytes(state.bytes[lane]);
-      view.setOnline(state.presence[this.strategyOf(lane)] ?? []);
+      const strategy = this.strategyOf(lane);
+      view.setOnline(state.presence[strategy] ?? [], state.presenceCounts[strategy] ?? 0);
     }
     if (!previous) return;
     if (state.settings.resetEpoch !== previous.resetEpoch) return void this.reset();
@@ -186,6 +211,7 @@ class DemoPage {
     const Client = browserClientOf(lane)!;
     const client = new Client({
       userId: this.userId,
+      userToken: this.userToken,
       tag: laneTag(this.pageId, lane),
       since: this.state.head,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
@@ -214,6 +240,15 @@ class DemoPage {
     byId('lanes').style.setProperty('--lane-count', String(this.views.size));
   }
 
+  /** Lane `n` of the lanes menu (the keys 1 to 5): shown if hidden, hidden if shown. */
+  private toggleLaneNumber(n: number): void {
+    const lane = this.lanes[n - 1];
+    const box = lane && document.querySelector<HTMLInputElement>(`[data-lane-toggle="${lane.name}"]`);
+    if (!lane || !box) return;
+    box.checked = !box.checked;
+    this.toggleLane(lane.name, box.checked);
+  }
+
   private toggleLane(lane: LaneName, shown: boolean): void {
     const facts = this.lanes.find((other) => other.name === lane);
     if (shown && facts) this.addLane(facts);
@@ -232,6 +267,41 @@ class DemoPage {
     for (const lane of this.lanes) if (lanes.includes(lane.name)) this.addLane(lane);
   }
 
+  /** Joins a lane as `userId`, with its user token when the server checks user ids (a name taken by another page: 409). */
+  private async join(userId: string, lane: LaneFacts): Promise<void> {
+    if (this.state.userTokensRequired) {
+      const answer = await this.userTokenFor(userId);
+      if (!('token' in answer)) {
+        byId('join-result').textContent = t('join.taken', answer);
+        return;
+      }
+      this.userToken = answer.token;
+    }
+    byId('join-screen').hidden = true;
+    this.userId = userId;
+    this.addLane(lane);
+  }
+
+  /** The user token of `userId`: the one this tab was given before, or a new one from the server. */
+  private async userTokenFor(userId: string): Promise<DemoJoinAnswer | { status: number; error: string }> {
+    const key = `${USER_TOKEN_KEY}${this.state.userTokenIssuer}.${userId}`;
+    const kept = sessionStorage.getItem(key);
+    if (kept !== null) return { user: userId, token: kept };
+    try {
+      const res = await fetch(DEMO_ROUTES.join, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...tokenHeaders(this.token) },
+        body: JSON.stringify({ user: userId }),
+      });
+      const body = (await res.json()) as DemoJoinAnswer | { error: string };
+      if (!res.ok || !('token' in body)) return { status: res.status, error: 'error' in body ? body.error : `HTTP ${res.status}` };
+      sessionStorage.setItem(key, body.token);
+      return body;
+    } catch (error) {
+      return { status: 0, error: (error as Error).message };
+    }
+  }
+
   private showJoinScreen(): void {
     const screen = byId('join-screen');
     screen.hidden = false;
@@ -241,11 +311,7 @@ class DemoPage {
     for (const lane of this.lanes) {
       const button = el('button', { type: 'button', class: 'lane-pick', 'data-join-lane': lane.name, 'data-lane-title': lane.name });
       button.style.setProperty('--lane', lane.colour);
-      button.addEventListener('click', () => {
-        screen.hidden = true;
-        this.userId = userIdFrom(name.value);
-        this.addLane(lane);
-      });
+      button.addEventListener('click', () => void this.join(userIdFrom(name.value), lane));
       buttons.append(button);
     }
     translateStatic(buttons);

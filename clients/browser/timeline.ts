@@ -16,10 +16,23 @@ const WINDOW_MS = 10_000;
 const MIN_TRANSIT_MS = 400;
 const SIDE_MARGIN = 46;
 const BOTTOM_MARGIN = 14;
-/** Labels closer than this (px) to the previous one are left out rather than drawn over it. */
+/** Labels closer than this (px) to the previous one take the next place along their arrow. */
 const LABEL_GAP_PX = 26;
 /** A held span shorter than this (px) has no room for its label. */
 const SPAN_LABEL_MIN_PX = 26;
+/** Clear space kept around every label, px. */
+const LABEL_PAD_PX = 2;
+/** How far a handshake label may be moved down below its arrow to clear an earlier one, px. */
+const MAX_LABEL_SHIFT_PX = 60;
+/** No label is drawn smaller than this to fit a narrow lane, px. */
+const MIN_LABEL_FONT_PX = 12;
+
+/**
+ * Which label keeps its place when two would overlap: the handshake (Upgrade, 101, the event stream's 200) is
+ * what a teacher points at; a message's arrival next; how long a poll was held after; "nothing new" gives way
+ * first (its arrow stays grey and dashed).
+ */
+export const LABEL_PRIORITY = { handshake: 3, news: 2, held: 1, empty: 0 } as const;
 
 export type AnswerKind = 'news' | 'empty' | 'refused';
 
@@ -37,6 +50,24 @@ const LABEL_SLOTS = [0.5, 0.78, 0.22] as const;
 interface PlacedLabel {
   text: () => string;
   along: number;
+  priority: number;
+}
+
+/**
+ * A label ready to be laid out this frame: its text element, the card under it (if any), where it wants to be
+ * and its box relative to that point. Timeline.render moves or hides it so that no two labels overlap and
+ * none leaves the diagram.
+ */
+interface LabelCandidate {
+  text: SVGTextElement;
+  card?: SVGRectElement;
+  x: number;
+  y: number;
+  /** The text's box relative to (x, y), at its natural font size. */
+  box: LabelBox;
+  priority: number;
+  /** Keeps the label's x inside the diagram (arrow labels) or leaves it where it is (a held bar's, right-aligned). */
+  clampX: boolean;
 }
 
 /** Shapes below, words above: a later arrow never crosses out an earlier label. */
@@ -48,9 +79,48 @@ interface Layers {
 interface Item {
   /** Last moment the item covers; Infinity while it is still growing. */
   end(): number;
-  draw(layout: Layout): void;
+  /** Draws the shapes, and returns the label it would like to show, placed by the timeline. */
+  draw(layout: Layout): LabelCandidate | undefined;
   relabel(): void;
   remove(): void;
+}
+
+interface LabelBox {
+  dx: number;
+  dy: number;
+  width: number;
+  height: number;
+  /** The font size the box was measured at. */
+  fontPx: number;
+}
+
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Room around a label's text on its card, px each side. */
+const CARD_PAD_X = 5;
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+}
+
+/** A text's box relative to its anchor point, measured once per text (measuring every frame would force layout). */
+function measure(text: SVGTextElement, x: number, y: number): LabelBox {
+  text.style.fontSize = '';
+  // Measured invisibly: the layout decides whether it shows at all.
+  text.style.visibility = 'hidden';
+  text.style.display = '';
+  text.setAttribute('x', `${x}`);
+  text.setAttribute('y', `${y}`);
+  const measured = text.getBBox();
+  const fontPx = parseFloat(getComputedStyle(text).fontSize) || 16;
+  text.style.visibility = '';
+  text.style.display = 'none';
+  return { dx: measured.x - x, dy: measured.y - y, width: measured.width, height: measured.height, fontPx };
 }
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, className: string): SVGElementTagNameMap[K] {
@@ -67,8 +137,8 @@ class Arrow implements Item {
   /** A card under the label, so crossing lines never cut through the words. */
   private readonly card = svg('rect', 'arrow-label-card');
   private readonly text = svg('text', 'arrow-label');
-  /** The label's box relative to its anchor point, measured once (measuring every frame would force layout). */
-  private box?: { dx: number; dy: number; width: number; height: number };
+  /** The label's box relative to its anchor point, measured once per text. */
+  private box?: LabelBox;
 
   constructor(
     layers: Layers,
@@ -80,6 +150,8 @@ class Arrow implements Item {
     this.group.classList.add(...className.split(' '));
     this.labelGroup.classList.add(...className.split(' '));
     this.group.append(this.line, this.head);
+    // Hidden until the timeline lays it out: a label drawn before its first frame would sit at the corner.
+    this.text.style.display = this.card.style.display = 'none';
     this.labelGroup.append(this.card, this.text);
     layers.shapes.append(this.group);
     layers.labels.append(this.labelGroup);
@@ -95,7 +167,7 @@ class Arrow implements Item {
     this.box = undefined;
   }
 
-  draw({ width, xClient, xServer, y, now }: Layout): void {
+  draw({ xClient, xServer, y, now }: Layout): LabelCandidate | undefined {
     const x1 = this.from.side === 'client' ? xClient : xServer;
     const x2 = this.from.side === 'client' ? xServer : xClient;
     const progress = Math.min(1, Math.max(0, (now - this.from.t) / Math.max(1, this.to.t - this.from.t)));
@@ -112,25 +184,15 @@ class Arrow implements Item {
       `${x - length * Math.cos(angle + turn)},${yy - length * Math.sin(angle + turn)}`;
     this.head.setAttribute('points', `${x},${yy} ${point(14, 0.45)} ${point(14, -0.45)}`);
     // The label appears once the arrow has arrived: that is when the browser knows what it says.
-    const labelled = progress >= 1 && this.text.textContent !== '';
-    this.text.style.display = this.card.style.display = labelled ? '' : 'none';
-    if (!labelled || !this.label) return;
-    const along = this.from.side === 'client' ? this.label.along : 1 - this.label.along;
-    let [lx, ly] = [x1 + along * (x2 - x1), y1 + along * (yEnd - y1)];
-    if (!this.box) {
-      this.text.setAttribute('x', `${lx}`);
-      this.text.setAttribute('y', `${ly}`);
-      const measured = this.text.getBBox();
-      this.box = { dx: measured.x - lx, dy: measured.y - ly, width: measured.width, height: measured.height };
+    const labelled = progress >= 1 && this.text.textContent !== '' && this.label !== undefined;
+    if (!labelled) {
+      this.text.style.display = this.card.style.display = 'none';
+      return undefined;
     }
-    // A long label near a line stays inside the lane instead of running off its edge.
-    lx = Math.min(Math.max(lx, this.box.width / 2 + 6), width - this.box.width / 2 - 6);
-    this.text.setAttribute('x', `${lx}`);
-    this.text.setAttribute('y', `${ly}`);
-    this.card.setAttribute('x', `${lx + this.box.dx - 5}`);
-    this.card.setAttribute('y', `${ly + this.box.dy - 1}`);
-    this.card.setAttribute('width', `${this.box.width + 10}`);
-    this.card.setAttribute('height', `${this.box.height + 2}`);
+    const along = this.from.side === 'client' ? this.label.along : 1 - this.label.along;
+    const [lx, ly] = [x1 + along * (x2 - x1), y1 + along * (yEnd - y1)];
+    if (!this.box) this.box = measure(this.text, lx, ly);
+    return { text: this.text, card: this.card, x: lx, y: ly, box: this.box, priority: this.label.priority, clampX: true };
   }
 
   remove(): void {
@@ -143,6 +205,7 @@ class Arrow implements Item {
 class Span implements Item {
   private readonly rect = svg('rect', 'span');
   private readonly text = svg('text', 'span-label');
+  private box?: LabelBox;
   endAt = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -154,6 +217,7 @@ class Span implements Item {
   ) {
     this.rect.classList.add(className);
     this.text.classList.add(className);
+    this.text.style.display = 'none';
     layers.shapes.prepend(this.rect);
     layers.labels.prepend(this.text);
   }
@@ -164,22 +228,31 @@ class Span implements Item {
 
   relabel(): void {}
 
-  draw({ xClient, xServer, y, now }: Layout): void {
+  draw({ xClient, xServer, y, now }: Layout): LabelCandidate | undefined {
     const until = Math.min(now, this.endAt);
     const visible = now >= this.startAt;
-    this.rect.style.display = this.text.style.display = visible ? '' : 'none';
+    this.rect.style.display = visible ? '' : 'none';
     const [top, bottom] = [y(this.startAt), y(until)];
     const [x, width] = this.where === 'server' ? [xServer - 9, 18] : [xClient, xServer - xClient];
     this.rect.setAttribute('x', `${x}`);
     this.rect.setAttribute('width', `${width}`);
     this.rect.setAttribute('y', `${top}`);
     this.rect.setAttribute('height', `${Math.max(0, bottom - top)}`);
-    const server = this.where === 'server';
     // A held request's label sits beside the middle of its bar. An open connection is labelled above the
     // diagram (LaneView), where it never meets the frames crossing it.
-    this.text.textContent = server && bottom - top >= SPAN_LABEL_MIN_PX ? this.label(until - this.startAt) : '';
-    this.text.setAttribute('x', `${xServer - 16}`);
-    this.text.setAttribute('y', `${(top + bottom) / 2}`);
+    const text = visible && this.where === 'server' && bottom - top >= SPAN_LABEL_MIN_PX ? this.label(until - this.startAt) : '';
+    if (text === '') {
+      this.text.style.display = 'none';
+      return undefined;
+    }
+    const [lx, ly] = [xServer - 16, (top + bottom) / 2];
+    if (this.text.textContent !== text) {
+      // The elapsed time changes every frame; its width only with its length (digits are about as wide).
+      if (this.text.textContent?.length !== text.length) this.box = undefined;
+      this.text.textContent = text;
+    }
+    if (!this.box) this.box = measure(this.text, lx, ly);
+    return { text: this.text, x: lx, y: ly, box: this.box, priority: LABEL_PRIORITY.held, clampX: false };
   }
 
   remove(): void {
@@ -225,24 +298,25 @@ export class Timeline {
   /** A request leaves the browser now; `holds` draws the wait at the server until it is answered. */
   request(sentAt: number, label?: () => string, holds = false): RequestMark {
     const arrivesAt = sentAt + this.transitMs();
-    const placed = label && this.placeLabel(sentAt, 'news', label);
+    const placed = label && this.placeLabel(sentAt, LABEL_PRIORITY.handshake, label);
     this.add(new Arrow(this.layer, 'request', { side: 'client', t: sentAt }, { t: arrivesAt }, placed));
     const hold = holds ? this.add(new Span(this.layer, 'held', arrivesAt, 'server', (ms) => this.labels.held(formatMs(ms)))) : undefined;
     return {
       answer: (atMs, kind, answerLabel) => {
         const leavesAt = this.serverSendTime(atMs, arrivesAt);
         if (hold) hold.endAt = leavesAt;
-        this.answerArrow(leavesAt, `answer ${kind}`, this.placeLabel(leavesAt, kind, answerLabel));
+        const priority = kind === 'empty' ? LABEL_PRIORITY.empty : LABEL_PRIORITY.news;
+        this.answerArrow(leavesAt, `answer ${kind}`, this.placeLabel(leavesAt, priority, answerLabel));
       },
       open: (atMs, openLabel) => {
         const leavesAt = this.serverSendTime(atMs, arrivesAt);
-        this.answerArrow(leavesAt, 'answer open', this.placeLabel(leavesAt, 'news', openLabel));
+        this.answerArrow(leavesAt, 'answer open', this.placeLabel(leavesAt, LABEL_PRIORITY.handshake, openLabel));
         const band = this.add(new Span(this.layer, 'connection', leavesAt, 'between'));
         let lastFrameAt = leavesAt;
         return {
           frame: (frameAt, frameLabel) => {
             lastFrameAt = this.serverSendTime(frameAt, lastFrameAt);
-            this.answerArrow(lastFrameAt, 'frame', this.placeLabel(lastFrameAt, 'news', frameLabel));
+            this.answerArrow(lastFrameAt, 'frame', this.placeLabel(lastFrameAt, LABEL_PRIORITY.news, frameLabel));
           },
           close: (closedAt) => (band.endAt = closedAt),
         };
@@ -260,14 +334,67 @@ export class Timeline {
       y: (t) => this.height - BOTTOM_MARGIN - (now - t) * pxPerMs,
       now,
     };
+    const labels: LabelCandidate[] = [];
     this.items = this.items.filter((item) => {
       if (item.end() < now - WINDOW_MS) {
         item.remove();
         return false;
       }
-      item.draw(layout);
+      const label = item.draw(layout);
+      if (label) labels.push(label);
       return true;
     });
+    this.layOut(labels);
+  }
+
+  /**
+   * Places this frame's labels so that none overlaps another and none leaves the diagram. Labels are placed
+   * by priority, older first (items are kept in time order): a handshake label that would overlap an earlier
+   * one moves down below it, any other label that would overlap is left out for this frame, and a label that
+   * does not fit inside the diagram (scrolling in at the bottom, out at the top) is not drawn until it does.
+   * Everything scrolls at one speed, so the places chosen stay apart from frame to frame.
+   */
+  private layOut(labels: readonly LabelCandidate[]): void {
+    const placed: Box[] = [];
+    const order = labels.map((label, index) => ({ label, index })).sort((a, b) => b.label.priority - a.label.priority || a.index - b.index);
+    for (const { label } of order) {
+      const { box } = label;
+      // A label wider than the diagram (a narrow lane) is drawn smaller, down to a floor, rather than cut.
+      const room = this.width - 2 * CARD_PAD_X - 4;
+      const scale = box.width > room ? Math.max(MIN_LABEL_FONT_PX / box.fontPx, room / box.width) : 1;
+      const [width, height] = [box.width * scale, box.height * scale];
+      const x = label.clampX ? Math.min(Math.max(label.x, width / 2 + CARD_PAD_X + 2), this.width - width / 2 - CARD_PAD_X - 2) : label.x;
+      const area = (shift: number): Box => ({
+        left: x + box.dx * scale - CARD_PAD_X,
+        top: label.y + box.dy * scale + shift - 1,
+        width: width + 2 * CARD_PAD_X,
+        height: height + 2,
+      });
+      let shift = 0;
+      let clash = placed.find((other) => overlaps(other, area(shift)));
+      // Only a handshake label moves out of the way; anything else gives way for this frame.
+      while (clash && label.priority >= LABEL_PRIORITY.handshake) {
+        shift = clash.top + clash.height + LABEL_PAD_PX - (label.y + box.dy * scale - 1);
+        if (shift > MAX_LABEL_SHIFT_PX) break;
+        clash = placed.find((other) => overlaps(other, area(shift)));
+      }
+      const at = area(shift);
+      const inside = at.left >= 0 && at.top >= 0 && at.left + at.width <= this.width && at.top + at.height <= this.height;
+      const shown = clash === undefined && inside;
+      label.text.style.display = shown ? '' : 'none';
+      if (label.card) label.card.style.display = shown ? '' : 'none';
+      if (!shown) continue;
+      placed.push(at);
+      label.text.style.fontSize = scale === 1 ? '' : `${box.fontPx * scale}px`;
+      label.text.setAttribute('x', `${x}`);
+      label.text.setAttribute('y', `${label.y + shift}`);
+      if (label.card) {
+        label.card.setAttribute('x', `${at.left}`);
+        label.card.setAttribute('y', `${at.top}`);
+        label.card.setAttribute('width', `${at.width}`);
+        label.card.setAttribute('height', `${at.height}`);
+      }
+    }
   }
 
   relabel(): void {
@@ -299,16 +426,16 @@ export class Timeline {
   }
 
   /**
-   * Keeps every label clear of the previous one: close in time, it moves along its arrow to the next slot.
-   * Only "nothing new" gives way and is left out (its arrow is still grey and dashed).
+   * Spreads labels close in time along their arrows (the next slot), so that fewer have to give way when the
+   * frame is laid out; "nothing new" close to another label is left out at once (its arrow stays grey and dashed).
    */
-  private placeLabel(at: number, kind: AnswerKind, text: () => string): PlacedLabel | undefined {
+  private placeLabel(at: number, priority: number, text: () => string): PlacedLabel | undefined {
     const pxPerMs = (this.height - BOTTOM_MARGIN) / WINDOW_MS;
     const crowded = (at - this.lastLabel.at) * pxPerMs < LABEL_GAP_PX;
-    if (crowded && kind === 'empty') return undefined;
+    if (crowded && priority === LABEL_PRIORITY.empty) return undefined;
     const slot = crowded ? (this.lastLabel.slot + 1) % LABEL_SLOTS.length : 0;
     this.lastLabel = { at, slot };
-    return { text, along: LABEL_SLOTS[slot]! };
+    return { text, along: LABEL_SLOTS[slot]!, priority };
   }
 
   private measure(): void {

@@ -34,7 +34,24 @@ export const DEMO_ROUTES = {
   lanes: '/demo/api/lanes',
   state: '/demo/api/state',
   settings: '/demo/api/settings',
+  join: '/demo/api/join',
 } as const;
+
+/**
+ * POST /demo/api/join `{"user": "ada"}`: a user token for a lane's `user=`, when the demo has a user secret
+ * (it has one with --lan). A name goes to the first page that asks for it; the teacher's page may ask for any.
+ */
+/** The user id of the teacher's own lanes; only a page with the teacher token gets its user token. */
+export const TEACHER_USER = 'teacher';
+
+export interface DemoJoinRequest {
+  user: string;
+}
+
+export interface DemoJoinAnswer {
+  user: string;
+  token: string;
+}
 
 /** The values each slider offers; the server accepts only these, so a student cannot invent a 1 ms poll. */
 export const SETTING_CHOICES = {
@@ -91,8 +108,17 @@ export interface DemoState {
   tokenRequired: boolean;
   /** The request carried the right token, or none is needed. */
   teacher: boolean;
-  /** Online users per strategy (the server's presence, claim C7). */
+  /** Online users per strategy (the server's presence, claim C7): for the teacher only, empty for anyone else. */
   presence: Record<string, string[]>;
+  /** How many users are online per strategy: what every page may see. */
+  presenceCounts: Record<string, number>;
+  /** Lanes need a user token beside their user id (POST /demo/api/join): the demo has a user secret. */
+  userTokensRequired: boolean;
+  /**
+   * A public name of that secret: a page keeps its tokens under it, so a token from an earlier run of the demo
+   * (another secret) is never sent again.
+   */
+  userTokenIssuer: string | undefined;
   /** Bytes of this page's lanes, counted at the server's sockets. */
   bytes: Record<LaneName, ByteCounts>;
   /** The last handshake of this page's WebSocket lanes. */
@@ -115,4 +141,16 @@ export function parseLaneTag(tag: string, lanes: readonly LaneName[]): { pageId:
   const pageId = tag.slice(0, dot);
   const lane = tag.slice(dot + 1);
   return dot > 0 && PAGE_ID.test(pageId) && lanes.includes(lane) ? { pageId, lane } : undefined;
+}
+
+/**
+ * What the demo's ticker publishes: a number, not words, so that each page shows it in its own language
+ * ("tick 3", "滴答 3").
+ */
+export interface TickPayload {
+  tick: number;
+}
+
+export function isTickPayload(payload: unknown): payload is TickPayload {
+  return typeof payload === 'object' && payload !== null && Object.keys(payload).length === 1 && Number.isInteger((payload as TickPayload).tick);
 }

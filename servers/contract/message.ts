@@ -36,6 +36,21 @@ export interface ErrorBody {
   error: string;
 }
 
+/**
+ * GET /api/presence: how many users are online per strategy, and who, for a request that carries the publish
+ * token (or when none is configured): ids are what a client would subscribe as.
+ */
+export interface PresenceBody {
+  counts: Record<string, number>;
+  online?: Record<string, string[]>;
+}
+
+/** POST /api/user-token `{"user": id}` (publish token needed) answers a user's token, when the server has a user secret. */
+export interface UserTokenBody {
+  user: string;
+  token: string;
+}
+
 /** Wall-clock milliseconds with sub-millisecond resolution; comparable across processes of one machine. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();

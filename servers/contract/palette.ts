@@ -22,6 +22,9 @@ export const PALETTE = {
   darkGrey: '#334155',
   midGrey: '#64748b',
   lightGrey: '#a8a29e',
+  /** Warm greys for the express references, apart from the cool greys of the push peers. */
+  darkWarmGrey: '#57534e',
+  midWarmGrey: '#8a7f72',
   /** For a strategy that names no colour of its own (in a results.json from elsewhere). */
   neutral: '#6b7280',
 } as const;

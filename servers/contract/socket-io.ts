@@ -10,4 +10,6 @@ export const SOCKET_IO_EVENTS = { message: 'm', gap: 'gap' } as const;
 export interface SocketIoResume {
   since?: number;
   user?: string;
+  /** The user's token, needed with `user` when the server has a user secret (USER_TOKEN_PARAM in the URL). */
+  token?: string;
 }

@@ -16,9 +16,20 @@ export const ROUTES = {
   socketIoWebSocket: '/socket.io-ws/',
   socketIoPolling: '/socket.io-polling/',
   wsBare: '/ws-bare',
+  /** The references for what a web framework costs: short and long polling through an express router. */
+  expressPoll: '/express/api/poll',
+  expressLongPoll: '/express/api/long-poll',
   stats: '/api/stats',
   presence: '/api/presence',
+  userToken: '/api/user-token',
 } as const;
+
+/**
+ * The HTTP versions a client may speak on the server's one port: HTTP/1.1, or HTTP/2 over cleartext TCP with prior
+ * knowledge (RFC 9113 §3.3), told apart by the connection preface. WebSocket upgrades are HTTP/1.1 only.
+ */
+export const HTTP_VERSIONS = ['1.1', '2'] as const;
+export type HttpVersion = (typeof HTTP_VERSIONS)[number];
 
 /** WebSocket close code sent when the server shuts down (RFC 6455 §7.4.1 "going away"). */
 export const WS_CLOSE_GOING_AWAY = 1001;
@@ -27,3 +38,8 @@ export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** Header that carries the publish token (or `Authorization: Bearer <token>`). */
 export const TOKEN_HEADER = 'x-pushbench-token';
+/**
+ * Query parameter (and Socket.IO `auth` field) that carries a user's token beside `user=`, needed when the server
+ * has a user secret: `?user=alice&token=<base64url HMAC-SHA256 of "alice">` (docs/trust-model.md).
+ */
+export const USER_TOKEN_PARAM = 'token';

@@ -1,16 +1,21 @@
 import { cli, stopOnSignals, type Cli } from '../cli-support.js';
+import { hostName } from '../security.js';
 import { startDemo, type Demo } from './demo-server.js';
 import { qrTerminal } from './lan.js';
 import { openInBrowser } from './open-browser.js';
 
-const USAGE = `usage: npm run demo -- [--port N] [--lan] [--open] [--token T]
+const USAGE = `usage: npm run demo -- [--port N] [--lan] [--open] [--token T] [--user-secret S] [--allow-host NAME]
 
 Starts the classroom demo: one page with a lane per strategy, live counters, the WebSocket handshake.
   --port N    port to listen on; 0 picks a free one (default 8080)
   --lan       listen on the local network (0.0.0.0): students join from their phones by the printed
               address or QR code. Publishing and changing settings then need the teacher token.
   --open      open the page in the default browser
-  --token T   the teacher token (at least 8 characters); generated and printed with --lan when not given`;
+  --token T   the teacher token (at least 8 characters); generated and printed with --lan when not given
+  --user-secret S   the secret the lanes' user tokens are signed with (16+ characters); generated with --lan:
+              a student's name is then theirs alone for the session
+  --allow-host NAME a name the page may be opened by besides this machine's addresses (repeatable);
+              any other Host gets 421 (a DNS-rebinding page cannot reach the demo)`;
 
 // Typed explicitly so that TypeScript knows `command.fail(...)` never returns.
 const command: Cli = cli('pushbench demo');
@@ -33,6 +38,9 @@ async function printStart(demo: Demo, lan: boolean): Promise<void> {
   } else {
     out('  listening on this machine only (no token needed); add --lan to let students join');
   }
+  if (demo.server.guard.userTokensRequired) {
+    out('  each lane’s user id comes with a user token the page gets when it joins: nobody can listen as another');
+  }
   out('press Ctrl-C to stop');
 }
 
@@ -42,6 +50,8 @@ async function main(): Promise<void> {
     lan: { type: 'boolean' },
     open: { type: 'boolean' },
     token: { type: 'string' },
+    'user-secret': { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -53,11 +63,15 @@ async function main(): Promise<void> {
     fail(`--port must be an integer from 0 to 65535 (got "${values.port}")`);
   }
   if (values.token !== undefined && values.token.length < 8) fail('--token must be at least 8 characters');
+  const userSecret = values['user-secret'];
+  if (userSecret !== undefined && userSecret.length < 16) fail('--user-secret must be at least 16 characters');
+  const allowedHosts = values['allow-host'] ?? [];
+  for (const name of allowedHosts) if (hostName(name) === undefined) fail(`--allow-host must be a host name or address (got "${name}")`);
   const lan = values.lan === true;
 
   let demo: Demo;
   try {
-    demo = await startDemo({ port, host: lan ? '0.0.0.0' : '127.0.0.1', token: values.token });
+    demo = await startDemo({ port, host: lan ? '0.0.0.0' : '127.0.0.1', token: values.token, userSecret, allowedHosts });
   } catch (error) {
     command.fail(`cannot start on port ${port}: ${(error as Error).message}`);
   }

@@ -2,10 +2,10 @@ import { PushServer } from '../app.js';
 import type { ServerLimits } from '../constants.js';
 import { HttpError } from '../http-errors.js';
 import { OWN_STRATEGY_NAMES } from '../registry.js';
-import { isLoopbackHost, newToken } from '../security.js';
+import { isLoopbackHost, isWildcardHost, newToken, newUserSecret } from '../security.js';
 import { browserBundle } from './bundle.js';
 import { captureHandshake } from './handshake.js';
-import { isWildcardHost, lanAddress, qrSvg } from './lan.js';
+import { lanAddress, qrSvg } from './lan.js';
 import { DemoPages } from './pages.js';
 import { FALLBACK_LANE, type DemoSettings } from '../contract/demo-protocol.js';
 import { demoLanes } from './lanes.js';
@@ -22,6 +22,13 @@ export interface DemoOptions {
   token?: string;
   /** The address students type or scan; by default the machine's LAN address when the host is a wildcard. */
   joinHost?: string;
+  /**
+   * The secret lanes' user tokens are signed with (POST /demo/api/join). Default: generated when the host is
+   * beyond loopback, none on loopback (user ids are then unchecked claims, as everything on this machine is trusted).
+   */
+  userSecret?: string;
+  /** Names the page may be addressed by in Host besides the loopback names, the bound address and the join host. */
+  allowedHosts?: readonly string[];
   settings?: Partial<DemoSettings>;
   limits?: Partial<ServerLimits>;
 }
@@ -48,6 +55,9 @@ export interface Demo {
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? (isLoopbackHost(host) ? undefined : newToken());
+  const userSecret = options.userSecret ?? (isLoopbackHost(host) ? undefined : newUserSecret());
+  const joinHost = options.joinHost ?? (isWildcardHost(host) ? lanAddress() : isLoopbackHost(host) ? undefined : host);
+  const allowedHosts = [...(options.allowedHosts ?? []), ...(joinHost === undefined ? [] : [joinHost])];
   const settings = new SettingsStore(options.settings);
   const script = await browserBundle();
 
@@ -56,7 +66,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // The reference peers (Socket.IO, the bare ws loop) are for the bench; the classroom shows pushbench's own.
     strategies: OWN_STRATEGY_NAMES,
     limits: options.limits,
-    security: { publishToken: token },
+    security: { publishToken: token, userSecret, allowedHosts },
     hooks: {
       networkDelayMs: ({ client }) => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
       checkUpgrade: ({ client }) => {
@@ -75,7 +85,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
   }
 
-  const ticker = new Ticker((text) => server.source.publish(text));
+  const ticker = new Ticker((payload) => server.source.publish(payload));
   const followSettings = (s: DemoSettings) => ticker.configure(s.tickerRate, s.paused);
   settings.on('change', followSettings);
   followSettings(settings.get());
@@ -93,7 +103,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   }
   const { port } = new URL(server.url);
   const url = isWildcardHost(host) ? `http://127.0.0.1:${port}` : server.url;
-  const joinHost = options.joinHost ?? (isWildcardHost(host) ? lanAddress() : isLoopbackHost(host) ? undefined : host);
   const joinUrl = joinHost === undefined ? undefined : `http://${joinHost}:${port}/?as=student`;
   if (joinUrl !== undefined) {
     join.qrSvg = await qrSvg(joinUrl);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { nowMs } from '../contract/message.js';
+import { USER_TOKEN_PARAM } from '../contract/wire.js';
 import type { HandshakeCapture } from '../contract/demo-protocol.js';
 
 /**
@@ -7,7 +8,10 @@ import type { HandshakeCapture } from '../contract/demo-protocol.js';
  * spelling and order, exactly as parsed off the socket) and the response lines the server wrote.
  */
 export function captureHandshake(req: IncomingMessage, responseLines: readonly string[]): HandshakeCapture {
-  const requestLines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  // The page shows this on the projector: a lane's user token stays off the screen, masked character for
+  // character so that the lines still add up to the bytes counted at the socket.
+  const url = (req.url ?? '').replace(new RegExp(`([?&]${USER_TOKEN_PARAM}=)([^&]*)`, 'g'), (_, key: string, value: string) => key + '*'.repeat(value.length));
+  const requestLines = [`${req.method} ${url} HTTP/${req.httpVersion}`];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) requestLines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
   const answered = (name: string) => {
     const prefix = `${name.toLowerCase()}:`;

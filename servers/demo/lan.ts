@@ -11,9 +11,6 @@ export function lanAddress(): string | undefined {
   return undefined;
 }
 
-export function isWildcardHost(host: string): boolean {
-  return host === '0.0.0.0' || host === '::' || host === '[::]';
-}
 
 /** The join URL as a QR code for the page: black on white, with the quiet zone scanners need. */
 export function qrSvg(url: string): Promise<string> {

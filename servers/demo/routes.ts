@@ -4,10 +4,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { PushServer } from '../app.js';
 import { HttpError } from '../http-errors.js';
 import { nowMs } from '../contract/message.js';
-import { tokenMatches, tokenOf } from '../security.js';
+import { parseUserId } from '../http-errors.js';
 import { renderPage } from './page.js';
 import type { DemoPages } from './pages.js';
-import { DEMO_ROUTES, type DemoLanes, type DemoState, type LaneFacts } from '../contract/demo-protocol.js';
+import { DEMO_ROUTES, TEACHER_USER, type DemoJoinAnswer, type DemoLanes, type DemoState, type LaneFacts } from '../contract/demo-protocol.js';
+import { DEMO_JOIN_NAMES } from '../constants.js';
 import { parseSettingsChange, type SettingsStore } from './settings.js';
 
 const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.css', import.meta.url)), 'utf8');
@@ -37,10 +38,10 @@ export interface JoinInfo {
  */
 export function mountDemoRoutes(router: Router, context: DemoRoutesContext): void {
   const { server, settings, pages } = context;
-  const isTeacher = (req: Request) => {
-    const token = server.security.publishToken;
-    return token === undefined || tokenMatches(tokenOf(req), token);
-  };
+  const { guard } = server;
+  const isTeacher = (req: Request) => guard.isPublisher(req);
+  /** Names handed out with a token, each to the first page that asked: nobody else can subscribe as them. */
+  const joined = new Set<string>();
   const asset = (res: Response, type: string, body: string) => {
     res.set({ 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).send(body);
   };
@@ -73,7 +74,11 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
       head: server.source.head,
       tokenRequired: server.security.publishToken !== undefined,
       teacher: isTeacher(req),
-      presence: server.presence.online(),
+      // Names are what a student would subscribe as: the teacher's page sees them, everyone sees how many.
+      presence: isTeacher(req) ? server.presence.online() : {},
+      presenceCounts: server.presence.counts(),
+      userTokensRequired: guard.userTokensRequired,
+      userTokenIssuer: guard.userTokenIssuer,
       bytes: pages.bytes(pageId),
       handshakes: pages.handshakes(pageId),
       joinUrl: context.join.url,
@@ -85,14 +90,39 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
   router.post(
     DEMO_ROUTES.settings,
     (req, _res, next) => {
+      guard.checkOrigin(req);
       if (!isTeacher(req)) {
         throw new HttpError(401, 'changing settings needs the teacher token (X-Pushbench-Token)', { 'WWW-Authenticate': 'Bearer' });
       }
+      guard.checkJsonBody(req);
       next();
     },
     jsonBody,
     (req, res) => {
       res.json(settings.apply(parseSettingsChange(req.body)));
+    },
+  );
+
+  router.post(
+    DEMO_ROUTES.join,
+    (req, _res, next) => {
+      guard.checkOrigin(req);
+      guard.checkJsonBody(req);
+      next();
+    },
+    jsonBody,
+    (req, res) => {
+      const { user } = (req.body ?? {}) as { user?: unknown };
+      const userId = parseUserId(user ?? null, server.limits.userIdChars, '"user"')!;
+      const token = guard.userToken(userId);
+      if (token === undefined) throw new HttpError(404, 'the demo has no user secret: lanes need no user token');
+      if (!isTeacher(req)) {
+        if (userId === TEACHER_USER || joined.has(userId)) throw new HttpError(409, `the name ${userId} is taken; pick another`);
+        if (joined.size >= DEMO_JOIN_NAMES) throw new HttpError(503, `the demo has handed out ${DEMO_JOIN_NAMES} names, its limit`);
+        joined.add(userId);
+      }
+      const answer: DemoJoinAnswer = { user: userId, token };
+      res.set('Cache-Control', 'no-store').json(answer);
     },
   );
 }

@@ -1,6 +1,7 @@
 import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
-import { sendPollResponse } from '../poll-response.js';
+import { sendPollAnswer } from '../http/answers.js';
+import { pollAnswer, pollResult } from '../poll-response.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';
@@ -19,14 +20,14 @@ export class ShortPollingStrategy extends ServerStrategy {
   };
   readonly info = ShortPollingStrategy.info;
 
-  mount({ source, limits, get }: StrategyContext): void {
-    get(ROUTES.poll, (req, res) => {
-      const cursor = parseCursor(req.query.since);
-      const userId = parseUserId(req.query.user, limits.userIdChars);
+  mount({ source, limits, leanGet }: StrategyContext): void {
+    leanGet(ROUTES.poll, 'answer', (exchange, query) => {
+      const cursor = parseCursor(query.since);
+      const userId = parseUserId(query.user, limits.userIdChars);
       this.emit('request', userId);
-      const result = source.since(cursor, userId, limits.maxMessagesPerResponse);
-      this.emit('response', result.messages.length);
-      sendPollResponse(res, result);
+      const answer = pollAnswer(pollResult(source, cursor, userId, limits));
+      this.emit('response', answer.messageCount);
+      sendPollAnswer(exchange, answer);
     });
   }
 

@@ -1,7 +1,7 @@
-import type { Socket } from 'node:net';
-import type { Request, Response } from 'express';
 import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http-errors.js';
+import { startEventStream } from '../http/answers.js';
+import type { LeanResponse } from '../http/exchange.js';
 import type { Gap, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
@@ -30,21 +30,20 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   private fanout?: PushFanout<EventStream>;
   private heartbeat?: NodeJS.Timeout;
 
-  mount({ source, limits, get }: StrategyContext): void {
+  mount({ source, limits, leanGet }: StrategyContext): void {
     const fanout = (this.fanout = new PushFanout<EventStream>(source, limits, this, 'event streams'));
     this.heartbeat = setInterval(() => {
       for (const { res } of fanout.channels()) res.write(':\n\n');
     }, SSE_HEARTBEAT_MS).unref();
-    get(ROUTES.sse, (req, res) => {
+    leanGet(ROUTES.sse, 'stream', (exchange, query) => {
       // A browser's automatic reconnect sends the last id it saw; it wins over the URL it first opened.
-      const lastEventId = req.get('last-event-id');
-      const cursor = parseCursor(lastEventId !== undefined && lastEventId !== '' ? lastEventId : req.query.since);
-      const userId = parseUserId(req.query.user, limits.userIdChars);
+      const lastEventId = exchange.req.headers['last-event-id'];
+      const cursor = parseCursor(lastEventId !== undefined && lastEventId !== '' ? lastEventId : query.since);
+      const userId = parseUserId(query.user, limits.userIdChars);
       fanout.checkRoom();
       this.emit('request', userId);
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
-      res.flushHeaders();
-      fanout.attach(eventStream(req, res), cursor, userId);
+      // Not attached when requests were pipelined behind it: the connection is closed instead (see Http1Connections).
+      if (startEventStream(exchange)) fanout.attach(eventStream(exchange.res), cursor, userId);
     });
   }
 
@@ -60,14 +59,18 @@ export class ServerSentEventsStrategy extends ServerStrategy {
 }
 
 interface EventStream extends PushChannel {
-  readonly res: Response;
+  readonly res: LeanResponse;
 }
 
-function eventStream(req: Request, res: Response): EventStream {
+function eventStream(res: LeanResponse): EventStream {
+  // A stream starts only once every answer before it on its connection has gone out: its response has the
+  // socket, and tells when the connection closes.
+  let closed = false;
+  res.once('close', () => (closed = true));
   return {
     res,
     get isOpen() {
-      return !res.writableEnded && !res.destroyed;
+      return !closed && !res.writableEnded;
     },
     get bufferedBytes() {
       return res.writableLength;
@@ -78,38 +81,13 @@ function eventStream(req: Request, res: Response): EventStream {
     sendGap: (gap: Gap) => {
       res.write(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
     },
-    cutOff: () => res.destroy(),
+    cutOff: () => {
+      closed = true;
+      res.destroy();
+    },
     onClose: (listener) => {
-      let closed = false;
-      let stopWaiting: (() => void) | undefined;
-      const once = () => {
-        if (closed) return;
-        closed = true;
-        stopWaiting?.();
-        listener();
-      };
-      res.once('close', once);
-      // A pipelined request queued behind another response has no socket of its own yet, and if the connection
-      // closes first its response never emits 'close': it is told by the connection instead.
-      if (!res.socket) stopWaiting = onConnectionClose(req.socket, once);
-      if (res.destroyed || req.socket.destroyed) once();
+      if (closed) listener();
+      else res.once('close', listener);
     },
   };
-}
-
-/** Responses waiting behind another on a connection, told when it closes: one listener per connection, not per response. */
-const waitingOn = new WeakMap<Socket, Set<() => void>>();
-
-function onConnectionClose(socket: Socket, listener: () => void): () => void {
-  let waiting = waitingOn.get(socket);
-  if (!waiting) {
-    const listeners = (waiting = new Set());
-    waitingOn.set(socket, listeners);
-    socket.once('close', () => {
-      waitingOn.delete(socket);
-      for (const notify of listeners) notify();
-    });
-  }
-  waiting.add(listener);
-  return () => waiting.delete(listener);
 }

@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultOutDir, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
+import { defaultOutDir, helpText, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
 import { PRESET_NAMES, PRESETS } from '../../bench/presets.js';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../bench/strategy-pairs.js';
 
@@ -80,7 +85,7 @@ describe('parseBenchArgs', () => {
 
   it('runs the reference peers only when the preset or --strategies names them', () => {
     expect(OWN_STRATEGY_NAMES).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
-    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, 'ws-bare', 'socketio-ws', 'socketio-polling']);
+    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, 'ws-bare', 'socketio-ws', 'socketio-polling', 'express-short-polling', 'express-long-polling']);
     const peers = options(['--preset', 'peers']);
     expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
     expect(peers.scenarios).toEqual([
@@ -97,7 +102,7 @@ describe('parseBenchArgs', () => {
   it('accepts the ends of every range', () => {
     expect(options(['--clients', '1']).scenarios[0]!.clients).toBe(1);
     expect(options(['--clients', '10000']).scenarios[0]!.clients).toBe(10_000);
-    expect(options(['--rate', '0.01']).scenarios[0]!.ratePerSec).toBe(0.01);
+    expect(options(['--rate', '0.01', '--duration', '600']).scenarios[0]!.ratePerSec).toBe(0.01);
     expect(options(['--rate', '10000']).scenarios[0]!.ratePerSec).toBe(10_000);
     expect(options(['--duration', '600']).scenarios[0]!.durationSec).toBe(600);
     expect(options(['--payload', '65536']).scenarios[0]!.payloadBytes).toBe(65_536);
@@ -147,6 +152,50 @@ describe('parseBenchArgs', () => {
   it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
     expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
     expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 10000 (got "abc")');
+  });
+});
+
+describe('a schedule that publishes nothing', () => {
+  const QUICK_EMPTY = 'the schedule publishes no message (0.5 msg/s for 1.5 s, seed 2), so nothing would be measured: raise --rate or --duration';
+
+  it('is refused by the parser: the quick seed’s first message falls after 1.5 s', () => {
+    expect(error(['--duration', '1.5'])).toBe(QUICK_EMPTY);
+    // The same duration with a seed whose first draw falls inside it is a run.
+    expect(options(['--duration', '1.5', '--rate', '5']).scenarios[0]!.durationSec).toBe(1.5);
+    // Fixed arrivals: floor(0.5 × 1.9) = 0 messages.
+    expect(error(['--duration', '1.9', '--arrivals', 'fixed'])).toBe(
+      'the schedule publishes no message (0.5 msg/s for 1.9 s, seed 2), so nothing would be measured: raise --rate or --duration',
+    );
+  });
+
+  it('is refused by any scenario of a sweep, not only the first', () => {
+    expect(error(['--preset', 'standard', '--duration', '1'])).toMatch(/^the schedule publishes no message \(/);
+  });
+
+  it('makes the CLI exit 2 with that one line before any run starts: no process, no progress, no report folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushbench-empty-'));
+    try {
+      const out = join(dir, 'report');
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/cli.ts', '--duration', '1.5', '--out', out], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`pushbench: ${QUICK_EMPTY}\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('helpText', () => {
+  it('speaks to a user: no issue numbers, every preset described', () => {
+    const help = helpText();
+    expect(help).not.toMatch(/issue \d/i);
+    for (const name of PRESET_NAMES) expect(help).toContain(`  ${name.padEnd(10)}${PRESETS[name]!.description}`);
   });
 });
 

@@ -66,6 +66,7 @@ function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClien
         },
       },
       control: { bytes: none, connections: { opened: 0, open: 0, peak: 0 }, failedByStatus: {} },
+      http: { pipelinedBehindStream: 0, longPollsNotHeld: 0, waitedForSendBudget: 0, queuedAnswerBytes: 0, idleClosedNearLimit: 0, droppedOverLimit: 0 },
       process: { cpuUserUs: 60_000, cpuSystemUs: 20_000, rssBytes: 50_000_000, peakRssBytes: 52_000_000 },
     },
     cpuMs: 80,
@@ -259,6 +260,23 @@ describe('assembleRun', () => {
     );
     expect(run.bottleneck?.verdict).toBe('server');
     expect(run.warnings).toEqual([]);
+  });
+});
+
+describe('the load generator’s requests per second of CPU', () => {
+  it('is written into the run from the steady window: requests over the clients’ CPU then', () => {
+    // 3,000 requests for 187.5 ms of client CPU: 16,000 a CPU-second.
+    const steady = { windowMs: 5_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 3_000, clientCpuMs: 187.5 };
+    const run = assembleRun(evidence({ fleet: fleetReport({ steady }) }));
+    expect(run.clientProcesses.requestsPerCpuSecond).toBe(16_000);
+    expect(run.steady).toEqual(steady);
+  });
+
+  it('is left out when no request was sent in the window, or its CPU was not recorded', () => {
+    const quiet = { windowMs: 5_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 0, clientCpuMs: 40 };
+    expect(assembleRun(evidence({ fleet: fleetReport({ steady: quiet }) })).clientProcesses).not.toHaveProperty('requestsPerCpuSecond');
+    const older = { windowMs: 5_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 3_000 };
+    expect(assembleRun(evidence({ fleet: fleetReport({ steady: older }) })).clientProcesses).not.toHaveProperty('requestsPerCpuSecond');
   });
 });
 

@@ -13,7 +13,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('the capacity probes, end to end', () => {
-  it('drive every HTTP endpoint with autocannon in its own process and record rate, latency and CPU', { timeout: 120_000 }, async () => {
+  it('drive every HTTP endpoint and its node:http floor with autocannon, each in its own process, and record rate, latency and CPU', { timeout: 120_000 }, async () => {
     const bench = new Bench({
       preset: 'capacity',
       command: 'vitest',
@@ -44,9 +44,18 @@ describe('the capacity probes, end to end', () => {
     // The long poll found its message ready, so it answered with it (bigger than the empty short-poll answer).
     const [shortPoll, longPoll] = results.capacity!;
     expect(longPoll!.bytesPerResponse).toBeGreaterThan(shortPoll!.bytesPerResponse + 50);
-    expect(capacityLines(results.capacity!)[0]).toBe('capacity (autocannon, 8 connections, 1 s per endpoint):');
-    // A server and an autocannon process per endpoint, all gone.
-    expect(bench.childPids).toHaveLength(6);
+    // Each endpoint's floor answered the same bytes (the Date header keeps its length), every request a 2xx.
+    for (const probe of results.capacity!) {
+      const floor = probe.floor!;
+      expect(floor.problem, probe.endpoint).toBeUndefined();
+      expect([floor.errors, floor.non2xx], probe.endpoint).toEqual([0, 0]);
+      expect(floor.requestsPerSec, probe.endpoint).toBeGreaterThan(0);
+      expect(floor.serverCpuShare, probe.endpoint).toBeGreaterThan(0);
+      if (probe.endpoint !== 'publish') expect(floor.bytesPerResponse, probe.endpoint).toBe(probe.bytesPerResponse);
+    }
+    expect(capacityLines(results.capacity!)[0]).toBe('capacity (autocannon, 8 connections, 1 s per endpoint and per floor):');
+    // A server, a floor and an autocannon process per endpoint, all gone.
+    expect(bench.childPids).toHaveLength(9);
     expect(bench.childPids.filter(isAlive)).toEqual([]);
   });
 });

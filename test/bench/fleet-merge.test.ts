@@ -65,6 +65,14 @@ describe('mergeFleetReports', () => {
     });
     expect(merged.load).toEqual([load(5), load(7), load(1)]);
   });
+
+  it('adds up the client CPU of the steady window when every process recorded it, and leaves it out otherwise', () => {
+    const steady = (clientCpuMs?: number) => ({ windowMs: 1_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 100, ...(clientCpuMs !== undefined && { clientCpuMs }) });
+    const both = mergeFleetReports([report([], { steady: steady(12.5) }), report([], { steady: steady(7.5) })]);
+    expect(both.steady).toEqual({ windowMs: 1_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 200, clientCpuMs: 20 });
+    const one = mergeFleetReports([report([], { steady: steady(12.5) }), report([], { steady: steady() })]);
+    expect(one.steady).toEqual({ windowMs: 1_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 200 });
+  });
 });
 
 const SPREAD: Scenario = {

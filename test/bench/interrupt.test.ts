@@ -60,7 +60,7 @@ describe('Ctrl-C during a sweep', () => {
     // A sweep whose every run has a server, a client process and a delaying proxy process.
     const bench = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/cli.ts', '--preset', 'standard', '--clients', '5', '--duration', '1', '--delay-ms', '10', '--out', outDir],
+      ['--import', 'tsx', 'bench/cli.ts', '--preset', 'standard', '--clients', '5', '--duration', '1', '--rate', '4', '--delay-ms', '10', '--out', outDir],
       { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

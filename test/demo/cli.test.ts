@@ -49,7 +49,7 @@ describe('npm run demo', () => {
       if (students) expect(output.stdout).toMatch(/[▀▄█]{7}/);
       else expect(output.stdout).toContain('students: no local network address found');
       expect(output.stdout).toMatch(/could not open a browser \(xdg-open: spawn xdg-open ENOENT\); open http:\/\/127\.0\.0\.1:\d+\/#token=\S+ yourself/);
-      const publish = (headers: Record<string, string>) => fetch(`${url[1]}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers });
+      const publish = (headers: Record<string, string>) => fetch(`${url[1]}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers: { 'Content-Type': 'application/json', ...headers } });
       expect((await publish({})).status).toBe(401);
       expect((await publish({ 'X-Pushbench-Token': token })).status).toBe(202);
       await stop(child, output);
@@ -62,6 +62,8 @@ describe('npm run demo', () => {
     for (const [args, message] of [
       [['--port', 'eighty'], 'pushbench demo: --port must be an integer from 0 to 65535 (got "eighty")\n'],
       [['--token', 'short'], 'pushbench demo: --token must be at least 8 characters\n'],
+      [['--user-secret', 'too-short'], 'pushbench demo: --user-secret must be at least 16 characters\n'],
+      [['--allow-host', 'evil host/'], 'pushbench demo: --allow-host must be a host name or address (got "evil host/")\n'],
     ] as const) {
       const { child, output } = demo([...args]);
       const [code] = await once(child, 'exit');

@@ -27,7 +27,7 @@ async function state(token?: string, page = PAGE): Promise<DemoState> {
 async function changeSettings(body: unknown, token?: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${demo.url}/demo/api/settings`, {
     method: 'POST',
-    headers: token ? { 'X-Pushbench-Token': token } : {},
+    headers: { 'Content-Type': 'application/json', ...(token ? { 'X-Pushbench-Token': token } : {}) },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };

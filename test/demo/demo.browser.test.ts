@@ -17,9 +17,17 @@ let browser: Browser;
 const opened: WatchedPage[] = [];
 
 beforeAll(async () => {
-  // Loopback, but with a token, so the test can play a student without it. The join address is this one,
-  // so the page shows its QR code and the student can really use it.
-  demo = await startDemo({ port: 0, host: '127.0.0.1', token: TOKEN, joinHost: '127.0.0.1', settings: TEST_SETTINGS });
+  // Loopback, but with a token, so the test can play a student without it, and a user secret, as with --lan: every
+  // lane's user id needs the token the page gets when it joins. The join address is this one, so the page shows
+  // its QR code and the student can really use it.
+  demo = await startDemo({
+    port: 0,
+    host: '127.0.0.1',
+    token: TOKEN,
+    userSecret: 'user-secret-for-browser-tests',
+    joinHost: '127.0.0.1',
+    settings: TEST_SETTINGS,
+  });
   browser = await launchChromium();
 });
 
@@ -66,7 +74,7 @@ async function handshakeLines(page: Page, which: 'request' | 'response'): Promis
 async function publishAsTeacher(payload: string): Promise<number> {
   const res = await fetch(`${demo.url}/api/publish`, {
     method: 'POST',
-    headers: { 'X-Pushbench-Token': TOKEN },
+    headers: { 'X-Pushbench-Token': TOKEN, 'Content-Type': 'application/json' },
     body: JSON.stringify({ payload }),
   });
   expect(res.status).toBe(202);
@@ -174,7 +182,8 @@ describe('the classroom demo in Chromium', () => {
     expect(await page.textContent('[data-hs="match"]')).toBe('✓ the same: the server really speaks WebSocket');
 
     const request = await handshakeLines(page, 'request');
-    expect(request[0]).toMatch(/^GET \/ws\?since=\d+&user=teacher&client=[a-z0-9]+\.websocket HTTP\/1\.1$/);
+    // The lane's user token is masked on the projector, character for character.
+    expect(request[0]).toMatch(/^GET \/ws\?since=\d+&user=teacher&token=\*{43}&client=[a-z0-9]+\.websocket HTTP\/1\.1$/);
     expect(request).toContain(`Sec-WebSocket-Key: ${key}`);
     expect(request).toContain('Sec-WebSocket-Version: 13');
     expect(request).toContain('Sec-WebSocket-Protocol: pushbench.v1');
@@ -230,7 +239,19 @@ describe('the classroom demo in Chromium', () => {
     expect(await student.page.$$eval('[data-lane]', (lanes) => lanes.length)).toBe(1);
 
     await eventually(() => teacher.page.textContent('#presence-list dd[data-strategy="long-polling"]'), (t) => (t ?? '').split(', ').includes('ada-lovelace'), 'the student in presence');
-    expect(await teacher.page.textContent('[data-lane="long-polling"] .online')).toBe('Online here: ada-lovelace, teacher');
+    // The teacher's own id is shown in the page's language.
+    expect(await teacher.page.textContent('[data-lane="long-polling"] .online')).toBe('Online here: ada-lovelace, Teacher');
+    // The student is shown how many are online, not who: names are what another page would listen as.
+    await eventually(() => student.page.textContent('[data-lane="long-polling"] .online'), (t) => t === 'Online here: 2 (names: teacher only)', 'the count on the phone');
+
+    // The name is the first student's: another page cannot take it (and so cannot listen as them).
+    const impostor = await open(`${demo.url}/?as=student`);
+    await impostor.page.waitForSelector('#join-screen:not([hidden])');
+    await impostor.page.fill('#join-name', 'ada lovelace');
+    await impostor.page.click('#join-lanes [data-join-lane="websocket"]');
+    await eventually(() => impostor.page.textContent('#join-result'), (t) => (t ?? '') !== '', 'the refusal of the name');
+    expect(await impostor.page.textContent('#join-result')).toBe('409: the name ada-lovelace is taken; pick another');
+    expect(await impostor.page.$$eval('[data-lane]', (lanes) => lanes.length)).toBe(0);
 
     const head = demo.server.source.head;
     await student.page.click('#push-form button[type="submit"]');
@@ -263,9 +284,11 @@ describe('the classroom demo in Chromium', () => {
     const head = demo.server.source.head;
     const lastFour = demo.server.source
       .since(head - 4)
-      .messages.map((m) => ({ seq: m.seq, text: m.payload as string }))
+      // The ticker publishes { tick: n }; the page words it in its language.
+      .messages.map((m) => ({ seq: m.seq, text: `tick ${(m.payload as { tick: number }).tick}` }))
       .reverse();
     for (const message of lastFour) expect(message.text).toMatch(/^tick \d+$/);
+    expect(demo.server.source.since(head - 1).messages[0]!.payload).toEqual({ tick: expect.any(Number) });
     for (const lane of LANES) {
       await eventually(() => received(page, lane), (list) => list[0]?.seq === head, `the last tick in the ${lane} lane`);
       expect(await received(page, lane)).toEqual(lastFour);
@@ -296,7 +319,7 @@ describe('the classroom demo in Chromium', () => {
   it('switches between English and Chinese', async () => {
     const { page } = await teacherPage();
     await page.click('#lang-switch');
-    expect(await page.textContent('[data-lane="short-polling"] .lane-title')).toBe('短轮询 (ajax 轮询)');
+    expect(await page.textContent('[data-lane="short-polling"] .lane-title')).toBe('短轮询');
     expect(await page.textContent('[data-lane="short-polling"] .counter-requests dt')).toBe('请求数');
     expect(await page.textContent('h1')).toBe('服务器能主动说话吗？');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');

@@ -18,6 +18,15 @@ export const SCENARIO: Scenario = {
 
 const HISTOGRAM = 'HISTFAAAACl4nJNpmSzMwMDAwQABzFCaEUzOmnq+u8H+A0QEAGgKBR4=';
 
+/**
+ * What the server held attached, sampled once a second over a 22 s window: nothing while the clients connect
+ * and after they leave, `count` while the 20 s schedule runs (1.5 s to 21.5 s).
+ */
+export function heldOverRun(count: number): Pick<RunResult['server'], 'attachedSamples' | 'attachedPeak' | 'publishingSpanMs'> {
+  const samples: [number, number][] = Array.from({ length: 23 }, (_, s) => [s * 1000, s === 0 || s === 22 ? 0 : count]);
+  return { attachedSamples: samples, attachedPeak: count, publishingSpanMs: [1500, 21500] };
+}
+
 function messages(delivered = 500): RunResult['messages'] {
   return { published: 10, expected: 500, delivered, missed: 500 - delivered, duplicated: 0, outOfOrder: 0, gaps: 0 };
 }
@@ -38,7 +47,7 @@ export function shortPollingRun(): RunResult {
       serverSide: { clientToServer: 180_000, serverToClient: 281_860 },
     },
     connections: { opened: 50, peak: 50 },
-    server: { cpuMs: 310, peakRssBytes: 88 * 2 ** 20, eventLoopDelayP99Us: 1_450 },
+    server: { cpuMs: 310, peakRssBytes: 88 * 2 ** 20, eventLoopDelayP99Us: 1_450, ...heldOverRun(0) },
     clientProcesses: { count: 2, cpuMs: 640 },
     problems: [],
     warnings: [],
@@ -61,7 +70,7 @@ export function longPollingRun(): RunResult {
       serverSide: { clientToServer: 99_000, serverToClient: 179_600 },
     },
     connections: { opened: 50, peak: 50 },
-    server: { cpuMs: 120, peakRssBytes: 91 * 2 ** 20, eventLoopDelayP99Us: 1_210 },
+    server: { cpuMs: 120, peakRssBytes: 91 * 2 ** 20, eventLoopDelayP99Us: 1_210, ...heldOverRun(50) },
     clientProcesses: { count: 2, cpuMs: 310 },
     problems: [],
     warnings: [],
@@ -84,7 +93,7 @@ export function webSocketRun(): RunResult {
       serverSide: { clientToServer: 13_000, serverToClient: 82_500 },
     },
     connections: { opened: 50, peak: 50 },
-    server: { cpuMs: 45, peakRssBytes: 84 * 2 ** 20, eventLoopDelayP99Us: 1_050 },
+    server: { cpuMs: 45, peakRssBytes: 84 * 2 ** 20, eventLoopDelayP99Us: 1_050, ...heldOverRun(50) },
     clientProcesses: { count: 2, cpuMs: 150 },
     problems: [],
     warnings: [],

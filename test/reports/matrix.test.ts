@@ -79,11 +79,11 @@ describe('sweeps', () => {
   it('renders the sweeps and the network model, and keeps the claim charts to the base scenario', () => {
     const html = renderReport(results(star));
     const ids = charts(html).map((c) => c.id);
-    expect(ids.slice(0, 5)).toEqual(['chart-latency', 'chart-requests', 'chart-bytes', 'chart-connections', 'chart-cpu']);
+    expect(ids.slice(0, 6)).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
     expect(ids).toContain('chart-network-model');
     expect(ids).toContain('chart-sweep-delayMs-p99');
     expect(charts(html).find((c) => c.id === 'chart-cpu')!.labels).toEqual(['WebSocket · base', 'Short polling · base']);
-    expect(html).toContain('The charts per claim below show the first scenario of these results (base)');
+    expect(html).toContain('The sections on the article’s claims show the first scenario of these results (base)');
     const model = charts(html).find((c) => c.id === 'chart-network-model')!;
     expect(model.labels).toEqual(['WebSocket · delay 50 ms', 'WebSocket · delay 100 ms']);
     expect(model.datasets.find((d) => d.label === 'model p50')!.data).toEqual([50, 100]);
@@ -91,7 +91,7 @@ describe('sweeps', () => {
 
   it('leaves a single-scenario report as it was', () => {
     const html = renderReport(makeResults());
-    expect(charts(html).map((c) => c.id)).toEqual(['chart-latency', 'chart-requests', 'chart-bytes', 'chart-connections', 'chart-cpu']);
+    expect(charts(html).map((c) => c.id)).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
     expect(html).not.toContain('id="sweeps"');
     expect(html).not.toContain('id="network-model"');
   });
@@ -150,7 +150,8 @@ describe('the capacity section', () => {
     expect(html).toContain('<b>Short polling every 1,000 ms:</b> 4,000 clients per core');
     // 100,000 messages for 2 s of CPU: 50,000 a second, one per client per second
     expect(html).toContain('<b>WebSocket:</b> 50,000 clients per core at one message a second each');
-    expect(html).toContain('<td class="num">3,000</td><td class="num">15.0</td><td class="num">45.0</td>');
+    // A probe written before floors were probed: no floor, no ratio.
+    expect(html).toContain('<td class="num">3,000</td><td class="num">—</td><td class="num">—</td><td class="num">15.0</td><td class="num">45.0</td>');
   });
 
   it('renders a capacity-only results file without the "no runs" banner', () => {

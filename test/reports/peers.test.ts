@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparePeers, peerFindings, peerSummaryLines, toleranceText, verdictOf } from '../../reports/peers.js';
-import { makePeerResults } from './peer-fixture.js';
+import { comparePeers, frameworkFindings, peerFindings, peerSummaryLines, toleranceText, verdictOf } from '../../reports/peers.js';
+import { makeFrameworkResults, makePeerResults } from './peer-fixture.js';
 import { makeResults } from './fixture.js';
 
 describe('comparePeers', () => {
@@ -94,5 +94,57 @@ describe('verdictOf', () => {
     expect(verdictOf('deliveriesPerCpuSecond', 0.95)).toBe('worse');
     expect(verdictOf('bytesPerDelivered', null)).toBe('not-comparable');
     expect(verdictOf('bytesPerDelivered', 0)).toBe('not-comparable');
+  });
+});
+
+describe('pushbench polling against the same polling through express', () => {
+  const comparisons = comparePeers(makeFrameworkResults().runs);
+
+  it('pairs long and short polling with their express references, in that order', () => {
+    expect(comparisons.map((c) => [c.ours.name, c.peer.name, c.problem])).toEqual([
+      ['long-polling', 'express-long-polling', null],
+      ['short-polling', 'express-short-polling', null],
+    ]);
+  });
+
+  it('compares server CPU per delivered message and latency p99', () => {
+    expect(comparisons[0]!.rows).toEqual([
+      { metric: 'cpuMsPerThousand', ours: 240, peer: 880, ratio: 240 / 880, verdict: 'better' },
+      { metric: 'latencyP99Us', ours: 6_900, peer: 9_000, ratio: 6_900 / 9_000, verdict: 'better' },
+    ]);
+    expect(comparisons[1]!.rows).toEqual([
+      { metric: 'cpuMsPerThousand', ours: 620, peer: 2_480, ratio: 0.25, verdict: 'better' },
+      { metric: 'latencyP99Us', ours: 991_300, peer: 1_000_000, ratio: 0.9913, verdict: 'on-par' },
+    ]);
+  });
+
+  it('computes what express costs per request from the run', () => {
+    expect(comparisons[0]!.framework).toEqual({ name: 'express', oursUs: 120_000 / 550, peerUs: 440_000 / 550, addedUs: 440_000 / 550 - 120_000 / 550 });
+    expect(comparisons[1]!.framework).toEqual({ name: 'express', oursUs: 310, peerUs: 1_240, addedUs: 930 });
+  });
+
+  it('says in plain words what the framework costs per request', () => {
+    expect(frameworkFindings(comparisons)).toEqual([
+      'express adds 582 µs of server CPU per request to long polling (800 µs through express vs 218 µs on pushbench’s own path, 3.67×) at 50 clients.',
+      'express adds 930 µs of server CPU per request to short polling (1,240 µs through express vs 310 µs on pushbench’s own path, 4.00×) at 50 clients.',
+    ]);
+    expect(peerSummaryLines(comparisons).slice(-2)).toEqual(frameworkFindings(comparisons).map((f) => `  framework: ${f}`));
+  });
+
+  it('says so, rather than a negative cost, when the framework path was the cheaper one', () => {
+    const results = makeFrameworkResults();
+    results.runs.find((run) => run.strategy.name === 'express-short-polling')!.server.cpuMs = 300;
+    expect(frameworkFindings(comparePeers(results.runs))[1]).toBe(
+      'express took 10 µs less server CPU per request than pushbench’s own path for short polling (300 µs through express vs 310 µs on pushbench’s own path, 0.97×) at 50 clients: here pushbench’s path is the slower one.',
+    );
+  });
+
+  it('withholds the cost when a run is invalid, and has none for the other peers', () => {
+    const results = makeFrameworkResults();
+    results.runs.find((run) => run.strategy.name === 'express-long-polling')!.messages.missed = 1;
+    const [longPolling, shortPolling] = comparePeers(results.runs);
+    expect(longPolling!.framework).toBeNull();
+    expect(shortPolling!.framework).not.toBeNull();
+    expect(comparePeers(makePeerResults().runs).map((c) => c.framework)).toEqual([null, null, null]);
   });
 });

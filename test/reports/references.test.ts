@@ -29,7 +29,7 @@ describe('reference peers in the report', () => {
   const html = renderReport(makePeerResults());
 
   it('lists the references after pushbench’s strategies, under a heading row, tagged', () => {
-    const summary = /<table class="summary">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    const summary = /<table class="summary cards">([\s\S]*?)<\/table>/.exec(html)![1]!;
     expect(tableRows(summary).slice(1).map((cells) => cells[0])).toEqual([
       'Short pollingpull · request-per-poll',
       'Long pollingpull · held-request',
@@ -39,8 +39,9 @@ describe('reference peers in the report', () => {
       'Socket.IO WebSocketreferencepush · persistent',
       'Socket.IO pollingreferencepull · held-request',
     ]);
-    expect(html.match(/<span class="tag reference-tag">reference<\/span>/g)).toHaveLength(6);
-    expect(html.split(HEAD)).toHaveLength(3);
+    // Three tables of runs (summary, what the server held, server cost), each with the three peers after a head row.
+    expect(html.match(/<span class="tag reference-tag">reference<\/span>/g)).toHaveLength(9);
+    expect(html.split(HEAD)).toHaveLength(4);
   });
 
   it('leaves a gap before the references in every chart of bars by strategy, and draws them in greys', () => {

@@ -31,7 +31,7 @@ function chart(html: string, id: string): ChartSpec {
 
 /** The text of the summary table's row for a strategy, tags stripped. */
 function summaryRow(html: string, title: string): string[] {
-  const table = /<table class="summary">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  const table = /<table class="summary cards">([\s\S]*?)<\/table>/.exec(html)![1]!;
   const row = table.split('<tr').find((r) => r.includes(`${title}</span>`) || r.includes(`${title}<span class="run-tag">`));
   if (!row) throw new Error(`no row for ${title}`);
   return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
@@ -66,13 +66,53 @@ describe('renderReport', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(4);
   });
 
-  it('gives every chart a canvas, in claim order', () => {
+  it('gives every chart a canvas, in the order of the article’s claims', () => {
     const ids = charts(html).map((c) => c.id);
-    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-bytes', 'chart-connections', 'chart-cpu']);
+    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
     for (const id of ids) expect(html).toContain(`<canvas id="${id}"`);
-    const headings = [...html.matchAll(/<span class="claim-ids">([^<]+)<\/span>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['C1 · C5', 'C2', 'C4 · C3 · C5', 'C3', 'C5 · C2']);
-    expect(html).toContain('HTTP is passive: one request, one response, and the server can never speak first.');
+    const headings = [...html.matchAll(/<section class="claim" id="([^"]+)">\n<h2>([^<]+)<\/h2>/g)].map((m) => [m[1], m[2]]);
+    expect(headings).toEqual([
+      ['c1', 'Does a message wait until the client asks?'],
+      ['c2', 'How many requests does a message take, and how many come back empty?'],
+      ['c3', 'What does each strategy hold open on the server?'],
+      ['c4', 'How many bytes does a message cost on the wire?'],
+      ['c5', 'Does a WebSocket need one handshake and a few bytes per message?'],
+      ['cost', 'What does a delivered message cost the server?'],
+    ]);
+    expect(html).toContain('<span class="claim-id">C1</span> The article: “HTTP is passive: one request, one response, and the server can never speak first.”');
+  });
+
+  it('reads as a report, not a specification: no “Must show”, no repeated claim lines, no list of what it does not measure', () => {
+    expect(html).not.toContain('Must show');
+    expect(html).not.toMatch(/Also C\d/);
+    expect(html).not.toContain('does not measure them');
+    expect(html).not.toContain('C6');
+    // Nothing depends on hovering: the tables say so in words, not in a hint to hover.
+    const text = html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<script[\s\S]*?<\/script>/g, '');
+    expect(text).not.toMatch(/hover/i);
+    expect(html).toContain('<summary>What the columns mean</summary>');
+    // No cookie sweep in this run: no promise of a chart that grows with the cookie.
+    expect(html).not.toContain('growing with cookie size');
+  });
+
+  it('opens with the verdict strip, before the scenario and the tables', () => {
+    const strip = html.indexOf('<section class="verdict-strip"');
+    expect(strip).toBeGreaterThan(html.indexOf('<main>'));
+    expect(strip).toBeLessThan(html.indexOf('<h2>Scenario</h2>'));
+    expect(html).toContain(
+      '<li><a href="#c2"><span class="figure">20×</span><span class="sentence">WebSocket had 20× fewer requests per delivered message than short polling (0.10 against 2.00).</span></a></li>',
+    );
+    expect(html).toContain('<li class="shown"><a href="#c1"><span class="claim-id">C1</span> A message waits for the next poll: <b>shown</b></a></li>');
+  });
+
+  it('leaves out the memory-per-connection column when no run measured it, and says why', () => {
+    expect(html).not.toContain('<th class="num">RSS / connection</th>');
+    expect(html).toContain('this run had fewer, so that column is left out');
+    const measured = makeResults();
+    measured.runs[2]!.server.rssPerConnectionBytes = 10_240;
+    const out = renderReport(measured);
+    expect(out).toContain('<th class="num">RSS / connection</th>');
+    expect(out).toContain('<td class="num" data-label="RSS / connection">10.0 KiB</td>');
   });
 
   it('prints the run metadata and the scenario once when every run shares it', () => {
@@ -111,9 +151,15 @@ describe('renderReport', () => {
   it('feeds the charts the derived values', () => {
     const latency = chart(html, 'chart-latency');
     expect(latency.labels).toEqual(['mean', 'p50', 'p90', 'p99', 'p99.9', 'max']);
-    expect(latency.datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'poll interval / 2 = 500 ms']);
+    expect(latency.datasets.map((d) => d.label)).toEqual([
+      'Short polling',
+      'Long polling',
+      'WebSocket',
+      'short polling expected: the wait spread evenly over one 1,000 ms interval',
+    ]);
     expect(latency.datasets[2]!.data).toEqual([0.42, 0.35, 0.61, 1.72, 2.9, 3.05]);
-    expect(latency.datasets[3]!.data).toEqual([500, 500, 500, 500, 500, 500]);
+    // Uniform over one interval: mean and median half of it, p90 0.9 of it, the maximum the whole interval.
+    expect(latency.datasets[3]!.data).toEqual([500, 500, 900, 990, 999, 1000]);
     expect(latency.logY).toBe(true);
     expect(latency.yMin).toBe(0.1);
 
@@ -132,6 +178,10 @@ describe('renderReport', () => {
     ]);
     expect(chart(html, 'chart-cpu').datasets[0]!.data).toEqual([620, 240, 90]);
     expect(chart(html, 'chart-connections').datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'clients = 50']);
+    const held = chart(html, 'chart-held');
+    expect(held.datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket']);
+    expect(held.datasets[1]!.xy!.slice(0, 3)).toEqual([{ x: 0, y: 0 }, { x: 1, y: 50 }, { x: 2, y: 50 }]);
+    expect(held.datasets[0]!.xy!.every((p) => p.y === 0)).toBe(true);
   });
 
   it('colours each strategy the same way everywhere: its own colour, else the palette’s by name, else a neutral grey', () => {
@@ -154,7 +204,7 @@ describe('renderReport', () => {
   });
 
   it('explains short polling’s wait with the scenario’s poll interval', () => {
-    expect(html).toContain('With a poll interval of <b>1,000 ms</b>, expect a mean wait of ≈ <b>500 ms</b>');
+    expect(html).toContain('With a poll interval of <b>1,000 ms</b>, expect a mean and a median wait of ≈ <b>500 ms</b>, p90 near 900 ms');
     expect(html).toContain('Measured: Short polling mean 503.3 ms, max 1,001.4 ms.');
   });
 

@@ -41,7 +41,7 @@ function raw(bytes: Buffer | string, idleMs = 300): Promise<string> {
 
 const statusLine = (text: string) => text.split('\r\n')[0];
 const upgradeHeaders = (extra = '') =>
-  `Host: 127.0.0.1:PORT\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+  `Host: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
 
 async function publish(body: BodyInit, token: string | null = TOKEN) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -71,7 +71,7 @@ describe('bad input battery', () => {
     const bearer = await fetch(`${server.url}/api/publish`, {
       method: 'POST',
       body: '{"payload":"via bearer"}',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     });
     expect(bearer.status).toBe(202);
     expect((await publish('{"payload":"ok"}')).status).toBe(202);
@@ -122,10 +122,10 @@ describe('bad input battery', () => {
     const unknown = await raw(`GET /ws?since=0 HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Protocol: chat, superchat\r\n')}`);
     expect(statusLine(unknown)).toBe('HTTP/1.1 400 Bad Request');
     expect(unknown).toContain('{"error":"unsupported subprotocol; offer pushbench.v1 or none"}');
-    const origin = await raw(`GET /ws?since=0 HTTP/1.1\r\n${upgradeHeaders('Origin: http://evil.example\r\n').replace('PORT', String(port))}`);
+    const origin = await raw(`GET /ws?since=0 HTTP/1.1\r\n${upgradeHeaders('Origin: http://evil.example\r\n')}`);
     expect(statusLine(origin)).toBe('HTTP/1.1 403 Forbidden');
     expect(origin).toContain('{"error":"origin http://evil.example is not allowed"}');
-    const sameOrigin = await raw(`GET /ws?since=0 HTTP/1.1\r\n${upgradeHeaders(`Origin: http://127.0.0.1:${port}\r\n`).replace('PORT', String(port))}`);
+    const sameOrigin = await raw(`GET /ws?since=0 HTTP/1.1\r\n${upgradeHeaders(`Origin: http://127.0.0.1:${port}\r\n`)}`);
     expect(statusLine(sameOrigin)).toBe('HTTP/1.1 101 Switching Protocols');
     for (const since of ['-1', 'abc', '99999999999999999999', '1.5']) {
       expect(statusLine(await raw(`GET /ws?since=${since} HTTP/1.1\r\n${upgradeHeaders()}`))).toBe('HTTP/1.1 400 Bad Request');

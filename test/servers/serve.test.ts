@@ -29,7 +29,7 @@ describe('npm run serve', () => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)![1]!;
       const held = fetch(`${url}/api/long-poll?since=0`).then((res) => res.json());
       await waitForHeldPolls(url, 1);
-      const published = await fetch(`${url}/api/publish`, { method: 'POST', body: '{"payload":"hi"}' });
+      const published = await fetch(`${url}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers: { 'content-type': 'application/json' } });
       expect(published.status).toBe(202);
       expect(await published.json()).toEqual({ seq: 1 });
       const answer = (await held) as { messages: { seq: number; payload: unknown }[]; cursor: number };
@@ -53,5 +53,17 @@ describe('npm run serve', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(output.stderr).toBe('pushbench serve: --port must be an integer from 0 to 65535 (got "eighty")\n');
+  });
+
+  it('rejects a short user secret and a bad --allow-host with one line and exit code 2', async () => {
+    for (const [args, message] of [
+      [['--user-secret', 'too-short'], 'pushbench serve: --user-secret must be at least 16 characters\n'],
+      [['--allow-host', 'evil host/'], 'pushbench serve: --allow-host must be a host name or address (got "evil host/")\n'],
+    ] as const) {
+      const { child, output } = serve(...args);
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(2);
+      expect(output.stderr).toBe(message);
+    }
   });
 });

@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimulatedClient } from '../../clients/client.js';
+import { speaksHttpVersion, type SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
 import { STRATEGIES } from '../../bench/strategy-pairs.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
-/** One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. */
-describe.each(STRATEGIES.map((entry) => [entry.info.name, entry] as const))('%s conformance', (_name, entry) => {
+/**
+ * One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. Every
+ * strategy whose client speaks HTTP/2 runs it again over HTTP/2 (one session per client, on the same port).
+ */
+const SUITES = STRATEGIES.flatMap((entry) => [
+  [entry.info.name, entry, '1.1'] as const,
+  ...(speaksHttpVersion(entry.client, '2') ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
+]);
+
+describe.each(SUITES)('%s conformance', (_name, entry, httpVersion) => {
   let server: PushServer;
   const clients: SimulatedClient[] = [];
 
@@ -24,6 +32,7 @@ describe.each(STRATEGIES.map((entry) => [entry.info.name, entry] as const))('%s 
       longPollTimeoutMs: 2_000,
       reconnectMinMs: 20,
       reconnectMaxMs: 200,
+      httpVersion,
     });
     clients.push(client);
     const received = record(client);
@@ -50,6 +59,8 @@ describe.each(STRATEGIES.map((entry) => [entry.info.name, entry] as const))('%s 
       expect(received.seqs).toEqual(range(1, 30));
       expect(received.payloads).toEqual(range(1, 30).map((i) => `m${i}`));
     }
+    // Over HTTP/2 each client held one session, every request a stream on it; over HTTP/1.1 none was opened.
+    expect(server.http2.sessionsOpened).toBe(httpVersion === '2' ? 3 : 0);
   });
 
   it('resumes from its cursor after a forced disconnect mid-stream', async () => {

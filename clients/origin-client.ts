@@ -1,0 +1,24 @@
+import { Client } from 'undici';
+import { HTTP_VERSIONS, type HttpVersion } from '../servers/contract/wire.js';
+import type { WireCounter } from './wire-counter.js';
+
+/** What every client of the HTTP strategies can speak, for their classes' `httpVersions`. */
+export const BOTH_HTTP_VERSIONS: readonly HttpVersion[] = HTTP_VERSIONS;
+
+/**
+ * One connection to the server's origin, as a browser keeps one: an undici `Client` speaking HTTP/1.1, or under
+ * `2` one HTTP/2 session with prior knowledge (h2c, RFC 9113 §3.3) on which every request is a stream. Either way
+ * the connection is opened by the WireCounter, so every byte (under HTTP/2 the preface, SETTINGS, HPACK-coded
+ * HEADERS, DATA, WINDOW_UPDATE, PING and GOAWAY frames too) is counted at the socket.
+ *
+ * The client sends no PING of its own (undici would every minute): what the bench counts is what the strategy
+ * needs, and a PING the server sends is still answered and counted.
+ */
+export function originClient(baseUrl: string, wire: WireCounter, version: HttpVersion = '1.1', options: Client.Options = {}): Client {
+  const http2 = version === '2';
+  return new Client(new URL(baseUrl).origin, {
+    ...options,
+    connect: wire.connector({ useH2c: http2 }),
+    ...(http2 && { allowH2: true, pingInterval: 0 }),
+  });
+}

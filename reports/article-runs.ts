@@ -1,0 +1,36 @@
+import type { Results, RunResult, Scenario } from '../results/results.js';
+import { SCENARIO_FIELDS } from '../results/scenario-label.js';
+
+/**
+ * The runs of one results file that the article's claims are judged on: pushbench's own strategies (never a
+ * reference peer) in the file's first scenario, picked by their facts — short polling asks once per interval,
+ * long polling holds a request, and the push strategy is the article's WebSocket (claim C5) or else any
+ * persistent push. A sweep's other scenarios belong to the sweep charts.
+ */
+export interface ArticleRuns {
+  scenario: Scenario | null;
+  /** Every own run of the base scenario, in file order. */
+  own: RunResult[];
+  short?: RunResult;
+  long?: RunResult;
+  push?: RunResult;
+}
+
+function scenarioKey(scenario: Scenario): string {
+  return JSON.stringify(SCENARIO_FIELDS.map((f) => scenario[f.key] ?? null));
+}
+
+export function articleRuns(results: Results): ArticleRuns {
+  const base = results.runs[0]?.scenario;
+  if (base === undefined) return { scenario: null, own: [] };
+  const key = scenarioKey(base);
+  const own = results.runs.filter((run) => run.strategy.reference !== true && scenarioKey(run.scenario) === key);
+  const persistent = own.filter((run) => run.strategy.connection === 'persistent');
+  return {
+    scenario: base,
+    own,
+    short: own.find((run) => run.strategy.connection === 'request-per-poll'),
+    long: own.find((run) => run.strategy.connection === 'held-request'),
+    push: persistent.find((run) => run.strategy.claim === 'C5') ?? persistent[0],
+  };
+}

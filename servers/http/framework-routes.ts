@@ -1,0 +1,50 @@
+import type { Express } from 'express';
+import type { ByteLedger } from '../byte-ledger.js';
+import { answerError, HttpError, parseUserId } from '../http-errors.js';
+import { afterInboundDelay, delaySocketWrites } from '../network-delay.js';
+import type { RouteHandler, RouteMethod, ServerStrategy } from '../strategy.js';
+import type { LeanRoutesOptions } from './dispatch.js';
+
+/**
+ * A strategy route served through express (the reference peers: Socket.IO's polling transport, the express
+ * references), with the same steps as a lean route: the socket's bytes claimed for the strategy and its
+ * `client=` tag, the demo's network delay, a JSON error for whatever the handler throws.
+ */
+export function mountFrameworkRoute(
+  app: Express,
+  strategy: ServerStrategy,
+  method: RouteMethod,
+  path: string,
+  handler: RouteHandler,
+  { ledger, userIdChars, networkDelayMs }: LeanRoutesOptions,
+): void {
+  const owner = strategy.info.name;
+  app[method === 'GET' ? 'get' : 'post'](path, (req, res) => {
+    ledger.claim(req.socket, owner);
+    const fail = (error: unknown) => {
+      strategy.emit('failed', error instanceof HttpError ? error.status : 500);
+      answerError(res, error);
+    };
+    const run = () => {
+      try {
+        handler(req, res);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    let client: string | undefined;
+    try {
+      client = parseUserId(req.query.client, userIdChars, 'client');
+    } catch (error) {
+      return fail(error);
+    }
+    ledger.claim(req.socket, owner, client);
+    if (!networkDelayMs) return run();
+    const route = { owner, client };
+    delaySocketWrites(req.socket, () => networkDelayMs(route));
+    afterInboundDelay(networkDelayMs(route), () => {
+      // The client gave up while its request was "on the way": nothing to answer.
+      if (!req.socket.destroyed) run();
+    });
+  });
+}

@@ -1,0 +1,268 @@
+import type http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { IDLE_CLOSE_SHARE } from '../constants.js';
+import type { ConnectionCounters } from '../stats.js';
+import { rawErrorAnswer } from './answers.js';
+import type { LeanConnection, LeanExchange, LeanRouteKind } from './exchange.js';
+
+/** A lean route's kind, or a request for express (everything else). */
+export type RequestKind = LeanRouteKind | 'framework';
+
+export interface Http1ConnectionsOptions {
+  /** A connection's unsent answers may reach this many bytes; its next requests wait until they drain. */
+  sendBufferBytes: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Called when each answer has gone out: the ledger credits the socket's bytes to whoever the request served. */
+  settle(socket: Socket): void;
+  /** A request refused before it reached any route (400, 408, 431): counted as control. */
+  refused(status: number): void;
+}
+
+/**
+ * Every HTTP/1.1 connection of the server, and the rules that keep one client from holding more than its share:
+ *
+ * - **One request at a time where it matters.** A bounded answer (a poll) runs as soon as it is parsed, even
+ *   behind another (its bytes queue behind that answer). A stream, or a request for express, runs only when
+ *   every answer before it on its connection has gone out: a stream must not start behind a held poll.
+ * - **A send budget per connection**, the one a push client has: while a connection's unsent answers are over
+ *   `sendBufferBytes`, its next requests wait and the connection is not read; both resume as answers drain. A
+ *   peer that never reads holds one budget, not an answer per request it sent.
+ * - **A stream ends its connection's pipeline.** A request behind an event stream could never be answered (the
+ *   stream does not end), so the connection is closed: the stream ends, the client resumes from its cursor.
+ * - **Idle keep-alive connections go first** when the connection limit is near, and requests that never arrive
+ *   whole get a JSON 408 (400 for garbage, 431 for huge headers), counted as control.
+ */
+export class Http1Connections {
+  readonly counters: ConnectionCounters = {
+    pipelinedBehindStream: 0,
+    longPollsNotHeld: 0,
+    waitedForSendBudget: 0,
+    queuedAnswerBytes: 0,
+    idleClosedNearLimit: 0,
+    droppedOverLimit: 0,
+  };
+  private readonly open = new Map<Socket, Http1Connection>();
+  /** Connections between requests, the longest idle first (a Set iterates in insertion order). */
+  private readonly idle = new Set<Http1Connection>();
+  private readonly closeIdleFrom: number;
+
+  constructor(
+    server: http.Server,
+    private readonly options: Http1ConnectionsOptions,
+  ) {
+    this.closeIdleFrom = Math.floor(options.maxConnections * IDLE_CLOSE_SHARE);
+    server.on('connection', (socket: Socket) => this.onConnection(socket));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(error, socket));
+    server.on('drop', () => this.counters.droppedOverLimit++);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Runs `run` for a request when its connection's rules allow: at once in the common case, later when it
+   * waits for its turn or for the send budget, never when it is behind a stream.
+   */
+  admit(req: http.IncomingMessage, res: http.ServerResponse, kind: RequestKind, run: (exchange: Http1Exchange) => void): void {
+    const connection = this.open.get(req.socket) ?? this.onConnection(req.socket);
+    if (connection.stream) {
+      this.endPipeline(connection, 1);
+      return;
+    }
+    if (connection.unfinished.size === 0) this.idle.delete(connection);
+    const exchange = new Http1Exchange(req, res, connection, kind, run);
+    connection.unfinished.add(exchange);
+    res.once('finish', () => this.finished(exchange));
+    if (connection.waiting.length === 0 && this.mayStart(exchange)) run(exchange);
+    else this.wait(exchange);
+  }
+
+  /** A connection taken over by an upgrade is no longer an idle HTTP connection that may be closed. */
+  upgraded(socket: Socket): void {
+    const connection = this.open.get(socket);
+    if (connection) this.idle.delete(connection);
+  }
+
+  /** Destroys every connection (the last step of a shutdown whose grace period ran out). */
+  destroyAll(): void {
+    for (const socket of this.open.keys()) socket.destroy();
+  }
+
+  /** @internal for Http1Exchange: ends a connection whose stream has requests pipelined behind it. */
+  endPipeline(connection: Http1Connection, requestsBehind: number): void {
+    this.counters.pipelinedBehindStream += requestsBehind;
+    connection.waiting.length = 0;
+    connection.socket.destroy();
+  }
+
+  private onConnection(socket: Socket): Http1Connection {
+    const connection = new Http1Connection(socket, this);
+    this.open.set(socket, connection);
+    socket.once('close', () => {
+      connection.closed = true;
+      this.counters.queuedAnswerBytes -= connection.unsentBytes;
+      connection.waiting.length = 0;
+      // Node tells the response on the socket that the connection closed, not those queued behind it: a poll
+      // held there would stay counted until its timeout.
+      for (const { res } of connection.unfinished) if (res.socket === null) res.emit('close');
+      this.open.delete(socket);
+      this.idle.delete(connection);
+    });
+    if (this.open.size >= this.closeIdleFrom) this.closeIdle(2);
+    return connection;
+  }
+
+  /** Closes up to `count` idle keep-alive connections, the longest idle first. */
+  private closeIdle(count: number): void {
+    for (const connection of this.idle) {
+      if (count-- <= 0) return;
+      this.idle.delete(connection);
+      this.counters.idleClosedNearLimit++;
+      connection.socket.destroy();
+    }
+  }
+
+  private mayStart(exchange: Http1Exchange): boolean {
+    if (exchange.kind === 'answer') {
+      if (exchange.connection.unsentBytes < this.options.sendBufferBytes) return true;
+      if (!exchange.waitedForBudget) this.counters.waitedForSendBudget++;
+      exchange.waitedForBudget = true;
+      return false;
+    }
+    // Node gives a response its socket once every answer before it on the connection has gone out.
+    return exchange.res.socket !== null;
+  }
+
+  private wait(exchange: Http1Exchange): void {
+    const { connection } = exchange;
+    connection.waiting.push(exchange);
+    // Requests already parsed wait in order; reading no more bounds how many there can be.
+    if (!connection.paused) {
+      connection.paused = true;
+      connection.socket.pause();
+    }
+  }
+
+  private finished(exchange: Http1Exchange): void {
+    const { connection } = exchange;
+    this.options.settle(connection.socket);
+    if (connection.closed) return;
+    connection.unsentBytes -= exchange.bytes;
+    this.counters.queuedAnswerBytes -= exchange.bytes;
+    connection.unfinished.delete(exchange);
+    if (connection.stream === exchange) connection.stream = undefined;
+    if (connection.socket.destroyed) return;
+    this.startWaiting(connection);
+    if (connection.unfinished.size === 0) this.idle.add(connection);
+  }
+
+  private startWaiting(connection: Http1Connection): void {
+    const { waiting } = connection;
+    while (waiting.length > 0) {
+      if (connection.stream) return this.endPipeline(connection, waiting.length);
+      const next = waiting[0]!;
+      if (!this.mayStart(next)) return;
+      waiting.shift();
+      next.run(next);
+    }
+    if (connection.paused) {
+      connection.paused = false;
+      connection.socket.resume();
+    }
+  }
+
+  /** What Node answers by itself (400, 408, 431), as JSON and counted; nothing is written into an answer under way. */
+  private onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+    const connection = this.open.get(socket as Socket);
+    if (error.code !== 'ECONNRESET' && socket.writable && !(connection && connection.unfinished.size > 0)) {
+      const [status, message] = this.describe(error);
+      this.options.refused(status);
+      socket.write(rawErrorAnswer(status, message));
+    }
+    socket.destroy();
+  }
+
+  private describe(error: NodeJS.ErrnoException): [number, string] {
+    switch (error.code) {
+      case 'ERR_HTTP_REQUEST_TIMEOUT': {
+        const { headersTimeoutMs, requestTimeoutMs } = this.options;
+        return [408, `request not received in time (headers within ${headersTimeoutMs} ms, all of it within ${requestTimeoutMs} ms)`];
+      }
+      case 'HPE_HEADER_OVERFLOW':
+        return [431, 'request headers over the limit'];
+      case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+        return [413, 'chunk extensions over the limit'];
+      default:
+        return [400, 'malformed HTTP request'];
+    }
+  }
+}
+
+/** One client connection as the rules see it. */
+export class Http1Connection implements LeanConnection {
+  heldPolls = 0;
+  /** Bytes of lean answer bodies written and not yet handed to the kernel (headers are a few hundred more each). */
+  unsentBytes = 0;
+  /** Requests received whose answers have not gone out yet (waiting ones included), in order. */
+  readonly unfinished = new Set<Http1Exchange>();
+  /** The event stream that holds the connection, while it lasts. */
+  stream: Http1Exchange | undefined;
+  readonly waiting: Http1Exchange[] = [];
+  paused = false;
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly connections: Http1Connections,
+  ) {}
+
+  /** HTTP/1.1 answers in order, so a second held poll could only be answered after the first: one at a time. */
+  tryHold(): boolean {
+    if (this.heldPolls > 0) {
+      this.connections.counters.longPollsNotHeld++;
+      return false;
+    }
+    this.heldPolls++;
+    return true;
+  }
+
+  releaseHold(): void {
+    this.heldPolls--;
+  }
+}
+
+/** A request on node:http, as the lean handlers see it. */
+export class Http1Exchange implements LeanExchange {
+  /** Bytes of this request's answer, counted against the connection's budget until the answer has gone out. */
+  bytes = 0;
+  waitedForBudget = false;
+
+  constructor(
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    readonly connection: Http1Connection,
+    readonly kind: RequestKind,
+    readonly run: (exchange: Http1Exchange) => void,
+  ) {}
+
+  answered(bytes: number): void {
+    const { connection } = this;
+    if (connection.closed) return;
+    this.bytes += bytes;
+    connection.unsentBytes += bytes;
+    connection.connections.counters.queuedAnswerBytes += bytes;
+  }
+
+  streamStarted(): boolean {
+    const { connection } = this;
+    connection.stream = this;
+    const behind = connection.unfinished.size - 1;
+    if (behind === 0) return true;
+    connection.connections.endPipeline(connection, behind);
+    return false;
+  }
+}
