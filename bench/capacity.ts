@@ -5,7 +5,7 @@ import { identityHeaders } from './identity.js';
 import type { RpcChild } from './ipc.js';
 import { cpuShare } from './process-load.js';
 import { captureAnswer } from './floor.js';
-import type { CannonProtocol, FloorProtocol, ServerProtocol } from './protocol.js';
+import type { CannonProtocol, CannonReport, FloorProtocol, ServerProtocol } from './protocol.js';
 import type { CapacityFigures, CapacityResult } from '../results/results.js';
 
 /** How the capacity probes drive each endpoint. */
@@ -69,7 +69,7 @@ export interface CapacityHost {
 }
 
 /** The request autocannon repeats: the same for the endpoint and for its floor. */
-interface ProbeRequest {
+export interface ProbeRequest {
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
@@ -93,18 +93,8 @@ interface CpuWindow {
 export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
   const { server, floor } = host;
-  const { url } = await server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000 }, host.startTimeoutMs);
-  if (spec.ready > 0) {
-    const offsetsMs = Array.from({ length: spec.ready }, () => 0);
-    await server.call('runSchedule', { offsetsMs, durationMs: 0, payloadBytes: plan.payloadBytes }, host.callTimeoutMs);
-  }
-  const headers: Record<string, string> = { ...identityHeaders(plan.cookieBytes, 0, 1) };
-  let body: string | undefined;
-  if (spec.method === 'POST') {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify({ payload: 'x'.repeat(plan.payloadBytes) });
-  }
-  const request: ProbeRequest = { method: spec.method, path: spec.path, headers, body };
+  const { url, request } = await startEndpoint(host, endpoint, plan);
+  const { headers, body } = request;
   const figures = await drive(host, url, request, plan, {
     open: () => server.call('openWindow', undefined, host.callTimeoutMs),
     collect: async () => {
@@ -129,6 +119,30 @@ export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoi
   return { ...probeOf(endpoint, plan), ...figures, floor: floorFigures };
 }
 
+/**
+ * A fresh server process serving the endpoint, with the messages it needs ready (a long poll finds one), and the
+ * request the load repeats: the same for autocannon, h2load and the floor.
+ */
+export async function startEndpoint(
+  host: Pick<CapacityHost, 'server' | 'startTimeoutMs' | 'callTimeoutMs'>,
+  endpoint: CapacityEndpoint,
+  plan: CapacityPlan,
+): Promise<{ url: string; request: ProbeRequest }> {
+  const spec = CAPACITY_ENDPOINTS[endpoint];
+  const { url } = await host.server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000 }, host.startTimeoutMs);
+  if (spec.ready > 0) {
+    const offsetsMs = Array.from({ length: spec.ready }, () => 0);
+    await host.server.call('runSchedule', { offsetsMs, durationMs: 0, payloadBytes: plan.payloadBytes }, host.callTimeoutMs);
+  }
+  const headers: Record<string, string> = { ...identityHeaders(plan.cookieBytes, 0, 1) };
+  let body: string | undefined;
+  if (spec.method === 'POST') {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify({ payload: 'x'.repeat(plan.payloadBytes) });
+  }
+  return { url, request: { method: spec.method, path: spec.path, headers, body } };
+}
+
 /** A warm-up, then the measured run, with the CPU of the process under load over it. */
 async function drive(host: CapacityHost, url: string, request: ProbeRequest, plan: CapacityPlan, cpu: CpuWindow): Promise<CapacityFigures> {
   const run = { url: url + request.path, method: request.method, body: request.body, headers: request.headers, connections: plan.connections };
@@ -138,6 +152,11 @@ async function drive(host: CapacityHost, url: string, request: ProbeRequest, pla
   await cpu.open();
   const report = await host.cannon.call('run', { ...run, durationSec: plan.durationSec }, runTimeoutMs(plan.durationSec));
   const spent = await cpu.collect();
+  return measuredFigures(report, spent);
+}
+
+/** A measured run's figures: what the load generator got, and the CPU the process under load spent meanwhile. */
+export function measuredFigures(report: CannonReport, spent: { cpuMs: number; windowMs?: number }): CapacityFigures {
   const windowMs = spent.windowMs ?? report.durationSec * 1000;
   const answers = report.ok + report.non2xx;
   return {
@@ -153,7 +172,7 @@ async function drive(host: CapacityHost, url: string, request: ProbeRequest, pla
   };
 }
 
-function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
+export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
   return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, cookieBytes: plan.cookieBytes };
 }

@@ -4,7 +4,7 @@ import { printSummary } from '../reports/summary.js';
 import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './args.js';
 import { planRuns } from './args-http2.js';
-import { H2LOAD_MISSING, h2loadAvailable } from './h2load.js';
+import { h2loadAvailable, runnableHttpVersions } from './h2load.js';
 import { Bench } from './harness.js';
 import { REPO_ROOT } from './ipc.js';
 import { attachProgress } from './progress.js';
@@ -39,9 +39,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  if (options.capacity?.httpVersions?.includes('2') && !h2loadAvailable()) {
-    process.stderr.write(`${H2LOAD_MISSING}\n`);
-    options.capacity.httpVersions = options.capacity.httpVersions.filter((version) => version !== '2');
+  if (options.capacity?.httpVersions?.includes('2')) {
+    const { versions, missing } = runnableHttpVersions(options.capacity.httpVersions, h2loadAvailable());
+    if (missing) process.stderr.write(`${missing}\n`);
+    options.capacity.httpVersions = versions;
   }
 
   const startedAt = new Date();

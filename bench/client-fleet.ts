@@ -8,6 +8,7 @@ import type { RecoveryEpisode } from './recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from './histogram.js';
 import { identityHeaders } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from './process-load.js';
+import { SeqReceipts } from './seq-receipts.js';
 import type { RequestCounts, TrafficWindow } from '../results/results.js';
 
 /** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
@@ -66,11 +67,7 @@ export interface FleetOptions {
 const EXAMPLES = 3;
 
 /** Everything one simulated client did, recorded from its events only. */
-class ClientRecord {
-  readonly received = new Set<number>();
-  highestSeq = 0;
-  duplicated = 0;
-  outOfOrder = 0;
+class ClientRecord extends SeqReceipts {
   gaps = 0;
   answered = false;
   outstanding = false;
@@ -84,6 +81,7 @@ class ClientRecord {
     readonly client: SimulatedClient,
     latencies: Histogram,
   ) {
+    super();
     client.on('error', () => {
       if (this.episode) return;
       this.episode = [nowMs(), null, null, 0];
@@ -116,14 +114,7 @@ class ClientRecord {
     client.on('gap', () => this.gaps++);
     client.on('message', (message, receivedAtMs) => {
       this.answered = true;
-      if (this.received.has(message.seq)) {
-        this.duplicated++;
-        return;
-      }
-      if (message.seq < this.highestSeq) this.outOfOrder++;
-      this.highestSeq = Math.max(this.highestSeq, message.seq);
-      this.received.add(message.seq);
-      latencies.recordValue(latencyUs(message.t, receivedAtMs));
+      if (this.receive(message.seq)) latencies.recordValue(latencyUs(message.t, receivedAtMs));
     });
   }
 

@@ -11,7 +11,8 @@ import type { WorkerProtocol, WorkerReport } from './cluster-protocol.js';
 import { mergeServerStats } from './cluster-stats.js';
 import { RpcChild, serveRpc } from './ipc.js';
 import { LoadMonitor } from './process-load.js';
-import { LATE_PUBLISH_MS, type RedisRunOptions, type ScheduleReport, type ServerProtocol, type ServerReport } from './protocol.js';
+import type { RedisRunOptions, ScheduleReport, ServerProtocol, ServerReport } from './protocol.js';
+import { playSchedule } from './schedule.js';
 import { mergeTimelines, ServerTimeline } from './server-timeline.js';
 
 /**
@@ -68,7 +69,7 @@ serveRpc<ServerProtocol>({
     windowOpenedAt = performance.now();
   },
 
-  runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
     const log = requirePublisher();
     const payload = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
@@ -78,28 +79,12 @@ serveRpc<ServerProtocol>({
     stored = 0;
     // Sent in schedule order on one connection, so Redis assigns the seqs in that order; each is awaited at the end.
     const pending: Promise<number>[] = [];
-    return new Promise<ScheduleReport>((resolve, reject) => {
-      let next = 0;
-      const tick = () => {
-        const elapsed = performance.now() - startedAt;
-        for (; next < offsetsMs.length && offsetsMs[next]! <= elapsed; next++) {
-          const lagMs = elapsed - offsetsMs[next]!;
-          report.maxLagMs = Math.max(report.maxLagMs, lagMs);
-          if (lagMs > LATE_PUBLISH_MS) report.latePublishes++;
-          const publishing = log.publish(payload, undefined, { ringSize: DEFAULT_LIMITS.ringSize, payloadDepth: DEFAULT_LIMITS.payloadDepth, floor: 0 });
-          pending.push(publishing.then((message) => (stored++, message.seq)));
-        }
-        const now = performance.now() - startedAt;
-        if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - now);
-        else
-          setTimeout(() => {
-            Promise.all(pending).then((seqs) => {
-              resolve({ ...report, published: seqs.length, lastSeq: Math.max(0, ...seqs), seqs, load: monitor.stop() });
-            }, reject);
-          }, Math.max(0, durationMs - now));
-      };
-      tick();
+    await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
+      const publishing = log.publish(payload, undefined, { ringSize: DEFAULT_LIMITS.ringSize, payloadDepth: DEFAULT_LIMITS.payloadDepth, floor: 0 });
+      pending.push(publishing.then((message) => (stored++, message.seq)));
     });
+    const seqs = await Promise.all(pending);
+    return { ...report, published: seqs.length, lastSeq: Math.max(0, ...seqs), seqs, load: monitor.stop() };
   },
 
   async attached({ strategy }) {

@@ -25,6 +25,7 @@ export function mergeServerStats(all: readonly ServerStats[]): ServerStats {
       failedByStatus: all.map((s) => s.control.failedByStatus).reduce(addByStatus, {}),
     },
     http: all.map((s) => s.http).reduce(addNumbers),
+    http2: all.map((s) => s.http2).reduce(addNumbers),
     process: {
       cpuUserUs: sum(all.map((s) => s.process.cpuUserUs)),
       cpuSystemUs: sum(all.map((s) => s.process.cpuSystemUs)),

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HttpVersion } from '../servers/contract/wire.js';
 import type { CannonReport, CannonRun } from './protocol.js';
 
 /**
@@ -14,9 +15,18 @@ export const H2LOAD = 'h2load';
 export const H2LOAD_MISSING =
   'pushbench: h2load not found (Debian package nghttp2-client: sudo apt-get install nghttp2-client): the HTTP/2 capacity probes are skipped';
 
-export function h2loadAvailable(): boolean {
-  const probe = spawnSync(H2LOAD, ['--version'], { stdio: 'ignore' });
+export function h2loadAvailable(binary = H2LOAD): boolean {
+  const probe = spawnSync(binary, ['--version'], { stdio: 'ignore' });
   return probe.error === undefined && probe.status === 0;
+}
+
+/**
+ * The HTTP versions the capacity probes can run: without h2load, HTTP/2 is dropped and `missing` is the line to
+ * print, so that the HTTP/1.1 probes still run rather than the whole bench stopping.
+ */
+export function runnableHttpVersions(versions: readonly HttpVersion[], available: boolean): { versions: HttpVersion[]; missing?: string } {
+  if (available || !versions.includes('2')) return { versions: [...versions] };
+  return { versions: versions.filter((version) => version !== '2'), missing: H2LOAD_MISSING };
 }
 
 /** A child the harness kills if it is stopped (see Bench.children). */

@@ -4,7 +4,7 @@ import type { FloorOptions } from './floor.js';
 import type { FleetReport } from './client-fleet.js';
 import type { ProcessLoad } from './process-load.js';
 import type { LinkOptions } from './proxy.js';
-import type { BackoffKind } from '../results/results.js';
+import type { BackoffKind, ServerCost } from '../results/results.js';
 import type { RedisTraffic } from '../servers/redis/redis-traffic.js';
 import type { TimelineBucket } from './server-timeline.js';
 
@@ -25,25 +25,27 @@ export interface ScheduleReport {
   seqs?: number[];
 }
 
-export interface ServerReport {
+/**
+ * What a server process reports at collect: its statistics, and the figures of it results.json keeps, as
+ * ServerCost defines them (openWindow, when the clients are about to connect, is the origin of every sample).
+ */
+export interface ServerReport
+  extends Pick<
+    ServerCost,
+    | 'cpuMs'
+    | 'eventLoopDelayP99Us'
+    | 'peakRssBytes'
+    | 'attachedSamples'
+    | 'publishingSpanMs'
+    | 'eventLoopDelayMaxUs'
+    | 'windowMs'
+    | 'rssBeforeClientsBytes'
+    | 'rssConnectedBytes'
+    | 'connectionsAtRssSample'
+  > {
   stats: ServerStats;
-  /** User + system CPU of this process between openWindow and collect. */
-  cpuMs: number;
-  eventLoopDelayP99Us: number;
-  peakRssBytes: number;
-  /** [ms since openWindow, RSS bytes], one sample a second (and one at each end). */
+  /** One a second and one at each end; always present here (a cluster's is empty: no single curve of several processes). */
   rssSamples: [number, number][];
-  /** [ms since openWindow, clients the strategy held attached], taken with each RSS sample. */
-  attachedSamples?: [number, number][];
-  /** When runSchedule ran, [start, end] in ms since openWindow. */
-  publishingSpanMs?: [number, number];
-  eventLoopDelayMaxUs?: number;
-  /** openWindow to collect, ms: the wall time the CPU time was spent in. */
-  windowMs?: number;
-  /** RSS at openWindow (no client yet) and at markConnected, with the connections open then. */
-  rssBeforeClientsBytes?: number;
-  rssConnectedBytes?: number;
-  connectionsAtRssSample?: number;
 }
 
 export interface ServerProtocol {

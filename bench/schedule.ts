@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { Arrivals } from '../results/results.js';
+import { LATE_PUBLISH_MS, type ScheduleReport } from './protocol.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same schedule and poll phases on every machine. */
 export function mulberry32(seed: number): () => number {
@@ -64,4 +66,36 @@ export function emptyScheduleProblem(spec: ScheduleSpec): string | null {
     `the schedule publishes no message (${spec.ratePerSec} msg/s for ${spec.durationSec} s, seed ${spec.seed}), ` +
     'so nothing would be measured: raise --rate or --duration'
   );
+}
+
+/**
+ * Plays a planned schedule open loop, as every server process publishes it: a timer that fires late publishes
+ * everything that is due at once, never skips, never waits. `startedAt` is the performance.now() the offsets count
+ * from; each publish's lag is counted into `lateness`. Resolves `durationMs` after the start, or at once after the
+ * last publish if that was later.
+ */
+export function playSchedule(
+  plan: { offsetsMs: readonly number[]; durationMs: number; startedAt: number },
+  lateness: Pick<ScheduleReport, 'latePublishes' | 'maxLagMs'>,
+  publish: () => void,
+): Promise<void> {
+  const { offsetsMs, durationMs, startedAt } = plan;
+  return new Promise<void>((resolve) => {
+    let next = 0;
+    const tick = () => {
+      const elapsed = performance.now() - startedAt;
+      for (; next < offsetsMs.length && offsetsMs[next]! <= elapsed; next++) {
+        const lagMs = elapsed - offsetsMs[next]!;
+        lateness.maxLagMs = Math.max(lateness.maxLagMs, lagMs);
+        if (lagMs > LATE_PUBLISH_MS) lateness.latePublishes++;
+        publish();
+      }
+      // A timer counts from when it is set, and fanning a message out to 10,000 clients takes a while: the next
+      // wait is measured from now, not from the top of this tick, or every publish would be late by the last one.
+      const now = performance.now() - startedAt;
+      if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - now);
+      else setTimeout(resolve, Math.max(0, durationMs - now));
+    };
+    tick();
+  });
 }

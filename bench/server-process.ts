@@ -5,7 +5,8 @@ import { nowMs } from '../servers/contract/message.js';
 import { delay, serveRpc } from './ipc.js';
 import { settledRssBytes } from './memory.js';
 import { LoadMonitor, LOOP_RESOLUTION_MS, loopDelayUs } from './process-load.js';
-import { LATE_PUBLISH_MS, type ScheduleReport, type ServerProtocol } from './protocol.js';
+import type { ScheduleReport, ServerProtocol } from './protocol.js';
+import { playSchedule } from './schedule.js';
 import { ServerTimeline } from './server-timeline.js';
 import { BLOCKING_PROXY_HOOKS, servedStrategies } from './upgrade-fallback.js';
 
@@ -70,7 +71,7 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
     const source = requireServer().source;
     const payload = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
@@ -78,30 +79,12 @@ serveRpc<ServerProtocol>({
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     const monitor = new LoadMonitor();
     monitor.start();
-    return new Promise<ScheduleReport>((resolve) => {
-      let next = 0;
-      // Open loop: a timer that fires late publishes everything that is due at once, never skips, never waits.
-      const tick = () => {
-        const elapsed = performance.now() - startedAt;
-        for (; next < offsetsMs.length && offsetsMs[next]! <= elapsed; next++) {
-          const lagMs = elapsed - offsetsMs[next]!;
-          report.maxLagMs = Math.max(report.maxLagMs, lagMs);
-          if (lagMs > LATE_PUBLISH_MS) report.latePublishes++;
-          report.lastSeq = source.publish(payload).seq;
-          report.published++;
-        }
-        // A timer counts from when it is set, and fanning a message out to 10,000 clients takes a while: the next
-        // wait is measured from now, not from the top of this tick, or every publish would be late by the last one.
-        const now = performance.now() - startedAt;
-        if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - now);
-        else
-          setTimeout(() => {
-            publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
-            resolve({ ...report, load: monitor.stop() });
-          }, Math.max(0, durationMs - now));
-      };
-      tick();
+    await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
+      report.lastSeq = source.publish(payload).seq;
+      report.published++;
     });
+    publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
+    return { ...report, load: monitor.stop() };
   },
 
   attached({ strategy }) {

@@ -8,6 +8,7 @@ import { LongPollingStrategy } from '../servers/strategies/long-polling.js';
 import { WebSocketStrategy } from '../servers/strategies/websocket.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, summarizeLatency, type Histogram } from './histogram.js';
 import { mulberry32 } from './schedule.js';
+import { SeqReceipts } from './seq-receipts.js';
 
 /**
  * `--blocked-upgrade`: the strategy whose clients a proxy may refuse at the upgrade, the client that then falls
@@ -87,31 +88,22 @@ export interface GroupEvidence {
 }
 
 /** What one client did, from its events. */
-class Track {
+class Track extends SeqReceipts {
   readonly requests = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
-  readonly received = new Set<number>();
-  highestSeq = 0;
-  duplicated = 0;
-  outOfOrder = 0;
   firstLatencyMs: number | undefined;
 
   constructor(
     readonly client: WebSocketFallbackClient,
     histogramOf: (transport: Transport) => Histogram,
   ) {
+    super();
     client.on('request', () => this.requests.total++);
     client.on('response', () => this.requests.withMessages++);
     client.on('empty', () => this.requests.empty++);
     client.on('error', () => this.requests.failed++);
     client.on('reconnect', () => this.requests.reconnects++);
     client.on('message', (message, receivedAtMs) => {
-      if (this.received.has(message.seq)) {
-        this.duplicated++;
-        return;
-      }
-      if (message.seq < this.highestSeq) this.outOfOrder++;
-      this.highestSeq = Math.max(this.highestSeq, message.seq);
-      this.received.add(message.seq);
+      if (!this.receive(message.seq)) return;
       const latency = latencyUs(message.t, receivedAtMs);
       this.firstLatencyMs ??= latency / 1000;
       // A client falls back at its first attempt, before any message: its transport is final by now.

@@ -34,6 +34,11 @@ export interface ClientOptions {
   reconnectMaxMs?: number;
   /** How the wait grows and spreads (see backoff.ts); default full jitter. */
   backoff?: BackoffPolicy;
+  /**
+   * How long an attempt may wait for the server's first answer (the 101, the event stream's headers, a poll's
+   * answer; a long poll: beyond the hold it asked for) before it is given up and retried with the backoff.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** The client-side event vocabulary, the same for every strategy. */
@@ -59,6 +64,17 @@ export interface ClientEvents {
 
 export const DEFAULT_RECONNECT_MIN_MS = 50;
 export const DEFAULT_RECONNECT_MAX_MS = 2_000;
+/**
+ * A connection that was accepted but is never answered looks, to the client, like a server that is still thinking:
+ * nothing fails, so without a deadline the client would wait forever. That happens for real when a server process
+ * dies: node:cluster's round-robin primary can accept a connection and hand it to the worker that has just died,
+ * and then nobody ever reads or closes it (see docs/scale-out.md); a SYN lost on the way is the same at the TCP
+ * level. 10 s is the server's own header timeout, and the connect timeout of undici, Phoenix and Socket.IO's
+ * order of magnitude: far above a handshake on a loaded loopback, short enough to come back within a run.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** The `code` of the error an attempt given up at its deadline is reported with. */
+export const ATTEMPT_TIMEOUT_CODE = 'PUSHBENCH_ATTEMPT_TIMEOUT';
 
 /**
  * The client half of a strategy. A subclass turns its transport's I/O into the events above through
@@ -71,6 +87,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   private failures = 0;
   private startTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private readonly attemptTimers = new Set<NodeJS.Timeout>();
 
   constructor(protected readonly options: ClientOptions) {
     super();
@@ -93,6 +110,8 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     this.stopped = true;
     clearTimeout(this.startTimer);
     clearTimeout(this.retryTimer);
+    for (const timer of this.attemptTimers) clearTimeout(timer);
+    this.attemptTimers.clear();
     await this.closeTransport();
   }
 
@@ -143,6 +162,30 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
   protected reportGap(gap: Gap): void {
     this.emit('gap', gap);
+  }
+
+  protected get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  }
+
+  /**
+   * Starts the clock on one attempt (a connection, a handshake, a request): unless the returned function is called
+   * first, because the server answered, `giveUp` gets a timeout error after the connect timeout plus `holdMs`, the
+   * time the server may rightly keep the attempt waiting (a long poll's hold; Infinity: no deadline). `giveUp`
+   * reports the failure (so it is retried with the backoff) and cuts what the attempt holds.
+   */
+  protected attemptDeadline(giveUp: (error: Error) => void, holdMs = 0): () => void {
+    const ms = this.connectTimeoutMs + holdMs;
+    if (!Number.isFinite(ms)) return () => {};
+    const timer = setTimeout(() => {
+      this.attemptTimers.delete(timer);
+      giveUp(Object.assign(new Error(`no answer from the server within ${ms} ms: attempt given up`), { code: ATTEMPT_TIMEOUT_CODE }));
+    }, ms);
+    this.attemptTimers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.attemptTimers.delete(timer);
+    };
   }
 
   /** Reports a failure and calls `attempt` again after the backoff of the client's policy. */

@@ -4,7 +4,7 @@ import { fmtBytes, fmtInt, fmtMs, fmtNumber } from '../results/number-format.js'
 import type { CapacityResult, HttpVersion, RunResult } from '../results/results.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun } from './model.js';
-import { fmtBitsPerSec, THROUGHPUT_CLIENTS, throughputCell } from './scale-section.js';
+import { throughputCells, throughputHeads } from './scale-section.js';
 import { NO_SECTION, section, type ExtraSections, type SectionContext } from './section-html.js';
 import { strategyCell } from './sections.js';
 
@@ -161,20 +161,11 @@ function throughputTable(runs: readonly ReportRun[]): string {
     return '<p class="muted">The websocket.org-style throughput table needs runs at one message a second over both versions: <code>npm run bench -- --preset http2</code>.</p>';
   }
   const rows = [...byKey.values()].map((group) => {
-    const cells = THROUGHPUT_CLIENTS.map((clients) => {
-      const found = throughputCell(
-        group.map((r) => r.run),
-        clients,
-      );
-      if (!found) return '<td class="num">—</td>';
-      const mark = found.measured ? 'measured' : `extrapolated from ${fmtInt(found.from)}`;
-      return `<td class="num">${fmtBitsPerSec(found.bytesPerSec)}<div><span class="tag">${mark}</span></div></td>`;
-    });
     const version = httpVersionOf(group[0]!.run.scenario) === '2' ? 'HTTP/2' : 'HTTP/1.1';
-    return `<tr><td>${strategyCell(group[0]!)}</td><td>${version}</td>${cells.join('')}</tr>`;
+    return `<tr><td>${strategyCell(group[0]!)}</td><td>${version}</td>${throughputCells(group)}</tr>`;
   });
   return `<h3>Network throughput at one message a second per client, recomputed for HTTP/2</h3>
-<div class="table-wrap"><table><thead><tr><th>Strategy</th><th>HTTP</th>${THROUGHPUT_CLIENTS.map((n) => `<th class="num">${fmtInt(n)} clients</th>`).join('')}</tr></thead>
+<div class="table-wrap"><table><thead><tr><th>Strategy</th><th>HTTP</th>${throughputHeads()}</tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
 }
 

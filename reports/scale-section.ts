@@ -86,6 +86,22 @@ export function throughputCell(runs: readonly RunResult[], clients: number): Thr
   return { bytesPerSec: ratesOf(largest).bytesPerClientPerSec! * clients, measured: false, from: largest.scenario.clients };
 }
 
+/** The throughput table's columns, one per client count (this table's and the HTTP/2 section's). */
+export function throughputHeads(): string {
+  return THROUGHPUT_CLIENTS.map((n) => `<th class="num">${fmtInt(n)} clients</th>`).join('');
+}
+
+/** One row's throughput cells, from one strategy's runs: measured where a run had that many clients, else extrapolated. */
+export function throughputCells(group: readonly ReportRun[]): string {
+  const runs = group.map((r) => r.run);
+  return THROUGHPUT_CLIENTS.map((clients) => {
+    const cell = throughputCell(runs, clients);
+    if (!cell) return '<td class="num">—</td>';
+    const mark = cell.measured ? 'measured' : `extrapolated from ${fmtInt(cell.from)}`;
+    return `<td class="num">${fmtBitsPerSec(cell.bytesPerSec)}<div><span class="tag">${mark}</span></div></td>`;
+  }).join('');
+}
+
 /** The websocket.org-style table: network throughput for 1,000 / 10,000 / 100,000 clients at one message a second. */
 export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
   const byStrategy = new Map<string, ReportRun[]>();
@@ -97,20 +113,9 @@ export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
   }
   if (byStrategy.size === 0) return NO_SECTION;
   const intervals = new Set(runs.filter((r) => isIntervalPolling(r.run) && r.run.scenario.ratePerSec === 1).map((r) => r.run.scenario.pollIntervalMs));
-  const rows = [...byStrategy.values()].map((group) => {
-    const cells = THROUGHPUT_CLIENTS.map((clients) => {
-      const cell = throughputCell(
-        group.map((r) => r.run),
-        clients,
-      );
-      if (!cell) return '<td class="num">—</td>';
-      const mark = cell.measured ? '<span class="tag">measured</span>' : `<span class="tag">extrapolated from ${fmtInt(cell.from)}</span>`;
-      return `<td class="num">${fmtBitsPerSec(cell.bytesPerSec)}<div>${mark}</div></td>`;
-    });
-    return `<tr><td>${strategyCell(group[0]!)}</td>${cells.join('')}</tr>`;
-  });
+  const rows = [...byStrategy.values()].map((group) => `<tr><td>${strategyCell(group[0]!)}</td>${throughputCells(group)}</tr>`);
   const polling = intervals.size === 0 ? '' : ` Short-polling clients poll every ${[...intervals].map((ms) => `${fmtInt(ms)} ms`).join(' / ')}.`;
-  const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th>${THROUGHPUT_CLIENTS.map((n) => `<th class="num">${fmtInt(n)} clients</th>`).join('')}</tr></thead>
+  const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th>${throughputHeads()}</tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
   return {
     html: section(

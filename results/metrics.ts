@@ -1,4 +1,4 @@
-import type { CapacityResult, RunResult, TrafficWindow } from './results.js';
+import type { CapacityFigures, CapacityResult, RunResult, TrafficWindow } from './results.js';
 
 /**
  * The figures strategies are compared by, per delivered message. Raw totals depend on the run's length and
@@ -102,8 +102,13 @@ export function clientRequestsPerCpuSecond(steady: Pick<TrafficWindow, 'requests
   return ratio(steady.requests, steady.clientCpuMs / 1000);
 }
 
-/** A capacity probe's requests/s over those of node:http alone answering the same bytes on the same path (its floor). */
-export function floorRatio(probe: Pick<CapacityResult, 'requestsPerSec' | 'problem' | 'floor'>): number | null {
+/**
+ * A capacity probe's requests/s over those of node:http alone answering the same bytes on the same path (its floor).
+ * It reads only the two rates and whether either side failed, and asks for no more, so a caller need not build the rest.
+ */
+export function floorRatio(
+  probe: Pick<CapacityResult, 'requestsPerSec' | 'problem'> & { floor?: Pick<CapacityFigures, 'requestsPerSec' | 'problem'> },
+): number | null {
   if (probe.problem !== undefined || !probe.floor || probe.floor.problem !== undefined) return null;
   return ratio(probe.requestsPerSec, probe.floor.requestsPerSec);
 }

@@ -3,22 +3,20 @@ import type http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { mountApiRoutes } from './api-routes.js';
 import { DEFAULT_LIMITS, HTTP2_LIMITS, TIMEOUT_CHECK_INTERVAL_MS, type ServerLimits } from './constants.js';
 import { LedgerWithStreams, StreamKey } from './http2-attribution.js';
 import { expressOverHttp2 } from './http2-express.js';
 import { Http2Front } from './http2-front.js';
 import { Http2Exchange } from './http/http2-exchange.js';
-import type { PresenceBody, UserTokenBody } from './contract/message.js';
-import { ROUTES } from './contract/wire.js';
 import { answerError, HttpError, parseUserId, sendError } from './http-errors.js';
 import { rawErrorAnswer } from './http/answers.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections } from './http/http1-connections.js';
-import { SourceUnavailableError, type MessageLog } from './message-log.js';
+import type { MessageLog } from './message-log.js';
 import { MessageSource } from './message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
-import { PayloadError } from './payload.js';
 import { Presence } from './presence.js';
 import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
 import { RequestGuard, type SecurityOptions } from './security.js';
@@ -204,6 +202,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
         failedByStatus: { ...this.controlFailures },
       },
       http: { ...this.connections.counters },
+      http2: this.http2.counters(),
       process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
     };
   }
@@ -351,56 +350,9 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     return delayFor(route);
   }
 
+  /** The API, then the embedding application's routes, then the answers for every request no route took. */
   private mountApi(): void {
-    const jsonBody = express.json({ limit: this.limits.publishBodyBytes, type: () => true, strict: false });
-    // A state-changing route: no foreign Origin (403), the publish token (401), a body that says it is JSON (415).
-    const publisherOnly = (what: string) => (req: Request, _res: Response, next: NextFunction) => {
-      this.guard.checkOrigin(req);
-      this.guard.requirePublisher(req, what);
-      this.guard.checkJsonBody(req);
-      next();
-    };
-    const control = (req: Request, _res: Response, next: NextFunction) => {
-      this.ledger.claim(req.socket, 'control');
-      next();
-    };
-    this.app.post(ROUTES.publish, control, publisherOnly('publishing'), jsonBody, async (req, res) => {
-      const body = req.body as unknown;
-      if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
-        throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
-      }
-      const { payload, to } = body as { payload: unknown; to?: unknown };
-      if (to !== undefined && typeof to !== 'string') throw new HttpError(400, '"to" must be a user id string');
-      const userId = parseUserId(to, this.limits.userIdChars, '"to"');
-      let seq: number;
-      try {
-        // Embedded, the message is stored before this line returns; a shared log answers once its broker has.
-        seq = (await this.source.publish(payload, userId)).seq;
-      } catch (error) {
-        if (error instanceof PayloadError) throw new HttpError(400, error.message);
-        if (error instanceof SourceUnavailableError) throw new HttpError(503, error.message, { 'Retry-After': '1' });
-        throw error;
-      }
-      res.status(202).json({ seq });
-    });
-    this.app.get(ROUTES.stats, control, (_req, res) => {
-      res.set('Cache-Control', 'no-store').json(this.stats());
-    });
-    this.app.get(ROUTES.presence, control, (req, res) => {
-      // Ids are what a client would subscribe as: only the publisher sees them; anyone may see how many.
-      const body: PresenceBody = { counts: this.presence.counts() };
-      if (this.guard.isPublisher(req)) body.online = this.presence.online();
-      res.set('Cache-Control', 'no-store').json(body);
-    });
-    this.app.post(ROUTES.userToken, control, publisherOnly('issuing user tokens'), jsonBody, (req, res) => {
-      const { user } = (req.body ?? {}) as { user?: unknown };
-      const userId = parseUserId(user ?? null, this.limits.userIdChars, '"user"')!;
-      const token = this.guard.userToken(userId);
-      if (token === undefined) throw new HttpError(404, 'this server has no user secret: user ids are not checked (start it with --user-secret)');
-      const body: UserTokenBody = { user: userId, token };
-      res.set('Cache-Control', 'no-store').json(body);
-    });
-    this.methods.set(ROUTES.publish, 'POST').set(ROUTES.stats, 'GET').set(ROUTES.presence, 'GET').set(ROUTES.userToken, 'POST');
+    for (const [path, method] of mountApiRoutes(this)) this.methods.set(path, method);
     this.app.use(this.extraRoutes);
     this.app.use((req, res) => {
       const allowed = this.methods.get(req.path);

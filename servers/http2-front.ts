@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Http2Counters } from './stats.js';
 
 /** The first bytes of every HTTP/2 connection with prior knowledge (RFC 9113 §3.4), always "PRI * HTTP/2.0…". */
 export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -45,6 +46,8 @@ export class Http2Front {
   refusedSockets = 0;
   /** HTTP/2 sessions accepted since the start. */
   sessionsOpened = 0;
+  /** Sessions closed before their first stream (see Http2Counters). */
+  closedBeforeAnyStream = 0;
 
   constructor(
     private readonly httpServer: http.Server,
@@ -71,6 +74,12 @@ export class Http2Front {
     return this.sessions.size;
   }
 
+  /** What /api/stats shows of HTTP/2. */
+  counters(): Http2Counters {
+    const { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets } = this;
+    return { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets };
+  }
+
   /** Says goodbye (GOAWAY) on every session: each closes once its open streams are done. */
   closeSessions(): void {
     for (const session of this.sessions) if (!session.closed) session.close();
@@ -89,8 +98,15 @@ export class Http2Front {
     // reads nothing more, but node leaves the connection open (and a later break waits for the idle timeout).
     const firstStream = setTimeout(() => session.destroy(), this.options.sniffTimeoutMs);
     firstStream.unref();
-    session.once('stream', () => clearTimeout(firstStream));
-    session.once('close', () => clearTimeout(firstStream));
+    let streamed = false;
+    session.once('stream', () => {
+      streamed = true;
+      clearTimeout(firstStream);
+    });
+    session.once('close', () => {
+      clearTimeout(firstStream);
+      if (!streamed) this.closedBeforeAnyStream++;
+    });
     for (const listener of this.listeners.session) listener(session, socket);
   }
 

@@ -44,6 +44,18 @@ export interface ConnectionCounters {
   droppedOverLimit: number;
 }
 
+/** HTTP/2 cleartext on the HTTP/1.1 port (servers/http2-front.ts), beside any one strategy's counters. */
+export interface Http2Counters {
+  /** Sessions accepted since the start: every connection whose first bytes were "PRI", a broken preface's too. */
+  sessionsOpened: number;
+  /** Sessions open now. */
+  openSessions: number;
+  /** Sessions that closed without a single stream: a wrong preface, a malformed first frame, a client that asked nothing. */
+  closedBeforeAnyStream: number;
+  /** Connections closed because they had not shown their protocol (three bytes) within the header timeout. */
+  refusedSockets: number;
+}
+
 export interface ServerStats {
   uptimeMs: number;
   source: { head: number; oldest: number; ringSize: number };
@@ -54,6 +66,7 @@ export interface ServerStats {
    */
   control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
   http: ConnectionCounters;
+  http2: Http2Counters;
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 

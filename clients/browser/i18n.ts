@@ -83,7 +83,8 @@ const EN = {
   'online.line': '{label}: {users}',
   'online.none': 'nobody',
   'online.count': '{count} (names: teacher only)',
-  'join.taken': '{status}: {error}',
+  'join.taken': '{status}: the name {user} is taken; pick another',
+  'join.failed': '{status}: {error}',
   'handshake.title': 'The WebSocket handshake of this page',
   'handshake.none': 'No WebSocket handshake yet.',
   'handshake.request': 'Request, browser → server (as the server received it)',
@@ -190,7 +191,8 @@ const ZH: Record<MessageKey, string> = {
   'online.line': '{label}：{users}',
   'online.none': '无人',
   'online.count': '{count} 人（名字只有教师可见）',
-  'join.taken': '{status}：{error}',
+  'join.taken': '{status}：名字 {user} 已被占用，请换一个',
+  'join.failed': '{status}：{error}',
   'handshake.title': '本页面的 WebSocket 握手',
   'handshake.none': '还没有 WebSocket 握手。',
   'handshake.request': '请求：浏览器 → 服务器（服务器收到的原样）',
@@ -271,6 +273,14 @@ function fill(template: string, vars: Vars): string {
 /** The text of `key` in the page's language, or in `lang`. */
 export function t(key: MessageKey, vars: Vars = {}, lang: Language = current): string {
   return fill(lang === 'zh' ? ZH[key] : EN[key], vars);
+}
+
+/**
+ * Why joining as `user` was refused, told by the answer's status: the server's `error` is English, and only a
+ * refusal the page knows (409, the name is taken) can be put in the page's language; any other shows it as sent.
+ */
+export function joinRefusal(refusal: { status: number; error: string }, user: string, lang: Language = current): string {
+  return refusal.status === 409 ? t('join.taken', { status: refusal.status, user }, lang) : t('join.failed', refusal, lang);
 }
 
 /** English titles of the lanes, as the server's facts name them. */

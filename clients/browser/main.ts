@@ -7,7 +7,7 @@ import { DEMO_ROUTES, laneTag, TEACHER_USER, type DemoJoinAnswer, type DemoLanes
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
-import { language, learnLanes, onLanguageChange, setLanguage, t, translateStatic } from './i18n.js';
+import { joinRefusal, language, learnLanes, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
 import { browserClientOf, FallbackLane, type LaneClient } from './lane-clients.js';
 import { LaneView } from './lane-view.js';
 import { installShortcuts, shortcuts, showShortcuts } from './shortcuts.js';
@@ -272,7 +272,7 @@ class DemoPage {
     if (this.state.userTokensRequired) {
       const answer = await this.userTokenFor(userId);
       if (!('token' in answer)) {
-        byId('join-result').textContent = t('join.taken', answer);
+        byId('join-result').textContent = joinRefusal(answer, userId);
         return;
       }
       this.userToken = answer.token;

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planRuns } from '../../bench/args-http2.js';
-import { parseBenchArgs, type BenchOptions } from '../../bench/args.js';
+import type { BenchOptions } from '../../bench/args.js';
 import { DEFAULT_CAPACITY } from '../../bench/capacity.js';
 import { capacityProbes } from '../../bench/capacity-h2.js';
 import { PRESETS } from '../../bench/presets.js';
-
-function options(argv: string[]): BenchOptions {
-  const result = parseBenchArgs(argv);
-  if (!result.ok) throw new Error(`expected ${argv.join(' ')} to parse, got: ${result.error}`);
-  return result.options;
-}
-
-function error(argv: string[]): string {
-  const result = parseBenchArgs(argv);
-  if (result.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
-  return result.error;
-}
+import { error, options } from './parse-args.js';
 
 const versions = (o: BenchOptions) => o.scenarios.map((s) => s.httpVersion);
 

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, type BenchOptions } from '../../bench/args.js';
 import { DEFAULT_CAPACITY } from '../../bench/capacity.js';
 import { ARTICLE_STRATEGIES, starMatrix } from '../../bench/presets-matrix.js';
 import { PRESETS } from '../../bench/presets.js';
-
-function options(argv: string[]): BenchOptions {
-  const result = parseBenchArgs(argv);
-  if (!result.ok) throw new Error(`expected ${argv.join(' ')} to parse, got: ${result.error}`);
-  return result.options;
-}
-
-function error(argv: string[]): string {
-  const result = parseBenchArgs(argv);
-  if (result.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
-  return result.error;
-}
+import { error, options } from './parse-args.js';
 
 describe('network, identity, churn and scale options', () => {
   it('puts the network, cookie and churn flags into every scenario', () => {

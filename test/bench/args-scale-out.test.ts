@@ -4,20 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, type BenchOptions } from '../../bench/args.js';
+import type { BenchOptions } from '../../bench/args.js';
 import { PRESETS } from '../../bench/presets.js';
-
-function options(argv: string[]): BenchOptions {
-  const result = parseBenchArgs(argv);
-  if (!result.ok) throw new Error(`expected ${argv.join(' ')} to parse, got: ${result.error}`);
-  return result.options;
-}
-
-function error(argv: string[]): string {
-  const result = parseBenchArgs(argv);
-  if (result.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
-  return result.error;
-}
+import { error, options } from './parse-args.js';
 
 const pick = (o: BenchOptions) => o.scenarios.map((s) => [s.source, s.serverProcesses, s.backoff, s.restartAtSec]);
 

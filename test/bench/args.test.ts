@@ -4,21 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultOutDir, helpText, parseBenchArgs, type BenchOptions } from '../../bench/args.js';
+import { defaultOutDir, helpText } from '../../bench/args.js';
 import { PRESET_NAMES, PRESETS } from '../../bench/presets.js';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../bench/strategy-pairs.js';
-
-function options(argv: string[]): BenchOptions {
-  const result = parseBenchArgs(argv);
-  if (!result.ok) throw new Error(`expected ${argv.join(' ')} to parse, got: ${result.error}`);
-  return result.options;
-}
-
-function error(argv: string[]): string {
-  const result = parseBenchArgs(argv);
-  if (result.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
-  return result.error;
-}
+import { error, options } from './parse-args.js';
 
 describe('parseBenchArgs', () => {
   it('defaults to the quick preset, pushbench’s own strategies, no out dir, human output', () => {

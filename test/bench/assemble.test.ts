@@ -67,6 +67,7 @@ function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClien
       },
       control: { bytes: none, connections: { opened: 0, open: 0, peak: 0 }, failedByStatus: {} },
       http: { pipelinedBehindStream: 0, longPollsNotHeld: 0, waitedForSendBudget: 0, queuedAnswerBytes: 0, idleClosedNearLimit: 0, droppedOverLimit: 0 },
+      http2: { sessionsOpened: 0, openSessions: 0, closedBeforeAnyStream: 0, refusedSockets: 0 },
       process: { cpuUserUs: 60_000, cpuSystemUs: 20_000, rssBytes: 50_000_000, peakRssBytes: 52_000_000 },
     },
     cpuMs: 80,

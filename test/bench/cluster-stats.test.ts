@@ -28,7 +28,8 @@ function stats(n: number, head: number): ServerStats {
     process: { cpuUserUs: 100 * n, cpuSystemUs: 50 * n, rssBytes: 1_000_000 * n, peakRssBytes: 2_000_000 * n },
   };
   // Counters beside the strategies' that this merge does not name add up key by key too.
-  return { ...base, http: { pipelinedBehindStream: n, longPollsNotHeld: 0, waitedForSendBudget: 2 * n } } as unknown as ServerStats;
+  const http2 = { sessionsOpened: 4 * n, openSessions: n, closedBeforeAnyStream: 0, refusedSockets: n };
+  return { ...base, http: { pipelinedBehindStream: n, longPollsNotHeld: 0, waitedForSendBudget: 2 * n }, http2 } as unknown as ServerStats;
 }
 
 describe('mergeServerStats', () => {
@@ -41,6 +42,7 @@ describe('mergeServerStats', () => {
     // The log's head is the process that has read furthest.
     expect(merged.source.head).toBe(102);
     expect((merged as unknown as { http: Record<string, number> }).http).toEqual({ pipelinedBehindStream: 3, longPollsNotHeld: 0, waitedForSendBudget: 6 });
+    expect(merged.http2).toEqual({ sessionsOpened: 12, openSessions: 3, closedBeforeAnyStream: 0, refusedSockets: 3 });
   });
 
   it('refuses to merge nothing', () => {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { h2loadAvailable, parseReport, runH2load, type Killable } from '../../bench/h2load.js';
+import { DEFAULT_CAPACITY } from '../../bench/capacity.js';
+import { capacityProbes } from '../../bench/capacity-h2.js';
+import { h2loadAvailable, parseReport, runH2load, runnableHttpVersions, type Killable } from '../../bench/h2load.js';
 import { PushServer } from '../../servers/app.js';
 
 /** h2load 1.52's report, as it prints it, followed by bash's `times` (the shell's, then its children's). */
@@ -34,6 +36,29 @@ describe('h2load’s report', () => {
 
   it('refuses output it does not understand, rather than report zeros', () => {
     expect(() => parseReport('segmentation fault\n', '', 10)).toThrow(/h2load's report was not understood/);
+  });
+});
+
+describe('without h2load', () => {
+  it('is not found when its binary is not there', () => {
+    expect(h2loadAvailable('pushbench-no-such-h2load')).toBe(false);
+  });
+
+  it('says so in one line and drops only the HTTP/2 probes: the HTTP/1.1 ones still run', () => {
+    const { versions, missing } = runnableHttpVersions(['1.1', '2'], false);
+    expect(missing).toBe(
+      'pushbench: h2load not found (Debian package nghttp2-client: sudo apt-get install nghttp2-client): the HTTP/2 capacity probes are skipped',
+    );
+    expect(capacityProbes({ ...DEFAULT_CAPACITY, httpVersions: versions })).toEqual([
+      { endpoint: 'short-poll', httpVersion: '1.1' },
+      { endpoint: 'long-poll', httpVersion: '1.1' },
+      { endpoint: 'publish', httpVersion: '1.1' },
+    ]);
+  });
+
+  it('changes nothing when h2load is there, or when no HTTP/2 probe was asked for', () => {
+    expect(runnableHttpVersions(['1.1', '2'], true)).toEqual({ versions: ['1.1', '2'] });
+    expect(runnableHttpVersions(['1.1'], false)).toEqual({ versions: ['1.1'] });
   });
 });
 

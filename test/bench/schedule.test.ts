@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, pollPhases, publishSchedule } from '../../bench/schedule.js';
+import { performance } from 'node:perf_hooks';
+import { LATE_PUBLISH_MS } from '../../bench/protocol.js';
+import { mulberry32, playSchedule, pollPhases, publishSchedule } from '../../bench/schedule.js';
 
 describe('publishSchedule', () => {
   const poisson = { ratePerSec: 0.5, durationSec: 8, arrivals: 'poisson' as const, seed: 2 };
@@ -66,5 +68,30 @@ describe('mulberry32', () => {
     expect(drawn).toEqual(Array.from({ length: 1000 }, () => b()));
     expect(Math.min(...drawn)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...drawn)).toBeLessThan(1);
+  });
+});
+
+describe('playSchedule', () => {
+  it('publishes every planned message once, in order, and only then resolves', async () => {
+    const published: number[] = [];
+    const lateness = { latePublishes: 0, maxLagMs: 0 };
+    let index = 0;
+    const played = playSchedule({ offsetsMs: [0, 5, 10], durationMs: 20, startedAt: performance.now() }, lateness, () => published.push(index++));
+    // The first is due at once: it goes out before playSchedule returns.
+    expect(published).toEqual([0]);
+    await played;
+    expect(published).toEqual([0, 1, 2]);
+  });
+
+  it('publishes everything overdue at once and counts it late, never skipping one', async () => {
+    const lateness = { latePublishes: 0, maxLagMs: 0 };
+    let published = 0;
+    // Started a second before it was played: every message is overdue by far more than LATE_PUBLISH_MS.
+    const startedAt = performance.now() - 1_000;
+    await playSchedule({ offsetsMs: [0, 100, 200], durationMs: 300, startedAt }, lateness, () => published++);
+    expect(published).toBe(3);
+    expect(lateness.latePublishes).toBe(3);
+    expect(lateness.maxLagMs).toBeGreaterThanOrEqual(1_000);
+    expect(LATE_PUBLISH_MS).toBeLessThan(800);
   });
 });

@@ -1,4 +1,4 @@
-import type { Results, RunResult, Scenario } from '../../results/results.js';
+import type { CapacityFigures, CapacityResult, Results, RunResult, Scenario } from '../../results/results.js';
 
 /**
  * A quick-preset run as the bench would write it: 50 clients, a message every 2 s on average, 1 s polls,
@@ -129,4 +129,36 @@ export function makeInvalidResults(): Results {
   results.meta.command = `npm run bench -- --tag "${XSS}"`;
   results.meta.cpuModel = `Evil <img src=x onerror=alert(1)> CPU`;
   return results;
+}
+
+/**
+ * A capacity probe's figures over 5 s at `requestsPerSec`: a test passes the figures it reads, the rest are
+ * plausible (a full core of server CPU, no errors).
+ */
+export function capacityFigures(requestsPerSec: number, figures: Partial<CapacityFigures> = {}): CapacityFigures {
+  const serverCpuShare = figures.serverCpuShare ?? 1;
+  return {
+    requestsPerSec,
+    latencyUs: { p50: 1_200, p90: 2_000, p99: 4_500, max: 9_000, mean: 1_300 },
+    requests: requestsPerSec * 5,
+    errors: 0,
+    non2xx: 0,
+    bytesPerResponse: 180,
+    serverCpuMs: serverCpuShare * 5_000,
+    serverCpuShare,
+    loadGeneratorCpuShare: 0.9,
+    ...figures,
+  };
+}
+
+const CAPACITY_PATHS: Record<CapacityResult['endpoint'], string> = {
+  'short-poll': '/api/poll?since=0',
+  'long-poll': '/api/long-poll?since=0',
+  publish: '/api/publish',
+};
+
+/** A probe of `endpoint` as the bench writes one (50 connections for 5 s), with its floor's figures if it has a floor. */
+export function capacityProbe(endpoint: CapacityResult['endpoint'], own: CapacityFigures, floor?: CapacityFigures): CapacityResult {
+  const method = endpoint === 'publish' ? 'POST' : 'GET';
+  return { endpoint, method, path: CAPACITY_PATHS[endpoint], connections: 50, durationSec: 5, cookieBytes: 0, ...own, ...(floor && { floor }) };
 }

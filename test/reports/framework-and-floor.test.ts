@@ -3,8 +3,8 @@ import { escapeHtml } from '../../reports/format.js';
 import { comparePeers, frameworkFindings } from '../../reports/peers.js';
 import { renderReport } from '../../reports/render.js';
 import { printSummary } from '../../reports/summary.js';
-import type { CapacityFigures, Results } from '../../results/results.js';
-import { makeResults } from './fixture.js';
+import type { Results } from '../../results/results.js';
+import { capacityFigures, capacityProbe, makeResults } from './fixture.js';
 import { makeFrameworkResults } from './peer-fixture.js';
 
 /** The rows of a table, each as the text of its cells. */
@@ -13,20 +13,6 @@ function tableRows(table: string): string[][] {
     .split('<tr')
     .slice(1)
     .map((row) => [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim()));
-}
-
-function figures(requestsPerSec: number, loadGeneratorCpuShare: number): CapacityFigures {
-  return {
-    requestsPerSec,
-    latencyUs: { p50: 700, p90: 900, p99: 1_500, max: 3_000, mean: 750 },
-    requests: requestsPerSec * 5,
-    errors: 0,
-    non2xx: 0,
-    bytesPerResponse: 163,
-    serverCpuMs: 4_900,
-    serverCpuShare: 0.98,
-    loadGeneratorCpuShare,
-  };
 }
 
 describe('the framework’s cost in the report', () => {
@@ -49,18 +35,7 @@ describe('the floor in the report’s capacity table', () => {
   it('shows each endpoint’s floor, with autocannon’s CPU then, and the ratio to it', () => {
     const results: Results = {
       ...makeResults(),
-      capacity: [
-        {
-          endpoint: 'short-poll',
-          method: 'GET',
-          path: '/api/poll?since=0',
-          connections: 50,
-          durationSec: 5,
-          cookieBytes: 0,
-          ...figures(54_000, 0.8),
-          floor: figures(67_500, 0.97),
-        },
-      ],
+      capacity: [capacityProbe('short-poll', capacityFigures(54_000, { loadGeneratorCpuShare: 0.8 }), capacityFigures(67_500, { loadGeneratorCpuShare: 0.97 }))],
     };
     const html = renderReport(results);
     const section = /<section[^>]*id="capacity"[^>]*>([\s\S]*?)<\/section>/.exec(html)![1]!;

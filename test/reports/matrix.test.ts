@@ -5,7 +5,7 @@ import { buildRuns } from '../../reports/model.js';
 import { renderReport } from '../../reports/render.js';
 import { fmtBitsPerSec, throughputCell } from '../../reports/scale-section.js';
 import { findSweeps, sweepCharts } from '../../reports/sweeps.js';
-import { longPollingRun, makeResults, SCENARIO, shortPollingRun, webSocketRun } from './fixture.js';
+import { capacityFigures, capacityProbe, longPollingRun, makeResults, SCENARIO, shortPollingRun, webSocketRun } from './fixture.js';
 
 function charts(html: string): ChartSpec[] {
   const match = /<script type="application\/json" id="pushbench-charts">([^<]*)<\/script>/.exec(html);
@@ -123,23 +123,10 @@ describe('the websocket.org-style throughput table', () => {
 });
 
 describe('the capacity section', () => {
-  const probe: CapacityResult = {
-    endpoint: 'short-poll',
-    method: 'GET',
-    path: '/api/poll?since=0',
-    connections: 50,
-    durationSec: 5,
-    cookieBytes: 0,
-    requestsPerSec: 3_000,
-    latencyUs: { p50: 15_000, p90: 30_000, p99: 45_000, max: 90_000, mean: 16_000 },
-    requests: 15_000,
-    errors: 0,
-    non2xx: 0,
-    bytesPerResponse: 180,
-    serverCpuMs: 3_750,
-    serverCpuShare: 0.75,
-    loadGeneratorCpuShare: 0.6,
-  };
+  const probe = capacityProbe(
+    'short-poll',
+    capacityFigures(3_000, { serverCpuShare: 0.75, latencyUs: { p50: 15_000, p90: 30_000, p99: 45_000, max: 90_000, mean: 16_000 }, loadGeneratorCpuShare: 0.6 }),
+  );
 
   it('turns the empty-poll rate into short-polling clients per core, next to the push runs’ clients per core', () => {
     const ws = runAt(webSocketRun, { clients: 10_000, ratePerSec: 1 }, 1, 0);

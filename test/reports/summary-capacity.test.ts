@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { CapacityFigures, CapacityResult } from '../../results/results.js';
+import type { CapacityFigures } from '../../results/results.js';
 import { capacityLines } from '../../reports/summary-capacity.js';
+import { capacityFigures, capacityProbe } from './fixture.js';
 
-function figures(requestsPerSec: number, serverCpuShare: number, extra: Partial<CapacityFigures> = {}): CapacityFigures {
-  return {
-    requestsPerSec,
-    latencyUs: { p50: 1_200, p90: 2_000, p99: 4_500, max: 9_000, mean: 1_300 },
-    requests: requestsPerSec * 5,
-    errors: 0,
-    non2xx: 0,
-    bytesPerResponse: 180,
-    serverCpuMs: serverCpuShare * 5_000,
-    serverCpuShare,
-    loadGeneratorCpuShare: 0.9,
-    ...extra,
-  };
-}
-
-function probe(endpoint: CapacityResult['endpoint'], own: CapacityFigures, floor?: CapacityFigures): CapacityResult {
-  return { endpoint, method: endpoint === 'publish' ? 'POST' : 'GET', path: '/x', connections: 50, durationSec: 5, cookieBytes: 0, ...own, ...(floor && { floor }) };
-}
+const figures = (requestsPerSec: number, serverCpuShare: number, extra: Partial<CapacityFigures> = {}) =>
+  capacityFigures(requestsPerSec, { serverCpuShare, ...extra });
 
 describe('the capacity lines of the terminal summary', () => {
   it('show each endpoint’s requests/s beside its floor’s, and the ratio', () => {
     const lines = capacityLines([
-      probe('short-poll', figures(54_000, 0.9), figures(67_500, 0.95)),
-      probe('long-poll', figures(30_000, 1), figures(60_000, 0.9)),
-      probe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: floor process exited' })),
+      capacityProbe('short-poll', figures(54_000, 0.9), figures(67_500, 0.95)),
+      capacityProbe('long-poll', figures(30_000, 1), figures(60_000, 0.9)),
+      capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: floor process exited' })),
     ]);
     expect(lines).toEqual([
       'capacity (autocannon, 50 connections, 5 s per endpoint and per floor):',
@@ -45,7 +30,7 @@ describe('the capacity lines of the terminal summary', () => {
   });
 
   it('print a dash for results written before floors were probed', () => {
-    const lines = capacityLines([probe('short-poll', figures(8_000, 1))]);
+    const lines = capacityLines([capacityProbe('short-poll', figures(8_000, 1))]);
     expect(lines[3]).toBe('short-poll  8,000            —         —     1.2     4.5       100 %           8,000       0');
     expect(lines).not.toContain('floor: node:http alone answering the same bytes on the same path, in its own process, right after the endpoint');
   });

@@ -189,6 +189,19 @@ describe('bad input over HTTP/2', () => {
     expect(push.http2.refusedSockets).toBe(1);
   });
 
+  it('counts sessions, broken prefaces and silent sockets in /api/stats', async () => {
+    const push = await start({ headersTimeoutMs: 200 });
+    const session = connect(push.url);
+    expect((await h2request(session, '/api/poll?since=0')).status).toBe(200);
+    await rawUntilClosed(portOf(push), Buffer.from('PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n', 'latin1'));
+    await rawUntilClosed(portOf(push), Buffer.alloc(0));
+    // The broken session's close reaches the server after the client has seen it.
+    await waitFor(() => push.http2.openSessions === 1, 'the broken session closed');
+    const stats = (await (await fetch(`${push.url}/api/stats`)).json()) as { http2: unknown };
+    // The wrong preface opened a session (its first bytes were "PRI") that closed before any stream.
+    expect(stats.http2).toEqual({ sessionsOpened: 2, openSessions: 1, closedBeforeAnyStream: 1, refusedSockets: 1 });
+  });
+
   it('tells the protocol from bytes that arrive one at a time', async () => {
     const push = await start();
     const socket = net.createConnection({ host: '127.0.0.1', port: portOf(push) });
