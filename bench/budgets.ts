@@ -1,3 +1,4 @@
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_MAX_MS } from '../clients/client.js';
 import type { Scenario } from '../results/results.js';
 
 /** Booting a child (node + tsx + the server or 2,000 clients) on a busy 2-core machine. */
@@ -44,10 +45,14 @@ export interface RunBudgets {
  * allows for the emulated network: a round trip costs two one-way delays (and jitter), and a wait may need two.
  */
 export function runBudgets(
-  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs'>,
+  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
 ): RunBudgets {
   const roundTrips = 4 * ((scenario.delayMs ?? 0) + (scenario.jitterMs ?? 0));
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
+  // After a kill, a client may be waiting on an attempt the dying server swallowed: it gives that up only at its
+  // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.
+  const faultRecoveryMs =
+    scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
   return {
     startMs: START_TIMEOUT_MS,
     callMs: CALL_TIMEOUT_MS,
@@ -55,7 +60,7 @@ export function runBudgets(
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
     scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS,
     // The last message may be published just after a short poll: the next one comes an interval later.
-    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips,
+    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,
     serverStopMs: SETTLE_TIMEOUT_MS,
     childStopMs: CHILD_STOP_MS,

@@ -117,6 +117,11 @@ serveRpc<ServerProtocol>({
     if (!victim) throw new Error('no server process to kill');
     const killedAtMs = nowMs();
     const publishedBeforeKill = stored;
+    // Off the round robin in the same tick as the SIGKILL, as a lone process's listening socket dies with it.
+    // Otherwise the primary hands the first connection that arrives before it sees the death to the dead worker,
+    // and never closes a connection it handed over that was not acknowledged (nodejs/node#21746): that client's
+    // attempt would be accepted and never answered (it gives it up only at its connect timeout).
+    victim.process.disconnect();
     victim.kill();
     await victim.exited;
     if (workers.length === 0) listenArg = port;

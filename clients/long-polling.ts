@@ -11,6 +11,8 @@ export class LongPollingClient extends PollingClient {
   }
 
   private ask(): void {
-    this.poll(this.path, { timeout: this.options.longPollTimeoutMs }, () => this.ask());
+    // A client that does not name its hold cannot know the server's: it waits as long as undici lets it (300 s).
+    const holdMs = this.options.longPollTimeoutMs ?? Infinity;
+    this.poll(this.path, { timeout: this.options.longPollTimeoutMs }, () => this.ask(), holdMs);
   }
 }

@@ -24,13 +24,17 @@ const IDLE_KEEP_ALIVE_MS = 600_000;
 export abstract class PollingClient extends SimulatedClient {
   /** Under HTTP/2 the one connection is one session, each poll a stream on it (see origin-client.ts). */
   static readonly httpVersions = BOTH_HTTP_VERSIONS;
-  private readonly http: Client;
+  private http: Client;
   /** The poll in flight, by identity: an answer or error of an earlier one is ignored. */
   private inFlight?: object;
 
   constructor(options: ClientOptions) {
     super(options);
-    this.http = originClient(options.baseUrl, this.wire, options.httpVersion, {
+    this.http = this.origin();
+  }
+
+  private origin(): Client {
+    return originClient(this.options.baseUrl, this.wire, this.options.httpVersion, {
       pipelining: 1,
       maxResponseSize: MAX_RESPONSE_BYTES,
       keepAliveTimeout: IDLE_KEEP_ALIVE_MS,
@@ -42,18 +46,29 @@ export abstract class PollingClient extends SimulatedClient {
     return this.inFlight !== undefined;
   }
 
-  /** GETs `path` from the cursor; calls `done` after a successful answer was delivered. */
-  protected poll(path: string, params: Record<string, string | number | undefined>, done: () => void): void {
+  /**
+   * GETs `path` from the cursor; calls `done` after a successful answer was delivered. The answer must come within
+   * the connect timeout plus `holdMs` (what the server may hold it), or the poll is given up.
+   */
+  protected poll(path: string, params: Record<string, string | number | undefined>, done: () => void, holdMs = 0): void {
     if (this.stopped || this.inFlight) return;
     const request = {};
     this.inFlight = request;
     const fail = (error: Error) => {
       if (this.inFlight !== request) return;
+      disarm();
       this.inFlight = undefined;
-      this.retryLater(error, () => this.poll(path, params, done));
+      this.retryLater(error, () => this.poll(path, params, done, holdMs));
     };
+    // A poll with no answer in time is given up with its connection (connecting, or connected to a server that
+    // does not answer): the retry goes out on a new one rather than queueing behind it.
+    const disarm = this.attemptDeadline((error) => {
+      fail(error);
+      this.abandonConnection();
+    }, holdMs);
     const answered = (statusCode: number, text: string) => {
       if (this.inFlight !== request) return;
+      disarm();
       if (statusCode !== 200) return fail(new Error(`HTTP ${statusCode}: ${text.slice(0, 200)}`));
       let body: PollResponse;
       try {
@@ -73,6 +88,13 @@ export abstract class PollingClient extends SimulatedClient {
       { method: 'GET', path: this.target(path, { since: this.cursor, ...params }), headers: this.options.headers },
       answerCollector(answered, fail, () => this.emit('request')),
     );
+  }
+
+  /** Destroys the connection (and whatever is queued on it); the next poll opens a new one. */
+  private abandonConnection(): void {
+    const abandoned = this.http;
+    if (!this.stopped) this.http = this.origin();
+    abandoned.destroy().catch(() => {});
   }
 
   protected async closeTransport(): Promise<void> {

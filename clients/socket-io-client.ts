@@ -58,6 +58,8 @@ export abstract class SocketIoClient extends SimulatedClient {
       forceNew: true,
       auth: (send) => send({ since: this.cursor, ...(userId === undefined ? {} : { user: userId }) } satisfies SocketIoResume),
       ...socketIoBackoff(this.options),
+      // Socket.IO's own deadline on each attempt to open (engine.io's handshake), then it reconnects: ours.
+      timeout: this.connectTimeoutMs,
     });
     this.socket = socket;
     socket.on(SOCKET_IO_EVENTS.message, (message: Message) => this.onEvent(message));

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { Client } from 'undici';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
@@ -16,12 +17,16 @@ export class ServerSentEventsClient extends SimulatedClient {
   static readonly httpVersions = BOTH_HTTP_VERSIONS;
   /** The event stream being read, by identity: an end or error of an earlier one is ignored. */
   private stream?: object;
-  private readonly http;
+  private http: Client;
 
   constructor(options: ClientOptions) {
     super(options);
+    this.http = this.origin();
+  }
+
+  private origin(): Client {
     // An event stream may be quiet for as long as there is no news: no body timeout, as in a browser.
-    this.http = originClient(options.baseUrl, this.wire, options.httpVersion, { pipelining: 1, bodyTimeout: 0 });
+    return originClient(this.options.baseUrl, this.wire, this.options.httpVersion, { pipelining: 1, bodyTimeout: 0 });
   }
 
   protected connect(): void {
@@ -34,8 +39,16 @@ export class ServerSentEventsClient extends SimulatedClient {
     const fail = (error: Error) => {
       if (failed || this.stream !== stream) return;
       failed = true;
+      disarm();
       this.retryLater(error, () => this.connect());
     };
+    // A stream whose headers do not come in time is given up with its connection; the retry opens a new one.
+    const disarm = this.attemptDeadline((error) => {
+      fail(error);
+      const abandoned = this.http;
+      if (!this.stopped) this.http = this.origin();
+      abandoned.destroy().catch(() => {});
+    });
     let status = 0;
     let buffer = '';
     const decoder = new StringDecoder('utf8');
@@ -45,6 +58,7 @@ export class ServerSentEventsClient extends SimulatedClient {
         // Its presence tells undici this is a handler of its current interface.
         onRequestStart: () => {},
         onResponseStart: (_controller, statusCode) => {
+          disarm();
           status = statusCode;
           if (status === 200) this.reportOpen();
         },

@@ -25,8 +25,16 @@ export class WebSocketClient extends SimulatedClient {
     const fail = (error: Error) => {
       if (failed || this.ws !== ws) return;
       failed = true;
+      disarm();
       this.retryLater(error, () => this.connect());
     };
+    // A handshake the server does not answer in time is given up (the connection cut) and retried.
+    const disarm = this.attemptDeadline((error) => {
+      fail(error);
+      ws.terminate();
+    });
+    // Any answer to the upgrade, the 101 or a refusal, is the server's: the rest has no deadline.
+    ws.once('upgrade', disarm);
     ws.on('message', (data) => {
       let frame: Message | GapFrame;
       try {
@@ -41,6 +49,7 @@ export class WebSocketClient extends SimulatedClient {
     // An HTTP answer instead of the 101 is read to its end (so both ends count its bytes), then reported as a
     // failure; a subclass may take the refusal over instead (a client that falls back to another transport).
     ws.on('unexpected-response', (_request, response) => {
+      disarm();
       response.resume();
       response.once('end', () => {
         if (this.ws !== ws) return;

@@ -13,7 +13,7 @@ import { answerError, HttpError, parseUserId, sendError } from './http-errors.js
 import { rawErrorAnswer } from './http/answers.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
-import { Http1Connections } from './http/http1-connections.js';
+import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
 import type { MessageLog } from './message-log.js';
 import { MessageSource } from './message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
@@ -140,6 +140,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       maxConnections: this.limits.maxTcpConnections,
       headersTimeoutMs,
       requestTimeoutMs,
+      serve: (exchange) => this.serveHttp1(exchange),
       // Every answer settles its socket's bytes to whoever the request served (see ByteLedger).
       settle: (socket) => this.ledger.settle(socket),
       refused: (status) => countStatus(this.controlFailures, status),
@@ -254,13 +255,16 @@ export class PushServer<Source extends MessageLog = MessageSource> {
 
   /** Every HTTP request: its connection's rules first, then the guard, then a lean route or express. */
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const route = this.lean.match(req);
-    this.connections.admit(req, res, route?.kind ?? 'framework', (exchange) => {
-      // The one door of every HTTP request, before any route is chosen (see RequestGuard.admit).
-      if (!this.admit(req, res)) return;
-      if (route) this.lean.serve(route, exchange);
-      else this.app(req, res);
-    });
+    this.connections.admit(req, res, this.lean.match(req));
+  }
+
+  /** An HTTP/1.1 request whose connection's rules let it start. */
+  private serveHttp1(exchange: Http1Exchange): void {
+    const { req, res, route } = exchange;
+    // The one door of every HTTP request, before any route is chosen (see RequestGuard.admit).
+    if (!this.admit(req, res)) return;
+    if (route) this.lean.serve(route, exchange);
+    else this.app(req, res);
   }
 
   /**

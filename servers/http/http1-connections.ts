@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { IDLE_CLOSE_SHARE } from '../constants.js';
 import type { ConnectionCounters } from '../stats.js';
 import { rawErrorAnswer } from './answers.js';
+import type { LeanRoute } from './dispatch.js';
 import type { LeanConnection, LeanExchange, LeanRouteKind } from './exchange.js';
 
 /** A lean route's kind, or a request for express (everything else). */
@@ -15,6 +16,8 @@ export interface Http1ConnectionsOptions {
   maxConnections: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Serves a request once its connection's rules let it start (see admit). */
+  serve(exchange: Http1Exchange): void;
   /** Called when each answer has gone out: the ledger credits the socket's bytes to whoever the request served. */
   settle(socket: Socket): void;
   /** A request refused before it reached any route (400, 408, 431): counted as control. */
@@ -64,20 +67,24 @@ export class Http1Connections {
   }
 
   /**
-   * Runs `run` for a request when its connection's rules allow: at once in the common case, later when it
-   * waits for its turn or for the send budget, never when it is behind a stream.
+   * Hands a request to `options.serve` when its connection's rules allow: at once in the common case, later when
+   * it waits for its turn or for the send budget, never when it is behind a stream. `route` is its lean route,
+   * undefined for a request for express.
    */
-  admit(req: http.IncomingMessage, res: http.ServerResponse, kind: RequestKind, run: (exchange: Http1Exchange) => void): void {
+  admit(req: http.IncomingMessage, res: http.ServerResponse, route: LeanRoute | undefined): void {
     const connection = this.open.get(req.socket) ?? this.onConnection(req.socket);
     if (connection.stream) {
       this.endPipeline(connection, 1);
       return;
     }
     if (connection.unfinished.size === 0) this.idle.delete(connection);
-    const exchange = new Http1Exchange(req, res, connection, kind, run);
+    const exchange = new Http1Exchange(req, res, connection, route);
     connection.unfinished.add(exchange);
-    res.once('finish', () => this.finished(exchange));
-    if (connection.waiting.length === 0 && this.mayStart(exchange)) run(exchange);
+    // One shared listener, not a closure per request: it finds its exchange on the response. `on`, not `once`:
+    // a response finishes once and is dropped with its listeners.
+    (res as ResponseWithExchange)[EXCHANGE] = exchange;
+    res.on('finish', onResponseFinish);
+    if (connection.waiting.length === 0 && this.mayStart(exchange)) this.options.serve(exchange);
     else this.wait(exchange);
   }
 
@@ -147,7 +154,8 @@ export class Http1Connections {
     }
   }
 
-  private finished(exchange: Http1Exchange): void {
+  /** @internal for the responses' 'finish' listener. */
+  finished(exchange: Http1Exchange): void {
     const { connection } = exchange;
     this.options.settle(connection.socket);
     if (connection.closed) return;
@@ -167,7 +175,7 @@ export class Http1Connections {
       const next = waiting[0]!;
       if (!this.mayStart(next)) return;
       waiting.shift();
-      next.run(next);
+      this.options.serve(next);
     }
     if (connection.paused) {
       connection.paused = false;
@@ -240,14 +248,17 @@ export class Http1Exchange implements LeanExchange {
   /** Bytes of this request's answer, counted against the connection's budget until the answer has gone out. */
   bytes = 0;
   waitedForBudget = false;
+  readonly kind: RequestKind;
 
   constructor(
     readonly req: http.IncomingMessage,
     readonly res: http.ServerResponse,
     readonly connection: Http1Connection,
-    readonly kind: RequestKind,
-    readonly run: (exchange: Http1Exchange) => void,
-  ) {}
+    /** The lean route that serves the request; undefined for a request for express. */
+    readonly route: LeanRoute | undefined,
+  ) {
+    this.kind = route ? route.kind : 'framework';
+  }
 
   answered(bytes: number): void {
     const { connection } = this;
@@ -265,4 +276,13 @@ export class Http1Exchange implements LeanExchange {
     connection.connections.endPipeline(connection, behind);
     return false;
   }
+}
+
+const EXCHANGE = Symbol('exchange');
+
+type ResponseWithExchange = http.ServerResponse & { [EXCHANGE]: Http1Exchange };
+
+function onResponseFinish(this: http.ServerResponse): void {
+  const exchange = (this as ResponseWithExchange)[EXCHANGE];
+  exchange.connection.connections.finished(exchange);
 }
