@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { SimulatedClient } from '../clients/client.js';
 import type { Gap } from '../servers/contract/message.js';
 
@@ -46,4 +47,21 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Writes raw bytes to 127.0.0.1:`port` and collects everything until the server closes or `idleMs` pass without data. */
+export function rawExchange(port: number, bytes: Buffer | string, idleMs = 300): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ host: '127.0.0.1', port });
+    let text = '';
+    let timer = setTimeout(() => socket.destroy(), idleMs);
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      clearTimeout(timer);
+      timer = setTimeout(() => socket.destroy(), idleMs);
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', () => {});
+    socket.write(bytes);
+  });
 }

@@ -1,9 +1,8 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer } from '../../servers/app.js';
 import { SUBPROTOCOL } from '../../servers/contract/wire.js';
-import { waitFor } from '../helpers.js';
+import { waitFor, rawExchange } from '../helpers.js';
 
 /** A battery of hostile input against every endpoint; afterwards a normal client must still be served. */
 let server: PushServer;
@@ -22,22 +21,7 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Writes raw bytes and collects everything until the server closes or `idleMs` pass without data. */
-function raw(bytes: Buffer | string, idleMs = 300): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ host: '127.0.0.1', port });
-    let text = '';
-    let timer = setTimeout(() => socket.destroy(), idleMs);
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      clearTimeout(timer);
-      timer = setTimeout(() => socket.destroy(), idleMs);
-    });
-    socket.on('close', () => resolve(text));
-    socket.on('error', () => {});
-    socket.write(bytes);
-  });
-}
+const raw = (bytes: Buffer | string, idleMs?: number) => rawExchange(port, bytes, idleMs);
 
 const statusLine = (text: string) => text.split('\r\n')[0];
 const upgradeHeaders = (extra = '') =>

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -7,7 +6,7 @@ import type { Message, PresenceBody } from '../../servers/contract/message.js';
 import { ROUTES, SUBPROTOCOL } from '../../servers/contract/wire.js';
 import type { SecurityOptions } from '../../servers/security.js';
 import { userToken } from '../../servers/user-token.js';
-import { waitFor } from '../helpers.js';
+import { waitFor, rawExchange } from '../helpers.js';
 
 const TOKEN = 'publish-token-for-tests';
 const SECRET = 'user-secret-for-the-tests';
@@ -27,22 +26,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Writes one raw request and collects the answer until the server closes or goes quiet. */
-function raw(request: string, idleMs = 300): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ host: '127.0.0.1', port });
-    let text = '';
-    let timer = setTimeout(() => socket.destroy(), idleMs);
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      clearTimeout(timer);
-      timer = setTimeout(() => socket.destroy(), idleMs);
-    });
-    socket.on('close', () => resolve(text));
-    socket.on('error', () => {});
-    socket.write(request);
-  });
-}
+const raw = (request: string, idleMs?: number) => rawExchange(port, request, idleMs);
 
 const statusLine = (text: string) => text.split('\r\n')[0];
 const bodyOf = (text: string) => text.slice(text.indexOf('\r\n\r\n') + 4);
