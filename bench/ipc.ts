@@ -24,7 +24,8 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Child side. The child lives only as long as the harness: when the IPC channel closes (the harness exited,
- * crashed or was killed) it exits too. Ctrl-C reaches the whole process group; the harness decides how to stop.
+ * crashed or was killed) it exits too. It runs in a process group of its own, so Ctrl-C reaches only the
+ * harness, which decides how to stop; SIGINT is ignored all the same, should one be sent to it directly.
  */
 export function serveRpc<P extends Protocol<P>>(handlers: Handlers<P>): void {
   if (!process.send) throw new Error('this module runs as a child of the bench harness (no IPC channel)');
@@ -75,6 +76,9 @@ export class RpcChild<P extends Protocol<P>> {
             cwd: REPO_ROOT,
             stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
             serialization: 'advanced',
+            // A group of its own: the terminal's Ctrl-C reaches the harness only, which stops its children itself
+            // (a child still booting has no SIGINT handler yet, and would die mid-run with a run to blame).
+            detached: true,
           })
         : file;
     this.process.stderr?.setEncoding('utf8');
