@@ -1,9 +1,10 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { ServerLimits } from './constants.js';
 import type { PresenceBody, UserTokenBody } from './contract/message.js';
 import { ROUTES } from './contract/wire.js';
 import type { LedgerWithStreams } from './http2-attribution.js';
 import { HttpError, parseUserId } from './http-errors.js';
+import { jsonBodyStep } from './http/request-body.js';
 import { SourceUnavailableError, type MessageLog } from './message-log.js';
 import { PayloadError } from './payload.js';
 import type { Presence } from './presence.js';
@@ -28,7 +29,7 @@ export interface ApiHost {
  */
 export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
   const { app, guard, limits } = host;
-  const jsonBody = express.json({ limit: limits.publishBodyBytes, type: () => true, strict: false });
+  const jsonBody = jsonBodyStep({ maxBytes: limits.publishBodyBytes, timeoutMs: limits.bodyTimeoutMs });
   // A state-changing route: no foreign Origin (403), the publish token (401), a body that says it is JSON (415).
   const publisherOnly = (what: string) => (req: Request, _res: Response, next: NextFunction) => {
     guard.checkOrigin(req);

@@ -57,6 +57,12 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   /** Longest wait for a whole request, headers and body; then 408. Answers may take longer (a held poll, a stream). */
   requestTimeoutMs: number;
+  /**
+   * Longest a request body may take to arrive once its headers are in; then a JSON 408. Below requestTimeoutMs,
+   * so that a slow body gets its answer before node:http's own timeout closes the connection without one; on
+   * HTTP/2, where node:http's timeout does not reach, it is the only one.
+   */
+  bodyTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -76,6 +82,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxTcpConnections: 19_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 20_000,
+  bodyTimeoutMs: 9_000,
 };
 
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */

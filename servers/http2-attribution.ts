@@ -30,6 +30,29 @@ export class StreamKey {
   get remotePort(): number | undefined {
     return this.stream.session?.socket.remotePort;
   }
+
+  /**
+   * A socket's 'close' and 'error' are the stream's here: code written for HTTP/1.1 that waits on the request's
+   * socket (on-finished, under express's body parser and response helpers) then waits on the stream.
+   */
+  on(event: 'close' | 'error', listener: (...args: unknown[]) => void): this {
+    this.stream.on(event, listener);
+    return this;
+  }
+
+  once(event: 'close' | 'error', listener: (...args: unknown[]) => void): this {
+    this.stream.once(event, listener);
+    return this;
+  }
+
+  removeListener(event: 'close' | 'error', listener: (...args: unknown[]) => void): this {
+    this.stream.removeListener(event, listener);
+    return this;
+  }
+
+  off(event: 'close' | 'error', listener: (...args: unknown[]) => void): this {
+    return this.removeListener(event, listener);
+  }
 }
 
 /** The byte ledger of a server that also speaks HTTP/2: a StreamKey's claims go to the stream's session. */

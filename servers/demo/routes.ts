@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import type { PushServer } from '../app.js';
 import { HttpError } from '../http-errors.js';
+import { jsonBodyStep } from '../http/request-body.js';
 import { nowMs } from '../contract/message.js';
 import { parseUserId } from '../http-errors.js';
 import { renderPage } from './page.js';
@@ -14,7 +15,7 @@ import { parseSettingsChange, type SettingsStore } from './settings.js';
 const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.css', import.meta.url)), 'utf8');
 
 /** Settings bodies are a handful of fields. */
-const SETTINGS_BODY_LIMIT = '4kb';
+const SETTINGS_BODY_LIMIT = 4 * 1024;
 
 export interface DemoRoutesContext {
   server: PushServer;
@@ -86,7 +87,7 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
     res.set('Cache-Control', 'no-store').json(state);
   });
 
-  const jsonBody = express.json({ limit: SETTINGS_BODY_LIMIT, type: () => true, strict: false });
+  const jsonBody = jsonBodyStep({ maxBytes: SETTINGS_BODY_LIMIT, timeoutMs: server.limits.bodyTimeoutMs });
   router.post(
     DEMO_ROUTES.settings,
     (req, _res, next) => {

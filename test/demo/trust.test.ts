@@ -1,3 +1,4 @@
+import http2 from 'node:http2';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -35,6 +36,25 @@ async function state(teacher: boolean): Promise<DemoState> {
 }
 
 describe('the demo’s trust model', () => {
+  it('answers a join body over the limit sent over HTTP/2 with 413, and the class goes on', async () => {
+    await start();
+    const session = http2.connect(demo.url);
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const stream = session.request({ ':method': 'POST', ':path': '/demo/api/join', 'content-type': 'application/json' });
+      let status = 0;
+      let text = '';
+      stream.setEncoding('utf8');
+      stream.on('response', (h) => (status = Number(h[':status'])));
+      stream.on('data', (chunk: string) => (text += chunk));
+      stream.on('close', () => resolve({ status, text }));
+      stream.on('error', reject);
+      stream.end(JSON.stringify({ user: 'x'.repeat(5_000) }));
+    });
+    session.close();
+    expect(answer).toEqual({ status: 413, text: '{"error":"body over the limit of 4096 bytes"}' });
+    expect((await fetch(`${demo.url}/api/poll?since=0`)).status).toBe(200);
+  });
+
   it('refuses a settings change from a foreign Origin (403) or not sent as JSON (415), even with the token', async () => {
     await start();
     const post = (headers: Record<string, string>) =>
