@@ -2,15 +2,15 @@ import path from 'node:path';
 import { constants } from 'node:os';
 import { printSummary } from '../reports/summary.js';
 import { writeReport } from '../reports/write.js';
-import { defaultOutDir, helpText, parseBenchArgs } from './args.js';
-import { planRuns } from './args-http2.js';
-import { h2loadAvailable, runnableHttpVersions } from './h2load.js';
-import { Bench } from './harness.js';
-import { REPO_ROOT } from './ipc.js';
-import { attachProgress } from './progress.js';
+import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
+import { planRuns } from './plan/transport-flags.js';
+import { h2loadAvailable, runnableHttpVersions } from './capacity/h2load.js';
+import { Bench } from './run/harness.js';
+import { REPO_ROOT } from './ipc/rpc.js';
+import { attachProgress } from './run/progress.js';
 import { isValidRun } from '../results/results.js';
-import { SourceUnavailableError } from '../servers/message-log.js';
-import { prepareBenchRedis, type PreparedRedis } from './bench-redis.js';
+import { SourceUnavailableError } from '../servers/log/message-log.js';
+import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 

@@ -5,7 +5,7 @@ import { WebSocketClient } from './websocket.js';
 
 /**
  * The header by which a bench client asks the bench's server to refuse its WebSocket upgrade, standing in for a
- * corporate proxy that blocks upgrades. Only the bench's server process acts on it (bench/server-process.ts); the
+ * corporate proxy that blocks upgrades. Only the bench's server process acts on it (bench/children/server-process.ts); the
  * refusal's bytes and round trip are counted at both ends as a proxy's would be at the client's.
  */
 export const BLOCK_UPGRADE_HEADER = 'x-pushbench-block-upgrade';

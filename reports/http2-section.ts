@@ -50,7 +50,7 @@ function families(runs: readonly ReportRun[]): Family[] {
 }
 
 /**
- * "The article under HTTP/2" (issue 13): the same strategies, schedules and cookies over HTTP/1.1 and HTTP/2, side
+ * "The article under HTTP/2": the same strategies, schedules and cookies over HTTP/1.1 and HTTP/2, side
  * by side, and what that does to the article's claims. Drawn when the results hold an HTTP/2 run.
  */
 export function http2Section({ sets, runs }: SectionContext): ExtraSections {

@@ -23,8 +23,8 @@ export interface PeerPair {
 }
 
 /**
- * The comparisons issue 6 asks for — the WebSocket library's own limit, then Socket.IO in each transport — and
- * those of issue 10: our polling against the same polling through express, which is what the framework costs.
+ * The comparisons with the reference peers — the WebSocket library's own limit, then Socket.IO in each transport — and
+ * those with the framework: our polling against the same polling through express, which is what the framework costs.
  */
 export const PEER_PAIRS: readonly PeerPair[] = [
   {

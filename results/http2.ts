@@ -1,5 +1,5 @@
 /**
- * The results.json shapes of issue 13: runs over HTTP/2 (a scenario field) and WebSocket clients refused at the
+ * The results.json shapes of the HTTP/2 comparison: runs over HTTP/2 (a scenario field) and WebSocket clients refused at the
  * upgrade that fall back to long polling (`--blocked-upgrade`), reported by group.
  */
 import type { HttpVersion } from '../servers/contract/wire.js';

@@ -3,24 +3,24 @@ import type http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { mountApiRoutes } from './api-routes.js';
+import { mountApiRoutes } from './api/routes.js';
 import { DEFAULT_LIMITS, HTTP2_LIMITS, TIMEOUT_CHECK_INTERVAL_MS, type ServerLimits } from './constants.js';
-import { LedgerWithStreams, StreamKey } from './http2-attribution.js';
-import { expressOverHttp2 } from './http2-express.js';
-import { Http2Front } from './http2-front.js';
-import { Http2Exchange } from './http/http2-exchange.js';
-import { answerError, HttpError, parseUserId, sendError } from './http-errors.js';
+import { LedgerWithStreams, StreamKey } from './http2/attribution.js';
+import { expressOverHttp2 } from './http2/express-adapter.js';
+import { Http2Front } from './http2/front.js';
+import { Http2Exchange } from './http2/exchange.js';
+import { answerError, HttpError, parseUserId, sendError } from './http/errors.js';
 import { rawErrorAnswer } from './http/answers.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
-import type { MessageLog } from './message-log.js';
-import { MessageSource } from './message-source.js';
-import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './network-delay.js';
-import { Presence } from './presence.js';
+import type { MessageLog } from './log/message-log.js';
+import { MessageSource } from './log/message-source.js';
+import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/network-delay.js';
+import { Presence } from './observe/presence.js';
 import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
-import { RequestGuard, type SecurityOptions } from './security.js';
-import { countStatus, StrategyStats, type ServerStats } from './stats.js';
+import { RequestGuard, type SecurityOptions } from './trust/request-guard.js';
+import { countStatus, StrategyStats, type ServerStats } from './observe/stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
 
 export interface PushServerOptions<Source extends MessageLog = MessageSource> {
@@ -32,7 +32,7 @@ export interface PushServerOptions<Source extends MessageLog = MessageSource> {
   firstSeq?: number;
   /**
    * The log the strategies read. Absent: an embedded MessageSource sized by the limits. A shared log (the Redis
-   * source of servers/redis/) is opened and closed by whoever passes it; the server only reads and publishes.
+   * source of servers/log/redis/) is opened and closed by whoever passes it; the server only reads and publishes.
    */
   source?: Source;
   host?: string;
@@ -77,7 +77,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   readonly ledger = new LedgerWithStreams();
   readonly presence: Presence;
   readonly security: SecurityOptions;
-  /** Every check of the trust model (servers/security.ts): Host, user tokens, Origin, publish token, JSON bodies. */
+  /** Every check of the trust model (servers/trust/request-guard.ts): Host, user tokens, Origin, publish token, JSON bodies. */
   readonly guard: RequestGuard;
   /** Routes of an embedding application (the demo page and its API), served before the 404; they count as control. */
   readonly extraRoutes = express.Router();

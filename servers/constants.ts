@@ -36,7 +36,7 @@ export interface ServerLimits {
   userIdChars: number;
   /**
    * User ids presence remembers at once, over all strategies; an id arriving while it is full is served but not
-   * listed. Quiet ids are forgotten every PRESENCE_TTL_MS (servers/presence.ts), read or not.
+   * listed. Quiet ids are forgotten every PRESENCE_TTL_MS (servers/observe/presence.ts), read or not.
    */
   presenceIds: number;
   /** Open push streams (WebSockets, event streams) at once, per strategy; one more gets 503 with Retry-After. */
@@ -102,7 +102,7 @@ export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export const DEMO_JOIN_NAMES = 1_000;
 
 /**
- * HTTP/2 cleartext on the HTTP/1.1 port (servers/http2-front.ts). A new connection must show its protocol (three
+ * HTTP/2 cleartext on the HTTP/1.1 port (servers/http2/front.ts). A new connection must show its protocol (three
  * bytes: "PRI" begins the HTTP/2 preface, anything else is HTTP/1.1) within the header timeout, or it is closed.
  */
 export const HTTP2_LIMITS = {

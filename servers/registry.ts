@@ -1,17 +1,17 @@
-import { ExpressLongPollingStrategy } from './strategies/express-long-polling.js';
-import { ExpressShortPollingStrategy } from './strategies/express-short-polling.js';
+import { ExpressLongPollingStrategy } from './peers/express-long-polling.js';
+import { ExpressShortPollingStrategy } from './peers/express-short-polling.js';
 import { LongPollingStrategy } from './strategies/long-polling.js';
 import { ShortPollingStrategy } from './strategies/short-polling.js';
-import { SocketIoPollingStrategy } from './strategies/socketio-polling.js';
-import { SocketIoWebSocketStrategy } from './strategies/socketio-ws.js';
+import { SocketIoPollingStrategy } from './peers/socketio-polling.js';
+import { SocketIoWebSocketStrategy } from './peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from './strategies/sse.js';
 import { WebSocketStrategy } from './strategies/websocket.js';
-import { BareWebSocketStrategy } from './strategies/ws-bare.js';
+import { BareWebSocketStrategy } from './peers/ws-bare.js';
 import type { ServerStrategyClass } from './strategy.js';
 
 /**
  * Every strategy's server half, in report order. The server knows nothing of clients: the bench pairs each of
- * these with its simulated client (bench/strategy-pairs.ts).
+ * these with its simulated client (bench/plan/strategies.ts).
  */
 export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
   ShortPollingStrategy,

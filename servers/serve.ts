@@ -2,10 +2,10 @@ import { PushServer } from './app.js';
 import { cli, stopOnSignals } from './cli-support.js';
 import { DEFAULT_LIMITS } from './constants.js';
 import { ROUTES } from './contract/wire.js';
-import { SourceUnavailableError } from './message-log.js';
-import { openRedisLog, type RedisLogService } from './redis/redis-log-service.js';
+import { SourceUnavailableError } from './log/message-log.js';
+import { openRedisLog, type RedisLogService } from './log/redis/redis-log-service.js';
 import { STRATEGY_NAMES } from './registry.js';
-import { hostName, isLoopbackHost, newToken, newUserSecret } from './security.js';
+import { hostName, isLoopbackHost, newToken, newUserSecret } from './trust/request-guard.js';
 
 const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--token T] [--allow-origin URL] [--long-poll-timeout MS]
                          [--user-secret S] [--allow-host NAME]

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from './constants.js';
 import type { LeanHandler, LeanRouteKind } from './http/exchange.js';
-import type { MessageLog } from './message-log.js';
+import type { MessageLog } from './log/message-log.js';
 import type { StrategyInfo } from './contract/strategies.js';
 
 /**

@@ -23,6 +23,70 @@ const ALLOWED: Record<string, readonly string[]> = {
   bench: ['servers', 'servers/contract', 'clients', 'results'],
 };
 
+/**
+ * The rooms of bench/ and servers/ by floor, lowest first: a room may import the rooms of lower floors of its
+ * own layer, never a room of its own floor or above. A folder is a room; a file at the top of the layer is a room
+ * of its own (servers/app.ts composes the server, bench/cli.ts the bench).
+ */
+export const ROOM_FLOORS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  bench: [['measure'], ['plan'], ['fleet', 'network'], ['ipc'], ['capacity', 'children'], ['run'], ['cli.ts']],
+  servers: [
+    ['contract', 'constants.ts', 'cli-support.ts'],
+    ['wire', 'log'],
+    ['http'],
+    ['http2', 'trust', 'strategy.ts'],
+    ['delivery', 'observe'],
+    ['strategies', 'peers', 'api'],
+    ['registry.ts'],
+    ['app.ts'],
+    ['demo', 'serve.ts'],
+  ],
+};
+
+/** `bench/run` for `bench/run/harness.ts`, `servers/app.ts` for itself; undefined outside bench/ and servers/. */
+export function roomOf(file: string): string | undefined {
+  const parts = file.split('/');
+  if (!(parts[0]! in ROOM_FLOORS)) return undefined;
+  return parts.slice(0, 2).join('/');
+}
+
+function floorOf(room: string): number {
+  const [layer, name] = room.split('/') as [string, string];
+  const floor = ROOM_FLOORS[layer]!.findIndex((rooms) => rooms.includes(name));
+  if (floor < 0) throw new Error(`room ${room} has no floor in ROOM_FLOORS (test/layers.test.ts, docs/layers.md)`);
+  return floor;
+}
+
+/** Imports between two rooms of one layer that do not go down a floor. */
+export function roomViolations(edges: readonly [string, string][]): string[] {
+  const violations: string[] = [];
+  for (const [from, to] of edges) {
+    const a = roomOf(from);
+    const b = roomOf(to);
+    if (a === undefined || b === undefined || a === b || a.split('/')[0] !== b.split('/')[0]) continue;
+    if (floorOf(b) >= floorOf(a)) violations.push(`${from} → ${to}`);
+  }
+  return violations;
+}
+
+/** Cycles between files, each as the files on it (found by a depth-first walk; a cycle may show from each of its files). */
+export function fileCycles(edges: readonly [string, string][]): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const [from, to] of edges) graph.set(from, [...(graph.get(from) ?? []), to]);
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const visit = (node: string, path: string[]) => {
+    for (const next of graph.get(node) ?? []) {
+      const at = path.indexOf(next);
+      if (at >= 0) cycles.push([...path.slice(at), next]);
+      else if (!done.has(next)) visit(next, [...path, next]);
+    }
+    done.add(node);
+  };
+  for (const node of graph.keys()) if (!done.has(node)) visit(node, [node]);
+  return cycles;
+}
+
 function layerOf(file: string): string {
   if (file.startsWith('servers/contract/')) return 'servers/contract';
   return file.split('/')[0]!;
@@ -96,7 +160,7 @@ describe('layers', () => {
   const edges = importEdges();
 
   it('reads the imports it checks (the scan is not empty)', () => {
-    expect(edges.some(([from, to]) => from === 'servers/app.ts' && to === 'servers/message-source.ts')).toBe(true);
+    expect(edges.some(([from, to]) => from === 'servers/app.ts' && to === 'servers/log/message-source.ts')).toBe(true);
     expect(edges.some(([from]) => from.startsWith('clients/browser/'))).toBe(true);
   });
 
@@ -108,17 +172,47 @@ describe('layers', () => {
     expect(folderCycles(edges)).toEqual([]);
   });
 
+  it('every import inside bench/ and servers/ goes down the floors of their rooms', () => {
+    expect(roomViolations(edges)).toEqual([]);
+  });
+
+  it('every room has its floor', () => {
+    const rooms = new Set(edges.flatMap(([from, to]) => [roomOf(from), roomOf(to)]).filter((room) => room !== undefined));
+    for (const room of rooms) expect(() => floorOf(room)).not.toThrow();
+  });
+
+  it('no cycle between files', () => {
+    expect(fileCycles(edges)).toEqual([]);
+  });
+
+  it('flags a room that imports a room of its own floor or above, and a cycle between files', () => {
+    const bad: [string, string][] = [
+      ['bench/plan/schedule.ts', 'bench/ipc/protocol.ts'],
+      ['bench/fleet/identity.ts', 'bench/network/proxy.ts'],
+      ['servers/http/dispatch.ts', 'servers/strategy.ts'],
+      ['servers/strategies/sse.ts', 'servers/delivery/push-fanout.ts'],
+      ['bench/run/harness.ts', 'bench/run/phases.ts'],
+      ['bench/run/phases.ts', 'bench/run/harness.ts'],
+    ];
+    expect(roomViolations(bad)).toEqual([
+      'bench/plan/schedule.ts → bench/ipc/protocol.ts',
+      'bench/fleet/identity.ts → bench/network/proxy.ts',
+      'servers/http/dispatch.ts → servers/strategy.ts',
+    ]);
+    expect(fileCycles(bad)).toEqual([['bench/run/harness.ts', 'bench/run/phases.ts', 'bench/run/harness.ts']]);
+  });
+
   it('flags what it should: a server importing a client, a report importing the harness, a cycle', () => {
     const bad: [string, string][] = [
       ['servers/registry.ts', 'clients/websocket.ts'],
-      ['reports/summary.ts', 'bench/harness.ts'],
-      ['bench/harness.ts', 'reports/write.ts'],
+      ['reports/summary.ts', 'bench/run/harness.ts'],
+      ['bench/run/harness.ts', 'reports/write.ts'],
       ['bench/cli.ts', 'reports/write.ts'],
     ];
     expect(layerViolations(bad)).toEqual([
       'servers/registry.ts → clients/websocket.ts',
-      'reports/summary.ts → bench/harness.ts',
-      'bench/harness.ts → reports/write.ts',
+      'reports/summary.ts → bench/run/harness.ts',
+      'bench/run/harness.ts → reports/write.ts',
     ]);
     expect(folderCycles(bad)).toEqual([['reports', 'bench', 'reports'], ['bench', 'reports', 'bench']]);
   });

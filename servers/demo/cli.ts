@@ -1,5 +1,5 @@
 import { cli, stopOnSignals, type Cli } from '../cli-support.js';
-import { hostName } from '../security.js';
+import { hostName } from '../trust/request-guard.js';
 import { startDemo, type Demo } from './demo-server.js';
 import { qrTerminal } from './lan.js';
 import { openInBrowser } from './open-browser.js';

@@ -1,8 +1,8 @@
 import { PushServer } from '../app.js';
 import type { ServerLimits } from '../constants.js';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from '../http/errors.js';
 import { OWN_STRATEGY_NAMES } from '../registry.js';
-import { isLoopbackHost, isWildcardHost, newToken, newUserSecret } from '../security.js';
+import { isLoopbackHost, isWildcardHost, newToken, newUserSecret } from '../trust/request-guard.js';
 import { browserBundle } from './bundle.js';
 import { captureHandshake } from './handshake.js';
 import { lanAddress, qrSvg } from './lan.js';

@@ -1,5 +1,5 @@
-import type { ByteLedger } from '../byte-ledger.js';
-import { HttpError } from '../http-errors.js';
+import type { ByteLedger } from '../wire/byte-ledger.js';
+import { HttpError } from '../http/errors.js';
 import { PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from '../contract/demo-protocol.js';
 
 /** A page that has not asked for its state for this long has gone (closed tab, sleeping phone). */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from '../http/errors.js';
 import { SETTING_CHOICES, type DemoSettings, type SettingsChange } from '../contract/demo-protocol.js';
 
 export const DEFAULT_SETTINGS: DemoSettings = {

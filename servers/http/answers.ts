@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../contract/message.js';
-import { HttpError } from '../http-errors.js';
-import type { PollAnswer } from '../poll-response.js';
+import { HttpError } from './errors.js';
+import type { PollAnswer } from './poll-response.js';
 import type { LeanExchange } from './exchange.js';
 
 /**

@@ -1,15 +1,14 @@
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
-import type { ByteLedger } from '../byte-ledger.js';
-import { HttpError, parseUserId } from '../http-errors.js';
-import { afterInboundDelay, delaySocketWrites } from '../network-delay.js';
-import type { ServerStrategy } from '../strategy.js';
+import type { ByteLedger } from '../wire/byte-ledger.js';
+import { HttpError, parseUserId } from './errors.js';
+import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
 import { sendErrorAnswer } from './answers.js';
-import type { LeanExchange, LeanHandler, LeanRequest, LeanRouteKind } from './exchange.js';
+import type { LeanExchange, LeanHandler, LeanRequest, LeanRouteKind, RouteOwner } from './exchange.js';
 
 export interface LeanRoute {
   readonly path: string;
   readonly kind: LeanRouteKind;
-  readonly strategy: ServerStrategy;
+  readonly strategy: RouteOwner;
   readonly handler: LeanHandler;
 }
 
@@ -34,7 +33,7 @@ export class LeanRoutes {
 
   constructor(readonly options: LeanRoutesOptions) {}
 
-  add(path: string, kind: LeanRouteKind, strategy: ServerStrategy, handler: LeanHandler): void {
+  add(path: string, kind: LeanRouteKind, strategy: RouteOwner, handler: LeanHandler): void {
     if (this.routes.has(path)) throw new Error(`${path} is served twice`);
     this.routes.set(path, { path, kind, strategy, handler });
   }

@@ -58,3 +58,12 @@ export type LeanRouteKind = 'answer' | 'stream';
 
 /** `query` is parsed as express's simple parser does (node:querystring): a repeated key is an array. */
 export type LeanHandler = (exchange: LeanExchange, query: ParsedUrlQuery) => void;
+
+/**
+ * Whose route a request is on, as the lean path needs it: the name its bytes are credited to, and where a
+ * refusal is told (a strategy's 'failed' event). A ServerStrategy is one.
+ */
+export interface RouteOwner {
+  readonly info: { readonly name: string };
+  emit(event: 'failed', status: number): boolean;
+}

@@ -1,9 +1,10 @@
 import type { Express } from 'express';
-import type { ByteLedger } from '../byte-ledger.js';
-import { answerError, HttpError, parseUserId } from '../http-errors.js';
-import { afterInboundDelay, delaySocketWrites } from '../network-delay.js';
-import type { RouteHandler, RouteMethod, ServerStrategy } from '../strategy.js';
+import type { ByteLedger } from '../wire/byte-ledger.js';
+import { answerError, HttpError, parseUserId } from './errors.js';
+import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
+import type { Request, Response } from 'express';
 import type { LeanRoutesOptions } from './dispatch.js';
+import type { RouteOwner } from './exchange.js';
 
 /**
  * A strategy route served through express (the reference peers: Socket.IO's polling transport, the express
@@ -12,10 +13,10 @@ import type { LeanRoutesOptions } from './dispatch.js';
  */
 export function mountFrameworkRoute(
   app: Express,
-  strategy: ServerStrategy,
-  method: RouteMethod,
+  strategy: RouteOwner,
+  method: 'GET' | 'POST',
   path: string,
-  handler: RouteHandler,
+  handler: (req: Request, res: Response) => void,
   { ledger, userIdChars, networkDelayMs }: LeanRoutesOptions,
 ): void {
   const owner = strategy.info.name;

@@ -2,10 +2,28 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { IDLE_CLOSE_SHARE } from '../constants.js';
-import type { ConnectionCounters } from '../stats.js';
 import { rawErrorAnswer } from './answers.js';
 import type { LeanRoute } from './dispatch.js';
 import type { LeanConnection, LeanExchange, LeanRouteKind } from './exchange.js';
+
+/** What happened to HTTP connections beside any one strategy's counters (this module). */
+export interface ConnectionCounters {
+  /** Requests pipelined behind an event stream: never answered; the connection was closed instead. */
+  pipelinedBehindStream: number;
+  /** Long polls sent on a connection that already held one: answered at once with what there was, not held. */
+  longPollsNotHeld: number;
+  /** Requests that waited because their connection's unsent answers were over the send budget. */
+  waitedForSendBudget: number;
+  /**
+   * Bytes of answer bodies written on the lean path and not yet handed to the kernel, over every connection,
+   * now: each connection's stay under the send budget plus one answer.
+   */
+  queuedAnswerBytes: number;
+  /** Idle keep-alive connections closed because the connection limit was near. */
+  idleClosedNearLimit: number;
+  /** Connections over the limit: accepted by the kernel, then closed at once. */
+  droppedOverLimit: number;
+}
 
 /** A lean route's kind, or a request for express (everything else). */
 export type RequestKind = LeanRouteKind | 'framework';

@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from './errors.js';
 
 /**
  * What a body is read from: node:http's IncomingMessage and http2's Http2ServerRequest are both this, so one

@@ -1,11 +1,11 @@
 import { MIN_LONG_POLL_TIMEOUT_MS } from '../constants.js';
 import { ROUTES } from '../contract/wire.js';
 import type { Message } from '../contract/message.js';
-import { HeldPolls } from '../held-polls.js';
-import { parseCursor, parseIntegerParam, parseUserId } from '../http-errors.js';
+import { HeldPolls } from '../delivery/held-polls.js';
+import { parseCursor, parseIntegerParam, parseUserId } from '../http/errors.js';
 import { sendPollAnswer } from '../http/answers.js';
-import type { MessageLog } from '../message-log.js';
-import { pollAnswer, pollResult } from '../poll-response.js';
+import type { MessageLog } from '../log/message-log.js';
+import { pollAnswer, pollResult } from '../http/poll-response.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';

@@ -1,7 +1,7 @@
 import { ROUTES } from '../contract/wire.js';
-import { parseCursor, parseUserId } from '../http-errors.js';
+import { parseCursor, parseUserId } from '../http/errors.js';
 import { sendPollAnswer } from '../http/answers.js';
-import { pollAnswer, pollResult } from '../poll-response.js';
+import { pollAnswer, pollResult } from '../http/poll-response.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';

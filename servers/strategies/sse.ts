@@ -1,9 +1,9 @@
 import { ROUTES } from '../contract/wire.js';
-import { parseCursor, parseUserId } from '../http-errors.js';
+import { parseCursor, parseUserId } from '../http/errors.js';
 import { startEventStream } from '../http/answers.js';
 import type { LeanResponse } from '../http/exchange.js';
 import type { Gap, Message } from '../contract/message.js';
-import { PushFanout, type PushChannel } from '../push-fanout.js';
+import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';

@@ -1,12 +1,12 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { ROUTES, SUBPROTOCOL, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
-import { HttpError, parseCursor, parseUserId } from '../http-errors.js';
+import { HttpError, parseCursor, parseUserId } from '../http/errors.js';
 import type { GapFrame } from '../contract/message.js';
-import { PushFanout, type PushChannel } from '../push-fanout.js';
+import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';
-import { closeGoingAway } from '../ws-close.js';
+import { closeGoingAway } from '../delivery/ws-close.js';
 
 /** WebSocket: one HTTP handshake, then the server pushes one frame per message (claim C5). */
 export class WebSocketStrategy extends ServerStrategy {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_TIMEOUT_CODE, speaksHttpVersion, type SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
-import { STRATEGIES } from '../../bench/strategy-pairs.js';
+import { STRATEGIES } from '../../bench/plan/strategies.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
 /** Short, so a test sees several deadlines; the default (10 s) is for real runs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ByteLedger } from '../../servers/byte-ledger.js';
-import { HttpError } from '../../servers/http-errors.js';
+import { ByteLedger } from '../../servers/wire/byte-ledger.js';
+import { HttpError } from '../../servers/http/errors.js';
 import { DemoPages, MAX_PAGES, PAGE_TTL_MS } from '../../servers/demo/pages.js';
 import { laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/contract/demo-protocol.js';
 

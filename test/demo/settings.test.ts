@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../servers/http-errors.js';
+import { HttpError } from '../../servers/http/errors.js';
 import { DEFAULT_SETTINGS, parseSettingsChange, SettingsStore } from '../../servers/demo/settings.js';
 
 function refusal(body: unknown): string {

@@ -6,7 +6,7 @@ import type { DemoJoinAnswer, DemoState } from '../../servers/contract/demo-prot
 import type { Message } from '../../servers/contract/message.js';
 import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { startDemo, type Demo, type DemoOptions } from '../../servers/demo/demo-server.js';
-import { userToken, userTokenIssuer } from '../../servers/user-token.js';
+import { userToken, userTokenIssuer } from '../../servers/trust/user-token.js';
 
 const TOKEN = 'teacher-token-for-tests';
 const SECRET = 'user-secret-for-the-demo-tests';

@@ -7,7 +7,7 @@ import { heldOverRun, makeResults } from './fixture.js';
 
 /**
  * The same three strategies with messages four times as frequent as polls (2 a second against one poll a
- * second): the run of issue 12, in which short polling needs fewer requests per message than long polling.
+ * second): a run in which short polling needs fewer requests per message than long polling.
  * 40 messages to 50 clients: 2,000 deliveries.
  */
 function frequentResults(): Results {

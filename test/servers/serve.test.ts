@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ServerStats } from '../../servers/stats.js';
+import type { ServerStats } from '../../servers/observe/stats.js';
 import { waitFor } from '../helpers.js';
 
 function serve(...args: string[]) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer, type PushServerHooks } from '../../servers/app.js';
 import { SUBPROTOCOL } from '../../servers/contract/wire.js';
-import { HttpError } from '../../servers/http-errors.js';
+import { HttpError } from '../../servers/http/errors.js';
 import { waitFor } from '../helpers.js';
 
 let server: PushServer;

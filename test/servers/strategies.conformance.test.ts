@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { speaksHttpVersion, type SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
-import { STRATEGIES } from '../../bench/strategy-pairs.js';
+import { STRATEGIES } from '../../bench/plan/strategies.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
 /**

@@ -1,0 +1,185 @@
+import cluster from 'node:cluster';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS } from '../../servers/constants.js';
+import { nowMs } from '../../servers/contract/message.js';
+import { connectRedis, type RedisClient } from '../../servers/log/redis/redis-connection.js';
+import { RedisLog } from '../../servers/log/redis/redis-log.js';
+import { redisTraffic, type RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
+import { START_TIMEOUT_MS } from '../plan/budgets.js';
+import type { WorkerProtocol, WorkerReport } from '../ipc/cluster-protocol.js';
+import { mergeServerStats } from './cluster-stats.js';
+import { RpcChild, serveRpc } from '../ipc/rpc.js';
+import { LoadMonitor } from '../measure/process-load.js';
+import type { RedisRunOptions, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
+import { playSchedule } from '../plan/schedule.js';
+import { mergeTimelines, ServerTimeline } from '../measure/server-timeline.js';
+
+/**
+ * The server side of a run with the Redis source: a node:cluster primary and its workers (bench/children/cluster-worker.ts),
+ * all behind one port. The primary distributes the connections round-robin (SCHED_RR, Node's default on Linux:
+ * it accepts each connection and hands it to the next worker, so the clients spread evenly over the processes,
+ * which the kernel's own spreading does not promise). It is also the application back end that publishes the
+ * schedule into the log; so when a worker is killed, publishing goes on and nothing published is lost.
+ */
+const WORKER_FILE = fileURLToPath(new URL('./cluster-worker.ts', import.meta.url));
+/** A worker's plain calls (stats, timeline, traffic) do no waiting of their own. */
+const WORKER_CALL_MS = 5_000;
+
+cluster.schedulingPolicy = cluster.SCHED_RR;
+// Workers start with this process's flags (tsx), speak the harness's serialization, and have their stderr piped
+// (silent) so a crash is reported with its last line, as for any child of the bench.
+cluster.setupPrimary({ exec: WORKER_FILE, execArgv: process.execArgv, serialization: 'advanced', silent: true });
+
+let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions } | undefined;
+let port = 0;
+/**
+ * The port argument the cluster's listening socket was opened with. node:cluster shares one socket between
+ * the workers that listen with the same arguments: with 0 while any worker is alive (a second socket on the
+ * same port would not bind), with the port itself once none is (the socket closed with the last worker).
+ */
+let listenArg = 0;
+let forked = 0;
+const workers: RpcChild<WorkerProtocol>[] = [];
+let client: RedisClient | undefined;
+let publisher: RedisLog | undefined;
+/** Publishes Redis has acknowledged so far in the current schedule. */
+let stored = 0;
+const ownLoad = new LoadMonitor();
+/** The primary's CPU per 100 ms (it accepts and hands over every connection); its accepts are counted by the workers. */
+const ownTimeline = new ServerTimeline();
+let windowOpenedAt = 0;
+
+serveRpc<ServerProtocol>({
+  async start({ strategy, longPollTimeoutMs, port: givenPort, redis }) {
+    if (!redis) throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
+    options = { strategy, longPollTimeoutMs, redis };
+    client = await connectRedis(redis.url);
+    publisher = new RedisLog(client, redis.keyPrefix);
+    // The first worker opens the socket (on a free port); the others share it.
+    listenArg = givenPort ?? 0;
+    port = await forkWorker(listenArg);
+    await Promise.all(Array.from({ length: redis.processes - 1 }, () => forkWorker(listenArg)));
+    return { url: `http://127.0.0.1:${port}` };
+  },
+
+  async openWindow() {
+    await Promise.all(workers.map((worker) => worker.call('openWindow', undefined, WORKER_CALL_MS)));
+    ownLoad.start();
+    windowOpenedAt = performance.now();
+  },
+
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+    const log = requirePublisher();
+    const payload = 'x'.repeat(payloadBytes);
+    const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
+    const report: ScheduleReport = { published: 0, lastSeq: 0, latePublishes: 0, maxLagMs: 0 };
+    const monitor = new LoadMonitor();
+    monitor.start();
+    stored = 0;
+    // Sent in schedule order on one connection, so Redis assigns the seqs in that order; each is awaited at the end.
+    const pending: Promise<number>[] = [];
+    await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
+      const publishing = log.publish(payload, undefined, { ringSize: DEFAULT_LIMITS.ringSize, payloadDepth: DEFAULT_LIMITS.payloadDepth, floor: 0 });
+      pending.push(publishing.then((message) => (stored++, message.seq)));
+    });
+    const seqs = await Promise.all(pending);
+    return { ...report, published: seqs.length, lastSeq: Math.max(0, ...seqs), seqs, load: monitor.stop() };
+  },
+
+  async attached({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('attached', { strategy }, WORKER_CALL_MS)));
+    return counts.reduce((a, b) => a + b, 0);
+  },
+
+  async markConnected({ strategy }) {
+    await Promise.all(workers.map((worker) => worker.call('markConnected', { strategy }, WORKER_CALL_MS)));
+  },
+
+  async collect({ strategy, closeTimeoutMs }) {
+    const reports = await Promise.all(workers.map((worker) => worker.call('collect', { strategy, closeTimeoutMs }, closeTimeoutMs + WORKER_CALL_MS)));
+    return mergeReports(reports, ownLoad.read().cpuMs, Math.round(performance.now() - windowOpenedAt));
+  },
+
+  async timeline() {
+    const timelines = await Promise.all(workers.map((worker) => worker.call('timeline', undefined, WORKER_CALL_MS)));
+    return mergeTimelines([...timelines, ownTimeline.read()]);
+  },
+
+  async brokerTraffic() {
+    const traffic = await Promise.all(workers.map((worker) => worker.call('redisTraffic', undefined, WORKER_CALL_MS)));
+    return [...traffic, redisTraffic()].reduce(addTraffic);
+  },
+
+  /** SIGKILLs the first worker (about 1/N of the clients) and starts a new one on the port, as a supervisor would. */
+  async killOne() {
+    const victim = workers.shift();
+    if (!victim) throw new Error('no server process to kill');
+    const killedAtMs = nowMs();
+    const publishedBeforeKill = stored;
+    // Off the round robin in the same tick as the SIGKILL, as a lone process's listening socket dies with it.
+    // Otherwise the primary hands the first connection that arrives before it sees the death to the dead worker,
+    // and never closes a connection it handed over that was not acknowledged (nodejs/node#21746): that client's
+    // attempt would be accepted and never answered (it gives it up only at its connect timeout).
+    victim.process.disconnect();
+    victim.kill();
+    await victim.exited;
+    if (workers.length === 0) listenArg = port;
+    await forkWorker(listenArg);
+    return { killedAtMs, publishedBeforeKill };
+  },
+
+  async shutdown() {
+    await Promise.all(workers.map((worker) => worker.stop('shutdown', 2_000)));
+    // The run's log goes with the run: on a shared Redis (--redis-url) runs must not pile up their rings.
+    await publisher?.remove().catch(() => {});
+    await client?.close().catch(() => client?.destroy());
+    ownTimeline.stop();
+    setTimeout(() => process.exit(0), 20).unref();
+  },
+});
+
+async function forkWorker(listenOn: number): Promise<number> {
+  if (!options) throw new Error('cluster not started');
+  const worker = cluster.fork();
+  // Nothing is read from a worker's stdout; a full pipe would stall it.
+  worker.process.stdout?.resume();
+  const rpc = new RpcChild<WorkerProtocol>(`server process ${++forked}`, worker.process);
+  const { strategy, longPollTimeoutMs, redis } = options;
+  const started = await rpc.call('start', { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix }, START_TIMEOUT_MS);
+  workers.push(rpc);
+  return started.port;
+}
+
+function requirePublisher(): RedisLog {
+  if (!publisher) throw new Error('cluster not started');
+  return publisher;
+}
+
+function addTraffic(a: RedisTraffic, b: RedisTraffic): RedisTraffic {
+  return { bytesToRedis: a.bytesToRedis + b.bytesToRedis, bytesFromRedis: a.bytesFromRedis + b.bytesFromRedis };
+}
+
+/**
+ * The workers' reports as one server's: counts and CPU add up (the primary's own CPU included: it accepts every
+ * connection and publishes), the event-loop delay is the worst worker's, memory adds up. There is no single RSS
+ * curve of several processes: rssSamples stays empty.
+ */
+function mergeReports(reports: readonly WorkerReport[], primaryCpuMs: number, windowMs: number): ServerReport {
+  const sumOf = (pick: (report: WorkerReport) => number | undefined) => {
+    const values = reports.map(pick);
+    return values.every((v): v is number => v !== undefined) ? values.reduce((a, b) => a + b, 0) : undefined;
+  };
+  return {
+    stats: mergeServerStats(reports.map((r) => r.stats)),
+    cpuMs: reports.reduce((total, r) => total + r.cpuMs, primaryCpuMs),
+    eventLoopDelayP99Us: Math.max(0, ...reports.map((r) => r.eventLoopDelayP99Us)),
+    eventLoopDelayMaxUs: Math.max(0, ...reports.map((r) => r.eventLoopDelayMaxUs)),
+    peakRssBytes: sumOf((r) => r.peakRssBytes) ?? 0,
+    rssSamples: [],
+    windowMs,
+    rssBeforeClientsBytes: sumOf((r) => r.rssBeforeClientsBytes),
+    rssConnectedBytes: sumOf((r) => r.rssConnectedBytes),
+    connectionsAtRssSample: sumOf((r) => r.connectionsAtRssSample),
+  };
+}

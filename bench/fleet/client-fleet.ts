@@ -1,0 +1,366 @@
+import type { SimulatedClient, SimulatedClientClass } from '../../clients/client.js';
+import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
+import type { HttpVersion } from '../../servers/contract/wire.js';
+import { mergeGroupEvidence, UpgradeGroups, type GroupEvidence } from './upgrade-fallback.js';
+import { nowMs } from '../../servers/contract/message.js';
+import type { BackoffKind } from '../../results/results.js';
+import type { RecoveryEpisode } from '../measure/recovery.js';
+import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
+import { identityHeaders } from './identity.js';
+import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
+import { SeqReceipts } from '../measure/seq-receipts.js';
+import type { RequestCounts, TrafficWindow } from '../../results/results.js';
+
+/** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
+export interface FleetReport {
+  clients: number;
+  /** Compressed HDR histogram of latencyUs, one sample per delivered message. */
+  latencyHistogram: string;
+  delivered: number;
+  missed: number;
+  duplicated: number;
+  outOfOrder: number;
+  gaps: number;
+  /** seq → how many clients of this process never received it. */
+  missedBySeq: Record<string, number>;
+  requests: RequestCounts;
+  bytesClientToServer: number;
+  bytesServerToClient: number;
+  connectionsOpened: number;
+  cpuMs: number;
+  /** Human-readable details of what went wrong, a few examples each. */
+  problems: string[];
+  /** Gap signals: a client was told it may have lost messages (what it did lose is in missed). */
+  warnings: string[];
+  /** CPU and event-loop delay of each client process from the start of the schedule (one entry per process once merged). */
+  load?: ProcessLoad[];
+  /** Clients that dropped their connection on purpose (churn). */
+  churned?: number;
+  /** Traffic from scheduleStart until stop (absent when the schedule never started). */
+  steady?: TrafficWindow;
+  /** A fault run: each client's first way back that began at or after the fault (clients that never failed: none). */
+  recovery?: RecoveryEpisode[];
+  /** A blocked-upgrade run: the clients by the transport they ended up on (see bench/fleet/upgrade-fallback.ts). */
+  groups?: GroupEvidence[];
+}
+
+export interface FleetOptions {
+  clientClass: SimulatedClientClass;
+  baseUrl: string;
+  pollIntervalMs: number;
+  longPollTimeoutMs: number;
+  /** One first-request delay per client. */
+  phasesMs: readonly number[];
+  /** Index of this fleet's first client in the whole run, so problems name clients the same way across processes. */
+  firstClientIndex: number;
+  /** Size of each client's Cookie header value (see bench/fleet/identity.ts); 0 or absent: no cookie. */
+  cookieBytes?: number;
+  seed?: number;
+  /** The clients' reconnect backoff (default full jitter). */
+  backoff?: BackoffKind;
+  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
+  httpVersion?: HttpVersion;
+  /** A blocked-upgrade run: whether each client is refused at the upgrade (clientClass is then the fallback client). */
+  blocked?: readonly boolean[];
+}
+
+const EXAMPLES = 3;
+
+/** Everything one simulated client did, recorded from its events only. */
+class ClientRecord extends SeqReceipts {
+  gaps = 0;
+  answered = false;
+  outstanding = false;
+  readonly requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
+  /** Every way back from a failure: a failure opens one, the first message after it closes it. */
+  readonly episodes: RecoveryEpisode[] = [];
+  private episode: RecoveryEpisode | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly client: SimulatedClient,
+    latencies: Histogram,
+  ) {
+    super();
+    client.on('error', () => {
+      if (this.episode) return;
+      this.episode = [nowMs(), null, null, 0];
+      this.episodes.push(this.episode);
+    });
+    client.on('reconnect', () => {
+      if (this.episode) this.episode[3]++;
+    });
+    client.on('open', () => {
+      if (this.episode && this.episode[1] === null) this.episode[1] = nowMs();
+    });
+    client.on('message', (_message, receivedAtMs) => {
+      if (!this.episode) return;
+      // A message means attached, whether or not the transport said so first.
+      this.episode[1] ??= receivedAtMs;
+      this.episode[2] = receivedAtMs;
+      this.episode = undefined;
+    });
+    client.on('request', () => {
+      this.requests.total++;
+      this.outstanding = true;
+    });
+    client.on('response', () => this.answer('withMessages'));
+    client.on('empty', () => this.answer('empty'));
+    client.on('error', () => {
+      this.requests.failed++;
+      this.outstanding = false;
+    });
+    client.on('reconnect', () => this.requests.reconnects++);
+    client.on('gap', () => this.gaps++);
+    client.on('message', (message, receivedAtMs) => {
+      this.answered = true;
+      if (this.receive(message.seq)) latencies.recordValue(latencyUs(message.t, receivedAtMs));
+    });
+  }
+
+  private answer(kind: 'withMessages' | 'empty'): void {
+    this.requests[kind]++;
+    this.outstanding = false;
+    this.answered = true;
+  }
+
+  /**
+   * Stops the client once no request is in flight, so that stopping cuts no answer in half on the wire. The
+   * stop happens inside the answer's own event, before the client can send its next request.
+   */
+  stopBetweenRequests(timeoutMs: number): Promise<void> {
+    if (!this.outstanding) return this.client.stop();
+    return new Promise<void>((resolve) => {
+      const events = ['response', 'empty', 'error'] as const;
+      const stopNow = () => {
+        clearTimeout(timer);
+        for (const event of events) this.client.off(event, stopNow);
+        this.client.stop().then(resolve, resolve);
+      };
+      const timer = setTimeout(stopNow, timeoutMs);
+      for (const event of events) this.client.on(event, stopNow);
+    });
+  }
+}
+
+/** The simulated clients of one process and their shared latency histogram. */
+export class ClientFleet {
+  private readonly records: ClientRecord[];
+  private readonly latencies = createLatencyHistogram();
+  private readonly cpuAtStart = process.cpuUsage();
+  private readonly monitor = new LoadMonitor();
+  private readonly churnTimers: NodeJS.Timeout[] = [];
+  private churned = 0;
+  private atScheduleStart: TrafficWindow | undefined;
+  private steady: TrafficWindow | undefined;
+  private groups: UpgradeGroups | undefined;
+
+  constructor(private readonly options: FleetOptions) {
+    this.monitor.start();
+    this.records = options.phasesMs.map((firstPollDelayMs, i) => {
+      const client = new options.clientClass({
+        baseUrl: options.baseUrl,
+        since: 0,
+        pollIntervalMs: options.pollIntervalMs,
+        longPollTimeoutMs: options.longPollTimeoutMs,
+        firstPollDelayMs,
+        headers: identityHeaders(options.cookieBytes ?? 0, options.firstClientIndex + i, options.seed ?? 0),
+        ...(options.backoff !== undefined && { backoff: options.backoff }),
+        ...(options.httpVersion !== undefined && { httpVersion: options.httpVersion }),
+        ...(options.blocked?.[i] && { blockUpgrade: true }),
+      });
+      return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
+    });
+    if (options.blocked) {
+      this.groups = new UpgradeGroups(this.records.map((record) => record.client).filter((c): c is WebSocketFallbackClient => c instanceof WebSocketFallbackClient));
+    }
+    for (const record of this.records) record.client.start();
+  }
+
+  /**
+   * The schedule starts: from here the load is what publishing costs the clients, without connecting. Client i
+   * loses its connection dropAtMs[i] ms from now, as a network failure would cut it; it reconnects by itself
+   * (with its backoff) and resumes from its cursor, which is what churn tests.
+   */
+  scheduleStart(dropAtMs: readonly (number | null)[]): void {
+    this.monitor.start();
+    this.atScheduleStart = this.traffic();
+    dropAtMs.forEach((at, i) => {
+      const record = this.records[i];
+      if (at === null || !record) return;
+      this.churnTimers.push(
+        setTimeout(() => {
+          this.churned++;
+          record.client.dropConnection();
+        }, at),
+      );
+    });
+  }
+
+  get answeredCount(): number {
+    return this.records.filter((r) => r.answered).length;
+  }
+
+  /** Resolves with how many clients still lack `lastSeq` when they all have it or the time is up. */
+  async drain(lastSeq: number, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const waiting = () => this.records.filter((r) => r.highestSeq < lastSeq).length;
+    while (waiting() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    return waiting();
+  }
+
+  /**
+   * Stops every client and reports. With `betweenRequests`, each client is stopped the moment its request in
+   * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
+   */
+  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[], faultAtMs?: number): Promise<FleetReport> {
+    for (const timer of this.churnTimers) clearTimeout(timer);
+    const start = this.atScheduleStart;
+    const end = this.traffic();
+    this.steady = start && {
+      windowMs: Math.round(end.windowMs - start.windowMs),
+      bytesClientToServer: end.bytesClientToServer - start.bytesClientToServer,
+      bytesServerToClient: end.bytesServerToClient - start.bytesServerToClient,
+      requests: end.requests - start.requests,
+      // The monitor started with the window: this is the clients' CPU over exactly the traffic above.
+      clientCpuMs: Math.round(this.monitor.read().cpuMs * 10) / 10,
+    };
+    await Promise.all(
+      this.records.map(async (record) => {
+        if (betweenRequests) await record.stopBetweenRequests(idleTimeoutMs);
+        else await record.client.stop();
+      }),
+    );
+    const expected = expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1);
+    const report = this.report(expected);
+    if (this.groups) report.groups = this.groups.report(expected);
+    if (faultAtMs !== undefined) {
+      report.recovery = this.records.flatMap((record) => {
+        const first = record.episodes.find(([failedAtMs]) => failedAtMs >= faultAtMs);
+        return first ? [first] : [];
+      });
+    }
+    return report;
+  }
+
+  /** Every client's bytes and requests so far, stamped with the time (windowMs is performance.now()). */
+  private traffic(): TrafficWindow {
+    const now: TrafficWindow = { windowMs: performance.now(), bytesClientToServer: 0, bytesServerToClient: 0, requests: 0 };
+    for (const record of this.records) {
+      const bytes = record.client.bytes;
+      now.bytesClientToServer += bytes.clientToServer;
+      now.bytesServerToClient += bytes.serverToClient;
+      now.requests += record.requests.total;
+    }
+    return now;
+  }
+
+  private report(expectedSeqs: readonly number[]): FleetReport {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    const requests: RequestCounts = { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 };
+    const report: FleetReport = {
+      clients: this.records.length,
+      latencyHistogram: encodeHistogram(this.latencies),
+      delivered: 0,
+      missed: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      gaps: 0,
+      missedBySeq: {},
+      requests,
+      bytesClientToServer: 0,
+      bytesServerToClient: 0,
+      connectionsOpened: 0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      problems: [],
+      warnings: [],
+      load: [this.monitor.stop()],
+      churned: this.churned,
+      ...(this.steady && { steady: this.steady }),
+    };
+    const missing: string[] = [];
+    const repeating: string[] = [];
+    const reordering: string[] = [];
+    const gapped: string[] = [];
+    for (const record of this.records) {
+      const delivered = expectedSeqs.filter((seq) => record.received.has(seq)).length;
+      const missed = expectedSeqs.length - delivered;
+      if (missed > 0) {
+        for (const seq of expectedSeqs) if (!record.received.has(seq)) report.missedBySeq[seq] = (report.missedBySeq[seq] ?? 0) + 1;
+      }
+      report.delivered += delivered;
+      report.missed += missed;
+      report.duplicated += record.duplicated;
+      report.outOfOrder += record.outOfOrder;
+      report.gaps += record.gaps;
+      for (const key of Object.keys(requests) as (keyof RequestCounts)[]) requests[key] += record.requests[key];
+      report.bytesClientToServer += record.client.bytes.clientToServer;
+      report.bytesServerToClient += record.client.bytes.serverToClient;
+      report.connectionsOpened += record.client.connectionsOpened;
+      if (missed > 0) missing.push(`client ${record.index} missed ${describeMissing(record.received, expectedSeqs)}`);
+      if (record.duplicated > 0) repeating.push(`client ${record.index} got ${record.duplicated} duplicate(s)`);
+      if (record.outOfOrder > 0) reordering.push(`client ${record.index} got ${record.outOfOrder} message(s) out of order`);
+      if (record.gaps > 0) gapped.push(`client ${record.index} was told of ${record.gaps} gap(s) in the log`);
+    }
+    const summarize = (list: string[]) =>
+      list.slice(0, EXAMPLES).join('; ') + (list.length > EXAMPLES ? ` and ${list.length - EXAMPLES} more client(s)` : '');
+    for (const list of [missing, repeating, reordering]) if (list.length > 0) report.problems.push(summarize(list));
+    if (gapped.length > 0) report.warnings.push(summarize(gapped));
+    return report;
+  }
+}
+
+/** One report for a run split over several client processes: counts add up, histograms merge exactly. */
+export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport {
+  const sum = (pick: (report: FleetReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  return {
+    clients: sum((r) => r.clients),
+    latencyHistogram: encodeHistogram(mergeEncodedHistograms(reports.map((r) => r.latencyHistogram))),
+    delivered: sum((r) => r.delivered),
+    missed: sum((r) => r.missed),
+    duplicated: sum((r) => r.duplicated),
+    outOfOrder: sum((r) => r.outOfOrder),
+    gaps: sum((r) => r.gaps),
+    missedBySeq: mergeCounts(reports.map((r) => r.missedBySeq)),
+    requests: {
+      total: sum((r) => r.requests.total),
+      withMessages: sum((r) => r.requests.withMessages),
+      empty: sum((r) => r.requests.empty),
+      failed: sum((r) => r.requests.failed),
+      reconnects: sum((r) => r.requests.reconnects),
+    },
+    bytesClientToServer: sum((r) => r.bytesClientToServer),
+    bytesServerToClient: sum((r) => r.bytesServerToClient),
+    connectionsOpened: sum((r) => r.connectionsOpened),
+    cpuMs: sum((r) => r.cpuMs),
+    problems: reports.flatMap((r) => r.problems),
+    warnings: reports.flatMap((r) => r.warnings),
+    load: reports.flatMap((r) => r.load ?? []),
+    ...(reports.some((r) => r.recovery) && { recovery: reports.flatMap((r) => r.recovery ?? []) }),
+    ...(reports.some((r) => r.groups) && { groups: mergeGroupEvidence(reports.map((r) => r.groups ?? [])) }),
+    churned: sum((r) => r.churned ?? 0),
+    ...(reports.every((r) => r.steady) &&
+      reports.length > 0 && {
+        steady: {
+          // The processes ran side by side: one window, traffic added up.
+          windowMs: Math.max(...reports.map((r) => r.steady!.windowMs)),
+          bytesClientToServer: sum((r) => r.steady!.bytesClientToServer),
+          bytesServerToClient: sum((r) => r.steady!.bytesServerToClient),
+          requests: sum((r) => r.steady!.requests),
+          ...(reports.every((r) => r.steady!.clientCpuMs !== undefined) && { clientCpuMs: sum((r) => r.steady!.clientCpuMs!) }),
+        },
+      }),
+  };
+}
+
+function mergeCounts(counts: readonly Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const count of counts) for (const [key, value] of Object.entries(count)) merged[key] = (merged[key] ?? 0) + value;
+  return merged;
+}
+
+function describeMissing(received: Set<number>, expectedSeqs: readonly number[]): string {
+  const missing = expectedSeqs.filter((seq) => !received.has(seq));
+  const shown = missing.slice(0, 5).join(', ');
+  return `${missing.length} message(s) (seq ${shown}${missing.length > 5 ? ', …' : ''})`;
+}

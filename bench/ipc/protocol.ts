@@ -1,0 +1,194 @@
+import { LATE_PUBLISH_MS, type ScheduleReport } from '../plan/schedule.js';
+import type { ServerStats } from '../../servers/observe/stats.js';
+import type { HttpVersion } from '../../servers/contract/wire.js';
+import type { FleetReport } from '../fleet/client-fleet.js';
+import type { ProcessLoad } from '../measure/process-load.js';
+import type { LinkOptions } from '../network/proxy.js';
+import type { BackoffKind, ServerCost } from '../../results/results.js';
+import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
+import type { TimelineBucket } from '../measure/server-timeline.js';
+
+export { LATE_PUBLISH_MS, type ScheduleReport };
+
+/**
+ * The calls the harness makes to its child processes (see bench/ipc/rpc.ts). Kept apart from the child entry points,
+ * which start serving as soon as they are imported.
+ */
+
+
+/**
+ * What a server process reports at collect: its statistics, and the figures of it results.json keeps, as
+ * ServerCost defines them (openWindow, when the clients are about to connect, is the origin of every sample).
+ */
+export interface ServerReport
+  extends Pick<
+    ServerCost,
+    | 'cpuMs'
+    | 'eventLoopDelayP99Us'
+    | 'peakRssBytes'
+    | 'attachedSamples'
+    | 'publishingSpanMs'
+    | 'eventLoopDelayMaxUs'
+    | 'windowMs'
+    | 'rssBeforeClientsBytes'
+    | 'rssConnectedBytes'
+    | 'connectionsAtRssSample'
+  > {
+  stats: ServerStats;
+  /** One a second and one at each end; always present here (a cluster's is empty: no single curve of several processes). */
+  rssSamples: [number, number][];
+}
+
+export interface ServerProtocol {
+  start: [
+    {
+      strategy: string;
+      longPollTimeoutMs: number;
+      /** A restarted server takes its predecessor's port, so the clients find it where they left it. */
+      port?: number;
+      /** Above every seq the predecessor could have used (see MessageSource). */
+      firstSeq?: number;
+      /** A file each seq is appended to before it is published: it survives a SIGKILL of the process. */
+      publishLog?: string;
+      /** The Redis source: `processes` server processes on one port (bench/children/cluster-process.ts) share this log. */
+      redis?: RedisRunOptions;
+      /** A blocked-upgrade run: long polling is mounted too, and upgrades carrying the client's cue are refused. */
+      blockedUpgrade?: number;
+    },
+    { url: string },
+  ];
+  /** Clients are about to connect: from here on, CPU and event-loop delay count. */
+  openWindow: [void, void];
+  /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
+  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
+  attached: [{ strategy: string }, number];
+  /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
+  markConnected: [{ strategy: string }, void];
+  /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
+  collect: [{ strategy: string; closeTimeoutMs: number }, ServerReport];
+  /** CPU and accepted connections per 100 ms of every server process alive (see bench/measure/server-timeline.ts). */
+  timeline: [void, TimelineBucket[]];
+  /** Bytes between the server processes and Redis so far (null: the memory source, no broker). */
+  brokerTraffic: [void, RedisTraffic | null];
+  /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
+  killOne: [void, KillReport];
+  shutdown: [void, void];
+}
+
+export interface RedisRunOptions {
+  url: string;
+  /** A fresh log per run, so runs on one Redis never see each other's messages. */
+  keyPrefix: string;
+  processes: number;
+}
+
+export interface KillReport {
+  /** When the process was killed, wall clock (nowMs()). */
+  killedAtMs: number;
+  /** Messages published before the kill. */
+  publishedBeforeKill: number;
+}
+
+
+export interface FleetStart {
+  strategy: string;
+  baseUrl: string;
+  pollIntervalMs: number;
+  longPollTimeoutMs: number;
+  phasesMs: number[];
+  firstClientIndex: number;
+  /** Size of each client's Cookie header value (0 or absent: none), and the seed its contents are drawn from. */
+  cookieBytes?: number;
+  seed?: number;
+  /** The clients' reconnect backoff (default full jitter). */
+  backoff?: BackoffKind;
+  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
+  httpVersion?: HttpVersion;
+  /**
+   * A blocked-upgrade run: entry i says whether this process's client i is refused at the upgrade. Present, every
+   * client is a fallback client (see bench/fleet/upgrade-fallback.ts), and the report has its groups.
+   */
+  blocked?: boolean[];
+}
+
+export interface ClientProtocol {
+  start: [FleetStart, void];
+  /** Clients that got at least one answer or message so far. */
+  answered: [void, number];
+  /**
+   * The schedule starts now: load is measured from here, and client i of this process drops its connection
+   * dropAtMs[i] ms later (null or absent: never).
+   */
+  scheduleStart: [{ dropAtMs: (number | null)[] }, void];
+  /** How many clients still lack `lastSeq` when all have it or the time is up. */
+  drain: [{ lastSeq: number; timeoutMs: number }, number];
+  /**
+   * Expected messages are seq 1..lastSeq, or exactly `expectedSeqs` when given (a run across a restart, a shared
+   * log). With `faultAtMs` (when a server process was killed) the report holds each client's way back after it.
+   */
+  stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number; faultAtMs?: number }, FleetReport];
+  shutdown: [void, void];
+}
+
+
+/** The delaying TCP proxy between one client process and the server (see bench/network/proxy.ts). */
+export interface ProxyProtocol {
+  start: [{ targetUrl: string; link: LinkOptions }, { url: string }];
+  /** CPU and event-loop delay since start, and the connections it forwarded. */
+  load: [void, ProcessLoad & { connectionsOpened: number }];
+  shutdown: [void, void];
+}
+
+/** One autocannon run against one endpoint (see bench/capacity/cannon-process.ts). */
+export interface CannonRun {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationSec: number;
+}
+
+export interface CannonReport {
+  /** 2xx answers, connection errors (timeouts included), timeouts, other answers. */
+  ok: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  durationSec: number;
+  /** Response bytes received in all. */
+  responseBytes: number;
+  latencyUs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  load: ProcessLoad;
+}
+
+export interface CannonProtocol {
+  run: [CannonRun, CannonReport];
+  shutdown: [void, void];
+}
+
+/** node:http alone answering an endpoint's captured answer: the floor of a capacity probe (see bench/capacity/floor.ts). */
+export interface FloorProtocol {
+  start: [FloorOptions, { url: string }];
+  /** The load starts: CPU counts from here. */
+  openWindow: [void, void];
+  /** CPU of this process since openWindow, ms, and the wall time it was spent in. */
+  collect: [void, { cpuMs: number; windowMs: number }];
+  shutdown: [void, void];
+}
+
+/** An answer as the endpoint sent it, replayed by its floor (bench/capacity/floor.ts). */
+export interface CapturedAnswer {
+  statusCode: number;
+  statusMessage: string;
+  /** Name, value, name, value…: in the order and case they were sent (node's rawHeaders). */
+  rawHeaders: string[];
+  bodyBase64: string;
+}
+
+export interface FloorOptions {
+  method: 'GET' | 'POST';
+  /** The request target answered, exactly (path and query), e.g. `/api/poll?since=0`. */
+  path: string;
+  answer: CapturedAnswer;
+}

@@ -1,0 +1,68 @@
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_MAX_MS } from '../../clients/client.js';
+import type { Scenario } from '../../results/results.js';
+
+/** Booting a child (node + tsx + the server or 2,000 clients) on a busy 2-core machine. */
+export const START_TIMEOUT_MS = 20_000;
+/** A plain call that does no waiting of its own. */
+export const CALL_TIMEOUT_MS = 5_000;
+/** Closing a server's connections at the end of a run or a probe, before it is stopped. */
+export const SETTLE_TIMEOUT_MS = 2_000;
+/** A client, proxy or autocannon process has nothing to flush: it gets a second to exit. */
+export const CHILD_STOP_MS = 1_000;
+
+/** Connecting takes longer with more clients: handshakes queue up behind each other on a 2-core machine. */
+const CONNECT_MS_PER_CLIENT = 2;
+const CONNECT_GRACE_MS = 10_000;
+/** Draining and closing take longer too: a long-poll burst or a close handshake per client. */
+const SETTLE_MS_PER_CLIENT = 0.5;
+/** The least a drain is given, however short the poll interval. */
+const DRAIN_FLOOR_MS = 2_000;
+/** Beyond the schedule's own length: the last publishes of a loaded server run late. */
+const SCHEDULE_SLACK_MS = 30_000;
+
+/** Every time limit of one run, in ms. */
+export interface RunBudgets {
+  /** Starting a child's server, proxy or clients (the child boots in this time too). */
+  startMs: number;
+  /** A call that does no waiting of its own. */
+  callMs: number;
+  /** From opening the window until every client has had an answer or is held by the server. */
+  connectMs: number;
+  /** The whole publish schedule, on one server or on both sides of a restart. */
+  scheduleMs: number;
+  /** After the schedule: until every client has the last message. */
+  drainMs: number;
+  /** Held requests reaching the server, clients going idle, the server seeing every connection close. */
+  settleMs: number;
+  /** Stopping a server process at the end of the run (it closes its connections first). */
+  serverStopMs: number;
+  /** Stopping a client or proxy process. */
+  childStopMs: number;
+}
+
+/**
+ * The time limits of a run of `scenario`. Every wait that depends on the clients grows with their number, and
+ * allows for the emulated network: a round trip costs two one-way delays (and jitter), and a wait may need two.
+ */
+export function runBudgets(
+  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
+): RunBudgets {
+  const roundTrips = 4 * ((scenario.delayMs ?? 0) + (scenario.jitterMs ?? 0));
+  const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
+  // After a kill, a client may be waiting on an attempt the dying server swallowed: it gives that up only at its
+  // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.
+  const faultRecoveryMs =
+    scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
+  return {
+    startMs: START_TIMEOUT_MS,
+    callMs: CALL_TIMEOUT_MS,
+    // A short-polling client is in after its first poll, which may come a whole interval after it starts.
+    connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
+    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS,
+    // The last message may be published just after a short poll: the next one comes an interval later.
+    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs,
+    settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,
+    serverStopMs: SETTLE_TIMEOUT_MS,
+    childStopMs: CHILD_STOP_MS,
+  };
+}

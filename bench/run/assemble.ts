@@ -1,0 +1,233 @@
+import { availableParallelism } from 'node:os';
+import type { StrategyInfo } from '../../servers/contract/strategies.js';
+import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
+import type { FleetReport } from '../fleet/client-fleet.js';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
+import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
+import type { BrokerCost, RecoveryOutcome, RunResult, Scenario, StrategyLabel } from '../../results/results.js';
+import type { ProcessLoad } from '../measure/process-load.js';
+import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
+import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
+
+/**
+ * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
+ * a few MiB either way): the per-connection figure is left out rather than printed as noise, or as negative.
+ */
+export const MIN_CONNECTIONS_FOR_RSS = 1_000;
+
+/** What the harness learned about one run, from both sides of the wire. */
+export interface RunEvidence {
+  info: StrategyInfo;
+  scenario: Scenario;
+  wallTimeMs: number;
+  clientProcesses: number;
+  /** null when the clients never all connected, so the schedule was not run. */
+  schedule: ScheduleReport | null;
+  connectTimeoutMs: number;
+  connectedClients: number;
+  drainTimeoutMs: number;
+  clientsNotDrained: number;
+  fleet: FleetReport;
+  server: ServerReport;
+  /** Present when the server was killed and restarted mid-run. */
+  restart?: RestartEvidence;
+  /** The delaying proxies' loads, when the scenario emulates a network. */
+  proxies?: ProcessLoad[];
+  /** Cores of the machine (default: this one's). */
+  cores?: number;
+  /** A fault run: how the clients came back. */
+  recovery?: RecoveryOutcome;
+  /** The Redis source: what the broker cost while publishing. */
+  broker?: BrokerCost;
+}
+
+export interface RestartEvidence {
+  expectedSeqs: number[];
+  publishedBeforeKill: number[];
+}
+
+export function strategyLabel(info: StrategyInfo): StrategyLabel {
+  const label: StrategyLabel = {
+    name: info.name,
+    title: info.title,
+    direction: info.direction,
+    connection: info.connection,
+    claim: info.claim,
+    colour: info.colour,
+  };
+  if (info.reference) label.reference = true;
+  return label;
+}
+
+export function assembleRun(evidence: RunEvidence): RunResult {
+  const { info, scenario, schedule, fleet, server } = evidence;
+  const counters = server.stats.strategies[info.name];
+  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs.
+  const serverSide = servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
+  const published = schedule?.published ?? 0;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const fallback = fleet.groups && scenario.blockedUpgrade ? upgradeFallback(scenario.blockedUpgrade, Math.round(scenario.blockedUpgrade * scenario.clients), fleet.groups) : undefined;
+  const fellBack = fallback?.groups.find((group) => group.transport === 'long-polling')?.clients ?? 0;
+  if (fallback && fellBack !== fallback.blockedClients) {
+    problems.push(`${fallback.blockedClients} client(s) were to be refused at the upgrade, but ${fellBack} fell back to long polling`);
+  }
+
+  if (schedule === null) {
+    problems.push(
+      `only ${evidence.connectedClients} of ${scenario.clients} clients connected within ` +
+        `${evidence.connectTimeoutMs / 1000} s, so no message was published`,
+    );
+  }
+  if (schedule && published === 0) {
+    problems.push(
+      `the schedule published no message (${scenario.ratePerSec} msg/s for ${scenario.durationSec} s, seed ` +
+        `${scenario.seed}), so nothing was measured: raise --rate or --duration`,
+    );
+  }
+  problems.push(...fleet.problems);
+  warnings.push(...fleet.warnings);
+  if (evidence.clientsNotDrained > 0) {
+    problems.push(
+      `${evidence.clientsNotDrained} client(s) still lacked the last message (seq ${schedule?.lastSeq}) ` +
+        `${evidence.drainTimeoutMs} ms after the schedule ended`,
+    );
+  }
+  if (schedule && schedule.latePublishes > 0) {
+    warnings.push(
+      `${schedule.latePublishes} of ${published} publishes went out more than ${LATE_PUBLISH_MS} ms late ` +
+        `(worst ${Math.round(schedule.maxLagMs)} ms): the server process could not keep the schedule`,
+    );
+  }
+  const lost = Object.entries(fleet.missedBySeq)
+    .map(([seq, clients]) => ({ seq: Number(seq), clients }))
+    .sort((a, b) => a.seq - b.seq);
+  if (evidence.restart) {
+    // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
+    const survivors = (scenario.serverProcesses ?? 1) > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
+    warnings.push(
+      `the server process was killed ${scenario.restartAtSec} s into the schedule and replaced: server-side bytes, ` +
+        `CPU and memory are those ${survivors}`,
+    );
+  } else if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
+    const differ =
+      'bytes counted at the client and the server sockets differ: client→server ' +
+      `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
+      `${fleet.bytesServerToClient} vs ${serverSide.serverToClient}`;
+    // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
+    if ((fleet.churned ?? 0) > 0) warnings.push(`${differ}, as ${fleet.churned} connection(s) were cut with bytes in flight (churn)`);
+    else problems.push(differ);
+  }
+  const clientLoads = fleet.load ?? [];
+  const proxyLoads = evidence.proxies ?? [];
+  const rssPerConnection =
+    server.rssConnectedBytes !== undefined && server.rssBeforeClientsBytes !== undefined && (server.connectionsAtRssSample ?? 0) >= MIN_CONNECTIONS_FOR_RSS
+      ? Math.round((server.rssConnectedBytes - server.rssBeforeClientsBytes) / server.connectionsAtRssSample!)
+      : undefined;
+  // Judged while publishing: connecting 10,000 clients is a different (and one-off) load.
+  const serverLoad =
+    schedule?.load ??
+    (server.windowMs === undefined ? undefined : { cpuMs: server.cpuMs, windowMs: server.windowMs, eventLoopDelayP99Us: server.eventLoopDelayP99Us });
+  const bottleneck =
+    schedule && clientLoads.length > 0 && serverLoad
+      ? judgeBottleneck({
+          server: serverLoad,
+          clients: clientLoads,
+          proxies: proxyLoads,
+          cores: evidence.cores ?? availableParallelism(),
+        })
+      : undefined;
+  const requestsPerClientCpuSecond = clientRequestsPerCpuSecond(fleet.steady);
+  if (bottleneck?.verdict === 'load-generator') warnings.push(`${bottleneck.reason}; read these figures as the machine's limit, not the server's`);
+
+  return {
+    strategy: strategyLabel(info),
+    scenario,
+    wallTimeMs: Math.round(evidence.wallTimeMs),
+    messages: {
+      published,
+      expected: published * scenario.clients,
+      delivered: fleet.delivered,
+      missed: fleet.missed,
+      duplicated: fleet.duplicated,
+      outOfOrder: fleet.outOfOrder,
+      gaps: fleet.gaps,
+    },
+    latencyUs: summarizeLatency(decodeHistogram(fleet.latencyHistogram)),
+    latencyHistogram: fleet.latencyHistogram,
+    requests: fleet.requests,
+    bytes: {
+      clientToServer: fleet.bytesClientToServer,
+      serverToClient: fleet.bytesServerToClient,
+      payload: scenario.payloadBytes * fleet.delivered,
+      serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
+    },
+    connections: { opened: fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    server: {
+      cpuMs: round1(server.cpuMs),
+      peakRssBytes: server.peakRssBytes,
+      eventLoopDelayP99Us: server.eventLoopDelayP99Us,
+      rssSamples: server.rssSamples,
+      ...(server.attachedSamples && { attachedSamples: server.attachedSamples }),
+      ...(counters && { attachedPeak: counters.attachedPeak }),
+      ...(server.publishingSpanMs && { publishingSpanMs: server.publishingSpanMs }),
+      eventLoopDelayMaxUs: server.eventLoopDelayMaxUs,
+      windowMs: server.windowMs,
+      rssBeforeClientsBytes: server.rssBeforeClientsBytes,
+      rssConnectedBytes: server.rssConnectedBytes,
+      connectionsAtRssSample: server.connectionsAtRssSample,
+      rssPerConnectionBytes: rssPerConnection,
+      ...(schedule?.load && {
+        publishingCpuMs: round1(schedule.load.cpuMs),
+        publishingWindowMs: Math.round(schedule.load.windowMs),
+        publishingEventLoopDelayP99Us: schedule.load.eventLoopDelayP99Us,
+      }),
+    },
+    clientProcesses: {
+      ...summarizeLoads(clientLoads),
+      count: evidence.clientProcesses,
+      cpuMs: round1(fleet.cpuMs),
+      ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
+    },
+    ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
+    ...(scenario.churn !== undefined && scenario.churn > 0 && { churnedClients: fleet.churned ?? 0 }),
+    ...(fleet.steady && { steady: fleet.steady }),
+    ...(bottleneck && { bottleneck }),
+    problems,
+    warnings,
+    ...(evidence.restart && {
+      restart: {
+        atSec: scenario.restartAtSec ?? 0,
+        publishedBeforeKill: evidence.restart.publishedBeforeKill.length,
+        lost,
+        reconnects: fleet.requests.reconnects,
+      },
+    }),
+    ...(fallback && { fallback }),
+    ...(evidence.recovery && { recovery: evidence.recovery }),
+    ...(evidence.broker && { broker: evidence.broker }),
+  };
+}
+
+/** A run that could not be measured at all (a child process died, a step timed out): invalid, with the reason. */
+export function failedRun(info: StrategyInfo, scenario: Scenario, wallTimeMs: number, reason: string): RunResult {
+  return {
+    strategy: strategyLabel(info),
+    scenario,
+    wallTimeMs: Math.round(wallTimeMs),
+    messages: { published: 0, expected: 0, delivered: 0, missed: 0, duplicated: 0, outOfOrder: 0, gaps: 0 },
+    latencyUs: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 },
+    latencyHistogram: encodeHistogram(createLatencyHistogram()),
+    requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
+    bytes: { clientToServer: 0, serverToClient: 0, payload: 0, serverSide: { clientToServer: 0, serverToClient: 0 } },
+    connections: { opened: 0, peak: 0 },
+    server: { cpuMs: 0, peakRssBytes: 0, eventLoopDelayP99Us: 0 },
+    clientProcesses: { count: 0, cpuMs: 0 },
+    problems: [`the run could not be measured: ${reason}`],
+    warnings: [],
+  };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

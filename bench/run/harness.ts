@@ -1,0 +1,312 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from '../../results/results.js';
+import { describeStep } from '../../results/scenario-label.js';
+import type { StrategyInfo } from '../../servers/contract/strategies.js';
+import { assembleRun, failedRun } from './assemble.js';
+import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';
+import { failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from '../capacity/probes.js';
+import { capacityProbes, probeEndpointHttp2, type CapacityProbe } from '../capacity/h2load-probe.js';
+import type { Killable } from '../capacity/h2load.js';
+import { EtaEstimator, type Step } from './eta.js';
+import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
+import { collectMeta } from './meta.js';
+import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, ServerProtocol } from '../ipc/protocol.js';
+import { linkOf } from '../network/proxy.js';
+import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
+import type { BenchRedis } from './broker.js';
+import { findStrategy } from '../plan/strategies.js';
+
+const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
+/** The Redis source's server side: a node:cluster primary and its workers on one port. */
+const CLUSTER_FILE = fileURLToPath(new URL('../children/cluster-process.ts', import.meta.url));
+const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', import.meta.url));
+const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
+const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
+const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
+
+/**
+ * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
+ * below the open-file limit, and four processes for 10,000 clients share the load-generating CPU.
+ */
+export const CLIENTS_PER_PROCESS = 2_500;
+const PROGRESS_INTERVAL_MS = 200;
+/** How long the harness waits, at its end, for killed children to be reaped. */
+const CHILD_EXIT_GRACE_MS = 5_000;
+
+export interface PlannedRun {
+  strategy: string;
+  scenario: Scenario;
+}
+
+export interface BenchPlan {
+  preset: string;
+  runs: PlannedRun[];
+  /** The command line, for the report. */
+  command: string;
+  /** Client processes per run; their results are merged. Default: one per CLIENTS_PER_PROCESS clients. */
+  clientProcesses?: number;
+  /** After the runs, drive each HTTP endpoint to saturation with autocannon. */
+  capacity?: CapacityPlan;
+  /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
+  redis?: BenchRedis;
+}
+
+
+export interface ProgressEvent {
+  /** 0-based index of the current run. */
+  index: number;
+  total: number;
+  strategy: string;
+  phase: BenchPhase;
+  /** What sets this step apart from the others of the matrix, e.g. "10,000 clients · delay 50 ms". */
+  detail: string;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface BenchEvents {
+  'bench-start': [{ total: number; estimatedMs: number }];
+  'run-start': [{ index: number; total: number; strategy: string; scenario: Scenario }];
+  phase: [{ index: number; strategy: string; phase: BenchPhase }];
+  progress: [ProgressEvent];
+  'run-end': [{ index: number; total: number; run: RunResult; valid: boolean }];
+  'capacity-end': [{ index: number; total: number; result: CapacityResult; wallTimeMs: number }];
+  'bench-end': [{ results: Results; interrupted: boolean }];
+}
+
+/**
+ * Runs each planned run in turn — fresh server process, fresh client process(es), the open-loop schedule,
+ * drain, collect, teardown — and emits events as it goes; it never prints. `abort()` kills the children and
+ * makes `run()` resolve with the runs that finished.
+ */
+export class Bench extends EventEmitter<BenchEvents> {
+  /** Every child process ever started, so a caller can check that none outlived the bench. */
+  readonly childPids: number[] = [];
+  private readonly children = new Set<{ kill(): void; readonly exited: Promise<void> }>();
+  private aborted = false;
+  private phase: BenchPhase = 'starting';
+  private runIndex = 0;
+  private readonly killAll = () => {
+    for (const child of this.children) child.kill();
+  };
+
+  constructor(readonly plan: BenchPlan) {
+    super();
+  }
+
+  get interrupted(): boolean {
+    return this.aborted;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.killAll();
+  }
+
+  async run(): Promise<Results> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const probes: CapacityProbe[] = this.plan.capacity ? capacityProbes(this.plan.capacity) : [];
+    // The matrix: every planned run, then every capacity probe; progress and ETA count over all of it.
+    const steps: Step[] = [
+      ...this.plan.runs.map((run) => ({ plannedMs: run.scenario.durationSec * 1000, clients: run.scenario.clients })),
+      // Each probe drives its endpoint, then the endpoint's node:http floor, for as long again.
+      // An HTTP/2 probe (h2load) has no floor: one drive.
+      ...probes.map((probe) => ({
+        plannedMs: (probe.httpVersion === '2' ? 1 : 2) * ((this.plan.capacity?.durationSec ?? 0) + (this.plan.capacity?.warmupSec ?? 0)) * 1000,
+        clients: 0,
+      })),
+    ];
+    const labels = [
+      ...this.plan.runs.map((run) => ({ strategy: run.strategy, detail: describeStep(run.scenario, this.plan.runs.map((r) => r.scenario)) })),
+      ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),
+    ];
+    const total = steps.length;
+    const eta = new EtaEstimator(steps);
+    const runs: RunResult[] = [];
+    const capacity: CapacityResult[] = [];
+    let stepStartedAt = t0;
+    // Children must not outlive the harness, whatever way it ends.
+    process.on('exit', this.killAll);
+    const ticker = setInterval(() => {
+      const { runIndex: index, phase } = this;
+      const { strategy, detail } = labels[index] ?? { strategy: '', detail: '' };
+      const etaMs = eta.remainingMs(index, performance.now() - stepStartedAt);
+      this.emit('progress', { index, total, strategy, detail, phase, elapsedMs: performance.now() - t0, etaMs });
+    }, PROGRESS_INTERVAL_MS);
+    try {
+      this.emit('bench-start', { total, estimatedMs: eta.remainingMs(0, 0) });
+      for (let index = 0; index < total && !this.aborted; index++) {
+        this.runIndex = index;
+        stepStartedAt = performance.now();
+        const planned = this.plan.runs[index];
+        if (planned) {
+          this.emit('run-start', { index, total, strategy: planned.strategy, scenario: planned.scenario });
+          const run = await this.runOne(planned);
+          if (this.aborted) break;
+          eta.finished(index, run.wallTimeMs);
+          runs.push(run);
+          this.emit('run-end', { index, total, run, valid: isValidRun(run) });
+        } else {
+          const probe = probes[index - this.plan.runs.length]!;
+          const result = probe.httpVersion === '2' ? await this.runHttp2Probe(probe.endpoint, this.plan.capacity!) : await this.runProbe(probe.endpoint, this.plan.capacity!);
+          if (this.aborted) break;
+          const wallTimeMs = performance.now() - stepStartedAt;
+          eta.finished(index, wallTimeMs);
+          capacity.push(result);
+          this.emit('capacity-end', { index, total, result, wallTimeMs });
+        }
+      }
+    } finally {
+      clearInterval(ticker);
+      this.killAll();
+      // A killed child stays in the process table until it is reaped: wait (bounded) until every one has gone.
+      await within(Promise.all([...this.children].map((child) => child.exited)).then(() => {}), CHILD_EXIT_GRACE_MS);
+      process.off('exit', this.killAll);
+    }
+    const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);
+    const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }) };
+    this.emit('bench-end', { results, interrupted: this.aborted });
+    return results;
+  }
+
+  /** Spawns the run's processes, runs its phases and stops every process it started, whatever happened. */
+  private async runOne({ strategy, scenario }: PlannedRun): Promise<RunResult> {
+    const entry = findStrategy(strategy);
+    if (!entry) throw new Error(`unknown strategy "${strategy}"`);
+    const startedAt = performance.now();
+    this.setPhase(strategy, 'starting');
+    const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
+    const processes: RunProcesses = {
+      servers: [
+        scenario.source === 'redis'
+          ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
+          : this.spawn<ServerProtocol>('server process', SERVER_FILE),
+      ],
+      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
+      // One proxy per client process: its connections stay far below the open-file limit too.
+      proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
+    };
+    try {
+      return await this.measure(entry.info, scenario, processes, startedAt);
+    } catch (error) {
+      return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
+    } finally {
+      const { servers, fleets, proxies } = processes;
+      const { serverStopMs, childStopMs } = runBudgets(scenario);
+      await Promise.all([
+        ...servers.map((server) => server.stop('shutdown', serverStopMs)),
+        ...fleets.map((fleet) => fleet.stop('shutdown', childStopMs)),
+        ...proxies.map((proxy) => proxy.stop('shutdown', childStopMs)),
+      ]);
+      for (const child of [...servers, ...fleets, ...proxies]) this.children.delete(child);
+    }
+  }
+
+  /** One run, phase by phase; the clients must all be in before anything is published. */
+  private async measure(info: StrategyInfo, scenario: Scenario, processes: RunProcesses, startedAt: number): Promise<RunResult> {
+    const phases = new RunPhases(
+      {
+        spawnServer: () => this.spawn<ServerProtocol>('restarted server process', SERVER_FILE),
+        aborted: () => this.aborted,
+        ...(this.plan.redis && { redis: this.plan.redis }),
+      },
+      info,
+      scenario,
+      processes,
+    );
+    await phases.start();
+    this.setPhase(info.name, 'connecting');
+    const connected = await phases.connect();
+    let published: Published | null = null;
+    let clientsNotDrained = 0;
+    if (connected >= scenario.clients) {
+      this.setPhase(info.name, 'publishing');
+      published = scenario.restartAtSec === undefined ? await phases.publish() : await phases.publishAcrossRestart(scenario.restartAtSec);
+      this.setPhase(info.name, 'draining');
+      clientsNotDrained = await phases.drain(published.schedule.lastSeq);
+    }
+    this.setPhase(info.name, 'collecting');
+    const collected = await phases.collect(published);
+    return assembleRun({
+      info,
+      scenario,
+      wallTimeMs: performance.now() - startedAt,
+      clientProcesses: processes.fleets.length,
+      schedule: published?.schedule ?? null,
+      connectTimeoutMs: phases.budgets.connectMs,
+      connectedClients: connected,
+      drainTimeoutMs: phases.budgets.drainMs,
+      clientsNotDrained,
+      fleet: collected.fleet,
+      server: collected.server,
+      restart: published?.restart,
+      proxies: collected.proxies,
+      recovery: collected.recovery,
+      broker: published?.broker,
+    });
+  }
+
+  /**
+   * One capacity probe: a fresh server process, a node:http floor process and an autocannon process, all
+   * registered to die with the bench.
+   */
+  private async runProbe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
+    this.setPhase(`capacity ${endpoint}`, 'starting');
+    const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
+    const cannon = this.spawn<CannonProtocol>('autocannon process', CANNON_FILE);
+    try {
+      this.setPhase(`capacity ${endpoint}`, 'publishing');
+      return await probeEndpoint({ server, floor, cannon, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+    } catch (error) {
+      return failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error));
+    } finally {
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS), cannon.stop('shutdown', CHILD_STOP_MS)]);
+      for (const child of [server, floor, cannon]) this.children.delete(child);
+    }
+  }
+
+  /** One HTTP/2 capacity probe: a fresh server process and h2load, both killed with the bench. */
+  private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
+    const label = probeLabel({ endpoint, httpVersion: '2' });
+    this.setPhase(label, 'starting');
+    const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const track = (child: Killable) => {
+      this.children.add(child);
+      if (this.aborted) child.kill();
+      return () => void this.children.delete(child);
+    };
+    try {
+      this.setPhase(label, 'publishing');
+      return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+    } catch (error) {
+      return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
+    } finally {
+      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
+      this.children.delete(server);
+    }
+  }
+
+  private setPhase(strategy: string, phase: BenchPhase): void {
+    this.phase = phase;
+    this.emit('phase', { index: this.runIndex, strategy, phase });
+  }
+
+  private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
+    const child = new RpcChild<P>(label, file);
+    this.children.add(child);
+    // Aborted between runs: the new children die at once and the run fails fast.
+    if (this.aborted) child.kill();
+    if (child.process.pid !== undefined) this.childPids.push(child.process.pid);
+    return child;
+  }
+}
+
+/** "capacity short-poll", "capacity short-poll (HTTP/2)". */
+function probeLabel(probe: CapacityProbe): string {
+  return `capacity ${probe.endpoint}${probe.httpVersion === '2' ? ' (HTTP/2)' : ''}`;
+}

@@ -1,0 +1,307 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { StrategyInfo } from '../../servers/contract/strategies.js';
+import type { BrokerCost, RecoveryOutcome, Scenario } from '../../results/results.js';
+import type { RestartEvidence } from './assemble.js';
+import { runBudgets, type RunBudgets } from '../plan/budgets.js';
+import { churnPlan } from '../fleet/churn.js';
+import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
+import { delay, type RpcChild } from '../ipc/rpc.js';
+import type { ProcessLoad } from '../measure/process-load.js';
+import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
+import { linkOf } from '../network/proxy.js';
+import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
+import { recoveryOutcome } from '../measure/recovery.js';
+import { publishAcrossRestart } from './restart.js';
+import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type BrokerSnapshot } from './broker.js';
+import { pollPhases, publishSchedule } from '../plan/schedule.js';
+import { blockedPlan, fallsBack } from '../fleet/upgrade-fallback.js';
+
+const STATUS_POLL_MS = 50;
+
+export type BenchPhase = 'starting' | 'connecting' | 'publishing' | 'draining' | 'collecting';
+
+/** What the phases need from the harness. */
+export interface RunHost {
+  /** A new server process, registered with the harness so that it dies with it. */
+  spawnServer(): RpcChild<ServerProtocol>;
+  /** True once the bench is aborted: a wait stops early, and the calls to the killed children fail the run. */
+  aborted(): boolean;
+  /** The Redis of the runs with the Redis source (the bench's own redis-server, or --redis-url). */
+  redis?: BenchRedis;
+}
+
+/** The child processes of one run, already spawned; a fault run adds its replacement server to `servers`. */
+export interface RunProcesses {
+  servers: RpcChild<ServerProtocol>[];
+  /** One per share of the clients. */
+  fleets: RpcChild<ClientProtocol>[];
+  /** One per client process when the scenario emulates a network, else none. */
+  proxies: RpcChild<ProxyProtocol>[];
+}
+
+/** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
+export interface Published {
+  schedule: ScheduleReport;
+  restart?: RestartEvidence;
+  /** When the server process was killed (wall clock), on a fault run. */
+  killedAtMs?: number;
+  /** What the broker cost while publishing (the Redis source, no fault). */
+  broker?: BrokerCost;
+}
+
+/** Both ends' final counts. */
+export interface Collected {
+  fleet: FleetReport;
+  server: ServerReport;
+  proxies: ProcessLoad[];
+  /** A fault run: how the clients came back. */
+  recovery?: RecoveryOutcome;
+}
+
+/**
+ * The steps of one run, in the order the harness calls them: start, connect, publish (or publish across a
+ * restart), drain, collect. Each talks to the run's child processes within the run's budgets.
+ */
+export class RunPhases {
+  readonly budgets: RunBudgets;
+  /** The server the clients talk to: the first one, or its replacement after a fault. */
+  private server: RpcChild<ServerProtocol>;
+  private url = '';
+  /** Where each client process connects: its proxy, or the server itself. */
+  private baseUrls: string[] = [];
+  /** A fault run's first server appends each seq here before publishing it. */
+  private publishLog: string | undefined;
+  /** Clients per client process; the last may have fewer. */
+  private readonly share: number;
+  /** The kernel's listen-queue counters when the schedule started. */
+  private listenBefore: ListenCounters | null = null;
+
+  constructor(
+    private readonly host: RunHost,
+    private readonly info: StrategyInfo,
+    private readonly scenario: Scenario,
+    private readonly processes: RunProcesses,
+  ) {
+    this.budgets = runBudgets(scenario);
+    this.server = processes.servers[0]!;
+    this.share = Math.ceil(scenario.clients / processes.fleets.length);
+  }
+
+  /** The server on an ephemeral port, then one delaying proxy per client process in front of it. */
+  async start(): Promise<void> {
+    const { scenario, budgets } = this;
+    const shared = scenario.source === 'redis';
+    if (shared && !this.host.redis) throw new Error('the Redis source needs a Redis: none was started or given');
+    if (scenario.restartAtSec !== undefined && !shared) this.publishLog = join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
+    // Each run has a log of its own (a fresh key prefix), so runs on one Redis never see each other's messages.
+    const redis = shared
+      ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenario.serverProcesses ?? 1 }
+      : undefined;
+    const { url } = await this.server.call(
+      'start',
+      {
+        strategy: this.info.name,
+        longPollTimeoutMs: scenario.longPollTimeoutMs,
+        publishLog: this.publishLog,
+        ...(redis && { redis }),
+        ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+      },
+      budgets.startMs,
+    );
+    this.url = url;
+    const link = linkOf(scenario);
+    const proxyUrls = await Promise.all(
+      this.processes.proxies.map(async (proxy, i) => {
+        const started = await proxy.call('start', { targetUrl: url, link: { ...link!, seed: link!.seed + i } }, budgets.startMs);
+        return started.url;
+      }),
+    );
+    this.baseUrls = this.processes.fleets.map((_, i) => proxyUrls[i] ?? url);
+  }
+
+  /**
+   * Starts every client at its poll phase and waits until each is in: it has had an answer, or the server holds
+   * its request or socket (a WebSocket client gets nothing before the first message, and neither does a long
+   * poll). Returns how many are in.
+   */
+  async connect(): Promise<number> {
+    const { scenario, budgets, info } = this;
+    await this.server.call('openWindow', undefined, budgets.callMs);
+    const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
+    const blocked = fallsBack(info.name, scenario.blockedUpgrade) ? blockedPlan(scenario.seed, scenario.clients, scenario.blockedUpgrade!) : undefined;
+    await Promise.all(
+      this.processes.fleets.map((fleet, i) =>
+        fleet.call(
+          'start',
+          {
+            strategy: info.name,
+            baseUrl: this.baseUrls[i]!,
+            pollIntervalMs: scenario.pollIntervalMs,
+            longPollTimeoutMs: scenario.longPollTimeoutMs,
+            phasesMs: this.shareOf(phases, i),
+            firstClientIndex: i * this.share,
+            cookieBytes: scenario.cookieBytes ?? 0,
+            seed: scenario.seed,
+            ...(scenario.backoff !== undefined && { backoff: scenario.backoff }),
+            ...(scenario.httpVersion !== undefined && { httpVersion: scenario.httpVersion }),
+            ...(blocked && { blocked: this.shareOf(blocked, i) }),
+          },
+          budgets.startMs,
+        ),
+      ),
+    );
+    return this.waitFor(budgets.connectMs, scenario.clients, async () => {
+      const answered = await Promise.all(this.processes.fleets.map((fleet) => fleet.call('answered', undefined, budgets.callMs)));
+      const attached = await this.server.call('attached', { strategy: info.name }, budgets.callMs);
+      return Math.max(sum(answered), attached);
+    });
+  }
+
+  /** The open-loop schedule on the one server. */
+  async publish(): Promise<Published> {
+    const { offsetsMs, durationMs } = await this.beginSchedule();
+    const before = await this.brokerSnapshot();
+    const schedule = await this.server.call(
+      'runSchedule',
+      { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes },
+      this.budgets.scheduleMs,
+    );
+    const broker = before && brokerCost(before, (await this.brokerSnapshot())!, schedule.published);
+    return { schedule, ...(broker && { broker }) };
+  }
+
+  /** The fault run: the schedule, with the server killed `restartAtSec` into it and a new one on its port. */
+  async publishAcrossRestart(restartAtSec: number): Promise<Published> {
+    const { scenario } = this;
+    const { offsetsMs, durationMs } = await this.beginSchedule();
+    if (scenario.source === 'redis') {
+      const { schedule, kill } = await publishAcrossKill(
+        this.server,
+        { offsetsMs, durationMs, payloadBytes: scenario.payloadBytes },
+        restartAtSec * 1000,
+        this.budgets,
+      );
+      const seqs = schedule.seqs ?? [];
+      return {
+        schedule,
+        restart: { expectedSeqs: seqs, publishedBeforeKill: seqs.slice(0, kill.publishedBeforeKill) },
+        killedAtMs: kill.killedAtMs,
+      };
+    }
+    const outcome = await publishAcrossRestart({
+      strategy: this.info.name,
+      longPollTimeoutMs: scenario.longPollTimeoutMs,
+      port: Number(new URL(this.url).port),
+      offsetsMs,
+      durationMs,
+      payloadBytes: scenario.payloadBytes,
+      restartAtMs: restartAtSec * 1000,
+      budgets: this.budgets,
+      spawnServer: () => {
+        const next = this.host.spawnServer();
+        this.processes.servers.push(next);
+        return next;
+      },
+      first: this.server,
+      publishLog: this.publishLog!,
+    });
+    this.server = outcome.server;
+    return {
+      schedule: outcome.schedule,
+      restart: { expectedSeqs: outcome.expectedSeqs, publishedBeforeKill: outcome.publishedBeforeKill },
+      killedAtMs: outcome.killedAtMs,
+    };
+  }
+
+  /** Waits (bounded) for every client to have the last message; returns how many still lack it. */
+  async drain(lastSeq: number): Promise<number> {
+    const timeoutMs = this.budgets.drainMs;
+    const notDrained = await Promise.all(
+      this.processes.fleets.map((fleet) => fleet.call('drain', { lastSeq, timeoutMs }, timeoutMs + this.budgets.callMs)),
+    );
+    return sum(notDrained);
+  }
+
+  /**
+   * Stops the clients and takes both ends' counts. They agree only if no request is cut in flight: held
+   * requests and sockets must have reached the server before the clients hang up, and short polls are stopped
+   * between requests.
+   */
+  async collect(published: Published | null): Promise<Collected> {
+    const { scenario, budgets, info } = this;
+    const betweenRequests = info.connection === 'request-per-poll';
+    if (!betweenRequests) {
+      await this.waitFor(budgets.settleMs, scenario.clients, () => this.server.call('attached', { strategy: info.name }, budgets.callMs));
+    }
+    const lastSeq = published?.schedule.lastSeq ?? 0;
+    const idleTimeoutMs = budgets.settleMs;
+    // A shared log's seqs start at its epoch: the clients check exactly the seqs published.
+    const expectedSeqs = published?.restart?.expectedSeqs ?? published?.schedule.seqs;
+    const faultAtMs = published?.killedAtMs;
+    const reports = await Promise.all(
+      this.processes.fleets.map((fleet) =>
+        fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs }, idleTimeoutMs + budgets.callMs),
+      ),
+    );
+    // The server waits for its side of every connection to close, so both counts are final.
+    const server = await this.server.call(
+      'collect',
+      { strategy: info.name, closeTimeoutMs: budgets.settleMs },
+      budgets.settleMs + budgets.callMs,
+    );
+    const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
+    const fleet = mergeFleetReports(reports);
+    if (faultAtMs === undefined) return { fleet, server, proxies };
+    const recovery = recoveryOutcome({
+      processes: this.scenario.serverProcesses ?? 1,
+      killedAtMs: faultAtMs,
+      episodes: fleet.recovery ?? [],
+      timeline: await this.server.call('timeline', undefined, budgets.callMs),
+      listenBefore: this.listenBefore,
+      listenAfter: readListenCounters(),
+    });
+    return { fleet, server, proxies, recovery };
+  }
+
+  /** Tells the server the clients are in, and each client process when the schedule starts and whom to drop (churn). */
+  private async beginSchedule(): Promise<{ offsetsMs: number[]; durationMs: number }> {
+    const { scenario, budgets } = this;
+    await this.server.call('markConnected', { strategy: this.info.name }, budgets.callMs);
+    const durationMs = scenario.durationSec * 1000;
+    const offsetsMs = publishSchedule(scenario);
+    const dropAtMs = (scenario.churn ?? 0) > 0 ? churnPlan(scenario.seed, scenario.clients, scenario.churn!, durationMs) : [];
+    await Promise.all(
+      this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)),
+    );
+    this.listenBefore = readListenCounters();
+    return { offsetsMs, durationMs };
+  }
+
+  /** The broker's counters now, with the Redis source; null with the memory source. */
+  private async brokerSnapshot(): Promise<BrokerSnapshot | null> {
+    if (this.scenario.source !== 'redis') return null;
+    return brokerSnapshot(this.server, this.host.redis, this.budgets.callMs);
+  }
+
+  /** Client process i's part of a per-client list. */
+  private shareOf<T>(perClient: readonly T[], i: number): T[] {
+    return perClient.slice(i * this.share, (i + 1) * this.share);
+  }
+
+  /** Polls `count` until it reaches `target`, the time is up or the bench is aborted; returns the last count. */
+  private async waitFor(timeoutMs: number, target: number, count: () => Promise<number>): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    let current = await count();
+    while (current < target && performance.now() < deadline && !this.host.aborted()) {
+      await delay(STATUS_POLL_MS);
+      current = await count();
+    }
+    return current;
+  }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -1,0 +1,145 @@
+import type { Socket } from 'node:net';
+import type { ByteCounts, ConnectionCounts } from '../contract/byte-counts.js';
+
+interface SocketState {
+  owner: string;
+  /** A second key the current request's bytes are also credited to (a demo client), when it is watched. */
+  tag: string | undefined;
+  read: number;
+  written: number;
+  /** Owners this socket has served, so a socket shared back and forth is counted once per owner. */
+  served: Set<string>;
+  /** Whether the socket is counted as an open connection of `owner` right now. */
+  counted: boolean;
+}
+
+/**
+ * Counts TCP payload bytes at the server's sockets and attributes them to whoever the socket served: a
+ * strategy name, or "control" for publish and stats traffic. A keep-alive socket may serve routes of several
+ * owners one after another (a browser shares its connections between lanes). HTTP/1.1 without pipelining
+ * reads a request only after the previous response, so settling when each response finishes and naming the
+ * owner when the next request arrives credits every byte — request line, headers, body, response — exactly.
+ */
+export class ByteLedger {
+  private readonly settled = new Map<string, ByteCounts>();
+  private readonly open = new Map<Socket, SocketState>();
+  private readonly connections = new Map<string, ConnectionCounts>();
+  /** Totals per watched tag; bytes of unwatched tags are credited to their owner only, so memory stays bounded. */
+  private readonly tagged = new Map<string, ByteCounts>();
+
+  /**
+   * Starts counting a socket's bytes, credited to "control" until a route claims it. It is not counted as a
+   * connection of anyone until then: a socket that only ever sent garbage served no one.
+   */
+  track(socket: Socket): void {
+    if (this.open.has(socket)) return;
+    const state: SocketState = { owner: 'control', tag: undefined, read: 0, written: 0, served: new Set(), counted: false };
+    this.open.set(socket, state);
+    socket.once('close', () => {
+      this.settle(socket);
+      this.leave(state);
+      this.open.delete(socket);
+    });
+  }
+
+  /**
+   * Names who the socket serves now: the bytes not yet settled (this request's own) are credited to `owner`,
+   * and also to `tag` when that tag is watched. `countConnection: false` moves only the bytes, for the
+   * provisional "control until a route says otherwise" of every request.
+   */
+  claim(socket: Socket, owner: string, tag?: string, countConnection = true): void {
+    if (!this.open.has(socket)) this.track(socket);
+    const state = this.open.get(socket)!;
+    state.tag = tag;
+    if (state.owner === owner && (state.counted || !countConnection)) return;
+    this.leave(state);
+    state.owner = owner;
+    if (countConnection) this.enter(state, owner);
+  }
+
+  private leave(state: SocketState): void {
+    if (state.counted) this.connectionsFor(state.owner).open--;
+    state.counted = false;
+  }
+
+  connectionCounts(owner: string): ConnectionCounts {
+    return { ...this.connectionsFor(owner) };
+  }
+
+  private enter(state: SocketState, owner: string): void {
+    state.counted = true;
+    const counts = this.connectionsFor(owner);
+    if (!state.served.has(owner)) counts.opened++;
+    state.served.add(owner);
+    counts.open++;
+    counts.peak = Math.max(counts.peak, counts.open);
+  }
+
+  private connectionsFor(owner: string): ConnectionCounts {
+    let counts = this.connections.get(owner);
+    if (!counts) {
+      counts = { opened: 0, open: 0, peak: 0 };
+      this.connections.set(owner, counts);
+    }
+    return counts;
+  }
+
+  /** Credits the bytes the socket moved since the last settlement to its owner. */
+  settle(socket: Socket): void {
+    const state = this.open.get(socket);
+    if (!state) return;
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    const counts = this.countsFor(state.owner);
+    counts.clientToServer += read - state.read;
+    counts.serverToClient += written - state.written;
+    const tagCounts = state.tag === undefined ? undefined : this.tagged.get(state.tag);
+    if (tagCounts) {
+      tagCounts.clientToServer += read - state.read;
+      tagCounts.serverToClient += written - state.written;
+    }
+    state.read = read;
+    state.written = written;
+  }
+
+  /** Totals per owner, including what open sockets moved so far. */
+  totals(): Record<string, ByteCounts> {
+    this.settleOpen();
+    const out: Record<string, ByteCounts> = {};
+    for (const [owner, counts] of this.settled) out[owner] = { ...counts };
+    return out;
+  }
+
+  totalsFor(owner: string): ByteCounts {
+    return this.totals()[owner] ?? { clientToServer: 0, serverToClient: 0 };
+  }
+
+  /** Starts keeping totals for `tag` (from zero); bytes claimed with it before were not kept. */
+  watchTag(tag: string): void {
+    if (!this.tagged.has(tag)) this.tagged.set(tag, { clientToServer: 0, serverToClient: 0 });
+  }
+
+  forgetTag(tag: string): void {
+    this.tagged.delete(tag);
+  }
+
+  /** Totals of a watched tag, including what its open sockets moved so far; undefined when not watched. */
+  totalsForTag(tag: string): ByteCounts | undefined {
+    this.settleOpen();
+    const counts = this.tagged.get(tag);
+    return counts && { ...counts };
+  }
+
+  private settleOpen(): void {
+    for (const socket of this.open.keys()) this.settle(socket);
+  }
+
+  private countsFor(owner: string): ByteCounts {
+    let counts = this.settled.get(owner);
+    if (!counts) {
+      counts = { clientToServer: 0, serverToClient: 0 };
+      this.settled.set(owner, counts);
+    }
+    return counts;
+  }
+}

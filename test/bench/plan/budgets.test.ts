@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { runBudgets } from '../../../bench/plan/budgets.js';
+
+const BASE = { clients: 1_000, pollIntervalMs: 1_000, durationSec: 10, longPollTimeoutMs: 20_000 };
+
+describe('runBudgets', () => {
+  it('gives a run of 1,000 clients on loopback its exact time limits', () => {
+    expect(runBudgets(BASE)).toEqual({
+      startMs: 20_000,
+      callMs: 5_000,
+      // poll interval 1,000 + grace 10,000 + 2 ms × 1,000 clients
+      connectMs: 13_000,
+      // 10 s of schedule + 30 s of slack
+      scheduleMs: 40_000,
+      // max(2 × 1,000, 2,000) + 0.5 ms × 1,000 clients
+      drainMs: 2_500,
+      // 2,000 + 0.5 ms × 1,000 clients
+      settleMs: 2_500,
+      serverStopMs: 2_000,
+      childStopMs: 1_000,
+    });
+  });
+
+  it('adds two round trips of the emulated network, jitter included, to every wait on the clients', () => {
+    // 4 × (50 + 10) = 240 ms more to connect, drain and settle; nothing else changes.
+    expect(runBudgets({ ...BASE, delayMs: 50, jitterMs: 10 })).toMatchObject({
+      startMs: 20_000,
+      callMs: 5_000,
+      connectMs: 13_240,
+      scheduleMs: 40_000,
+      drainMs: 2_740,
+      settleMs: 2_740,
+    });
+  });
+
+  it('grows with the clients and the poll interval, and never drains in less than 2 s', () => {
+    const budgets = runBudgets({ clients: 10_000, pollIntervalMs: 200, durationSec: 60, longPollTimeoutMs: 20_000 });
+    expect(budgets.connectMs).toBe(200 + 10_000 + 20_000);
+    expect(budgets.scheduleMs).toBe(90_000);
+    expect(budgets.drainMs).toBe(2_000 + 5_000);
+    expect(budgets.settleMs).toBe(2_000 + 5_000);
+    expect(runBudgets({ clients: 10, pollIntervalMs: 5_000, durationSec: 1, longPollTimeoutMs: 20_000 }).drainMs).toBe(10_000 + 5);
+  });
+
+  it('lets a fault run drain as long as a client takes to give up an attempt the killed server swallowed', () => {
+    // 2,500 as above + connect timeout 10,000 + long-poll hold 20,000 + longest backoff 2,000; nothing else changes.
+    const fault = runBudgets({ ...BASE, restartAtSec: 5 });
+    expect(fault.drainMs).toBe(2_500 + 10_000 + 20_000 + 2_000);
+    expect({ ...fault, drainMs: 0 }).toEqual({ ...runBudgets(BASE), drainMs: 0 });
+    expect(runBudgets({ ...BASE, restartAtSec: 5, longPollTimeoutMs: 1_000 }).drainMs).toBe(2_500 + 10_000 + 1_000 + 2_000);
+  });
+});

@@ -1,0 +1,195 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultOutDir, helpText } from '../../../bench/plan/flags.js';
+import { PRESET_NAMES, PRESETS } from '../../../bench/plan/presets.js';
+import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
+import { error, options } from './parse-args.js';
+
+describe('parseBenchArgs', () => {
+  it('defaults to the quick preset, pushbench’s own strategies, no out dir, human output', () => {
+    expect(options([])).toEqual({
+      preset: 'quick',
+      scenarios: [
+        {
+          clients: 100,
+          ratePerSec: 0.5,
+          durationSec: 8,
+          payloadBytes: 100,
+          pollIntervalMs: 1000,
+          longPollTimeoutMs: 20_000,
+          arrivals: 'poisson',
+          seed: 2,
+        },
+      ],
+      strategies: [...OWN_STRATEGY_NAMES],
+      outDir: null,
+      json: false,
+      help: false,
+      clientProcesses: null,
+      capacity: null,
+    });
+  });
+
+  it('lets every flag override the preset, in both --flag value and --flag=value forms', () => {
+    const parsed = options([
+      '--preset', 'quick',
+      '--strategies', 'websocket,short-polling',
+      '--clients=5',
+      '--rate', '2.5',
+      '--duration', '3',
+      '--payload', '0',
+      '--poll-interval', '200',
+      '--long-poll-timeout=100',
+      '--arrivals', 'fixed',
+      '--seed', '4294967295',
+      '--out', 'tmp/x',
+      '--json',
+    ]);
+    expect(parsed).toEqual({
+      preset: 'quick',
+      scenarios: [
+        {
+          clients: 5,
+          ratePerSec: 2.5,
+          durationSec: 3,
+          payloadBytes: 0,
+          pollIntervalMs: 200,
+          longPollTimeoutMs: 100,
+          arrivals: 'fixed',
+          seed: 4294967295,
+        },
+      ],
+      strategies: ['websocket', 'short-polling'],
+      outDir: 'tmp/x',
+      json: true,
+      help: false,
+      clientProcesses: null,
+      capacity: null,
+    });
+  });
+
+  it('runs the reference peers only when the preset or --strategies names them', () => {
+    expect(OWN_STRATEGY_NAMES).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
+    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, 'ws-bare', 'socketio-ws', 'socketio-polling', 'express-short-polling', 'express-long-polling']);
+    const peers = options(['--preset', 'peers']);
+    expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
+    expect(peers.scenarios).toEqual([
+      { clients: 2000, ratePerSec: 5, durationSec: 4, payloadBytes: 100, pollIntervalMs: 1000, longPollTimeoutMs: 20_000, arrivals: 'fixed', seed: 6 },
+    ]);
+    expect(options(['--strategies', 'websocket,ws-bare']).strategies).toEqual(['websocket', 'ws-bare']);
+  });
+
+  it('does not change the preset object it starts from', () => {
+    options(['--clients', '7']);
+    expect(PRESETS.quick!.scenarios[0]!.clients).toBe(100);
+  });
+
+  it('accepts the ends of every range', () => {
+    expect(options(['--clients', '1']).scenarios[0]!.clients).toBe(1);
+    expect(options(['--clients', '10000']).scenarios[0]!.clients).toBe(10_000);
+    expect(options(['--rate', '0.01', '--duration', '600']).scenarios[0]!.ratePerSec).toBe(0.01);
+    expect(options(['--rate', '10000']).scenarios[0]!.ratePerSec).toBe(10_000);
+    expect(options(['--duration', '600']).scenarios[0]!.durationSec).toBe(600);
+    expect(options(['--payload', '65536']).scenarios[0]!.payloadBytes).toBe(65_536);
+    expect(options(['--poll-interval', '10']).scenarios[0]!.pollIntervalMs).toBe(10);
+    expect(options(['--long-poll-timeout', '120000']).scenarios[0]!.longPollTimeoutMs).toBe(120_000);
+  });
+
+  it('recognises --help and -h', () => {
+    expect(options(['--help']).help).toBe(true);
+    expect(options(['-h']).help).toBe(true);
+  });
+
+  it.each([
+    [['--clients', 'abc'], '--clients must be an integer from 1 to 10000 (got "abc")'],
+    [['--clients', '0'], '--clients must be an integer from 1 to 10000 (got "0")'],
+    [['--clients', '10001'], '--clients must be an integer from 1 to 10000 (got "10001")'],
+    [['--clients', '1.5'], '--clients must be an integer from 1 to 10000 (got "1.5")'],
+    [['--clients', '1e3'], '--clients must be an integer from 1 to 10000 (got "1e3")'],
+    [['--rate', '0'], '--rate must be a number from 0.01 to 10000 (got "0")'],
+    [['--rate', '10001'], '--rate must be a number from 0.01 to 10000 (got "10001")'],
+    [['--rate', 'fast'], '--rate must be a number from 0.01 to 10000 (got "fast")'],
+    [['--duration', '0.5'], '--duration must be a number from 1 to 600 (got "0.5")'],
+    [['--duration', '601'], '--duration must be a number from 1 to 600 (got "601")'],
+    [['--payload', '-1'], '--payload must be an integer from 0 to 65536 (got "-1")'],
+    [['--payload', '65537'], '--payload must be an integer from 0 to 65536 (got "65537")'],
+    [['--poll-interval', '9'], '--poll-interval must be an integer from 10 to 60000 (got "9")'],
+    [['--long-poll-timeout', '99'], '--long-poll-timeout must be an integer from 100 to 120000 (got "99")'],
+    [['--long-poll-timeout', '120001'], '--long-poll-timeout must be an integer from 100 to 120000 (got "120001")'],
+    [['--seed', '-1'], '--seed must be an integer from 0 to 4294967295 (got "-1")'],
+    [['--arrivals', 'burst'], '--arrivals must be poisson or fixed (got "burst")'],
+    [['--preset', 'huge'], `--preset must be one of ${PRESET_NAMES.join(', ')} (got "huge")`],
+    [
+      ['--strategies', 'websocket,smoke-signals'],
+      `--strategies must be a comma-separated list of ${STRATEGY_NAMES.join(', ')} (got "websocket,smoke-signals")`,
+    ],
+    [['--strategies', 'websocket,websocket'], '--strategies names a strategy twice (got "websocket,websocket")'],
+    [['--clients'], '--clients needs a value'],
+    [['--out='], '--out needs a value'],
+    [['--json=yes'], '--json takes no value (got "yes")'],
+    [['--verbose'], 'unknown option --verbose (see --help)'],
+    [['-x'], 'unknown option -x (see --help)'],
+    [['quick'], 'unexpected argument "quick" (see --help)'],
+  ])('refuses %j with one exact line', (argv, message) => {
+    expect(error(argv)).toBe(message);
+  });
+
+  it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
+    expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
+    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 10000 (got "abc")');
+  });
+});
+
+describe('a schedule that publishes nothing', () => {
+  const QUICK_EMPTY = 'the schedule publishes no message (0.5 msg/s for 1.5 s, seed 2), so nothing would be measured: raise --rate or --duration';
+
+  it('is refused by the parser: the quick seed’s first message falls after 1.5 s', () => {
+    expect(error(['--duration', '1.5'])).toBe(QUICK_EMPTY);
+    // The same duration with a seed whose first draw falls inside it is a run.
+    expect(options(['--duration', '1.5', '--rate', '5']).scenarios[0]!.durationSec).toBe(1.5);
+    // Fixed arrivals: floor(0.5 × 1.9) = 0 messages.
+    expect(error(['--duration', '1.9', '--arrivals', 'fixed'])).toBe(
+      'the schedule publishes no message (0.5 msg/s for 1.9 s, seed 2), so nothing would be measured: raise --rate or --duration',
+    );
+  });
+
+  it('is refused by any scenario of a sweep, not only the first', () => {
+    expect(error(['--preset', 'standard', '--duration', '1'])).toMatch(/^the schedule publishes no message \(/);
+  });
+
+  it('makes the CLI exit 2 with that one line before any run starts: no process, no progress, no report folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushbench-empty-'));
+    try {
+      const out = join(dir, 'report');
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/cli.ts', '--duration', '1.5', '--out', out], {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`pushbench: ${QUICK_EMPTY}\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('helpText', () => {
+  it('speaks to a user: no issue numbers, every preset described', () => {
+    const help = helpText();
+    expect(help).not.toMatch(/issue \d/i);
+    for (const name of PRESET_NAMES) expect(help).toContain(`  ${name.padEnd(10)}${PRESETS[name]!.description}`);
+  });
+});
+
+describe('defaultOutDir', () => {
+  it('is a fresh folder under reports/out named by time (without colons) and preset', () => {
+    expect(defaultOutDir('quick', new Date('2025-01-31T12:00:05.123Z'))).toBe('reports/out/2025-01-31T120005.123Z-quick');
+  });
+});
