@@ -9,8 +9,7 @@ import { LedgerWithStreams, StreamKey } from './http2/attribution.js';
 import { expressOverHttp2 } from './http2/express-adapter.js';
 import { Http2Front } from './http2/front.js';
 import { Http2Exchange } from './http2/exchange.js';
-import { answerError, HttpError, parseUserId, sendError } from './http/errors.js';
-import { rawErrorAnswer } from './http/answers.js';
+import { parseUserId, Refusal, refuse } from './http/errors.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
@@ -20,7 +19,7 @@ import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/
 import { Presence } from './observe/presence.js';
 import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
 import { RequestGuard, type SecurityOptions } from './trust/request-guard.js';
-import { countStatus, StrategyStats, type ServerStats } from './observe/stats.js';
+import { ControlTraffic, StrategyStats, type ServerStats } from './observe/stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
 
 export interface PushServerOptions<Source extends MessageLog = MessageSource> {
@@ -54,7 +53,7 @@ export interface ClientRoute {
 export interface PushServerHooks {
   /** Simulated one-way network delay, ms: applied to the request on its way in and to every byte sent back. */
   networkDelayMs?(route: ClientRoute): number;
-  /** Runs before an upgrade reaches its strategy; a thrown HttpError refuses it, as a proxy blocking WebSocket would. */
+  /** Runs before an upgrade reaches its strategy; a thrown Refusal refuses it, as a proxy blocking WebSocket would. */
   checkUpgrade?(route: ClientRoute, req: http.IncomingMessage): void;
 }
 
@@ -79,6 +78,8 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   readonly security: SecurityOptions;
   /** Every check of the trust model (servers/trust/request-guard.ts): Host, user tokens, Origin, publish token, JSON bodies. */
   readonly guard: RequestGuard;
+  /** What no strategy's route took (the API, the demo, unknown routes, requests refused before any route): its refusals' counter. */
+  readonly control = new ControlTraffic();
   /** Routes of an embedding application (the demo page and its API), served before the 404; they count as control. */
   readonly extraRoutes = express.Router();
   /** The strategies' hot routes, served before express (servers/http/dispatch.ts). */
@@ -88,11 +89,10 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   readonly http2: Http2Front;
   private readonly expressHttp2: (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
   private readonly hooks: PushServerHooks;
-  private readonly controlFailures: Record<string, number> = {};
   /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
   private readonly methods = new Map<string, string>();
   private readonly mounted = new Map<string, MountedStrategy>();
-  private readonly upgrades = new Map<string, { owner: string; handler: UpgradeHandler }>();
+  private readonly upgrades = new Map<string, { strategy: ServerStrategy; handler: UpgradeHandler }>();
   private readonly startedAt = Date.now();
   private peakRssBytes = 0;
   private readonly rssSampler: NodeJS.Timeout;
@@ -132,7 +132,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       maxConcurrentStreams: HTTP2_LIMITS.maxConcurrentStreams,
     });
     this.http2.on('session', (session, socket) => this.ledger.http2.adopt(session, socket));
-    this.expressHttp2 = expressOverHttp2(this.app);
+    this.expressHttp2 = expressOverHttp2(this.app, this.control);
     this.httpServer.maxConnections = this.limits.maxTcpConnections;
     this.httpServer.on('connection', (socket: Socket) => this.ledger.track(socket));
     this.connections = new Http1Connections(this.httpServer, {
@@ -143,7 +143,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       serve: (exchange) => this.serveHttp1(exchange),
       // Every answer settles its socket's bytes to whoever the request served (see ByteLedger).
       settle: (socket) => this.ledger.settle(socket),
-      refused: (status) => countStatus(this.controlFailures, status),
+      control: this.control,
     });
     this.httpServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.app.use((req, _res, next) => {
@@ -200,7 +200,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       control: {
         bytes: this.ledger.totalsFor('control'),
         connections: this.ledger.connectionCounts('control'),
-        failedByStatus: { ...this.controlFailures },
+        failedByStatus: this.control.failedByStatus(),
       },
       http: { ...this.connections.counters },
       http2: this.http2.counters(),
@@ -229,7 +229,6 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   }
 
   private contextFor(strategy: ServerStrategy): StrategyContext {
-    const owner = strategy.info.name;
     const route: StrategyContext['route'] = (method, path, handler) => {
       // A path may take several methods (Socket.IO's polling: GET to receive, POST to send); a 405 names them all.
       const allowed = this.methods.get(path);
@@ -247,7 +246,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       get: (path, handler) => route('GET', path, handler),
       upgrade: (path, handler) => {
         this.methods.set(path, 'GET');
-        this.upgrades.set(path, { owner, handler });
+        this.upgrades.set(path, { strategy, handler });
       },
       checkUser: (user, token) => this.guard.checkUserClaim(user, token),
     };
@@ -280,7 +279,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     // one, or for HTTP/1.1's chunked coding, to know there is a body: such a body is marked as chunked for them.
     if (!req.stream.endAfterHeaders && req.headers['content-length'] === undefined) req.headers['transfer-encoding'] = 'chunked';
     const route = this.lean.match(req);
-    if (!this.admit(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse)) return;
+    if (!this.admit(req as unknown as http.IncomingMessage, res)) return;
     if (route) this.lean.serve(route, new Http2Exchange(req, res, key));
     else this.expressHttp2(req, res);
   }
@@ -289,18 +288,14 @@ export class PushServer<Source extends MessageLog = MessageSource> {
    * Answers a request that does not pass the guard (a foreign Host, a user id without its token) with its JSON
    * error, counted as control; true when it passes.
    */
-  private admit(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  private admit(req: http.IncomingMessage, res: http.ServerResponse | http2.Http2ServerResponse): boolean {
     try {
       this.guard.admit(req);
       return true;
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      countStatus(this.controlFailures, status);
       this.ledger.claim(req.socket, 'control', undefined, false);
       res.once('finish', () => this.ledger.settle(req.socket));
-      const body = JSON.stringify({ error: error instanceof HttpError ? error.message : 'internal error' });
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-      res.end(body);
+      refuse(res, this.control, error);
       return false;
     }
   }
@@ -310,24 +305,19 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     try {
       this.guard.admit(req);
     } catch (error) {
-      countStatus(this.controlFailures, error instanceof HttpError ? error.status : 500);
-      return rejectUpgrade(socket, error);
+      return refuse(socket, this.control, error);
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.upgrades.get(url.pathname);
-    if (!route) {
-      countStatus(this.controlFailures, 404);
-      return rejectUpgrade(socket, new HttpError(404, `no WebSocket endpoint at ${url.pathname}`));
-    }
-    this.ledger.claim(socket as Socket, route.owner);
-    const fail = (error: unknown) => {
-      this.mounted.get(route.owner)?.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-      rejectUpgrade(socket, error);
-    };
+    if (!route) return refuse(socket, this.control, new Refusal('noWebSocketEndpoint', { path: url.pathname }));
+    const { strategy } = route;
+    const owner = strategy.info.name;
+    this.ledger.claim(socket as Socket, owner);
+    const fail = (error: unknown) => refuse(socket, strategy, error);
     try {
       this.guard.checkOrigin(req);
-      const client = this.clientRoute(route.owner, url.searchParams.get('client') ?? undefined);
-      this.ledger.claim(socket as Socket, route.owner, client.client);
+      const client = this.clientRoute(owner, url.searchParams.get('client') ?? undefined);
+      this.ledger.claim(socket as Socket, owner, client.client);
       afterInboundDelay(this.applyNetworkDelay(socket as Socket, client), () => {
         if (socket.destroyed) return;
         try {
@@ -360,28 +350,14 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     this.app.use(this.extraRoutes);
     this.app.use((req, res) => {
       const allowed = this.methods.get(req.path);
-      if (allowed === req.method) {
-        // Only an upgrade route gets here with the right method: a plain GET without the Upgrade headers.
-        countStatus(this.controlFailures, 426);
-        sendError(res, 426, `${req.path} needs a WebSocket upgrade`, { Upgrade: 'websocket' });
-      } else if (allowed) {
-        countStatus(this.controlFailures, 405);
-        sendError(res, 405, `${req.path} takes ${allowed}, not ${req.method}`, { Allow: allowed });
-      } else {
-        countStatus(this.controlFailures, 404);
-        sendError(res, 404, `no route ${req.method} ${req.path}`);
-      }
+      const { method, path } = req;
+      // Only an upgrade route gets here with the right method: a plain GET without the Upgrade headers.
+      if (allowed === method) refuse(res, this.control, new Refusal('upgradeRequired', { path }));
+      else if (allowed) refuse(res, this.control, new Refusal('methodNotAllowed', { path, method, allowed }));
+      else refuse(res, this.control, new Refusal('noRoute', { method, path }));
     });
-    this.app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-      answerError(res, error);
-      countStatus(this.controlFailures, res.statusCode);
-    });
+    this.app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => refuse(res, this.control, error));
   }
-}
-
-function rejectUpgrade(socket: Duplex, error: unknown): void {
-  const [status, message] = error instanceof HttpError ? [error.status, error.message] : [500, 'internal error'];
-  socket.end(rawErrorAnswer(status, message));
 }
 
 /** Accept queue of the listening socket (the kernel caps it at net.core.somaxconn). */

@@ -40,19 +40,19 @@ export interface StrategyContext {
   /**
    * Serves GET on exactly `path` on node:http itself, before express (servers/http/dispatch.ts): pushbench's own
    * hot routes. `kind` says whether the answer is bounded (a poll) or a stream that holds its connection. A
-   * thrown HttpError becomes a JSON error answer.
+   * thrown Refusal (servers/http/errors.ts) becomes its JSON error answer.
    */
   leanGet(path: string, kind: LeanRouteKind, handler: LeanHandler): void;
-  /** Mounts an express route; a thrown HttpError becomes a JSON error answer. Several methods may share a path. */
+  /** Mounts an express route; a thrown Refusal becomes its JSON error answer. Several methods may share a path. */
   route(method: RouteMethod, path: string, handler: RouteHandler): void;
   /** `route('GET', …)`. */
   get(path: string, handler: RouteHandler): void;
-  /** Handles WebSocket upgrades on `path`; a thrown HttpError becomes an HTTP error answer on the raw socket. */
+  /** Handles WebSocket upgrades on `path`; a thrown Refusal becomes its HTTP error answer on the raw socket. */
   upgrade(path: string, handler: UpgradeHandler): void;
   /**
-   * Checks a user id claimed outside the URL (Socket.IO's handshake `auth`) with its token: throws a 401
-   * HttpError when the server has a user secret and the token is not that user's. A `user=` in the URL has been
-   * checked before the strategy sees the request.
+   * Checks a user id claimed outside the URL (Socket.IO's handshake `auth`) with its token: throws the Refusal
+   * `userTokenMissing` (401) when the server has a user secret and the token is not that user's. A `user=` in the
+   * URL has been checked before the strategy sees the request.
    */
   checkUser(user: unknown, token: unknown): void;
 }

@@ -1,9 +1,9 @@
 import type { SimulatedClientClass } from '../../clients/client.js';
-import { BLOCK_UPGRADE_HEADER, PROXY_REFUSAL_STATUS, WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
+import { BLOCK_UPGRADE_HEADER, WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import type { ClientGroup, PerClientTimes, Scenario, UpgradeFallback } from '../../results/results.js';
 import type { PushServerHooks } from '../../servers/app.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
-import { HttpError } from '../../servers/http/errors.js';
+import { Refusal } from '../../servers/http/errors.js';
 import { UPGRADE_FALLBACK } from '../plan/strategies.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, summarizeLatency, type Histogram } from '../measure/histogram.js';
 import { mulberry32 } from '../plan/random.js';
@@ -38,7 +38,7 @@ export function servedBytes(strategies: Readonly<Record<string, { bytes: ByteCou
 export const BLOCKING_PROXY_HOOKS: PushServerHooks = {
   checkUpgrade: (_route, req) => {
     if (req.headers[BLOCK_UPGRADE_HEADER] !== undefined) {
-      throw new HttpError(PROXY_REFUSAL_STATUS, 'WebSocket upgrade blocked (the bench standing in for a proxy that blocks upgrades)');
+      throw new Refusal('upgradeBlocked', { by: 'the bench, standing in for a proxy that blocks upgrades' });
     }
   },
 };

@@ -3,7 +3,8 @@ import type { ServerLimits } from '../constants.js';
 import type { PresenceBody, UserTokenBody } from '../contract/message.js';
 import { ROUTES } from '../contract/wire.js';
 import type { LedgerWithStreams } from '../http2/attribution.js';
-import { HttpError, parseUserId } from '../http/errors.js';
+import { JSON_HEADERS, NO_STORE_JSON_HEADERS } from '../http/answers.js';
+import { parseUserId, Refusal } from '../http/errors.js';
 import { jsonBodyStep } from '../http/request-body.js';
 import { SourceUnavailableError, type MessageLog } from '../log/message-log.js';
 import { PayloadError } from '../log/payload.js';
@@ -44,38 +45,38 @@ export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
   app.post(ROUTES.publish, control, publisherOnly('publishing'), jsonBody, async (req, res) => {
     const body = req.body as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
-      throw new HttpError(400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}');
+      throw new Refusal('publishBodyShape');
     }
     const { payload, to } = body as { payload: unknown; to?: unknown };
-    if (to !== undefined && typeof to !== 'string') throw new HttpError(400, '"to" must be a user id string');
+    if (to !== undefined && typeof to !== 'string') throw new Refusal('recipientNotString');
     const userId = parseUserId(to, limits.userIdChars, '"to"');
     let seq: number;
     try {
       // Embedded, the message is stored before this line returns; a shared log answers once its broker has.
       seq = (await host.source.publish(payload, userId)).seq;
     } catch (error) {
-      if (error instanceof PayloadError) throw new HttpError(400, error.message);
-      if (error instanceof SourceUnavailableError) throw new HttpError(503, error.message, { 'Retry-After': '1' });
+      if (error instanceof PayloadError) throw new Refusal('payloadRefused', { reason: error.message });
+      if (error instanceof SourceUnavailableError) throw new Refusal('sourceUnavailable', { reason: error.message });
       throw error;
     }
-    res.status(202).json({ seq });
+    res.status(202).set(JSON_HEADERS).json({ seq });
   });
   app.get(ROUTES.stats, control, (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(host.stats());
+    res.set(NO_STORE_JSON_HEADERS).json(host.stats());
   });
   app.get(ROUTES.presence, control, (req, res) => {
     // Ids are what a client would subscribe as: only the publisher sees them; anyone may see how many.
     const body: PresenceBody = { counts: host.presence.counts() };
     if (guard.isPublisher(req)) body.online = host.presence.online();
-    res.set('Cache-Control', 'no-store').json(body);
+    res.set(NO_STORE_JSON_HEADERS).json(body);
   });
   app.post(ROUTES.userToken, control, publisherOnly('issuing user tokens'), jsonBody, (req, res) => {
     const { user } = (req.body ?? {}) as { user?: unknown };
     const userId = parseUserId(user ?? null, limits.userIdChars, '"user"')!;
     const token = guard.userToken(userId);
-    if (token === undefined) throw new HttpError(404, 'this server has no user secret: user ids are not checked (start it with --user-secret)');
+    if (token === undefined) throw new Refusal('noUserSecret');
     const body: UserTokenBody = { user: userId, token };
-    res.set('Cache-Control', 'no-store').json(body);
+    res.set(NO_STORE_JSON_HEADERS).json(body);
   });
   return new Map([
     [ROUTES.publish, 'POST'],

@@ -1,7 +1,7 @@
 import type { ServerLimits } from '../constants.js';
 import type { Message } from '../contract/message.js';
-import { HttpError } from '../http/errors.js';
-import { sendErrorAnswer, sendPollAnswer } from '../http/answers.js';
+import { Refusal, refuse } from '../http/errors.js';
+import { sendPollAnswer } from '../http/answers.js';
 import type { LeanExchange } from '../http/exchange.js';
 import type { MessageLog } from '../log/message-log.js';
 import { isVisibleTo } from '../log/message-source.js';
@@ -52,11 +52,11 @@ export class HeldPolls {
   hold(exchange: LeanExchange, cursor: number, userId: string | undefined, timeoutMs: number): boolean {
     const { maxHeldLongPolls, maxHeldLongPollsPerUser } = this.limits;
     if (this.count >= maxHeldLongPolls) {
-      throw new HttpError(503, `too many held long polls (limit ${maxHeldLongPolls})`, { 'Retry-After': '1' });
+      throw new Refusal('tooManyHeldPolls', { limit: maxHeldLongPolls });
     }
     const userHolds = userId === undefined ? 0 : (this.perUser.get(userId) ?? 0);
     if (userHolds >= maxHeldLongPollsPerUser) {
-      throw new HttpError(503, `too many held long polls for one user (limit ${maxHeldLongPollsPerUser})`, { 'Retry-After': '1' });
+      throw new Refusal('tooManyHeldPollsPerUser', { limit: maxHeldLongPollsPerUser });
     }
     if (!exchange.connection.tryHold()) return false;
     const key = userId === undefined ? String(cursor) : `${cursor} ${userId}`;
@@ -111,8 +111,7 @@ export class HeldPolls {
       sendPollAnswer(poll.exchange, answer);
     } else {
       // A released poll must still get an answer, or its client would wait for one forever.
-      this.events.emit('failed', 500);
-      sendErrorAnswer(poll.exchange, undefined);
+      refuse(poll.exchange, this.events, new Refusal('internal'));
     }
   }
 

@@ -1,6 +1,6 @@
 import type { ServerLimits } from '../constants.js';
 import type { Gap, Message } from '../contract/message.js';
-import { HttpError } from '../http/errors.js';
+import { Refusal, refuse } from '../http/errors.js';
 import type { MessageLog } from '../log/message-log.js';
 import { isVisibleTo, messageJson } from '../log/message-source.js';
 import type { ServerStrategy } from '../strategy.js';
@@ -62,7 +62,7 @@ export class PushFanout<C extends PushChannel = PushChannel> {
   /** Throws a 503 (with Retry-After) when `maxPushStreams` clients are attached: call before answering a new one. */
   checkRoom(): void {
     if (this.subscribers.size >= this.limits.maxPushStreams) {
-      throw new HttpError(503, `too many ${this.clientsNoun} (limit ${this.limits.maxPushStreams})`, { 'Retry-After': '1' });
+      throw new Refusal('tooManyPushClients', { clients: this.clientsNoun, limit: this.limits.maxPushStreams });
     }
   }
 
@@ -103,12 +103,17 @@ export class PushFanout<C extends PushChannel = PushChannel> {
   private replay(subscriber: Subscriber<C>): void {
     try {
       this.replayStep(subscriber);
-    } catch {
+    } catch (error) {
       // A replay that failed half-way would leave a client attached that never hears again: drop it now, and it
-      // resumes from its cursor like any client that was cut off.
-      this.events.emit('failed', 500);
-      this.detach(subscriber);
-      subscriber.channel.cutOff();
+      // resumes from its cursor like any client that was cut off (its stream has started: cutting is the answer).
+      refuse(
+        () => {
+          this.detach(subscriber);
+          subscriber.channel.cutOff();
+        },
+        this.events,
+        error,
+      );
     }
   }
 

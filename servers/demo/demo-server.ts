@@ -1,6 +1,6 @@
 import { PushServer } from '../app.js';
 import type { ServerLimits } from '../constants.js';
-import { HttpError } from '../http/errors.js';
+import { Refusal } from '../http/errors.js';
 import { OWN_STRATEGY_NAMES } from '../registry.js';
 import { isLoopbackHost, isWildcardHost, newToken, newUserSecret } from '../trust/request-guard.js';
 import { browserBundle } from './bundle.js';
@@ -71,7 +71,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       networkDelayMs: ({ client }) => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
       checkUpgrade: ({ client }) => {
         if (pages.laneOf(client) === FALLBACK_LANE.name && settings.get().blockWebSocket) {
-          throw new HttpError(403, 'WebSocket is blocked by the demo, as a proxy that does not know it would be');
+          throw new Refusal('upgradeBlocked', { by: 'the demo, as a proxy that does not know WebSocket would' });
         }
       },
     },

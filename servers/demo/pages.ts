@@ -1,5 +1,5 @@
 import type { ByteLedger } from '../wire/byte-ledger.js';
-import { HttpError } from '../http/errors.js';
+import { Refusal } from '../http/errors.js';
 import { PAGE_ID, laneTag, parseLaneTag, type DemoState, type HandshakeCapture, type LaneName } from '../contract/demo-protocol.js';
 
 /** A page that has not asked for its state for this long has gone (closed tab, sleeping phone). */
@@ -30,7 +30,7 @@ export class DemoPages {
   /** Registers the page or notes that it is still here; throws 503 when the room is full. */
   touch(pageId: unknown): string {
     if (typeof pageId !== 'string' || !PAGE_ID.test(pageId)) {
-      throw new HttpError(400, 'page must be 8-24 characters of a-z 0-9');
+      throw new Refusal('demoPageId');
     }
     const page = this.pages.get(pageId);
     if (page) {
@@ -38,7 +38,7 @@ export class DemoPages {
       return pageId;
     }
     this.sweep();
-    if (this.pages.size >= MAX_PAGES) throw new HttpError(503, `the demo has ${MAX_PAGES} pages open`, { 'Retry-After': '5' });
+    if (this.pages.size >= MAX_PAGES) throw new Refusal('demoTooManyPages', { limit: MAX_PAGES });
     this.pages.set(pageId, { lastSeenMs: this.nowMs(), handshakes: {} });
     for (const lane of this.lanes) this.ledger.watchTag(laneTag(pageId, lane));
     return pageId;

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import type { PushServer } from '../app.js';
-import { HttpError } from '../http/errors.js';
+import { JSON_HEADERS, NO_STORE_JSON_HEADERS } from '../http/answers.js';
+import { parseUserId, Refusal } from '../http/errors.js';
 import { jsonBodyStep } from '../http/request-body.js';
 import { nowMs } from '../contract/message.js';
-import { parseUserId } from '../http/errors.js';
 import { renderPage } from './page.js';
 import type { DemoPages } from './pages.js';
 import { DEMO_ROUTES, TEACHER_USER, type DemoJoinAnswer, type DemoLanes, type DemoState, type LaneFacts } from '../contract/demo-protocol.js';
@@ -58,13 +58,13 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
   router.get(DEMO_ROUTES.script, (_req, res) => asset(res, 'text/javascript; charset=utf-8', context.script));
   router.get(DEMO_ROUTES.style, (_req, res) => asset(res, 'text/css; charset=utf-8', STYLE));
   router.get(DEMO_ROUTES.joinQr, (_req, res) => {
-    if (context.join.qrSvg === undefined) throw new HttpError(404, 'the demo is not on the local network (start it with --lan)');
+    if (context.join.qrSvg === undefined) throw new Refusal('demoNotOnLan');
     asset(res, 'image/svg+xml', context.join.qrSvg);
   });
 
   router.get(DEMO_ROUTES.lanes, (_req, res) => {
     const body: DemoLanes = { lanes: [...context.lanes] };
-    res.set('Cache-Control', 'no-store').json(body);
+    res.set(NO_STORE_JSON_HEADERS).json(body);
   });
 
   router.get(DEMO_ROUTES.state, (req, res) => {
@@ -84,7 +84,7 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
       handshakes: pages.handshakes(pageId),
       joinUrl: context.join.url,
     };
-    res.set('Cache-Control', 'no-store').json(state);
+    res.set(NO_STORE_JSON_HEADERS).json(state);
   });
 
   const jsonBody = jsonBodyStep({ maxBytes: SETTINGS_BODY_LIMIT, timeoutMs: server.limits.bodyTimeoutMs });
@@ -93,14 +93,14 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
     (req, _res, next) => {
       guard.checkOrigin(req);
       if (!isTeacher(req)) {
-        throw new HttpError(401, 'changing settings needs the teacher token (X-Pushbench-Token)', { 'WWW-Authenticate': 'Bearer' });
+        throw new Refusal('demoTeacherOnly');
       }
       guard.checkJsonBody(req);
       next();
     },
     jsonBody,
     (req, res) => {
-      res.json(settings.apply(parseSettingsChange(req.body)));
+      res.set(JSON_HEADERS).json(settings.apply(parseSettingsChange(req.body)));
     },
   );
 
@@ -116,14 +116,14 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
       const { user } = (req.body ?? {}) as { user?: unknown };
       const userId = parseUserId(user ?? null, server.limits.userIdChars, '"user"')!;
       const token = guard.userToken(userId);
-      if (token === undefined) throw new HttpError(404, 'the demo has no user secret: lanes need no user token');
+      if (token === undefined) throw new Refusal('demoNoUserSecret');
       if (!isTeacher(req)) {
-        if (userId === TEACHER_USER || joined.has(userId)) throw new HttpError(409, `the name ${userId} is taken; pick another`);
-        if (joined.size >= DEMO_JOIN_NAMES) throw new HttpError(503, `the demo has handed out ${DEMO_JOIN_NAMES} names, its limit`);
+        if (userId === TEACHER_USER || joined.has(userId)) throw new Refusal('demoNameTaken', { user: userId });
+        if (joined.size >= DEMO_JOIN_NAMES) throw new Refusal('demoNamesExhausted', { limit: DEMO_JOIN_NAMES });
         joined.add(userId);
       }
       const answer: DemoJoinAnswer = { user: userId, token };
-      res.set('Cache-Control', 'no-store').json(answer);
+      res.set(NO_STORE_JSON_HEADERS).json(answer);
     },
   );
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { HttpError } from '../http/errors.js';
+import { Refusal } from '../http/errors.js';
 import { SETTING_CHOICES, type DemoSettings, type SettingsChange } from '../contract/demo-protocol.js';
 
 export const DEFAULT_SETTINGS: DemoSettings = {
@@ -19,19 +19,19 @@ const KNOWN_FIELDS = new Set<string>([...BOOLEAN_FIELDS, ...CHOICE_FIELDS, 'rese
 /** Checks a settings change from the page; anything unknown or off the sliders' scales is a 400. */
 export function parseSettingsChange(body: unknown): SettingsChange {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'body must be a JSON object of settings, e.g. {"tickerRate":1}');
+    throw new Refusal('demoSettingsShape');
   }
   const change: SettingsChange = {};
   for (const [field, value] of Object.entries(body)) {
-    if (!KNOWN_FIELDS.has(field)) throw new HttpError(400, `unknown setting "${field}"`);
+    if (!KNOWN_FIELDS.has(field)) throw new Refusal('demoUnknownSetting', { field });
     if (field === 'reset' || (BOOLEAN_FIELDS as readonly string[]).includes(field)) {
-      if (typeof value !== 'boolean') throw new HttpError(400, `"${field}" must be true or false`);
+      if (typeof value !== 'boolean') throw new Refusal('demoSettingNotBoolean', { field });
       (change as Record<string, boolean>)[field] = value;
       continue;
     }
     const choices = SETTING_CHOICES[field as keyof typeof SETTING_CHOICES] as readonly number[];
     if (typeof value !== 'number' || !choices.includes(value)) {
-      throw new HttpError(400, `"${field}" must be one of ${choices.join(', ')}`);
+      throw new Refusal('demoSettingNotChoice', { field, choices });
     }
     (change as Record<string, number>)[field] = value;
   }

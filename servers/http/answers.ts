@@ -1,23 +1,35 @@
-import { STATUS_CODES } from 'node:http';
-import type { ErrorBody } from '../contract/message.js';
-import { HttpError } from './errors.js';
 import type { PollAnswer } from './poll-response.js';
 import type { LeanExchange } from './exchange.js';
 
 /**
- * The lean path's answers: header blocks fixed in advance (type, length, no caching: what a production API
- * sends; Node adds Date and the keep-alive headers), bodies built once. The error answers are byte for byte
- * what express's `sendError` wrote before the lean path existed, so the public contract did not move.
+ * The lean path's answers: header blocks fixed in advance (type, length, no caching, nosniff: what a production
+ * API sends; Node adds Date and the keep-alive headers), bodies built once. Error answers are written by the one
+ * error path (servers/http/errors.ts) with the same type and nosniff headers.
  */
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export const EVENT_STREAM_HEADERS: readonly string[] = ['Content-Type', 'text/event-stream', 'Cache-Control', 'no-store'];
+/**
+ * On every JSON and event-stream answer, as on the demo's page: a browser must not read an answer as anything
+ * but its declared type (an error echoing input sniffed as HTML would be a way in). 33 bytes per answer.
+ */
+export const NOSNIFF = ['X-Content-Type-Options', 'nosniff'] as const;
+
+export const EVENT_STREAM_HEADERS: readonly string[] = ['Content-Type', 'text/event-stream', ...NOSNIFF, 'Cache-Control', 'no-store'];
+
+/**
+ * What an express route sets before `res.json(...)` for a JSON answer that must not be cached (a poll, the
+ * stats): the same headers as the lean poll answer, in express's order (type and length come from `res.json`).
+ */
+export const NO_STORE_JSON_HEADERS: Readonly<Record<string, string>> = { [NOSNIFF[0]]: NOSNIFF[1], 'Cache-Control': 'no-store' };
+
+/** The same for a JSON answer that may be cached (a publish's 202, a settings change). */
+export const JSON_HEADERS: Readonly<Record<string, string>> = { [NOSNIFF[0]]: NOSNIFF[1] };
 
 /** 200 with a poll answer; `answer.body` may be one Buffer written to many polls. */
 export function sendPollAnswer(exchange: LeanExchange, answer: PollAnswer): void {
   const { res } = exchange;
   if (res.writableEnded) return;
-  res.writeHead(200, ['Content-Type', JSON_TYPE, 'Cache-Control', 'no-store', 'Content-Length', String(answer.bytes)]);
+  res.writeHead(200, ['Content-Type', JSON_TYPE, NOSNIFF[0], NOSNIFF[1], 'Cache-Control', 'no-store', 'Content-Length', String(answer.bytes)]);
   res.end(answer.body);
   exchange.answered(answer.bytes);
 }
@@ -27,35 +39,4 @@ export function startEventStream(exchange: LeanExchange): boolean {
   exchange.res.writeHead(200, [...EVENT_STREAM_HEADERS]);
   exchange.res.flushHeaders();
   return exchange.streamStarted();
-}
-
-/** Answers what a handler threw: its HttpError as JSON, anything else as a 500 without details. */
-export function sendErrorAnswer(exchange: LeanExchange, error: unknown): void {
-  const { res } = exchange;
-  if (res.headersSent) {
-    // A stream that already started cannot turn into an error answer; cutting it is the only honest signal.
-    res.destroy();
-    return;
-  }
-  const [status, message, headers] = error instanceof HttpError ? [error.status, error.message, error.headers] : [500, 'internal error', {}];
-  const body = JSON.stringify({ error: message } satisfies ErrorBody);
-  const bytes = Buffer.byteLength(body);
-  const block: string[] = [];
-  for (const [name, value] of Object.entries(headers)) block.push(name, value);
-  block.push('Content-Type', JSON_TYPE, 'Content-Length', String(bytes));
-  res.writeHead(status, block);
-  res.end(body);
-  exchange.answered(bytes);
-}
-
-/**
- * A complete HTTP/1.1 error answer for a raw socket, where no response object exists (a refused upgrade, a
- * request that never arrived whole): JSON like every other error, and the connection closes after it.
- */
-export function rawErrorAnswer(status: number, message: string): string {
-  const body = JSON.stringify({ error: message } satisfies ErrorBody);
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: ${JSON_TYPE}\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  );
 }

@@ -1,8 +1,7 @@
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { ByteLedger } from '../wire/byte-ledger.js';
-import { HttpError, parseUserId } from './errors.js';
+import { parseUserId, refuse } from './errors.js';
 import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
-import { sendErrorAnswer } from './answers.js';
 import type { LeanExchange, LeanHandler, LeanRequest, LeanRouteKind, RouteOwner } from './exchange.js';
 
 export interface LeanRoute {
@@ -60,7 +59,7 @@ export class LeanRoutes {
       client = parseUserId(query.client, this.options.userIdChars, 'client');
     } catch (error) {
       ledger.claim(socket, owner);
-      return fail(route, exchange, error);
+      return refuse(exchange, route.strategy, error);
     }
     ledger.claim(socket, owner, client);
     const delayFor = this.options.networkDelayMs;
@@ -78,13 +77,8 @@ function run(route: LeanRoute, exchange: LeanExchange, query: ParsedUrlQuery): v
   try {
     route.handler(exchange, query);
   } catch (error) {
-    fail(route, exchange, error);
+    refuse(exchange, route.strategy, error);
   }
-}
-
-function fail(route: LeanRoute, exchange: LeanExchange, error: unknown): void {
-  route.strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-  sendErrorAnswer(exchange, error);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { ByteLedger } from '../wire/byte-ledger.js';
-import { answerError, HttpError, parseUserId } from './errors.js';
+import { parseUserId, refuse } from './errors.js';
 import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
 import type { Request, Response } from 'express';
 import type { LeanRoutesOptions } from './dispatch.js';
@@ -22,10 +22,7 @@ export function mountFrameworkRoute(
   const owner = strategy.info.name;
   app[method === 'GET' ? 'get' : 'post'](path, (req, res) => {
     ledger.claim(req.socket, owner);
-    const fail = (error: unknown) => {
-      strategy.emit('failed', error instanceof HttpError ? error.status : 500);
-      answerError(res, error);
-    };
+    const fail = (error: unknown) => refuse(res, strategy, error);
     const run = () => {
       try {
         handler(req, res);

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { IDLE_CLOSE_SHARE } from '../constants.js';
-import { rawErrorAnswer } from './answers.js';
+import { Refusal, refuse, type RefusalOwner } from './errors.js';
 import type { LeanRoute } from './dispatch.js';
 import type { LeanConnection, LeanExchange, LeanRouteKind } from './exchange.js';
 
@@ -38,8 +38,8 @@ export interface Http1ConnectionsOptions {
   serve(exchange: Http1Exchange): void;
   /** Called when each answer has gone out: the ledger credits the socket's bytes to whoever the request served. */
   settle(socket: Socket): void;
-  /** A request refused before it reached any route (400, 408, 431): counted as control. */
-  refused(status: number): void;
+  /** Whom a request refused before it reached any route (400, 408, 413, 431) is counted against: control. */
+  control: RefusalOwner;
 }
 
 /**
@@ -201,29 +201,31 @@ export class Http1Connections {
     }
   }
 
-  /** What Node answers by itself (400, 408, 431), as JSON and counted; nothing is written into an answer under way. */
+  /**
+   * What Node answers by itself (400, 408, 413, 431), as JSON and counted, and the connection closed after it;
+   * nothing is written into an answer under way.
+   */
   private onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     const connection = this.open.get(socket as Socket);
     if (error.code !== 'ECONNRESET' && socket.writable && !(connection && connection.unfinished.size > 0)) {
-      const [status, message] = this.describe(error);
-      this.options.refused(status);
-      socket.write(rawErrorAnswer(status, message));
+      refuse(socket, this.options.control, this.refusalFor(error));
+    } else {
+      socket.destroy();
     }
-    socket.destroy();
   }
 
-  private describe(error: NodeJS.ErrnoException): [number, string] {
+  private refusalFor(error: NodeJS.ErrnoException): Refusal {
     switch (error.code) {
       case 'ERR_HTTP_REQUEST_TIMEOUT': {
         const { headersTimeoutMs, requestTimeoutMs } = this.options;
-        return [408, `request not received in time (headers within ${headersTimeoutMs} ms, all of it within ${requestTimeoutMs} ms)`];
+        return new Refusal('requestTimeout', { headersTimeoutMs, requestTimeoutMs });
       }
       case 'HPE_HEADER_OVERFLOW':
-        return [431, 'request headers over the limit'];
+        return new Refusal('headersTooLarge');
       case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-        return [413, 'chunk extensions over the limit'];
+        return new Refusal('chunkExtensionsTooLarge');
       default:
-        return [400, 'malformed HTTP request'];
+        return new Refusal('malformedRequest');
     }
   }
 }

@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { HttpError } from './errors.js';
+import { Refusal } from './errors.js';
 
 /**
  * What a body is read from: node:http's IncomingMessage and http2's Http2ServerRequest are both this, so one
@@ -38,10 +38,10 @@ export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimit
     }
     const chunks: Buffer[] = [];
     let received = 0;
-    const timer = setTimeout(() => refuse(new HttpError(408, `request body not received within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+    const timer = setTimeout(() => refuse(new Refusal('bodyTimeout', { timeoutMs: limits.timeoutMs })), limits.timeoutMs);
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limits.maxBytes) return refuse(new HttpError(413, `body over the limit of ${limits.maxBytes} bytes`));
+      if (received > limits.maxBytes) return refuse(new Refusal('bodyTooLarge', { maxBytes: limits.maxBytes }));
       chunks.push(chunk);
     };
     const onEnd = () => {
@@ -52,7 +52,7 @@ export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimit
         reject(error);
       }
     };
-    const onAborted = () => refuse(new HttpError(400, 'request aborted'));
+    const onAborted = () => refuse(new Refusal('requestAborted'));
     const stop = () => {
       clearTimeout(timer);
       req.off('data', onData);
@@ -60,7 +60,7 @@ export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimit
       req.off('error', onAborted);
       req.off('aborted', onAborted);
     };
-    function refuse(error: HttpError): void {
+    function refuse(error: Refusal): void {
       stop();
       stopReading(req, res);
       reject(error);
@@ -73,15 +73,15 @@ export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimit
 }
 
 /** What the headers alone refuse: a compressed body, a charset other than UTF-8, a declared length over the limit. */
-function refusedBeforeReading(headers: IncomingHttpHeaders, maxBytes: number): HttpError | undefined {
+function refusedBeforeReading(headers: IncomingHttpHeaders, maxBytes: number): Refusal | undefined {
   const encoding = headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    return new HttpError(415, `body must not be compressed (Content-Encoding: ${encoding.slice(0, 32)})`);
+    return new Refusal('bodyCompressed', { encoding });
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers['content-type'] ?? '')?.[1];
-  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return new HttpError(415, 'body must be UTF-8 JSON');
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return new Refusal('bodyNotUtf8Json');
   const declared = headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) return new HttpError(413, `body over the limit of ${maxBytes} bytes`);
+  if (declared !== undefined && Number(declared) > maxBytes) return new Refusal('bodyTooLarge', { maxBytes });
   return undefined;
 }
 
@@ -95,15 +95,15 @@ function parseJson(bytes: Buffer): unknown {
   try {
     text = UTF8.decode(bytes);
   } catch {
-    throw new HttpError(400, 'body is not valid UTF-8');
+    throw new Refusal('bodyNotUtf8');
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'body is not valid JSON');
+    throw new Refusal('bodyNotJson');
   }
-  if (hasNonFiniteNumber(value)) throw new HttpError(400, 'body has a number out of range (JSON numbers must be finite, e.g. not 1e309)');
+  if (hasNonFiniteNumber(value)) throw new Refusal('bodyNumberOutOfRange');
   return value;
 }
 

@@ -1,13 +1,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Express } from 'express';
-
-/**
- * Header fields that mean something to one HTTP/1.1 connection only; HTTP/2 forbids them (RFC 9113 §8.2.2) and
- * node's compatibility response throws on them. Dropped on an HTTP/2 answer: an `Upgrade: websocket` hint on a
- * 426 has no HTTP/2 form, as WebSocket over HTTP/2 (RFC 8441) is not served.
- */
-const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'http2-settings']);
+import { CONNECTION_HEADERS, Refusal, refuse, type RefusalOwner } from '../http/errors.js';
 
 type Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
@@ -20,7 +14,7 @@ type Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =
  * laid over http2's compatibility classes instead, and the request goes to the app's router as `app.handle` would
  * send it: the routes, the body parsers and the error handlers are the app's own, shared with HTTP/1.1.
  */
-export function expressOverHttp2(app: Express): Handler {
+export function expressOverHttp2(app: Express, control: RefusalOwner): Handler {
   const request = rebase(app.request, http.IncomingMessage.prototype, http2.Http2ServerRequest.prototype);
   const response = rebase(app.response, http.ServerResponse.prototype, http2.Http2ServerResponse.prototype);
   const setHeader = http2.Http2ServerResponse.prototype.setHeader;
@@ -36,7 +30,7 @@ export function expressOverHttp2(app: Express): Handler {
     Object.assign(res, { req, locals: Object.create(null) as object });
     Object.setPrototypeOf(req, request);
     Object.setPrototypeOf(res, response);
-    router.handle(req, res, (error) => lastResort(res, error));
+    router.handle(req, res, (error) => lastResort(req, res, control, error));
   };
 }
 
@@ -51,13 +45,7 @@ function rebase(proto: object, base: object, newBase: object): object {
 }
 
 /** Reached only if the app's own 404 and error handlers did not answer: answer anyway, never hang. */
-function lastResort(res: http2.Http2ServerResponse, error: unknown): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const status = error === undefined ? 404 : 500;
-  const body = JSON.stringify({ error: status === 404 ? 'not found' : 'internal error' });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+function lastResort(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, control: RefusalOwner, error: unknown): void {
+  const path = new URL(req.url, 'http://localhost').pathname;
+  refuse(res, control, error === undefined ? new Refusal('noRoute', { method: req.method, path }) : error);
 }

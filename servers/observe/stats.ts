@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { ConnectionCounters } from '../http/http1-connections.js';
 import type { Http2Counters } from '../http2/front.js';
 import type { ByteCounts, ConnectionCounts } from '../contract/byte-counts.js';
@@ -45,8 +46,28 @@ export interface ServerStats {
 
 type EventCounters = Omit<StrategyCounters, 'connections' | 'bytes' | 'bufferedBytes'>;
 
-export function countStatus(byStatus: Record<string, number>, status: number): void {
-  byStatus[status] = (byStatus[status] ?? 0) + 1;
+/** The one tally of refusals, a strategy's or control's, fed by their 'failed' events (see servers/http/errors.ts). */
+function countFailure(counters: { failed?: number; failedByStatus: Record<string, number> }, status: number): void {
+  if (counters.failed !== undefined) counters.failed++;
+  counters.failedByStatus[status] = (counters.failedByStatus[status] ?? 0) + 1;
+}
+
+/**
+ * Control traffic (the API, the demo, unknown routes, requests refused before any route) as the error path sees
+ * a strategy: something that emits 'failed' for each refusal, here counted into `control.failedByStatus`.
+ */
+export class ControlTraffic extends EventEmitter<{ failed: [status: number] }> {
+  readonly info = { name: 'control' } as const;
+  private readonly counters = { failedByStatus: {} as Record<string, number> };
+
+  constructor() {
+    super();
+    this.on('failed', (status) => countFailure(this.counters, status));
+  }
+
+  failedByStatus(): Record<string, number> {
+    return { ...this.counters.failedByStatus };
+  }
 }
 
 /** Listens to one strategy's events and keeps its counters; the strategy never touches them. */
@@ -75,10 +96,7 @@ export class StrategyStats {
       c.messagesSent += count;
     });
     strategy.on('push', (count) => (c.messagesSent += count));
-    strategy.on('failed', (status) => {
-      c.failed++;
-      countStatus(c.failedByStatus, status);
-    });
+    strategy.on('failed', (status) => countFailure(c, status));
     strategy.on('cut', () => c.cut++);
     strategy.on('attach', () => {
       c.attached++;

@@ -5,7 +5,8 @@ import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';
 import { ROUTES } from '../contract/wire.js';
 import { mountThroughRouter } from './express-reference.js';
-import { HttpError, parseCursor, parseIntegerParam, parseUserId, sendError } from '../http/errors.js';
+import { NO_STORE_JSON_HEADERS } from '../http/answers.js';
+import { parseCursor, parseIntegerParam, parseUserId, Refusal, refuse } from '../http/errors.js';
 import type { MessageLog } from '../log/message-log.js';
 import { isVisibleTo } from '../log/message-source.js';
 import { pollResponse, pollResult } from '../http/poll-response.js';
@@ -55,11 +56,11 @@ export class ExpressLongPollingStrategy extends ServerStrategy {
       const result = pollResult(source, cursor, userId, limits);
       if (result.messages.length > 0 || result.gap) {
         this.emit('response', result.messages.length);
-        res.set('Cache-Control', 'no-store').json(pollResponse(result));
+        res.set(NO_STORE_JSON_HEADERS).json(pollResponse(result));
         return;
       }
       if (this.held.size >= limits.maxHeldLongPolls) {
-        throw new HttpError(503, `too many held long polls (limit ${limits.maxHeldLongPolls})`, { 'Retry-After': '1' });
+        throw new Refusal('tooManyHeldPolls', { limit: limits.maxHeldLongPolls });
       }
       const poll: HeldPoll = { res, cursor: result.cursor, userId, timer: setTimeout(() => this.answer(poll), timeoutMs) };
       this.held.add(poll);
@@ -78,11 +79,10 @@ export class ExpressLongPollingStrategy extends ServerStrategy {
     try {
       const result = pollResult(this.source, poll.cursor, poll.userId, this.limits);
       this.emit('response', result.messages.length);
-      poll.res.set('Cache-Control', 'no-store').json(pollResponse(result));
-    } catch {
+      poll.res.set(NO_STORE_JSON_HEADERS).json(pollResponse(result));
+    } catch (error) {
       // A released poll must still get an answer, or its client would wait for one forever.
-      this.emit('failed', 500);
-      sendError(poll.res, 500, 'internal error');
+      refuse(poll.res, this, error);
     }
   }
 

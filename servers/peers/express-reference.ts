@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { HttpError, sendError } from '../http/errors.js';
+import { Refusal, refuse } from '../http/errors.js';
 import type { ServerStrategy, StrategyContext } from '../strategy.js';
 
 /**
@@ -8,9 +8,9 @@ import type { ServerStrategy, StrategyContext } from '../strategy.js';
  * `X-Powered-By`, no `ETag`, express's simple query parser), then through an `express.Router` of the strategy's
  * own with the JSON body parser an API router usually has (`router.use(express.json())`; on a GET without a
  * body it looks and passes), to `router.get(path, handler)`, whose handler reads `req.query` and answers with
- * `res.set('Cache-Control', 'no-store').json(...)`: the headers a production API sends, and the same ones as
- * pushbench's lean answers (type, length, no caching; Node adds Date and the keep-alive headers), in express's
- * order. What that costs per request, against pushbench's own polling routes, is what these references measure;
+ * `res.set(NO_STORE_JSON_HEADERS).json(...)`: the headers a production API sends, and the same ones as
+ * pushbench's lean answers (type, nosniff, length, no caching; Node adds Date and the keep-alive headers), in
+ * express's order. Refusals go through the one error path, as the lean routes' do. What that costs per request, against pushbench's own polling routes, is what these references measure;
  * they answer the same bytes, so only the framework differs.
  */
 export function mountThroughRouter(strategy: ServerStrategy, { get }: StrategyContext, path: string, handler: RequestHandler): void {
@@ -22,18 +22,7 @@ export function mountThroughRouter(strategy: ServerStrategy, { get }: StrategyCo
     router(req, res, (error?: unknown) => {
       // Without an error (or with express's 'route'/'router' skips) no handler answered: as an app's 404.
       const unanswered = error === undefined || error === null || typeof error === 'string';
-      const status = unanswered ? 404 : statusOf(error);
-      strategy.emit('failed', status);
-      if (unanswered) sendError(res, 404, `no route ${req.method} ${req.path}`);
-      else if (error instanceof HttpError) sendError(res, status, error.message, error.headers);
-      else sendError(res, status, status === 500 ? 'internal error' : 'bad request');
+      refuse(res, strategy, unanswered ? new Refusal('noRoute', { method: req.method, path: req.path }) : error);
     });
   });
-}
-
-/** An HttpError's status; a 4xx of express's own (a body the JSON parser refused); otherwise 500. */
-function statusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }

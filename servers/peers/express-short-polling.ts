@@ -2,6 +2,7 @@ import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';
 import { ROUTES } from '../contract/wire.js';
 import { mountThroughRouter } from './express-reference.js';
+import { NO_STORE_JSON_HEADERS } from '../http/answers.js';
 import { parseCursor, parseUserId } from '../http/errors.js';
 import { pollResponse, pollResult } from '../http/poll-response.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
@@ -31,7 +32,7 @@ export class ExpressShortPollingStrategy extends ServerStrategy {
       this.emit('request', userId);
       const result = pollResult(source, cursor, userId, limits);
       this.emit('response', result.messages.length);
-      res.set('Cache-Control', 'no-store').json(pollResponse(result));
+      res.set(NO_STORE_JSON_HEADERS).json(pollResponse(result));
     });
   }
 

@@ -1,6 +1,6 @@
 import { Server as Engine } from 'engine.io';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
-import { HttpError, parseCursor, parseUserId } from '../http/errors.js';
+import { parseCursor, parseUserId, Refusal, refuse } from '../http/errors.js';
 import type { Gap, Message } from '../contract/message.js';
 import { SOCKET_IO_EVENTS, type SocketIoResume } from '../contract/socket-io.js';
 import type { MessageLog } from '../log/message-log.js';
@@ -31,9 +31,12 @@ export abstract class SocketIoPeer extends ServerStrategy {
     super();
     this.engine = new Engine({ transports: [transport], perMessageDeflate: false, httpCompression: false });
     this.io = new SocketIoServer({ serveClient: false }).bind(this.engine);
-    // Requests refused by engine.io itself (unknown session, bad handshake) are failures like any other.
-    this.engine.on('connection_error', (error: { code?: number }) => {
-      this.emit('failed', error.code === Engine.errors.FORBIDDEN ? 403 : 400);
+    // Requests refused by engine.io itself (unknown session, bad handshake) are failures like any other; engine.io
+    // has written its own answer, so the refusal is only counted.
+    this.engine.on('connection_error', (error: { code?: number; message?: string }) => {
+      const reason = error.message ?? 'bad request';
+      const refusal = error.code === Engine.errors.FORBIDDEN ? new Refusal('socketIoForbidden', { reason }) : new Refusal('socketIoBadRequest', { reason });
+      refuse(answeredByEngine, this, refusal);
     });
   }
 
@@ -50,14 +53,13 @@ export abstract class SocketIoPeer extends ServerStrategy {
         const userId = parseUserId(auth.user, limits.userIdChars);
         context.checkUser(userId, auth.token);
         if (this.io.of('/').sockets.size >= limits.maxPushStreams) {
-          throw new HttpError(503, `too many Socket.IO clients (limit ${limits.maxPushStreams})`);
+          throw new Refusal('tooManyPushClients', { clients: 'Socket.IO clients', limit: limits.maxPushStreams });
         }
         socket.data = { since, userId };
         next();
       } catch (error) {
-        const status = error instanceof HttpError ? error.status : 500;
-        this.emit('failed', status);
-        next(new Error(error instanceof HttpError ? error.message : 'internal error'));
+        // Socket.IO answers a refused connection with its own packet (connect_error), which carries the message.
+        refuse((refusal) => next(new Error(refusal.message)), this, error);
       }
     });
     this.io.on('connection', (socket: PeerSocket) => this.onConnection(socket, source, limits.sendBufferBytes / 2));
@@ -107,12 +109,11 @@ export abstract class SocketIoPeer extends ServerStrategy {
     const replay = (): void => {
       try {
         step();
-      } catch {
+      } catch (error) {
         // A replay that failed half-way would leave a client that never hears again: drop it, and it resumes
         // from its cursor like any client that was cut off.
         backlog.dispose();
-        this.emit('failed', 500);
-        socket.disconnect(true);
+        refuse(() => socket.disconnect(true), this, error);
       }
     };
     replay();
@@ -147,6 +148,9 @@ export abstract class SocketIoPeer extends ServerStrategy {
     await this.io.close();
   }
 }
+
+/** The target of a refusal engine.io has already answered. */
+function answeredByEngine(): void {}
 
 /** The room of the sockets still replaying their backlog, which live broadcasts leave out. */
 const REPLAYING = 'replaying';

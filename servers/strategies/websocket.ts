@@ -1,6 +1,6 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { ROUTES, SUBPROTOCOL, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
-import { HttpError, parseCursor, parseUserId } from '../http/errors.js';
+import { parseCursor, parseUserId, Refusal } from '../http/errors.js';
 import type { GapFrame } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
@@ -42,7 +42,7 @@ export class WebSocketStrategy extends ServerStrategy {
       const userId = parseUserId(url.searchParams.get('user') ?? undefined, limits.userIdChars);
       const offered = req.headers['sec-websocket-protocol'];
       if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
-        throw new HttpError(400, `unsupported subprotocol; offer ${SUBPROTOCOL} or none`);
+        throw new Refusal('badSubprotocol');
       }
       fanout.checkRoom();
       this.emit('request', userId);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { TOKEN_HEADER, USER_TOKEN_PARAM } from '../contract/wire.js';
-import { HttpError } from '../http/errors.js';
+import { Refusal } from '../http/errors.js';
 import { userToken, userTokenIssuer, userTokenMatches } from './user-token.js';
 
 export interface SecurityOptions {
@@ -118,7 +118,7 @@ export class RequestGuard {
   admit(req: IncomingMessage): void {
     const host = req.headers.host ?? (req.headers[':authority'] as string | undefined);
     if (!this.hostAllowed(host)) {
-      throw new HttpError(421, `this server does not answer to host ${JSON.stringify(host ?? '')}; start it with --allow-host to add a name`);
+      throw new Refusal('hostNotAllowed', { host: host ?? '' });
     }
     if (this.options.userSecret === undefined) return;
     const url = req.url ?? '';
@@ -143,7 +143,7 @@ export class RequestGuard {
     const secret = this.options.userSecret;
     if (secret === undefined || user === undefined) return;
     if (typeof user !== 'string' || typeof token !== 'string' || !userTokenMatches(secret, user, token)) {
-      throw new HttpError(401, `a user id needs its user token (${USER_TOKEN_PARAM}=…, issued by this server)`);
+      throw new Refusal('userTokenMissing');
     }
   }
 
@@ -161,7 +161,7 @@ export class RequestGuard {
 
   requirePublisher(req: IncomingMessage, what: string): void {
     if (!this.isPublisher(req)) {
-      throw new HttpError(401, `${what} needs the token (X-Pushbench-Token or Authorization: Bearer)`, { 'WWW-Authenticate': 'Bearer' });
+      throw new Refusal('publisherTokenMissing', { what });
     }
   }
 
@@ -171,7 +171,7 @@ export class RequestGuard {
    */
   checkOrigin(req: IncomingMessage): void {
     if (!originAllowed(req, this.options.allowedOrigins)) {
-      throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
+      throw new Refusal('originNotAllowed', { origin: req.headers.origin ?? '' });
     }
   }
 
@@ -182,7 +182,7 @@ export class RequestGuard {
   checkJsonBody(req: IncomingMessage): void {
     const type = req.headers['content-type'];
     if ((type ?? '').split(';', 1)[0]!.trim().toLowerCase() !== 'application/json') {
-      throw new HttpError(415, 'the body must be sent as Content-Type: application/json');
+      throw new Refusal('bodyNotDeclaredJson');
     }
   }
 

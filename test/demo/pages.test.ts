@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteLedger } from '../../servers/wire/byte-ledger.js';
-import { HttpError } from '../../servers/http/errors.js';
+import { Refusal } from '../../servers/http/errors.js';
 import { DemoPages, MAX_PAGES, PAGE_TTL_MS } from '../../servers/demo/pages.js';
 import { laneTag, parseLaneTag, type HandshakeCapture } from '../../servers/contract/demo-protocol.js';
 
@@ -24,7 +24,7 @@ function status(action: () => unknown): number {
   try {
     action();
   } catch (error) {
-    return (error as HttpError).status;
+    return (error as Refusal).status;
   }
   return 200;
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../servers/http/errors.js';
+import { Refusal } from '../../servers/http/errors.js';
 import { DEFAULT_SETTINGS, parseSettingsChange, SettingsStore } from '../../servers/demo/settings.js';
 
 function refusal(body: unknown): string {
   try {
     parseSettingsChange(body);
   } catch (error) {
-    expect(error).toBeInstanceOf(HttpError);
-    expect((error as HttpError).status).toBe(400);
-    return (error as HttpError).message;
+    expect(error).toBeInstanceOf(Refusal);
+    expect((error as Refusal).status).toBe(400);
+    return (error as Refusal).message;
   }
   throw new Error('accepted');
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PushServer, type PushServerHooks } from '../../servers/app.js';
 import { SUBPROTOCOL } from '../../servers/contract/wire.js';
-import { HttpError } from '../../servers/http/errors.js';
+import { Refusal } from '../../servers/http/errors.js';
 import { waitFor } from '../helpers.js';
 
 let server: PushServer;
@@ -84,12 +84,12 @@ describe('hooks for an embedding application', () => {
     await start({
       checkUpgrade: ({ owner, client }) => {
         expect(owner).toBe('websocket');
-        if (client === 'blocked') throw new HttpError(403, 'blocked on purpose');
+        if (client === 'blocked') throw new Refusal('upgradeBlocked', { by: 'the test, on purpose' });
       },
     });
     const refused = await exchange(upgradeRequest('/ws?since=0&client=blocked'), httpComplete);
     expect(refused.text.split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
-    expect(refused.text.endsWith('{"error":"blocked on purpose"}')).toBe(true);
+    expect(refused.text.endsWith('{"error":"WebSocket upgrade blocked by the test, on purpose"}')).toBe(true);
     const accepted = await exchange(upgradeRequest('/ws?since=0&client=welcome'), (t) => t.includes('\r\n\r\n'));
     expect(accepted.text.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
     expect(server.stats().strategies.websocket!.failedByStatus).toEqual({ 403: 1 });

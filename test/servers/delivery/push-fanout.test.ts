@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../servers/constants.js';
 import type { Message } from '../../../servers/contract/message.js';
-import { HttpError } from '../../../servers/http/errors.js';
+import { Refusal } from '../../../servers/http/errors.js';
 import { MessageSource } from '../../../servers/log/message-source.js';
 import { PushFanout, type PushChannel } from '../../../servers/delivery/push-fanout.js';
 import { WebSocketStrategy } from '../../../servers/strategies/websocket.js';
@@ -105,7 +105,7 @@ describe('PushFanout', () => {
     } catch (error) {
       refusal = error;
     }
-    expect(refusal).toBeInstanceOf(HttpError);
+    expect(refusal).toBeInstanceOf(Refusal);
     expect(refusal).toMatchObject({ status: 503, message: 'too many test clients (limit 2)', headers: { 'Retry-After': '1' } });
     first.close();
     expect(() => fanout.checkRoom()).not.toThrow();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, parseCursor } from '../../../servers/http/errors.js';
+import { Refusal, parseCursor } from '../../../servers/http/errors.js';
 import type { MessageLog } from '../../../servers/log/message-log.js';
 import { MessageSource } from '../../../servers/log/message-source.js';
 import { RedisMessageSource } from '../../../servers/log/redis/redis-message-source.js';
@@ -138,11 +138,11 @@ describe('cursor parsing properties', () => {
         const valid = /^\d{1,15}$/.test(text);
         if (valid) expect(parseCursor(text)).toBe(Number(text));
         else {
-          expect(() => parseCursor(text)).toThrow(HttpError);
+          expect(() => parseCursor(text)).toThrow(Refusal);
           try {
             parseCursor(text);
           } catch (error) {
-            expect((error as HttpError).status).toBe(400);
+            expect((error as Refusal).status).toBe(400);
           }
         }
       }),

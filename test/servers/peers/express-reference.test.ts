@@ -71,12 +71,13 @@ describe('the express references', () => {
     expect([badTimeout.status, JSON.parse(badTimeout.text)]).toEqual([400, { error: 'timeout must be an integer from 100 to 2000' }]);
     const post = await fetch(`${server.url}${ROUTES.expressPoll}?since=0`, { method: 'POST' });
     expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET']);
-    // A GET that carries a broken JSON body: the router's body parser refuses it, as an app's would.
+    // A GET that carries a broken JSON body: the router's body parser refuses it, as an app's would, and its error
+    // gets the same code as a broken body anywhere else on the server.
     const brokenBody = await rawAnswer(
       `GET ${ROUTES.expressPoll}?since=0 HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{`,
     );
     expect(brokenBody.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-    expect(brokenBody.endsWith('\r\n\r\n{"error":"bad request"}')).toBe(true);
+    expect(brokenBody.endsWith('\r\n\r\n{"error":"body is not valid JSON"}')).toBe(true);
     const stats = server.stats().strategies;
     expect(stats['express-short-polling']!.failedByStatus).toEqual({ 400: 2 });
     expect(stats['express-long-polling']!.failedByStatus).toEqual({ 400: 2 });
