@@ -1,54 +1,13 @@
 import { fmtInt } from '../results/number-format.js';
 import { isIntervalPolling, paint, withAlpha, type ReportRun } from './model.js';
+import type { ChartSpec, DatasetSpec, LegendItem } from './browser/chart-spec.js';
 
 /**
- * Chart descriptions computed here, in typed code, and drawn by the small browser script in client-script.ts.
- * Keeping the numbers out of the browser script means the tests can check what each chart shows.
+ * Chart descriptions computed here, in typed code, and drawn by the page's script (reports/browser/). Keeping the
+ * numbers out of the browser script means the tests can check what each chart shows.
  */
 
-export interface DatasetSpec {
-  label: string;
-  type: 'bar' | 'line';
-  data: (number | null)[];
-  /** One colour, or one per category; "stripe:<colour>" is drawn hatched (run B of a comparison). */
-  color: string | string[];
-  /** Datasets with different stacks are not added up: keeps a reference line off the stacked bars. */
-  stack?: string;
-  /** On a chart with a numeric x axis (ChartSpec.x): the points, in place of `data`. */
-  xy?: { x: number; y: number | null }[];
-  /** Markers without a connecting line (a model value beside a measured bar). */
-  pointsOnly?: boolean;
-}
-
-export interface LegendItem {
-  text: string;
-  color: string;
-  /** A line item (reference or payload marker) is drawn as a diamond, like its points. */
-  line?: boolean;
-}
-
-export interface ChartSpec {
-  /** Id of the <canvas>. */
-  id: string;
-  labels: string[];
-  datasets: DatasetSpec[];
-  stacked: boolean;
-  logY: boolean;
-  /** Lowest value of the y axis: on a log axis the power of ten below the smallest bar, so every bar shows. */
-  yMin: number | null;
-  yTitle: string;
-  /** Unit in tooltips and bar labels. */
-  unit: string;
-  decimals: number;
-  /** 'datasets': chart.js's own legend; a list: a fixed legend for bars coloured by strategy. */
-  legend: 'datasets' | 'none' | LegendItem[];
-  /** 'bars': a value above each bar; 'totals': the sum above each stack. */
-  valueLabels: 'none' | 'bars' | 'totals';
-  /** Pixel height: grouped charts with many bars need more room than a single row of bars. */
-  height: number;
-  /** A numeric x axis (a sweep: clients, rate, delay…) drawn as lines through `xy`; absent: categories from `labels`. */
-  x?: { title: string; log: boolean; unit: string };
-}
+export type { ChartSpec, DatasetSpec, LegendItem };
 
 const NEUTRAL = '#64748b';
 const REFERENCE = '#0f172a';
@@ -278,5 +237,88 @@ export function cpuChart(runs: readonly ReportRun[]): ChartSpec {
     legend: 'none',
     valueLabels: 'bars',
     height: 300,
+  };
+}
+
+/** One chart per run on the same axes: lines that would lie on top of each other each get a panel of their own. */
+export interface SmallMultiples {
+  /** What the panels' axes measure, said once above them (plain text). */
+  axes: string;
+  /** Each panel's title is HTML: the run's name with its swatch, as in the tables. */
+  panels: { chart: ChartSpec; titleHtml: string }[];
+}
+
+/** Axis ends and their tick steps: 3 to 5 intervals of a round size. */
+const NICE_ENDS: readonly [end: number, step: number][] = [
+  [1, 0.2],
+  [1.2, 0.3],
+  [1.5, 0.5],
+  [2, 0.5],
+  [2.5, 0.5],
+  [3, 1],
+  [4, 1],
+  [5, 1],
+  [6, 2],
+  [8, 2],
+  [10, 2],
+];
+
+/**
+ * The smallest round axis end at or above `value` (1 for nothing to show), with a tick step that divides it, so
+ * that panels sharing the scale all get the same ticks.
+ */
+export function niceScale(value: number): { max: number; step: number } {
+  if (!(value > 0)) return { max: 1, step: 0.2 };
+  const power = 10 ** Math.floor(Math.log10(value));
+  const [end, step] = NICE_ENDS.find(([e]) => e * power >= value * (1 - 1e-12)) ?? NICE_ENDS.at(-1)!;
+  const round = (n: number) => Number((n * power).toPrecision(12));
+  return { max: round(end), step: round(step) };
+}
+
+/** A run's values over time: seconds since its clients started connecting, and the value then. */
+export interface TimeSeries {
+  run: ReportRun;
+  titleHtml: string;
+  points: { x: number; y: number }[];
+}
+
+/**
+ * Runs over time as small multiples: a panel per run, all on one time range and one y scale from zero (with a
+ * little head room), so that equal lines look equal and none hides another.
+ */
+export function timePanels(
+  idPrefix: string,
+  series: readonly TimeSeries[],
+  axis: { yTitle: string; unit: string; decimals: number },
+): SmallMultiples {
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  const ys = series.flatMap((s) => s.points.map((p) => p.y));
+  const x = niceScale(xs.length === 0 ? 0 : Math.max(...xs));
+  // A little head room, so that a line at the highest value is not drawn on the frame.
+  const y = niceScale((ys.length === 0 ? 0 : Math.max(...ys)) * 1.05);
+  const xTitle = 'seconds since the clients started connecting';
+  return {
+    axes: `${axis.yTitle}, against ${xTitle}: one panel per run, all on the same scales.`,
+    panels: series.map((s, i) => ({
+      titleHtml: s.titleHtml,
+      chart: {
+        id: `${idPrefix}-${i + 1}`,
+        labels: [],
+        x: { title: xTitle, log: false, unit: 's', min: 0, max: x.max, step: x.step },
+        datasets: [{ label: s.run.label, type: 'line', data: [], xy: s.points, color: s.run.color }],
+        stacked: false,
+        logY: false,
+        yMin: 0,
+        yMax: y.max,
+        yStep: y.step,
+        yTitle: `${axis.yTitle}: ${s.run.label}`,
+        unit: axis.unit,
+        decimals: axis.decimals,
+        legend: 'none',
+        valueLabels: 'none',
+        height: 150,
+        panel: true,
+      },
+    })),
   };
 }

@@ -6,7 +6,7 @@ import { heldCaption, heldChart, heldTable } from './held-section.js';
 import { costFinding, judgeClaims, VERDICT_WORDS, type Judgement } from './judgements.js';
 import type { ReportRun, RunSet } from './model.js';
 import { memoryCaption, memoryChart, restartTable } from './reliability.js';
-import { figure, type ExtraSections } from './section-html.js';
+import { chartBlock, figure, figureRow, multiplesBlock, type ExtraSections } from './section-html.js';
 import { costTable, runTag } from './sections.js';
 
 /**
@@ -42,14 +42,6 @@ ${body}
 </section>`;
 }
 
-/** Two charts side by side (one column on a narrow screen), under one caption. */
-function figurePair(charts: readonly ChartSpec[], caption: string): string {
-  const boxes = charts
-    .map((c) => `<div class="chart-box" style="height:${c.height}px"><canvas id="${c.id}" role="img" aria-label="${esc(c.yTitle)}"></canvas></div>`)
-    .join('');
-  return `<figure><div class="figure-pair">${boxes}</div>\n${caption}</figure>`;
-}
-
 /** `runs` are the runs of each file's first scenario (a sweep's other scenarios have sections of their own). */
 export function claimSections(sets: readonly RunSet[], runs: readonly ReportRun[]): ExtraSections {
   const judged: Judged = sets.map((set) => ({ set, judgements: judgeClaims(set.results) }));
@@ -71,8 +63,8 @@ export function claimSections(sets: readonly RunSet[], runs: readonly ReportRun[
     add(connections);
     html.push(claimSection(judged, 'C3', figure(connections, heldCaption()) + heldTable(runs)));
   } else {
-    add(held, connections);
-    html.push(claimSection(judged, 'C3', figurePair([held, connections], heldCaption()) + heldTable(runs)));
+    add(...held.panels.map((p) => p.chart), connections);
+    html.push(claimSection(judged, 'C3', figureRow([multiplesBlock(held), chartBlock(connections)], heldCaption()) + heldTable(runs)));
   }
 
   const bytes = bytesChart(runs);
@@ -99,13 +91,13 @@ export function claimSections(sets: readonly RunSet[], runs: readonly ReportRun[
 
   const memory = memoryChart(runs);
   if (memory !== null) {
-    add(memory);
+    add(...memory.panels.map((p) => p.chart));
     html.push(
       plainSection(
         'memory',
         'Does the server’s memory level off?',
         '<p>Bounded buffers mean bounded memory: under a steady load the server’s memory should level off, whatever the strategy.</p>',
-        figure(memory, memoryCaption(runs)) + restartTable(runs),
+        `<figure>${multiplesBlock(memory)}\n${memoryCaption(runs)}</figure>${restartTable(runs)}`,
       ),
     );
   }

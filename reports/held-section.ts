@@ -1,5 +1,5 @@
 import { fmtInt } from '../results/number-format.js';
-import type { ChartSpec, DatasetSpec } from './charts.js';
+import { timePanels, type SmallMultiples } from './charts.js';
 import { escapeHtml as esc } from './format.js';
 import { heldFigures, heldMeanText } from './held.js';
 import type { ReportRun } from './model.js';
@@ -11,33 +11,23 @@ import { referenceHeadRow, strategyCell } from './sections.js';
  * client keeps its connection open too; what it does not keep is a request waiting on the server.
  */
 
-/** Null when no run carries at least two samples (results written before the server took them). */
-export function heldChart(runs: readonly ReportRun[]): ChartSpec | null {
+/**
+ * One panel per run, each on its own time line (seconds since its clients started connecting): on one chart, the
+ * strategies that hold one request or stream per client draw the same line, and all but the top one would hide.
+ * Null when no run carries at least two samples (results written before the server took them).
+ */
+export function heldChart(runs: readonly ReportRun[]): SmallMultiples | null {
   const sampled = runs.filter((r) => (r.run.server.attachedSamples?.length ?? 0) >= 2);
   if (sampled.length === 0) return null;
-  // Each run on its own time line (seconds since its clients started connecting), drawn as solid lines.
-  const datasets: DatasetSpec[] = sampled.map((r) => ({
-    label: r.label,
-    type: 'line',
-    data: [],
-    xy: (r.run.server.attachedSamples ?? []).map(([ms, count]) => ({ x: Math.round(ms / 100) / 10, y: count })),
-    color: r.color,
-  }));
-  return {
-    id: 'chart-held',
-    labels: [],
-    x: { title: 'seconds since the clients started connecting', log: false, unit: 's' },
-    datasets,
-    stacked: false,
-    logY: false,
-    yMin: 0,
-    yTitle: 'held on the server (requests or streams)',
-    unit: '',
-    decimals: 0,
-    legend: 'datasets',
-    valueLabels: 'none',
-    height: 320,
-  };
+  return timePanels(
+    'chart-held',
+    sampled.map((r) => ({
+      run: r,
+      titleHtml: strategyCell(r),
+      points: (r.run.server.attachedSamples ?? []).map(([ms, count]) => ({ x: Math.round(ms / 100) / 10, y: count })),
+    })),
+    { yTitle: 'Held on the server (requests or streams)', unit: '', decimals: 0 },
+  );
 }
 
 /** What each kind of strategy holds, in the words of the table. */

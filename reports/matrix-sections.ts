@@ -6,7 +6,7 @@ import { escapeHtml as esc } from './format.js';
 import { paint, withAlpha, type ReportRun, type RunSet } from './model.js';
 import { hasNetworkDelay, latencyModel } from './network-model.js';
 import { capacitySection, scaleSection, throughputSection } from './scale-section.js';
-import { caption, figure, NO_SECTION, section, type ExtraSections } from './section-html.js';
+import { caption, chartBlock, figure, figureRow, NO_SECTION, section, type ExtraSections } from './section-html.js';
 import { strategyCell } from './sections.js';
 import { findSweeps, sweepCharts, type Sweep } from './sweeps.js';
 
@@ -132,14 +132,13 @@ function sweepsSection(runs: readonly ReportRun[]): ExtraSections {
     const title = FIELD_TITLES[sweep.field] ?? String(sweep.field);
     const reading = FIELD_READING[sweep.field] ?? 'each line is one strategy; the other factors are those of the base scenario.';
     // Small multiples: the sweep's charts side by side, one caption for all of them.
-    const boxes = specs
-      .map((spec) => `<div class="chart-box" style="height:${spec.height}px;margin:0"><canvas id="${spec.id}" role="img" aria-label="${esc(spec.yTitle)}"></canvas></div>`)
-      .join('');
-    const figures = `<figure><div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:14px 22px;margin:8px 0 10px">${boxes}</div>
-${caption(
-  `${specs.map((spec) => esc(spec.yTitle)).join('; ')} — against ${esc(specs[0]!.x!.title)}, one line per strategy. The other factors are those of the base scenario (${esc(describeBase(sweep))}). Rates are taken from the start of publishing until the clients stopped.`,
-  reading,
-)}</figure>`;
+    const figures = figureRow(
+      specs.map(chartBlock),
+      caption(
+        `${specs.map((spec) => esc(spec.yTitle)).join('; ')} — against ${esc(specs[0]!.x!.title)}, one line per strategy. The other factors are those of the base scenario (${esc(describeBase(sweep))}). Rates are taken from the start of publishing until the clients stopped.`,
+        reading,
+      ),
+    );
     return `<h3>With ${esc(title)}</h3>\n${figures}`;
   });
   return {

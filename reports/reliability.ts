@@ -1,41 +1,27 @@
 import { fmtNumber } from '../results/number-format.js';
-import type { ChartSpec, DatasetSpec } from './charts.js';
+import { timePanels, type SmallMultiples } from './charts.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun } from './model.js';
+import { strategyCell } from './sections.js';
 import { describeRestart } from './summary.js';
 
-/** Samples are about a second apart; the chart's x axis is whole seconds since the clients started connecting. */
-function secondsAxis(runs: readonly ReportRun[]): number[] {
-  const seconds = new Set<number>();
-  for (const r of runs) for (const [ms] of r.run.server.rssSamples ?? []) seconds.add(Math.round(ms / 1000));
-  return [...seconds].sort((a, b) => a - b);
-}
-
 /**
- * Server memory over the run, one line per strategy: a server that grows without bound under a steady load
- * (a soak run) shows as a line that keeps climbing. Null when the runs carry fewer than three samples.
+ * Server memory over the run, a panel per run (servers of a similar size would draw one line over another on a
+ * single chart): a server that grows without bound under a steady load (a soak run) shows as a line that keeps
+ * climbing. Null when no run carries three samples.
  */
-export function memoryChart(runs: readonly ReportRun[]): ChartSpec | null {
-  const axis = secondsAxis(runs);
-  if (axis.length < 3) return null;
-  const datasets: DatasetSpec[] = runs.map((r) => {
-    const bySecond = new Map((r.run.server.rssSamples ?? []).map(([ms, rss]) => [Math.round(ms / 1000), rss / 2 ** 20]));
-    return { label: r.label, type: 'line', data: axis.map((s) => bySecond.get(s) ?? null), color: r.color };
-  });
-  return {
-    id: 'chart-memory',
-    labels: axis.map((s) => `${s} s`),
-    datasets,
-    stacked: false,
-    logY: false,
-    yMin: 0,
-    yTitle: 'server RSS, MiB',
-    unit: 'MiB',
-    decimals: 1,
-    legend: 'datasets',
-    valueLabels: 'none',
-    height: 340,
-  };
+export function memoryChart(runs: readonly ReportRun[]): SmallMultiples | null {
+  const sampled = runs.filter((r) => (r.run.server.rssSamples?.length ?? 0) >= 3);
+  if (sampled.length === 0) return null;
+  return timePanels(
+    'chart-memory',
+    sampled.map((r) => ({
+      run: r,
+      titleHtml: strategyCell(r),
+      points: (r.run.server.rssSamples ?? []).map(([ms, rss]) => ({ x: Math.round(ms / 100) / 10, y: rss / 2 ** 20 })),
+    })),
+    { yTitle: 'Server RSS, MiB', unit: 'MiB', decimals: 1 },
+  );
 }
 
 export function memoryCaption(runs: readonly ReportRun[]): string {

@@ -1,6 +1,6 @@
 import type { Results } from '../results/results.js';
 import { claimSections } from './claim-sections.js';
-import { CLIENT_SCRIPT, chartJsBundle } from './client-script.js';
+import { chartDrawingScript, chartJsBundle } from './page-scripts.js';
 import { fmtDate } from '../results/number-format.js';
 import { escapeHtml as esc, inlineJson } from './format.js';
 import { buildRuns, type ReportRun, type RunSet } from './model.js';
@@ -106,7 +106,7 @@ ${rawJson(sets)}
 <script type="application/json" id="pushbench-results">${inlineJson(data)}</script>
 <script type="application/json" id="pushbench-charts">${inlineJson(charts)}</script>
 <script>${chartJsBundle()}</script>
-<script>${CLIENT_SCRIPT}</script>
+<script>${chartDrawingScript()}</script>
 </body>
 </html>
 `;

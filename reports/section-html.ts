@@ -1,4 +1,4 @@
-import type { ChartSpec } from './charts.js';
+import type { ChartSpec, SmallMultiples } from './charts.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun, RunSet } from './model.js';
 
@@ -23,8 +23,31 @@ export interface SectionContext {
 /** A section of the report: a pure function of the runs, NO_SECTION when it has nothing to draw. */
 export type ReportSection = (context: SectionContext) => ExtraSections;
 
+/**
+ * A chart's place on the page: its canvas in a box of the chart's height, and room after the box for the legend
+ * the page's script adds (HTML, so that long items wrap).
+ */
+export function chartBlock(chart: ChartSpec): string {
+  const canvas = `<canvas id="${chart.id}" role="img" aria-label="${esc(chart.yTitle)}"></canvas>`;
+  return `<div class="chart"><div class="chart-box" style="height:${chart.height}px">${canvas}</div></div>`;
+}
+
+/** Small multiples: their axes said once, then a titled panel per run. */
+export function multiplesBlock(multiples: SmallMultiples): string {
+  const panels = multiples.panels
+    .map((p) => `<div class="panel"><div class="panel-title">${p.titleHtml}</div>${chartBlock(p.chart)}</div>`)
+    .join('');
+  return `<div class="multiples"><p class="multiples-axes">${esc(multiples.axes)}</p><div class="panels">${panels}</div></div>`;
+}
+
 export function figure(chart: ChartSpec, caption: string): string {
-  return `<figure><div class="chart-box" style="height:${chart.height}px"><canvas id="${chart.id}" role="img" aria-label="${esc(chart.yTitle)}"></canvas></div>
+  return `<figure>${chartBlock(chart)}
+${caption}</figure>`;
+}
+
+/** Several charts side by side (one column on a narrow screen), under one caption; each part is HTML. */
+export function figureRow(parts: readonly string[], caption: string): string {
+  return `<figure><div class="figure-pair">${parts.join('')}</div>
 ${caption}</figure>`;
 }
 

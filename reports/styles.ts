@@ -87,6 +87,20 @@ section.claim { margin: 40px 0 0; padding-top: 28px; border-top: 1px solid var(-
 figure { margin: 0; }
 .figure-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px 22px; margin: 8px 0 10px; }
 .figure-pair .chart-box { margin: 0; }
+.figure-pair > *, .panels > * { min-width: 0; }
+/* The legend under a chart: HTML, so that a long item wraps instead of running off the canvas. */
+.chart-legend { list-style: none; margin: -2px 0 12px; padding: 0; display: flex; flex-wrap: wrap; justify-content: center; gap: 2px 18px; font-size: 12px; line-height: 1.35; color: #334155; }
+.chart-legend li { display: flex; align-items: center; max-width: 100%; }
+.chart-legend button { display: flex; align-items: center; max-width: 100%; padding: 2px 0; border: 0; background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
+.chart-legend button[aria-pressed="false"] { text-decoration: line-through; opacity: .5; }
+.chart-legend .swatch { flex: none; width: 12px; height: 12px; }
+.swatch.diamond { border-radius: 1px; transform: rotate(45deg) scale(.85); }
+.swatch.circle { border-radius: 50%; }
+/* Small multiples: a panel per run, the axes named once above them. */
+.multiples-axes { margin: 0 0 4px; font-size: 12.5px; color: var(--muted); }
+.panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 6px 18px; }
+.panel .chart-box { margin: 0 0 4px; }
+.panel-title { font-size: 13px; line-height: 1.3; }
 details.columns { margin: 0 0 10px; padding: 6px 14px; font-size: 13.5px; }
 details.columns dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 4px 18px; margin: 8px 0 4px; }
 details.columns dt { font-weight: 600; }
@@ -122,6 +136,9 @@ footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
   table.cards td[data-label]::before { content: attr(data-label); color: var(--muted); text-align: left; font-weight: 600; }
   table.cards tr.reference-head td { padding: 5px 10px; }
   .kind.wrap { text-align: left; }
+  /* A table that scrolls sideways keeps its headings on one line: wrapped word by word they stood 99 px tall. */
+  .table-wrap table:not(.cards) thead th { white-space: nowrap; }
+  .panels { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 12px; }
 }
 
 /* Print: the charts and tables stay, on the page width; interactive-only parts go. */

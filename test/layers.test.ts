@@ -19,7 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   servers: ['servers/contract'],
   clients: ['servers/contract'],
   results: ['servers/contract'],
-  reports: ['results', 'servers/contract'],
+  reports: ['results', 'servers/contract', 'reports/browser'],
+  'reports/browser': ['results', 'servers/contract'],
   bench: ['servers', 'servers/contract', 'clients', 'results'],
 };
 
@@ -89,6 +90,7 @@ export function fileCycles(edges: readonly [string, string][]): string[][] {
 
 function layerOf(file: string): string {
   if (file.startsWith('servers/contract/')) return 'servers/contract';
+  if (file.startsWith('reports/browser/')) return 'reports/browser';
   return file.split('/')[0]!;
 }
 
@@ -119,6 +121,43 @@ function importEdges(): [string, string][] {
     }
   }
   return edges;
+}
+
+/**
+ * The report page's script (reports/browser/) runs in the browser, bundled on its own: a value it imports is code
+ * that ships in the page. From the layers below it takes types, and values only from the one number formatter (a
+ * leaf with no imports) and the wire contract (plain constants); from packages, types only. The report's Node side
+ * takes only its types (the chart descriptions' shape): its code would need a DOM.
+ */
+const BROWSER_VALUE_SOURCES = ['reports/browser/', 'results/number-format.ts', 'servers/contract/'];
+
+/** Every import of every source file with what it imports (a path from the root, or a package name) and whether it is `import type`. */
+function imports(): { from: string; to: string; typeOnly: boolean }[] {
+  const found: { from: string; to: string; typeOnly: boolean }[] = [];
+  for (const folder of FOLDERS) {
+    for (const file of sourceFiles(folder)) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const match of text.matchAll(IMPORT)) {
+        const spec = match[1] ?? match[2]!;
+        const to = spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts') : spec;
+        found.push({ from: file, to, typeOnly: /^(?:import|export)\s+type\s/.test(match[0]) });
+      }
+    }
+  }
+  return found;
+}
+
+/** Imports across the browser script's border that carry code where only types may pass. */
+export function browserBorderViolations(list: readonly { from: string; to: string; typeOnly: boolean }[]): string[] {
+  const violations: string[] = [];
+  for (const { from, to, typeOnly } of list) {
+    if (typeOnly) continue;
+    const inside = from.startsWith('reports/browser/');
+    const target = to.startsWith('reports/browser/');
+    if (inside && !BROWSER_VALUE_SOURCES.some((source) => to.startsWith(source))) violations.push(`${from} → ${to}`);
+    if (!inside && target) violations.push(`${from} → ${to}`);
+  }
+  return violations;
 }
 
 export function layerViolations(edges: readonly [string, string][]): string[] {
@@ -170,6 +209,27 @@ describe('layers', () => {
 
   it('no cycle between folders', () => {
     expect(folderCycles(edges)).toEqual([]);
+  });
+
+  it('the report page’s script imports code only from itself, the number formatter and the contract; the Node side only its types', () => {
+    const list = imports();
+    expect(list.some(({ from, to, typeOnly }) => from === 'reports/charts.ts' && to === 'reports/browser/chart-spec.ts' && typeOnly)).toBe(true);
+    expect(browserBorderViolations(list)).toEqual([]);
+    // The formatter it bundles must stay a leaf: anything it imported would ship in the page too.
+    expect(list.filter(({ from }) => from === 'results/number-format.ts')).toEqual([]);
+  });
+
+  it('flags code crossing the browser script’s border', () => {
+    expect(
+      browserBorderViolations([
+        { from: 'reports/browser/main.ts', to: 'results/metrics.ts', typeOnly: false },
+        { from: 'reports/browser/main.ts', to: 'chart.js', typeOnly: false },
+        { from: 'reports/browser/main.ts', to: 'results/results.ts', typeOnly: true },
+        { from: 'reports/browser/main.ts', to: 'results/number-format.ts', typeOnly: false },
+        { from: 'reports/render.ts', to: 'reports/browser/main.ts', typeOnly: false },
+        { from: 'reports/charts.ts', to: 'reports/browser/chart-spec.ts', typeOnly: true },
+      ]),
+    ).toEqual(['reports/browser/main.ts → results/metrics.ts', 'reports/browser/main.ts → chart.js', 'reports/render.ts → reports/browser/main.ts']);
   });
 
   it('every import inside bench/ and servers/ goes down the floors of their rooms', () => {

@@ -79,7 +79,7 @@ describe('sweeps', () => {
   it('renders the sweeps and the network model, and keeps the claim charts to the base scenario', () => {
     const html = renderReport(results(star));
     const ids = charts(html).map((c) => c.id);
-    expect(ids.slice(0, 6)).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
+    expect(ids.slice(0, 7)).toEqual(['chart-latency', 'chart-requests', 'chart-held-1', 'chart-held-2', 'chart-connections', 'chart-bytes', 'chart-cpu']);
     expect(ids).toContain('chart-network-model');
     expect(ids).toContain('chart-sweep-delayMs-p99');
     expect(charts(html).find((c) => c.id === 'chart-cpu')!.labels).toEqual(['WebSocket · base', 'Short polling · base']);
@@ -91,7 +91,16 @@ describe('sweeps', () => {
 
   it('leaves a single-scenario report as it was', () => {
     const html = renderReport(makeResults());
-    expect(charts(html).map((c) => c.id)).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
+    expect(charts(html).map((c) => c.id)).toEqual([
+      'chart-latency',
+      'chart-requests',
+      'chart-held-1',
+      'chart-held-2',
+      'chart-held-3',
+      'chart-connections',
+      'chart-bytes',
+      'chart-cpu',
+    ]);
     expect(html).not.toContain('id="sweeps"');
     expect(html).not.toContain('id="network-model"');
   });

@@ -39,8 +39,11 @@ describe('reference peers in the report', () => {
       'Socket.IO WebSocketreferencepush · persistent',
       'Socket.IO pollingreferencepull · held-request',
     ]);
-    // Three tables of runs (summary, what the server held, server cost), each with the three peers after a head row.
-    expect(html.match(/<span class="tag reference-tag">reference<\/span>/g)).toHaveLength(9);
+    // Three tables of runs (summary, what the server held, server cost), each with the three peers after a head row,
+    // and a panel of what the server held for each peer, titled with the same tag.
+    expect(html.match(/<span class="tag reference-tag">reference<\/span>/g)).toHaveLength(12);
+    const panelTitles = html.match(/<div class="panel-title">(?:(?!<\/div>)[^])*<\/div>/g) ?? [];
+    expect(panelTitles.filter((title) => title.includes('reference-tag'))).toHaveLength(3);
     expect(html.split(HEAD)).toHaveLength(4);
   });
 

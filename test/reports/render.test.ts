@@ -68,7 +68,7 @@ describe('renderReport', () => {
 
   it('gives every chart a canvas, in the order of the article’s claims', () => {
     const ids = charts(html).map((c) => c.id);
-    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-held', 'chart-connections', 'chart-bytes', 'chart-cpu']);
+    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-held-1', 'chart-held-2', 'chart-held-3', 'chart-connections', 'chart-bytes', 'chart-cpu']);
     for (const id of ids) expect(html).toContain(`<canvas id="${id}"`);
     const headings = [...html.matchAll(/<section class="claim" id="([^"]+)">\n<h2>([^<]+)<\/h2>/g)].map((m) => [m[1], m[2]]);
     expect(headings).toEqual([
@@ -178,10 +178,18 @@ describe('renderReport', () => {
     ]);
     expect(chart(html, 'chart-cpu').datasets[0]!.data).toEqual([620, 240, 90]);
     expect(chart(html, 'chart-connections').datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'clients = 50']);
-    const held = chart(html, 'chart-held');
-    expect(held.datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket']);
-    expect(held.datasets[1]!.xy!.slice(0, 3)).toEqual([{ x: 0, y: 0 }, { x: 1, y: 50 }, { x: 2, y: 50 }]);
-    expect(held.datasets[0]!.xy!.every((p) => p.y === 0)).toBe(true);
+    // What the server held: a panel per run, on one x range and one y scale, so that equal lines look equal.
+    const held = ['chart-held-1', 'chart-held-2', 'chart-held-3'].map((id) => chart(html, id));
+    expect(held.map((c) => c.datasets.map((d) => d.label))).toEqual([['Short polling'], ['Long polling'], ['WebSocket']]);
+    expect(held[1]!.datasets[0]!.xy!.slice(0, 3)).toEqual([{ x: 0, y: 0 }, { x: 1, y: 50 }, { x: 2, y: 50 }]);
+    expect(held[0]!.datasets[0]!.xy!.every((p) => p.y === 0)).toBe(true);
+    for (const panel of held) {
+      expect(panel.panel).toBe(true);
+      // 50 held with 5 % head room: 60, in steps of 20; samples from 0 s to 22 s: 25 s, in steps of 5.
+      expect([panel.yMin, panel.yMax, panel.yStep]).toEqual([0, 60, 20]);
+      expect([panel.x!.min, panel.x!.max, panel.x!.step]).toEqual([0, 25, 5]);
+    }
+    expect(html).toContain('<div class="panel-title"><span class="strategy"><span class="swatch" style="background-color:#b45309"></span>Long polling</span></div>');
   });
 
   it('colours each strategy the same way everywhere: its own colour, else the palette’s by name, else a neutral grey', () => {
