@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { printSummary } from '../reports/summary.js';
 import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
-import { planRuns } from './plan/transport-flags.js';
+import { planRuns } from './plan/runs.js';
 import { h2loadAvailable, runnableHttpVersions } from './capacity/h2load.js';
 import { Bench } from './run/harness.js';
 import { REPO_ROOT } from './ipc/rpc.js';

@@ -1,5 +1,5 @@
 import type { Results, RunResult, Scenario } from '../results/results.js';
-import { SCENARIO_FIELDS } from '../results/scenario-label.js';
+import { sameScenario } from '../results/scenario.js';
 
 /**
  * The runs of one results file that the article's claims are judged on: pushbench's own strategies (never a
@@ -16,15 +16,10 @@ export interface ArticleRuns {
   push?: RunResult;
 }
 
-function scenarioKey(scenario: Scenario): string {
-  return JSON.stringify(SCENARIO_FIELDS.map((f) => scenario[f.key] ?? null));
-}
-
 export function articleRuns(results: Results): ArticleRuns {
   const base = results.runs[0]?.scenario;
   if (base === undefined) return { scenario: null, own: [] };
-  const key = scenarioKey(base);
-  const own = results.runs.filter((run) => run.strategy.reference !== true && scenarioKey(run.scenario) === key);
+  const own = results.runs.filter((run) => run.strategy.reference !== true && sameScenario(run.scenario, base));
   const persistent = own.filter((run) => run.strategy.connection === 'persistent');
   return {
     scenario: base,

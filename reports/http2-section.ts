@@ -1,7 +1,7 @@
-import { httpVersionOf } from '../results/http2.js';
 import { ratio } from '../results/metrics.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber } from '../results/number-format.js';
-import type { CapacityResult, HttpVersion, RunResult } from '../results/results.js';
+import type { CapacityResult, HttpVersion, RunResult, Scenario } from '../results/results.js';
+import { groupFields, identityBytes, scenarioField, scenarioKey, scenarioValue } from '../results/scenario.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun } from './model.js';
 import { throughputCells, throughputHeads } from './scale-section.js';
@@ -12,18 +12,19 @@ import { strategyCell } from './sections.js';
 const HPACK_TABLE_BYTES = 4096;
 const HPACK_ENTRY_OVERHEAD = 32;
 
-/** One strategy's runs of one scenario family, by HTTP version and cookie size. */
+/** One strategy's runs of one scenario family, by HTTP version and the identity its requests carry (the cookie's size). */
 interface Family {
   first: ReportRun;
   runs: Map<string, ReportRun>;
 }
 
 const cell = (version: HttpVersion, cookie: number) => `${version}|${cookie}`;
+const versionOf = (scenario: Scenario) => scenarioValue(scenario, 'httpVersion');
+const versionWords = (scenario: Scenario) => scenarioField('httpVersion').say(scenario);
 
-/** The scenario without what this section compares: runs equal in the rest are one family. */
+/** The scenario without what this section compares (the HTTP version, the identity): runs equal in the rest are one family. */
 function familyKey(r: ReportRun): string {
-  const { httpVersion: _v, cookieBytes: _c, ...rest } = r.run.scenario;
-  return JSON.stringify([r.run.strategy.name, r.setLabel, rest]);
+  return JSON.stringify([r.run.strategy.name, r.setLabel, scenarioKey(r.run.scenario, ['httpVersion', ...groupFields('identity')])]);
 }
 
 /** Client→server bytes per HTTP request while publishing: a GET has no body, so this is its headers, framed. */
@@ -43,10 +44,10 @@ function families(runs: readonly ReportRun[]): Family[] {
     const key = familyKey(r);
     let family = byKey.get(key);
     if (!family) byKey.set(key, (family = { first: r, runs: new Map() }));
-    family.runs.set(cell(httpVersionOf(r.run.scenario), r.run.scenario.cookieBytes ?? 0), r);
+    family.runs.set(cell(versionOf(r.run.scenario), identityBytes(r.run.scenario)), r);
   }
   // Only the families this section is about: those with an HTTP/2 run.
-  return [...byKey.values()].filter((f) => [...f.runs.values()].some((r) => httpVersionOf(r.run.scenario) === '2'));
+  return [...byKey.values()].filter((f) => [...f.runs.values()].some((r) => versionOf(r.run.scenario) === '2'));
 }
 
 /**
@@ -76,7 +77,7 @@ export function http2Section({ sets, runs }: SectionContext): ExtraSections {
 }
 
 function headerTable(found: readonly Family[]): string {
-  const cookies = [...new Set(found.flatMap((f) => [...f.runs.values()].map((r) => r.run.scenario.cookieBytes ?? 0)))].sort((a, b) => a - b);
+  const cookies = [...new Set(found.flatMap((f) => [...f.runs.values()].map((r) => identityBytes(r.run.scenario))))].sort((a, b) => a - b);
   if (found.length === 0 || cookies.length === 0) return '';
   const rows = found.flatMap((f) =>
     cookies.map((cookie) => {
@@ -114,10 +115,10 @@ function costTable(found: readonly Family[]): string {
   if (found.length === 0) return '';
   const rows = found.flatMap((f) =>
     [...f.runs.values()]
-      .sort((a, b) => (a.run.scenario.cookieBytes ?? 0) - (b.run.scenario.cookieBytes ?? 0) || httpVersionOf(a.run.scenario).localeCompare(httpVersionOf(b.run.scenario)))
+      .sort((a, b) => identityBytes(a.run.scenario) - identityBytes(b.run.scenario) || versionOf(a.run.scenario).localeCompare(versionOf(b.run.scenario)))
       .map((r) => {
         const { run } = r;
-        return `<tr><td>${strategyCell(r)}</td><td>${httpVersionOf(run.scenario) === '2' ? 'HTTP/2' : 'HTTP/1.1'}</td><td class="num">${fmtInt(run.scenario.cookieBytes ?? 0)}</td>
+        return `<tr><td>${strategyCell(r)}</td><td>${versionWords(run.scenario)}</td><td class="num">${fmtInt(identityBytes(run.scenario))}</td>
 <td class="num">${fmtNumber(cpuUsPerRequest(run), 1)}</td><td class="num">${fmtNumber(r.derived.cpuMsPerThousand, 1)}</td>
 <td class="num">${run.latencyUs.count > 0 ? fmtMs(run.latencyUs.p50) : '—'}</td><td class="num">${run.latencyUs.count > 0 ? fmtMs(run.latencyUs.p99) : '—'}</td>
 <td class="num">${fmtInt(run.connections.opened)}</td></tr>`;
@@ -154,15 +155,14 @@ function throughputTable(runs: readonly ReportRun[]): string {
   const byKey = new Map<string, ReportRun[]>();
   for (const r of runs) {
     if (r.run.scenario.ratePerSec !== 1) continue;
-    const key = `${r.run.strategy.name}\u0000${r.setLabel ?? ''}\u0000${httpVersionOf(r.run.scenario)}`;
+    const key = `${r.run.strategy.name}\u0000${r.setLabel ?? ''}\u0000${versionOf(r.run.scenario)}`;
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
-  if (![...byKey.values()].some((group) => httpVersionOf(group[0]!.run.scenario) === '2')) {
+  if (![...byKey.values()].some((group) => versionOf(group[0]!.run.scenario) === '2')) {
     return '<p class="muted">The websocket.org-style throughput table needs runs at one message a second over both versions: <code>npm run bench -- --preset http2</code>.</p>';
   }
   const rows = [...byKey.values()].map((group) => {
-    const version = httpVersionOf(group[0]!.run.scenario) === '2' ? 'HTTP/2' : 'HTTP/1.1';
-    return `<tr><td>${strategyCell(group[0]!)}</td><td>${version}</td>${throughputCells(group)}</tr>`;
+    return `<tr><td>${strategyCell(group[0]!)}</td><td>${versionWords(group[0]!.run.scenario)}</td>${throughputCells(group)}</tr>`;
   });
   return `<h3>Network throughput at one message a second per client, recomputed for HTTP/2</h3>
 <div class="table-wrap"><table><thead><tr><th>Strategy</th><th>HTTP</th>${throughputHeads()}</tr></thead>

@@ -1,6 +1,7 @@
 import { perDeliveredMessage, ratio } from '../results/metrics.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSetting } from '../results/number-format.js';
 import { isValidRun, type Results, type RunResult } from '../results/results.js';
+import { describeIdentity } from '../results/scenario.js';
 import { articleRuns, type ArticleRuns } from './article-runs.js';
 import type { ClaimId } from './claims.js';
 import { heldFigures, heldMeanText } from './held.js';
@@ -158,14 +159,14 @@ function latencyNote(long: RunResult, push: RunResult | undefined): string {
 export function judgeC4(a: ArticleRuns): Judgement {
   const http = [a.short, a.long].filter((run): run is RunResult => run !== undefined && unusable(run, '') === null);
   if (http.length === 0) return notMeasured('C4', 'neither short nor long polling ran validly in these results');
-  const cookie = http[0]!.scenario.cookieBytes ?? 0;
+  const identity = describeIdentity(http[0]!.scenario);
   const perRequest = http.map((run) => {
     const up = perDeliveredMessage(run).bytesUpPerDelivered;
     return `${nameOf(run)} ${fmtBytes(ratio(run.bytes.clientToServer, run.requests.total))} B per request, ${fmtBytes(up)} B per delivered message`;
   });
-  const identity = cookie > 0 ? `its request line and headers, a ${fmtInt(cookie)}-byte cookie among them` : 'its request line and headers';
-  const sweep = cookie > 0 ? '' : ' This run sends no cookie; --cookie-bytes adds one to every request.';
-  const sent = `Every HTTP request sent ${identity} again: ${perRequest.join('; ')} (client → server).`;
+  const headers = identity === null ? 'its request line and headers' : `its request line and headers, ${identity} among them`;
+  const sweep = identity === null ? ' This run sends no cookie; --cookie-bytes adds one to every request.' : '';
+  const sent = `Every HTTP request sent ${headers} again: ${perRequest.join('; ')} (client → server).`;
   const push = a.push !== undefined && unusable(a.push, '') === null ? a.push : undefined;
   if (push === undefined) {
     return { claim: 'C4', verdict: 'shown', finding: `For HTTP alone (no push strategy ran to compare with): ${sent}${sweep}` };

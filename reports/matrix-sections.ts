@@ -1,5 +1,5 @@
 import type { Scenario } from '../results/results.js';
-import { SCENARIO_FIELDS } from '../results/scenario-label.js';
+import { describeFields, describeNetwork, scenarioKey, SCENARIO_FIELDS } from '../results/scenario.js';
 import type { ChartSpec, DatasetSpec, LegendItem } from './charts.js';
 import { fmtMs } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
@@ -8,7 +8,7 @@ import { hasNetworkDelay, latencyModel } from './network-model.js';
 import { capacitySection, scaleSection, throughputSection } from './scale-section.js';
 import { caption, chartBlock, figure, figureRow, NO_SECTION, section, type ExtraSections } from './section-html.js';
 import { strategyCell } from './sections.js';
-import { findSweeps, sweepCharts, type Sweep } from './sweeps.js';
+import { findSweeps, sweepCharts, sweepReading, type Sweep } from './sweeps.js';
 
 /**
  * The sections of a results file that holds more than one scenario, a network or capacity probes: the
@@ -23,12 +23,8 @@ export function matrixSections(sets: readonly RunSet[], runs: readonly ReportRun
 
 /** For a results file of several scenarios, the claim charts show the runs of its first (base) scenario only. */
 export function baseScenarioRuns(sets: readonly RunSet[], runs: readonly ReportRun[]): ReportRun[] {
-  const bases = new Set(sets.map((set) => set.results.runs[0]?.scenario).filter((s): s is Scenario => s !== undefined).map(key));
-  return runs.filter((r) => bases.has(key(r.run.scenario)));
-}
-
-function key(scenario: Scenario): string {
-  return JSON.stringify(SCENARIO_FIELDS.map((f) => scenario[f.key] ?? null));
+  const bases = new Set(sets.map((set) => set.results.runs[0]?.scenario).filter((s): s is Scenario => s !== undefined).map((s) => scenarioKey(s)));
+  return runs.filter((r) => bases.has(scenarioKey(r.run.scenario)));
 }
 
 const MODEL_COLOR = '#0f172a';
@@ -70,7 +66,7 @@ function networkSection(runs: readonly ReportRun[]): ExtraSections {
     const m = models[i]!;
     const lat = r.run.latencyUs;
     const note = m.note === null ? '' : `<div class="kind">${esc(m.note)}</div>`;
-    return `<tr><td>${strategyCell(r)}<div class="kind">${esc(r.scenarioTag || `delay ${r.run.scenario.delayMs} ms`)}</div></td><td>${esc(m.formula)}${note}</td>
+    return `<tr><td>${strategyCell(r)}<div class="kind">${esc(r.scenarioTag || describeNetwork(r.run.scenario)!)}</div></td><td>${esc(m.formula)}${note}</td>
 <td class="num">${fmtMs(m.p50Ms * 1000)}</td><td class="num">${fmtMs(lat.p50)}</td><td class="num">${fmtMs(m.meanMs * 1000)}</td><td class="num">${fmtMs(lat.mean)}</td>
 <td class="num">${fmtMs(m.p99Ms * 1000)}</td><td class="num">${fmtMs(lat.p99)}</td><td class="num">${fmtMs(m.maxMs * 1000)}</td><td class="num">${fmtMs(lat.max)}</td></tr>`;
   });
@@ -97,29 +93,10 @@ function networkSection(runs: readonly ReportRun[]): ExtraSections {
   };
 }
 
-const FIELD_TITLES: Partial<Record<keyof Scenario, string>> = {
-  clients: 'more clients',
-  ratePerSec: 'more messages per second',
-  pollIntervalMs: 'a longer short-poll interval',
-  delayMs: 'a slower network',
-  cookieBytes: 'bigger identity headers (C4)',
-};
-
-const FIELD_READING: Partial<Record<keyof Scenario, string>> = {
-  clients:
-    'push strategies should grow in bytes and CPU with clients × messages only; short polling grows with clients × polls, whether there is news or not. A steepening latency line is a process running out of CPU: check the bottleneck column of the scale table before blaming the server. A WebSocket client sends no HTTP request once connected, so it has no line on a logarithmic requests chart.',
-  ratePerSec:
-    'short polling’s requests stay fixed (one per interval) while its messages per request grow; long polling makes one round per message until messages come faster than a round trip, then batches; WebSocket adds one frame per message.',
-  pollIntervalMs: 'only short polling depends on the interval: fewer requests, later messages. The push strategies’ lines should stay flat.',
-  delayMs: 'WebSocket and long polling should rise by about one delay; short polling too, on top of half an interval (see the model above).',
-  cookieBytes:
-    'every HTTP request carries the cookie again, so a strategy’s bytes per message grow by the cookie size times its requests per message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
-};
-
+/** The base scenario in the factors the sweeps vary, but for the one this sweep varies. */
 function describeBase(sweep: Sweep): string {
-  return SCENARIO_FIELDS.filter((f) => ['clients', 'ratePerSec', 'pollIntervalMs', 'delayMs', 'cookieBytes'].includes(f.key) && f.key !== sweep.field)
-    .map((f) => f.label(sweep.base))
-    .join(', ');
+  const swept = SCENARIO_FIELDS.filter((f) => typeof f.sweep === 'object' && f.key !== sweep.field).map((f) => f.key);
+  return describeFields(sweep.base, swept);
 }
 
 function sweepsSection(runs: readonly ReportRun[]): ExtraSections {
@@ -129,17 +106,16 @@ function sweepsSection(runs: readonly ReportRun[]): ExtraSections {
   const blocks = sweeps.map((sweep) => {
     const specs = sweepCharts(sweep);
     charts.push(...specs);
-    const title = FIELD_TITLES[sweep.field] ?? String(sweep.field);
-    const reading = FIELD_READING[sweep.field] ?? 'each line is one strategy; the other factors are those of the base scenario.';
+    const reading = sweepReading(sweep.field);
     // Small multiples: the sweep's charts side by side, one caption for all of them.
     const figures = figureRow(
       specs.map(chartBlock),
       caption(
         `${specs.map((spec) => esc(spec.yTitle)).join('; ')} — against ${esc(specs[0]!.x!.title)}, one line per strategy. The other factors are those of the base scenario (${esc(describeBase(sweep))}). Rates are taken from the start of publishing until the clients stopped.`,
-        reading,
+        reading.reading,
       ),
     );
-    return `<h3>With ${esc(title)}</h3>\n${figures}`;
+    return `<h3>With ${esc(reading.heading)}</h3>\n${figures}`;
   });
   return {
     html: section(

@@ -1,5 +1,5 @@
 import { isValidRun, type Results, type RunResult } from '../results/results.js';
-import { describeStep } from '../results/scenario-label.js';
+import { describeStep } from '../results/scenario.js';
 import { strategyColour } from '../servers/contract/palette.js';
 import { deriveMetrics, type DerivedMetrics } from './derive.js';
 

@@ -1,4 +1,5 @@
-import type { RunResult, Scenario, StrategyLabel } from '../results/results.js';
+import type { RunResult, StrategyLabel } from '../results/results.js';
+import { scenarioValue, type Scenario } from '../results/scenario.js';
 
 /**
  * What each strategy's latency should be over a network with one-way delay d, with no time spent in the server
@@ -40,11 +41,11 @@ function longPollQuantile(q: number, f: number, d: number): number {
 }
 
 export function latencyModel(connection: StrategyLabel['connection'], scenario: Scenario): LatencyModel {
-  const d = scenario.delayMs ?? 0;
-  const jitter = scenario.jitterMs ?? 0;
+  const d = scenarioValue(scenario, 'delayMs');
+  const jitter = scenarioValue(scenario, 'jitterMs');
   const notes: string[] = [];
   if (jitter > 0) notes.push(`jitter ±${jitter} ms spreads each transit around d without moving its mean`);
-  if (scenario.bandwidthBytesPerSec) notes.push('the bandwidth cap adds transmission time the model leaves out');
+  if (scenarioValue(scenario, 'bandwidthBytesPerSec') > 0) notes.push('the bandwidth cap adds transmission time the model leaves out');
   const note = (extra?: string) => [...notes, ...(extra ? [extra] : [])].join('; ') || null;
   if (connection === 'persistent') {
     return { formula: 'd: the server writes the message on the open connection; it crosses the network once', p50Ms: d, meanMs: d, p99Ms: d, maxMs: d, note: note() };
@@ -76,7 +77,7 @@ export function latencyModel(connection: StrategyLabel['connection'], scenario: 
 
 /** Runs whose scenario puts a network between clients and server: the ones the model is drawn for. */
 export function hasNetworkDelay(run: RunResult): boolean {
-  return (run.scenario.delayMs ?? 0) > 0;
+  return scenarioValue(run.scenario, 'delayMs') > 0;
 }
 
 function percent(share: number): string {

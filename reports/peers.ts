@@ -1,6 +1,7 @@
 import { deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { isValidRun, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
+import { sameScenario } from '../results/scenario.js';
 
 /**
  * pushbench's strategies against the reference peers measured in the same run: pure, so the ratios and the
@@ -191,8 +192,7 @@ export function comparePeers(runs: readonly RunResult[]): PeerComparison[] {
   const comparisons: PeerComparison[] = [];
   for (const pair of PEER_PAIRS) {
     for (const ours of runs.filter((run) => run.strategy.name === pair.ours)) {
-      const key = JSON.stringify(ours.scenario);
-      const peer = runs.find((run) => run.strategy.name === pair.peer && JSON.stringify(run.scenario) === key);
+      const peer = runs.find((run) => run.strategy.name === pair.peer && sameScenario(run.scenario, ours.scenario));
       if (peer) comparisons.push(compare(pair, ours, peer));
     }
   }

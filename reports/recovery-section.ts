@@ -1,5 +1,6 @@
 import { fmtInt, fmtNumber } from '../results/number-format.js';
 import type { RecoveryOutcome, RecoveryTimes } from '../results/results.js';
+import { describeFields, scenarioKey, scenarioValue } from '../results/scenario.js';
 import type { ChartSpec, DatasetSpec } from './charts.js';
 import { escapeHtml as esc } from './format.js';
 import { withAlpha, type ReportRun } from './model.js';
@@ -75,9 +76,9 @@ ${times(o.reattachMs)}${times(o.firstMessageMs)}<td class="num">${fmtInt(o.recon
 <p class="muted">A short-polling client between two polls notices nothing: its next poll opens a new connection (to a survivor, or to the new process) and is not counted as affected unless that fails.</p>`;
 }
 
+/** A run's processes and reconnects in words, when no other scenario of the results tells it apart. */
 function describe(r: ReportRun): string {
-  const s = r.run.scenario;
-  return `${s.source ?? 'memory'} source, ${s.serverProcesses ?? 1} process(es), backoff ${s.backoff ?? 'full-jitter'}`;
+  return describeFields(r.run.scenario, ['source', 'serverProcesses', 'backoff']);
 }
 
 /**
@@ -87,19 +88,18 @@ function describe(r: ReportRun): string {
 function policyComparison(runs: readonly ReportRun[]): string {
   const groups = new Map<string, ReportRun[]>();
   for (const r of runs) {
-    const { backoff: _ignored, ...rest } = r.run.scenario;
-    const key = JSON.stringify([r.setLabel, r.run.strategy.name, rest]);
+    const key = JSON.stringify([r.setLabel, r.run.strategy.name, scenarioKey(r.run.scenario, ['backoff'])]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const lines: string[] = [];
   for (const group of groups.values()) {
-    const jitter = group.find((r) => (r.run.scenario.backoff ?? 'full-jitter') === 'full-jitter');
+    const jitter = group.find((r) => scenarioValue(r.run.scenario, 'backoff') === 'full-jitter');
     if (!jitter || group.length < 2) continue;
     for (const other of group) {
       if (other === jitter) continue;
       const a = jitter.run.recovery!;
       const b = other.run.recovery!;
-      lines.push(`<li><b>${esc(jitter.run.strategy.title)}</b>, ${esc(other.run.scenario.backoff ?? '')} against full jitter: ${compare(b, a)}</li>`);
+      lines.push(`<li><b>${esc(jitter.run.strategy.title)}</b>, ${esc(scenarioValue(other.run.scenario, 'backoff'))} against full jitter: ${compare(b, a)}</li>`);
     }
   }
   return lines.length === 0 ? '' : `<h3>What each backoff policy costs</h3><ul>${lines.join('')}</ul>`;

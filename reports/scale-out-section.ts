@@ -1,4 +1,4 @@
-import { fieldValue, SCENARIO_FIELDS } from '../results/scenario-label.js';
+import { scenarioKey, scenarioValue } from '../results/scenario.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 import type { RunResult, Scenario } from '../results/results.js';
 import { brokerBytesPerMessage, deliveriesPerServerCpuSecond, redisCpuMsPerThousand } from '../results/scale-out-metrics.js';
@@ -16,10 +16,10 @@ import { strategyCell } from './sections.js';
 export function scaleOutSection({ sets, runs }: SectionContext): ExtraSections {
   const shared = runs.filter((r) => r.run.scenario.source === 'redis');
   if (shared.length === 0) return NO_SECTION;
-  const pairs = pairsDifferingIn(runs, 'source', (s) => (s.serverProcesses ?? 1) === 1 && s.restartAtSec === undefined);
+  const pairs = pairsDifferingIn(runs, 'source', (s) => scenarioValue(s, 'serverProcesses') === 1 && scenarioValue(s, 'restartAtSec') === null);
   const latency = latencyPart(pairs);
   const broker = brokerTable(shared.filter((r) => r.run.broker));
-  const processes = processesTable(pairsDifferingIn(shared, 'serverProcesses', (s) => s.restartAtSec === undefined));
+  const processes = processesTable(pairsDifferingIn(shared, 'serverProcesses', (s) => scenarioValue(s, 'restartAtSec') === null));
   const cores = Math.min(...sets.map((set) => set.results.meta.cpuCount));
   const body = [latency.html, broker, processes, `<h3>What ${fmtInt(cores)} cores can and cannot show</h3>${plainWords(cores)}`].join('\n');
   return {
@@ -35,8 +35,7 @@ export function scaleOutSection({ sets, runs }: SectionContext): ExtraSections {
 
 /** Runs of one strategy and one results file whose scenarios differ in `field` only, both passing `keep`. */
 function pairsDifferingIn(runs: readonly ReportRun[], field: keyof Scenario, keep: (s: Scenario) => boolean): [ReportRun, ReportRun][] {
-  const key = (r: ReportRun) =>
-    JSON.stringify([r.setLabel, r.run.strategy.name, ...SCENARIO_FIELDS.filter((f) => f.key !== field).map((f) => fieldValue(r.run.scenario, f.key) ?? null)]);
+  const key = (r: ReportRun) => JSON.stringify([r.setLabel, r.run.strategy.name, scenarioKey(r.run.scenario, [field])]);
   const groups = new Map<string, ReportRun[]>();
   for (const r of runs) {
     if (!keep(r.run.scenario)) continue;
@@ -44,7 +43,7 @@ function pairsDifferingIn(runs: readonly ReportRun[], field: keyof Scenario, kee
   }
   const pairs: [ReportRun, ReportRun][] = [];
   for (const group of groups.values()) {
-    const sorted = [...group].sort((a, b) => String(fieldValue(a.run.scenario, field)).localeCompare(String(fieldValue(b.run.scenario, field))));
+    const sorted = [...group].sort((a, b) => String(scenarioValue(a.run.scenario, field)).localeCompare(String(scenarioValue(b.run.scenario, field))));
     for (let i = 1; i < sorted.length; i++) pairs.push([sorted[0]!, sorted[i]!]);
   }
   return pairs;
@@ -117,7 +116,7 @@ function processesTable(pairs: readonly [ReportRun, ReportRun][]): string {
   const rows = pairs.map(([one, more]) => {
     const a = deliveriesPerServerCpuSecond(one.run);
     const b = deliveriesPerServerCpuSecond(more.run);
-    const n = (run: RunResult) => fmtInt(run.scenario.serverProcesses ?? 1);
+    const n = (run: RunResult) => fmtInt(scenarioValue(run.scenario, 'serverProcesses'));
     return `<tr><td>${strategyCell(one)}</td><td class="num">${n(one.run)} → ${n(more.run)}</td><td class="num">${fmtInt(a)}</td><td class="num">${fmtInt(b)}</td>
 <td class="num">${a === null || b === null ? '—' : fmtRatio(b / a)}</td><td class="num">${fmtInt(one.run.server.cpuMs)} → ${fmtInt(more.run.server.cpuMs)}</td></tr>`;
   });

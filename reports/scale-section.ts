@@ -1,5 +1,6 @@
 import { clientRequestsPerCpuSecond, floorRatio, pushClientsPerCore, shortPollClientsPerCore } from '../results/metrics.js';
 import type { CapacityResult, RunResult } from '../results/results.js';
+import { describeIdentity, scenarioValue } from '../results/scenario.js';
 import { fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { isIntervalPolling, type ReportRun, type RunSet } from './model.js';
@@ -107,7 +108,7 @@ export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
   const byStrategy = new Map<string, ReportRun[]>();
   for (const r of runs) {
     // HTTP/2 runs have their own rows in "The article under HTTP/2" (http2-section.ts).
-    if (r.run.scenario.ratePerSec !== 1 || r.run.scenario.httpVersion === '2') continue;
+    if (r.run.scenario.ratePerSec !== 1 || scenarioValue(r.run.scenario, 'httpVersion') === '2') continue;
     const key = `${r.run.strategy.name}\u0000${r.setLabel ?? ''}`;
     byStrategy.set(key, [...(byStrategy.get(key) ?? []), r]);
   }
@@ -158,11 +159,12 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
   const floors = probes.some(({ probe }) => probe.floor)
     ? '<p>Beside each endpoint, its <b>floor</b>: node:http alone, in a process of its own, answering every request on the same path with the bytes the endpoint answered (status line, headers, body; only the Date changes), driven the same way right after it. The endpoint’s requests / s as a share of its floor’s is what the server’s own work costs: parsing the request, reading the log, building the answer, counting the bytes. When autocannon is near a full core in the floor’s run, the floor is autocannon’s limit and the share reads higher than it is.</p>'
     : '';
+  const identity = describeIdentity(first);
   return {
     html: section(
       'capacity',
       'Capacity: how fast is the handler?',
-      `Claim C2 says short polling needs a fast handler. autocannon drove each HTTP endpoint of a fresh server process with ${fmtInt(first.connections)} connections for ${fmtInt(first.durationSec)} s (closed loop, after a warm-up${first.cookieBytes > 0 ? `, with a ${fmtInt(first.cookieBytes)}-byte cookie` : ''}): the rate it reached is the highest the server sustains, and the latency is the latency there.`,
+      `Claim C2 says short polling needs a fast handler. autocannon drove each HTTP endpoint of a fresh server process with ${fmtInt(first.connections)} connections for ${fmtInt(first.durationSec)} s (closed loop, after a warm-up${identity === null ? '' : `, with ${identity}`}): the rate it reached is the highest the server sustains, and the latency is the latency there.`,
       table + floors + clientsPerCore(probes.map((p) => p.probe), runs),
     ),
     charts: [],

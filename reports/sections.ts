@@ -1,5 +1,5 @@
 import { clientRequestsPerCpuSecond } from '../results/metrics.js';
-import type { Scenario } from '../results/results.js';
+import { describeSettings, scenarioKey, type Scenario } from '../results/scenario.js';
 import { DEFINITIONS } from './claims.js';
 import {
   fmtBytes,
@@ -13,7 +13,6 @@ import {
   fmtPercent,
   fmtRatio,
 } from '../results/number-format.js';
-import { scaleOutParts } from './summary-scale-out.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun, RunSet } from './model.js';
 
@@ -59,24 +58,9 @@ export function metaCards(sets: readonly RunSet[]): string {
   return `<div class="meta">${cards.join('')}</div>`;
 }
 
-function scenarioKey(s: Scenario): string {
-  return JSON.stringify([
-    s.clients, s.ratePerSec, s.durationSec, s.payloadBytes, s.pollIntervalMs, s.longPollTimeoutMs, s.arrivals, s.seed,
-    s.delayMs ?? 0, s.jitterMs ?? 0, s.bandwidthBytesPerSec ?? 0, s.cookieBytes ?? 0, s.churn ?? 0, s.restartAtSec ?? null,
-    s.source ?? 'memory', s.serverProcesses ?? 1, s.backoff ?? 'full-jitter', s.httpVersion ?? '1.1', s.blockedUpgrade ?? 0,
-  ]);
-}
-
-/** The emulated network, identity headers and churn of a scenario, or a dash when it has none. */
-function networkCell(s: Scenario): string {
-  const parts: string[] = [];
-  if (s.delayMs || s.jitterMs) parts.push(`delay ${fmtInt(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${fmtInt(s.jitterMs)} ms` : ''}`);
-  if (s.bandwidthBytesPerSec) parts.push(`${fmtInt(s.bandwidthBytesPerSec)} B/s`);
-  if (s.cookieBytes) parts.push(`cookie ${fmtInt(s.cookieBytes)} B`);
-  if (s.churn) parts.push(`churn ${fmtNumber(s.churn * 100, 0)} %`);
-  if (s.httpVersion === '2') parts.push('HTTP/2');
-  if (s.blockedUpgrade) parts.push(`upgrade blocked for ${fmtNumber(s.blockedUpgrade * 100, 0)} %`);
-  parts.push(...scaleOutParts(s));
+/** The settings of a scenario away from their defaults (network, identity, transport, processes, fault), or a dash. */
+function settingsCell(s: Scenario): string {
+  const parts = describeSettings(s);
   return parts.length === 0 ? '—' : esc(parts.join(', '));
 }
 
@@ -104,11 +88,11 @@ export function scenarioTable(runs: readonly ReportRun[], sets: readonly RunSet[
     return `<tr><td>${who}</td><td class="num">${fmtInt(s.clients)}</td><td class="num">${fmtNumber(s.ratePerSec, s.ratePerSec % 1 === 0 ? 0 : 2)}</td>
 <td class="num">${fmtNumber(s.durationSec, s.durationSec % 1 === 0 ? 0 : 1)} s</td><td class="num">${fmtInt(s.payloadBytes)} B</td>
 <td class="num">${fmtInt(s.pollIntervalMs)} ms</td><td class="num">${fmtInt(s.longPollTimeoutMs)} ms</td><td>${esc(s.arrivals)}</td><td class="num">${fmtInt(s.seed)}</td>
-<td>${networkCell(s)}</td></tr>`;
+<td>${settingsCell(s)}</td></tr>`;
   });
   return `<div class="table-wrap"><table><thead><tr><th>Scenario of</th><th class="num">Clients</th><th class="num">Rate / s</th>
 <th class="num">Duration</th><th class="num">Payload</th><th class="num">Poll interval</th><th class="num">Long-poll timeout</th>
-<th>Arrivals</th><th class="num">Seed</th><th>Network · identity · churn</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+<th>Arrivals</th><th class="num">Seed</th><th>Other settings</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,26 +1,18 @@
-import { fmtInt, fmtNumber, fmtSetting } from '../results/number-format.js';
-import type { RecoveryTimes, RunResult, Scenario } from '../results/results.js';
+import { fmtInt, fmtNumber } from '../results/number-format.js';
+import type { RecoveryTimes, RunResult } from '../results/results.js';
+import { describeStep, type Scenario } from '../results/scenario.js';
 import { brokerBytesPerMessage, redisCpuMsPerThousand } from '../results/scale-out-metrics.js';
-
-/** The scale-out settings of a scenario, for its heading line; nothing for the defaults (memory, 1, full jitter). */
-export function scaleOutParts(s: Scenario): string[] {
-  const parts: string[] = [];
-  if (s.source === 'redis') parts.push('Redis source');
-  if ((s.serverProcesses ?? 1) > 1) parts.push(`${fmtSetting(s.serverProcesses!)} server processes`);
-  if (s.restartAtSec !== undefined) parts.push(`a server process killed at ${fmtSetting(s.restartAtSec)} s`);
-  if (s.backoff !== undefined) parts.push(`backoff ${s.backoff}`);
-  return parts;
-}
 
 /** One line per fault run (how the clients came back) and per Redis run (what the broker cost). */
 export function scaleOutLines(runs: readonly RunResult[]): string[] {
+  const scenarios = runs.map((run) => run.scenario);
   const lines: string[] = [];
   for (const run of runs) {
     const o = run.recovery;
     if (!o) continue;
     const overflows = o.listenOverflows === null ? 'listen-queue overflows not exposed' : `${fmtInt(o.listenOverflows)} listen-queue overflow(s)`;
     lines.push(
-      `RECOVERY ${run.strategy.name}${tag(run.scenario)}: ${fmtInt(o.affectedClients)} of ${fmtInt(run.scenario.clients)} clients affected; ` +
+      `RECOVERY ${run.strategy.name}${tag(run.scenario, scenarios)}: ${fmtInt(o.affectedClients)} of ${fmtInt(run.scenario.clients)} clients affected; ` +
         `attached again 50/95/100 % ${times(o.reattachMs)} ms, a message again ${times(o.firstMessageMs)} ms after the kill; ` +
         `${fmtInt(o.reconnectAttempts)} reconnect attempts, peak ${fmtInt(o.peakAcceptPerSec)} accepts/s, ${overflows}`,
     );
@@ -29,16 +21,17 @@ export function scaleOutLines(runs: readonly RunResult[]): string[] {
     if (!run.broker) continue;
     const bytes = brokerBytesPerMessage(run.broker);
     lines.push(
-      `REDIS ${run.strategy.name}${tag(run.scenario)}: Redis CPU ${fmtNumber(redisCpuMsPerThousand(run.broker), 1)} ms per 1,000 messages, ` +
+      `REDIS ${run.strategy.name}${tag(run.scenario, scenarios)}: Redis CPU ${fmtNumber(redisCpuMsPerThousand(run.broker), 1)} ms per 1,000 messages, ` +
         `${fmtInt(bytes.toRedis)} B to and ${fmtInt(bytes.fromRedis)} B from Redis per message (${fmtInt(run.broker.published)} published)`,
     );
   }
   return lines.length === 0 ? [] : [...lines, ''];
 }
 
-function tag(s: Scenario): string {
-  const parts = [(s.serverProcesses ?? 1) > 1 ? `${s.serverProcesses} processes` : '', s.backoff ? `backoff ${s.backoff}` : ''].filter(Boolean);
-  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+/** What sets a run's scenario apart from the others' ("2 server processes · backoff none"), in brackets; nothing for one scenario. */
+function tag(s: Scenario, all: readonly Scenario[]): string {
+  const step = describeStep(s, all);
+  return step === '' ? '' : ` (${step})`;
 }
 
 function times(t: RecoveryTimes): string {

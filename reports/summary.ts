@@ -1,8 +1,9 @@
 import { clientRequestsPerCpuSecond, perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
-import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds, fmtSetting } from '../results/number-format.js';
+import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
+import { describeScenario, scenarioKey } from '../results/scenario.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
-import { scaleOutLines, scaleOutParts } from './summary-scale-out.js';
+import { scaleOutLines } from './summary-scale-out.js';
 import { capacityLines } from './summary-capacity.js';
 
 interface Column {
@@ -35,7 +36,7 @@ const COLUMNS: readonly Column[] = [
 export function printSummary(results: Results, reportPath: string): string {
   const lines: string[] = [];
   for (const [scenario, runs] of groupByScenario(results.runs)) {
-    lines.push(describeScenario(results.meta.preset, scenario), '', ...table(runs), ...loadGeneratorLine(runs), '');
+    lines.push(`${results.meta.preset}: ${describeScenario(scenario)}`, '', ...table(runs), ...loadGeneratorLine(runs), '');
   }
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
@@ -99,30 +100,10 @@ function table(runs: readonly RunResult[]): string[] {
   );
 }
 
-function describeScenario(preset: string, s: Scenario): string {
-  return (
-    `${preset}: ${fmtSetting(s.clients)} clients, ${s.ratePerSec} msg/s ${s.arrivals} (seed ${s.seed}), ${s.durationSec} s, ` +
-    `${fmtSetting(s.payloadBytes)} B payload, poll every ${fmtSetting(s.pollIntervalMs)} ms, ` +
-    `long-poll timeout ${fmtSetting(s.longPollTimeoutMs)} ms${networkAndIdentity(s)}`
-  );
-}
-
-/** The emulated network, identity headers and churn, when the scenario has any. */
-function networkAndIdentity(s: Scenario): string {
-  const parts: string[] = [...scaleOutParts(s)];
-  if (s.delayMs || s.jitterMs) parts.push(`delay ${fmtSetting(s.delayMs ?? 0)} ms${s.jitterMs ? ` ± ${fmtSetting(s.jitterMs)} ms` : ''} each way`);
-  if (s.bandwidthBytesPerSec) parts.push(`${fmtSetting(s.bandwidthBytesPerSec)} B/s per connection`);
-  if (s.cookieBytes) parts.push(`${fmtSetting(s.cookieBytes)} B cookie`);
-  if (s.churn) parts.push(`${fmtSetting(s.churn * 100)} % churn`);
-  if (s.httpVersion === '2') parts.push('HTTP/2');
-  if (s.blockedUpgrade) parts.push(`upgrade blocked for ${fmtSetting(s.blockedUpgrade * 100)} % of WebSocket clients`);
-  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
-}
-
 function groupByScenario(runs: readonly RunResult[]): Map<Scenario, RunResult[]> {
   const byKey = new Map<string, { scenario: Scenario; runs: RunResult[] }>();
   for (const run of runs) {
-    const key = JSON.stringify(run.scenario);
+    const key = scenarioKey(run.scenario);
     const entry = byKey.get(key) ?? { scenario: run.scenario, runs: [] };
     entry.runs.push(run);
     byKey.set(key, entry);

@@ -2,14 +2,7 @@
  * The results.json shapes of the HTTP/2 comparison: runs over HTTP/2 (a scenario field) and WebSocket clients refused at the
  * upgrade that fall back to long polling (`--blocked-upgrade`), reported by group.
  */
-import type { HttpVersion } from '../servers/contract/wire.js';
-
 export type { HttpVersion } from '../servers/contract/wire.js';
-
-/** The HTTP version a scenario's HTTP strategies speak: absent means HTTP/1.1. */
-export function httpVersionOf(scenario: { httpVersion?: HttpVersion }): HttpVersion {
-  return scenario.httpVersion ?? '1.1';
-}
 
 /** p50, p99 and the worst of per-client times, ms. */
 export interface PerClientTimes {

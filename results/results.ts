@@ -4,59 +4,13 @@
  * at the sockets, times are wall-clock.
  */
 
-import type { BackoffKind, BrokerCost, RecoveryOutcome, SourceKind } from './scale-out.js';
+import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
+import type { CapacityScenarioRecord, Scenario } from './scenario.js';
 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
-
-export type Arrivals = 'poisson' | 'fixed';
-
-export interface Scenario {
-  clients: number;
-  ratePerSec: number;
-  durationSec: number;
-  payloadBytes: number;
-  pollIntervalMs: number;
-  longPollTimeoutMs: number;
-  arrivals: Arrivals;
-  /** Seed of the publish schedule and the poll phases: every strategy of a run sees the same schedule. */
-  seed: number;
-  /**
-   * Fault run: a server process (the only one, or one of serverProcesses) is SIGKILLed this many seconds into
-   * the schedule and a new one takes its place (--kill-server-at, or its older name --restart-at).
-   */
-  restartAtSec?: number;
-  /**
-   * Network emulation: a delaying TCP proxy between the clients and the server adds this one-way delay in each
-   * direction, ms. Absent or 0 (with no jitter or bandwidth cap): clients talk to the server directly.
-   */
-  delayMs?: number;
-  /** Each chunk's one-way delay varies uniformly within ± this, ms; bytes never overtake each other. */
-  jitterMs?: number;
-  /** Bandwidth of each client's connection, each direction, bytes/s; absent or 0: unlimited. */
-  bandwidthBytesPerSec?: number;
-  /** Every HTTP request carries a Cookie header whose value is this many bytes; a WebSocket or SSE client sends it once. */
-  cookieBytes?: number;
-  /** Share of clients, 0..1, that lose their connection once during the schedule and resume from their cursor. */
-  churn?: number;
-  /** Where the message log lives; absent: memory (in the one server process). */
-  source?: SourceKind;
-  /** Server processes behind the one port (node:cluster, Redis source only); absent: 1. */
-  serverProcesses?: number;
-  /** The clients' reconnect backoff; absent: full jitter. */
-  backoff?: BackoffKind;
-  /**
-   * The HTTP version of the polling and event-stream clients: '2' holds one HTTP/2 session per client (h2c with
-   * prior knowledge) and sends each request as a stream. Absent: HTTP/1.1. WebSocket stays HTTP/1.1.
-   */
-  httpVersion?: HttpVersion;
-  /**
-   * Share of the WebSocket clients, 0..1, refused at the upgrade as a proxy that blocks it would; they fall back
-   * to long polling. Absent or 0: none.
-   */
-  blockedUpgrade?: number;
-}
+export type { Arrivals, Scenario } from './scenario.js';
 
 /** What a fault run lost when its server process was killed. */
 export interface RestartOutcome {
@@ -231,8 +185,8 @@ export interface CapacityFigures {
   problem?: string;
 }
 
-/** One endpoint driven to saturation by autocannon (the `capacity` mode). */
-export interface CapacityResult extends CapacityFigures {
+/** One endpoint driven to saturation by autocannon (the `capacity` mode); its scenario's cookie is recorded with it. */
+export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord {
   /** short-poll (an empty "anything new?"), long-poll (a message is ready, answered at once), publish. */
   endpoint: 'short-poll' | 'long-poll' | 'publish';
   method: 'GET' | 'POST';
@@ -240,7 +194,6 @@ export interface CapacityResult extends CapacityFigures {
   /** Closed loop: each connection sends its next request as soon as the previous one is answered. */
   connections: number;
   durationSec: number;
-  cookieBytes: number;
   /**
    * The floor: node:http alone, in a process of its own, answering every request on the same path with the bytes
    * the endpoint answered (status, headers, body; a fresh Date), driven the same way right after the endpoint.

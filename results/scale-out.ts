@@ -12,6 +12,8 @@ export const SOURCE_KINDS: readonly SourceKind[] = ['memory', 'redis'];
 /** How a client waits before trying again after a failure (clients/backoff.ts says exactly). */
 export type BackoffKind = 'none' | 'exponential' | 'full-jitter';
 
+export const BACKOFF_KINDS: readonly BackoffKind[] = ['none', 'exponential', 'full-jitter'];
+
 /** Times from the kill until a share of the affected clients got there, ms; null: not all of them did. */
 export interface RecoveryTimes {
   p50: number | null;

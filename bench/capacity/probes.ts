@@ -1,12 +1,13 @@
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { ROUTES, type HttpVersion } from '../../servers/contract/wire.js';
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
-import { identityHeaders } from '../fleet/identity.js';
+import { scenarioIdentity } from '../fleet/identity.js';
 import type { RpcChild } from '../ipc/rpc.js';
 import { cpuShare } from '../measure/process-load.js';
 import { captureAnswer } from './floor.js';
 import type { CannonProtocol, CannonReport, FloorProtocol, ServerProtocol } from '../ipc/protocol.js';
 import type { CapacityFigures, CapacityResult } from '../../results/results.js';
+import { capacityScenarioRecord } from '../../results/scenario.js';
 import type { CapacityPlan } from '../plan/capacity-plan.js';
 
 export type { CapacityPlan };
@@ -119,13 +120,13 @@ export async function startEndpoint(
   const { url } = await host.server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000 }, host.startTimeoutMs);
   if (spec.ready > 0) {
     const offsetsMs = Array.from({ length: spec.ready }, () => 0);
-    await host.server.call('runSchedule', { offsetsMs, durationMs: 0, payloadBytes: plan.payloadBytes }, host.callTimeoutMs);
+    await host.server.call('runSchedule', { offsetsMs, durationMs: 0, payloadBytes: plan.scenario.payloadBytes }, host.callTimeoutMs);
   }
-  const headers: Record<string, string> = { ...identityHeaders(plan.cookieBytes, 0, 1) };
+  const headers: Record<string, string> = { ...scenarioIdentity({ ...plan.scenario, seed: 1 }, 0) };
   let body: string | undefined;
   if (spec.method === 'POST') {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify({ payload: 'x'.repeat(plan.payloadBytes) });
+    body = JSON.stringify({ payload: 'x'.repeat(plan.scenario.payloadBytes) });
   }
   return { url, request: { method: spec.method, path: spec.path, headers, body } };
 }
@@ -161,7 +162,7 @@ export function measuredFigures(report: CannonReport, spent: { cpuMs: number; wi
 
 export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
-  return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, cookieBytes: plan.cookieBytes };
+  return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, ...capacityScenarioRecord(plan.scenario) };
 }
 
 function failedFigures(problem: string): CapacityFigures {

@@ -1,12 +1,11 @@
 import type { SimulatedClient, SimulatedClientClass } from '../../clients/client.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
-import type { HttpVersion } from '../../servers/contract/wire.js';
 import { mergeGroupEvidence, UpgradeGroups, type GroupEvidence } from './upgrade-fallback.js';
 import { nowMs } from '../../servers/contract/message.js';
-import type { BackoffKind } from '../../results/results.js';
+import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import type { RecoveryEpisode } from '../measure/recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
-import { identityHeaders } from './identity.js';
+import { scenarioIdentity } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 import type { RequestCounts, TrafficWindow } from '../../results/results.js';
@@ -47,19 +46,12 @@ export interface FleetReport {
 export interface FleetOptions {
   clientClass: SimulatedClientClass;
   baseUrl: string;
-  pollIntervalMs: number;
-  longPollTimeoutMs: number;
   /** One first-request delay per client. */
   phasesMs: readonly number[];
   /** Index of this fleet's first client in the whole run, so problems name clients the same way across processes. */
   firstClientIndex: number;
-  /** Size of each client's Cookie header value (see bench/fleet/identity.ts); 0 or absent: no cookie. */
-  cookieBytes?: number;
-  seed?: number;
-  /** The clients' reconnect backoff (default full jitter). */
-  backoff?: BackoffKind;
-  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
-  httpVersion?: HttpVersion;
+  /** The run's scenario: each client's poll interval, identity headers, backoff and HTTP version. */
+  scenario: Scenario;
   /** A blocked-upgrade run: whether each client is refused at the upgrade (clientClass is then the fallback client). */
   blocked?: readonly boolean[];
 }
@@ -157,16 +149,17 @@ export class ClientFleet {
 
   constructor(private readonly options: FleetOptions) {
     this.monitor.start();
+    const { scenario } = options;
     this.records = options.phasesMs.map((firstPollDelayMs, i) => {
       const client = new options.clientClass({
         baseUrl: options.baseUrl,
         since: 0,
-        pollIntervalMs: options.pollIntervalMs,
-        longPollTimeoutMs: options.longPollTimeoutMs,
+        pollIntervalMs: scenario.pollIntervalMs,
+        longPollTimeoutMs: scenario.longPollTimeoutMs,
         firstPollDelayMs,
-        headers: identityHeaders(options.cookieBytes ?? 0, options.firstClientIndex + i, options.seed ?? 0),
-        ...(options.backoff !== undefined && { backoff: options.backoff }),
-        ...(options.httpVersion !== undefined && { httpVersion: options.httpVersion }),
+        headers: scenarioIdentity(scenario, options.firstClientIndex + i),
+        backoff: scenarioValue(scenario, 'backoff'),
+        httpVersion: scenarioValue(scenario, 'httpVersion'),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);

@@ -1,3 +1,4 @@
+import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import { mulberry32 } from '../plan/random.js';
 
 /** Characters of a session token as servers mint them (base64url): no character needs quoting in a header. */
@@ -15,6 +16,11 @@ export function identityHeaders(bytes: number, clientIndex: number, seed: number
   let token = '';
   for (let i = COOKIE_NAME.length; i < bytes; i++) token += TOKEN_CHARS[Math.floor(random() * TOKEN_CHARS.length)];
   return { Cookie: (COOKIE_NAME + token).slice(0, bytes) };
+}
+
+/** The identity headers of client `clientIndex` of a scenario: its cookie (--cookie-bytes), drawn from its seed. */
+export function scenarioIdentity(scenario: Pick<Scenario, 'cookieBytes' | 'seed'>, clientIndex: number): Record<string, string> {
+  return identityHeaders(scenarioValue(scenario, 'cookieBytes'), clientIndex, scenario.seed);
 }
 
 /** Bytes a Cookie header of that value size adds to a request on the wire: "Cookie: " + value + CRLF. */

@@ -1,6 +1,7 @@
 import type { SimulatedClientClass } from '../../clients/client.js';
 import { BLOCK_UPGRADE_HEADER, WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import type { ClientGroup, PerClientTimes, Scenario, UpgradeFallback } from '../../results/results.js';
+import { scenarioValue } from '../../results/scenario.js';
 import type { PushServerHooks } from '../../servers/app.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import { Refusal } from '../../servers/http/errors.js';
@@ -12,13 +13,13 @@ import { SeqReceipts } from '../measure/seq-receipts.js';
 export { UPGRADE_FALLBACK };
 
 /** Whether a run's WebSocket clients are refused in part, so that every one of them may fall back. */
-export function fallsBack(strategy: string, blockedShare: number | undefined): boolean {
-  return strategy === UPGRADE_FALLBACK.strategy && (blockedShare ?? 0) > 0;
+export function fallsBack(strategy: string, scenario: Pick<Scenario, 'blockedUpgrade'>): boolean {
+  return strategy === UPGRADE_FALLBACK.strategy && scenarioValue(scenario, 'blockedUpgrade') > 0;
 }
 
 /** The strategies a run's server mounts for its clients: the strategy, and for a blocked-upgrade run its fallback. */
 export function servedStrategies(strategy: string, scenario: Pick<Scenario, 'blockedUpgrade'>): string[] {
-  return fallsBack(strategy, scenario.blockedUpgrade) ? [strategy, UPGRADE_FALLBACK.fallbackStrategy] : [strategy];
+  return fallsBack(strategy, scenario) ? [strategy, UPGRADE_FALLBACK.fallbackStrategy] : [strategy];
 }
 
 /** The server-side bytes of those strategies together. */

@@ -1,10 +1,9 @@
 import { LATE_PUBLISH_MS, type ScheduleReport } from '../plan/schedule.js';
 import type { ServerStats } from '../../servers/observe/stats.js';
-import type { HttpVersion } from '../../servers/contract/wire.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import type { LinkOptions } from '../network/proxy.js';
-import type { BackoffKind, ServerCost } from '../../results/results.js';
+import type { Scenario, ServerCost } from '../../results/results.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
 
@@ -93,17 +92,10 @@ export interface KillReport {
 export interface FleetStart {
   strategy: string;
   baseUrl: string;
-  pollIntervalMs: number;
-  longPollTimeoutMs: number;
   phasesMs: number[];
   firstClientIndex: number;
-  /** Size of each client's Cookie header value (0 or absent: none), and the seed its contents are drawn from. */
-  cookieBytes?: number;
-  seed?: number;
-  /** The clients' reconnect backoff (default full jitter). */
-  backoff?: BackoffKind;
-  /** HTTP/2 for the clients that can speak it (absent: HTTP/1.1). */
-  httpVersion?: HttpVersion;
+  /** The run's scenario: the clients' poll interval, identity, backoff and HTTP version are read from it. */
+  scenario: Scenario;
   /**
    * A blocked-upgrade run: entry i says whether this process's client i is refused at the upgrade. Present, every
    * client is a fallback client (see bench/fleet/upgrade-fallback.ts), and the report has its groups.

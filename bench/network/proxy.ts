@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { networkOf, type Scenario } from '../../results/scenario.js';
 import { mulberry32 } from '../plan/random.js';
 
 /** What the emulated network does to every connection, in each direction. */
@@ -203,10 +204,7 @@ export class DelayProxy {
 }
 
 /** The link of a scenario, or null when it asks for no network emulation. */
-export function linkOf(scenario: { delayMs?: number; jitterMs?: number; bandwidthBytesPerSec?: number; seed: number }): LinkOptions | null {
-  const delayMs = scenario.delayMs ?? 0;
-  const jitterMs = scenario.jitterMs ?? 0;
-  const bandwidthBytesPerSec = scenario.bandwidthBytesPerSec ?? 0;
-  if (delayMs === 0 && jitterMs === 0 && bandwidthBytesPerSec === 0) return null;
-  return { delayMs, jitterMs, bandwidthBytesPerSec, seed: scenario.seed };
+export function linkOf(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec' | 'seed'>): LinkOptions | null {
+  const network = networkOf(scenario);
+  return network && { ...network, seed: scenario.seed };
 }

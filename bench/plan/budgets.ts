@@ -1,5 +1,5 @@
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_MAX_MS } from '../../clients/client.js';
-import type { Scenario } from '../../results/results.js';
+import { scenarioValue, type Scenario } from '../../results/scenario.js';
 
 /** Booting a child (node + tsx + the server or 2,000 clients) on a busy 2-core machine. */
 export const START_TIMEOUT_MS = 20_000;
@@ -47,7 +47,7 @@ export interface RunBudgets {
 export function runBudgets(
   scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
 ): RunBudgets {
-  const roundTrips = 4 * ((scenario.delayMs ?? 0) + (scenario.jitterMs ?? 0));
+  const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
   // After a kill, a client may be waiting on an attempt the dying server swallowed: it gives that up only at its
   // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.

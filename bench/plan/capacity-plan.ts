@@ -1,4 +1,5 @@
 import type { HttpVersion } from '../../servers/contract/wire.js';
+import type { CapacityScenario } from '../../results/scenario.js';
 
 /** How the capacity probes drive each endpoint. */
 export interface CapacityPlan {
@@ -7,12 +8,13 @@ export interface CapacityPlan {
   warmupSec: number;
   /** autocannon connections: enough requests in flight to keep the server busy all the time. */
   connections: number;
-  /** A Cookie header of this size on every request, as in the scenarios (0: none). */
-  cookieBytes: number;
-  /** Payload of the published message (publish) and of the message a long poll finds ready. */
-  payloadBytes: number;
+  /**
+   * The scenario fields the probes share with the runs: the identity every request carries, and the payload of
+   * the published message (publish) and of the message a long poll finds ready. --cookie-bytes and --payload set them.
+   */
+  scenario: CapacityScenario;
   /** '1.1': autocannon; '2': h2load over HTTP/2 (bench/capacity/h2load-probe.ts). Absent: HTTP/1.1 only. */
   httpVersions?: HttpVersion[];
 }
 
-export const DEFAULT_CAPACITY: CapacityPlan = { durationSec: 5, warmupSec: 1, connections: 50, cookieBytes: 0, payloadBytes: 100, httpVersions: ['1.1', '2'] };
+export const DEFAULT_CAPACITY: CapacityPlan = { durationSec: 5, warmupSec: 1, connections: 50, scenario: { payloadBytes: 100 }, httpVersions: ['1.1', '2'] };

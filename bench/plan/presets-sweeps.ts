@@ -1,7 +1,7 @@
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
 import { DEFAULT_CAPACITY } from './capacity-plan.js';
 import type { Preset } from './preset.js';
-import type { Scenario } from '../../results/results.js';
+import { scenarioValue, type Scenario } from '../../results/scenario.js';
 
 /** The transports the article compares (their facts say `inArticle`); `--strategies` adds the others (server-sent events, the references). */
 export const ARTICLE_STRATEGIES: readonly string[] = SERVER_STRATEGIES.filter((s) => s.info.inArticle).map((s) => s.info.name);
@@ -13,7 +13,7 @@ export function starMatrix(base: Scenario, sweeps: Sweep): Scenario[] {
   const scenarios: Scenario[] = [base];
   for (const [key, values] of Object.entries(sweeps) as [keyof Scenario, readonly number[]][]) {
     for (const value of values) {
-      if ((base[key] ?? 0) !== value) scenarios.push({ ...base, [key]: value });
+      if (scenarioValue(base, key) !== value) scenarios.push({ ...base, [key]: value });
     }
   }
   return scenarios;

@@ -5,6 +5,7 @@ import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
 import type { BrokerCost, RecoveryOutcome, RunResult, Scenario, StrategyLabel } from '../../results/results.js';
+import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
@@ -104,7 +105,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     .sort((a, b) => a.seq - b.seq);
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
-    const survivors = (scenario.serverProcesses ?? 1) > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
+    const survivors = scenarioValue(scenario, 'serverProcesses') > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
     warnings.push(
       `the server process was killed ${scenario.restartAtSec} s into the schedule and replaced: server-side bytes, ` +
         `CPU and memory are those ${survivors}`,
@@ -190,14 +191,14 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
     },
     ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
-    ...(scenario.churn !== undefined && scenario.churn > 0 && { churnedClients: fleet.churned ?? 0 }),
+    ...(scenarioValue(scenario, 'churn') > 0 && { churnedClients: fleet.churned ?? 0 }),
     ...(fleet.steady && { steady: fleet.steady }),
     ...(bottleneck && { bottleneck }),
     problems,
     warnings,
     ...(evidence.restart && {
       restart: {
-        atSec: scenario.restartAtSec ?? 0,
+        atSec: scenarioValue(scenario, 'restartAtSec')!,
         publishedBeforeKill: evidence.restart.publishedBeforeKill.length,
         lost,
         reconnects: fleet.requests.reconnects,

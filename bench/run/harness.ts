@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from '../../results/results.js';
-import { describeStep } from '../../results/scenario-label.js';
+import { describeStep } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { assembleRun, failedRun } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';

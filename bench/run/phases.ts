@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import type { BrokerCost, RecoveryOutcome, Scenario } from '../../results/results.js';
+import { scenarioValue } from '../../results/scenario.js';
 import type { RestartEvidence } from './assemble.js';
 import { runBudgets, type RunBudgets } from '../plan/budgets.js';
 import { churnPlan } from '../fleet/churn.js';
@@ -97,7 +98,7 @@ export class RunPhases {
     if (scenario.restartAtSec !== undefined && !shared) this.publishLog = join(tmpdir(), `pushbench-publish-${process.pid}-${Date.now()}.log`);
     // Each run has a log of its own (a fresh key prefix), so runs on one Redis never see each other's messages.
     const redis = shared
-      ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenario.serverProcesses ?? 1 }
+      ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenarioValue(scenario, 'serverProcesses') }
       : undefined;
     const { url } = await this.server.call(
       'start',
@@ -130,7 +131,7 @@ export class RunPhases {
     const { scenario, budgets, info } = this;
     await this.server.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
-    const blocked = fallsBack(info.name, scenario.blockedUpgrade) ? blockedPlan(scenario.seed, scenario.clients, scenario.blockedUpgrade!) : undefined;
+    const blocked = fallsBack(info.name, scenario) ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade')) : undefined;
     await Promise.all(
       this.processes.fleets.map((fleet, i) =>
         fleet.call(
@@ -138,14 +139,9 @@ export class RunPhases {
           {
             strategy: info.name,
             baseUrl: this.baseUrls[i]!,
-            pollIntervalMs: scenario.pollIntervalMs,
-            longPollTimeoutMs: scenario.longPollTimeoutMs,
             phasesMs: this.shareOf(phases, i),
             firstClientIndex: i * this.share,
-            cookieBytes: scenario.cookieBytes ?? 0,
-            seed: scenario.seed,
-            ...(scenario.backoff !== undefined && { backoff: scenario.backoff }),
-            ...(scenario.httpVersion !== undefined && { httpVersion: scenario.httpVersion }),
+            scenario,
             ...(blocked && { blocked: this.shareOf(blocked, i) }),
           },
           budgets.startMs,
@@ -255,7 +251,7 @@ export class RunPhases {
     const fleet = mergeFleetReports(reports);
     if (faultAtMs === undefined) return { fleet, server, proxies };
     const recovery = recoveryOutcome({
-      processes: this.scenario.serverProcesses ?? 1,
+      processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
       episodes: fleet.recovery ?? [],
       timeline: await this.server.call('timeline', undefined, budgets.callMs),
@@ -271,7 +267,8 @@ export class RunPhases {
     await this.server.call('markConnected', { strategy: this.info.name }, budgets.callMs);
     const durationMs = scenario.durationSec * 1000;
     const offsetsMs = publishSchedule(scenario);
-    const dropAtMs = (scenario.churn ?? 0) > 0 ? churnPlan(scenario.seed, scenario.clients, scenario.churn!, durationMs) : [];
+    const churn = scenarioValue(scenario, 'churn');
+    const dropAtMs = churn > 0 ? churnPlan(scenario.seed, scenario.clients, churn, durationMs) : [];
     await Promise.all(
       this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)),
     );

@@ -1,6 +1,6 @@
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
 import { fmtSeconds } from '../../results/number-format.js';
-import { describeStep } from '../../results/scenario-label.js';
+import { describeStep } from '../../results/scenario.js';
 
 const BAR_WIDTH = 24;
 

@@ -33,7 +33,7 @@ describe('bench CLI', () => {
     const { status, stdout, stderr } = cli('--help');
     expect(status).toBe(0);
     expect(stdout).toContain('Usage: npm run bench -- [options]');
-    expect(stdout).toContain('--long-poll-timeout <n>');
+    expect(stdout).toContain('--long-poll-timeout <ms>');
     expect(stderr).toBe('');
   });
 });

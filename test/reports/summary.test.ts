@@ -71,7 +71,7 @@ describe('printSummary', () => {
 
   it('starts with the scenario', () => {
     expect(lines[0]).toBe(
-      'quick: 50 clients, 0.5 msg/s poisson (seed 42), 20 s, 128 B payload, poll every 1,000 ms, long-poll timeout 25,000 ms',
+      'quick: 50 clients, 0.5 msg/s, poisson arrivals, 20 s of publishing, 128 B payload, poll every 1,000 ms, long-poll timeout 25,000 ms, seed 42',
     );
   });
 

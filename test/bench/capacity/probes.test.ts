@@ -18,7 +18,7 @@ describe('the capacity probes, end to end', () => {
       preset: 'capacity',
       command: 'vitest',
       runs: [],
-      capacity: { durationSec: 1, warmupSec: 0, connections: 8, cookieBytes: 200, payloadBytes: 50 },
+      capacity: { durationSec: 1, warmupSec: 0, connections: 8, scenario: { cookieBytes: 200, payloadBytes: 50 } },
     });
     const ended: string[] = [];
     bench.on('capacity-end', ({ result }) => ended.push(result.endpoint));

@@ -43,7 +43,7 @@ describe('network, identity, churn and scale options', () => {
   });
 
   it('applies --cookie-bytes and --payload to the capacity probes too', () => {
-    expect(options(['--preset', 'capacity', '--cookie-bytes', '512', '--payload', '20']).capacity).toEqual({ ...DEFAULT_CAPACITY, cookieBytes: 512, payloadBytes: 20 });
+    expect(options(['--preset', 'capacity', '--cookie-bytes', '512', '--payload', '20']).capacity).toEqual({ ...DEFAULT_CAPACITY, scenario: { cookieBytes: 512, payloadBytes: 20 } });
   });
 
   it('collapses a sweep that a flag overrides into one scenario', () => {

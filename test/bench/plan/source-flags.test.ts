@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchOptions } from '../../../bench/plan/flags.js';
 import { PRESETS } from '../../../bench/plan/presets.js';
+import { scenarioValue } from '../../../results/scenario.js';
 import { error, options } from './parse-args.js';
 
-const pick = (o: BenchOptions) => o.scenarios.map((s) => [s.source, s.serverProcesses, s.backoff, s.restartAtSec]);
+/** The source, server processes, backoff and fault of each scenario, as the bench means them (absent: the default). */
+const pick = (o: BenchOptions) => o.scenarios.map((s) => (['source', 'serverProcesses', 'backoff', 'restartAtSec'] as const).map((key) => scenarioValue(s, key)));
 
 describe('the scale-out flags', () => {
   it('set the source, the server processes, the backoff and the fault on every scenario', () => {
@@ -16,19 +18,21 @@ describe('the scale-out flags', () => {
       ['redis', 2, 'none', 1.5],
     ]);
     // --restart-at is the same fault under its older name.
-    expect(pick(options(['--restart-at', '2']))).toEqual([[undefined, undefined, undefined, 2]]);
+    expect(pick(options(['--restart-at', '2']))).toEqual([['memory', 1, 'full-jitter', 2]]);
+    // A flag at its default is written as an absent field: the scenario is the preset's own.
+    expect(options(['--source', 'memory', '--server-processes', '1', '--backoff', 'full-jitter']).scenarios).toEqual(options([]).scenarios);
   });
 
   it('run each value of a list: memory and Redis in the same run, one and two processes', () => {
     expect(pick(options(['--source', 'memory,redis']))).toEqual([
-      ['memory', undefined, undefined, undefined],
-      ['redis', undefined, undefined, undefined],
+      ['memory', 1, 'full-jitter', null],
+      ['redis', 1, 'full-jitter', null],
     ]);
     expect(pick(options(['--source', 'redis', '--server-processes', '1,2', '--backoff', 'exponential,full-jitter']))).toEqual([
-      ['redis', 1, 'exponential', undefined],
-      ['redis', 1, 'full-jitter', undefined],
-      ['redis', 2, 'exponential', undefined],
-      ['redis', 2, 'full-jitter', undefined],
+      ['redis', 1, 'exponential', null],
+      ['redis', 1, 'full-jitter', null],
+      ['redis', 2, 'exponential', null],
+      ['redis', 2, 'full-jitter', null],
     ]);
   });
 

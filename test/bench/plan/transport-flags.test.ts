@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRuns } from '../../../bench/plan/transport-flags.js';
+import { planRuns } from '../../../bench/plan/runs.js';
 import type { BenchOptions } from '../../../bench/plan/flags.js';
 import { DEFAULT_CAPACITY } from '../../../bench/plan/capacity-plan.js';
 import { capacityProbes } from '../../../bench/capacity/h2load-probe.js';
@@ -16,8 +16,8 @@ describe('--http-version', () => {
   });
 
   it('refuses anything else, and HTTP/2 alone for a named strategy without an HTTP/2 client', () => {
-    expect(error(['--http-version', '3'])).toBe('--http-version must be 1.1, 2 or 1.1,2 (got "3")');
-    expect(error(['--http-version', '2,2'])).toBe('--http-version must be 1.1, 2 or 1.1,2 (got "2,2")');
+    expect(error(['--http-version', '3'])).toBe('--http-version must be 1.1, 2 or both, comma-separated (got "3")');
+    expect(error(['--http-version', '2,2'])).toBe('--http-version must be 1.1, 2 or both, comma-separated (got "2,2")');
     expect(error(['--http-version', '2', '--strategies', 'short-polling,websocket'])).toBe(
       '--http-version 2: websocket has no HTTP/2 client (a WebSocket upgrade stays HTTP/1.1: ws does not implement RFC 8441); leave it out of --strategies or add 1.1',
     );
@@ -57,7 +57,7 @@ describe('--blocked-upgrade', () => {
   });
 
   it('refuses a share outside 0..1, and a run that has no WebSocket clients to refuse', () => {
-    for (const bad of ['1.5', '-0.1', 'x', '30%']) expect(error(['--blocked-upgrade', bad])).toBe(`--blocked-upgrade must be a share from 0 to 1, e.g. 0.3 (got "${bad}")`);
+    for (const bad of ['1.5', '-0.1', 'x', '30%']) expect(error(['--blocked-upgrade', bad])).toBe(`--blocked-upgrade must be a number from 0 to 1 (got "${bad}")`);
     expect(error(['--blocked-upgrade', '0.3', '--strategies', 'long-polling'])).toBe('--blocked-upgrade applies to the websocket clients: add websocket to --strategies');
     expect(error(['--blocked-upgrade', '0.3', '--kill-server-at', '2'])).toBe(
       '--blocked-upgrade runs with the memory source and without a server kill (--kill-server-at)',

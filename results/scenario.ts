@@ -1,0 +1,399 @@
+/**
+ * The scenario: what one run is set to do — the load, the network, the identity its requests carry, the
+ * transport, the processes and a fault. It is part of results.json, so it lives here, below both the harness that
+ * runs it and the report that draws it.
+ *
+ * Every field has one entry in SCENARIO_FIELDS: what an absent field means, how it reads in words, its one-line
+ * description (the CLI help and the README), its flag (bench/plan/ parses every flag from the entry), and, when
+ * runs are swept over it, how the report draws and reads that sweep. A new setting is a field of Scenario, its
+ * entry, and the code that uses its value: nothing else defaults, compares or describes it.
+ */
+
+import { fmtSetting } from './number-format.js';
+import { BACKOFF_KINDS, SOURCE_KINDS, type BackoffKind, type SourceKind } from './scale-out.js';
+import { HTTP_VERSIONS, type HttpVersion } from '../servers/contract/wire.js';
+
+export type Arrivals = 'poisson' | 'fixed';
+
+export const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
+
+/**
+ * One scenario as results.json holds it. The first eight fields are always present; the others may be absent,
+ * and an absent field means its default (SCENARIO_FIELDS), so that files written before a field existed read as
+ * they did. Read an optional field through `scenarioValue`, never with a default of your own.
+ */
+export interface Scenario {
+  clients: number;
+  ratePerSec: number;
+  durationSec: number;
+  payloadBytes: number;
+  pollIntervalMs: number;
+  longPollTimeoutMs: number;
+  arrivals: Arrivals;
+  seed: number;
+  /** Absent: no fault. Otherwise seconds into the schedule (--kill-server-at, or its older name --restart-at). */
+  restartAtSec?: number;
+  delayMs?: number;
+  jitterMs?: number;
+  bandwidthBytesPerSec?: number;
+  cookieBytes?: number;
+  churn?: number;
+  source?: SourceKind;
+  serverProcesses?: number;
+  backoff?: BackoffKind;
+  /** WebSocket stays HTTP/1.1 whatever this says: ws does not implement RFC 8441. */
+  httpVersion?: HttpVersion;
+  blockedUpgrade?: number;
+}
+
+/** Every field as the bench means it: an absent field at its default, and no fault as null. */
+export type ScenarioValues = Omit<Required<Scenario>, 'restartAtSec'> & { restartAtSec: number | null };
+
+/** How a flag's text becomes a value. */
+export type FlagParse = { kind: 'number'; integer: boolean; min: number; max: number } | { kind: 'choice'; values: readonly string[] };
+
+export interface ScenarioFlag {
+  name: string;
+  /** Older names the flag still answers to. */
+  aliases?: readonly string[];
+  /** What the value is, in the help: `--delay-ms <ms>`. */
+  placeholder: string;
+  parse: FlagParse;
+  /** A comma-separated list runs each value (`--source memory,redis`): the scenarios become a matrix. */
+  list?: boolean;
+}
+
+/** The figures a sweep can be drawn with (reports/sweeps.ts draws each). */
+export type SweepFigure = 'bandwidth' | 'requests' | 'p50' | 'p99' | 'cpu' | 'bytesPerMessage';
+
+/** How the report draws and reads runs that differ in this field only. */
+export interface SweepReading {
+  /** "With …": the sweep's heading. */
+  heading: string;
+  axis: string;
+  logAxis: boolean;
+  figures: readonly SweepFigure[];
+  /** What to look for in its charts. */
+  reading: string;
+}
+
+export type FieldGroup = 'network' | 'identity';
+
+export interface ScenarioField {
+  readonly key: keyof Scenario;
+  /** What an absent field means; undefined for the fields that are always present. */
+  readonly default: number | string | null | undefined;
+  /** One line, for the CLI help and the README. */
+  readonly description: string;
+  readonly flag: ScenarioFlag;
+  /** Fields said together: the emulated network (describeNetwork), the identity a request carries (describeIdentity). */
+  readonly group?: FieldGroup;
+  /** Absent: a sweep is drawn with the common figures; false: never a line to draw, a section of its own shows it. */
+  readonly sweep?: SweepReading | false;
+  /** The field of a scenario in words ("delay 50 ms"), its default when absent. */
+  say(scenario: Scenario): string;
+}
+
+interface FieldEntry<K extends keyof Scenario> {
+  default?: ScenarioValues[K];
+  label: (value: ScenarioValues[K]) => string;
+  description: string;
+  flag: ScenarioFlag;
+  group?: FieldGroup;
+  sweep?: SweepReading | false;
+}
+
+function field<K extends keyof Scenario>(key: K, entry: FieldEntry<K>): ScenarioField {
+  const { label, default: fallback, ...rest } = entry;
+  return { key, default: fallback, ...rest, say: (scenario) => label(scenarioValue(scenario, key)) };
+}
+
+const fmt = fmtSetting;
+const integer = (min: number, max: number): FlagParse => ({ kind: 'number', integer: true, min, max });
+const decimal = (min: number, max: number): FlagParse => ({ kind: 'number', integer: false, min, max });
+const COMMON_FIGURES: readonly SweepFigure[] = ['bandwidth', 'requests', 'p99', 'cpu'];
+
+/** node:cluster workers per run: past this a 2-core machine only measures its own scheduler. */
+export const MAX_SERVER_PROCESSES = 8;
+
+/**
+ * Every field, in the order they are said and parsed: the load first, then the settings that are off by default.
+ * Flag ranges keep one machine's run meaningful: past them the bench would measure itself, not the transports.
+ */
+export const SCENARIO_FIELDS: readonly ScenarioField[] = [
+  field('clients', {
+    label: (n) => `${fmt(n)} clients`,
+    description: 'simulated clients per strategy',
+    flag: { name: 'clients', placeholder: 'n', parse: integer(1, 10_000) },
+    sweep: {
+      heading: 'more clients',
+      axis: 'clients (log scale)',
+      logAxis: true,
+      figures: COMMON_FIGURES,
+      reading:
+        'push strategies should grow in bytes and CPU with clients × messages only; short polling grows with clients × polls, whether there is news or not. A steepening latency line is a process running out of CPU: check the bottleneck column of the scale table before blaming the server. A WebSocket client sends no HTTP request once connected, so it has no line on a logarithmic requests chart.',
+    },
+  }),
+  field('ratePerSec', {
+    label: (n) => `${fmt(n)} msg/s`,
+    description: 'messages published per second (open loop)',
+    flag: { name: 'rate', placeholder: 'n', parse: decimal(0.01, 10_000) },
+    sweep: {
+      heading: 'more messages per second',
+      axis: 'messages per second (log scale)',
+      logAxis: true,
+      figures: COMMON_FIGURES,
+      reading:
+        'short polling’s requests stay fixed (one per interval) while its messages per request grow; long polling makes one round per message until messages come faster than a round trip, then batches; WebSocket adds one frame per message.',
+    },
+  }),
+  field('arrivals', {
+    label: (kind) => `${kind} arrivals`,
+    description: 'inter-arrival times of the publish schedule: random around the rate (poisson) or evenly spaced (fixed)',
+    flag: { name: 'arrivals', placeholder: 'kind', parse: { kind: 'choice', values: ARRIVALS } },
+  }),
+  field('durationSec', {
+    label: (s) => `${fmt(s)} s of publishing`,
+    description: 'seconds of publishing',
+    flag: { name: 'duration', placeholder: 's', parse: decimal(1, 600) },
+  }),
+  field('payloadBytes', {
+    label: (n) => `${fmt(n)} B payload`,
+    description: 'bytes of each message’s payload',
+    flag: { name: 'payload', placeholder: 'bytes', parse: integer(0, 65_536) },
+  }),
+  field('pollIntervalMs', {
+    label: (ms) => `poll every ${fmt(ms)} ms`,
+    description: 'short-poll interval, ms',
+    flag: { name: 'poll-interval', placeholder: 'ms', parse: integer(10, 60_000) },
+    sweep: {
+      heading: 'a longer short-poll interval',
+      axis: 'short-poll interval, ms',
+      logAxis: false,
+      figures: ['requests', 'p99', 'cpu'],
+      reading: 'only short polling depends on the interval: fewer requests, later messages. The push strategies’ lines should stay flat.',
+    },
+  }),
+  field('longPollTimeoutMs', {
+    label: (ms) => `long-poll timeout ${fmt(ms)} ms`,
+    description: 'longest a long poll is held, ms',
+    flag: { name: 'long-poll-timeout', placeholder: 'ms', parse: integer(100, 120_000) },
+  }),
+  field('seed', {
+    label: (seed) => `seed ${seed}`,
+    description: 'seed of the publish schedule and the poll phases: every strategy of a run sees the same schedule',
+    flag: { name: 'seed', placeholder: 'n', parse: integer(0, 0xffffffff) },
+  }),
+  field('delayMs', {
+    default: 0,
+    label: (ms) => `delay ${fmt(ms)} ms`,
+    description: 'one-way network delay each way, ms, through a delaying TCP proxy (0 with no jitter or cap: no proxy)',
+    flag: { name: 'delay-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
+    group: 'network',
+    sweep: {
+      heading: 'a slower network',
+      axis: 'one-way network delay, ms',
+      logAxis: false,
+      figures: ['p50', 'p99'],
+      reading: 'WebSocket and long polling should rise by about one delay; short polling too, on top of half an interval (see the model above).',
+    },
+  }),
+  field('jitterMs', {
+    default: 0,
+    label: (ms) => `jitter ±${fmt(ms)} ms`,
+    description: 'each chunk’s one-way delay varies within ± this, ms; bytes never overtake each other',
+    flag: { name: 'jitter-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
+    group: 'network',
+  }),
+  field('bandwidthBytesPerSec', {
+    default: 0,
+    label: (rate) => (rate > 0 ? `${fmt(rate)} B/s per connection` : 'no bandwidth cap'),
+    description: 'bandwidth of each client connection, each way, bytes/s, through the proxy (0: no cap)',
+    flag: { name: 'bandwidth', placeholder: 'B/s', parse: integer(0, 10_000_000_000) },
+    group: 'network',
+  }),
+  field('cookieBytes', {
+    default: 0,
+    label: (bytes) => `cookie ${fmt(bytes)} B`,
+    description: 'a Cookie header of that many bytes on every HTTP request (WebSocket and SSE: once, in the handshake)',
+    // Node's HTTP parser refuses headers over 16 KiB in all; 8 KiB is the most servers accept in one header.
+    flag: { name: 'cookie-bytes', placeholder: 'bytes', parse: integer(0, 8_192) },
+    group: 'identity',
+    sweep: {
+      heading: 'bigger identity headers (C4)',
+      axis: 'cookie size, bytes',
+      logAxis: false,
+      figures: ['bytesPerMessage', 'bandwidth'],
+      reading:
+        'every HTTP request carries the cookie again, so a strategy’s bytes per message grow by the cookie size times its requests per message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
+    },
+  }),
+  field('httpVersion', {
+    default: '1.1',
+    label: (version) => (version === '2' ? 'HTTP/2' : 'HTTP/1.1'),
+    description:
+      'HTTP version of the polling and event-stream clients: under 2 each holds one HTTP/2 session (h2c, prior knowledge) and sends each request as a stream; WebSocket stays HTTP/1.1 and gets no HTTP/2 run',
+    flag: { name: 'http-version', placeholder: 'v', parse: { kind: 'choice', values: HTTP_VERSIONS }, list: true },
+    sweep: false,
+  }),
+  field('blockedUpgrade', {
+    default: 0,
+    label: (share) => `upgrade blocked for ${fmt(share * 100)} %`,
+    description: 'share of the WebSocket clients refused at the upgrade, as by a proxy; they fall back to long polling',
+    flag: { name: 'blocked-upgrade', placeholder: 'share', parse: decimal(0, 1) },
+    sweep: false,
+  }),
+  field('churn', {
+    default: 0,
+    label: (share) => `churn ${fmt(share * 100)} %`,
+    description: 'share of clients that drop their connection once mid-run and resume from their cursor',
+    flag: { name: 'churn', placeholder: 'share', parse: decimal(0, 1) },
+  }),
+  field('source', {
+    default: 'memory',
+    label: (kind) => (kind === 'redis' ? 'Redis source' : 'memory source'),
+    description: 'where the message log lives: in the server process (memory) or in a Redis Stream the server processes share (redis, needs redis-server)',
+    flag: { name: 'source', placeholder: 'kind', parse: { kind: 'choice', values: SOURCE_KINDS }, list: true },
+    sweep: false,
+  }),
+  field('serverProcesses', {
+    default: 1,
+    label: (n) => `${fmt(n)} server process${n === 1 ? '' : 'es'}`,
+    description: 'server processes behind one port (node:cluster; above 1 needs --source redis)',
+    flag: { name: 'server-processes', placeholder: 'n', parse: integer(1, MAX_SERVER_PROCESSES), list: true },
+    sweep: false,
+  }),
+  field('backoff', {
+    default: 'full-jitter',
+    label: (kind) => `backoff ${kind}`,
+    description: 'the clients’ reconnect backoff after a failure',
+    flag: { name: 'backoff', placeholder: 'policy', parse: { kind: 'choice', values: BACKOFF_KINDS }, list: true },
+    sweep: false,
+  }),
+  field('restartAtSec', {
+    default: null,
+    label: (sec) => (sec === null ? 'no server kill' : `a server process killed at ${fmt(sec)} s`),
+    description: 'fault: SIGKILL a server process that many seconds into the schedule and start a new one in its place',
+    flag: { name: 'kill-server-at', aliases: ['restart-at'], placeholder: 's', parse: decimal(0.1, 600) },
+    sweep: false,
+  }),
+];
+
+const FIELDS = new Map(SCENARIO_FIELDS.map((f) => [f.key, f]));
+
+/** The entry of one field. */
+export function scenarioField(key: keyof Scenario): ScenarioField {
+  return FIELDS.get(key)!;
+}
+
+/** The value of a field as the bench means it: its default when absent. */
+export function scenarioValue<K extends keyof Scenario>(scenario: Pick<Scenario, K>, key: K): ScenarioValues[K] {
+  const value = scenario[key];
+  return (value === undefined ? FIELDS.get(key)!.default : value) as ScenarioValues[K];
+}
+
+/** The fields in which two scenarios differ, an absent field and its default being the same. */
+export function differingFields(a: Scenario, b: Scenario): (keyof Scenario)[] {
+  return SCENARIO_FIELDS.filter((f) => scenarioValue(a, f.key) !== scenarioValue(b, f.key)).map((f) => f.key);
+}
+
+export function sameScenario(a: Scenario, b: Scenario): boolean {
+  return differingFields(a, b).length === 0;
+}
+
+/** A string equal for two scenarios exactly when they are the same but for the fields in `except`. */
+export function scenarioKey(scenario: Scenario, except: readonly (keyof Scenario)[] = []): string {
+  return JSON.stringify(SCENARIO_FIELDS.filter((f) => !except.includes(f.key)).map((f) => scenarioValue(scenario, f.key)));
+}
+
+/** The fields whose values differ between the scenarios, in table order. */
+export function varyingFields(scenarios: readonly Scenario[]): (keyof Scenario)[] {
+  return SCENARIO_FIELDS.filter(({ key }) => new Set(scenarios.map((s) => scenarioValue(s, key))).size > 1).map((f) => f.key);
+}
+
+/** The fields of a group, in table order. */
+export function groupFields(group: FieldGroup): (keyof Scenario)[] {
+  return SCENARIO_FIELDS.filter((f) => f.group === group).map((f) => f.key);
+}
+
+/** The network between the clients and the server, or null when they talk directly (no delaying proxy). */
+export function networkOf(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>): Pick<ScenarioValues, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'> | null {
+  const delayMs = scenarioValue(scenario, 'delayMs');
+  const jitterMs = scenarioValue(scenario, 'jitterMs');
+  const bandwidthBytesPerSec = scenarioValue(scenario, 'bandwidthBytesPerSec');
+  return delayMs === 0 && jitterMs === 0 && bandwidthBytesPerSec === 0 ? null : { delayMs, jitterMs, bandwidthBytesPerSec };
+}
+
+/** The network in words ("delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way"), or null without one. */
+export function describeNetwork(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>): string | null {
+  const network = networkOf(scenario);
+  if (network === null) return null;
+  const { delayMs, jitterMs, bandwidthBytesPerSec } = network;
+  const parts: string[] = [];
+  if (delayMs > 0 || jitterMs > 0) parts.push(`delay ${fmt(delayMs)} ms${jitterMs > 0 ? ` ± ${fmt(jitterMs)} ms` : ''} each way`);
+  if (bandwidthBytesPerSec > 0) parts.push(`${fmt(bandwidthBytesPerSec)} B/s per connection each way`);
+  return parts.join(', ');
+}
+
+/** The bytes of identity every HTTP request carries in its header values (the cookie's). */
+export function identityBytes(scenario: Pick<Scenario, 'cookieBytes'>): number {
+  return scenarioValue(scenario, 'cookieBytes');
+}
+
+/** The identity every HTTP request carries, in words for a sentence ("a 1,024-byte cookie"), or null for none. */
+export function describeIdentity(scenario: Pick<Scenario, 'cookieBytes'>): string | null {
+  const bytes = scenarioValue(scenario, 'cookieBytes');
+  return bytes > 0 ? `a ${fmt(bytes)}-byte cookie` : null;
+}
+
+/** The named fields in words, in table order: "200 clients, 2 msg/s". */
+export function describeFields(scenario: Scenario, keys: readonly (keyof Scenario)[]): string {
+  return SCENARIO_FIELDS.filter((f) => keys.includes(f.key))
+    .map((f) => f.say(scenario))
+    .join(', ');
+}
+
+/** The settings that are not at their default, in words, the network as one phrase; empty for none. */
+export function describeSettings(scenario: Scenario): string[] {
+  const parts: string[] = [];
+  for (const f of SCENARIO_FIELDS) {
+    if (f.default === undefined || scenarioValue(scenario, f.key) === f.default) continue;
+    if (f.group !== 'network') parts.push(f.say(scenario));
+    else if (!parts.includes(describeNetwork(scenario)!)) parts.push(describeNetwork(scenario)!);
+  }
+  return parts;
+}
+
+/** The whole scenario in words: the load, then every setting away from its default. */
+export function describeScenario(scenario: Scenario): string {
+  const load = SCENARIO_FIELDS.filter((f) => f.default === undefined).map((f) => f.say(scenario));
+  return [...load, ...describeSettings(scenario)].join(', ');
+}
+
+/**
+ * What sets `scenario` apart from the others of a matrix: the one field that varies ("10,000 clients"), or how it
+ * differs from the first scenario, the base of a star of sweeps ("delay 50 ms", "base"); empty when all are alike.
+ */
+export function describeStep(scenario: Scenario, all: readonly Scenario[]): string {
+  const keys = varyingFields(all);
+  if (keys.length === 0) return '';
+  const shown = keys.length === 1 ? keys : differingFields(scenario, all[0]!).filter((key) => keys.includes(key));
+  if (shown.length === 0) return 'base';
+  return SCENARIO_FIELDS.filter((f) => shown.includes(f.key))
+    .map((f) => f.say(scenario))
+    .join(' · ');
+}
+
+/** The fields a capacity probe shares with the runs: the identity its requests carry, the payload it publishes. */
+export type CapacityScenario = Pick<Scenario, 'cookieBytes' | 'payloadBytes'>;
+
+export const CAPACITY_FIELDS: readonly (keyof CapacityScenario)[] = ['cookieBytes', 'payloadBytes'];
+
+/** What results.json records of a capacity probe's scenario: the cookie its requests carried (0: none). */
+export interface CapacityScenarioRecord {
+  cookieBytes: number;
+}
+
+export function capacityScenarioRecord(scenario: CapacityScenario): CapacityScenarioRecord {
+  return { cookieBytes: scenarioValue(scenario, 'cookieBytes') };
+}
