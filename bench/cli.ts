@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { constants } from 'node:os';
 import { printSummary } from '../reports/summary.js';
+import { noticeText } from '../reports/summary-notices.js';
 import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
 import { planRuns } from './plan/runs.js';
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     ...(options.capacity !== null && { capacity: options.capacity }),
     ...(redis && { redis: redis.redis }),
   });
-  attachProgress(bench);
+  attachProgress(bench, noticeText);
   let stoppedBy: NodeJS.Signals | undefined;
   let stoppedAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     stoppedBy = signal;
     stoppedAt = Date.now();
     process.stderr.write(`\npushbench: ${signal}, stopping; the report will hold the runs that finished\n`);
-    bench.abort();
+    bench.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

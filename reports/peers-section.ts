@@ -1,5 +1,6 @@
 import { fmtInt, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
+import { bottleneckHtml } from './notice-html.js';
 import type { RunSet } from './model.js';
 import { comparePeers, frameworkFindings, PEER_METRICS, peerFindings, toleranceText, type PeerComparison, type PeerVerdict } from './peers.js';
 
@@ -38,7 +39,7 @@ function findingsBlock(comparisons: readonly PeerComparison[]): string {
   const findings = peerFindings(comparisons);
   const caveats = comparisons.flatMap((c) => c.caveats);
   const caveatList =
-    caveats.length === 0 ? '' : `<p class="muted">Read the latencies with care:</p><ul class="muted">${caveats.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`;
+    caveats.length === 0 ? '' : `<p class="muted">Read the latencies with care:</p><ul class="muted">${caveats.map((c) => `<li>${esc(c.title)}: ${bottleneckHtml(c.reason)}</li>`).join('')}</ul>`;
   if (comparisons.every((c) => c.problem !== null)) return caveatList;
   if (findings.length === 0) {
     return `<p>On every measure compared here, pushbench was at least as efficient as its peer, or ${toleranceText()}.</p>${caveatList}`;

@@ -1,5 +1,5 @@
 import { deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
-import { isValidRun, type RunResult, type StrategyLabel } from '../results/results.js';
+import { isValidRun, type Bottleneck, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 import { sameScenario } from '../results/scenario.js';
 
@@ -149,6 +149,12 @@ export interface PeerRow {
   verdict: PeerVerdict;
 }
 
+/** A run of a comparison whose load generator limited it: its strategy's title and the bottleneck's reason. */
+export interface PeerCaveat {
+  title: string;
+  reason: Bottleneck['reason'];
+}
+
 export interface PeerComparison {
   ours: StrategyLabel;
   peer: StrategyLabel;
@@ -157,8 +163,8 @@ export interface PeerComparison {
   differs: string;
   /** Why the ratios are withheld (a run was invalid), or null. */
   problem: string | null;
-  /** What to keep in mind reading them (a saturated load generator), possibly empty. */
-  caveats: string[];
+  /** What to keep in mind reading them: the runs whose load generator was the bottleneck, and why (possibly none). */
+  caveats: PeerCaveat[];
   rows: PeerRow[];
   /** For a pair whose peer is ours through a framework (PeerPair.framework): what it costs per request; else null. */
   framework: FrameworkCost | null;
@@ -204,7 +210,7 @@ function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparis
   const problem = invalid.length === 0 ? null : `not compared: the run of ${invalid.join(' and ')} is invalid`;
   const caveats = [ours, peer]
     .filter((run) => run.bottleneck?.verdict === 'load-generator')
-    .map((run) => `${run.strategy.title}: ${run.bottleneck!.reason}`);
+    .map((run): PeerCaveat => ({ title: run.strategy.title, reason: run.bottleneck!.reason }));
   const rows = pair.metrics.map((metric): PeerRow => {
     const spec = PEER_METRICS[metric];
     const oursValue = spec.value(ours);

@@ -13,6 +13,7 @@ import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
+import { interruptionBanner } from './notice-html.js';
 import { verdictStrip } from './verdict-strip.js';
 
 /**
@@ -68,9 +69,11 @@ function renderDocument(sets: readonly RunSet[], data: unknown): string {
     claimRuns.length < runs.length
       ? `<p class="muted">The sections on the article’s claims show the first scenario of these results (${esc(claimRuns[0]?.scenarioTag ?? '')}); the sweeps after them show every scenario.</p>`
       : '';
+  const interrupted = sets.some((set) => set.results.interrupted);
+  // An interrupted bench with no finished run is said so by its banner, not reported as broken.
   const body =
     runs.length === 0
-      ? laterHtml || '<p class="banner invalid">These results contain no runs.</p>'
+      ? laterHtml || (interrupted ? '' : '<p class="banner invalid">These results contain no runs.</p>')
       : `<h2>Summary</h2>
 <p class="muted">Per delivered message, so that strategies${comparison ? ' and runs' : ''} compare whatever the run’s length.</p>
 ${summaryTable(runs)}
@@ -93,7 +96,8 @@ ${laterHtml}`;
 <h1>${comparison ? 'Comparison: ' : ''}${esc(runs.length === 0 && laterHtml ? 'Capacity of the HTTP endpoints' : strategyTitles(runs))}</h1>
 <p class="subtitle">${esc(when)} · the same messages from one source, every request, byte and millisecond counted on the wire.</p>
 </header>
-${correctnessBanner(runs)}
+${sets.map((set) => interruptionBanner(set.results, set.label)).join('')}
+${runs.length === 0 ? '' : correctnessBanner(runs)}
 ${runs.length === 0 ? '' : verdictStrip(sets)}
 <h2>Scenario</h2>
 ${runs.length === 0 ? '' : scenarioTable(runs, sets)}

@@ -3,6 +3,7 @@ import type { CapacityResult, RunResult } from '../results/results.js';
 import { describeIdentity, scenarioValue } from '../results/scenario.js';
 import { fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
+import { bottleneckHtml, noticeHtml } from './notice-html.js';
 import { isIntervalPolling, type ReportRun, type RunSet } from './model.js';
 import { ratesOf } from './rates.js';
 import { NO_SECTION, section, type ExtraSections } from './section-html.js';
@@ -24,7 +25,7 @@ function verdictCell(run: RunResult): string {
   const b = run.bottleneck;
   if (!b) return '—';
   const label = b.verdict === 'load-generator' ? '<span class="bad">load generator</span>' : b.verdict === 'server' ? 'server' : 'neither';
-  return `<span title="${esc(b.reason)}">${label}</span>`;
+  return `<span title="${bottleneckHtml(b.reason)}">${label}</span>`;
 }
 
 /**
@@ -140,7 +141,7 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
   const rows = probes.map(({ set, probe }) => {
     const tag = set.label === null ? '' : ` <span class="run-tag">${esc(set.label)}</span>`;
     const name = `${esc(probe.endpoint)}${probe.httpVersion === '2' ? ' · HTTP/2 (h2load)' : ''}`;
-    if (probe.problem) return `<tr><td>${name}${tag}</td><td colspan="9" class="bad">${esc(probe.problem)}</td></tr>`;
+    if (probe.problem) return `<tr><td>${name}${tag}</td><td colspan="9" class="bad">${noticeHtml(probe.problem)}</td></tr>`;
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : null;
     return `<tr><td>${name}${tag}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
 <td class="num">${fmtInt(probe.requestsPerSec)}</td>${floorCells(probe)}<td class="num">${fmtMs(probe.latencyUs.p50)}</td><td class="num">${fmtMs(probe.latencyUs.p99)}</td>
@@ -175,7 +176,7 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
 function floorCells(probe: CapacityResult): string {
   const floor = probe.floor;
   if (!floor) return '<td class="num">—</td><td class="num">—</td>';
-  if (floor.problem) return `<td colspan="2" class="bad">${esc(floor.problem)}</td>`;
+  if (floor.problem) return `<td colspan="2" class="bad">${noticeHtml(floor.problem)}</td>`;
   return `<td class="num">${fmtInt(floor.requestsPerSec)} <span class="muted">(${fmtPercent(floor.loadGeneratorCpuShare)})</span></td><td class="num">${fmtRatio(floorRatio(probe))}</td>`;
 }
 

@@ -14,6 +14,7 @@ import {
   fmtRatio,
 } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
+import { bottleneckHtml, noticeHtml } from './notice-html.js';
 import type { ReportRun, RunSet } from './model.js';
 
 /** The HTML blocks around the charts: run metadata, scenario, correctness banner and the tables. */
@@ -107,7 +108,7 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
     warned.length === 0
       ? ''
       : `<div class="banner warn"><strong>Read with care:</strong><ul>${warned
-          .map((r) => `<li><b>${esc(r.label)}</b>: ${r.run.warnings.map(esc).join('; ')}</li>`)
+          .map((r) => `<li><b>${esc(r.label)}</b>: ${r.run.warnings.length === 1 ? noticeHtml(r.run.warnings[0]!) : `<ul>${r.run.warnings.map((w) => `<li>${noticeHtml(w)}</li>`).join('')}</ul>`}</li>`)
           .join('')}</ul></div>`;
   if (invalid.length === 0) {
     return `<div class="banner valid">✓ Every client received every message exactly once, in order.</div>${warnings}`;
@@ -115,7 +116,7 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
   const items = invalid.map((r) => {
     const m = r.run.messages;
     const counts = `${plural(m.missed, 'missed')}, ${plural(m.duplicated, 'duplicated')}, ${plural(m.outOfOrder, 'out of order')}`;
-    const problems = r.run.problems.length === 0 ? '' : `<ul class="problems">${r.run.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`;
+    const problems = r.run.problems.length === 0 ? '' : `<ul class="problems">${r.run.problems.map((p) => `<li>${noticeHtml(p)}</li>`).join('')}</ul>`;
     return `<li><b>${esc(r.label)}</b>: ${counts} (delivered ${fmtInt(m.delivered)} of ${fmtInt(m.expected)})${problems}</li>`;
   });
   const what = invalid.length === 1 ? 'A run is invalid' : `${invalid.length} runs are invalid`;
@@ -194,7 +195,7 @@ export function costTable(runs: readonly ReportRun[]): string {
     const bottleneck = r.run.bottleneck;
     const verdict = !bottleneck
       ? '—'
-      : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span><div class="kind wrap">${esc(bottleneck.reason)}</div>`;
+      : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span><div class="kind wrap">${bottleneckHtml(bottleneck.reason)}</div>`;
     return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}${cell('CPU ms / 1k msg', fmtNumber(r.derived.cpuMsPerThousand, 1))}
 ${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell('Event-loop delay p99 ms', fmtMs(server.eventLoopDelayP99Us))}
 ${cell('Client CPU ms', `${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)`)}${cell('Requests / client CPU-s', fmtInt(clientRequestsPerCpuSecond(r.run.steady)))}<td data-label="Bottleneck">${verdict}</td></tr>`;

@@ -50,8 +50,10 @@ tbody tr:hover td { background: #f1f5f9; }
 .banner.invalid li { margin: 4px 0; }
 .banner.warn { background: #fffbeb; border: 1px solid #f59e0b; color: #92400e; }
 .banner.warn ul { margin: 6px 0 0; padding-left: 20px; }
+.banner.interrupted { background: #eff6ff; border: 1px solid #60a5fa; color: #1e3a8a; }
+.banner.interrupted ul { margin: 6px 0 0; padding-left: 20px; color: var(--ink); }
 .banner.valid { background: var(--ok-bg); border: 1px solid #bbf7d0; color: var(--ok); font-weight: 600; padding: 8px 14px; }
-.problems { margin: 4px 0 0; padding-left: 18px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
+.problems { margin: 4px 0 0; padding-left: 18px; font-size: 13.5px; }
 
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 3px; margin-right: 8px; vertical-align: -1px; }
 .swatch.striped { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.7) 0 2px, transparent 2px 5px); }

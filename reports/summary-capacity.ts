@@ -1,6 +1,7 @@
 import { floorRatio, shortPollClientsPerCore } from '../results/metrics.js';
 import { fmtInt, fmtNumber, fmtRatio } from '../results/number-format.js';
 import type { CapacityResult } from '../results/results.js';
+import { noticeText } from './summary-notices.js';
 
 /** The capacity probes as a few plain lines for the terminal summary. */
 export function capacityLines(capacity: readonly CapacityResult[]): string[] {
@@ -32,7 +33,7 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
     lines.push('', 'floor: node:http alone answering the same bytes on the same path, in its own process, right after the endpoint');
   }
   const failedFloors = capacity.filter((probe) => probe.floor?.problem);
-  for (const probe of failedFloors) lines.push(`${probe.endpoint}: ${probe.floor!.problem}`);
+  for (const probe of failedFloors) lines.push(`${probe.endpoint}: ${noticeText(probe.floor!.problem!)}`);
   const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
   const clients = shortPoll ? shortPollClientsPerCore(shortPoll, 1000) : null;
   if (clients !== null) lines.push('', `one server core answers the empty polls of ${fmtInt(clients)} short-polling clients polling every second`);

@@ -5,6 +5,7 @@ import { describeScenario, scenarioKey } from '../results/scenario.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
 import { capacityLines } from './summary-capacity.js';
+import { interruptionLines, noticeText } from './summary-notices.js';
 
 interface Column {
   title: string;
@@ -45,7 +46,7 @@ export function printSummary(results: Results, reportPath: string): string {
   const invalid = results.runs.filter((run) => !isValidRun(run));
   for (const run of invalid) {
     lines.push(`INVALID ${run.strategy.name}:`);
-    for (const problem of run.problems) lines.push(`  - ${problem}`);
+    for (const problem of run.problems) lines.push(`  - ${noticeText(problem)}`);
     if (run.problems.length === 0) lines.push('  - messages were missed, repeated or reordered');
   }
   if (invalid.length > 0) lines.push('');
@@ -54,13 +55,14 @@ export function printSummary(results: Results, reportPath: string): string {
     lines.push(`RESTART ${run.strategy.name}: ${describeRestart(run.restart)}`);
   }
   lines.push(...scaleOutLines(results.runs));
-  for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${warning}`);
+  for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${noticeText(warning)}`);
   if (results.runs.some((run) => run.restart || run.warnings.length > 0)) lines.push('');
   lines.push(
     'req/deliv: HTTP requests (a WebSocket handshake is one) per delivered message; empty: share of requests',
     'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
     'CPU ms/1k: server CPU time per 1,000 delivered messages.',
     '',
+    ...(results.interrupted ? [...interruptionLines(results.interrupted, results.runs.map((run) => run.scenario)), ''] : []),
     `wall time ${fmtSeconds(results.meta.wallTimeMs)}`,
     `report: ${reportPath}`,
   );

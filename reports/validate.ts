@@ -93,12 +93,37 @@ export function resultsShapeError(value: unknown): string | null {
     for (const [path, check] of RUN_FIELDS) {
       if (!matches(at(run, path), check)) return `runs[${index}].${path} is not a ${check}`;
     }
-    if (!(at(run, 'problems') as unknown[]).every((p) => typeof p === 'string')) return `runs[${index}].problems is not a list of strings`;
+    for (const list of ['problems', 'warnings']) {
+      if (!(at(run, list) as unknown[]).every(isNotice)) return `runs[${index}].${list} is not a list of codes or sentences`;
+    }
     // Optional: results written before the references existed have no such field.
     const reference = at(run, 'strategy.reference');
     if (reference !== undefined && typeof reference !== 'boolean') return `runs[${index}].strategy.reference is not a boolean`;
   }
+  if (value.interrupted !== undefined) {
+    if (!isObject(value.interrupted)) return 'interrupted is not an object';
+    for (const field of ['runsPlanned', 'runsFinished', 'probesPlanned', 'probesFinished']) {
+      if (!matches(value.interrupted[field], 'number')) return `interrupted.${field} is not a number`;
+    }
+    if (!Array.isArray(value.interrupted.notRun)) return 'interrupted.notRun is not an array';
+    for (const [index, step] of value.interrupted.notRun.entries()) {
+      if (!isStepNotRun(step)) return `interrupted.notRun[${index}] is neither a run (strategy with name and title, scenario) nor a probe (endpoint)`;
+    }
+  }
   return null;
+}
+
+function isStepNotRun(step: unknown): boolean {
+  if (!isObject(step)) return false;
+  if (step.kind === 'run') {
+    return isObject(step.strategy) && typeof step.strategy.name === 'string' && typeof step.strategy.title === 'string' && isObject(step.scenario);
+  }
+  return step.kind === 'probe' && typeof step.endpoint === 'string';
+}
+
+/** A problem or warning: a code with its data (`{ "code": … }`), or a sentence from a file written before codes. */
+function isNotice(value: unknown): boolean {
+  return typeof value === 'string' || (isObject(value) && typeof value.code === 'string');
 }
 
 export function isResults(value: unknown): value is Results {

@@ -11,9 +11,13 @@ import type { RunSet } from './model.js';
 export function verdictStrip(sets: readonly RunSet[]): string {
   const blocks = sets.map((set) => {
     const findings = keyFindings(set.results);
+    // Too few valid strategies is the bench's plan cut short when it was interrupted, not a failure of the runs.
+    const tooFew = set.results.interrupted
+      ? 'The bench was interrupted before two of pushbench’s strategies had run validly'
+      : 'Fewer than two of pushbench’s strategies ran validly in these results';
     const cards =
       findings.length === 0
-        ? '<p class="muted">Fewer than two of pushbench’s strategies ran validly in these results: there is no ratio to show.</p>'
+        ? `<p class="muted">${tooFew}: there is no ratio to show.</p>`
         : `<ol class="findings">${findings
             .map((f) => `<li><a href="${f.href}"><span class="figure">${esc(f.figure)}</span><span class="sentence">${esc(f.sentence)}</span></a></li>`)
             .join('')}</ol>`;

@@ -7,10 +7,12 @@
 import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
 import type { CapacityScenarioRecord, Scenario } from './scenario.js';
+import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning } from './problems.js';
 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { Arrivals, Scenario } from './scenario.js';
+export type { BottleneckReason, CapacityProblem, CountExample, Legacy, LoadProcess, MissedExample, Notice, RunProblem, RunWarning } from './problems.js';
 
 /** What a fault run lost when its server process was killed. */
 export interface RestartOutcome {
@@ -162,7 +164,8 @@ export interface LoadGeneratorCost {
  */
 export interface Bottleneck {
   verdict: 'load-generator' | 'server' | 'none';
-  reason: string;
+  /** Why, with the figures (a sentence in files written before reasons were codes). */
+  reason: BottleneckReason | Legacy;
 }
 
 /** What autocannon measured against one server process: the endpoint's own, or its node:http floor. */
@@ -182,7 +185,7 @@ export interface CapacityFigures {
   /** Share of one core the autocannon process used: near 1, autocannon and not the server set the pace. */
   loadGeneratorCpuShare: number;
   /** Why the probe could not be measured; its figures are then all 0. */
-  problem?: string;
+  problem?: CapacityProblem | Legacy;
 }
 
 /** One endpoint driven to saturation by autocannon (the `capacity` mode); its scenario's cookie is recorded with it. */
@@ -235,14 +238,15 @@ export interface RunResult {
   fallback?: UpgradeFallback;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
-   * connected, byte counts at the two ends that disagree. Empty for a valid run.
+   * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);
+   * files written before codes hold sentences.
    */
-  problems: string[];
+  problems: (RunProblem | Legacy)[];
   /**
    * What makes the figures less trustworthy without any message lost, e.g. a publisher that fell behind its
    * schedule because the machine was busy. Shown beside the figures; the run stays valid.
    */
-  warnings: string[];
+  warnings: (RunWarning | Legacy)[];
 }
 
 export interface RunMeta {
@@ -260,11 +264,35 @@ export interface RunMeta {
   wallTimeMs: number;
 }
 
+/** A step of the bench's plan that did not run, because the bench was stopped first: a run, or a capacity probe. */
+export type StepNotRun =
+  | { kind: 'run'; strategy: StrategyLabel; scenario: Scenario }
+  | { kind: 'probe'; endpoint: CapacityResult['endpoint']; httpVersion: HttpVersion };
+
+/**
+ * The bench was stopped (Ctrl-C, SIGTERM) before its plan was done: the results hold the steps that finished,
+ * and a step cut in the middle is among those that did not run.
+ */
+export interface Interruption {
+  /** The signal that stopped it, e.g. "SIGINT"; absent when stopped from code (Bench.abort without one). */
+  signal?: string;
+  /** Planned runs and how many of them finished (are in `runs`). */
+  runsPlanned: number;
+  runsFinished: number;
+  /** Planned capacity probes and how many finished (are in `capacity`). */
+  probesPlanned: number;
+  probesFinished: number;
+  /** Every planned step that did not run, in plan order. */
+  notRun: StepNotRun[];
+}
+
 export interface Results {
   meta: RunMeta;
   runs: RunResult[];
   /** The capacity probes (autocannon against each HTTP endpoint), when the preset ran them. */
   capacity?: CapacityResult[];
+  /** Present only when the bench was stopped before its plan was done. */
+  interrupted?: Interruption;
 }
 
 /** A run is valid when no client lost, repeated or reordered a message. */

@@ -6,7 +6,7 @@ import type { RpcChild } from '../ipc/rpc.js';
 import { cpuShare } from '../measure/process-load.js';
 import { captureAnswer } from './floor.js';
 import type { CannonProtocol, CannonReport, FloorProtocol, ServerProtocol } from '../ipc/protocol.js';
-import type { CapacityFigures, CapacityResult } from '../../results/results.js';
+import type { CapacityFigures, CapacityProblem, CapacityResult } from '../../results/results.js';
 import { capacityScenarioRecord } from '../../results/scenario.js';
 import type { CapacityPlan } from '../plan/capacity-plan.js';
 
@@ -102,7 +102,7 @@ export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoi
       collect: () => floor.call('collect', undefined, host.callTimeoutMs),
     });
   } catch (error) {
-    floorFigures = failedFigures(`the floor could not be measured: ${error instanceof Error ? error.message : String(error)}`);
+    floorFigures = failedFigures({ code: 'floor-not-measured', reason: error instanceof Error ? error.message : String(error) });
   }
   return { ...probeOf(endpoint, plan), ...figures, floor: floorFigures };
 }
@@ -165,7 +165,7 @@ export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<Ca
   return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, ...capacityScenarioRecord(plan.scenario) };
 }
 
-function failedFigures(problem: string): CapacityFigures {
+function failedFigures(problem: CapacityProblem): CapacityFigures {
   return {
     requestsPerSec: 0,
     latencyUs: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
@@ -182,7 +182,7 @@ function failedFigures(problem: string): CapacityFigures {
 
 /** A probe that could not be measured (a process died, a call timed out): zeros and the reason. */
 export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reason: string): CapacityResult {
-  return { ...probeOf(endpoint, plan), ...failedFigures(`the probe could not be measured: ${reason}`) };
+  return { ...probeOf(endpoint, plan), ...failedFigures({ code: 'probe-not-measured', reason }) };
 }
 
 function round1(value: number): number {

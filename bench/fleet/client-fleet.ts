@@ -8,7 +8,8 @@ import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistogr
 import { scenarioIdentity } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
-import type { RequestCounts, TrafficWindow } from '../../results/results.js';
+import type { CountExample, MissedExample, RequestCounts, TrafficWindow } from '../../results/results.js';
+import { FAULT_EXAMPLES, MISSED_SEQS_SHOWN } from '../../results/problems.js';
 
 /** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
 export interface FleetReport {
@@ -27,10 +28,8 @@ export interface FleetReport {
   bytesServerToClient: number;
   connectionsOpened: number;
   cpuMs: number;
-  /** Human-readable details of what went wrong, a few examples each. */
-  problems: string[];
-  /** Gap signals: a client was told it may have lost messages (what it did lose is in missed). */
-  warnings: string[];
+  /** Which clients missed, repeated or reordered messages, or were told of gaps: a few examples of each. */
+  faults: ClientFaults;
   /** CPU and event-loop delay of each client process from the start of the schedule (one entry per process once merged). */
   load?: ProcessLoad[];
   /** Clients that dropped their connection on purpose (churn). */
@@ -56,7 +55,22 @@ export interface FleetOptions {
   blocked?: readonly boolean[];
 }
 
-const EXAMPLES = 3;
+/** The clients that had one kind of fault: how many, and the first FAULT_EXAMPLES of them by index. */
+export interface FaultSample<Example> {
+  clients: number;
+  examples: Example[];
+}
+
+/**
+ * What went wrong at the clients, as data: the harness turns it into the run's problems (missed, duplicated, out of
+ * order) and warnings (gap signals, which tell a client it may have lost messages; what it did lose is in missed).
+ */
+export interface ClientFaults {
+  missed: FaultSample<MissedExample>;
+  duplicated: FaultSample<CountExample>;
+  outOfOrder: FaultSample<CountExample>;
+  gaps: FaultSample<CountExample>;
+}
 
 /** Everything one simulated client did, recorded from its events only. */
 class ClientRecord extends SeqReceipts {
@@ -265,16 +279,12 @@ export class ClientFleet {
       bytesServerToClient: 0,
       connectionsOpened: 0,
       cpuMs: (cpu.user + cpu.system) / 1000,
-      problems: [],
-      warnings: [],
+      faults: noFaults(),
       load: [this.monitor.stop()],
       churned: this.churned,
       ...(this.steady && { steady: this.steady }),
     };
-    const missing: string[] = [];
-    const repeating: string[] = [];
-    const reordering: string[] = [];
-    const gapped: string[] = [];
+    const { faults } = report;
     for (const record of this.records) {
       const delivered = expectedSeqs.filter((seq) => record.received.has(seq)).length;
       const missed = expectedSeqs.length - delivered;
@@ -290,15 +300,15 @@ export class ClientFleet {
       report.bytesClientToServer += record.client.bytes.clientToServer;
       report.bytesServerToClient += record.client.bytes.serverToClient;
       report.connectionsOpened += record.client.connectionsOpened;
-      if (missed > 0) missing.push(`client ${record.index} missed ${describeMissing(record.received, expectedSeqs)}`);
-      if (record.duplicated > 0) repeating.push(`client ${record.index} got ${record.duplicated} duplicate(s)`);
-      if (record.outOfOrder > 0) reordering.push(`client ${record.index} got ${record.outOfOrder} message(s) out of order`);
-      if (record.gaps > 0) gapped.push(`client ${record.index} was told of ${record.gaps} gap(s) in the log`);
+      const client = record.index;
+      if (missed > 0) {
+        const firstSeqs = expectedSeqs.filter((seq) => !record.received.has(seq)).slice(0, MISSED_SEQS_SHOWN);
+        addFault(faults.missed, { client, missed, firstSeqs });
+      }
+      if (record.duplicated > 0) addFault(faults.duplicated, { client, count: record.duplicated });
+      if (record.outOfOrder > 0) addFault(faults.outOfOrder, { client, count: record.outOfOrder });
+      if (record.gaps > 0) addFault(faults.gaps, { client, count: record.gaps });
     }
-    const summarize = (list: string[]) =>
-      list.slice(0, EXAMPLES).join('; ') + (list.length > EXAMPLES ? ` and ${list.length - EXAMPLES} more client(s)` : '');
-    for (const list of [missing, repeating, reordering]) if (list.length > 0) report.problems.push(summarize(list));
-    if (gapped.length > 0) report.warnings.push(summarize(gapped));
     return report;
   }
 }
@@ -326,8 +336,12 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     bytesServerToClient: sum((r) => r.bytesServerToClient),
     connectionsOpened: sum((r) => r.connectionsOpened),
     cpuMs: sum((r) => r.cpuMs),
-    problems: reports.flatMap((r) => r.problems),
-    warnings: reports.flatMap((r) => r.warnings),
+    faults: {
+      missed: mergeFaults(reports.map((r) => r.faults.missed)),
+      duplicated: mergeFaults(reports.map((r) => r.faults.duplicated)),
+      outOfOrder: mergeFaults(reports.map((r) => r.faults.outOfOrder)),
+      gaps: mergeFaults(reports.map((r) => r.faults.gaps)),
+    },
     load: reports.flatMap((r) => r.load ?? []),
     ...(reports.some((r) => r.recovery) && { recovery: reports.flatMap((r) => r.recovery ?? []) }),
     ...(reports.some((r) => r.groups) && { groups: mergeGroupEvidence(reports.map((r) => r.groups ?? [])) }),
@@ -352,8 +366,27 @@ function mergeCounts(counts: readonly Record<string, number>[]): Record<string, 
   return merged;
 }
 
-function describeMissing(received: Set<number>, expectedSeqs: readonly number[]): string {
-  const missing = expectedSeqs.filter((seq) => !received.has(seq));
-  const shown = missing.slice(0, 5).join(', ');
-  return `${missing.length} message(s) (seq ${shown}${missing.length > 5 ? ', …' : ''})`;
+export function noFaults(): ClientFaults {
+  return { missed: noFault(), duplicated: noFault(), outOfOrder: noFault(), gaps: noFault() };
+}
+
+function noFault<Example>(): FaultSample<Example> {
+  return { clients: 0, examples: [] };
+}
+
+/** Records are visited in client order, so the first examples kept are the lowest-numbered clients. */
+function addFault<Example>(sample: FaultSample<Example>, example: Example): void {
+  sample.clients++;
+  if (sample.examples.length < FAULT_EXAMPLES) sample.examples.push(example);
+}
+
+/** The processes' samples as one: every client counted, the lowest-numbered examples kept. */
+function mergeFaults<Example extends { client: number }>(samples: readonly FaultSample<Example>[]): FaultSample<Example> {
+  return {
+    clients: samples.reduce((total, sample) => total + sample.clients, 0),
+    examples: samples
+      .flatMap((sample) => sample.examples)
+      .sort((a, b) => a.client - b.client)
+      .slice(0, FAULT_EXAMPLES),
+  };
 }

@@ -1,5 +1,5 @@
 import { cpuShare, type ProcessLoad } from './process-load.js';
-import type { Bottleneck, LoadGeneratorCost } from '../../results/results.js';
+import type { Bottleneck, LoadGeneratorCost, LoadProcess } from '../../results/results.js';
 
 /** A process this busy has no slack left: whatever it measures from here on includes its own queueing. */
 export const HOT_CPU_SHARE = 0.9;
@@ -34,50 +34,47 @@ export function summarizeLoads(loads: readonly ProcessLoad[]): LoadGeneratorCost
  */
 export function judgeBottleneck(evidence: LoadEvidence): Bottleneck {
   const generators = [
-    ...evidence.clients.map((load, i) => ({ name: `client process ${i + 1}`, load })),
-    ...evidence.proxies.map((load, i) => ({ name: `proxy process ${i + 1}`, load })),
+    ...evidence.clients.map((load, i): Generator => ({ process: { kind: 'client', number: i + 1 }, load })),
+    ...evidence.proxies.map((load, i): Generator => ({ process: { kind: 'proxy', number: i + 1 }, load })),
   ];
   const hot = generators.filter((g) => cpuShare(g.load) >= HOT_CPU_SHARE);
   if (hot.length > 0) {
-    const list = hot.map((g) => `${g.name} ${percent(cpuShare(g.load))} of a core`).join(', ');
-    return { verdict: 'load-generator', reason: `the load generator was saturated (${list}): its latencies and rates include its own queueing` };
+    return {
+      verdict: 'load-generator',
+      reason: { code: 'generator-saturated', processes: hot.map((g) => ({ process: g.process, cpuShare: round3(cpuShare(g.load)) })) },
+    };
   }
   const serverShare = cpuShare(evidence.server);
   const generatorCpuMs = generators.reduce((total, g) => total + g.load.cpuMs, 0);
   const windowMs = evidence.server.windowMs;
   const machineShare = windowMs > 0 ? (evidence.server.cpuMs + generatorCpuMs) / (windowMs * evidence.cores) : 0;
   if (machineShare >= HOT_CPU_SHARE && generatorCpuMs > evidence.server.cpuMs) {
-    return {
-      verdict: 'load-generator',
-      reason: `the machine's ${evidence.cores} cores were ${percent(machineShare)} busy and the load generator used more of them than the server did`,
-    };
+    return { verdict: 'load-generator', reason: { code: 'machine-busy', cores: evidence.cores, machineShare: round3(machineShare) } };
   }
   const serverLateUs = evidence.server.eventLoopDelayP99Us;
   const late = generators.filter((g) => g.load.eventLoopDelayP99Us >= LATE_LOOP_US);
   const latestGeneratorUs = Math.max(0, ...late.map((g) => g.load.eventLoopDelayP99Us));
   if ((serverShare >= HOT_CPU_SHARE || serverLateUs >= LATE_LOOP_US) && serverLateUs >= latestGeneratorUs) {
-    const cpu = `${percent(serverShare)} of a core`;
     return {
       verdict: 'server',
       reason:
         serverLateUs >= LATE_LOOP_US
-          ? `the server's event loop ran ${millis(serverLateUs)} late (p99) while publishing, using ${cpu}: its own work per message set the pace`
-          : `the server process used ${cpu}, all one event loop can give`,
+          ? { code: 'server-loop-late', eventLoopDelayP99Us: serverLateUs, cpuShare: round3(serverShare) }
+          : { code: 'server-saturated', cpuShare: round3(serverShare) },
     };
   }
   if (late.length > 0) {
-    const list = late.map((g) => `${g.name} ${millis(g.load.eventLoopDelayP99Us)}`).join(', ');
-    return { verdict: 'load-generator', reason: `the load generator ran its timers late (event-loop delay p99: ${list}), which adds to the latencies it measured` };
+    return {
+      verdict: 'load-generator',
+      reason: { code: 'generator-loop-late', processes: late.map((g) => ({ process: g.process, eventLoopDelayP99Us: g.load.eventLoopDelayP99Us })) },
+    };
   }
-  return { verdict: 'none', reason: `neither was saturated (server ${percent(serverShare)} of a core, machine ${percent(machineShare)} busy)` };
+  return { verdict: 'none', reason: { code: 'neither', serverCpuShare: round3(serverShare), machineShare: round3(machineShare) } };
 }
 
-function millis(us: number): string {
-  return `${Math.round(us / 1000)} ms`;
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)} %`;
+interface Generator {
+  process: LoadProcess;
+  load: ProcessLoad;
 }
 
 function round1(value: number): number {

@@ -4,7 +4,7 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunResult, Scenario, StrategyLabel } from '../../results/results.js';
+import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
@@ -66,58 +66,39 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs.
   const serverSide = servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
   const published = schedule?.published ?? 0;
-  const problems: string[] = [];
-  const warnings: string[] = [];
+  const problems: RunProblem[] = [];
+  const warnings: RunWarning[] = [];
   const fallback = fleet.groups && scenario.blockedUpgrade ? upgradeFallback(scenario.blockedUpgrade, Math.round(scenario.blockedUpgrade * scenario.clients), fleet.groups) : undefined;
   const fellBack = fallback?.groups.find((group) => group.transport === 'long-polling')?.clients ?? 0;
-  if (fallback && fellBack !== fallback.blockedClients) {
-    problems.push(`${fallback.blockedClients} client(s) were to be refused at the upgrade, but ${fellBack} fell back to long polling`);
-  }
+  if (fallback && fellBack !== fallback.blockedClients) problems.push({ code: 'fallback-mismatch', blocked: fallback.blockedClients, fellBack });
 
   if (schedule === null) {
-    problems.push(
-      `only ${evidence.connectedClients} of ${scenario.clients} clients connected within ` +
-        `${evidence.connectTimeoutMs / 1000} s, so no message was published`,
-    );
+    problems.push({ code: 'never-connected', connected: evidence.connectedClients, clients: scenario.clients, timeoutMs: evidence.connectTimeoutMs });
   }
   if (schedule && published === 0) {
-    problems.push(
-      `the schedule published no message (${scenario.ratePerSec} msg/s for ${scenario.durationSec} s, seed ` +
-        `${scenario.seed}), so nothing was measured: raise --rate or --duration`,
-    );
+    problems.push({ code: 'nothing-published', ratePerSec: scenario.ratePerSec, durationSec: scenario.durationSec, seed: scenario.seed });
   }
-  problems.push(...fleet.problems);
-  warnings.push(...fleet.warnings);
+  problems.push(...clientProblems(fleet));
+  const { gaps } = fleet.faults;
+  if (gaps.clients > 0) warnings.push({ code: 'gaps-signalled', clients: gaps.clients, gaps: fleet.gaps, examples: gaps.examples });
   if (evidence.clientsNotDrained > 0) {
-    problems.push(
-      `${evidence.clientsNotDrained} client(s) still lacked the last message (seq ${schedule?.lastSeq}) ` +
-        `${evidence.drainTimeoutMs} ms after the schedule ended`,
-    );
+    problems.push({ code: 'not-drained', clients: evidence.clientsNotDrained, lastSeq: schedule?.lastSeq ?? 0, timeoutMs: evidence.drainTimeoutMs });
   }
   if (schedule && schedule.latePublishes > 0) {
-    warnings.push(
-      `${schedule.latePublishes} of ${published} publishes went out more than ${LATE_PUBLISH_MS} ms late ` +
-        `(worst ${Math.round(schedule.maxLagMs)} ms): the server process could not keep the schedule`,
-    );
+    warnings.push({ code: 'late-publishes', late: schedule.latePublishes, of: published, lateMs: LATE_PUBLISH_MS, worstMs: Math.round(schedule.maxLagMs) });
   }
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
     .sort((a, b) => a.seq - b.seq);
+  const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
-    const survivors = scenarioValue(scenario, 'serverProcesses') > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
-    warnings.push(
-      `the server process was killed ${scenario.restartAtSec} s into the schedule and replaced: server-side bytes, ` +
-        `CPU and memory are those ${survivors}`,
-    );
-  } else if (fleet.bytesClientToServer !== serverSide.clientToServer || fleet.bytesServerToClient !== serverSide.serverToClient) {
-    const differ =
-      'bytes counted at the client and the server sockets differ: client→server ' +
-      `${fleet.bytesClientToServer} vs ${serverSide.clientToServer}, server→client ` +
-      `${fleet.bytesServerToClient} vs ${serverSide.serverToClient}`;
+    warnings.push({ code: 'server-replaced', atSec: scenarioValue(scenario, 'restartAtSec') ?? 0, serverProcesses: scenarioValue(scenario, 'serverProcesses') });
+  } else if (clientSide.clientToServer !== serverSide.clientToServer || clientSide.serverToClient !== serverSide.serverToClient) {
+    const server = { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient };
     // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
-    if ((fleet.churned ?? 0) > 0) warnings.push(`${differ}, as ${fleet.churned} connection(s) were cut with bytes in flight (churn)`);
-    else problems.push(differ);
+    if ((fleet.churned ?? 0) > 0) warnings.push({ code: 'bytes-cut-by-churn', clientSide, serverSide: server, churned: fleet.churned! });
+    else problems.push({ code: 'bytes-disagree', clientSide, serverSide: server });
   }
   const clientLoads = fleet.load ?? [];
   const proxyLoads = evidence.proxies ?? [];
@@ -139,7 +120,8 @@ export function assembleRun(evidence: RunEvidence): RunResult {
         })
       : undefined;
   const requestsPerClientCpuSecond = clientRequestsPerCpuSecond(fleet.steady);
-  if (bottleneck?.verdict === 'load-generator') warnings.push(`${bottleneck.reason}; read these figures as the machine's limit, not the server's`);
+  // judgeBottleneck gives coded reasons; a sentence is only ever read back from an old file.
+  if (bottleneck?.verdict === 'load-generator' && typeof bottleneck.reason !== 'string') warnings.push({ code: 'load-generator-bound', reason: bottleneck.reason });
 
   return {
     strategy: strategyLabel(info),
@@ -210,6 +192,16 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   };
 }
 
+/** The clients' faults as problems: one per kind of fault, with its total and the first few clients. */
+function clientProblems(fleet: FleetReport): RunProblem[] {
+  const { missed, duplicated, outOfOrder } = fleet.faults;
+  const problems: RunProblem[] = [];
+  if (missed.clients > 0) problems.push({ code: 'messages-missed', clients: missed.clients, missed: fleet.missed, examples: missed.examples });
+  if (duplicated.clients > 0) problems.push({ code: 'messages-duplicated', clients: duplicated.clients, duplicated: fleet.duplicated, examples: duplicated.examples });
+  if (outOfOrder.clients > 0) problems.push({ code: 'messages-out-of-order', clients: outOfOrder.clients, outOfOrder: fleet.outOfOrder, examples: outOfOrder.examples });
+  return problems;
+}
+
 /** A run that could not be measured at all (a child process died, a step timed out): invalid, with the reason. */
 export function failedRun(info: StrategyInfo, scenario: Scenario, wallTimeMs: number, reason: string): RunResult {
   return {
@@ -224,7 +216,7 @@ export function failedRun(info: StrategyInfo, scenario: Scenario, wallTimeMs: nu
     connections: { opened: 0, peak: 0 },
     server: { cpuMs: 0, peakRssBytes: 0, eventLoopDelayP99Us: 0 },
     clientProcesses: { count: 0, cpuMs: 0 },
-    problems: [`the run could not be measured: ${reason}`],
+    problems: [{ code: 'not-measured', reason }],
     warnings: [],
   };
 }

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { isValidRun, type CapacityResult, type Results, type RunResult, type Scenario } from '../../results/results.js';
+import { isValidRun, type CapacityResult, type Interruption, type Results, type RunResult, type Scenario, type StepNotRun } from '../../results/results.js';
 import { describeStep } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
-import { assembleRun, failedRun } from './assemble.js';
+import { assembleRun, failedRun, strategyLabel } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';
 import { failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from '../capacity/probes.js';
 import { capacityProbes, probeEndpointHttp2, type CapacityProbe } from '../capacity/h2load-probe.js';
@@ -86,6 +86,7 @@ export class Bench extends EventEmitter<BenchEvents> {
   readonly childPids: number[] = [];
   private readonly children = new Set<{ kill(): void; readonly exited: Promise<void> }>();
   private aborted = false;
+  private stoppedBy: string | undefined;
   private phase: BenchPhase = 'starting';
   private runIndex = 0;
   private readonly killAll = () => {
@@ -100,7 +101,9 @@ export class Bench extends EventEmitter<BenchEvents> {
     return this.aborted;
   }
 
-  abort(): void {
+  /** Stops the bench: `signal` (e.g. "SIGINT") is what stopped it, recorded in the results' `interrupted`. */
+  abort(signal?: string): void {
+    if (!this.aborted) this.stoppedBy = signal;
     this.aborted = true;
     this.killAll();
   }
@@ -167,9 +170,32 @@ export class Bench extends EventEmitter<BenchEvents> {
       process.off('exit', this.killAll);
     }
     const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);
-    const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }) };
+    const interrupted = this.aborted ? this.interruption(probes, runs.length, capacity.length) : undefined;
+    const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }), ...(interrupted && { interrupted }) };
     this.emit('bench-end', { results, interrupted: this.aborted });
     return results;
+  }
+
+  /**
+   * What an abort left undone: steps run in plan order and only finished ones are kept, so the steps not run are
+   * everything after the finished runs and probes. Undefined when the abort came after the last step.
+   */
+  private interruption(probes: readonly CapacityProbe[], runsFinished: number, probesFinished: number): Interruption | undefined {
+    const notRun: StepNotRun[] = [
+      ...this.plan.runs
+        .slice(runsFinished)
+        .map(({ strategy, scenario }): StepNotRun => ({ kind: 'run', strategy: strategyLabel(findStrategy(strategy)!.info), scenario })),
+      ...probes.slice(probesFinished).map(({ endpoint, httpVersion }): StepNotRun => ({ kind: 'probe', endpoint, httpVersion })),
+    ];
+    if (notRun.length === 0) return undefined;
+    return {
+      ...(this.stoppedBy !== undefined && { signal: this.stoppedBy }),
+      runsPlanned: this.plan.runs.length,
+      runsFinished,
+      probesPlanned: probes.length,
+      probesFinished,
+      notRun,
+    };
   }
 
   /** Spawns the run's processes, runs its phases and stops every process it started, whatever happened. */

@@ -1,14 +1,19 @@
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
 import { fmtSeconds } from '../../results/number-format.js';
 import { describeStep } from '../../results/scenario.js';
+import type { Legacy, Notice } from '../../results/results.js';
 
 const BAR_WIDTH = 24;
 
+/** Words a problem for the progress output: the terminal summary's renderer, handed in by bench/cli.ts. */
+export type DescribeNotice = (notice: Notice | Legacy) => string;
+
 /**
  * Draws the bench's progress on stderr: a live one-line bar on a terminal, one plain line per finished run
- * otherwise (CI logs, pipes). Only listens; returns a function that detaches it.
+ * otherwise (CI logs, pipes), with the problems of an invalid run under it, so that a long bench can be stopped
+ * as soon as a run goes wrong. Only listens; returns a function that detaches it.
  */
-export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = process.stderr): () => void {
+export function attachProgress(bench: Bench, describe: DescribeNotice, stream: NodeJS.WriteStream = process.stderr): () => void {
   const live = stream.isTTY === true;
   const clear = () => {
     if (live) stream.write('\r\x1b[2K');
@@ -29,11 +34,13 @@ export function attachProgress(bench: Bench, stream: NodeJS.WriteStream = proces
     const detail = describeStep(run.scenario, bench.plan.runs.map((planned) => planned.scenario));
     const what = `${run.strategy.name}${detail ? ` (${detail})` : ''}`;
     stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${fmtSeconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
+    if (!valid) for (const problem of run.problems) stream.write(`  - ${describe(problem)}\n`);
   };
   const onCapacityEnd = ({ index, total, result, wallTimeMs }: BenchEvents['capacity-end'][0]) => {
     clear();
     const rate = result.problem ? 'FAILED' : `${Math.round(result.requestsPerSec)} req/s`;
     stream.write(`pushbench: probe ${index + 1}/${total} capacity ${result.endpoint} ${rate} in ${fmtSeconds(wallTimeMs)}\n`);
+    for (const problem of [result.problem, result.floor?.problem]) if (problem) stream.write(`  - ${describe(problem)}\n`);
   };
   const onEnd = () => clear();
   bench.on('progress', onProgress);

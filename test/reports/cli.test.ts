@@ -110,6 +110,29 @@ describe('report CLI', () => {
     await expectUsageError([file], `report: ${file}: runs[1].bytes.payload is not a number`);
   });
 
+  it('renders results with coded problems, warnings and an interruption, and names a problem that is neither code nor sentence', async () => {
+    const results = makeResults();
+    results.runs[1]!.problems = [{ code: 'not-drained', clients: 2, lastSeq: 10, timeoutMs: 2_002 }, 'an older sentence'];
+    results.runs[0]!.warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 1 }];
+    results.interrupted = { signal: 'SIGINT', runsPlanned: 4, runsFinished: 3, probesPlanned: 0, probesFinished: 0, notRun: [{ kind: 'run', strategy: results.runs[0]!.strategy, scenario: results.runs[0]!.scenario }] };
+    const file = await resultsFile('coded.json', JSON.stringify(results));
+    expect(await main([file], io)).toBe(0);
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<li>2 clients still lacked the last message (seq 10) 2,002 ms after the schedule ended</li><li>an older sentence</li>');
+    expect(html).toContain('Interrupted (SIGINT) after 3 of 4 runs');
+    out = [];
+    const broken = makeResults() as unknown as { runs: { warnings: unknown[] }[] };
+    broken.runs[2]!.warnings = [{ late: 3 }];
+    const bad = await resultsFile('bad-warning.json', JSON.stringify(broken));
+    await expectUsageError([bad], `report: ${bad}: runs[2].warnings is not a list of codes or sentences`);
+  });
+
+  it('names a malformed interruption', async () => {
+    const results = { ...makeResults(), interrupted: { runsPlanned: 4, runsFinished: 3, probesPlanned: 0, probesFinished: 0, notRun: [{ kind: 'run', strategy: 'sse' }] } };
+    const file = await resultsFile('interrupted.json', JSON.stringify(results));
+    await expectUsageError([file], `report: ${file}: interrupted.notRun[0] is neither a run (strategy with name and title, scenario) nor a probe (endpoint)`);
+  });
+
   it('rejects a directory', async () => {
     await expectUsageError([dir], `report: ${dir}: is a directory, not a results.json`);
   });

@@ -131,6 +131,21 @@ describe('the websocket.org-style throughput table', () => {
   });
 });
 
+describe('the scale table', () => {
+  it('gives each run’s bottleneck with its reason, worded by the report, as the cell’s title', () => {
+    const scale = [100, 1_000, 10_000].map((clients) => runAt(longPollingRun, { clients, ratePerSec: 1 }, clients * 40, clients));
+    scale[2]!.bottleneck = {
+      verdict: 'load-generator',
+      reason: { code: 'generator-loop-late', processes: [{ process: { kind: 'client', number: 4 }, eventLoopDelayP99Us: 61_000 }] },
+    };
+    const scaleSection = /id="scale"([\s\S]*?)<\/section>/.exec(renderReport(results(scale)))![1]!;
+    expect(scaleSection).toContain(
+      '<span title="the load generator ran its timers late (event-loop delay p99: client process 4 61 ms), which adds to the latencies it measured">' +
+        '<span class="bad">load generator</span></span>',
+    );
+  });
+});
+
 describe('the capacity section', () => {
   const probe = capacityProbe(
     'short-poll',

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { comparePeers, frameworkFindings, peerFindings, peerSummaryLines, toleranceText, verdictOf } from '../../reports/peers.js';
 import { makeFrameworkResults, makePeerResults } from './peer-fixture.js';
 import { makeResults } from './fixture.js';
+import { peersSection } from '../../reports/peers-section.js';
+import type { BottleneckReason } from '../../results/results.js';
 
 describe('comparePeers', () => {
   const comparisons = comparePeers(makePeerResults().runs);
@@ -73,10 +75,21 @@ describe('comparePeers', () => {
     expect(peerFindings([socketIo!])).toEqual([]);
   });
 
-  it('passes on a saturated load generator as a caveat', () => {
+  it('passes on a saturated load generator as a caveat, which the report words under the ratios', () => {
+    const results = makePeerResults();
+    const reason: BottleneckReason = { code: 'generator-saturated', processes: [{ process: { kind: 'client', number: 1 }, cpuShare: 0.97 }] };
+    results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = { verdict: 'load-generator', reason };
+    expect(comparePeers(results.runs)[0]!.caveats).toEqual([{ title: 'Bare ws loop', reason }]);
+    expect(peersSection([{ label: null, results }])).toContain(
+      '<p class="muted">Read the latencies with care:</p><ul class="muted"><li>Bare ws loop: the load generator was saturated ' +
+        '(client process 1 at 97 % of a core): its latencies and rates include its own queueing</li></ul>',
+    );
+  });
+
+  it('shows the caveat of an older results file as its sentence', () => {
     const results = makePeerResults();
     results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = { verdict: 'load-generator', reason: 'client process 1 at 97 % of a core' };
-    expect(comparePeers(results.runs)[0]!.caveats).toEqual(['Bare ws loop: client process 1 at 97 % of a core']);
+    expect(peersSection([{ label: null, results }])).toContain('<li>Bare ws loop: client process 1 at 97 % of a core</li>');
   });
 });
 

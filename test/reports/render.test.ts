@@ -286,6 +286,77 @@ describe('invalid runs', () => {
   });
 });
 
+describe('problems and warnings as codes', () => {
+  it('words a run’s coded problems in the red banner, and its coded warnings under “Read with care”', () => {
+    const results = makeResults();
+    results.runs[1]!.problems = [{ code: 'never-connected', connected: 48, clients: 50, timeoutMs: 13_000 }];
+    results.runs[0]!.warnings = [{ code: 'late-publishes', late: 3, of: 10, lateMs: 100, worstMs: 1_250 }];
+    const html = renderReport(results);
+    expect(html).toContain('<ul class="problems"><li>only 48 of 50 clients connected within 13 s, so no message was published</li></ul>');
+    expect(html).toContain(
+      '<li><b>Short polling</b>: 3 of 10 publishes went out more than 100 ms late (worst 1,250 ms): the server process could not keep the schedule</li>',
+    );
+  });
+
+  it('lists a run’s several warnings one per line', () => {
+    const results = makeResults();
+    results.runs[0]!.warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 2 }, 'an older warning'];
+    expect(renderReport(results)).toContain(
+      '<li><b>Short polling</b>: <ul><li>a server process was killed 2 s into the schedule and replaced: the server-side bytes, CPU and memory are those ' +
+        'of the surviving processes and the new one</li><li>an older warning</li></ul></li>',
+    );
+  });
+
+  it('words a coded bottleneck reason in the cost table', () => {
+    const results = makeResults();
+    results.runs[2]!.bottleneck = { verdict: 'server', reason: { code: 'server-saturated', cpuShare: 0.93 } };
+    expect(renderReport(results)).toContain('<div class="kind wrap">the server process used 93 % of a core, all one event loop can give</div>');
+  });
+});
+
+describe('an interrupted bench', () => {
+  const interrupted = (results: Results): Results => ({
+    ...results,
+    interrupted: {
+      signal: 'SIGINT',
+      runsPlanned: 8,
+      runsFinished: results.runs.length,
+      probesPlanned: 0,
+      probesFinished: 0,
+      notRun: Array.from({ length: 8 - results.runs.length }, () => ({ kind: 'run' as const, strategy: results.runs[0]?.strategy ?? makeResults().runs[0]!.strategy, scenario: makeResults().runs[0]!.scenario })),
+    },
+  });
+
+  it('says so in a banner at the top, and is not reported as broken when too few strategies ran for a ratio', () => {
+    const results = makeResults();
+    results.runs = results.runs.slice(0, 1);
+    const html = renderReport(interrupted(results));
+    expect(html).toContain('<div class="banner interrupted" role="status"><strong>Interrupted (SIGINT) after 1 of 8 runs: these figures are the runs that finished.</strong>');
+    expect(html.indexOf('banner interrupted')).toBeLessThan(html.indexOf('id="verdict"'));
+    expect(html).toContain('The bench was interrupted before two of pushbench’s strategies had run validly: there is no ratio to show.');
+    expect(html).not.toContain('Fewer than two of pushbench’s strategies ran validly');
+  });
+
+  it('with no run finished, shows the banner and neither “no runs” in red nor a vacuous “every client received every message”', () => {
+    const results = makeResults();
+    results.runs = [];
+    const html = renderReport(interrupted(results));
+    expect(html).toContain('Interrupted (SIGINT) after 0 of 8 runs');
+    expect(html).not.toContain('These results contain no runs.');
+    expect(html).not.toContain('Every client received every message');
+  });
+
+  it('names the interrupted results of a comparison', () => {
+    const html = renderComparison(makeResults(), interrupted(makeResults()));
+    expect(html).toContain('<strong>Run B was interrupted (SIGINT) after 3 of 8 runs: these figures are the runs that finished.</strong>');
+    expect(html.match(/banner interrupted/g)).toHaveLength(1);
+  });
+
+  it('shows no interruption banner for a bench that ran its whole plan', () => {
+    expect(renderReport(makeResults())).not.toContain('banner interrupted');
+  });
+});
+
 describe('renderComparison', () => {
   const a = makeResults();
   const b: Results = makeResults();

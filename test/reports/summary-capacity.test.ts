@@ -11,7 +11,7 @@ describe('the capacity lines of the terminal summary', () => {
     const lines = capacityLines([
       capacityProbe('short-poll', figures(54_000, 0.9), figures(67_500, 0.95)),
       capacityProbe('long-poll', figures(30_000, 1), figures(60_000, 0.9)),
-      capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: floor process exited' })),
+      capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: { code: 'floor-not-measured', reason: 'floor process exited' } })),
     ]);
     expect(lines).toEqual([
       'capacity (autocannon, 50 connections, 5 s per endpoint and per floor):',
@@ -27,6 +27,11 @@ describe('the capacity lines of the terminal summary', () => {
       'one server core answers the empty polls of 60,000 short-polling clients polling every second',
       '',
     ]);
+  });
+
+  it('print the floor problem of an older results file as its sentence', () => {
+    const lines = capacityLines([capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: timeout' }))]);
+    expect(lines).toContain('publish: the floor could not be measured: timeout');
   });
 
   it('print a dash for results written before floors were probed', () => {

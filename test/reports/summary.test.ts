@@ -80,6 +80,45 @@ describe('printSummary', () => {
     expect(text).not.toContain('INVALID short-polling');
   });
 
+  it('words coded problems and warnings with the terminal renderer, and an older file’s sentences as they are', () => {
+    const coded = structuredClone(RESULTS);
+    coded.runs[1]!.problems = [{ code: 'messages-missed', clients: 1, missed: 2, examples: [{ client: 3, missed: 2, firstSeqs: [9, 10] }] }];
+    coded.runs[0]!.warnings = [{ code: 'late-publishes', late: 2, of: 10, lateMs: 100, worstMs: 340 }, 'an older warning'];
+    const out = printSummary(coded, '/r.html');
+    expect(out).toContain('INVALID websocket:\n  - client 3 missed 2 message(s) (seq 9, 10)\n');
+    expect(out).toContain(
+      'note short-polling: 2 of 10 publishes went out more than 100 ms late (worst 340 ms): the server process could not keep the schedule\n' +
+        'note short-polling: an older warning\n',
+    );
+  });
+
+  it('says nothing of an interruption when the bench ran its whole plan', () => {
+    expect(text).not.toContain('INTERRUPTED');
+  });
+
+  it('says, just above the wall time, that an interrupted bench holds only the steps that finished', () => {
+    const interrupted: Results = {
+      ...RESULTS,
+      interrupted: {
+        signal: 'SIGTERM',
+        runsPlanned: 3,
+        runsFinished: 2,
+        probesPlanned: 0,
+        probesFinished: 0,
+        notRun: [{ kind: 'run', strategy: { name: 'sse', title: 'Server-Sent Events', direction: 'push', connection: 'persistent', claim: 'C5' }, scenario: SCENARIO }],
+      },
+    };
+    const out = printSummary(interrupted, '/r.html').split('\n');
+    expect(out.slice(-6)).toEqual([
+      'INTERRUPTED by SIGTERM after 2 of 3 runs: these figures are the runs that finished',
+      '  not run: sse',
+      '',
+      'wall time 64.3 s',
+      'report: /r.html',
+      '',
+    ]);
+  });
+
   it('ends with the wall time and, on the last line, the report path', () => {
     expect(lines.at(-3)).toBe('wall time 64.3 s');
     expect(lines.at(-2)).toBe('report: /abs/reports/out/x/index.html');

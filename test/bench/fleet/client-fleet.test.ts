@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFleetReports, type FleetReport } from '../../../bench/fleet/client-fleet.js';
+import { mergeFleetReports, noFaults, type FleetReport } from '../../../bench/fleet/client-fleet.js';
 import { Bench } from '../../../bench/run/harness.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../../../bench/measure/histogram.js';
 import { isValidRun, type Scenario } from '../../../results/results.js';
@@ -22,8 +22,7 @@ function report(latenciesUs: number[], overrides: Partial<FleetReport>): FleetRe
     bytesServerToClient: 0,
     connectionsOpened: 0,
     cpuMs: 0,
-    problems: [],
-    warnings: [],
+    faults: noFaults(),
     ...overrides,
   };
 }
@@ -64,6 +63,21 @@ describe('mergeFleetReports', () => {
       steady: { windowMs: 950, bytesClientToServer: 60, bytesServerToClient: 120, requests: 12 },
     });
     expect(merged.load).toEqual([load(5), load(7), load(1)]);
+  });
+
+  it('merges the faults of every process: every client counted, the lowest-numbered examples kept', () => {
+    const missed = (client: number) => ({ client, missed: 2, firstSeqs: [4, 5] });
+    const merged = mergeFleetReports([
+      report([], { faults: { ...noFaults(), missed: { clients: 4, examples: [missed(1), missed(2), missed(5)] }, gaps: { clients: 1, examples: [{ client: 0, count: 1 }] } } }),
+      report([], { faults: { ...noFaults(), missed: { clients: 2, examples: [missed(6), missed(7)] } } }),
+      report([], { faults: { ...noFaults(), missed: { clients: 1, examples: [missed(0)] }, duplicated: { clients: 1, examples: [{ client: 9, count: 3 }] } } }),
+    ]);
+    expect(merged.faults).toEqual({
+      missed: { clients: 7, examples: [missed(0), missed(1), missed(2)] },
+      duplicated: { clients: 1, examples: [{ client: 9, count: 3 }] },
+      outOfOrder: { clients: 0, examples: [] },
+      gaps: { clients: 1, examples: [{ client: 0, count: 1 }] },
+    });
   });
 
   it('adds up the client CPU of the steady window when every process recorded it, and leaves it out otherwise', () => {

@@ -10,23 +10,21 @@ describe('judgeBottleneck', () => {
     const verdict = judgeBottleneck({ server: server(2_000), clients: [load(3_000), load(9_500)], proxies: [], cores: 2 });
     expect(verdict).toEqual({
       verdict: 'load-generator',
-      reason: 'the load generator was saturated (client process 2 95 % of a core): its latencies and rates include its own queueing',
+      reason: { code: 'generator-saturated', processes: [{ process: { kind: 'client', number: 2 }, cpuShare: 0.95 }] },
     });
   });
 
   it('names a proxy or client process whose timers ran late', () => {
     const verdict = judgeBottleneck({ server: server(1_000), clients: [load(1_000)], proxies: [load(1_000, 80_000)], cores: 2 });
     expect(verdict.verdict).toBe('load-generator');
-    expect(verdict.reason).toBe(
-      'the load generator ran its timers late (event-loop delay p99: proxy process 1 80 ms), which adds to the latencies it measured',
-    );
+    expect(verdict.reason).toEqual({ code: 'generator-loop-late', processes: [{ process: { kind: 'proxy', number: 1 }, eventLoopDelayP99Us: 80_000 }] });
   });
 
   it('names the side whose event loop ran later when both were late', () => {
     // The server wrote one message to every client for 240 ms at a time; the clients were late by 60 ms.
     expect(judgeBottleneck({ server: server(2_300, 240_000), clients: [load(1_400, 60_000)], proxies: [], cores: 2 })).toEqual({
       verdict: 'server',
-      reason: "the server's event loop ran 240 ms late (p99) while publishing, using 23 % of a core: its own work per message set the pace",
+      reason: { code: 'server-loop-late', eventLoopDelayP99Us: 240_000, cpuShare: 0.23 },
     });
     expect(judgeBottleneck({ server: server(2_300, 70_000), clients: [load(1_400, 130_000)], proxies: [], cores: 2 }).verdict).toBe('load-generator');
   });
@@ -35,21 +33,21 @@ describe('judgeBottleneck', () => {
     const verdict = judgeBottleneck({ server: server(8_000), clients: [load(6_000), load(5_000)], proxies: [], cores: 2 });
     expect(verdict).toEqual({
       verdict: 'load-generator',
-      reason: "the machine's 2 cores were 95 % busy and the load generator used more of them than the server did",
+      reason: { code: 'machine-busy', cores: 2, machineShare: 0.95 },
     });
   });
 
   it('names the server when it used nearly a whole core and the generator had room', () => {
     expect(judgeBottleneck({ server: server(9_300), clients: [load(2_000)], proxies: [], cores: 2 })).toEqual({
       verdict: 'server',
-      reason: 'the server process used 93 % of a core, all one event loop can give',
+      reason: { code: 'server-saturated', cpuShare: 0.93 },
     });
   });
 
   it('says so when nobody was saturated', () => {
     expect(judgeBottleneck({ server: server(1_000), clients: [load(2_000)], proxies: [], cores: 2 })).toEqual({
       verdict: 'none',
-      reason: 'neither was saturated (server 10 % of a core, machine 15 % busy)',
+      reason: { code: 'neither', serverCpuShare: 0.1, machineShare: 0.15 },
     });
   });
 });

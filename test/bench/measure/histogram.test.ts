@@ -7,7 +7,7 @@ import {
   mergeEncodedHistograms,
   summarizeLatency,
 } from '../../../bench/measure/histogram.js';
-import { mergeFleetReports, type FleetReport } from '../../../bench/fleet/client-fleet.js';
+import { mergeFleetReports, noFaults, type FleetReport } from '../../../bench/fleet/client-fleet.js';
 
 /** Values below 2,048 are recorded exactly at 3 significant digits, so the expected figures are exact. */
 function histogramOf(values: number[]) {
@@ -62,15 +62,14 @@ describe('mergeFleetReports', () => {
       bytesServerToClient: 3000,
       connectionsOpened: 2,
       cpuMs: 12.5,
-      problems: [],
-      warnings: [],
+      faults: noFaults(),
       ...overrides,
     };
   }
 
   it('sums the counters of client processes and merges their histograms', () => {
     const merged = mergeFleetReports([
-      fleet([10, 20, 30], { missed: 1, missedBySeq: { '3': 1 }, problems: ['client 1 missed 1 message(s) (seq 3)'] }),
+      fleet([10, 20, 30], { missed: 1, missedBySeq: { '3': 1 }, faults: { ...noFaults(), missed: { clients: 1, examples: [{ client: 1, missed: 1, firstSeqs: [3] }] } } }),
       fleet([40], { missedBySeq: { '3': 2, '5': 1 }, requests: { total: 5, withMessages: 1, empty: 3, failed: 1, reconnects: 1 }, cpuMs: 7.5 }),
     ]);
     expect(merged).toMatchObject({
@@ -83,7 +82,7 @@ describe('mergeFleetReports', () => {
       bytesServerToClient: 6000,
       connectionsOpened: 4,
       cpuMs: 20,
-      problems: ['client 1 missed 1 message(s) (seq 3)'],
+      faults: { ...noFaults(), missed: { clients: 1, examples: [{ client: 1, missed: 1, firstSeqs: [3] }] } },
     });
     expect(summarizeLatency(decodeHistogram(merged.latencyHistogram))).toEqual({
       p50: 20,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleRun, failedRun, type RunEvidence } from '../../../bench/run/assemble.js';
-import type { FleetReport } from '../../../bench/fleet/client-fleet.js';
+import { noFaults, type FleetReport } from '../../../bench/fleet/client-fleet.js';
 import { createLatencyHistogram, encodeHistogram } from '../../../bench/measure/histogram.js';
 import type { ProcessLoad } from '../../../bench/measure/process-load.js';
 import type { ServerReport } from '../../../bench/ipc/protocol.js';
@@ -37,8 +37,7 @@ function fleetReport(overrides: Partial<FleetReport> = {}): FleetReport {
     bytesServerToClient: 9_000,
     connectionsOpened: 4,
     cpuMs: 50,
-    problems: [],
-    warnings: [],
+    faults: noFaults(),
     ...overrides,
   };
 }
@@ -109,8 +108,9 @@ function churnedMismatch(churned: number): RunEvidence {
   });
 }
 
-const MISMATCH =
-  'bytes counted at the client and the server sockets differ: client→server 1000 vs 1000, server→client 9000 vs 8990';
+/** The two ends of churnedMismatch and of the plain mismatch: 10 bytes server→client short at the server. */
+const CLIENT_SIDE = { clientToServer: 1_000, serverToClient: 9_000 };
+const SERVER_SIDE = { clientToServer: 1_000, serverToClient: 8_990 };
 
 describe('assembleRun', () => {
   it('turns a clean run into a valid result with neither problems nor warnings', () => {
@@ -133,7 +133,7 @@ describe('assembleRun', () => {
 
   it('makes a run invalid when a client never connected, and publishes nothing', () => {
     const run = assembleRun(evidence({ schedule: null, connectedClients: 3, fleet: fleetReport({ delivered: 0 }) }));
-    expect(run.problems).toEqual(['only 3 of 4 clients connected within 13 s, so no message was published']);
+    expect(run.problems).toEqual([{ code: 'never-connected', connected: 3, clients: 4, timeoutMs: 13_000 }]);
     expect(run.messages).toMatchObject({ published: 0, expected: 0, delivered: 0 });
     expect(run.bottleneck).toBeUndefined();
     expect(isValidRun(run)).toBe(false);
@@ -141,43 +141,79 @@ describe('assembleRun', () => {
 
   it('makes a run invalid when the schedule published no message', () => {
     const run = assembleRun(evidence({ schedule: { published: 0, lastSeq: 0, latePublishes: 0, maxLagMs: 0 }, fleet: fleetReport({ delivered: 0 }) }));
-    expect(run.problems).toEqual([
-      'the schedule published no message (2 msg/s for 5 s, seed 7), so nothing was measured: raise --rate or --duration',
-    ]);
+    expect(run.problems).toEqual([{ code: 'nothing-published', ratePerSec: 2, durationSec: 5, seed: 7 }]);
     expect(isValidRun(run)).toBe(false);
   });
 
-  it('passes on what the client processes found wrong, problems and warnings apart', () => {
+  it('turns what the clients got wrong into one problem per kind, with its total, and gap signals into a warning', () => {
     const fleet = fleetReport({
-      delivered: 39,
-      missed: 1,
-      problems: ['client 2 missed 1 message(s) (seq 4)'],
-      warnings: ['client 1 was told of a gap after seq 3'],
+      delivered: 33,
+      missed: 7,
+      duplicated: 3,
+      outOfOrder: 1,
+      gaps: 2,
+      faults: {
+        missed: { clients: 4, examples: [{ client: 0, missed: 1, firstSeqs: [4] }, { client: 1, missed: 2, firstSeqs: [4, 5] }, { client: 2, missed: 2, firstSeqs: [4, 9] }] },
+        duplicated: { clients: 2, examples: [{ client: 1, count: 1 }, { client: 3, count: 2 }] },
+        outOfOrder: { clients: 1, examples: [{ client: 3, count: 1 }] },
+        gaps: { clients: 1, examples: [{ client: 2, count: 2 }] },
+      },
     });
     const run = assembleRun(evidence({ fleet }));
-    expect(run.problems).toEqual(['client 2 missed 1 message(s) (seq 4)']);
-    expect(run.warnings).toEqual(['client 1 was told of a gap after seq 3']);
+    expect(run.problems).toEqual([
+      { code: 'messages-missed', clients: 4, missed: 7, examples: fleet.faults.missed.examples },
+      { code: 'messages-duplicated', clients: 2, duplicated: 3, examples: fleet.faults.duplicated.examples },
+      { code: 'messages-out-of-order', clients: 1, outOfOrder: 1, examples: fleet.faults.outOfOrder.examples },
+    ]);
+    expect(run.warnings).toEqual([{ code: 'gaps-signalled', clients: 1, gaps: 2, examples: [{ client: 2, count: 2 }] }]);
+    expect(isValidRun(run)).toBe(false);
+  });
+
+  it('records gap signals alone as a warning: the run stays valid', () => {
+    const run = assembleRun(evidence({ fleet: fleetReport({ gaps: 1, faults: { ...noFaults(), gaps: { clients: 1, examples: [{ client: 3, count: 1 }] } } }) }));
+    expect(run.problems).toEqual([]);
+    expect(run.warnings).toEqual([{ code: 'gaps-signalled', clients: 1, gaps: 1, examples: [{ client: 3, count: 1 }] }]);
+    expect(isValidRun(run)).toBe(true);
+  });
+
+  it('makes a run invalid when fewer clients fell back to long polling than were refused at the upgrade', () => {
+    const group = (transport: 'websocket' | 'long-polling', clients: number) => ({
+      transport,
+      clients,
+      requests: { total: clients, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
+      bytes: { clientToServer: 0, serverToClient: 0 },
+      delivered: clients * 10,
+      missed: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      latencyHistogram: encodeHistogram(createLatencyHistogram()),
+      timeToReadyMs: [],
+      firstMessageLatencyMs: [],
+    });
+    // Half of 4 clients refused: 2 should have fallen back, 1 did.
+    const scenario = { ...SCENARIO, blockedUpgrade: 0.5 };
+    const run = assembleRun(evidence({ scenario, fleet: fleetReport({ groups: [group('websocket', 3), group('long-polling', 1)] }) }));
+    expect(run.problems).toEqual([{ code: 'fallback-mismatch', blocked: 2, fellBack: 1 }]);
+    expect(run.fallback?.blockedClients).toBe(2);
     expect(isValidRun(run)).toBe(false);
   });
 
   it('makes a run invalid when a client still lacked the last message after the drain', () => {
     const run = assembleRun(evidence({ clientsNotDrained: 1 }));
-    expect(run.problems).toEqual(['1 client(s) still lacked the last message (seq 10) 2002 ms after the schedule ended']);
+    expect(run.problems).toEqual([{ code: 'not-drained', clients: 1, lastSeq: 10, timeoutMs: 2_002 }]);
     expect(isValidRun(run)).toBe(false);
   });
 
   it('only warns about late publishes: the run stays valid', () => {
     const run = assembleRun(evidence({ schedule: { published: 10, lastSeq: 10, latePublishes: 3, maxLagMs: 250.6 } }));
     expect(run.problems).toEqual([]);
-    expect(run.warnings).toEqual([
-      '3 of 10 publishes went out more than 100 ms late (worst 251 ms): the server process could not keep the schedule',
-    ]);
+    expect(run.warnings).toEqual([{ code: 'late-publishes', late: 3, of: 10, lateMs: 100, worstMs: 251 }]);
     expect(isValidRun(run)).toBe(true);
   });
 
   it('makes a run invalid when the client and the server counted different bytes', () => {
     const run = assembleRun(evidence({ server: serverReport({ clientToServer: 1_000, serverToClient: 8_990 }) }));
-    expect(run.problems).toEqual([MISMATCH]);
+    expect(run.problems).toEqual([{ code: 'bytes-disagree', clientSide: CLIENT_SIDE, serverSide: SERVER_SIDE }]);
     expect(run.warnings).toEqual([]);
     expect(run.bytes.serverSide).toEqual({ clientToServer: 1_000, serverToClient: 8_990 });
     expect(isValidRun(run)).toBe(false);
@@ -186,14 +222,14 @@ describe('assembleRun', () => {
   it('only warns about a byte mismatch when churn cut connections with bytes in flight', () => {
     const run = assembleRun(churnedMismatch(2));
     expect(run.problems).toEqual([]);
-    expect(run.warnings).toEqual([`${MISMATCH}, as 2 connection(s) were cut with bytes in flight (churn)`]);
+    expect(run.warnings).toEqual([{ code: 'bytes-cut-by-churn', clientSide: CLIENT_SIDE, serverSide: SERVER_SIDE, churned: 2 }]);
     expect(run.churnedClients).toBe(2);
     expect(isValidRun(run)).toBe(true);
   });
 
   it('holds a churn scenario in which no connection was cut to the exact byte count', () => {
     const run = assembleRun(churnedMismatch(0));
-    expect(run.problems).toEqual([MISMATCH]);
+    expect(run.problems).toEqual([{ code: 'bytes-disagree', clientSide: CLIENT_SIDE, serverSide: SERVER_SIDE }]);
     expect(run.churnedClients).toBe(0);
   });
 
@@ -214,9 +250,7 @@ describe('assembleRun', () => {
       }),
     );
     expect(run.problems).toEqual([]);
-    expect(run.warnings).toEqual([
-      'the server process was killed 2 s into the schedule and replaced: server-side bytes, CPU and memory are those of the new process only',
-    ]);
+    expect(run.warnings).toEqual([{ code: 'server-replaced', atSec: 2, serverProcesses: 1 }]);
     expect(run.restart).toEqual({
       atSec: 2,
       publishedBeforeKill: 4,
@@ -246,9 +280,9 @@ describe('assembleRun', () => {
         fleet: fleetReport({ load: [load(950)] }),
       }),
     );
-    const reason = 'the load generator was saturated (client process 1 95 % of a core): its latencies and rates include its own queueing';
+    const reason = { code: 'generator-saturated', processes: [{ process: { kind: 'client', number: 1 }, cpuShare: 0.95 }] };
     expect(run.bottleneck).toEqual({ verdict: 'load-generator', reason });
-    expect(run.warnings).toEqual([`${reason}; read these figures as the machine's limit, not the server's`]);
+    expect(run.warnings).toEqual([{ code: 'load-generator-bound', reason }]);
     expect(isValidRun(run)).toBe(true);
   });
 
@@ -284,7 +318,7 @@ describe('the load generator’s requests per second of CPU', () => {
 describe('failedRun', () => {
   it('is an invalid run of zeros that says why it could not be measured', () => {
     const run = failedRun(WebSocketStrategy.info, SCENARIO, 1_234.6, 'server process exited (code 1)');
-    expect(run.problems).toEqual(['the run could not be measured: server process exited (code 1)']);
+    expect(run.problems).toEqual([{ code: 'not-measured', reason: 'server process exited (code 1)' }]);
     expect(run.warnings).toEqual([]);
     expect(run.wallTimeMs).toBe(1_235);
     expect(run.messages.delivered).toBe(0);

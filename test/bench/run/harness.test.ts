@@ -31,6 +31,7 @@ describe('the bench harness, end to end', () => {
     expect(ended).toEqual(STRATEGY_NAMES);
     expect(ended).toEqual(expect.arrayContaining(['short-polling', 'long-polling', 'websocket']));
     expect(results.meta).toMatchObject({ preset: 'test', command: 'vitest', nodeVersion: process.version });
+    expect(results).not.toHaveProperty('interrupted');
     const published = publishSchedule(TINY).length;
     expect(published).toBeGreaterThan(0);
 
@@ -84,7 +85,37 @@ describe('the bench harness, end to end', () => {
     expect(results.runs).toHaveLength(1);
     expect(results.runs[0]!.problems).toEqual([]);
     expect(isValidRun(results.runs[0]!)).toBe(true);
+    // Aborted from code, with no signal: the run cut in the middle is recorded as not run.
+    expect(results.interrupted).toEqual({
+      runsPlanned: 2,
+      runsFinished: 1,
+      probesPlanned: 0,
+      probesFinished: 0,
+      notRun: [{ kind: 'run', strategy: results.runs[0]!.strategy, scenario: TINY }],
+    });
     expect(bench.childPids).toHaveLength(4);
     expect(bench.childPids.filter(isAlive)).toEqual([]);
   });
+
+  it('records the signal that stopped it and every later step, probes included, as not run', { timeout: 120_000 }, async () => {
+    const capacity = { connections: 2, durationSec: 1, warmupSec: 0, scenario: { payloadBytes: 100 } };
+    const bench = new Bench({ ...plan(['short-polling', 'sse', 'websocket']), capacity });
+    bench.on('run-end', ({ index }) => {
+      if (index === 0) bench.abort('SIGTERM');
+    });
+    const results = await bench.run();
+    expect(results.runs.map((run) => run.strategy.name)).toEqual(['short-polling']);
+    expect(results.capacity).toEqual([]);
+    const interrupted = results.interrupted!;
+    expect(interrupted).toMatchObject({ signal: 'SIGTERM', runsPlanned: 3, runsFinished: 1, probesPlanned: 3, probesFinished: 0 });
+    expect(interrupted.notRun.map((step) => (step.kind === 'run' ? `${step.strategy.name} ${step.strategy.title}` : `${step.endpoint} ${step.httpVersion}`))).toEqual([
+      'sse Server-sent events',
+      'websocket WebSocket',
+      'short-poll 1.1',
+      'long-poll 1.1',
+      'publish 1.1',
+    ]);
+    expect(bench.childPids.filter(isAlive)).toEqual([]);
+  });
+
 });

@@ -64,8 +64,9 @@ describe('Ctrl-C during a sweep', () => {
       { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
+    let stdout = '';
     bench.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    bench.stdout!.resume();
+    bench.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
     const seen = new Set<number>();
     const watch = setInterval(() => descendants(bench.pid!).forEach((pid) => seen.add(pid)), 50);
@@ -94,6 +95,20 @@ describe('Ctrl-C during a sweep', () => {
     const results = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as Results;
     expect(results.runs.length).toBeGreaterThanOrEqual(1);
     expect(results.runs.flatMap((run) => run.problems)).toEqual([]);
-    expect(existsSync(join(outDir, 'index.html')), 'index.html').toBe(true);
+    // The results say the bench was stopped, what finished and every planned step that did not run.
+    const interrupted = results.interrupted!;
+    expect(interrupted).toMatchObject({ signal: 'SIGINT', runsFinished: results.runs.length });
+    expect(interrupted.runsPlanned).toBeGreaterThan(results.runs.length);
+    const notRun = interrupted.notRun.filter((step) => step.kind === 'run');
+    expect(notRun).toHaveLength(interrupted.runsPlanned - interrupted.runsFinished);
+    expect(interrupted.notRun.filter((step) => step.kind === 'probe')).toHaveLength(interrupted.probesPlanned - interrupted.probesFinished);
+    // Runs and probes are the steps the progress lines counted ("run 1/N").
+    const steps = Number(/run 1\/(\d+) /.exec(stderr)![1]);
+    expect(interrupted.runsPlanned + interrupted.probesPlanned).toBe(steps);
+    const runs = `${results.runs.length} of ${interrupted.runsPlanned} runs`;
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    expect(html).toContain(`<div class="banner interrupted" role="status"><strong>Interrupted (SIGINT) after ${runs}`);
+    expect(html).not.toContain('Fewer than two of pushbench’s strategies ran validly');
+    expect(stdout).toContain(`INTERRUPTED by SIGINT after ${runs}`);
   });
 });
