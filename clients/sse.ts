@@ -3,7 +3,7 @@ import type { Client } from 'undici';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
-import { BOTH_HTTP_VERSIONS, originClient } from './origin-client.js';
+import { originClient } from './origin-client.js';
 
 /** Longest event the client accepts before calling the stream broken. */
 const MAX_EVENT_BYTES = 1024 * 1024;
@@ -14,7 +14,6 @@ const MAX_EVENT_BYTES = 1024 * 1024;
  * HTTP/2 it is one stream of the client's session.
  */
 export class ServerSentEventsClient extends SimulatedClient {
-  static readonly httpVersions = BOTH_HTTP_VERSIONS;
   /** The event stream being read, by identity: an end or error of an earlier one is ignored. */
   private stream?: object;
   private http: Client;

@@ -1,8 +1,7 @@
-import { speaksHttpVersion } from '../../clients/client.js';
 import { HTTP_VERSIONS, type HttpVersion } from '../../servers/contract/wire.js';
 import type { Scenario } from '../../results/results.js';
 import { httpVersionOf } from '../../results/http2.js';
-import { findStrategy, UPGRADE_FALLBACK } from './strategies.js';
+import { FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
 
 /** The HTTP version and blocked-upgrade flags, as given: `--http-version` may list both versions, run as a matrix. */
 export interface Http2Flags {
@@ -39,8 +38,8 @@ export function parseHttp2Flags(values: ReadonlyMap<string, string>): Parsed {
 /**
  * Each scenario once per listed HTTP version (the flag replaces the preset's), with the blocked share set; an
  * HTTP/1.1 scenario and a share of 0 are written as absent fields, so that they equal the presets' own.
- * Refused: HTTP/2 only for a strategy named on the command line that has no HTTP/2 client (a WebSocket upgrade
- * stays HTTP/1.1), and a blocked share without the WebSocket strategy it applies to.
+ * Refused: HTTP/2 only for a strategy named on the command line that has no HTTP/2 run (a WebSocket upgrade
+ * stays HTTP/1.1), and a blocked share without a strategy whose clients can fall back.
  */
 export function applyHttp2Flags(scenarios: readonly Scenario[], flags: Http2Flags, strategies: readonly string[], named: boolean): Applied {
   const out: Scenario[] = [];
@@ -57,7 +56,7 @@ export function applyHttp2Flags(scenarios: readonly Scenario[], flags: Http2Flag
     }
   }
   if (named && flags.httpVersions?.length === 1 && flags.httpVersions[0] === '2') {
-    const without = strategies.find((name) => !speaksHttp2(name));
+    const without = strategies.find((name) => !hasHttp2Run(name));
     if (without !== undefined) {
       return {
         ok: false,
@@ -66,8 +65,9 @@ export function applyHttp2Flags(scenarios: readonly Scenario[], flags: Http2Flag
     }
   }
   if ((flags.blockedUpgrade ?? 0) > 0) {
-    if (!strategies.includes(UPGRADE_FALLBACK.strategy)) {
-      return { ok: false, error: `--blocked-upgrade applies to the ${UPGRADE_FALLBACK.strategy} clients: add ${UPGRADE_FALLBACK.strategy} to --strategies` };
+    if (!strategies.some((name) => FALLING_BACK_STRATEGY_NAMES.includes(name))) {
+      const names = FALLING_BACK_STRATEGY_NAMES.join(' or ');
+      return { ok: false, error: `--blocked-upgrade applies to the ${names} clients: add ${names} to --strategies` };
     }
     // Only the one embedded server process of a plain run stands in for the proxy and mounts the fallback.
     if (out.some((scenario) => scenario.restartAtSec !== undefined || (scenario.source ?? 'memory') !== 'memory')) {
@@ -77,19 +77,19 @@ export function applyHttp2Flags(scenarios: readonly Scenario[], flags: Http2Flag
   return { ok: true, scenarios: out };
 }
 
-function speaksHttp2(name: string): boolean {
-  const pair = findStrategy(name);
-  return pair !== undefined && speaksHttpVersion(pair.client, '2');
+/** Whether a strategy's facts give it an HTTP/2 run. */
+function hasHttp2Run(name: string): boolean {
+  return findStrategy(name)?.info.http2 === true;
 }
 
 /**
- * Every strategy for every scenario, but for the pairs that cannot be run: a strategy without an HTTP/2 client
- * has no run in an HTTP/2 scenario (its HTTP/1.1 runs of the same matrix stand for it).
+ * Every strategy for every scenario, but for the pairs that cannot be run: a strategy without an HTTP/2 run
+ * has none in an HTTP/2 scenario (its HTTP/1.1 runs of the same matrix stand for it).
  */
 export function planRuns(scenarios: readonly Scenario[], strategies: readonly string[]): { strategy: string; scenario: Scenario }[] {
   return scenarios.flatMap((scenario) =>
     strategies
-      .filter((strategy) => httpVersionOf(scenario) === '1.1' || speaksHttp2(strategy))
+      .filter((strategy) => httpVersionOf(scenario) === '1.1' || hasHttp2Run(strategy))
       .map((strategy) => ({ strategy, scenario })),
   );
 }

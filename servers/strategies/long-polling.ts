@@ -20,6 +20,8 @@ export class LongPollingStrategy extends ServerStrategy {
     connection: 'held-request',
     claim: 'C3',
     summary: 'The server holds each request until there is news, answers, and the client asks again at once.',
+    http2: true,
+    capacity: { probe: 'long-poll', path: ROUTES.longPoll },
     inArticle: true,
   };
   readonly info = LongPollingStrategy.info;

@@ -16,6 +16,8 @@ export class ShortPollingStrategy extends ServerStrategy {
     connection: 'request-per-poll',
     claim: 'C2',
     summary: 'The client asks "anything new?" every poll interval; the server answers at once, often empty.',
+    http2: true,
+    capacity: { probe: 'short-poll', path: ROUTES.poll },
     inArticle: true,
   };
   readonly info = ShortPollingStrategy.info;

@@ -24,6 +24,7 @@ export class ServerSentEventsStrategy extends ServerStrategy {
     connection: 'persistent',
     claim: 'C5',
     summary: 'One long HTTP response in text/event-stream; the server writes an event per message, the browser resumes with Last-Event-ID.',
+    http2: true,
   };
   readonly info = ServerSentEventsStrategy.info;
 

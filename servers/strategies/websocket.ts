@@ -18,6 +18,8 @@ export class WebSocketStrategy extends ServerStrategy {
     connection: 'persistent',
     claim: 'C5',
     summary: 'One HTTP Upgrade handshake, then one full-duplex connection; the server sends a frame when it has news.',
+    http2: false,
+    fallback: { to: 'long-polling' },
     inArticle: true,
   };
   readonly info = WebSocketStrategy.info;
