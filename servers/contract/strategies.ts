@@ -18,6 +18,12 @@ export interface StrategyInfo {
   name: string;
   /** How people call it, in every table, legend and lane. */
   title: string;
+  /**
+   * Its title on the classroom demo's Chinese page. The demo shows every strategy of pushbench's own (its lanes,
+   * its presence panel), so each of ours has one (test/servers/contract/strategies.test.ts); a reference, which
+   * the demo does not mount, may leave it out.
+   */
+  chineseTitle?: string;
   /** Its colour in every chart and lane; one of the palette's, chosen with the others (servers/contract/palette.ts). */
   colour: PaletteColour;
   /** Does the client ask (pull) or does the server speak first (push)? */

@@ -15,6 +15,7 @@ export class LongPollingStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'long-polling',
     title: 'Long polling',
+    chineseTitle: '长轮询',
     colour: PALETTE.amber,
     direction: 'pull',
     connection: 'held-request',

@@ -11,6 +11,7 @@ export class ShortPollingStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'short-polling',
     title: 'Short polling',
+    chineseTitle: '短轮询',
     colour: PALETTE.blue,
     direction: 'pull',
     connection: 'request-per-poll',

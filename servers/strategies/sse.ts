@@ -19,6 +19,7 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'sse',
     title: 'Server-sent events',
+    chineseTitle: '服务器发送事件 (SSE)',
     colour: PALETTE.fuchsia,
     direction: 'push',
     connection: 'persistent',

@@ -13,6 +13,7 @@ export class WebSocketStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'websocket',
     title: 'WebSocket',
+    chineseTitle: 'WebSocket',
     colour: PALETTE.green,
     direction: 'push',
     connection: 'persistent',

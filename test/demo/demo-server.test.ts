@@ -99,10 +99,10 @@ describe('the demo server', () => {
     expect(lanes.map((lane) => lane.name)).toEqual([...OWN_STRATEGY_NAMES, 'fallback']);
     // Each lane's facts, exactly: two of the article's ways, one that is not, and the fallback lane.
     const named = (name: string) => lanes.find((lane) => lane.name === name);
-    expect(named('short-polling')).toEqual({ name: 'short-polling', title: 'Short polling', colour: '#1d4ed8', claim: 'C2', inArticle: true });
-    expect(named('websocket')).toEqual({ name: 'websocket', title: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true });
-    expect(named('sse')).toEqual({ name: 'sse', title: 'Server-sent events', colour: '#a21caf', claim: 'C5' });
-    expect(named('fallback')).toEqual({ name: 'fallback', title: 'Fallback', colour: '#6d28d9', claim: 'C6', inArticle: true });
+    expect(named('short-polling')).toEqual({ name: 'short-polling', title: 'Short polling', chineseTitle: '短轮询', colour: '#1d4ed8', claim: 'C2', inArticle: true });
+    expect(named('websocket')).toEqual({ name: 'websocket', title: 'WebSocket', chineseTitle: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true });
+    expect(named('sse')).toEqual({ name: 'sse', title: 'Server-sent events', chineseTitle: '服务器发送事件 (SSE)', colour: '#a21caf', claim: 'C5' });
+    expect(named('fallback')).toEqual({ name: 'fallback', title: 'Fallback', chineseTitle: '回退', colour: '#6d28d9', claim: 'C6', inArticle: true });
   });
 
   it('changes settings for the teacher only, and only to values the sliders offer', async () => {

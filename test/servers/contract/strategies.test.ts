@@ -31,6 +31,10 @@ describe.each(infos.map((info) => [info.name, info] as const))('the facts of %s'
     expect(info.colour).not.toBe(PALETTE.neutral);
   });
 
+  it('give one of ours a Chinese title: the demo shows every strategy of ours, and its Chinese page no English', () => {
+    if (!info.reference) expect(info.chineseTitle?.trim()).toMatch(/\S/);
+  });
+
   it('make it one of the article’s ways or a reference, not both', () => {
     expect(info.inArticle === true && info.reference === true).toBe(false);
   });
