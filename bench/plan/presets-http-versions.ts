@@ -21,6 +21,7 @@ import type { Scenario } from '../../results/results.js';
 const own = SERVER_STRATEGIES.map((s) => s.info).filter((info) => !info.reference);
 const WITH_HTTP2 = own.filter((info) => info.http2).map((info) => info.name);
 const REFERENCE_LINES = own.filter((info) => info.inArticle && !info.http2).map((info) => info.name);
+
 const THROUGHPUT_POINT: Scenario = {
   clients: 1_000,
   ratePerSec: 1,
