@@ -20,8 +20,8 @@ export interface ClientOptions {
   /** Extra headers on every HTTP request and on the WebSocket handshake (identity, cookies). */
   headers?: Record<string, string>;
   /**
-   * HTTP/1.1 (default) or HTTP/2 with prior knowledge, for the clients that can speak both (their class lists
-   * `httpVersions`): under 2 a client holds one HTTP/2 session and sends each request as a stream on it.
+   * HTTP/1.1 (default) or HTTP/2 with prior knowledge, for the clients that can speak both (their strategy's facts
+   * say `http2`): under 2 a client holds one HTTP/2 session and sends each request as a stream on it.
    */
   httpVersion?: HttpVersion;
   /**
@@ -208,11 +208,4 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
 export interface SimulatedClientClass {
   new (options: ClientOptions): SimulatedClient;
-  /** The HTTP versions it can speak (`ClientOptions.httpVersion`); absent: HTTP/1.1 only (a WebSocket stays HTTP/1.1). */
-  readonly httpVersions?: readonly HttpVersion[];
-}
-
-/** Whether a client half can speak `version`: every client speaks HTTP/1.1. */
-export function speaksHttpVersion(client: SimulatedClientClass, version: HttpVersion): boolean {
-  return version === '1.1' || (client.httpVersions ?? []).includes(version);
 }

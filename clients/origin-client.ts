@@ -1,9 +1,6 @@
 import { Client } from 'undici';
-import { HTTP_VERSIONS, type HttpVersion } from '../servers/contract/wire.js';
+import type { HttpVersion } from '../servers/contract/wire.js';
 import type { WireCounter } from './wire-counter.js';
-
-/** What every client of the HTTP strategies can speak, for their classes' `httpVersions`. */
-export const BOTH_HTTP_VERSIONS: readonly HttpVersion[] = HTTP_VERSIONS;
 
 /**
  * One connection to the server's origin, as a browser keeps one: an undici `Client` speaking HTTP/1.1, or under

@@ -1,7 +1,7 @@
 import type { Client, Dispatcher } from 'undici';
 import type { PollResponse } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
-import { BOTH_HTTP_VERSIONS, originClient } from './origin-client.js';
+import { originClient } from './origin-client.js';
 
 /** Largest poll answer a client accepts; the server's own limit keeps real answers far below it. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -22,8 +22,6 @@ const IDLE_KEEP_ALIVE_MS = 600_000;
  * so every byte is still counted at the socket.
  */
 export abstract class PollingClient extends SimulatedClient {
-  /** Under HTTP/2 the one connection is one session, each poll a stream on it (see origin-client.ts). */
-  static readonly httpVersions = BOTH_HTTP_VERSIONS;
   private http: Client;
   /** The poll in flight, by identity: an answer or error of an earlier one is ignored. */
   private inFlight?: object;

@@ -3,7 +3,7 @@ import type { Client } from 'undici';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
-import { BOTH_HTTP_VERSIONS, originClient } from './origin-client.js';
+import { originClient } from './origin-client.js';
 
 /** Longest event the client accepts before calling the stream broken. */
 const MAX_EVENT_BYTES = 1024 * 1024;
@@ -14,7 +14,8 @@ const MAX_EVENT_BYTES = 1024 * 1024;
  * HTTP/2 it is one stream of the client's session.
  */
 export class ServerSentEventsClient extends SimulatedClient {
-  static readonly httpVersions = BOTH_HTTP_VERSIONS;
+  /** Where the server's event stream is; a subclass may read the same stream on another path. */
+  protected readonly path: string = ROUTES.sse;
   /** The event stream being read, by identity: an end or error of an earlier one is ignored. */
   private stream?: object;
   private http: Client;
@@ -53,7 +54,7 @@ export class ServerSentEventsClient extends SimulatedClient {
     let buffer = '';
     const decoder = new StringDecoder('utf8');
     this.http.dispatch(
-      { method: 'GET', path: this.target(ROUTES.sse, { since: this.cursor }), headers },
+      { method: 'GET', path: this.target(this.path, { since: this.cursor }), headers },
       {
         // Its presence tells undici this is a handler of its current interface.
         onRequestStart: () => {},

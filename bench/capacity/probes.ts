@@ -1,4 +1,4 @@
-import type { StrategyInfo } from '../../servers/contract/strategies.js';
+import type { CapacityProbeKind } from '../../servers/contract/strategies.js';
 import { ROUTES, type HttpVersion } from '../../servers/contract/wire.js';
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
 import { scenarioIdentity } from '../fleet/identity.js';
@@ -24,11 +24,18 @@ interface EndpointSpec {
   ready: number;
 }
 
-/** pushbench's own strategy whose clients hold this kind of connection: the first in the registry (short polling, long polling). */
-function ownStrategyHolding(connection: StrategyInfo['connection']): string {
-  const found = SERVER_STRATEGIES.find(({ info }) => !info.reference && info.connection === connection);
-  if (!found) throw new Error(`no strategy of pushbench's own holds a ${connection} connection`);
-  return found.info.name;
+/** The one strategy of pushbench's own whose facts say this probe measures it. */
+function measuredBy(probe: CapacityProbeKind): { strategy: string; path: string } {
+  const found = SERVER_STRATEGIES.filter(({ info }) => !info.reference && info.capacity?.probe === probe);
+  if (found.length !== 1) throw new Error(`the ${probe} capacity probe needs exactly one strategy of pushbench's own stating it, found ${found.length}`);
+  const { name, capacity } = found[0]!.info;
+  return { strategy: name, path: capacity!.path };
+}
+
+/** A GET of the probe's strategy, from the start of the log. */
+function pollEndpoint(probe: CapacityProbeKind, ready: number): EndpointSpec {
+  const { strategy, path } = measuredBy(probe);
+  return { strategy, method: 'GET', path: `${path}?since=0`, ready };
 }
 
 /**
@@ -36,12 +43,13 @@ function ownStrategyHolding(connection: StrategyInfo['connection']): string {
  * - long-poll: a message is already there, so every long poll is answered at once: the cost of one full HTTP
  *   round of long polling, without any waiting.
  * - publish: what the application back end pays per message, with nobody subscribed.
+ * The strategies come from their facts (`StrategyInfo.capacity`).
  */
 export const CAPACITY_ENDPOINTS: Readonly<Record<CapacityEndpoint, EndpointSpec>> = {
-  'short-poll': { strategy: ownStrategyHolding('request-per-poll'), method: 'GET', path: `${ROUTES.poll}?since=0`, ready: 0 },
-  'long-poll': { strategy: ownStrategyHolding('held-request'), method: 'GET', path: `${ROUTES.longPoll}?since=0`, ready: 1 },
-  // A strategy that holds nobody, so that a publish costs only the message source.
-  publish: { strategy: ownStrategyHolding('request-per-poll'), method: 'POST', path: ROUTES.publish, ready: 0 },
+  'short-poll': pollEndpoint('short-poll', 0),
+  'long-poll': pollEndpoint('long-poll', 1),
+  // Served beside the short-poll strategy, which holds nobody, so that a publish costs only the message source.
+  publish: { strategy: measuredBy('short-poll').strategy, method: 'POST', path: ROUTES.publish, ready: 0 },
 };
 
 export const CAPACITY_ENDPOINT_NAMES = Object.keys(CAPACITY_ENDPOINTS) as CapacityEndpoint[];

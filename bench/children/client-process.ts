@@ -2,7 +2,6 @@ import { findStrategy } from '../plan/strategies.js';
 import { ClientFleet } from '../fleet/client-fleet.js';
 import { serveRpc } from '../ipc/rpc.js';
 import type { ClientProtocol } from '../ipc/protocol.js';
-import { UPGRADE_FALLBACK } from '../fleet/upgrade-fallback.js';
 
 let fleet: ClientFleet | undefined;
 
@@ -10,8 +9,8 @@ serveRpc<ClientProtocol>({
   start(options) {
     const entry = findStrategy(options.strategy);
     if (!entry) throw new Error(`unknown strategy "${options.strategy}"`);
-    // A blocked-upgrade run: every client tries WebSocket and may fall back; `blocked` says which are refused.
-    const clientClass = options.blocked && options.strategy === UPGRADE_FALLBACK.strategy ? UPGRADE_FALLBACK.client : entry.client;
+    // A blocked-upgrade run: every client tries the strategy and may fall back; `blocked` says which are refused.
+    const clientClass = options.blocked && entry.fallback ? entry.fallback.client : entry.client;
     fleet = new ClientFleet({ ...options, clientClass });
   },
   answered: () => requireFleet().answeredCount,

@@ -5,21 +5,28 @@ import { scenarioValue } from '../../results/scenario.js';
 import type { PushServerHooks } from '../../servers/app.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import { Refusal } from '../../servers/http/errors.js';
-import { UPGRADE_FALLBACK } from '../plan/strategies.js';
+import { findStrategy } from '../plan/strategies.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, summarizeLatency, type Histogram } from '../measure/histogram.js';
 import { mulberry32 } from '../plan/random.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 
-export { UPGRADE_FALLBACK };
+/**
+ * The strategy a run's clients fall back to when they are refused in part (a blocked share, and a strategy whose
+ * facts name a fallback), so that every one of them may fall back; else undefined.
+ */
+function fallbackOf(strategy: string, scenario: Pick<Scenario, 'blockedUpgrade'>): string | undefined {
+  return scenarioValue(scenario, 'blockedUpgrade') > 0 ? findStrategy(strategy)?.fallback?.strategy : undefined;
+}
 
-/** Whether a run's WebSocket clients are refused in part, so that every one of them may fall back. */
+/** Whether a run's clients are refused at the upgrade in part, so that every one of them may fall back. */
 export function fallsBack(strategy: string, scenario: Pick<Scenario, 'blockedUpgrade'>): boolean {
-  return strategy === UPGRADE_FALLBACK.strategy && scenarioValue(scenario, 'blockedUpgrade') > 0;
+  return fallbackOf(strategy, scenario) !== undefined;
 }
 
 /** The strategies a run's server mounts for its clients: the strategy, and for a blocked-upgrade run its fallback. */
 export function servedStrategies(strategy: string, scenario: Pick<Scenario, 'blockedUpgrade'>): string[] {
-  return fallsBack(strategy, scenario) ? [strategy, UPGRADE_FALLBACK.fallbackStrategy] : [strategy];
+  const fallback = fallbackOf(strategy, scenario);
+  return fallback === undefined ? [strategy] : [strategy, fallback];
 }
 
 /** The server-side bytes of those strategies together. */

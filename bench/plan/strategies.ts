@@ -28,39 +28,57 @@ export interface StrategyPair {
   info: StrategyInfo;
   server: ServerStrategyClass;
   client: SimulatedClientClass;
+  /**
+   * For a strategy whose facts name a fallback: the strategy the clients fall back to, and the client that tries
+   * this one first and falls back when refused (`--blocked-upgrade`).
+   */
+  fallback?: { strategy: string; client: SimulatedClientClass };
 }
 
-/** The simulated client that speaks to each server half. */
-const CLIENT_HALVES = new Map<ServerStrategyClass, SimulatedClientClass>([
-  [ShortPollingStrategy, ShortPollingClient],
-  [LongPollingStrategy, LongPollingClient],
-  [WebSocketStrategy, WebSocketClient],
-  [ServerSentEventsStrategy, ServerSentEventsClient],
-  [BareWebSocketStrategy, BareWebSocketClient],
-  [SocketIoWebSocketStrategy, SocketIoWebSocketClient],
-  [SocketIoPollingStrategy, SocketIoPollingClient],
-  [ExpressShortPollingStrategy, ExpressShortPollingClient],
-  [ExpressLongPollingStrategy, ExpressLongPollingClient],
+/** The client half of one strategy, and for a strategy with a fallback fact, the client that falls back. */
+interface ClientHalf {
+  client: SimulatedClientClass;
+  fallbackClient?: SimulatedClientClass;
+}
+
+/** The simulated client that speaks to each server half: one line per strategy. */
+const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
+  [ShortPollingStrategy, { client: ShortPollingClient }],
+  [LongPollingStrategy, { client: LongPollingClient }],
+  [WebSocketStrategy, { client: WebSocketClient, fallbackClient: WebSocketFallbackClient }],
+  [ServerSentEventsStrategy, { client: ServerSentEventsClient }],
+  [BareWebSocketStrategy, { client: BareWebSocketClient }],
+  [SocketIoWebSocketStrategy, { client: SocketIoWebSocketClient }],
+  [SocketIoPollingStrategy, { client: SocketIoPollingClient }],
+  [ExpressShortPollingStrategy, { client: ExpressShortPollingClient }],
+  [ExpressLongPollingStrategy, { client: ExpressLongPollingClient }],
 ]);
 
-/** Every strategy with both halves, in the registry's (report) order. */
+/**
+ * Every strategy with both halves, in the registry's (report) order. A server half that could be served but never
+ * benchmarked, or a fallback fact the bench could not act on, fails at load, not mid-run.
+ */
 export const STRATEGIES: readonly StrategyPair[] = SERVER_STRATEGIES.map((server) => {
-  const client = CLIENT_HALVES.get(server);
-  // A server half without a client half could be served but never benchmarked: fail at load, not mid-run.
-  if (!client) throw new Error(`strategy "${server.info.name}" has no client half in bench/plan/strategies.ts`);
-  return { info: server.info, server, client };
+  const { info } = server;
+  const half = CLIENT_HALVES.get(server);
+  if (!half) throw new Error(`strategy "${info.name}" has no client half in bench/plan/strategies.ts`);
+  const pair: StrategyPair = { info, server, client: half.client };
+  if (info.fallback) {
+    const to = info.fallback.to;
+    if (!SERVER_STRATEGIES.some((other) => other.info.name === to && other !== server)) {
+      throw new Error(`strategy "${info.name}" falls back to "${to}", which is no other registered strategy`);
+    }
+    if (!half.fallbackClient) throw new Error(`strategy "${info.name}" falls back to "${to}" but has no fallback client in bench/plan/strategies.ts`);
+    pair.fallback = { strategy: to, client: half.fallbackClient };
+  } else if (half.fallbackClient) {
+    throw new Error(`strategy "${info.name}" has a fallback client but its facts name no fallback`);
+  }
+  return pair;
 });
 
 export function findStrategy(name: string): StrategyPair | undefined {
   return STRATEGIES.find((s) => s.info.name === name);
 }
 
-/**
- * `--blocked-upgrade`: the strategy whose clients a proxy may refuse at the upgrade, the client that then falls
- * back, and the strategy it falls back to (which the server must mount beside it).
- */
-export const UPGRADE_FALLBACK: { strategy: string; client: SimulatedClientClass; fallbackStrategy: string } = {
-  strategy: WebSocketStrategy.info.name,
-  client: WebSocketFallbackClient,
-  fallbackStrategy: LongPollingStrategy.info.name,
-};
+/** The strategies whose clients may be refused at the upgrade and fall back (`--blocked-upgrade`). */
+export const FALLING_BACK_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter((s) => s.fallback).map((s) => s.info.name);

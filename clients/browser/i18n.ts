@@ -1,5 +1,5 @@
 /** English and Chinese (the source article's language); every visible string of the page goes through here. */
-import { FALLBACK_LANE, isTickPayload, TEACHER_USER, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
+import { isTickPayload, TEACHER_USER, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
 import type { Message } from '../../servers/contract/message.js';
 import { payloadText } from './format.js';
 
@@ -219,35 +219,16 @@ const ZH: Record<MessageKey, string> = {
 
 export type Language = 'en' | 'zh';
 
-interface LaneWords {
-  /** The title in Chinese; in English a lane's title is its strategy's own (LaneFacts.title). */
-  zh: string;
-  /** The line under a lane's title; `{interval}` is the short-poll interval. */
-  sub?: Record<Language, string>;
-}
-
 /**
- * The words of each lane, by strategy name (the fallback lane by its own, its line under the title follows its
- * mode: `fallback.sub.*`). A lane without an entry shows its strategy's English title and no line under it.
+ * The line under each lane's title, in both languages, by strategy name; `{interval}` is the short-poll interval.
+ * A lane's titles are its strategy's facts (LaneFacts.title, chineseTitle). A lane without a line here shows none;
+ * the fallback lane's follows its mode (`fallback.sub.*`).
  */
-const LANE_WORDS: Readonly<Record<LaneName, LaneWords>> = {
-  'short-polling': {
-    zh: '短轮询',
-    sub: { en: 'asks “anything new?” every {interval}', zh: '每 {interval} 问一次“有新消息吗？”' },
-  },
-  'long-polling': {
-    zh: '长轮询',
-    sub: { en: 'asks, the server holds the request until news', zh: '发出请求，服务器一直挂着，直到有消息' },
-  },
-  websocket: {
-    zh: 'WebSocket',
-    sub: { en: 'one handshake, then the server pushes frames', zh: '一次握手，之后服务器主动推送帧' },
-  },
-  sse: {
-    zh: '服务器发送事件 (SSE)',
-    sub: { en: 'one long HTTP response, the server writes events', zh: '一个很长的 HTTP 响应，服务器逐条写入事件' },
-  },
-  [FALLBACK_LANE.name]: { zh: '回退' },
+const LANE_SUBTITLES: Readonly<Record<LaneName, Record<Language, string>>> = {
+  'short-polling': { en: 'asks “anything new?” every {interval}', zh: '每 {interval} 问一次“有新消息吗？”' },
+  'long-polling': { en: 'asks, the server holds the request until news', zh: '发出请求，服务器一直挂着，直到有消息' },
+  websocket: { en: 'one handshake, then the server pushes frames', zh: '一次握手，之后服务器主动推送帧' },
+  sse: { en: 'one long HTTP response, the server writes events', zh: '一个很长的 HTTP 响应，服务器逐条写入事件' },
 };
 
 const STORAGE_KEY = 'pushbench.lang';
@@ -283,28 +264,24 @@ export function joinRefusal(refusal: { status: number; error: string }, user: st
   return refusal.status === 409 ? t('join.taken', { status: refusal.status, user }, lang) : t('join.failed', refusal, lang);
 }
 
-/** English titles of the lanes, as the server's facts name them. */
-const englishTitles = new Map<LaneName, string>();
+/** The lanes' titles, as the server's facts name them. */
+const laneTitles = new Map<LaneName, { en: string; zh: string | undefined }>();
 
-/** Learns the lanes' facts, so that their titles can be shown and translated. */
+/** Learns the lanes' facts, so that their titles can be shown in either language. */
 export function learnLanes(lanes: readonly LaneFacts[]): void {
-  for (const lane of lanes) englishTitles.set(lane.name, lane.title);
+  for (const lane of lanes) laneTitles.set(lane.name, { en: lane.title, zh: lane.chineseTitle });
 }
 
-function laneWords(name: LaneName): LaneWords | undefined {
-  return Object.hasOwn(LANE_WORDS, name) ? LANE_WORDS[name] : undefined;
-}
-
-/** A lane's (or any strategy's) title in the current language; an unknown name as it is. */
+/** A lane's (or any strategy's) title in the current language (English when it has no Chinese one); an unknown name as it is. */
 export function laneTitle(name: LaneName): string {
-  const english = englishTitles.get(name) ?? name;
-  return current === 'zh' ? (laneWords(name)?.zh ?? english) : english;
+  const titles = laneTitles.get(name);
+  if (!titles) return name;
+  return current === 'zh' ? (titles.zh ?? titles.en) : titles.en;
 }
 
 /** The line under a lane's title, or '' when it has none. */
 export function laneSubtitle(name: LaneName, vars: Vars = {}): string {
-  const sub = laneWords(name)?.sub;
-  return sub ? fill(sub[current], vars) : '';
+  return Object.hasOwn(LANE_SUBTITLES, name) ? fill(LANE_SUBTITLES[name]![current], vars) : '';
 }
 
 /** A message's payload as the page shows it: the ticker's `{ "tick": n }` in the page's language, anything else as sent. */

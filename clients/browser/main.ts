@@ -40,12 +40,11 @@ function userIdFrom(name: string): string {
   return cleaned === '' || cleaned === '-' ? 'student' : cleaned;
 }
 
-/** The lanes the server names that this page has a browser client for, in the server's order. */
+/** Every lane the server names, in its order: the strategies it mounts, then the fallback lane. */
 async function fetchLanes(): Promise<LaneFacts[]> {
   const res = await fetch(DEMO_ROUTES.lanes);
   if (!res.ok) throw new Error(`lanes: HTTP ${res.status}`);
-  const { lanes } = (await res.json()) as DemoLanes;
-  return lanes.filter((lane) => browserClientOf(lane.name) !== undefined);
+  return ((await res.json()) as DemoLanes).lanes;
 }
 
 /** The lanes this teacher showed last time; at first the article's ways and its fallback (server-sent events is one click away). */
@@ -77,8 +76,11 @@ class DemoPage {
   async boot(): Promise<void> {
     setLanguage(language());
     byId('lang-switch').addEventListener('click', () => setLanguage(language() === 'en' ? 'zh' : 'en'));
-    [this.lanes, this.state] = await Promise.all([fetchLanes(), this.fetchState()]);
-    learnLanes(this.lanes);
+    const [named, state] = await Promise.all([fetchLanes(), this.fetchState()]);
+    this.state = state;
+    // Every strategy the server mounts is titled in the presence panel; a lane is drawn for those with a browser client.
+    learnLanes(named);
+    this.lanes = named.filter((lane) => browserClientOf(lane.name) !== undefined);
     if (this.token !== undefined && !this.state.teacher) this.forgetToken();
     const teacher = this.state.teacher && !this.forcedStudent;
     document.body.dataset.role = teacher ? 'teacher' : 'student';

@@ -10,7 +10,7 @@ import type { StrategyInfo } from './strategies.js';
  * What the page needs to draw a lane and label it: the facts of the strategy the lane is a client of. The page
  * draws a lane for each of these it has a browser client for (clients/browser/lane-clients.ts, BROWSER_CLIENTS).
  */
-export type LaneFacts = Pick<StrategyInfo, 'name' | 'title' | 'colour' | 'claim' | 'inArticle'>;
+export type LaneFacts = Pick<StrategyInfo, 'name' | 'title' | 'chineseTitle' | 'colour' | 'claim' | 'inArticle'>;
 
 /** A lane's name: its strategy's name, or the fallback lane's. */
 export type LaneName = string;
@@ -19,7 +19,7 @@ export type LaneName = string;
  * The one lane that is no strategy of its own: it tries WebSocket and, when the upgrade is refused, carries on
  * with long polling from the same cursor (claim C6).
  */
-export const FALLBACK_LANE: LaneFacts = { name: 'fallback', title: 'Fallback', colour: PALETTE.violet, claim: 'C6', inArticle: true };
+export const FALLBACK_LANE: LaneFacts = { name: 'fallback', title: 'Fallback', chineseTitle: '回退', colour: PALETTE.violet, claim: 'C6', inArticle: true };
 
 /** GET /demo/api/lanes: the lanes the demo serves, in the order the page shows them. */
 export interface DemoLanes {

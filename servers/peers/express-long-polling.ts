@@ -34,6 +34,7 @@ export class ExpressLongPollingStrategy extends ServerStrategy {
     connection: 'held-request',
     claim: 'C3',
     summary: 'The same long poll served the way a typical app does: an express 5 Router, router.get, and res.json for every held poll.',
+    http2: true,
     reference: true,
   };
   readonly info = ExpressLongPollingStrategy.info;

@@ -20,6 +20,7 @@ export class ExpressShortPollingStrategy extends ServerStrategy {
     connection: 'request-per-poll',
     claim: 'C2',
     summary: 'The same short poll served the way a typical app does: an express 5 Router with its JSON body parser, router.get and res.json.',
+    http2: true,
     reference: true,
   };
   readonly info = ExpressShortPollingStrategy.info;

@@ -17,6 +17,7 @@ export class SocketIoPollingStrategy extends SocketIoPeer {
     connection: 'held-request',
     claim: 'C3',
     summary: 'Socket.IO 4 over its long-polling transport only: a held GET to receive, a POST to send, heartbeats included.',
+    http2: false,
     reference: true,
   };
   readonly info = SocketIoPollingStrategy.info;

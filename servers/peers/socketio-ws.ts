@@ -14,6 +14,7 @@ export class SocketIoWebSocketStrategy extends SocketIoPeer {
     connection: 'persistent',
     claim: 'C5',
     summary: 'Socket.IO 4 over its WebSocket transport only: engine.io and Socket.IO packets in every frame, heartbeats included.',
+    http2: false,
     reference: true,
   };
   readonly info = SocketIoWebSocketStrategy.info;

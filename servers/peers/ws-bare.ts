@@ -28,6 +28,7 @@ export class BareWebSocketStrategy extends ServerStrategy {
     connection: 'persistent',
     claim: 'C5',
     summary: 'A WebSocketServer and a for-of loop of ws.send(): the floor any WebSocket push server stands on.',
+    http2: false,
     reference: true,
   };
   readonly info = BareWebSocketStrategy.info;

@@ -15,11 +15,14 @@ export class LongPollingStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'long-polling',
     title: 'Long polling',
+    chineseTitle: '长轮询',
     colour: PALETTE.amber,
     direction: 'pull',
     connection: 'held-request',
     claim: 'C3',
     summary: 'The server holds each request until there is news, answers, and the client asks again at once.',
+    http2: true,
+    capacity: { probe: 'long-poll', path: ROUTES.longPoll },
     inArticle: true,
   };
   readonly info = LongPollingStrategy.info;

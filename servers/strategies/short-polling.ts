@@ -11,11 +11,14 @@ export class ShortPollingStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'short-polling',
     title: 'Short polling',
+    chineseTitle: '短轮询',
     colour: PALETTE.blue,
     direction: 'pull',
     connection: 'request-per-poll',
     claim: 'C2',
     summary: 'The client asks "anything new?" every poll interval; the server answers at once, often empty.',
+    http2: true,
+    capacity: { probe: 'short-poll', path: ROUTES.poll },
     inArticle: true,
   };
   readonly info = ShortPollingStrategy.info;

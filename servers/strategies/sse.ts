@@ -19,11 +19,13 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'sse',
     title: 'Server-sent events',
+    chineseTitle: '服务器发送事件 (SSE)',
     colour: PALETTE.fuchsia,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',
     summary: 'One long HTTP response in text/event-stream; the server writes an event per message, the browser resumes with Last-Event-ID.',
+    http2: true,
   };
   readonly info = ServerSentEventsStrategy.info;
 

@@ -13,11 +13,14 @@ export class WebSocketStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
     name: 'websocket',
     title: 'WebSocket',
+    chineseTitle: 'WebSocket',
     colour: PALETTE.green,
     direction: 'push',
     connection: 'persistent',
     claim: 'C5',
     summary: 'One HTTP Upgrade handshake, then one full-duplex connection; the server sends a frame when it has news.',
+    http2: false,
+    fallback: { to: 'long-polling' },
     inArticle: true,
   };
   readonly info = WebSocketStrategy.info;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATTEMPT_TIMEOUT_CODE, speaksHttpVersion, type SimulatedClient } from '../../clients/client.js';
+import { ATTEMPT_TIMEOUT_CODE, type SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
 import { STRATEGIES } from '../../bench/plan/strategies.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
@@ -66,7 +66,7 @@ class BlackHoleFront {
 
 const SUITES = STRATEGIES.flatMap((entry) => [
   [entry.info.name, entry, '1.1'] as const,
-  ...(speaksHttpVersion(entry.client, '2') ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
+  ...(entry.info.http2 ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
 ]);
 
 describe.each(SUITES)('%s: an attempt the server never answers', (_name, entry, httpVersion) => {

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SUBPROTOCOL } from '../../servers/contract/wire.js';
 import { startDemo, type Demo, type DemoOptions } from '../../servers/demo/demo-server.js';
-import type { DemoSettings, DemoState } from '../../servers/contract/demo-protocol.js';
+import type { DemoLanes, DemoSettings, DemoState } from '../../servers/contract/demo-protocol.js';
+import { OWN_STRATEGY_NAMES } from '../../servers/registry.js';
 
 const TOKEN = 'teacher-token-for-tests';
 const PAGE = 'testpage01';
@@ -82,13 +83,8 @@ describe('the demo server', () => {
     const student = await state();
     expect(student).toMatchObject({ teacher: false, tokenRequired: true, head: 1, settings: demo.settings.get() });
     expect(student.joinUrl).toBeUndefined();
-    expect(student.bytes).toEqual({
-      'short-polling': { clientToServer: 0, serverToClient: 0 },
-      'long-polling': { clientToServer: 0, serverToClient: 0 },
-      websocket: { clientToServer: 0, serverToClient: 0 },
-      sse: { clientToServer: 0, serverToClient: 0 },
-      fallback: { clientToServer: 0, serverToClient: 0 },
-    });
+    // A lane per strategy of pushbench's own (the demo mounts them all), and the fallback lane.
+    expect(student.bytes).toEqual(Object.fromEntries([...OWN_STRATEGY_NAMES, 'fallback'].map((lane) => [lane, { clientToServer: 0, serverToClient: 0 }])));
     expect((await state(TOKEN)).teacher).toBe(true);
     expect((await state('wrong-token')).teacher).toBe(false);
     expect((await fetch(`${demo.url}/demo/api/state?page=NOPE`)).status).toBe(400);
@@ -99,15 +95,14 @@ describe('the demo server', () => {
     const res = await fetch(`${demo.url}/demo/api/lanes`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({
-      lanes: [
-        { name: 'short-polling', title: 'Short polling', colour: '#1d4ed8', claim: 'C2', inArticle: true },
-        { name: 'long-polling', title: 'Long polling', colour: '#b45309', claim: 'C3', inArticle: true },
-        { name: 'websocket', title: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true },
-        { name: 'sse', title: 'Server-sent events', colour: '#a21caf', claim: 'C5' },
-        { name: 'fallback', title: 'Fallback', colour: '#6d28d9', claim: 'C6', inArticle: true },
-      ],
-    });
+    const { lanes } = (await res.json()) as DemoLanes;
+    expect(lanes.map((lane) => lane.name)).toEqual([...OWN_STRATEGY_NAMES, 'fallback']);
+    // Each lane's facts, exactly: two of the article's ways, one that is not, and the fallback lane.
+    const named = (name: string) => lanes.find((lane) => lane.name === name);
+    expect(named('short-polling')).toEqual({ name: 'short-polling', title: 'Short polling', chineseTitle: '短轮询', colour: '#1d4ed8', claim: 'C2', inArticle: true });
+    expect(named('websocket')).toEqual({ name: 'websocket', title: 'WebSocket', chineseTitle: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true });
+    expect(named('sse')).toEqual({ name: 'sse', title: 'Server-sent events', chineseTitle: '服务器发送事件 (SSE)', colour: '#a21caf', claim: 'C5' });
+    expect(named('fallback')).toEqual({ name: 'fallback', title: 'Fallback', chineseTitle: '回退', colour: '#6d28d9', claim: 'C6', inArticle: true });
   });
 
   it('changes settings for the teacher only, and only to values the sliders offer', async () => {

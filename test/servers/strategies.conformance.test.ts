@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { speaksHttpVersion, type SimulatedClient } from '../../clients/client.js';
+import type { SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
 import { STRATEGIES } from '../../bench/plan/strategies.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
 /**
  * One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. Every
- * strategy whose client speaks HTTP/2 runs it again over HTTP/2 (one session per client, on the same port).
+ * strategy whose facts give it an HTTP/2 run runs it again over HTTP/2 (one session per client, on the same port):
+ * a strategy that claims a run its client cannot make fails there.
  */
 const SUITES = STRATEGIES.flatMap((entry) => [
   [entry.info.name, entry, '1.1'] as const,
-  ...(speaksHttpVersion(entry.client, '2') ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
+  ...(entry.info.http2 ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
 ]);
 
 describe.each(SUITES)('%s conformance', (_name, entry, httpVersion) => {
@@ -120,5 +121,34 @@ describe.each(SUITES)('%s conformance', (_name, entry, httpVersion) => {
     await sleep(100);
     expect(stopped.received.requests).toBe(0);
     expect(stopped.client.connectionsOpened).toBe(0);
+  });
+});
+
+/**
+ * The other half of the `http2` fact: a strategy that states no HTTP/2 run has a client that cannot make one. Asked
+ * for HTTP/2, such a client still delivers over HTTP/1.1 and opens no HTTP/2 session; one that opened a session
+ * would show a fact that leaves out a run the strategy could have.
+ */
+const WITHOUT_HTTP2 = STRATEGIES.filter((entry) => !entry.info.http2).map((entry) => [entry.info.name, entry] as const);
+
+describe.each(WITHOUT_HTTP2)('%s, without an HTTP/2 run', (_name, entry) => {
+  let server: PushServer | undefined;
+  let client: SimulatedClient | undefined;
+
+  afterEach(async () => {
+    await client?.stop();
+    await server?.close();
+  });
+
+  it('has a client that, asked for HTTP/2, speaks HTTP/1.1', async () => {
+    server = new PushServer({ strategies: [entry.info.name], limits: { longPollTimeoutMs: 2_000 } });
+    await server.listen(0, '127.0.0.1');
+    client = new entry.client({ baseUrl: server.url, since: 0, pollIntervalMs: 40, longPollTimeoutMs: 2_000, httpVersion: '2' });
+    const received = record(client);
+    client.start();
+    await waitFor(() => received.requests > 0, 'the first request');
+    server.source.publish('m1');
+    await waitFor(() => received.seqs.length === 1, 'the message');
+    expect(server.http2.sessionsOpened).toBe(0);
   });
 });

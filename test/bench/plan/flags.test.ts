@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultOutDir, helpText } from '../../../bench/plan/flags.js';
 import { PRESET_NAMES, PRESETS } from '../../../bench/plan/presets.js';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
+import { SERVER_STRATEGIES } from '../../../servers/registry.js';
 import { error, options } from './parse-args.js';
 
 describe('parseBenchArgs', () => {
@@ -73,8 +74,10 @@ describe('parseBenchArgs', () => {
   });
 
   it('runs the reference peers only when the preset or --strategies names them', () => {
-    expect(OWN_STRATEGY_NAMES).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
-    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, 'ws-bare', 'socketio-ws', 'socketio-polling', 'express-short-polling', 'express-long-polling']);
+    // pushbench's own first, in registry order, then the references.
+    const references = SERVER_STRATEGIES.filter((s) => s.info.reference).map((s) => s.info.name);
+    expect(references.length).toBeGreaterThan(0);
+    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, ...references]);
     const peers = options(['--preset', 'peers']);
     expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
     expect(peers.scenarios).toEqual([

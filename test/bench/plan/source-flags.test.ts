@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchOptions } from '../../../bench/plan/flags.js';
 import { PRESETS } from '../../../bench/plan/presets.js';
 import { scenarioValue } from '../../../results/scenario.js';
+import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
 import { error, options } from './parse-args.js';
 
 /** The source, server processes, backoff and fault of each scenario, as the bench means them (absent: the default). */
@@ -67,7 +68,7 @@ describe('the scale-out presets', () => {
       [10_000, 5, 1, 'redis', 'exponential'],
       [10_000, 5, 1, 'redis', 'full-jitter'],
     ]);
-    expect(storm.strategies).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
+    expect(storm.strategies).toEqual([...OWN_STRATEGY_NAMES]);
   });
 
   it('scaleout: memory and Redis with one process, Redis with two, and two with one killed, at 2,000 clients', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../helpers.js';
 import { Bench } from '../../../bench/run/harness.js';
+import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
+import { RESTART_FIRST_SEQ } from '../../../bench/run/restart.js';
 import type { Scenario } from '../../../results/results.js';
 
 const FAULT: Scenario = {
@@ -17,7 +19,7 @@ const FAULT: Scenario = {
 
 
 describe('a server killed and restarted mid-run', () => {
-  it.each(['short-polling', 'long-polling', 'websocket', 'sse'])(
+  it.each(OWN_STRATEGY_NAMES)(
     '%s: clients reconnect, and the run names exactly the messages lost with the old process',
     { timeout: 120_000 },
     async (strategy) => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareBenchRedis, type PreparedRedis } from '../../../bench/run/redis-service.js';
 import { Bench } from '../../../bench/run/harness.js';
+import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
 import { isValidRun, type Scenario } from '../../../results/results.js';
 import { isAlive } from '../../helpers.js';
 
@@ -37,7 +38,7 @@ function workersAlive(): string {
 }
 
 describe('the Redis source in the bench', () => {
-  it.each(['short-polling', 'long-polling', 'websocket', 'sse'])(
+  it.each(OWN_STRATEGY_NAMES)(
     '%s: one of two server processes killed mid-run, 0 lost, 0 duplicated, and its clients timed back',
     { timeout: 120_000 },
     async (strategy) => {

