@@ -21,7 +21,7 @@ export function parseWatchArgs(argv: readonly string[]): { url: URL } | { error:
   if (argv.length !== 1 || argv[0] === '-h' || argv[0] === '--help') return { error: WATCH_USAGE };
   let url: URL;
   try {
-    url = new URL(argv[0]!);
+    url = new URL(argv[0]);
   } catch {
     return { error: `not a URL: "${argv[0]}" (${WATCH_USAGE})` };
   }
@@ -47,7 +47,7 @@ export function watch(url: URL, io: WatchIo, signal?: AbortSignal): Promise<numb
       done(0);
     });
     ws.on('open', () => io.err(`connected to ${url.href} (subprotocol ${ws.protocol || 'none'}); Ctrl-C to stop`));
-    ws.on('message', (data) => io.out(data.toString()));
+    ws.on('message', (data) => io.out((data as Buffer).toString()));
     ws.on('unexpected-response', (_request, response) => {
       let body = '';
       response.setEncoding('utf8');
@@ -86,10 +86,12 @@ if (runDirectly()) {
   } else {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
-    void watch(parsed.url, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`watch: ${line}\n`) }, stop.signal).then(
-      (code) => {
-        process.exitCode = code;
-      },
-    );
+    void watch(
+      parsed.url,
+      { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`watch: ${line}\n`) },
+      stop.signal,
+    ).then((code) => {
+      process.exitCode = code;
+    });
   }
 }

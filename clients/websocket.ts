@@ -38,7 +38,7 @@ export class WebSocketClient extends SimulatedClient {
     ws.on('message', (data) => {
       let frame: Message | GapFrame;
       try {
-        frame = JSON.parse(data.toString()) as Message | GapFrame;
+        frame = JSON.parse((data as Buffer).toString()) as Message | GapFrame;
       } catch {
         fail(new Error('frame is not JSON'));
         return ws.terminate();

@@ -23,15 +23,26 @@ export function latencyCaption(runs: readonly ReportRun[]): string {
   if (pollers.length === 0) {
     expectation = 'No strategy in these results polls on an interval.';
   } else if (interval !== null) {
-    expectation = `With a poll interval of <b>${fmtInt(interval)} ms</b>, expect a mean and a median wait of ≈ <b>${fmtNumber(interval / 2, 0)} ms</b>, p90 near ${fmtInt(interval * 0.9)} ms and a maximum of about one interval, ${fmtInt(interval)} ms (the dashed line through each group).`;
+    expectation =
+      `With a poll interval of <b>${fmtInt(interval)} ms</b>, expect a mean and a median wait of ≈ ` +
+      `<b>${fmtNumber(interval / 2, 0)} ms</b>, p90 near ${fmtInt(interval * 0.9)} ms and a maximum of about one interval, ` +
+      `${fmtInt(interval)} ms (the dashed line through each group).`;
   } else {
-    expectation = `Expected mean wait: ${each(pollers, (r) => `${fmtInt(r.run.scenario.pollIntervalMs)} ms interval → ≈ ${fmtNumber(r.run.scenario.pollIntervalMs / 2, 0)} ms`)}.`;
+    expectation =
+      `Expected mean wait: ` +
+      `${each(pollers, (r) => `${fmtInt(r.run.scenario.pollIntervalMs)} ms interval → ≈ ${fmtNumber(r.run.scenario.pollIntervalMs / 2, 0)} ms`)}.`;
   }
   const measured = pollers.filter((r) => r.run.latencyUs.count > 0);
-  const observed = measured.length === 0 ? '' : ` Measured: ${each(measured, (r) => `mean ${fmtMs(r.run.latencyUs.mean)} ms, max ${fmtMs(r.run.latencyUs.max)} ms`)}.`;
+  const observed =
+    measured.length === 0
+      ? ''
+      : ` Measured: ${each(measured, (r) => `mean ${fmtMs(r.run.latencyUs.mean)} ms, max ${fmtMs(r.run.latencyUs.max)} ms`)}.`;
   return caption(
-    'time from publish to receipt at each client (both clocks of the same machine), as mean, percentiles and maximum over every delivered message, one bar per strategy. <b>Logarithmic scale</b>: each major gridline is ten times the one below.',
-    `with short polling a message waits for the client’s next poll. Poll timers start at random phases, so the wait is spread evenly between zero and one interval. ${expectation}${observed} Push strategies answer as soon as the message exists; their bars show the cost of the delivery path itself.${longPollingNote(runs)} Lower is better; the gap between p50 and p99 shows how steady a strategy is.`,
+    'time from publish to receipt at each client (both clocks of the same machine), as mean, percentiles and maximum over every delivered ' +
+      'message, one bar per strategy. <b>Logarithmic scale</b>: each major gridline is ten times the one below.',
+    `with short polling a message waits for the client’s next poll. Poll timers start at random phases, so the wait is spread evenly ` +
+      `between zero and one interval. ${expectation}${observed} Push strategies answer as soon as the message exists; their bars show the ` +
+      `cost of the delivery path itself.${longPollingNote(runs)} Lower is better; the gap between p50 and p99 shows how steady a strategy is.`,
   );
 }
 
@@ -43,13 +54,21 @@ function longPollingNote(runs: readonly ReportRun[]): string {
   const long = runs.find((r) => !r.reference && r.run.strategy.connection === 'held-request' && r.run.latencyUs.count > 0);
   const push = runs.find((r) => !r.reference && r.run.strategy.connection === 'persistent' && r.run.latencyUs.count > 0);
   if (!long || !push || long.run.latencyUs.p50 < 2 * push.run.latencyUs.p50) return '';
-  return ` ${esc(long.label)}’s median (${fmtMs(long.run.latencyUs.p50)} ms) sits above ${esc(push.label)}’s (${fmtMs(push.run.latencyUs.p50)} ms) even without a network: each message ends every held poll with a whole HTTP response, written once per client, and a message published while a client is sending its next poll (the re-request gap) waits until that poll arrives.`;
+  return (
+    ` ${esc(long.label)}’s median (${fmtMs(long.run.latencyUs.p50)} ms) sits above ${esc(push.label)}’s ` +
+    `(${fmtMs(push.run.latencyUs.p50)} ms) even without a network: each message ends every held poll with a whole HTTP response, written ` +
+    `once per client, and a message published while a client is sending its next poll (the re-request gap) waits until that poll arrives.`
+  );
 }
 
 export function requestsCaption(runs: readonly ReportRun[]): string {
   return caption(
-    'HTTP requests sent by the clients divided by the messages delivered, stacked by what each request brought back; a WebSocket handshake counts as one request. The number above a bar is the total.',
-    `1.0 is one HTTP round per message; below 1, one request brought several messages (a burst batched into one answer, or one handshake for a whole stream); above 1, clients asked more often than there was news. The pale part is requests answered “nothing new”: work for the client, the network and the server that delivered nothing. Empty share of all requests: ${each(runs, (r) => `<b>${fmtPercent(r.derived.emptyShare)}</b>`)}.`,
+    'HTTP requests sent by the clients divided by the messages delivered, stacked by what each request brought back; a WebSocket handshake ' +
+      'counts as one request. The number above a bar is the total.',
+    `1.0 is one HTTP round per message; below 1, one request brought several messages (a burst batched into one answer, or one handshake ` +
+      `for a whole stream); above 1, clients asked more often than there was news. The pale part is requests answered “nothing new”: work ` +
+      `for the client, the network and the server that delivered nothing. Empty share of all requests: ` +
+      `${each(runs, (r) => `<b>${fmtPercent(r.derived.emptyShare)}</b>`)}.`,
   );
 }
 
@@ -66,14 +85,19 @@ function crossCheck(runs: readonly ReportRun[]): string {
 export function bytesCaption(runs: readonly ReportRun[]): string {
   const check = crossCheck(runs);
   return caption(
-    'TCP payload bytes counted at the client sockets (request and response headers, bodies, the WebSocket handshake, frames and pings), divided by delivered messages. Solid: server → client; pale: client → server. The diamond marks the message payload itself.',
-    `everything above the diamond is protocol overhead. Each HTTP request carries its headers (and cookies) again, so bytes grow with requests per message; a WebSocket frame adds a few bytes. Overhead, all bytes ÷ payload bytes: ${each(runs, (r) => `<b>${fmtRatio(r.derived.overheadRatio)}</b>`)}.${check}`,
+    'TCP payload bytes counted at the client sockets (request and response headers, bodies, the WebSocket handshake, frames and pings), ' +
+      'divided by delivered messages. Solid: server → client; pale: client → server. The diamond marks the message payload itself.',
+    `everything above the diamond is protocol overhead. Each HTTP request carries its headers (and cookies) again, so bytes grow with ` +
+      `requests per message; a WebSocket frame adds a few bytes. Overhead, all bytes ÷ payload bytes: ` +
+      `${each(runs, (r) => `<b>${fmtRatio(r.derived.overheadRatio)}</b>`)}.${check}`,
   );
 }
 
 export function cpuCaption(): string {
   return caption(
     'CPU time (user + system) of the server process while the clients were attached, divided by delivered messages, per 1,000 messages.',
-    'this is what the server pays per useful message: every empty poll answered, every request’s headers parsed, every frame written. It grows with requests per message; lower is better. The table shows peak memory and event-loop delay, where holding many connections open shows instead.',
+    'this is what the server pays per useful message: every empty poll answered, every request’s headers parsed, every frame written. It ' +
+      'grows with requests per message; lower is better. The table shows peak memory and event-loop delay, where holding many connections ' +
+      'open shows instead.',
   );
 }

@@ -50,7 +50,10 @@ function logFloor(datasets: readonly DatasetSpec[]): number | null {
 
 /** A flat line across every category, e.g. the number of clients. */
 function referenceLine(label: string, value: number, count: number): DatasetSpec {
-  return referencePoints(label, Array.from({ length: count }, () => value));
+  return referencePoints(
+    label,
+    Array.from({ length: count }, () => value),
+  );
 }
 
 /** A line through one expected value per category, drawn apart from the bars. */
@@ -61,7 +64,7 @@ function referencePoints(label: string, data: number[]): DatasetSpec {
 /** The value all runs share, or null when they differ (a comparison of two scenarios). */
 export function shared<T>(values: readonly T[]): T | null {
   if (values.length === 0) return null;
-  return values.every((v) => v === values[0]) ? values[0]! : null;
+  return values.every((v) => v === values[0]) ? values[0] : null;
 }
 
 /**

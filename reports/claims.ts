@@ -62,15 +62,21 @@ export interface Definition {
 export const DEFINITIONS: readonly Definition[] = [
   {
     term: 'Latency',
-    text: 'Client receive time minus the message’s publish time, both from performance.timeOrigin + performance.now() (server and clients share the machine’s clock). Recorded in integer microseconds in HDR histograms, mergeable across processes; shown in milliseconds.',
+    text:
+      'Client receive time minus the message’s publish time, both from performance.timeOrigin + performance.now() (server and clients ' +
+      'share the machine’s clock). Recorded in integer microseconds in HDR histograms, mergeable across processes; shown in milliseconds.',
   },
   {
     term: 'Requests',
-    text: 'HTTP requests sent by clients, the WebSocket handshake counting as one; split into those that carried messages, those that came back empty, and failures.',
+    text:
+      'HTTP requests sent by clients, the WebSocket handshake counting as one; split into those that carried messages, those that came ' +
+      'back empty, and failures.',
   },
   {
     term: 'Bytes',
-    text: 'TCP payload bytes per direction, counted at the socket (headers, bodies, handshake, frames, pings all included), cross-checked between the server side and the client side; per delivered message, and as overhead relative to payload bytes.',
+    text:
+      'TCP payload bytes per direction, counted at the socket (headers, bodies, handshake, frames, pings all included), cross-checked ' +
+      'between the server side and the client side; per delivered message, and as overhead relative to payload bytes.',
   },
   { term: 'Connections', text: 'TCP connections opened, and the most open at the same time.' },
   {

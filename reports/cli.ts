@@ -37,7 +37,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { files: [], out: null, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--out' || arg === '-o') {
       const value = argv[++i];
@@ -103,11 +103,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     let target: string;
     let html: string;
     if (second === undefined) {
-      target = resolve(args.out ?? join(dirname(args.files[0]!), 'index.html'));
-      html = renderReport(first!);
+      target = resolve(args.out ?? join(dirname(args.files[0]), 'index.html'));
+      html = renderReport(first);
     } else {
       target = resolve(args.out ?? join(OUT_DIR, `compare-${stamp(new Date())}`, 'index.html'));
-      html = renderComparison(first!, second);
+      html = renderComparison(first, second);
     }
     try {
       await write(target, html);
@@ -139,7 +139,13 @@ function runDirectly(): boolean {
 }
 
 if (runDirectly()) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`pushbench report: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -49,14 +49,29 @@ export function heldTable(runs: readonly ReportRun[]): string {
       held === null
         ? '<td class="num">—</td><td class="num">—</td>'
         : `<td class="num" data-label="Held, mean">${heldMeanText(held.mean)}</td><td class="num" data-label="Held, peak">${fmtInt(held.peak)}</td>`;
-    return `${referenceHeadRow(runs, i, 6)}<tr><td>${strategyCell(r)}<div class="kind">${esc(heldKind(r))}</div></td><td class="num" data-label="Clients">${fmtInt(r.run.scenario.clients)}</td>${figures}
-<td class="num" data-label="TCP connections, peak">${fmtInt(r.run.connections.peak)}</td><td class="num" data-label="TCP connections opened">${fmtInt(r.run.connections.opened)}</td></tr>`;
+    return (
+      `${referenceHeadRow(runs, i, 6)}<tr><td>${strategyCell(r)}<div class="kind">${esc(heldKind(r))}</div></td><td class="num" ` +
+      `data-label="Clients">${fmtInt(r.run.scenario.clients)}</td>${figures}
+<td class="num" data-label="TCP connections, peak">${fmtInt(r.run.connections.peak)}</td><td class="num" ` +
+      `data-label="TCP connections opened">${fmtInt(r.run.connections.opened)}</td></tr>`
+    );
   });
-  return `<div class="table-wrap"><table class="cards"><thead><tr><th>Strategy</th><th class="num">Clients</th><th class="num">Held on the server, mean while publishing</th>
-<th class="num">Held, peak</th><th class="num">TCP connections, peak</th><th class="num">TCP connections opened</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return (
+    `<div class="table-wrap"><table class="cards"><thead><tr><th>Strategy</th><th class="num">Clients</th><th class="num">Held on the ` +
+    `server, mean while publishing</th>
+<th class="num">Held, peak</th><th class="num">TCP connections, peak</th><th class="num">TCP connections opened</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table></div>`
+  );
 }
 
 export function heldCaption(): string {
-  return `<figcaption><p><span class="how">Measured:</span> what the server held for each strategy, read from its own counters about once a second from the moment the clients start connecting: a long poll waiting for news counts one, an open WebSocket or event stream counts one, a short poll (answered at once) none. The table gives the mean while messages were published and the peak the server counted; beside them, the TCP connections.</p>
-<p><span class="how">How to read it:</span> a flat line at the number of clients is a request or a stream parked for every client, for the whole run. Short polling’s connections stay open too (keep-alive), so the connection counts look alike; the difference is that nothing waits on them.</p></figcaption>`;
+  return (
+    `<figcaption><p><span class="how">Measured:</span> what the server held for each strategy, read from its own counters about once a ` +
+    `second from the moment the clients start connecting: a long poll waiting for news counts one, an open WebSocket or event stream counts ` +
+    `one, a short poll (answered at once) none. The table gives the mean while messages were published and the peak the server counted; ` +
+    `beside them, the TCP connections.</p>
+<p><span class="how">How to read it:</span> a flat line at the number of clients is a request or a stream parked for every client, for ` +
+    `the whole run. Short polling’s connections stay open too (keep-alive), so the connection counts look alike; the difference is that
+nothing waits on them.</p></figcaption>`
+  );
 }

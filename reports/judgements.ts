@@ -32,11 +32,11 @@ export interface Judgement {
 export function nameOf(run: RunResult): string {
   const title = run.strategy.title;
   // Titles are capitalised as headings; inside a sentence only proper names keep their capital.
-  return /^[A-Z][a-z]/.test(title) && !/^WebSocket/.test(title) ? title[0]!.toLowerCase() + title.slice(1) : title;
+  return /^[A-Z][a-z]/.test(title) && !/^WebSocket/.test(title) ? title[0].toLowerCase() + title.slice(1) : title;
 }
 
 function capitalised(text: string): string {
-  return text[0]!.toUpperCase() + text.slice(1);
+  return text[0].toUpperCase() + text.slice(1);
 }
 
 const ms = (us: number) => `${fmtMs(us)} ms`;
@@ -60,7 +60,9 @@ export function judgeC1(a: ArticleRuns): Judgement {
   const short = a.short!;
   const interval = short.scenario.pollIntervalMs;
   const lat = short.latencyUs;
-  const wait = `${capitalised(nameOf(short))}’s messages waited ${ms(lat.mean)} on average — the poll interval is ${fmtInt(interval)} ms, so half of it, ${fmtNumber(interval / 2, 0)} ms, is expected — and up to ${ms(lat.max)}.`;
+  const wait =
+    `${capitalised(nameOf(short))}’s messages waited ${ms(lat.mean)} on average — the poll interval is ${fmtInt(interval)} ms, ` +
+    `so half of it, ${fmtNumber(interval / 2, 0)} ms, is expected — and up to ${ms(lat.max)}.`;
   const push = a.push !== undefined && unusable(a.push, '') === null ? a.push : undefined;
   if (push === undefined) {
     const shown = lat.mean >= 0.3 * interval * 1000;
@@ -75,14 +77,18 @@ export function judgeC1(a: ArticleRuns): Judgement {
     return {
       claim: 'C1',
       verdict: 'shown',
-      finding: `${wait} ${capitalised(nameOf(push))} delivered in ${ms(push.latencyUs.p50)} (median), ${timesText(times)} sooner than short polling’s median of ${ms(lat.p50)}: the server sent each message as soon as it existed.`,
+      finding:
+        `${wait} ${capitalised(nameOf(push))} delivered in ${ms(push.latencyUs.p50)} (median), ${timesText(times)} sooner than short ` +
+        `polling’s median of ${ms(lat.p50)}: the server sent each message as soon as it existed.`,
     };
   }
   const requests = perDeliveredMessage(short).requestsPerDelivered;
   return {
     claim: 'C1',
     verdict: 'not-shown',
-    finding: `Short polling’s median wait, ${ms(lat.p50)}, is within 3× of ${nameOf(push)}’s ${ms(push.latencyUs.p50)}: asking every ${fmtInt(interval)} ms leaves a message little time to wait. The price is in the requests: ${fmtNumber(requests, 2)} per delivered message.`,
+    finding:
+      `Short polling’s median wait, ${ms(lat.p50)}, is within 3× of ${nameOf(push)}’s ${ms(push.latencyUs.p50)}: asking every ` +
+      `${fmtInt(interval)} ms leaves a message little time to wait. The price is in the requests: ${fmtNumber(requests, 2)} per delivered message.`,
   };
 }
 
@@ -98,20 +104,28 @@ export function judgeC2(a: ArticleRuns): Judgement {
     .filter((run): run is RunResult => run !== undefined && unusable(run, '') === null)
     .map((run) => `${nameOf(run)}’s ${fmtNumber(perDeliveredMessage(run).requestsPerDelivered, 2)}`);
   const against = others.length === 0 ? '' : `, against ${others.join(' and ')}`;
-  const scene = `${fmtSetting(ratePerSec)} messages a second against one poll every ${fmtInt(pollIntervalMs)} ms is about ${fmtNumber(perInterval, perInterval < 10 ? 1 : 0)} message${perInterval === 1 ? '' : 's'} per poll interval`;
+  const scene =
+    `${fmtSetting(ratePerSec)} messages a second against one poll every ${fmtInt(pollIntervalMs)} ms is about ` +
+    `${fmtNumber(perInterval, perInterval < 10 ? 1 : 0)} message${perInterval === 1 ? '' : 's'} per poll interval`;
   if (emptyShare !== null && emptyShare > 0.5) {
     return {
       claim: 'C2',
       verdict: 'shown',
-      finding: `${fmtPercent(emptyShare)} of short polls came back with nothing new, and short polling needed ${fmtNumber(requestsPerDelivered, 2)} requests per delivered message${against}. ${capitalised(scene)}: most polls find nothing.`,
+      finding:
+        `${fmtPercent(emptyShare)} of short polls came back with nothing new, and short polling needed ` +
+        `${fmtNumber(requestsPerDelivered, 2)} requests per delivered message${against}. ${capitalised(scene)}: most polls find nothing.`,
     };
   }
   const long = a.long !== undefined && unusable(a.long, '') === null ? perDeliveredMessage(a.long).requestsPerDelivered : null;
-  const beats = long !== null && requestsPerDelivered !== null && requestsPerDelivered < long ? ` — fewer than long polling’s ${fmtNumber(long, 2)}` : '';
+  const beats =
+    long !== null && requestsPerDelivered !== null && requestsPerDelivered < long ? ` — fewer than long polling’s ${fmtNumber(long, 2)}` : '';
   return {
     claim: 'C2',
     verdict: 'not-shown',
-    finding: `Only ${fmtPercent(emptyShare)} of short polls came back empty, and short polling needed ${fmtNumber(requestsPerDelivered, 2)} requests per delivered message${beats}. ${capitalised(scene)}: most polls find news and bring several messages at once. The claim holds when messages are rarer than polls, as in the quick preset (0.5 a second against one poll a second).`,
+    finding:
+      `Only ${fmtPercent(emptyShare)} of short polls came back empty, and short polling needed ${fmtNumber(requestsPerDelivered, 2)} ` +
+      `requests per delivered message${beats}. ${capitalised(scene)}: most polls find news and bring several messages at once. The claim ` +
+      `holds when messages are rarer than polls, as in the quick preset (0.5 a second against one poll a second).`,
   };
 }
 
@@ -122,12 +136,15 @@ export function judgeC3(a: ArticleRuns): Judgement {
   const long = a.long!;
   const clients = long.scenario.clients;
   const held = heldFigures(long);
-  const round = `Long polling paid a full HTTP round per message: ${fmtNumber(perDeliveredMessage(long).requestsPerDelivered, 2)} requests per delivered message.`;
+  const round =
+    `Long polling paid a full HTTP round per message: ${fmtNumber(perDeliveredMessage(long).requestsPerDelivered, 2)} requests ` +
+    `per delivered message.`;
   const latency = latencyNote(long, a.push);
   if (held === null) {
     return notMeasured(
       'C3',
-      `these results predate the server’s samples of held requests; only TCP connections were recorded (long polling ${fmtInt(long.connections.peak)} at most for ${fmtInt(clients)} clients)`,
+      `these results predate the server’s samples of held requests; only TCP connections were recorded (long polling ` +
+        `${fmtInt(long.connections.peak)} at most for ${fmtInt(clients)} clients)`,
     );
   }
   const short = a.short !== undefined && unusable(a.short, '') === null ? a.short : undefined;
@@ -135,15 +152,25 @@ export function judgeC3(a: ArticleRuns): Judgement {
   const contrast =
     short === undefined || shortHeld === null
       ? ''
-      : ` Short polling held ${shortHeld.peak === 0 ? 'none' : `at most ${fmtInt(shortHeld.peak)}`} (each poll is answered at once), although it kept ${fmtInt(short.connections.peak)} TCP connections open against long polling’s ${fmtInt(long.connections.peak)}: with keep-alive, connections alone do not tell the two apart.`;
-  const parked = `${heldMeanText(held.mean)} requests parked on the server on average while messages were published (peak ${fmtInt(held.peak)}), for ${fmtInt(clients)} clients`;
+      : ` Short polling held ${shortHeld.peak === 0 ? 'none' : `at most ${fmtInt(shortHeld.peak)}`} (each poll is answered at once), ` +
+        `although it kept ${fmtInt(short.connections.peak)} TCP connections open against long polling’s ${fmtInt(long.connections.peak)}: ` +
+        `with keep-alive, connections alone do not tell the two apart.`;
+  const parked =
+    `${heldMeanText(held.mean)} requests parked on the server on average while messages were published (peak ` +
+    `${fmtInt(held.peak)}), for ${fmtInt(clients)} clients`;
   if (held.mean >= 0.5 * clients) {
-    return { claim: 'C3', verdict: 'shown', finding: `Long polling kept ${parked}: about one per client, each waiting for news.${contrast} ${round}${latency}` };
+    return {
+      claim: 'C3',
+      verdict: 'shown',
+      finding: `Long polling kept ${parked}: about one per client, each waiting for news.${contrast} ${round}${latency}`,
+    };
   }
   return {
     claim: 'C3',
     verdict: 'not-shown',
-    finding: `Long polling kept only ${parked}: at ${fmtSetting(long.scenario.ratePerSec)} messages a second a held poll is answered soon after it arrives, and the clients spend much of their time re-requesting.${contrast} ${round}${latency}`,
+    finding:
+      `Long polling kept only ${parked}: at ${fmtSetting(long.scenario.ratePerSec)} messages a second a held poll is answered soon ` +
+      `after it arrives, and the clients spend much of their time re-requesting.${contrast} ${round}${latency}`,
   };
 }
 
@@ -152,14 +179,18 @@ function latencyNote(long: RunResult, push: RunResult | undefined): string {
   if (push === undefined || unusable(push, '') !== null || long.latencyUs.count === 0) return '';
   const times = ratio(long.latencyUs.p50, push.latencyUs.p50);
   if (times === null || times < 2) return '';
-  return ` Its median latency, ${ms(long.latencyUs.p50)} against ${nameOf(push)}’s ${ms(push.latencyUs.p50)}, is the price of that round: every message ends each held poll with a whole HTTP response, and a message published while a client is re-requesting waits until its next poll arrives.`;
+  return (
+    ` Its median latency, ${ms(long.latencyUs.p50)} against ${nameOf(push)}’s ${ms(push.latencyUs.p50)}, is the price of that round: ` +
+    `every message ends each held poll with a whole HTTP response, and a message published while a client is re-requesting waits until its ` +
+    `next poll arrives.`
+  );
 }
 
 /** C4: every HTTP request carries its identity again; a WebSocket sends its headers once. */
 export function judgeC4(a: ArticleRuns): Judgement {
   const http = [a.short, a.long].filter((run): run is RunResult => run !== undefined && unusable(run, '') === null);
   if (http.length === 0) return notMeasured('C4', 'neither short nor long polling ran validly in these results');
-  const identity = describeIdentity(http[0]!.scenario);
+  const identity = describeIdentity(http[0].scenario);
   const perRequest = http.map((run) => {
     const up = perDeliveredMessage(run).bytesUpPerDelivered;
     return `${nameOf(run)} ${fmtBytes(ratio(run.bytes.clientToServer, run.requests.total))} B per request, ${fmtBytes(up)} B per delivered message`;
@@ -180,7 +211,9 @@ export function judgeC4(a: ArticleRuns): Judgement {
   return {
     claim: 'C4',
     verdict: 'not-shown',
-    finding: `${sent} ${once} Its one handshake was spread over only ${fmtInt(push.messages.delivered)} delivered messages, too few for the repeated headers to add up.${sweep}`,
+    finding:
+      `${sent} ${once} Its one handshake was spread over only ${fmtInt(push.messages.delivered)} delivered messages, too few for the ` +
+      `repeated headers to add up.${sweep}`,
   };
 }
 
@@ -194,9 +227,16 @@ export function judgeC5(a: ArticleRuns): Judgement {
   const down = perDeliveredMessage(push).bytesDownPerDelivered;
   const http = [a.short, a.long].filter((run): run is RunResult => run !== undefined && unusable(run, '') === null);
   const httpDown = http.map((run) => ({ run, down: perDeliveredMessage(run).bytesDownPerDelivered }));
-  const against = httpDown.length === 0 ? '' : ` — against ${httpDown.map((h) => `${fmtBytes(h.down)} B for ${nameOf(h.run)}`).join(' and ')}, whose every answer carries a status line and headers`;
+  const against =
+    httpDown.length === 0
+      ? ''
+      : ` — against ${httpDown.map((h) => `${fmtBytes(h.down)} B for ${nameOf(h.run)}`).join(' and ')}, whose every answer carries a status ` +
+        `line and headers`;
   const fastest = a.own.filter((run) => isValidRun(run) && run.latencyUs.count > 0).every((run) => run.latencyUs.p50 >= push.latencyUs.p50);
-  const facts = `${capitalised(nameOf(push))} made ${fmtNumber(perClient, 2)} requests per client for the whole run and received ${fmtBytes(down)} B per message for a ${fmtInt(push.scenario.payloadBytes)}-byte payload${against}. Its median latency was ${ms(push.latencyUs.p50)}${fastest && a.own.length > 1 ? ', the lowest of the run' : ''}.`;
+  const facts =
+    `${capitalised(nameOf(push))} made ${fmtNumber(perClient, 2)} requests per client for the whole run and received ` +
+    `${fmtBytes(down)} B per message for a ${fmtInt(push.scenario.payloadBytes)}-byte payload${against}. Its median latency was ` +
+    `${ms(push.latencyUs.p50)}${fastest && a.own.length > 1 ? ', the lowest of the run' : ''}.`;
   const fewerBytes = down !== null && httpDown.every((h) => h.down === null || down < h.down);
   if (perClient <= 1.05 && fewerBytes) return { claim: 'C5', verdict: 'shown', finding: facts };
   const why =
@@ -223,9 +263,12 @@ export function costFinding(results: Results): string | null {
     .filter((m): m is { run: RunResult; cost: number } => m.cost !== null && m.cost > 0)
     .sort((x, y) => x.cost - y.cost);
   if (measured.length < 2) return null;
-  const [cheapest, dearest] = [measured[0]!, measured.at(-1)!];
+  const [cheapest, dearest] = [measured[0], measured.at(-1)!];
   const cpu = (m: { cost: number }) => `${fmtNumber(m.cost, 1)} ms of CPU per 1,000 delivered messages`;
-  return `${capitalised(nameOf(dearest.run))} cost the server the most, ${cpu(dearest)}: ${timesText(dearest.cost / cheapest.cost)} ${nameOf(cheapest.run)}’s ${fmtNumber(cheapest.cost, 1)} ms.`;
+  return (
+    `${capitalised(nameOf(dearest.run))} cost the server the most, ${cpu(dearest)}: ${timesText(dearest.cost / cheapest.cost)} ` +
+    `${nameOf(cheapest.run)}’s ${fmtNumber(cheapest.cost, 1)} ms.`
+  );
 }
 
 /** "20×", "4.8×": how many times one figure is the other, as a reader says it. */

@@ -79,7 +79,7 @@ function compare(measure: Measure, subject: RunResult, other: RunResult): KeyFin
 }
 
 function capitalise(text: string): string {
-  return text[0]!.toUpperCase() + text.slice(1);
+  return text[0].toUpperCase() + text.slice(1);
 }
 
 /**
@@ -105,10 +105,13 @@ export function keyFindings(results: Results): KeyFinding[] {
     const contrast =
       shortHeld === null
         ? ''
-        : `; short polling ${shortHeld.peak === 0 ? 'none' : `at most ${fmtInt(shortHeld.peak)}`}, with ${fmtInt(short!.connections.peak)} TCP connections open all the same`;
+        : `; short polling ${shortHeld.peak === 0 ? 'none' : `at most ${fmtInt(shortHeld.peak)}`}, with ${fmtInt(short!.connections.peak)} ` +
+          `TCP connections open all the same`;
     findings.push({
       figure: heldMeanText(held.mean),
-      sentence: `requests parked on the server by long polling on average, for ${fmtInt(long.scenario.clients)} clients (peak ${fmtInt(held.peak)}${contrast}).`,
+      sentence:
+        `requests parked on the server by long polling on average, for ${fmtInt(long.scenario.clients)} clients (peak ` +
+        `${fmtInt(held.peak)}${contrast}).`,
       href: '#c3',
     });
   }

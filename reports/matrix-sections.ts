@@ -17,13 +17,24 @@ import { findSweeps, sweepCharts, sweepReading, type Sweep } from './sweeps.js';
  */
 
 export function matrixSections(sets: readonly RunSet[], runs: readonly ReportRun[]): ExtraSections {
-  const parts: ExtraSections[] = [networkSection(runs), sweepsSection(runs), scaleSection(runs), throughputSection(runs), capacitySection(sets, runs)];
+  const parts: ExtraSections[] = [
+    networkSection(runs),
+    sweepsSection(runs),
+    scaleSection(runs),
+    throughputSection(runs),
+    capacitySection(sets, runs),
+  ];
   return { html: parts.map((p) => p.html).join('\n'), charts: parts.flatMap((p) => p.charts) };
 }
 
 /** For a results file of several scenarios, the claim charts show the runs of its first (base) scenario only. */
 export function baseScenarioRuns(sets: readonly RunSet[], runs: readonly ReportRun[]): ReportRun[] {
-  const bases = new Set(sets.map((set) => set.results.runs[0]?.scenario).filter((s): s is Scenario => s !== undefined).map((s) => scenarioKey(s)));
+  const bases = new Set(
+    sets
+      .map((set) => set.results.runs[0]?.scenario)
+      .filter((s): s is Scenario => s !== undefined)
+      .map((s) => scenarioKey(s)),
+  );
   return runs.filter((r) => bases.has(scenarioKey(r.run.scenario)));
 }
 
@@ -63,12 +74,17 @@ function networkSection(runs: readonly ReportRun[]): ExtraSections {
     height: 380,
   };
   const rows = delayed.map((r, i) => {
-    const m = models[i]!;
+    const m = models[i];
     const lat = r.run.latencyUs;
     const note = m.note === null ? '' : `<div class="kind">${esc(m.note)}</div>`;
-    return `<tr><td>${strategyCell(r)}<div class="kind">${esc(r.scenarioTag || describeNetwork(r.run.scenario)!)}</div></td><td>${esc(m.formula)}${note}</td>
-<td class="num">${fmtMs(m.p50Ms * 1000)}</td><td class="num">${fmtMs(lat.p50)}</td><td class="num">${fmtMs(m.meanMs * 1000)}</td><td class="num">${fmtMs(lat.mean)}</td>
-<td class="num">${fmtMs(m.p99Ms * 1000)}</td><td class="num">${fmtMs(lat.p99)}</td><td class="num">${fmtMs(m.maxMs * 1000)}</td><td class="num">${fmtMs(lat.max)}</td></tr>`;
+    return (
+      `<tr><td>${strategyCell(r)}<div ` +
+      `class="kind">${esc(r.scenarioTag || describeNetwork(r.run.scenario)!)}</div></td><td>${esc(m.formula)}${note}</td>
+<td class="num">${fmtMs(m.p50Ms * 1000)}</td><td class="num">${fmtMs(lat.p50)}</td><td class="num">${fmtMs(m.meanMs * 1000)}</td><td ` +
+      `class="num">${fmtMs(lat.mean)}</td>
+<td class="num">${fmtMs(m.p99Ms * 1000)}</td><td class="num">${fmtMs(lat.p99)}</td><td class="num">${fmtMs(m.maxMs * 1000)}</td><td ` +
+      `class="num">${fmtMs(lat.max)}</td></tr>`
+    );
   });
   const table = `<div class="table-wrap"><table><thead><tr><th>Run</th><th>Model (d = one-way delay)</th>
 <th class="num">p50 model</th><th class="num">p50 measured</th><th class="num">mean model</th><th class="num">mean measured</th>
@@ -78,15 +94,20 @@ function networkSection(runs: readonly ReportRun[]): ExtraSections {
     figure(
       chart,
       caption(
-        'latency from publish to receipt through the delaying proxy (bars), and what the model of each strategy predicts for the same scenario with no time spent in the server or the clients (diamonds). All values in ms, log scale.',
-        'a bar just above its diamond is the network doing what the model says; the distance between them is the processes’ own time (parsing, fan-out, queueing). WebSocket should sit just above one delay; short polling near half an interval plus one delay; long polling at one delay when its poll is held, and up to three in the re-request gap, which a burst of messages exposes.',
+        'latency from publish to receipt through the delaying proxy (bars), and what the model of each strategy predicts for the same ' +
+          'scenario with no time spent in the server or the clients (diamonds). All values in ms, log scale.',
+        'a bar just above its diamond is the network doing what the model says; the distance between them is the processes’ own time ' +
+          '(parsing, fan-out, queueing). WebSocket should sit just above one delay; short polling near half an interval plus one delay; ' +
+          'long polling at one delay when its poll is held, and up to three in the re-request gap, which a burst of messages exposes.',
       ),
     ) + table;
   return {
     html: section(
       'network-model',
       'Over a network: measured latency against the model',
-      'A delaying TCP proxy between the clients and the server adds a one-way delay to every byte in each direction (and to the TCP handshake of every new connection), without reordering bytes. Claims C1, C3 and C5 predict what each strategy’s latency becomes; here is each prediction next to its measurement.',
+      'A delaying TCP proxy between the clients and the server adds a one-way delay to every byte in each direction (and to the TCP ' +
+        'handshake of every new connection), without reordering bytes. Claims C1, C3 and C5 predict what each strategy’s latency becomes; ' +
+        'here is each prediction next to its measurement.',
       body,
     ),
     charts: [chart],
@@ -111,7 +132,8 @@ function sweepsSection(runs: readonly ReportRun[]): ExtraSections {
     const figures = figureRow(
       specs.map(chartBlock),
       caption(
-        `${specs.map((spec) => esc(spec.yTitle)).join('; ')} — against ${esc(specs[0]!.x!.title)}, one line per strategy. The other factors are those of the base scenario (${esc(describeBase(sweep))}). Rates are taken from the start of publishing until the clients stopped.`,
+        `${specs.map((spec) => esc(spec.yTitle)).join('; ')} — against ${esc(specs[0].x!.title)}, one line per strategy. The other factors ` +
+          `are those of the base scenario (${esc(describeBase(sweep))}). Rates are taken from the start of publishing until the clients stopped.`,
         reading.reading,
       ),
     );

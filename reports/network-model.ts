@@ -48,7 +48,14 @@ export function latencyModel(connection: StrategyLabel['connection'], scenario: 
   if (scenarioValue(scenario, 'bandwidthBytesPerSec') > 0) notes.push('the bandwidth cap adds transmission time the model leaves out');
   const note = (extra?: string) => [...notes, ...(extra ? [extra] : [])].join('; ') || null;
   if (connection === 'persistent') {
-    return { formula: 'd: the server writes the message on the open connection; it crosses the network once', p50Ms: d, meanMs: d, p99Ms: d, maxMs: d, note: note() };
+    return {
+      formula: 'd: the server writes the message on the open connection; it crosses the network once',
+      p50Ms: d,
+      meanMs: d,
+      p99Ms: d,
+      maxMs: d,
+      note: note(),
+    };
   }
   if (connection === 'request-per-poll') {
     const interval = scenario.pollIntervalMs;

@@ -24,16 +24,25 @@ export function noticeHtml(notice: Notice | Legacy): string {
         'so nothing was measured: raise <code>--rate</code> or <code>--duration</code>'
       );
     case 'messages-missed':
-      return `${count(notice.clients, 'client')} missed ${count(notice.missed, 'message')} in all${examples(notice.clients, notice.examples.map(missedExample))}`;
+      return (
+        `${count(notice.clients, 'client')} missed ${count(notice.missed, 'message')} in ` +
+        `all${examples(notice.clients, notice.examples.map(missedExample))}`
+      );
     case 'messages-duplicated':
       return (
         `${count(notice.clients, 'client')} received ${count(notice.duplicated, 'duplicate')} in all` +
-        examples(notice.clients, notice.examples.map((e) => `client ${e.client} got ${fmtInt(e.count)}`))
+        examples(
+          notice.clients,
+          notice.examples.map((e) => `client ${e.client} got ${fmtInt(e.count)}`),
+        )
       );
     case 'messages-out-of-order':
       return (
         `${count(notice.clients, 'client')} received ${count(notice.outOfOrder, 'message')} out of order in all` +
-        examples(notice.clients, notice.examples.map((e) => `client ${e.client} got ${fmtInt(e.count)}`))
+        examples(
+          notice.clients,
+          notice.examples.map((e) => `client ${e.client} got ${fmtInt(e.count)}`),
+        )
       );
     case 'gaps-signalled': {
       const shown = notice.examples.map((e) => `client ${e.client} was told of ${fmtInt(e.count)}`);
@@ -60,7 +69,10 @@ export function noticeHtml(notice: Notice | Legacy): string {
       );
     case 'server-replaced': {
       const whose = notice.serverProcesses > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
-      return `a server process was killed ${fmtSetting(notice.atSec)} s into the schedule and replaced: the server-side bytes, CPU and memory are those ${whose}`;
+      return (
+        `a server process was killed ${fmtSetting(notice.atSec)} s into the schedule and replaced: the server-side bytes, CPU and ` +
+        `memory are those ${whose}`
+      );
     }
     case 'load-generator-bound':
       return `${bottleneckHtml(notice.reason)} — read these figures as the machine’s limit, not the server’s`;
@@ -84,7 +96,10 @@ export function bottleneckHtml(reason: BottleneckReason | Legacy): string {
       return `the load generator was saturated (${list}): its latencies and rates include its own queueing`;
     }
     case 'machine-busy':
-      return `the machine’s ${reason.cores} cores were ${percent(reason.machineShare)} busy, and the load generator used more of them than the server did`;
+      return (
+        `the machine’s ${reason.cores} cores were ${percent(reason.machineShare)} busy, and the load generator used more of them than ` +
+        `the server did`
+      );
     case 'server-loop-late':
       return (
         `the server’s event loop ran ${millis(reason.eventLoopDelayP99Us)} late (p99) while publishing, at ${percent(reason.cpuShare)} of a core: ` +
@@ -150,7 +165,10 @@ function missedExample(e: MissedExample): string {
   return `client ${e.client} missed ${fmtInt(e.missed)} (seq ${e.firstSeqs.join(', ')}${e.missed > e.firstSeqs.length ? ', …' : ''})`;
 }
 
-function bytesDiffer(n: { clientSide: { clientToServer: number; serverToClient: number }; serverSide: { clientToServer: number; serverToClient: number } }): string {
+function bytesDiffer(n: {
+  clientSide: { clientToServer: number; serverToClient: number };
+  serverSide: { clientToServer: number; serverToClient: number };
+}): string {
   return (
     'the bytes counted at the clients’ sockets and at the server’s differ: ' +
     `client→server ${fmtInt(n.clientSide.clientToServer)} vs ${fmtInt(n.serverSide.clientToServer)} B, ` +

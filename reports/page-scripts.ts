@@ -52,6 +52,6 @@ export function chartDrawingScript(): string {
     write: false,
     logLevel: 'silent',
   });
-  drawing = inlinable(result.outputFiles[0]!.text, 'the chart drawing script');
+  drawing = inlinable(result.outputFiles[0].text, 'the chart drawing script');
   return drawing;
 }

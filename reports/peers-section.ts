@@ -14,32 +14,41 @@ const READINGS: Record<PeerVerdict, string> = {
 };
 
 function comparisonRows(c: PeerComparison): string {
-  const head = `<tr class="group-start"><td rowspan="${c.rows.length}"><b>pushbench ${esc(c.ours.title)}</b> vs ${esc(c.peer.title)}` +
+  const head =
+    `<tr class="group-start"><td rowspan="${c.rows.length}"><b>pushbench ${esc(c.ours.title)}</b> vs ${esc(c.peer.title)}` +
     `<div class="kind">${fmtInt(c.clients)} clients${c.problem === null ? '' : ` · ${esc(c.problem)}`}</div></td>`;
-  return c.rows
-    .map((row, i) => {
-      const spec = PEER_METRICS[row.metric];
-      const cells =
-        `<td>${esc(spec.label)}</td><td class="num">${row.ours === null ? '—' : esc(spec.format(row.ours))}</td>` +
-        `<td class="num">${row.peer === null ? '—' : esc(spec.format(row.peer))}</td><td class="num">${fmtRatio(row.ratio)}</td>` +
-        `<td>${READINGS[row.verdict]}</td></tr>`;
-      return (i === 0 ? head : '<tr>') + cells;
-    })
-    .join('') + `<tr><td colspan="6" class="muted">What differs: ${esc(c.differs)}</td></tr>`;
+  return (
+    c.rows
+      .map((row, i) => {
+        const spec = PEER_METRICS[row.metric];
+        const cells =
+          `<td>${esc(spec.label)}</td><td class="num">${row.ours === null ? '—' : esc(spec.format(row.ours))}</td>` +
+          `<td class="num">${row.peer === null ? '—' : esc(spec.format(row.peer))}</td><td class="num">${fmtRatio(row.ratio)}</td>` +
+          `<td>${READINGS[row.verdict]}</td></tr>`;
+        return (i === 0 ? head : '<tr>') + cells;
+      })
+      .join('') + `<tr><td colspan="6" class="muted">What differs: ${esc(c.differs)}</td></tr>`
+  );
 }
 
 /** What a framework costs per request, in words, when the run compared our polling with the same through one. */
 function frameworkBlock(comparisons: readonly PeerComparison[]): string {
   const findings = frameworkFindings(comparisons);
   if (findings.length === 0) return '';
-  return `<p><b>What the framework costs per request</b> (server CPU of the whole run ÷ requests the clients sent):</p><ul>${findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+  return (
+    `<p><b>What the framework costs per request</b> (server CPU of the whole run ÷ requests the clients ` +
+    `sent):</p><ul>${findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`
+  );
 }
 
 function findingsBlock(comparisons: readonly PeerComparison[]): string {
   const findings = peerFindings(comparisons);
   const caveats = comparisons.flatMap((c) => c.caveats);
   const caveatList =
-    caveats.length === 0 ? '' : `<p class="muted">Read the latencies with care:</p><ul class="muted">${caveats.map((c) => `<li>${esc(c.title)}: ${bottleneckHtml(c.reason)}</li>`).join('')}</ul>`;
+    caveats.length === 0
+      ? ''
+      : `<p class="muted">Read the latencies with care:</p><ul ` +
+        `class="muted">${caveats.map((c) => `<li>${esc(c.title)}: ${bottleneckHtml(c.reason)}</li>`).join('')}</ul>`;
   if (comparisons.every((c) => c.problem !== null)) return caveatList;
   if (findings.length === 0) {
     return `<p>On every measure compared here, pushbench was at least as efficient as its peer, or ${toleranceText()}.</p>${caveatList}`;
@@ -59,9 +68,14 @@ export function peersSection(sets: readonly RunSet[]): string {
 <tbody>${comparisons.map(comparisonRows).join('')}</tbody></table></div>${frameworkBlock(comparisons)}${findingsBlock(comparisons)}`;
     });
   if (blocks.length === 0) return '';
-  return `<section class="claim" id="peers">
+  return (
+    `<section class="claim" id="peers">
 <h2>pushbench against reference peers</h2>
-<p>Each pair ran the same scenario and publish schedule in this run. The ratio is pushbench ÷ peer, ${esc(toleranceText())}: the spread we measured between runs of the same code on a shared 2-core machine. Deliveries per second of server CPU are delivered messages ÷ server CPU seconds: the open-loop schedule makes every valid run deliver the same messages in the same time, so the throughput limit shows as the share of a core each needed — the most one core could sustain at that cost.</p>
+<p>Each pair ran the same scenario and publish schedule in this run. The ratio is pushbench ÷ peer, ${esc(toleranceText())}: the spread ` +
+    `we measured between runs of the same code on a shared 2-core machine. Deliveries per second of server CPU are delivered messages ÷ server
+CPU seconds: the open-loop schedule makes every valid run deliver the same messages in the same time, so the throughput limit shows as ` +
+    `the share of a core each needed — the most one core could sustain at that cost.</p>
 ${blocks.join('\n')}
-</section>`;
+</section>`
+  );
 }

@@ -33,21 +33,25 @@ export const PEER_PAIRS: readonly PeerPair[] = [
     peer: 'ws-bare',
     metrics: ['deliveriesPerCpuSecond', 'latencyP99Us'],
     differs:
-      'Both send the same frames with the same library. Per client and message, pushbench also checks the send buffer (a client that stops reading is cut off at 1 MiB instead of growing the server’s memory) and replays a backlog in steps at the pace the client reads; the bare loop does neither.',
+      'Both send the same frames with the same library. Per client and message, pushbench also checks the send buffer (a client that stops ' +
+      'reading is cut off at 1 MiB instead of growing the server’s memory) and replays a backlog in steps at the pace the client reads; ' +
+      'the bare loop does neither.',
   },
   {
     ours: 'long-polling',
     peer: 'socketio-polling',
     metrics: ['bytesPerDelivered', 'cpuMsPerThousand', 'latencyP99Us'],
     differs:
-      'Both hold a GET until there is news. Socket.IO adds its session id to every request, engine.io and Socket.IO framing to every message, a POST for everything the client sends (the CONNECT, each heartbeat answer) and a heartbeat every 25 s.',
+      'Both hold a GET until there is news. Socket.IO adds its session id to every request, engine.io and Socket.IO framing to every ' +
+      'message, a POST for everything the client sends (the CONNECT, each heartbeat answer) and a heartbeat every 25 s.',
   },
   {
     ours: 'websocket',
     peer: 'socketio-ws',
     metrics: ['bytesPerDelivered', 'cpuMsPerThousand', 'latencyP99Us'],
     differs:
-      'Both push one frame per message over one upgraded connection. Socket.IO wraps each message as an event packet (42["m",…]), adds a CONNECT round trip after the upgrade and a ping/pong every 25 s, and routes each broadcast through its adapter.',
+      'Both push one frame per message over one upgraded connection. Socket.IO wraps each message as an event packet (42["m",…]), adds a ' +
+      'CONNECT round trip after the upgrade and a ping/pong every 25 s, and routes each broadcast through its adapter.',
   },
   {
     ours: 'long-polling',
@@ -55,7 +59,10 @@ export const PEER_PAIRS: readonly PeerPair[] = [
     metrics: ['cpuMsPerThousand', 'latencyP99Us'],
     framework: 'express',
     differs:
-      'The same contract, the same limits, the same answer bytes. pushbench serves the long poll on node:http directly, dispatched by exact path, and writes one answer to all the polls waiting at the same cursor; the reference is served the way a typical express 5 app serves it: the app’s router, an express.Router with its JSON body parser, router.get, and its own since() and res.json() for every held poll.',
+      'The same contract, the same limits, the same answer bytes. pushbench serves the long poll on node:http directly, dispatched by exact ' +
+      'path, and writes one answer to all the polls waiting at the same cursor; the reference is served the way a typical express 5 app ' +
+      'serves it: the app’s router, an express.Router with its JSON body parser, router.get, and its own since() and res.json() for ' +
+      'every held poll.',
   },
   {
     ours: 'short-polling',
@@ -63,7 +70,9 @@ export const PEER_PAIRS: readonly PeerPair[] = [
     metrics: ['cpuMsPerThousand', 'latencyP99Us'],
     framework: 'express',
     differs:
-      'The same contract and the same answer bytes. pushbench answers the short poll on node:http directly, dispatched by exact path; the reference goes through the app’s router, an express.Router with its JSON body parser, router.get and res.json, as a typical express 5 app does.',
+      'The same contract and the same answer bytes. pushbench answers the short poll on node:http directly, dispatched by exact path; the ' +
+      'reference goes through the app’s router, an express.Router with its JSON body parser, router.get and res.json, as a typical ' +
+      'express 5 app does.',
   },
 ];
 
@@ -131,7 +140,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
 /** "on par within ±5 % (±25 % for latency p99)", from the tolerances above. */
 export function toleranceText(): string {
   const specs = Object.values(PEER_METRICS);
-  const base = specs[0]!.tolerance;
+  const base = specs[0].tolerance;
   const percent = (share: number) => `±${fmtNumber(share * 100, 0)} %`;
   const others = specs.filter((spec) => spec.tolerance !== base).map((spec) => `${percent(spec.tolerance)} for ${spec.label}`);
   return `on par within ${percent(base)}${others.length === 0 ? '' : ` (${others.join(', ')})`}`;
@@ -239,12 +248,15 @@ export function frameworkFindings(comparisons: readonly PeerComparison[]): strin
     const cost = c.framework;
     if (cost === null) continue;
     const what = c.ours.title.toLowerCase();
-    const both = `${fmtNumber(cost.peerUs, 0)} µs through ${cost.name} vs ${fmtNumber(cost.oursUs, 0)} µs on pushbench’s own path, ${fmtRatio(ratio(cost.peerUs, cost.oursUs))}`;
+    const both =
+      `${fmtNumber(cost.peerUs, 0)} µs through ${cost.name} vs ${fmtNumber(cost.oursUs, 0)} µs on pushbench’s own path, ` +
+      `${fmtRatio(ratio(cost.peerUs, cost.oursUs))}`;
     const at = `at ${fmtNumber(c.clients, 0)} clients`;
     findings.push(
       cost.addedUs >= 0
         ? `${cost.name} adds ${fmtNumber(cost.addedUs, 0)} µs of server CPU per request to ${what} (${both}) ${at}.`
-        : `${cost.name} took ${fmtNumber(-cost.addedUs, 0)} µs less server CPU per request than pushbench’s own path for ${what} (${both}) ${at}: here pushbench’s path is the slower one.`,
+        : `${cost.name} took ${fmtNumber(-cost.addedUs, 0)} µs less server CPU per request than pushbench’s own path for ${what} (${both}) ` +
+            `${at}: here pushbench’s path is the slower one.`,
     );
   }
   return findings;

@@ -21,8 +21,8 @@ export function recoverySection({ runs }: SectionContext): ExtraSections {
   const charts: ChartSpec[] = [];
   const figures: string[] = [];
   for (const group of byStrategy.values()) {
-    const title = group[0]!.run.strategy.title;
-    const id = group[0]!.run.strategy.name.replace(/[^a-z0-9-]/gi, '');
+    const title = group[0].run.strategy.title;
+    const id = group[0].run.strategy.name.replace(/[^a-z0-9-]/gi, '');
     const curve = lineChart(`chart-recovery-${id}`, group, '% of affected clients attached', '%', (o) =>
       o.curve.map(([ms, attached]) => ({ x: ms, y: o.affectedClients === 0 ? null : (100 * attached) / o.affectedClients })),
     );
@@ -35,9 +35,27 @@ export function recoverySection({ runs }: SectionContext): ExtraSections {
     charts.push(curve, accepts, cpu);
     figures.push(
       `<h3>${esc(title)}</h3>`,
-      figure(curve, caption('each run’s affected clients attached again (a stream open, a poll answered), per 100 ms since the kill.', 'the steeper and earlier the curve reaches 100 %, the faster the storm is over; a staircase is clients retrying in step.')),
-      figure(accepts, caption('TCP connections the server processes alive at the end accepted, per 100 ms bucket, as a rate per second.', 'a tall narrow spike is a thundering herd: every client at once; a spread is jitter doing its work.')),
-      figure(cpu, caption('CPU of those server processes (and the cluster primary), per 100 ms bucket, as a share of one core.', 'what accepting and re-attaching the clients costs while it happens; 100 % is one core fully busy.')),
+      figure(
+        curve,
+        caption(
+          'each run’s affected clients attached again (a stream open, a poll answered), per 100 ms since the kill.',
+          'the steeper and earlier the curve reaches 100 %, the faster the storm is over; a staircase is clients retrying in step.',
+        ),
+      ),
+      figure(
+        accepts,
+        caption(
+          'TCP connections the server processes alive at the end accepted, per 100 ms bucket, as a rate per second.',
+          'a tall narrow spike is a thundering herd: every client at once; a spread is jitter doing its work.',
+        ),
+      ),
+      figure(
+        cpu,
+        caption(
+          'CPU of those server processes (and the cluster primary), per 100 ms bucket, as a share of one core.',
+          'what accepting and re-attaching the clients costs while it happens; 100 % is one core fully busy.',
+        ),
+      ),
     );
   }
   const body = `${table(faulted)}${policyComparison(faulted)}${figures.join('\n')}`;
@@ -45,7 +63,8 @@ export function recoverySection({ runs }: SectionContext): ExtraSections {
     html: section(
       'recovery',
       'Losing a server process: how the clients come back',
-      'A server process was SIGKILLed during the schedule and a new one started on its port; its clients reconnected with their backoff, to a surviving process or to the new one. Times count from the kill.',
+      'A server process was SIGKILLed during the schedule and a new one started on its port; its clients reconnected with their backoff, to ' +
+        'a surviving process or to the new one. Times count from the kill.',
       body,
     ),
     charts,
@@ -61,19 +80,29 @@ function table(runs: readonly ReportRun[]): string {
     const o = r.run.recovery!;
     const lost = r.run.messages.missed;
     const kernel = o.listenOverflows === null ? 'not exposed' : `${fmtInt(o.listenOverflows)} / ${fmtInt(o.listenDrops)}`;
-    return `<tr><td>${strategyCell(r)}<div class="kind">${esc(r.scenarioTag || describe(r))}</div></td><td class="num">${fmtInt(o.affectedClients)} of ${fmtInt(r.run.scenario.clients)}</td>
+    return (
+      `<tr><td>${strategyCell(r)}<div class="kind">${esc(r.scenarioTag || describe(r))}</div></td><td ` +
+      `class="num">${fmtInt(o.affectedClients)} of ${fmtInt(r.run.scenario.clients)}</td>
 ${times(o.reattachMs)}${times(o.firstMessageMs)}<td class="num">${fmtInt(o.reconnectAttempts)}</td><td class="num">${fmtInt(o.peakAcceptPerSec)}</td>
-<td class="num">${kernel}</td><td class="num">${lost > 0 ? `<span class="bad">${fmtInt(lost)}</span>` : '0'} / ${fmtInt(r.run.messages.duplicated)}</td></tr>`;
+<td class="num">${kernel}</td><td class="num">${lost > 0 ? `<span class="bad">${fmtInt(lost)}</span>` : '0'} / ${fmtInt(r.run.messages.duplicated)}</td></tr>`
+    );
   });
-  return `<div class="table-wrap"><table><thead><tr><th rowspan="2">Run</th><th class="num" rowspan="2" title="Clients whose connection failed at or after the kill">Affected</th>
-<th colspan="3" class="num" title="From the kill until 50 / 95 / 100 % of the affected clients were attached again (for long polling: answered, which waits for a message)">Attached again, ms</th>
+  return (
+    `<div class="table-wrap"><table><thead><tr><th rowspan="2">Run</th><th class="num" rowspan="2" title="Clients whose connection ` +
+    `failed at or after the kill">Affected</th>
+<th colspan="3" class="num" title="From the kill until 50 / 95 / 100 % of the affected clients were attached again (for long polling: answered, which ` +
+    `waits for a message)">Attached again, ms</th>
 <th colspan="3" class="num" title="From the kill until 50 / 95 / 100 % of the affected clients had a message again">First message again, ms</th>
-<th class="num" rowspan="2">Reconnect attempts</th><th class="num" rowspan="2" title="Most connections accepted in one 100 ms bucket, as a rate">Peak accepts / s</th>
+<th class="num" rowspan="2">Reconnect attempts</th><th class="num" rowspan="2" title="Most connections accepted in one 100 ms bucket, as a rate">Peak ` +
+    `accepts / s</th>
 <th class="num" rowspan="2" title="TcpExt ListenOverflows / ListenDrops over the schedule, machine-wide (/proc/net/netstat)">Listen-queue overflows / drops</th>
 <th class="num" rowspan="2">Missed / dup.</th></tr>
-<tr><th class="num">50 %</th><th class="num">95 %</th><th class="num">100 %</th><th class="num">50 %</th><th class="num">95 %</th><th class="num">100 %</th></tr></thead>
+<tr><th class="num">50 %</th><th class="num">95 %</th><th class="num">100 %</th><th class="num">50 %</th><th class="num">95 %</th><th ` +
+    `class="num">100 %</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
-<p class="muted">A short-polling client between two polls notices nothing: its next poll opens a new connection (to a survivor, or to the new process) and is not counted as affected unless that fails.</p>`;
+<p class="muted">A short-polling client between two polls notices nothing: its next poll opens a new connection (to a survivor, or to the ` +
+    `new process) and is not counted as affected unless that fails.</p>`
+  );
 }
 
 /** A run's processes and reconnects in words, when no other scenario of the results tells it apart. */
@@ -99,7 +128,10 @@ function policyComparison(runs: readonly ReportRun[]): string {
       if (other === jitter) continue;
       const a = jitter.run.recovery!;
       const b = other.run.recovery!;
-      lines.push(`<li><b>${esc(jitter.run.strategy.title)}</b>, ${esc(scenarioValue(other.run.scenario, 'backoff'))} against full jitter: ${compare(b, a)}</li>`);
+      lines.push(
+        `<li><b>${esc(jitter.run.strategy.title)}</b>, ${esc(scenarioValue(other.run.scenario, 'backoff'))} against full jitter: ` +
+          `${compare(b, a)}</li>`,
+      );
     }
   }
   return lines.length === 0 ? '' : `<h3>What each backoff policy costs</h3><ul>${lines.join('')}</ul>`;
@@ -109,8 +141,10 @@ function compare(policy: RecoveryOutcome, jitter: RecoveryOutcome): string {
   const p95 = (o: RecoveryOutcome) => o.reattachMs.p95;
   const timeText =
     p95(policy) === null || p95(jitter) === null
-      ? `95 % attached again: ${p95(policy) === null ? 'never' : `${fmtInt(p95(policy)!)} ms`} against ${p95(jitter) === null ? 'never' : `${fmtInt(p95(jitter)!)} ms`}`
-      : `95 % attached again after ${fmtInt(p95(policy)!)} ms against ${fmtInt(p95(jitter)!)} ms (${verdict(p95(policy)! - p95(jitter)!, 'ms', 'later', 'earlier')})`;
+      ? `95 % attached again: ${p95(policy) === null ? 'never' : `${fmtInt(p95(policy))} ms`} against ` +
+        `${p95(jitter) === null ? 'never' : `${fmtInt(p95(jitter))} ms`}`
+      : `95 % attached again after ${fmtInt(p95(policy))} ms against ${fmtInt(p95(jitter))} ms ` +
+        `(${verdict(p95(policy)! - p95(jitter)!, 'ms', 'later', 'earlier')})`;
   const peak = `peak accept rate ${fmtInt(policy.peakAcceptPerSec)}/s against ${fmtInt(jitter.peakAcceptPerSec)}/s`;
   const attempts = `${fmtInt(policy.reconnectAttempts)} reconnect attempts against ${fmtInt(jitter.reconnectAttempts)}`;
   const overflows =
@@ -139,7 +173,7 @@ function lineChart(
     type: 'line',
     data: [],
     xy: points(r.run.recovery!),
-    color: withAlpha(r.color, shades[i % shades.length]!),
+    color: withAlpha(r.color, shades[i % shades.length]),
   }));
   return {
     id,

@@ -29,7 +29,7 @@ export function memoryCaption(runs: readonly ReportRun[]): string {
     .filter((r) => (r.run.server.rssSamples?.length ?? 0) >= 2)
     .map((r) => {
       const samples = r.run.server.rssSamples!;
-      const first = samples[0]![1] / 2 ** 20;
+      const first = samples[0][1] / 2 ** 20;
       const last = samples.at(-1)![1] / 2 ** 20;
       const peak = Math.max(...samples.map(([, rss]) => rss)) / 2 ** 20;
       return `<li><b>${esc(r.label)}</b>: ${fmtNumber(first, 1)} → ${fmtNumber(last, 1)} MiB (peak ${fmtNumber(peak, 1)} MiB)</li>`;

@@ -12,7 +12,6 @@ import { strategyCell } from './sections.js';
 /** Sizes of the websocket.org comparison: network throughput for this many clients at one message a second. */
 export const THROUGHPUT_CLIENTS = [1_000, 10_000, 100_000] as const;
 
-
 export function fmtBitsPerSec(bytesPerSec: number | null): string {
   if (bytesPerSec === null) return '—';
   const bits = bytesPerSec * 8;
@@ -50,21 +49,26 @@ export function scaleSection(runs: readonly ReportRun[]): ExtraSections {
 <td class="num">${fmtPercent(rates.clientCpuShare)} · ${fmtInt(run.clientProcesses.count)} proc.</td>
 <td class="num">${fmtInt(clientRequestsPerCpuSecond(run.steady))}</td><td>${verdictCell(run)}</td></tr>`;
   });
-  const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Clients</th><th class="num">p50 ms</th><th class="num">p99 ms</th>
+  const table =
+    `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Clients</th><th class="num">p50 ms</th><th ` +
+    `class="num">p99 ms</th>
 <th class="num" title="TCP bytes per second, both directions, all clients, while publishing">Throughput</th>
 <th class="num" title="HTTP requests per second while publishing">Requests / s</th>
 <th class="num" title="Server process CPU while publishing, share of one core">Server CPU</th>
 <th class="num" title="(RSS with every client connected − RSS before) ÷ connections, after a full garbage collection">RSS / connection</th>
 <th class="num" title="Server event-loop delay p99 while publishing">Loop delay p99</th>
 <th class="num" title="The busiest client process's CPU while publishing, share of one core">Client CPU</th>
-<th class="num" title="HTTP requests the clients sent per second of their own CPU (all client processes) while publishing: how much load one core of load generator makes">Requests / client CPU-s</th>
+<th class="num" title="HTTP requests the clients sent per second of their own CPU (all client processes) while publishing: how much load one core of ` +
+    `load generator makes">Requests / client CPU-s</th>
 <th title="Who limited the run: a saturated load generator measures itself, not the server">Bottleneck</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
   return {
     html: section(
       'scale',
       'Scale: many clients on one machine',
-      'Clients are spread over several client processes (2,500 each by default), with the server in a process of its own; every process’s CPU is recorded, so that a saturated load generator is not mistaken for a slow server. Hover a heading for its definition, a bottleneck for the reason.',
+      'Clients are spread over several client processes (2,500 each by default), with the server in a process of its own; every process’s ' +
+        'CPU is recorded, so that a saturated load generator is not mistaken for a slow server. Hover a heading for its definition, a ' +
+        'bottleneck for the reason.',
       table,
     ),
     charts: [],
@@ -114,8 +118,10 @@ export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
     byStrategy.set(key, [...(byStrategy.get(key) ?? []), r]);
   }
   if (byStrategy.size === 0) return NO_SECTION;
-  const intervals = new Set(runs.filter((r) => isIntervalPolling(r.run) && r.run.scenario.ratePerSec === 1).map((r) => r.run.scenario.pollIntervalMs));
-  const rows = [...byStrategy.values()].map((group) => `<tr><td>${strategyCell(group[0]!)}</td>${throughputCells(group)}</tr>`);
+  const intervals = new Set(
+    runs.filter((r) => isIntervalPolling(r.run) && r.run.scenario.ratePerSec === 1).map((r) => r.run.scenario.pollIntervalMs),
+  );
+  const rows = [...byStrategy.values()].map((group) => `<tr><td>${strategyCell(group[0])}</td>${throughputCells(group)}</tr>`);
   const polling = intervals.size === 0 ? '' : ` Short-polling clients poll every ${[...intervals].map((ms) => `${fmtInt(ms)} ms`).join(' / ')}.`;
   const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th>${throughputHeads()}</tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
@@ -123,7 +129,10 @@ export function throughputSection(runs: readonly ReportRun[]): ExtraSections {
     html: section(
       'throughput',
       'Network throughput at one message a second per client',
-      `In the style of the classic websocket.org comparison: the network traffic of 1,000, 10,000 and 100,000 clients that each receive one message a second, computed from the bytes per client and second measured here (both directions, TCP payload, while publishing).${polling} A cell is <b>measured</b> when a run had exactly that many clients, otherwise <b>extrapolated</b> linearly from the largest run of that strategy.`,
+      `In the style of the classic websocket.org comparison: the network traffic of 1,000, 10,000 and 100,000 clients that each receive one ` +
+        `message a second, computed from the bytes per client and second measured here (both directions, TCP payload, while ` +
+        `publishing).${polling} A cell is <b>measured</b> when a run had exactly that many clients, otherwise <b>extrapolated</b> ` +
+        `linearly from the largest run of that strategy.`,
       table,
     ),
     charts: [],
@@ -143,14 +152,20 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
     const name = `${esc(probe.endpoint)}${probe.httpVersion === '2' ? ' · HTTP/2 (h2load)' : ''}`;
     if (probe.problem) return `<tr><td>${name}${tag}</td><td colspan="9" class="bad">${noticeHtml(probe.problem)}</td></tr>`;
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : null;
-    return `<tr><td>${name}${tag}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
-<td class="num">${fmtInt(probe.requestsPerSec)}</td>${floorCells(probe)}<td class="num">${fmtMs(probe.latencyUs.p50)}</td><td class="num">${fmtMs(probe.latencyUs.p99)}</td>
-<td class="num">${fmtPercent(probe.serverCpuShare)}</td><td class="num">${fmtInt(perCore)}</td><td class="num">${fmtPercent(probe.loadGeneratorCpuShare)}</td>
-<td class="num">${fmtInt(probe.errors + probe.non2xx)}</td></tr>`;
+    return (
+      `<tr><td>${name}${tag}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
+<td class="num">${fmtInt(probe.requestsPerSec)}</td>${floorCells(probe)}<td class="num">${fmtMs(probe.latencyUs.p50)}</td><td ` +
+      `class="num">${fmtMs(probe.latencyUs.p99)}</td>
+<td class="num">${fmtPercent(probe.serverCpuShare)}</td><td class="num">${fmtInt(perCore)}</td><td ` +
+      `class="num">${fmtPercent(probe.loadGeneratorCpuShare)}</td>
+<td class="num">${fmtInt(probe.errors + probe.non2xx)}</td></tr>`
+    );
   });
-  const first = probes[0]!.probe;
-  const table = `<div class="table-wrap"><table><thead><tr><th>Endpoint</th><th class="num">Requests / s</th>
-<th class="num" title="node:http alone answering the same bytes on the same path, in its own process, right after the endpoint (autocannon CPU of that run in brackets)">node:http floor, requests / s</th>
+  const first = probes[0].probe;
+  const table =
+    `<div class="table-wrap"><table><thead><tr><th>Endpoint</th><th class="num">Requests / s</th>
+<th class="num" title="node:http alone answering the same bytes on the same path, in its own process, right after the endpoint (autocannon CPU of that ` +
+    `run in brackets)">node:http floor, requests / s</th>
 <th class="num" title="The endpoint's requests / s ÷ its floor's: 1.00× would be a handler that costs nothing">Of the floor</th>
 <th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num" title="Server process CPU during the probe, share of one core">Server CPU</th>
@@ -158,15 +173,27 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
 <th class="num" title="autocannon's own CPU: near 100 %, it set the pace instead of the server">autocannon CPU</th><th class="num">Errors</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
   const floors = probes.some(({ probe }) => probe.floor)
-    ? '<p>Beside each endpoint, its <b>floor</b>: node:http alone, in a process of its own, answering every request on the same path with the bytes the endpoint answered (status line, headers, body; only the Date changes), driven the same way right after it. The endpoint’s requests / s as a share of its floor’s is what the server’s own work costs: parsing the request, reading the log, building the answer, counting the bytes. When autocannon is near a full core in the floor’s run, the floor is autocannon’s limit and the share reads higher than it is.</p>'
+    ? '<p>Beside each endpoint, its <b>floor</b>: node:http alone, in a process of its own, answering every request on the same path with ' +
+      'the bytes the endpoint answered (status line, headers, body; only the Date changes), driven the same way right after it. The ' +
+      'endpoint’s requests / s as a share of its floor’s is what the server’s own work costs: parsing the request, reading the log, ' +
+      'building the answer, counting the bytes. When autocannon is near a full core in the floor’s run, the floor is autocannon’s limit ' +
+      'and the share reads higher than it is.</p>'
     : '';
   const identity = describeIdentity(first);
   return {
     html: section(
       'capacity',
       'Capacity: how fast is the handler?',
-      `Claim C2 says short polling needs a fast handler. autocannon drove each HTTP endpoint of a fresh server process with ${fmtInt(first.connections)} connections for ${fmtInt(first.durationSec)} s (closed loop, after a warm-up${identity === null ? '' : `, with ${identity}`}): the rate it reached is the highest the server sustains, and the latency is the latency there.`,
-      table + floors + clientsPerCore(probes.map((p) => p.probe), runs),
+      `Claim C2 says short polling needs a fast handler. autocannon drove each HTTP endpoint of a fresh server process with ` +
+        `${fmtInt(first.connections)} connections for ${fmtInt(first.durationSec)} s (closed loop, after a ` +
+        `warm-up${identity === null ? '' : `, with ${identity}`}): the rate it reached is the highest the server sustains, and the ` +
+        `latency is the latency there.`,
+      table +
+        floors +
+        clientsPerCore(
+          probes.map((p) => p.probe),
+          runs,
+        ),
     ),
     charts: [],
   };
@@ -177,7 +204,10 @@ function floorCells(probe: CapacityResult): string {
   const floor = probe.floor;
   if (!floor) return '<td class="num">—</td><td class="num">—</td>';
   if (floor.problem) return `<td colspan="2" class="bad">${noticeHtml(floor.problem)}</td>`;
-  return `<td class="num">${fmtInt(floor.requestsPerSec)} <span class="muted">(${fmtPercent(floor.loadGeneratorCpuShare)})</span></td><td class="num">${fmtRatio(floorRatio(probe))}</td>`;
+  return (
+    `<td class="num">${fmtInt(floor.requestsPerSec)} <span class="muted">(${fmtPercent(floor.loadGeneratorCpuShare)})</span></td><td ` +
+    `class="num">${fmtRatio(floorRatio(probe))}</td>`
+  );
 }
 
 /** "How many clients one core serves", per strategy, side by side. */
@@ -185,16 +215,20 @@ function clientsPerCore(probes: readonly CapacityResult[], runs: readonly Report
   const shortPoll = probes.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
   const items: string[] = [];
   if (shortPoll) {
-    const intervals = [...new Set([1_000, ...runs.filter((r) => isIntervalPolling(r.run)).map((r) => r.run.scenario.pollIntervalMs)])].sort((a, b) => a - b);
+    const intervals = [...new Set([1_000, ...runs.filter((r) => isIntervalPolling(r.run)).map((r) => r.run.scenario.pollIntervalMs)])].sort(
+      (a, b) => a - b,
+    );
     for (const interval of intervals) {
       items.push(
-        `<li><b>Short polling every ${fmtInt(interval)} ms:</b> ${fmtInt(shortPollClientsPerCore(shortPoll, interval))} clients per core (empty polls answered per CPU-second × interval; every poll that finds news costs more)</li>`,
+        `<li><b>Short polling every ${fmtInt(interval)} ms:</b> ${fmtInt(shortPollClientsPerCore(shortPoll, interval))} clients per core ` +
+          `(empty polls answered per CPU-second × interval; every poll that finds news costs more)</li>`,
       );
     }
   }
   const push = new Map<string, ReportRun>();
   for (const r of runs) {
-    if (isIntervalPolling(r.run) || r.run.scenario.ratePerSec <= 0 || r.run.server.publishingCpuMs === undefined || r.run.messages.delivered === 0) continue;
+    if (isIntervalPolling(r.run) || r.run.scenario.ratePerSec <= 0 || r.run.server.publishingCpuMs === undefined || r.run.messages.delivered === 0)
+      continue;
     const best = push.get(r.run.strategy.name);
     if (!best || r.run.scenario.clients > best.run.scenario.clients) push.set(r.run.strategy.name, r);
   }
@@ -202,10 +236,15 @@ function clientsPerCore(probes: readonly CapacityResult[], runs: readonly Report
     const { run } = r;
     const clients = pushClientsPerCore(run.messages.delivered, run.server.publishingCpuMs!, 1);
     items.push(
-      `<li><b>${esc(run.strategy.title)}:</b> ${fmtInt(clients)} clients per core at one message a second each (${fmtInt(run.messages.delivered)} messages delivered for ${fmtInt(run.server.publishingCpuMs)} ms of server CPU while publishing to ${fmtInt(run.scenario.clients)} clients)</li>`,
+      `<li><b>${esc(run.strategy.title)}:</b> ${fmtInt(clients)} clients per core at one message a second each ` +
+        `(${fmtInt(run.messages.delivered)} messages delivered for ${fmtInt(run.server.publishingCpuMs)} ms of server CPU while publishing ` +
+        `to ${fmtInt(run.scenario.clients)} clients)</li>`,
     );
   }
   if (items.length === 0) return '';
-  return `<h3>Clients one server core serves</h3><ul>${items.join('')}</ul>
-<p class="muted">Computed from CPU time, not measured at that many clients: memory, the open-file limit and the network may bind first. Push figures come from the scale runs in these results; run the <code>scale</code> preset to get them beside the probes.</p>`;
+  return (
+    `<h3>Clients one server core serves</h3><ul>${items.join('')}</ul>
+<p class="muted">Computed from CPU time, not measured at that many clients: memory, the open-file limit and the network may bind first. ` +
+    `Push figures come from the scale runs in these results; run the <code>scale</code> preset to get them beside the probes.</p>`
+  );
 }

@@ -34,9 +34,7 @@ export function chartBlock(chart: ChartSpec): string {
 
 /** Small multiples: their axes said once, then a titled panel per run. */
 export function multiplesBlock(multiples: SmallMultiples): string {
-  const panels = multiples.panels
-    .map((p) => `<div class="panel"><div class="panel-title">${p.titleHtml}</div>${chartBlock(p.chart)}</div>`)
-    .join('');
+  const panels = multiples.panels.map((p) => `<div class="panel"><div class="panel-title">${p.titleHtml}</div>${chartBlock(p.chart)}</div>`).join('');
   return `<div class="multiples"><p class="multiples-axes">${esc(multiples.axes)}</p><div class="panels">${panels}</div></div>`;
 }
 

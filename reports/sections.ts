@@ -32,9 +32,12 @@ export function strategyCell(r: ReportRun): string {
 
 /** The row that opens the reference peers in a table of runs (buildRuns puts them last), or nothing. */
 export function referenceHeadRow(runs: readonly ReportRun[], index: number, columns: number): string {
-  const r = runs[index]!;
-  if (!r.reference || (index > 0 && runs[index - 1]!.reference)) return '';
-  return `<tr class="reference-head"><td colspan="${columns}">Reference peers: measured in the same harness for comparison, not pushbench strategies</td></tr>`;
+  const r = runs[index];
+  if (!r.reference || (index > 0 && runs[index - 1].reference)) return '';
+  return (
+    `<tr class="reference-head"><td colspan="${columns}">Reference peers: measured in the same harness for comparison, not pushbench ` +
+    `strategies</td></tr>`
+  );
 }
 
 export function metaCards(sets: readonly RunSet[]): string {
@@ -86,10 +89,14 @@ export function scenarioTable(runs: readonly ReportRun[], sets: readonly RunSet[
       const whole = sets.find((set) => set.results.runs.length === g.runs.length && g.runs.every((r) => set.results.runs.includes(r.run)));
       who = whole ? `every run of ${esc(whole.label ?? 'this file')}` : g.runs.map((r) => esc(r.label)).join(', ');
     }
-    return `<tr><td>${who}</td><td class="num">${fmtInt(s.clients)}</td><td class="num">${fmtNumber(s.ratePerSec, s.ratePerSec % 1 === 0 ? 0 : 2)}</td>
+    return (
+      `<tr><td>${who}</td><td class="num">${fmtInt(s.clients)}</td><td ` +
+      `class="num">${fmtNumber(s.ratePerSec, s.ratePerSec % 1 === 0 ? 0 : 2)}</td>
 <td class="num">${fmtNumber(s.durationSec, s.durationSec % 1 === 0 ? 0 : 1)} s</td><td class="num">${fmtInt(s.payloadBytes)} B</td>
-<td class="num">${fmtInt(s.pollIntervalMs)} ms</td><td class="num">${fmtInt(s.longPollTimeoutMs)} ms</td><td>${esc(s.arrivals)}</td><td class="num">${fmtInt(s.seed)}</td>
-<td>${settingsCell(s)}</td></tr>`;
+<td class="num">${fmtInt(s.pollIntervalMs)} ms</td><td class="num">${fmtInt(s.longPollTimeoutMs)} ms</td><td>${esc(s.arrivals)}</td><td ` +
+      `class="num">${fmtInt(s.seed)}</td>
+<td>${settingsCell(s)}</td></tr>`
+    );
   });
   return `<div class="table-wrap"><table><thead><tr><th>Scenario of</th><th class="num">Clients</th><th class="num">Rate / s</th>
 <th class="num">Duration</th><th class="num">Payload</th><th class="num">Poll interval</th><th class="num">Long-poll timeout</th>
@@ -108,7 +115,13 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
     warned.length === 0
       ? ''
       : `<div class="banner warn"><strong>Read with care:</strong><ul>${warned
-          .map((r) => `<li><b>${esc(r.label)}</b>: ${r.run.warnings.length === 1 ? noticeHtml(r.run.warnings[0]!) : `<ul>${r.run.warnings.map((w) => `<li>${noticeHtml(w)}</li>`).join('')}</ul>`}</li>`)
+          .map((r) => {
+            const notices =
+              r.run.warnings.length === 1
+                ? noticeHtml(r.run.warnings[0])
+                : `<ul>${r.run.warnings.map((w) => `<li>${noticeHtml(w)}</li>`).join('')}</ul>`;
+            return `<li><b>${esc(r.label)}</b>: ${notices}</li>`;
+          })
           .join('')}</ul></div>`;
   if (invalid.length === 0) {
     return `<div class="banner valid">✓ Every client received every message exactly once, in order.</div>${warnings}`;
@@ -116,12 +129,16 @@ export function correctnessBanner(runs: readonly ReportRun[]): string {
   const items = invalid.map((r) => {
     const m = r.run.messages;
     const counts = `${plural(m.missed, 'missed')}, ${plural(m.duplicated, 'duplicated')}, ${plural(m.outOfOrder, 'out of order')}`;
-    const problems = r.run.problems.length === 0 ? '' : `<ul class="problems">${r.run.problems.map((p) => `<li>${noticeHtml(p)}</li>`).join('')}</ul>`;
+    const problems =
+      r.run.problems.length === 0 ? '' : `<ul class="problems">${r.run.problems.map((p) => `<li>${noticeHtml(p)}</li>`).join('')}</ul>`;
     return `<li><b>${esc(r.label)}</b>: ${counts} (delivered ${fmtInt(m.delivered)} of ${fmtInt(m.expected)})${problems}</li>`;
   });
   const what = invalid.length === 1 ? 'A run is invalid' : `${invalid.length} runs are invalid`;
-  return `<div class="banner invalid" role="alert"><strong>⚠ ${what}: a client lost, repeated or reordered a message, or the run could not be measured.</strong>
-<p>The figures of an invalid run measure a broken delivery; do not compare them.</p><ul>${items.join('')}</ul></div>${warnings}`;
+  return (
+    `<div class="banner invalid" role="alert"><strong>⚠ ${what}: a client lost, repeated or reordered a message, or the run could not ` +
+    `be measured.</strong>
+<p>The figures of an invalid run measure a broken delivery; do not compare them.</p><ul>${items.join('')}</ul></div>${warnings}`
+  );
 }
 
 interface SummaryColumn {
@@ -156,7 +173,7 @@ export function summaryTable(runs: readonly ReportRun[]): string {
     const m = run.messages;
     const hasLatency = run.latencyUs.count > 0;
     const errors = [m.missed, m.duplicated, m.outOfOrder].map((n) => (n > 0 ? `<span class="bad">${fmtInt(n)}</span>` : '0')).join(' / ');
-    const groupStart = i > 0 && r.setLabel !== null && runs[i - 1]!.run.strategy.name !== run.strategy.name;
+    const groupStart = i > 0 && r.setLabel !== null && runs[i - 1].run.strategy.name !== run.strategy.name;
     const tags = `<div class="kind">${esc(run.strategy.direction)} · ${esc(run.strategy.connection)}</div>`;
     const values = [
       `${fmtInt(m.delivered)} / ${fmtInt(m.expected)}`,
@@ -171,7 +188,7 @@ export function summaryTable(runs: readonly ReportRun[]): string {
       `${fmtInt(run.connections.opened)} / ${fmtInt(run.connections.peak)}`,
       errors,
     ];
-    const cells = values.map((v, k) => cell(SUMMARY_COLUMNS[k]!.label, v)).join('');
+    const cells = values.map((v, k) => cell(SUMMARY_COLUMNS[k].label, v)).join('');
     return `${referenceHeadRow(runs, i, 12)}<tr${groupStart ? ' class="group-start"' : ''}><td>${strategyCell(r)}${tags}</td>${cells}</tr>`;
   });
   const meanings = SUMMARY_COLUMNS.map((c) => `<div><dt>${esc(c.label)}</dt><dd>${esc(c.meaning)}</dd></div>`).join('');
@@ -193,25 +210,35 @@ export function costTable(runs: readonly ReportRun[]): string {
       ? ''
       : cell('RSS / connection', server.rssPerConnectionBytes === undefined ? '—' : `${fmtNumber(server.rssPerConnectionBytes / 1024, 1)} KiB`);
     const bottleneck = r.run.bottleneck;
+    const verdictWord = bottleneck ? (bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' ')) : '';
     const verdict = !bottleneck
       ? '—'
-      : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(bottleneck.verdict === 'none' ? 'neither' : bottleneck.verdict.replace('-', ' '))}</span><div class="kind wrap">${bottleneckHtml(bottleneck.reason)}</div>`;
-    return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}${cell('CPU ms / 1k msg', fmtNumber(r.derived.cpuMsPerThousand, 1))}
+      : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(verdictWord)}</span>` +
+        `<div class="kind wrap">${bottleneckHtml(bottleneck.reason)}</div>`;
+    return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}
+${cell('CPU ms / 1k msg', fmtNumber(r.derived.cpuMsPerThousand, 1))}
 ${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell('Event-loop delay p99 ms', fmtMs(server.eventLoopDelayP99Us))}
-${cell('Client CPU ms', `${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} proc.)`)}${cell('Requests / client CPU-s', fmtInt(clientRequestsPerCpuSecond(r.run.steady)))}<td data-label="Bottleneck">${verdict}</td></tr>`;
+${cell(
+  'Client CPU ms',
+  `${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} ` + `proc.)`,
+)}${cell('Requests / client CPU-s', fmtInt(clientRequestsPerCpuSecond(r.run.steady)))}<td data-label="Bottleneck">${verdict}</td></tr>`;
   });
-  const perConnectionHead = perConnectionMeasured
-    ? '<th class="num">RSS / connection</th>'
-    : '';
+  const perConnectionHead = perConnectionMeasured ? '<th class="num">RSS / connection</th>' : '';
   const note = perConnectionMeasured
-    ? '<p class="muted">RSS / connection: (RSS with every client connected − RSS before any) ÷ connections. Bottleneck: who limited the run; a saturated load generator measures itself, not the server.</p>'
-    : '<p class="muted">Bottleneck: who limited the run; a saturated load generator measures itself, not the server. Memory per connection is measured from 1,000 connections on; this run had fewer, so that column is left out.</p>';
-  return `<div class="table-wrap"><table class="cards"><thead><tr><th>Strategy</th><th class="num">Server CPU ms</th><th class="num">CPU ms / 1k msg</th>
+    ? '<p class="muted">RSS / connection: (RSS with every client connected − RSS before any) ÷ connections. Bottleneck: who limited the ' +
+      'run; a saturated load generator measures itself, not the server.</p>'
+    : '<p class="muted">Bottleneck: who limited the run; a saturated load generator measures itself, not the server. Memory per connection ' +
+      'is measured from 1,000 connections on; this run had fewer, so that column is left out.</p>';
+  return (
+    `<div class="table-wrap"><table class="cards"><thead><tr><th>Strategy</th><th class="num">Server CPU ms</th><th class="num">CPU ms ` +
+    `/ 1k msg</th>
 <th class="num">Peak RSS</th>${perConnectionHead}
 <th class="num">Event-loop delay p99 ms</th><th class="num">Client CPU ms</th>
-<th class="num" title="HTTP requests the clients sent per second of their own CPU, from the start of the schedule until they stopped: how much load one core of load generator makes (— for push strategies, which send none then)">Requests / client CPU-s</th>
+<th class="num" title="HTTP requests the clients sent per second of their own CPU, from the start of the schedule until they stopped: how much load ` +
+    `one core of load generator makes (— for push strategies, which send none then)">Requests / client CPU-s</th>
 <th>Bottleneck</th></tr></thead>
-<tbody>${rows.join('')}</tbody></table></div>${note}`;
+<tbody>${rows.join('')}</tbody></table></div>${note}`
+  );
 }
 
 export function definitionsBlock(): string {

@@ -1,5 +1,6 @@
 /** The report's stylesheet, inlined so the file needs nothing beside it. Prints cleanly too. */
-export const STYLES = `
+export const STYLES =
+  `
 :root {
   --ink: #0f172a; --muted: #475569; --faint: #94a3b8; --line: #e2e8f0; --panel: #f8fafc; --page: #ffffff;
   --ok: #15803d; --ok-bg: #f0fdf4; --bad: #b91c1c; --bad-bg: #fef2f2; --accent: #0284c7;
@@ -32,7 +33,8 @@ tbody tr:hover td { background: #f1f5f9; }
 .table-wrap table { border: 0; }
 .table-wrap tr:last-child td { border-bottom: 0; }
 .group-start td { border-top: 2px solid var(--line); }
-.reference-head td { background: var(--panel); color: var(--muted); font-size: 12px; font-weight: 600; border-top: 2px solid var(--faint); padding: 5px 9px; }
+.reference-head td { background: var(--panel); color: var(--muted); font-size: 12px; font-weight: 600; border-top: 2px solid ` +
+  `var(--faint); padding: 5px 9px; }
 .reference-tag { margin-left: 8px; border-style: dashed; }
 
 .meta { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin: 0 0 20px; }
@@ -59,15 +61,19 @@ tbody tr:hover td { background: #f1f5f9; }
 .swatch.striped { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.7) 0 2px, transparent 2px 5px); }
 .strategy { font-weight: 600; white-space: nowrap; }
 .kind { font-size: 11.5px; color: var(--muted); white-space: nowrap; margin-top: 1px; }
-.tag { display: inline-block; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 999px; padding: 0 7px; margin: 2px 4px 0 0; background: #fff; font-weight: 500; }
-.run-tag { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: var(--ink); border-radius: 4px; padding: 0 5px; margin-left: 6px; }
+.tag { display: inline-block; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 999px; padding: 0 7px; ` +
+  `margin: 2px 4px 0 0; background: #fff; font-weight: 500; }
+.run-tag { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: var(--ink); border-radius: 4px; padding: 0 ` +
+  `5px; margin-left: 6px; }
 .bad { color: var(--bad); font-weight: 700; }
 
 section.claim { margin: 40px 0 0; padding-top: 28px; border-top: 1px solid var(--line); }
-.claim-id { display: inline-block; font-size: 11.5px; font-weight: 700; letter-spacing: .04em; color: #fff; background: var(--accent); border-radius: 5px; padding: 0 6px; margin-right: 6px; vertical-align: 1px; }
+.claim-id { display: inline-block; font-size: 11.5px; font-weight: 700; letter-spacing: .04em; color: #fff; background: var(--accent); ` +
+  `border-radius: 5px; padding: 0 6px; margin-right: 6px; vertical-align: 1px; }
 .article { color: var(--muted); font-size: 14px; margin: 0 0 10px; }
 .verdict, .finding { margin: 0 0 12px; padding: 10px 14px; border-radius: 8px; border: 1px solid var(--line); background: var(--panel); }
-.verdict-tag { display: inline-block; font-weight: 700; font-size: 13px; border-radius: 999px; padding: 0 9px; margin-right: 8px; color: #fff; background: var(--muted); }
+.verdict-tag { display: inline-block; font-weight: 700; font-size: 13px; border-radius: 999px; padding: 0 9px; margin-right: 8px; color: ` +
+  `#fff; background: var(--muted); }
 .verdict.shown { border-color: #bbf7d0; background: var(--ok-bg); }
 .verdict.shown .verdict-tag { background: var(--ok); }
 .verdict.not-shown { border-color: #fde68a; background: #fffbeb; }
@@ -78,12 +84,14 @@ section.claim { margin: 40px 0 0; padding-top: 28px; border-top: 1px solid var(-
 .verdict-strip { margin: 0 0 28px; }
 .verdict-strip h3 { margin: 12px 0 8px; }
 .findings { list-style: none; margin: 0 0 12px; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
-.findings a { display: block; height: 100%; padding: 12px 14px; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); color: var(--ink); text-decoration: none; }
+.findings a { display: block; height: 100%; padding: 12px 14px; border: 1px solid var(--line); border-radius: 10px; background: ` +
+  `var(--panel); color: var(--ink); text-decoration: none; }
 .findings a:hover, .findings a:focus-visible { border-color: var(--accent); }
 .findings .figure { display: block; font-size: 30px; font-weight: 800; line-height: 1.1; color: var(--accent); font-variant-numeric: tabular-nums; }
 .findings .sentence { display: block; font-size: 14px; margin-top: 4px; }
 .claim-chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px 8px; font-size: 13.5px; }
-.claim-chips a { display: inline-block; padding: 3px 10px; border-radius: 999px; border: 1px solid var(--line); color: var(--ink); text-decoration: none; background: #fff; }
+.claim-chips a { display: inline-block; padding: 3px 10px; border-radius: 999px; border: 1px solid var(--line); color: var(--ink); ` +
+  `text-decoration: none; background: #fff; }
 .claim-chips .shown a { border-color: #86efac; background: var(--ok-bg); }
 .claim-chips .not-shown a { border-color: #fcd34d; background: #fffbeb; }
 figure { margin: 0; }
@@ -91,9 +99,11 @@ figure { margin: 0; }
 .figure-pair .chart-box { margin: 0; }
 .figure-pair > *, .panels > * { min-width: 0; }
 /* The legend under a chart: HTML, so that a long item wraps instead of running off the canvas. */
-.chart-legend { list-style: none; margin: -2px 0 12px; padding: 0; display: flex; flex-wrap: wrap; justify-content: center; gap: 2px 18px; font-size: 12px; line-height: 1.35; color: #334155; }
+.chart-legend { list-style: none; margin: -2px 0 12px; padding: 0; display: flex; flex-wrap: wrap; justify-content: center; gap: 2px ` +
+  `18px; font-size: 12px; line-height: 1.35; color: #334155; }
 .chart-legend li { display: flex; align-items: center; max-width: 100%; }
-.chart-legend button { display: flex; align-items: center; max-width: 100%; padding: 2px 0; border: 0; background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
+.chart-legend button { display: flex; align-items: center; max-width: 100%; padding: 2px 0; border: 0; background: none; font: inherit; ` +
+  `color: inherit; text-align: left; cursor: pointer; }
 .chart-legend button[aria-pressed="false"] { text-decoration: line-through; opacity: .5; }
 .chart-legend .swatch { flex: none; width: 12px; height: 12px; }
 .swatch.diamond { border-radius: 1px; transform: rotate(45deg) scale(.85); }
@@ -109,13 +119,15 @@ details.columns dt { font-weight: 600; }
 details.columns dd { margin: 0; color: var(--muted); }
 .kind.wrap { white-space: normal; max-width: 28em; }
 .chart-box { position: relative; width: 100%; height: 340px; margin: 8px 0 10px; }
-figcaption { font-size: 14px; color: #334155; background: var(--panel); border-left: 3px solid var(--accent); padding: 10px 14px; border-radius: 0 8px 8px 0; }
+figcaption { font-size: 14px; color: #334155; background: var(--panel); border-left: 3px solid var(--accent); padding: 10px 14px; ` +
+  `border-radius: 0 8px 8px 0; }
 figcaption p:last-child { margin-bottom: 0; }
 .how { font-weight: 600; color: var(--ink); }
 
 details { margin: 40px 0 0; border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; }
 details summary { cursor: pointer; font-weight: 600; }
-details pre { max-height: 520px; overflow: auto; background: var(--panel); padding: 12px; border-radius: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+details pre { max-height: 520px; overflow: auto; background: var(--panel); padding: 12px; border-radius: 8px; white-space: pre-wrap; ` +
+  `overflow-wrap: anywhere; }
 .definitions dt { font-weight: 600; margin-top: 8px; }
 .definitions dd { margin: 0 0 0 0; color: #334155; }
 footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
@@ -126,9 +138,12 @@ footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
   h1 { font-size: 23px; }
   .findings .figure { font-size: 26px; }
   .table-wrap { position: relative; }
-  .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; z-index: 1; background: var(--page); box-shadow: 1px 0 0 var(--line); }
+  .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; z-index: 1; background: var(--page); box-shadow: ` +
+  `1px 0 0 var(--line); }
   .table-wrap th:first-child { background: var(--panel); }
-  .table-wrap:has(table:not(.cards))::before { content: "Scroll sideways for more columns →"; display: block; padding: 4px 9px; font-size: 12px; color: var(--muted); background: var(--panel); border-bottom: 1px solid var(--line); }
+  .table-wrap:has(table:not(.cards))::before { content: "Scroll sideways for more columns →"; display: block; padding: 4px 9px; font-size: 12px; ` +
+  `color: var(--muted); background: var(--panel); border-bottom: 1px
+solid var(--line); }
   table.cards thead { display: none; }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
   table.cards tr { border-bottom: 2px solid var(--line); padding: 6px 0; }

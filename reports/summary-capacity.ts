@@ -26,9 +26,9 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
       String(probe.errors + probe.non2xx),
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = [`capacity (autocannon, ${capacity[0]!.connections} connections, ${capacity[0]!.durationSec} s per endpoint and per floor):`, ''];
-  for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const lines = [`capacity (autocannon, ${capacity[0].connections} connections, ${capacity[0].durationSec} s per endpoint and per floor):`, ''];
+  for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   if (capacity.some((probe) => probe.floor)) {
     lines.push('', 'floor: node:http alone answering the same bytes on the same path, in its own process, right after the endpoint');
   }

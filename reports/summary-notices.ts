@@ -63,10 +63,14 @@ export function bottleneckText(reason: BottleneckReason | Legacy): string {
       return `the load generator was saturated (${list}): its latencies and rates include its own queueing`;
     }
     case 'machine-busy':
-      return `the machine's ${reason.cores} cores were ${percent(reason.machineShare)} busy and the load generator used more of them than the server did`;
+      return (
+        `the machine's ${reason.cores} cores were ${percent(reason.machineShare)} busy and the load generator used more of them than ` +
+        `the server did`
+      );
     case 'server-loop-late':
       return (
-        `the server's event loop ran ${millis(reason.eventLoopDelayP99Us)} late (p99) while publishing, using ${percent(reason.cpuShare)} of a core: ` +
+        `the server's event loop ran ${millis(reason.eventLoopDelayP99Us)} late (p99) while publishing, using ${percent(reason.cpuShare)} ` +
+        `of a core: ` +
         'its own work per message set the pace'
       );
     case 'server-saturated':
@@ -94,7 +98,10 @@ export function interruptionLines(interrupted: Interruption, finished: readonly 
     const detail = describeStep(step.scenario, planned);
     return `${step.strategy.name}${detail ? ` (${detail})` : ''}`;
   });
-  return [`INTERRUPTED${by} after ${progress(interrupted)}: these figures are the ${steps(interrupted)} that finished`, `  not run: ${notRun.join(', ')}`];
+  return [
+    `INTERRUPTED${by} after ${progress(interrupted)}: these figures are the ${steps(interrupted)} that finished`,
+    `  not run: ${notRun.join(', ')}`,
+  ];
 }
 
 /** "3 of 8 runs", "8 of 8 runs and 1 of 6 capacity probes". */
@@ -122,7 +129,10 @@ function missedExample(e: MissedExample): string {
   return `client ${e.client} missed ${e.missed} message(s) (seq ${e.firstSeqs.join(', ')}${e.missed > e.firstSeqs.length ? ', …' : ''})`;
 }
 
-function bytesDiffer(n: { clientSide: { clientToServer: number; serverToClient: number }; serverSide: { clientToServer: number; serverToClient: number } }): string {
+function bytesDiffer(n: {
+  clientSide: { clientToServer: number; serverToClient: number };
+  serverSide: { clientToServer: number; serverToClient: number };
+}): string {
   return (
     'bytes counted at the client and the server sockets differ: ' +
     `client→server ${n.clientSide.clientToServer} vs ${n.serverSide.clientToServer}, ` +

@@ -62,7 +62,15 @@ export function printSummary(results: Results, reportPath: string): string {
     'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
     'CPU ms/1k: server CPU time per 1,000 delivered messages.',
     '',
-    ...(results.interrupted ? [...interruptionLines(results.interrupted, results.runs.map((run) => run.scenario)), ''] : []),
+    ...(results.interrupted
+      ? [
+          ...interruptionLines(
+            results.interrupted,
+            results.runs.map((run) => run.scenario),
+          ),
+          '',
+        ]
+      : []),
     `wall time ${fmtSeconds(results.meta.wallTimeMs)}`,
     `report: ${reportPath}`,
   );
@@ -93,10 +101,10 @@ function table(runs: readonly RunResult[]): string[] {
     return COLUMNS.map((c) => c.value(run, per));
   });
   const cells = [COLUMNS.map((c) => c.title), ...rows];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   return cells.map((row) =>
     row
-      .map((cell, i) => (COLUMNS[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .map((cell, i) => (COLUMNS[i].left ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
       .join('  ')
       .trimEnd(),
   );

@@ -1,4 +1,13 @@
-import { differingFields, scenarioField, scenarioKey, scenarioValue, varyingFields, type Scenario, type SweepFigure, type SweepReading } from '../results/scenario.js';
+import {
+  differingFields,
+  scenarioField,
+  scenarioKey,
+  scenarioValue,
+  varyingFields,
+  type Scenario,
+  type SweepFigure,
+  type SweepReading,
+} from '../results/scenario.js';
 import type { ChartSpec, DatasetSpec } from './charts.js';
 import type { ReportRun } from './model.js';
 import { ratesOf } from './rates.js';
@@ -23,7 +32,7 @@ export function findSweeps(runs: readonly ReportRun[]): Sweep[] {
   if (distinct.length < 2) return [];
   // The base is the scenario with most neighbours one field away: the centre of a star, any point of a line.
   const neighbours = (s: Scenario) => distinct.filter((other) => differingFields(s, other).length === 1).length;
-  const base = distinct.reduce((best, s) => (neighbours(s) > neighbours(best) ? s : best), distinct[0]!);
+  const base = distinct.reduce((best, s) => (neighbours(s) > neighbours(best) ? s : best), distinct[0]);
   const sweeps: Sweep[] = [];
   // Not a line to draw: a field whose entry says a section of its own shows it (the HTTP version, the source…).
   for (const field of varyingFields(distinct).filter((f) => scenarioField(f).sweep !== false)) {
@@ -104,10 +113,8 @@ export function sweepCharts(sweep: Sweep): ChartSpec[] {
   return reading.figures.map((name) => {
     const metric = METRICS[name];
     const datasets: DatasetSpec[] = [...series.values()].map((runs) => {
-      const first = runs[0]!;
-      const xy = runs
-        .map((r) => ({ x: Number(scenarioValue(r.run.scenario, sweep.field)), y: metric.value(r) }))
-        .sort((a, b) => a.x - b.x);
+      const first = runs[0];
+      const xy = runs.map((r) => ({ x: Number(scenarioValue(r.run.scenario, sweep.field)), y: metric.value(r) })).sort((a, b) => a.x - b.x);
       const title = first.run.strategy.title + (first.setLabel === null ? '' : ` · ${first.setLabel}`);
       return { label: title, type: 'line', data: [], xy, color: first.color };
     });

@@ -34,9 +34,7 @@ const RUN_FIELDS: [string, Check][] = [
   ['scenario.arrivals', 'string'],
   ['scenario.seed', 'number'],
   ['wallTimeMs', 'number'],
-  ...['published', 'expected', 'delivered', 'missed', 'duplicated', 'outOfOrder', 'gaps'].map(
-    (k): [string, Check] => [`messages.${k}`, 'number'],
-  ),
+  ...['published', 'expected', 'delivered', 'missed', 'duplicated', 'outOfOrder', 'gaps'].map((k): [string, Check] => [`messages.${k}`, 'number']),
   ...['p50', 'p90', 'p99', 'p999', 'max', 'mean', 'count'].map((k): [string, Check] => [`latencyUs.${k}`, 'number']),
   ...['total', 'withMessages', 'empty', 'failed', 'reconnects'].map((k): [string, Check] => [`requests.${k}`, 'number']),
   ['bytes.clientToServer', 'number'],

@@ -19,13 +19,18 @@ export function verdictStrip(sets: readonly RunSet[]): string {
       findings.length === 0
         ? `<p class="muted">${tooFew}: there is no ratio to show.</p>`
         : `<ol class="findings">${findings
-            .map((f) => `<li><a href="${f.href}"><span class="figure">${esc(f.figure)}</span><span class="sentence">${esc(f.sentence)}</span></a></li>`)
+            .map(
+              (f) => `<li><a href="${f.href}"><span class="figure">${esc(f.figure)}</span><span class="sentence">${esc(f.sentence)}</span></a></li>`,
+            )
             .join('')}</ol>`;
     const judged = judgeClaims(set.results);
     const chips = (Object.keys(CLAIMS) as ClaimId[])
       .map((id) => {
         const j = judged[id];
-        return `<li class="${j.verdict}"><a href="#${id.toLowerCase()}"><span class="claim-id">${id}</span> ${esc(CLAIMS[id].short)}: <b>${esc(VERDICT_WORDS[j.verdict].toLowerCase())}</b></a></li>`;
+        return (
+          `<li class="${j.verdict}"><a href="#${id.toLowerCase()}"><span class="claim-id">${id}</span> ${esc(CLAIMS[id].short)}: ` +
+          `<b>${esc(VERDICT_WORDS[j.verdict].toLowerCase())}</b></a></li>`
+        );
       })
       .join('');
     const title = set.label === null ? '' : `<h3>Run ${esc(set.label)}</h3>`;

@@ -69,10 +69,7 @@ export function deliveriesPerCpuSecond(run: Pick<RunResult, 'messages' | 'server
  * Clients one core serves, from a capacity probe: a short-polling client costs one request per interval, so one
  * core answering R requests per CPU-second serves R × interval clients.
  */
-export function shortPollClientsPerCore(
-  capacity: { requestsPerSec: number; serverCpuShare: number },
-  pollIntervalMs: number,
-): number | null {
+export function shortPollClientsPerCore(capacity: { requestsPerSec: number; serverCpuShare: number }, pollIntervalMs: number): number | null {
   if (capacity.serverCpuShare <= 0) return null;
   return (capacity.requestsPerSec / capacity.serverCpuShare) * (pollIntervalMs / 1000);
 }

@@ -86,4 +86,3 @@ export type BottleneckReason =
 
 /** Every code a run or a probe records: what each audience's notice renderer must word. */
 export type Notice = RunProblem | RunWarning | CapacityProblem;
-

@@ -12,7 +12,17 @@ import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { Arrivals, Scenario } from './scenario.js';
-export type { BottleneckReason, CapacityProblem, CountExample, Legacy, LoadProcess, MissedExample, Notice, RunProblem, RunWarning } from './problems.js';
+export type {
+  BottleneckReason,
+  CapacityProblem,
+  CountExample,
+  Legacy,
+  LoadProcess,
+  MissedExample,
+  Notice,
+  RunProblem,
+  RunWarning,
+} from './problems.js';
 
 /** What a fault run lost when its server process was killed. */
 export interface RestartOutcome {
@@ -266,8 +276,7 @@ export interface RunMeta {
 
 /** A step of the bench's plan that did not run, because the bench was stopped first: a run, or a capacity probe. */
 export type StepNotRun =
-  | { kind: 'run'; strategy: StrategyLabel; scenario: Scenario }
-  | { kind: 'probe'; endpoint: CapacityResult['endpoint']; httpVersion: HttpVersion };
+  { kind: 'run'; strategy: StrategyLabel; scenario: Scenario } | { kind: 'probe'; endpoint: CapacityResult['endpoint']; httpVersion: HttpVersion };
 
 /**
  * The bench was stopped (Ctrl-C, SIGTERM) before its plan was done: the results hold the steps that finished,

@@ -131,7 +131,9 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
       logAxis: true,
       figures: COMMON_FIGURES,
       reading:
-        'push strategies should grow in bytes and CPU with clients × messages only; short polling grows with clients × polls, whether there is news or not. A steepening latency line is a process running out of CPU: check the bottleneck column of the scale table before blaming the server. A WebSocket client sends no HTTP request once connected, so it has no line on a logarithmic requests chart.',
+        'push strategies should grow in bytes and CPU with clients × messages only; short polling grows with clients × polls, whether there ' +
+        'is news or not. A steepening latency line is a process running out of CPU: check the bottleneck column of the scale table before ' +
+        'blaming the server. A WebSocket client sends no HTTP request once connected, so it has no line on a logarithmic requests chart.',
     },
   }),
   field('ratePerSec', {
@@ -144,7 +146,8 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
       logAxis: true,
       figures: COMMON_FIGURES,
       reading:
-        'short polling’s requests stay fixed (one per interval) while its messages per request grow; long polling makes one round per message until messages come faster than a round trip, then batches; WebSocket adds one frame per message.',
+        'short polling’s requests stay fixed (one per interval) while its messages per request grow; long polling makes one round per ' +
+        'message until messages come faster than a round trip, then batches; WebSocket adds one frame per message.',
     },
   }),
   field('arrivals', {
@@ -225,14 +228,16 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
       logAxis: false,
       figures: ['bytesPerMessage', 'bandwidth'],
       reading:
-        'every HTTP request carries the cookie again, so a strategy’s bytes per message grow by the cookie size times its requests per message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
+        'every HTTP request carries the cookie again, so a strategy’s bytes per message grow by the cookie size times its requests per ' +
+        'message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
     },
   }),
   field('httpVersion', {
     default: '1.1',
     label: (version) => (version === '2' ? 'HTTP/2' : 'HTTP/1.1'),
     description:
-      'HTTP version of the polling and event-stream clients: under 2 each holds one HTTP/2 session (h2c, prior knowledge) and sends each request as a stream; WebSocket stays HTTP/1.1 and gets no HTTP/2 run',
+      'HTTP version of the polling and event-stream clients: under 2 each holds one HTTP/2 session (h2c, prior knowledge) and sends each ' +
+      'request as a stream; WebSocket stays HTTP/1.1 and gets no HTTP/2 run',
     flag: { name: 'http-version', placeholder: 'v', parse: { kind: 'choice', values: HTTP_VERSIONS }, list: true },
     sweep: false,
   }),
@@ -252,7 +257,8 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('source', {
     default: 'memory',
     label: (kind) => (kind === 'redis' ? 'Redis source' : 'memory source'),
-    description: 'where the message log lives: in the server process (memory) or in a Redis Stream the server processes share (redis, needs redis-server)',
+    description:
+      'where the message log lives: in the server process (memory) or in a Redis Stream the server processes share (redis, needs redis-server)',
     flag: { name: 'source', placeholder: 'kind', parse: { kind: 'choice', values: SOURCE_KINDS }, list: true },
     sweep: false,
   }),
@@ -317,7 +323,9 @@ export function groupFields(group: FieldGroup): (keyof Scenario)[] {
 }
 
 /** The network between the clients and the server, or null when they talk directly (no delaying proxy). */
-export function networkOf(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>): Pick<ScenarioValues, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'> | null {
+export function networkOf(
+  scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>,
+): Pick<ScenarioValues, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'> | null {
   const delayMs = scenarioValue(scenario, 'delayMs');
   const jitterMs = scenarioValue(scenario, 'jitterMs');
   const bandwidthBytesPerSec = scenarioValue(scenario, 'bandwidthBytesPerSec');
@@ -377,7 +385,7 @@ export function describeScenario(scenario: Scenario): string {
 export function describeStep(scenario: Scenario, all: readonly Scenario[]): string {
   const keys = varyingFields(all);
   if (keys.length === 0) return '';
-  const shown = keys.length === 1 ? keys : differingFields(scenario, all[0]!).filter((key) => keys.includes(key));
+  const shown = keys.length === 1 ? keys : differingFields(scenario, all[0]).filter((key) => keys.includes(key));
   if (shown.length === 0) return 'base';
   return SCENARIO_FIELDS.filter((f) => shown.includes(f.key))
     .map((f) => f.say(scenario))

@@ -52,9 +52,9 @@ export interface ClientRoute {
  */
 export interface PushServerHooks {
   /** Simulated one-way network delay, ms: applied to the request on its way in and to every byte sent back. */
-  networkDelayMs?(route: ClientRoute): number;
+  networkDelayMs?: (route: ClientRoute) => number;
   /** Runs before an upgrade reaches its strategy; a thrown Refusal refuses it, as a proxy blocking WebSocket would. */
-  checkUpgrade?(route: ClientRoute, req: http.IncomingMessage): void;
+  checkUpgrade?: (route: ClientRoute, req: http.IncomingMessage) => void;
 }
 
 interface MountedStrategy {
@@ -106,7 +106,11 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     // Without a source of the caller's, Source is its default, MessageSource: the one cast TypeScript cannot see through.
     this.source =
       options.source ??
-      (new MessageSource({ ringSize: this.limits.ringSize, firstSeq: options.firstSeq, payloadDepth: this.limits.payloadDepth }) as MessageLog as Source);
+      (new MessageSource({
+        ringSize: this.limits.ringSize,
+        firstSeq: options.firstSeq,
+        payloadDepth: this.limits.payloadDepth,
+      }) as MessageLog as Source);
     this.app.disable('x-powered-by');
     // An ETag on every poll answer would be bytes no client uses.
     this.app.set('etag', false);

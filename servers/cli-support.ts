@@ -2,10 +2,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** What the serve and demo commands share: one-line errors with exit code 2, options, a graceful Ctrl-C. */
 export interface Cli {
-  fail(message: string): never;
+  fail: (message: string) => never;
   /** parseArgs in strict mode, its own error turned into our one line. */
-  parse<O extends NonNullable<ParseArgsConfig['options']>>(options: O): ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
-  integer(value: string | undefined, name: string, min: number, max: number, fallback: number): number;
+  parse: <O extends NonNullable<ParseArgsConfig['options']>>(options: O) => ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
+  integer: (value: string | undefined, name: string, min: number, max: number, fallback: number) => number;
 }
 
 export function cli(prefix: string): Cli {

@@ -88,7 +88,6 @@ export const DEFAULT_LIMITS: ServerLimits = {
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */
 export const MIN_LONG_POLL_TIMEOUT_MS = 100;
 
-
 /**
  * Share of maxTcpConnections from which every new connection closes the connection that has been idle
  * longest (a keep-alive connection between requests): near the limit, those go first rather than new clients.

@@ -81,7 +81,11 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  const server = new PushServer({ limits: { longPollTimeoutMs }, security: { publishToken, allowedOrigins, userSecret, allowedHosts }, source: redis?.source });
+  const server = new PushServer({
+    limits: { longPollTimeoutMs },
+    security: { publishToken, allowedOrigins, userSecret, allowedHosts },
+    source: redis?.source,
+  });
   try {
     await server.listen(port, host);
   } catch (error) {

@@ -42,19 +42,19 @@ export interface StrategyContext {
    * hot routes. `kind` says whether the answer is bounded (a poll) or a stream that holds its connection. A
    * thrown Refusal (servers/http/errors.ts) becomes its JSON error answer.
    */
-  leanGet(path: string, kind: LeanRouteKind, handler: LeanHandler): void;
+  leanGet: (path: string, kind: LeanRouteKind, handler: LeanHandler) => void;
   /** Mounts an express route; a thrown Refusal becomes its JSON error answer. Several methods may share a path. */
-  route(method: RouteMethod, path: string, handler: RouteHandler): void;
+  route: (method: RouteMethod, path: string, handler: RouteHandler) => void;
   /** `route('GET', …)`. */
-  get(path: string, handler: RouteHandler): void;
+  get: (path: string, handler: RouteHandler) => void;
   /** Handles WebSocket upgrades on `path`; a thrown Refusal becomes its HTTP error answer on the raw socket. */
-  upgrade(path: string, handler: UpgradeHandler): void;
+  upgrade: (path: string, handler: UpgradeHandler) => void;
   /**
    * Checks a user id claimed outside the URL (Socket.IO's handshake `auth`) with its token: throws the Refusal
    * `userTokenMissing` (401) when the server has a user secret and the token is not that user's. A `user=` in the
    * URL has been checked before the strategy sees the request.
    */
-  checkUser(user: unknown, token: unknown): void;
+  checkUser: (user: unknown, token: unknown) => void;
 }
 
 export abstract class ServerStrategy extends EventEmitter<StrategyEvents> {

@@ -47,13 +47,13 @@ export const ROOM_FLOORS: Readonly<Record<string, readonly (readonly string[])[]
 /** `bench/run` for `bench/run/harness.ts`, `servers/app.ts` for itself; undefined outside bench/ and servers/. */
 export function roomOf(file: string): string | undefined {
   const parts = file.split('/');
-  if (!(parts[0]! in ROOM_FLOORS)) return undefined;
+  if (!(parts[0] in ROOM_FLOORS)) return undefined;
   return parts.slice(0, 2).join('/');
 }
 
 function floorOf(room: string): number {
   const [layer, name] = room.split('/') as [string, string];
-  const floor = ROOM_FLOORS[layer]!.findIndex((rooms) => rooms.includes(name));
+  const floor = ROOM_FLOORS[layer].findIndex((rooms) => rooms.includes(name));
   if (floor < 0) throw new Error(`room ${room} has no floor in ROOM_FLOORS (test/layers.test.ts, docs/layers.md)`);
   return floor;
 }
@@ -91,7 +91,7 @@ export function fileCycles(edges: readonly [string, string][]): string[][] {
 function layerOf(file: string): string {
   if (file.startsWith('servers/contract/')) return 'servers/contract';
   if (file.startsWith('reports/browser/')) return 'reports/browser';
-  return file.split('/')[0]!;
+  return file.split('/')[0];
 }
 
 function sourceFiles(folder: string): string[] {
@@ -113,7 +113,7 @@ function importEdges(): [string, string][] {
     for (const file of sourceFiles(folder)) {
       const text = readFileSync(join(ROOT, file), 'utf8');
       for (const match of text.matchAll(IMPORT)) {
-        const spec = match[1] ?? match[2]!;
+        const spec = match[1] ?? match[2];
         if (!spec.startsWith('.')) continue;
         const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts');
         edges.push([file, target]);
@@ -138,7 +138,7 @@ function imports(): { from: string; to: string; typeOnly: boolean }[] {
     for (const file of sourceFiles(folder)) {
       const text = readFileSync(join(ROOT, file), 'utf8');
       for (const match of text.matchAll(IMPORT)) {
-        const spec = match[1] ?? match[2]!;
+        const spec = match[1] ?? match[2];
         const to = spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts') : spec;
         found.push({ from: file, to, typeOnly: /^(?:import|export)\s+type\s/.test(match[0]) });
       }
@@ -274,6 +274,9 @@ describe('layers', () => {
       'reports/summary.ts → bench/run/harness.ts',
       'bench/run/harness.ts → reports/write.ts',
     ]);
-    expect(folderCycles(bad)).toEqual([['reports', 'bench', 'reports'], ['bench', 'reports', 'bench']]);
+    expect(folderCycles(bad)).toEqual([
+      ['reports', 'bench', 'reports'],
+      ['bench', 'reports', 'bench'],
+    ]);
   });
 });

@@ -47,7 +47,6 @@ export function captureAnswer({ url, method, headers, body }: CaptureRequest, ti
   }).finally(() => agent.destroy());
 }
 
-
 /**
  * A node:http server that answers `method path` with the captured answer and anything else with an empty 404.
  * The Date header, the one part of an answer that changes, is written fresh (to the second, as node does); the
@@ -108,8 +107,8 @@ export class FloorServer {
 /** The timeout of a `Keep-Alive: timeout=N` header, in ms; undefined when the answer has none. */
 export function announcedKeepAliveMs(rawHeaders: readonly string[]): number | undefined {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() !== 'keep-alive') continue;
-    const match = /timeout=(\d+)/i.exec(rawHeaders[i + 1]!);
+    if (rawHeaders[i].toLowerCase() !== 'keep-alive') continue;
+    const match = /timeout=(\d+)/i.exec(rawHeaders[i + 1]);
     if (match) return Number(match[1]) * 1000;
   }
   return undefined;

@@ -1,6 +1,14 @@
 import type { HttpVersion } from '../../servers/contract/wire.js';
 import type { CapacityResult } from '../../results/results.js';
-import { CAPACITY_ENDPOINT_NAMES, CAPACITY_ENDPOINTS, measuredFigures, probeOf, startEndpoint, type CapacityEndpoint, type CapacityPlan } from './probes.js';
+import {
+  CAPACITY_ENDPOINT_NAMES,
+  CAPACITY_ENDPOINTS,
+  measuredFigures,
+  probeOf,
+  startEndpoint,
+  type CapacityEndpoint,
+  type CapacityPlan,
+} from './probes.js';
 import { runH2load, type Killable } from './h2load.js';
 import type { RpcChild } from '../ipc/rpc.js';
 import type { CannonRun, ServerProtocol } from '../ipc/protocol.js';
@@ -21,7 +29,7 @@ export function capacityProbes(plan: CapacityPlan): CapacityProbe[] {
 export interface Http2CapacityHost {
   server: RpcChild<ServerProtocol>;
   /** Registers a child to be killed with the bench; returns its unregistration. */
-  track(child: Killable): () => void;
+  track: (child: Killable) => () => void;
   startTimeoutMs: number;
   callTimeoutMs: number;
 }
@@ -36,7 +44,13 @@ export async function probeEndpointHttp2(host: Http2CapacityHost, endpoint: Capa
   const spec = CAPACITY_ENDPOINTS[endpoint];
   const { server } = host;
   const { url, request } = await startEndpoint(host, endpoint, plan);
-  const run: Omit<CannonRun, 'durationSec'> = { url: url + request.path, method: request.method, body: request.body, headers: request.headers, connections: plan.connections };
+  const run: Omit<CannonRun, 'durationSec'> = {
+    url: url + request.path,
+    method: request.method,
+    body: request.body,
+    headers: request.headers,
+    connections: plan.connections,
+  };
   if (plan.warmupSec > 0) await runH2load({ ...run, durationSec: plan.warmupSec }, host.track);
   await server.call('openWindow', undefined, host.callTimeoutMs);
   const report = await runH2load({ ...run, durationSec: plan.durationSec }, host.track);

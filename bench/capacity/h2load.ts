@@ -97,20 +97,20 @@ export function parseReport(output: string, log: string, wallMs: number): Cannon
   const requests = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(output);
   const traffic = /traffic: .*?\((\d+)\) total/.exec(output);
   if (!finished || !requests || !traffic) throw new Error(`h2load's report was not understood: ${output.trim().split('\n').slice(-8).join(' | ')}`);
-  const [, , , , succeeded, failed, errored, timeouts] = requests.map(Number) as number[];
+  const [, , , , succeeded, failed, errored, timeouts] = requests.map<number>(Number);
   const elapsed = log
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => Number(line.split('\t')[2]))
     .filter((value) => Number.isFinite(value))
     .sort((a, b) => a - b);
-  const rank = (p: number) => (elapsed.length === 0 ? 0 : elapsed[Math.max(0, Math.ceil((p / 100) * elapsed.length) - 1)]!);
+  const rank = (p: number) => (elapsed.length === 0 ? 0 : elapsed[Math.max(0, Math.ceil((p / 100) * elapsed.length) - 1)]);
   const cpuMs = childrenCpuMs(output);
   return {
-    ok: succeeded!,
-    errors: errored! + timeouts!,
-    timeouts: timeouts!,
-    non2xx: Math.max(0, failed! - errored! - timeouts!),
+    ok: succeeded,
+    errors: errored + timeouts,
+    timeouts: timeouts,
+    non2xx: Math.max(0, failed - errored - timeouts),
     durationSec: Number(finished[1]) / (finished[2] === 'ms' ? 1000 : 1),
     responseBytes: Number(traffic[1]),
     latencyUs: {
@@ -127,7 +127,10 @@ export function parseReport(output: string, log: string, wallMs: number): Cannon
 
 /** The second line of bash's `times`: user and system time of the shell's children, e.g. "0m1.234s 0m0.567s". */
 function childrenCpuMs(output: string): number {
-  const lines = output.trim().split('\n').filter((line) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(line.trim()));
+  const lines = output
+    .trim()
+    .split('\n')
+    .filter((line) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(line.trim()));
   const children = lines.at(-1);
   if (!children) return 0;
   return children

@@ -1,5 +1,5 @@
 import type { CapacityProbeKind } from '../../servers/contract/strategies.js';
-import { ROUTES, type HttpVersion } from '../../servers/contract/wire.js';
+import { ROUTES } from '../../servers/contract/wire.js';
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
 import { scenarioIdentity } from '../fleet/identity.js';
 import type { RpcChild } from '../ipc/rpc.js';
@@ -11,7 +11,6 @@ import { capacityScenarioRecord } from '../../results/scenario.js';
 import type { CapacityPlan } from '../plan/capacity-plan.js';
 
 export type { CapacityPlan };
-
 
 export type CapacityEndpoint = CapacityResult['endpoint'];
 
@@ -27,8 +26,9 @@ interface EndpointSpec {
 /** The one strategy of pushbench's own whose facts say this probe measures it. */
 function measuredBy(probe: CapacityProbeKind): { strategy: string; path: string } {
   const found = SERVER_STRATEGIES.filter(({ info }) => !info.reference && info.capacity?.probe === probe);
-  if (found.length !== 1) throw new Error(`the ${probe} capacity probe needs exactly one strategy of pushbench's own stating it, found ${found.length}`);
-  const { name, capacity } = found[0]!.info;
+  if (found.length !== 1)
+    throw new Error(`the ${probe} capacity probe needs exactly one strategy of pushbench's own stating it, found ${found.length}`);
+  const { name, capacity } = found[0].info;
   return { strategy: name, path: capacity!.path };
 }
 
@@ -170,7 +170,14 @@ export function measuredFigures(report: CannonReport, spent: { cpuMs: number; wi
 
 export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
-  return { endpoint, method: spec.method, path: spec.path, connections: plan.connections, durationSec: plan.durationSec, ...capacityScenarioRecord(plan.scenario) };
+  return {
+    endpoint,
+    method: spec.method,
+    path: spec.path,
+    connections: plan.connections,
+    durationSec: plan.durationSec,
+    ...capacityScenarioRecord(plan.scenario),
+  };
 }
 
 function failedFigures(problem: CapacityProblem): CapacityFigures {

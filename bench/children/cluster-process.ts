@@ -52,7 +52,8 @@ let windowOpenedAt = 0;
 
 serveRpc<ServerProtocol>({
   async start({ strategy, longPollTimeoutMs, port: givenPort, redis }) {
-    if (!redis) throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
+    if (!redis)
+      throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
     options = { strategy, longPollTimeoutMs, redis };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
@@ -146,7 +147,11 @@ async function forkWorker(listenOn: number): Promise<number> {
   worker.process.stdout?.resume();
   const rpc = new RpcChild<WorkerProtocol>(`server process ${++forked}`, worker.process);
   const { strategy, longPollTimeoutMs, redis } = options;
-  const started = await rpc.call('start', { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix }, START_TIMEOUT_MS);
+  const started = await rpc.call(
+    'start',
+    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix },
+    START_TIMEOUT_MS,
+  );
   workers.push(rpc);
   return started.port;
 }

@@ -17,7 +17,7 @@ export function mergeServerStats(all: readonly ServerStats[]): ServerStats {
   return {
     uptimeMs: Math.max(...all.map((s) => s.uptimeMs)),
     // Every process mirrors the same log; the one furthest ahead is the log's head.
-    source: all.reduce((best, s) => (s.source.head > best.head ? s.source : best), all[0]!.source),
+    source: all.reduce((best, s) => (s.source.head > best.head ? s.source : best), all[0].source),
     strategies,
     control: {
       bytes: all.map((s) => s.control.bytes).reduce(addBytes),

@@ -18,8 +18,8 @@ export function churnPlan(seed: number, clients: number, share: number, duration
   const order = Array.from({ length: clients }, (_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (clients - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-    plan[order[i]!] = durationMs * (EARLIEST + random() * (LATEST - EARLIEST));
+    [order[i], order[j]] = [order[j], order[i]];
+    plan[order[i]] = durationMs * (EARLIEST + random() * (LATEST - EARLIEST));
   }
   return plan;
 }

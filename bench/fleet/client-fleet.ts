@@ -179,7 +179,9 @@ export class ClientFleet {
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });
     if (options.blocked) {
-      this.groups = new UpgradeGroups(this.records.map((record) => record.client).filter((c): c is WebSocketFallbackClient => c instanceof WebSocketFallbackClient));
+      this.groups = new UpgradeGroups(
+        this.records.map((record) => record.client).filter((c): c is WebSocketFallbackClient => c instanceof WebSocketFallbackClient),
+      );
     }
     for (const record of this.records) record.client.start();
   }
@@ -220,7 +222,13 @@ export class ClientFleet {
    * Stops every client and reports. With `betweenRequests`, each client is stopped the moment its request in
    * flight is answered (a short poll lasts milliseconds), so every byte one side wrote was read by the other.
    */
-  async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[], faultAtMs?: number): Promise<FleetReport> {
+  async stop(
+    lastSeq: number,
+    betweenRequests: boolean,
+    idleTimeoutMs: number,
+    expectedSeqs?: readonly number[],
+    faultAtMs?: number,
+  ): Promise<FleetReport> {
     for (const timer of this.churnTimers) clearTimeout(timer);
     const start = this.atScheduleStart;
     const end = this.traffic();

@@ -1,4 +1,3 @@
-import type { SimulatedClientClass } from '../../clients/client.js';
 import { BLOCK_UPGRADE_HEADER, WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import type { ClientGroup, PerClientTimes, Scenario, UpgradeFallback } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
@@ -6,7 +5,15 @@ import type { PushServerHooks } from '../../servers/app.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import { Refusal } from '../../servers/http/errors.js';
 import { findStrategy } from '../plan/strategies.js';
-import { createLatencyHistogram, decodeHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, summarizeLatency, type Histogram } from '../measure/histogram.js';
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  latencyUs,
+  mergeEncodedHistograms,
+  summarizeLatency,
+  type Histogram,
+} from '../measure/histogram.js';
 import { mulberry32 } from '../plan/random.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 
@@ -62,8 +69,8 @@ export function blockedPlan(seed: number, clients: number, share: number): boole
   const order = Array.from({ length: clients }, (_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (clients - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-    plan[order[i]!] = true;
+    [order[i], order[j]] = [order[j], order[i]];
+    plan[order[i]] = true;
   }
   return plan;
 }
@@ -142,7 +149,8 @@ export class UpgradeGroups {
       group.missed += expectedSeqs.length - delivered;
       group.duplicated += track.duplicated;
       group.outOfOrder += track.outOfOrder;
-      if (client.firstAttemptAt !== undefined && client.readyAt !== undefined) group.timeToReadyMs.push(round2(client.readyAt - client.firstAttemptAt));
+      if (client.firstAttemptAt !== undefined && client.readyAt !== undefined)
+        group.timeToReadyMs.push(round2(client.readyAt - client.firstAttemptAt));
       if (track.firstLatencyMs !== undefined) group.firstMessageLatencyMs.push(round2(track.firstLatencyMs));
     }
     return [...groups.values()].sort(byTransport);
@@ -180,7 +188,13 @@ export function mergeGroupEvidence(parts: readonly (readonly GroupEvidence[])[])
   for (const group of parts.flat()) {
     const into = merged.get(group.transport);
     if (!into) {
-      merged.set(group.transport, { ...group, requests: { ...group.requests }, bytes: { ...group.bytes }, timeToReadyMs: [...group.timeToReadyMs], firstMessageLatencyMs: [...group.firstMessageLatencyMs] });
+      merged.set(group.transport, {
+        ...group,
+        requests: { ...group.requests },
+        bytes: { ...group.bytes },
+        timeToReadyMs: [...group.timeToReadyMs],
+        firstMessageLatencyMs: [...group.firstMessageLatencyMs],
+      });
       continue;
     }
     into.clients += group.clients;
@@ -226,7 +240,7 @@ export function upgradeFallback(share: number, blockedClients: number, groups: r
 export function perClient(values: readonly number[]): PerClientTimes {
   if (values.length === 0) return { p50: 0, p99: 0, max: 0, mean: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
   return { p50: rank(50), p99: rank(99), max: sorted.at(-1)!, mean: round2(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
 }
 

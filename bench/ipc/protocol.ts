@@ -14,25 +14,23 @@ export { LATE_PUBLISH_MS, type ScheduleReport };
  * which start serving as soon as they are imported.
  */
 
-
 /**
  * What a server process reports at collect: its statistics, and the figures of it results.json keeps, as
  * ServerCost defines them (openWindow, when the clients are about to connect, is the origin of every sample).
  */
-export interface ServerReport
-  extends Pick<
-    ServerCost,
-    | 'cpuMs'
-    | 'eventLoopDelayP99Us'
-    | 'peakRssBytes'
-    | 'attachedSamples'
-    | 'publishingSpanMs'
-    | 'eventLoopDelayMaxUs'
-    | 'windowMs'
-    | 'rssBeforeClientsBytes'
-    | 'rssConnectedBytes'
-    | 'connectionsAtRssSample'
-  > {
+export interface ServerReport extends Pick<
+  ServerCost,
+  | 'cpuMs'
+  | 'eventLoopDelayP99Us'
+  | 'peakRssBytes'
+  | 'attachedSamples'
+  | 'publishingSpanMs'
+  | 'eventLoopDelayMaxUs'
+  | 'windowMs'
+  | 'rssBeforeClientsBytes'
+  | 'rssConnectedBytes'
+  | 'connectionsAtRssSample'
+> {
   stats: ServerStats;
   /** One a second and one at each end; always present here (a cluster's is empty: no single curve of several processes). */
   rssSamples: [number, number][];
@@ -88,7 +86,6 @@ export interface KillReport {
   publishedBeforeKill: number;
 }
 
-
 export interface FleetStart {
   strategy: string;
   baseUrl: string;
@@ -121,7 +118,6 @@ export interface ClientProtocol {
   stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number; faultAtMs?: number }, FleetReport];
   shutdown: [void, void];
 }
-
 
 /** The delaying TCP proxy between one client process and the server (see bench/network/proxy.ts). */
 export interface ProxyProtocol {

@@ -131,7 +131,7 @@ export class RpcChild<P extends Protocol<P>> {
       this.pending.set(id, {
         resolve: (value) => {
           clearTimeout(timer);
-          resolve(value as P[M][1]);
+          resolve(value);
         },
         reject: (error) => {
           clearTimeout(timer);
@@ -166,7 +166,10 @@ export class RpcChild<P extends Protocol<P>> {
 
   /** The line of a crash that says what happened, rather than the stack or the Node.js version after it. */
   private lastStderrLine(): string {
-    const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = this.stderrTail
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     const line = lines.find((l) => /^\w*Error\b|^Error:/.test(l)) ?? lines.filter((l) => !l.startsWith('at ')).at(-1);
     return line ? `: ${line}` : '';
   }

@@ -26,8 +26,8 @@ export function readListenCounters(path = '/proc/net/netstat'): ListenCounters |
 export function parseListenCounters(netstat: string): ListenCounters | null {
   const lines = netstat.split('\n').filter((line) => line.startsWith('TcpExt:'));
   if (lines.length < 2) return null;
-  const names = lines[0]!.trim().split(/\s+/);
-  const values = lines[1]!.trim().split(/\s+/);
+  const names = lines[0].trim().split(/\s+/);
+  const values = lines[1].trim().split(/\s+/);
   const field = (name: string) => {
     const at = names.indexOf(name);
     return at < 1 ? NaN : Number(values[at]);

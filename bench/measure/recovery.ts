@@ -39,7 +39,7 @@ export function recoveryOutcome(evidence: RecoveryEvidence): RecoveryOutcome {
   const sorted = reattach.filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
   const curve: [number, number][] = [];
   for (let t = 0, i = 0; t <= curveEnd; t += TIMELINE_BUCKET_MS) {
-    while (i < sorted.length && sorted[i]! <= t) i++;
+    while (i < sorted.length && sorted[i] <= t) i++;
     curve.push([t, i]);
   }
   const timelineEnd = Math.max(curveEnd, ...firstMessage.filter((ms): ms is number => ms !== null).map((ms) => Math.min(ms, CURVE_MAX_MS)));
@@ -71,7 +71,7 @@ export function shares(times: readonly (number | null)[]): RecoveryTimes {
   const at = (q: number) => {
     if (times.length === 0) return null;
     const rank = Math.ceil(q * times.length);
-    return rank <= reached.length ? Math.round(reached[rank - 1]!) : null;
+    return rank <= reached.length ? Math.round(reached[rank - 1]) : null;
   };
   return { p50: at(0.5), p95: at(0.95), p100: at(1) };
 }

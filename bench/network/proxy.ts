@@ -106,7 +106,7 @@ class DelayedPipe {
   private flush(): void {
     this.timer = undefined;
     const now = performance.now();
-    while (this.queue.length > 0 && this.queue[0]!.dueAt <= now) {
+    while (this.queue.length > 0 && this.queue[0].dueAt <= now) {
       const { item } = this.queue.shift()!;
       if (item === 'end') {
         if (!this.to.destroyed) this.to.end();

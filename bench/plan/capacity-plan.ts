@@ -17,4 +17,10 @@ export interface CapacityPlan {
   httpVersions?: HttpVersion[];
 }
 
-export const DEFAULT_CAPACITY: CapacityPlan = { durationSec: 5, warmupSec: 1, connections: 50, scenario: { payloadBytes: 100 }, httpVersions: ['1.1', '2'] };
+export const DEFAULT_CAPACITY: CapacityPlan = {
+  durationSec: 5,
+  warmupSec: 1,
+  connections: 50,
+  scenario: { payloadBytes: 100 },
+  httpVersions: ['1.1', '2'],
+};

@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_NAMES } from './presets.js';
-import { applyScenarioFlags, blockedUpgradeProblem, parseScenarioFlags, scenarioProblem, scheduleProblem, SCENARIO_FLAG_NAMES, withField } from './scenarios.js';
+import {
+  applyScenarioFlags,
+  blockedUpgradeProblem,
+  parseScenarioFlags,
+  scenarioProblem,
+  scheduleProblem,
+  SCENARIO_FLAG_NAMES,
+  withField,
+} from './scenarios.js';
 import { strategyProblem } from './runs.js';
 import { CAPACITY_FIELDS } from '../../results/scenario.js';
 import type { HttpVersion, Scenario } from '../../results/results.js';
@@ -104,7 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     let scenario = preset.capacity.scenario;
     for (const key of CAPACITY_FIELDS) {
       const flag = given.get(key);
-      if (flag) scenario = withField(scenario, flag.field, flag.values[0]!);
+      if (flag) scenario = withField(scenario, flag.field, flag.values[0]);
     }
     const versions = given.get('httpVersion')?.values as HttpVersion[] | undefined;
     capacity = { ...preset.capacity, scenario, ...(versions && { httpVersions: versions }) };
@@ -136,7 +144,7 @@ export function defaultOutDir(preset: string, date: Date): string {
 }
 
 export function helpText(): string {
-  const quick = PRESETS[DEFAULT_PRESET]!.scenarios[0]!;
+  const quick = PRESETS[DEFAULT_PRESET].scenarios[0];
   const lines = [
     'Usage: npm run bench -- [options]',
     '',
@@ -156,7 +164,7 @@ export function helpText(): string {
     '  -h, --help                  this help',
     '',
     'Presets:',
-    ...PRESET_NAMES.map((name) => `  ${name.padEnd(10)}${PRESETS[name]!.description}`),
+    ...PRESET_NAMES.map((name) => `  ${name.padEnd(10)}${PRESETS[name].description}`),
     '',
     'Exit status: 0 every run valid, 1 a run was invalid (the report is still written), 2 bad options,',
     '130 interrupted (the report holds the runs that finished).',

@@ -41,7 +41,9 @@ function inVersion(scenario: Scenario, version: (typeof VERSIONS)[number]): Scen
 
 export const HTTP2_PRESET: Preset = {
   name: 'http2',
-  description: `HTTP/1.1 vs HTTP/2 for ${WITH_HTTP2.join(', ')} (${REFERENCE_LINES.join(', ')}: HTTP/1.1 only): cookie 0 / 1,024 / 4,096 B, and 1,000 clients at 1 msg/s`,
+  description:
+    `HTTP/1.1 vs HTTP/2 for ${WITH_HTTP2.join(', ')} (${REFERENCE_LINES.join(', ')}: HTTP/1.1 only): cookie 0 / 1,024 / 4,096 B, ` +
+    `and 1,000 clients at 1 msg/s`,
   strategies: [...WITH_HTTP2, ...REFERENCE_LINES],
   scenarios: VERSIONS.flatMap((version) => [
     ...HTTP2_COOKIE_BYTES.map((cookieBytes) => inVersion({ ...STANDARD_BASE, cookieBytes }, version)),

@@ -47,7 +47,8 @@ export const HTTP2_COOKIE_BYTES: readonly number[] = [0, 1024, 4096];
 
 const STANDARD: Preset = {
   name: 'standard',
-  description: 'sweeps through a 200-client base: clients, message rate, poll interval, network delay, cookie size; the base and the cookie sweep over HTTP/2',
+  description:
+    'sweeps through a 200-client base: clients, message rate, poll interval, network delay, cookie size; the base and the cookie sweep over HTTP/2',
   strategies: ARTICLE_STRATEGIES,
   scenarios: [
     ...starMatrix(STANDARD_BASE, {
@@ -91,7 +92,9 @@ const SCALE: Preset = {
 
 const CAPACITY: Preset = {
   name: 'capacity',
-  description: 'autocannon against each HTTP endpoint (short poll, long poll with a message ready, publish), each beside its node:http floor; then h2load over HTTP/2',
+  description:
+    'autocannon against each HTTP endpoint (short poll, long poll with a message ready, publish), each beside its node:http floor; then ' +
+    'h2load over HTTP/2',
   scenarios: [],
   capacity: DEFAULT_CAPACITY,
 };

@@ -3,7 +3,6 @@ import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { STRATEGY_NAMES } from './strategies.js';
-import type { Scenario } from '../../results/results.js';
 
 export type { Preset };
 
@@ -72,7 +71,9 @@ const SOAK: Preset = {
  */
 const PEERS: Preset = {
   name: 'peers',
-  description: 'every strategy and the reference peers (Socket.IO, a bare ws loop, our polling through express), 2,000 clients, 5 messages/s for 4 s, with their ratios',
+  description:
+    'every strategy and the reference peers (Socket.IO, a bare ws loop, our polling through express), 2,000 clients, 5 messages/s for 4 s, ' +
+    'with their ratios',
   strategies: STRATEGY_NAMES,
   scenarios: [
     {

@@ -29,7 +29,10 @@ export function strategyProblem(scenarios: readonly Scenario[], strategies: read
   if (named && scenarios.length > 0 && scenarios.every((s) => scenarioValue(s, 'httpVersion') === '2')) {
     const without = strategies.find((name) => !hasHttp2Run(name));
     if (without !== undefined) {
-      return `--http-version 2: ${without} has no HTTP/2 client (a WebSocket upgrade stays HTTP/1.1: ws does not implement RFC 8441); leave it out of --strategies or add 1.1`;
+      return (
+        `--http-version 2: ${without} has no HTTP/2 client (a WebSocket upgrade stays HTTP/1.1: ws does not implement RFC 8441); leave ` +
+        `it out of --strategies or add 1.1`
+      );
     }
   }
   if (scenarios.some((s) => scenarioValue(s, 'blockedUpgrade') > 0) && !strategies.some((name) => FALLING_BACK_STRATEGY_NAMES.includes(name))) {

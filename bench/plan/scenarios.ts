@@ -39,7 +39,7 @@ export function parseScenarioFlags(raw: ReadonlyMap<string, string>): Outcome<Gi
     const names = [field.flag.name, ...(field.flag.aliases ?? [])].filter((name) => raw.has(name));
     if (names.length === 0) continue;
     if (names.length > 1) return { ok: false, error: `--${names[0]} and --${names[1]} are one option: give one` };
-    const name = names[0]!;
+    const name = names[0];
     const text = raw.get(name)!;
     const values = parseValues(field.flag, text);
     if (values === null) return { ok: false, error: `--${name} must be ${expected(field.flag)} (got "${text}")` };

@@ -88,8 +88,8 @@ export function playSchedule(
     let next = 0;
     const tick = () => {
       const elapsed = performance.now() - startedAt;
-      for (; next < offsetsMs.length && offsetsMs[next]! <= elapsed; next++) {
-        const lagMs = elapsed - offsetsMs[next]!;
+      for (; next < offsetsMs.length && offsetsMs[next] <= elapsed; next++) {
+        const lagMs = elapsed - offsetsMs[next];
         lateness.maxLagMs = Math.max(lateness.maxLagMs, lagMs);
         if (lagMs > LATE_PUBLISH_MS) lateness.latePublishes++;
         publish();
@@ -97,7 +97,7 @@ export function playSchedule(
       // A timer counts from when it is set, and fanning a message out to 10,000 clients takes a while: the next
       // wait is measured from now, not from the top of this tick, or every publish would be late by the last one.
       const now = performance.now() - startedAt;
-      if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next]! - now);
+      if (next < offsetsMs.length) setTimeout(tick, offsetsMs[next] - now);
       else setTimeout(resolve, Math.max(0, durationMs - now));
     };
     tick();

@@ -68,7 +68,10 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const published = schedule?.published ?? 0;
   const problems: RunProblem[] = [];
   const warnings: RunWarning[] = [];
-  const fallback = fleet.groups && scenario.blockedUpgrade ? upgradeFallback(scenario.blockedUpgrade, Math.round(scenario.blockedUpgrade * scenario.clients), fleet.groups) : undefined;
+  const fallback =
+    fleet.groups && scenario.blockedUpgrade
+      ? upgradeFallback(scenario.blockedUpgrade, Math.round(scenario.blockedUpgrade * scenario.clients), fleet.groups)
+      : undefined;
   const fellBack = fallback?.groups.find((group) => group.transport === 'long-polling')?.clients ?? 0;
   if (fallback && fellBack !== fallback.blockedClients) problems.push({ code: 'fallback-mismatch', blocked: fallback.blockedClients, fellBack });
 
@@ -85,7 +88,13 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     problems.push({ code: 'not-drained', clients: evidence.clientsNotDrained, lastSeq: schedule?.lastSeq ?? 0, timeoutMs: evidence.drainTimeoutMs });
   }
   if (schedule && schedule.latePublishes > 0) {
-    warnings.push({ code: 'late-publishes', late: schedule.latePublishes, of: published, lateMs: LATE_PUBLISH_MS, worstMs: Math.round(schedule.maxLagMs) });
+    warnings.push({
+      code: 'late-publishes',
+      late: schedule.latePublishes,
+      of: published,
+      lateMs: LATE_PUBLISH_MS,
+      worstMs: Math.round(schedule.maxLagMs),
+    });
   }
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
@@ -93,7 +102,11 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
-    warnings.push({ code: 'server-replaced', atSec: scenarioValue(scenario, 'restartAtSec') ?? 0, serverProcesses: scenarioValue(scenario, 'serverProcesses') });
+    warnings.push({
+      code: 'server-replaced',
+      atSec: scenarioValue(scenario, 'restartAtSec') ?? 0,
+      serverProcesses: scenarioValue(scenario, 'serverProcesses'),
+    });
   } else if (clientSide.clientToServer !== serverSide.clientToServer || clientSide.serverToClient !== serverSide.serverToClient) {
     const server = { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient };
     // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
@@ -103,7 +116,9 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const clientLoads = fleet.load ?? [];
   const proxyLoads = evidence.proxies ?? [];
   const rssPerConnection =
-    server.rssConnectedBytes !== undefined && server.rssBeforeClientsBytes !== undefined && (server.connectionsAtRssSample ?? 0) >= MIN_CONNECTIONS_FOR_RSS
+    server.rssConnectedBytes !== undefined &&
+    server.rssBeforeClientsBytes !== undefined &&
+    (server.connectionsAtRssSample ?? 0) >= MIN_CONNECTIONS_FOR_RSS
       ? Math.round((server.rssConnectedBytes - server.rssBeforeClientsBytes) / server.connectionsAtRssSample!)
       : undefined;
   // Judged while publishing: connecting 10,000 clients is a different (and one-off) load.
@@ -121,7 +136,8 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       : undefined;
   const requestsPerClientCpuSecond = clientRequestsPerCpuSecond(fleet.steady);
   // judgeBottleneck gives coded reasons; a sentence is only ever read back from an old file.
-  if (bottleneck?.verdict === 'load-generator' && typeof bottleneck.reason !== 'string') warnings.push({ code: 'load-generator-bound', reason: bottleneck.reason });
+  if (bottleneck?.verdict === 'load-generator' && typeof bottleneck.reason !== 'string')
+    warnings.push({ code: 'load-generator-bound', reason: bottleneck.reason });
 
   return {
     strategy: strategyLabel(info),
@@ -197,8 +213,10 @@ function clientProblems(fleet: FleetReport): RunProblem[] {
   const { missed, duplicated, outOfOrder } = fleet.faults;
   const problems: RunProblem[] = [];
   if (missed.clients > 0) problems.push({ code: 'messages-missed', clients: missed.clients, missed: fleet.missed, examples: missed.examples });
-  if (duplicated.clients > 0) problems.push({ code: 'messages-duplicated', clients: duplicated.clients, duplicated: fleet.duplicated, examples: duplicated.examples });
-  if (outOfOrder.clients > 0) problems.push({ code: 'messages-out-of-order', clients: outOfOrder.clients, outOfOrder: fleet.outOfOrder, examples: outOfOrder.examples });
+  if (duplicated.clients > 0)
+    problems.push({ code: 'messages-duplicated', clients: duplicated.clients, duplicated: fleet.duplicated, examples: duplicated.examples });
+  if (outOfOrder.clients > 0)
+    problems.push({ code: 'messages-out-of-order', clients: outOfOrder.clients, outOfOrder: fleet.outOfOrder, examples: outOfOrder.examples });
   return problems;
 }
 

@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { isValidRun, type CapacityResult, type Interruption, type Results, type RunResult, type Scenario, type StepNotRun } from '../../results/results.js';
+import {
+  isValidRun,
+  type CapacityResult,
+  type Interruption,
+  type Results,
+  type RunResult,
+  type Scenario,
+  type StepNotRun,
+} from '../../results/results.js';
 import { describeStep } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { assembleRun, failedRun, strategyLabel } from './assemble.js';
@@ -52,7 +60,6 @@ export interface BenchPlan {
   /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
   redis?: BenchRedis;
 }
-
 
 export interface ProgressEvent {
   /** 0-based index of the current run. */
@@ -123,7 +130,13 @@ export class Bench extends EventEmitter<BenchEvents> {
       })),
     ];
     const labels = [
-      ...this.plan.runs.map((run) => ({ strategy: run.strategy, detail: describeStep(run.scenario, this.plan.runs.map((r) => r.scenario)) })),
+      ...this.plan.runs.map((run) => ({
+        strategy: run.strategy,
+        detail: describeStep(
+          run.scenario,
+          this.plan.runs.map((r) => r.scenario),
+        ),
+      })),
       ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),
     ];
     const total = steps.length;
@@ -153,8 +166,11 @@ export class Bench extends EventEmitter<BenchEvents> {
           runs.push(run);
           this.emit('run-end', { index, total, run, valid: isValidRun(run) });
         } else {
-          const probe = probes[index - this.plan.runs.length]!;
-          const result = probe.httpVersion === '2' ? await this.runHttp2Probe(probe.endpoint, this.plan.capacity!) : await this.runProbe(probe.endpoint, this.plan.capacity!);
+          const probe = probes[index - this.plan.runs.length];
+          const result =
+            probe.httpVersion === '2'
+              ? await this.runHttp2Probe(probe.endpoint, this.plan.capacity!)
+              : await this.runProbe(probe.endpoint, this.plan.capacity!);
           if (this.aborted) break;
           const wallTimeMs = performance.now() - stepStartedAt;
           eta.finished(index, wallTimeMs);
@@ -166,7 +182,10 @@ export class Bench extends EventEmitter<BenchEvents> {
       clearInterval(ticker);
       this.killAll();
       // A killed child stays in the process table until it is reaped: wait (bounded) until every one has gone.
-      await within(Promise.all([...this.children].map((child) => child.exited)).then(() => {}), CHILD_EXIT_GRACE_MS);
+      await within(
+        Promise.all([...this.children].map((child) => child.exited)).then(() => {}),
+        CHILD_EXIT_GRACE_MS,
+      );
       process.off('exit', this.killAll);
     }
     const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);

@@ -131,14 +131,16 @@ export class RunPhases {
     const { scenario, budgets, info } = this;
     await this.server.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
-    const blocked = fallsBack(info.name, scenario) ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade')) : undefined;
+    const blocked = fallsBack(info.name, scenario)
+      ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
+      : undefined;
     await Promise.all(
       this.processes.fleets.map((fleet, i) =>
         fleet.call(
           'start',
           {
             strategy: info.name,
-            baseUrl: this.baseUrls[i]!,
+            baseUrl: this.baseUrls[i],
             phasesMs: this.shareOf(phases, i),
             firstClientIndex: i * this.share,
             scenario,
@@ -242,11 +244,7 @@ export class RunPhases {
       ),
     );
     // The server waits for its side of every connection to close, so both counts are final.
-    const server = await this.server.call(
-      'collect',
-      { strategy: info.name, closeTimeoutMs: budgets.settleMs },
-      budgets.settleMs + budgets.callMs,
-    );
+    const server = await this.server.call('collect', { strategy: info.name, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
     const fleet = mergeFleetReports(reports);
     if (faultAtMs === undefined) return { fleet, server, proxies };
@@ -269,9 +267,7 @@ export class RunPhases {
     const offsetsMs = publishSchedule(scenario);
     const churn = scenarioValue(scenario, 'churn');
     const dropAtMs = churn > 0 ? churnPlan(scenario.seed, scenario.clients, churn, durationMs) : [];
-    await Promise.all(
-      this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)),
-    );
+    await Promise.all(this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)));
     this.listenBefore = readListenCounters();
     return { offsetsMs, durationMs };
   }

@@ -31,7 +31,10 @@ export function attachProgress(bench: Bench, describe: DescribeNotice, stream: N
   };
   const onRunEnd = ({ index, total, run, valid }: BenchEvents['run-end'][0]) => {
     clear();
-    const detail = describeStep(run.scenario, bench.plan.runs.map((planned) => planned.scenario));
+    const detail = describeStep(
+      run.scenario,
+      bench.plan.runs.map((planned) => planned.scenario),
+    );
     const what = `${run.strategy.name}${detail ? ` (${detail})` : ''}`;
     stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${fmtSeconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);
     if (!valid) for (const problem of run.problems) stream.write(`  - ${describe(problem)}\n`);

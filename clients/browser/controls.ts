@@ -3,7 +3,14 @@
  * teacher's settings, which the server keeps and every page follows.
  */
 import { ROUTES, TOKEN_HEADER } from '../../servers/contract/wire.js';
-import { DEMO_ROUTES, SETTING_CHOICES, type DemoSettings, type LaneFacts, type LaneName, type SettingsChange } from '../../servers/contract/demo-protocol.js';
+import {
+  DEMO_ROUTES,
+  SETTING_CHOICES,
+  type DemoSettings,
+  type LaneFacts,
+  type LaneName,
+  type SettingsChange,
+} from '../../servers/contract/demo-protocol.js';
 import { byId, el, formatMs } from './format.js';
 import { t, userLabel } from './i18n.js';
 
@@ -39,7 +46,7 @@ export class Controls {
     ] as const) {
       const input = byId<HTMLInputElement>(slider);
       input.max = String(SETTING_CHOICES[field].length - 1);
-      input.addEventListener('input', () => this.showValue(field, SETTING_CHOICES[field][Number(input.value)]!));
+      input.addEventListener('input', () => this.showValue(field, SETTING_CHOICES[field][Number(input.value)]));
       input.addEventListener('change', () => void this.change({ [field]: SETTING_CHOICES[field][Number(input.value)] }));
     }
     byId('pause').addEventListener('click', () => void this.change({ paused: !this.settings?.paused }));
@@ -93,7 +100,8 @@ export class Controls {
     if (this.settings) this.showSettings(this.settings);
     // The default message follows the language until the teacher types one of their own.
     const text = byId<HTMLInputElement>('push-text');
-    if (text.value === '' || text.value === t('message.default', {}, 'en') || text.value === t('message.default', {}, 'zh')) text.value = t('message.default');
+    if (text.value === '' || text.value === t('message.default', {}, 'en') || text.value === t('message.default', {}, 'zh'))
+      text.value = t('message.default');
     this.showOutcomes();
   }
 

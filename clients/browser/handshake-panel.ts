@@ -56,9 +56,7 @@ export class HandshakePanel {
 
   private fillRaw(which: 'request' | 'response', lines: readonly string[]): void {
     const pre = this.field(which);
-    pre.replaceChildren(
-      ...lines.map((line, i) => el(i === 0 || MARKED.test(line) ? 'mark' : 'span', {}, line + '\n')),
-    );
+    pre.replaceChildren(...lines.map((line, i) => el(i === 0 || MARKED.test(line) ? 'mark' : 'span', {}, line + '\n')));
   }
 
   private field(name: string): HTMLElement {

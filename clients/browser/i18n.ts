@@ -27,7 +27,7 @@ const EN = {
   'strip.handshake': 'handshake',
   'strip.projector': 'normal view',
   'strip.language': '中文',
-  'tick': 'tick {n}',
+  tick: 'tick {n}',
   'message.default': 'hello',
   'role.teacher': 'Teacher',
   'role.student': 'Student',
@@ -99,7 +99,8 @@ const EN = {
   'handshake.mismatch': '✗ different',
   'handshake.protocol': 'Subprotocol: the browser offered {offered}; the server chose {chosen}',
   'handshake.protocol.none': 'none',
-  'handshake.extensions': 'Extensions: the browser offered {offered}; the server accepted {accepted} (compression off, so frames show their real size)',
+  'handshake.extensions':
+    'Extensions: the browser offered {offered}; the server accepted {accepted} (compression off, so frames show their real size)',
   'handshake.version': 'Version: {version}',
   'presence.title': 'Who is online (the server’s presence, per strategy)',
   'join.title': 'Join from your phone',
@@ -135,7 +136,7 @@ const ZH: Record<MessageKey, string> = {
   'strip.handshake': '握手',
   'strip.projector': '普通视图',
   'strip.language': 'English',
-  'tick': '滴答 {n}',
+  tick: '滴答 {n}',
   'message.default': '你好',
   'role.teacher': '教师',
   'role.student': '学生',
@@ -281,7 +282,7 @@ export function laneTitle(name: LaneName): string {
 
 /** The line under a lane's title, or '' when it has none. */
 export function laneSubtitle(name: LaneName, vars: Vars = {}): string {
-  return Object.hasOwn(LANE_SUBTITLES, name) ? fill(LANE_SUBTITLES[name]![current], vars) : '';
+  return Object.hasOwn(LANE_SUBTITLES, name) ? fill(LANE_SUBTITLES[name][current], vars) : '';
 }
 
 /** A message's payload as the page shows it: the ticker's `{ "tick": n }` in the page's language, anything else as sent. */

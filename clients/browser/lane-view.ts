@@ -81,7 +81,12 @@ export class LaneView {
       // A box of its own, so the counters can lay themselves out by the lane's width (a container query).
       el('div', { class: 'counters-box' }, counters),
       // What the lane is doing now sits between its two lifelines: asking, held, open (and for how long).
-      el('div', { class: 'timeline' }, el('div', { class: 'sides' }, browser, el('span', { class: 'now' }, state, this.connectionLabel), server), el('div', { class: 'timeline-canvas' }, svg)),
+      el(
+        'div',
+        { class: 'timeline' },
+        el('div', { class: 'sides' }, browser, el('span', { class: 'now' }, state, this.connectionLabel), server),
+        el('div', { class: 'timeline-canvas' }, svg),
+      ),
       this.received,
       this.online,
     );
@@ -178,7 +183,12 @@ export class LaneView {
       client instanceof FallbackLane
         ? t(`fallback.sub.${client.mode}`)
         : laneSubtitle(lane.name, { interval: formatMs(this.options.pollIntervalMs()) });
-    const online = this.onlineUsers.length > 0 ? this.onlineUsers.map(userLabel).join(', ') : this.onlineCount > 0 ? t('online.count', { count: this.onlineCount }) : t('online.none');
+    const online =
+      this.onlineUsers.length > 0
+        ? this.onlineUsers.map(userLabel).join(', ')
+        : this.onlineCount > 0
+          ? t('online.count', { count: this.onlineCount })
+          : t('online.none');
     this.online.textContent = t('online.line', { label: t('online.label'), users: online });
     for (const [item, message] of this.listed) item.querySelector('.text')!.textContent = messageText(message);
     this.timeline.relabel();
@@ -232,5 +242,5 @@ function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

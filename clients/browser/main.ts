@@ -3,7 +3,17 @@
  * its choice. Every half second the page asks the server for what it cannot see itself (bytes at the
  * server's sockets, presence, the handshake, the teacher's settings) and follows it.
  */
-import { DEMO_ROUTES, laneTag, TEACHER_USER, type DemoJoinAnswer, type DemoLanes, type DemoSettings, type DemoState, type LaneFacts, type LaneName } from '../../servers/contract/demo-protocol.js';
+import {
+  DEMO_ROUTES,
+  laneTag,
+  TEACHER_USER,
+  type DemoJoinAnswer,
+  type DemoLanes,
+  type DemoSettings,
+  type DemoState,
+  type LaneFacts,
+  type LaneName,
+} from '../../servers/contract/demo-protocol.js';
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
@@ -24,7 +34,7 @@ const USER_TOKEN_KEY = 'pushbench.userToken.';
 function takeToken(): string | undefined {
   const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (match) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!));
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
     history.replaceState(null, '', location.pathname + location.search);
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
@@ -36,7 +46,10 @@ function newPageId(): string {
 
 /** A user id the server accepts (README: A-Z a-z 0-9 . _ ~ -), from whatever a student typed. */
 function userIdFrom(name: string): string {
-  const cleaned = name.trim().replace(/[^A-Za-z0-9._~-]+/g, '-').slice(0, 32);
+  const cleaned = name
+    .trim()
+    .replace(/[^A-Za-z0-9._~-]+/g, '-')
+    .slice(0, 32);
   return cleaned === '' || cleaned === '-' ? 'student' : cleaned;
 }
 
@@ -50,7 +63,10 @@ async function fetchLanes(): Promise<LaneFacts[]> {
 /** The lanes this teacher showed last time; at first the article's ways and its fallback (server-sent events is one click away). */
 function shownLanes(lanes: readonly LaneFacts[]): Set<LaneName> {
   const names = lanes.map((lane) => lane.name);
-  const stored = localStorage.getItem(LANES_KEY)?.split(',').filter((name) => names.includes(name));
+  const stored = localStorage
+    .getItem(LANES_KEY)
+    ?.split(',')
+    .filter((name) => names.includes(name));
   return new Set(stored && stored.length > 0 ? stored : lanes.filter((lane) => lane.inArticle).map((lane) => lane.name));
 }
 

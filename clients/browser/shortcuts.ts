@@ -39,7 +39,14 @@ export function shortcuts(actions: ShortcutActions): Shortcut[] {
     { keys: 'T', match: letter('t'), label: 'keys.pause', short: 'strip.pause', teacherOnly: true, run: () => actions.togglePause() },
     { keys: 'B', match: letter('b'), label: 'keys.block', short: 'strip.block', teacherOnly: true, run: () => actions.toggleBlockWebSocket() },
     { keys: 'R', match: letter('r'), label: 'keys.reset', short: 'strip.reset', teacherOnly: true, run: () => actions.reset() },
-    { keys: '1–5', match: (key) => /^[1-5]$/.test(key), label: 'keys.lanes', short: 'strip.lanes', teacherOnly: true, run: (key) => actions.toggleLane(Number(key)) },
+    {
+      keys: '1–5',
+      match: (key) => /^[1-5]$/.test(key),
+      label: 'keys.lanes',
+      short: 'strip.lanes',
+      teacherOnly: true,
+      run: (key) => actions.toggleLane(Number(key)),
+    },
     { keys: 'H', match: letter('h'), label: 'keys.handshake', short: 'strip.handshake', teacherOnly: false, run: () => actions.toggleHandshake() },
     { keys: 'V', match: letter('v'), label: 'keys.projector', short: 'strip.projector', teacherOnly: false, run: () => actions.toggleProjector() },
     { keys: 'L', match: letter('l'), label: 'keys.language', short: 'strip.language', teacherOnly: false, run: () => actions.toggleLanguage() },
@@ -65,7 +72,5 @@ export function installShortcuts(list: readonly Shortcut[], isTeacher: () => boo
 export function showShortcuts(list: readonly Shortcut[], isTeacher: boolean): void {
   const usable = list.filter((s) => isTeacher || !s.teacherOnly);
   byId('keys-list').replaceChildren(...usable.flatMap((s) => [el('dt', {}, el('kbd', {}, s.keys)), el('dd', {}, t(s.label))]));
-  byId('shortcut-strip').replaceChildren(
-    ...usable.map((s) => el('span', { class: 'shortcut' }, el('kbd', {}, s.keys), ` ${t(s.short)}`)),
-  );
+  byId('shortcut-strip').replaceChildren(...usable.map((s) => el('span', { class: 'shortcut' }, el('kbd', {}, s.keys), ` ${t(s.short)}`)));
 }

@@ -25,7 +25,11 @@ export class PresencePanel {
       const users = this.presence[strategy] ?? [];
       list.append(
         el('dt', { 'data-strategy': strategy }, laneTitle(strategy), el('span', { class: 'count' }, String(count))),
-        el('dd', { 'data-strategy': strategy }, users.length > 0 ? users.map(userLabel).join(', ') : count > 0 ? t('online.count', { count }) : t('online.none')),
+        el(
+          'dd',
+          { 'data-strategy': strategy },
+          users.length > 0 ? users.map(userLabel).join(', ') : count > 0 ? t('online.count', { count }) : t('online.none'),
+        ),
       );
     }
   }

@@ -180,8 +180,7 @@ class Arrow implements Item {
     this.line.setAttribute('x2', `${x}`);
     this.line.setAttribute('y2', `${yy}`);
     const angle = Math.atan2(yy - y1, x - x1);
-    const point = (length: number, turn: number) =>
-      `${x - length * Math.cos(angle + turn)},${yy - length * Math.sin(angle + turn)}`;
+    const point = (length: number, turn: number) => `${x - length * Math.cos(angle + turn)},${yy - length * Math.sin(angle + turn)}`;
     this.head.setAttribute('points', `${x},${yy} ${point(14, 0.45)} ${point(14, -0.45)}`);
     // The label appears once the arrow has arrived: that is when the browser knows what it says.
     const labelled = progress >= 1 && this.text.textContent !== '' && this.label !== undefined;
@@ -435,7 +434,7 @@ export class Timeline {
     if (crowded && priority === LABEL_PRIORITY.empty) return undefined;
     const slot = crowded ? (this.lastLabel.slot + 1) % LABEL_SLOTS.length : 0;
     this.lastLabel = { at, slot };
-    return { text, along: LABEL_SLOTS[slot]!, priority };
+    return { text, along: LABEL_SLOTS[slot], priority };
   }
 
   private measure(): void {
@@ -444,7 +443,7 @@ export class Timeline {
     this.height = Math.max(150, height);
     this.element.setAttribute('viewBox', `0 0 ${this.width} ${this.height}`);
     [SIDE_MARGIN, this.width - SIDE_MARGIN].forEach((x, i) => {
-      const line = this.lifelines[i]!;
+      const line = this.lifelines[i];
       line.setAttribute('x1', `${x}`);
       line.setAttribute('x2', `${x}`);
       line.setAttribute('y1', '0');

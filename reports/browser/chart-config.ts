@@ -66,7 +66,7 @@ function axisTitle(spec: ChartSpec, text: string) {
 
 function xScale(spec: ChartSpec): ScaleOptions<'linear' | 'logarithmic' | 'category'> {
   const x = spec.x;
-  if (x === undefined) return { stacked: spec.stacked, grid: { display: false } } as ScaleOptions<'category'>;
+  if (x === undefined) return { stacked: spec.stacked, grid: { display: false } };
   const unit = x.unit ? ` ${x.unit}` : '';
   return {
     type: x.log ? 'logarithmic' : 'linear',

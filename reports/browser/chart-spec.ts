@@ -56,4 +56,3 @@ export interface ChartSpec {
    */
   panel?: boolean;
 }
-

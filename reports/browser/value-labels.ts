@@ -10,6 +10,8 @@ export interface ValueLabelOptions {
 }
 
 declare module 'chart.js' {
+  // Declaration merging needs chart.js's own type parameter, by its name, though this part does not use it.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface PluginOptionsByType<TType extends ChartType> {
     pushbenchValueLabels?: ValueLabelOptions;
   }
@@ -84,8 +86,8 @@ export function valueLabels(family: string): Plugin<'bar' | 'line', ValueLabelOp
       ctx.fillStyle = FONT_COLOR;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
-      if (options.mode === 'totals') drawTotals(chart as Chart, ctx, options);
-      else drawBars(chart as Chart, ctx, options, family);
+      if (options.mode === 'totals') drawTotals(chart, ctx, options);
+      else drawBars(chart, ctx, options, family);
       ctx.restore();
     },
   };

@@ -43,7 +43,7 @@ export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
     next();
   };
   app.post(ROUTES.publish, control, publisherOnly('publishing'), jsonBody, async (req, res) => {
-    const body = req.body as unknown;
+    const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
       throw new Refusal('publishBodyShape');
     }

@@ -19,7 +19,14 @@ export type LaneName = string;
  * The one lane that is no strategy of its own: it tries WebSocket and, when the upgrade is refused, carries on
  * with long polling from the same cursor (claim C6).
  */
-export const FALLBACK_LANE: LaneFacts = { name: 'fallback', title: 'Fallback', chineseTitle: '回退', colour: PALETTE.violet, claim: 'C6', inArticle: true };
+export const FALLBACK_LANE: LaneFacts = {
+  name: 'fallback',
+  title: 'Fallback',
+  chineseTitle: '回退',
+  colour: PALETTE.violet,
+  claim: 'C6',
+  inArticle: true,
+};
 
 /** GET /demo/api/lanes: the lanes the demo serves, in the order the page shows them. */
 export interface DemoLanes {

@@ -56,5 +56,5 @@ const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 export function strategyColour(strategy: { name: string; colour?: unknown }): string {
   if (typeof strategy.colour === 'string' && HEX_COLOUR.test(strategy.colour)) return strategy.colour;
   const known = Object.hasOwn(COLOURS_BEFORE_RESULTS_RECORDED_THEM, strategy.name);
-  return known ? COLOURS_BEFORE_RESULTS_RECORDED_THEM[strategy.name]! : PALETTE.neutral;
+  return known ? COLOURS_BEFORE_RESULTS_RECORDED_THEM[strategy.name] : PALETTE.neutral;
 }

@@ -10,7 +10,7 @@ export const WS_CLOSE_GRACE_MS = 1_000;
  */
 export async function closeGoingAway(sockets: Iterable<WebSocket>, graceMs = WS_CLOSE_GRACE_MS): Promise<void> {
   const closed = [...sockets].map((ws) => {
-    if (ws.readyState === WebSocket.CLOSED) return undefined;
+    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const cut = setTimeout(() => ws.terminate(), graceMs).unref();
       ws.once('close', () => {

@@ -18,6 +18,6 @@ export function browserBundle(): Promise<string> {
     target: 'es2020',
     write: false,
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text);
+  }).then((result) => result.outputFiles[0].text);
   return bundled;
 }

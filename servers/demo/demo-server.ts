@@ -62,13 +62,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const script = await browserBundle();
 
   // The hooks run only once requests arrive, after `pages` exists.
-  const server = new PushServer({
+  const server: PushServer = new PushServer({
     // The reference peers (Socket.IO, the bare ws loop) are for the bench; the classroom shows pushbench's own.
     strategies: OWN_STRATEGY_NAMES,
     limits: options.limits,
     security: { publishToken: token, userSecret, allowedHosts },
     hooks: {
-      networkDelayMs: ({ client }) => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
+      networkDelayMs: ({ client }): number => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
       checkUpgrade: ({ client }) => {
         if (pages.laneOf(client) === FALLBACK_LANE.name && settings.get().blockWebSocket) {
           throw new Refusal('upgradeBlocked', { by: 'the demo, as a proxy that does not know WebSocket would' });
@@ -77,7 +77,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     },
   });
   const lanes = demoLanes(server.strategies);
-  const pages = new DemoPages(server.ledger, lanes.map((lane) => lane.name));
+  const pages: DemoPages = new DemoPages(
+    server.ledger,
+    lanes.map((lane) => lane.name),
+  );
   for (const strategy of server.strategies) {
     strategy.on('handshake', (req, lines) => {
       const client = new URL(req.url ?? '/', 'http://localhost').searchParams.get('client') ?? undefined;

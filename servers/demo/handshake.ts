@@ -10,7 +10,10 @@ import type { HandshakeCapture } from '../contract/demo-protocol.js';
 export function captureHandshake(req: IncomingMessage, responseLines: readonly string[]): HandshakeCapture {
   // The page shows this on the projector: a lane's user token stays off the screen, masked character for
   // character so that the lines still add up to the bytes counted at the socket.
-  const url = (req.url ?? '').replace(new RegExp(`([?&]${USER_TOKEN_PARAM}=)([^&]*)`, 'g'), (_, key: string, value: string) => key + '*'.repeat(value.length));
+  const url = (req.url ?? '').replace(
+    new RegExp(`([?&]${USER_TOKEN_PARAM}=)([^&]*)`, 'g'),
+    (_, key: string, value: string) => key + '*'.repeat(value.length),
+  );
   const requestLines = [`${req.method} ${url} HTTP/${req.httpVersion}`];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) requestLines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
   const answered = (name: string) => {
@@ -29,7 +32,10 @@ export function captureHandshake(req: IncomingMessage, responseLines: readonly s
     key: header('sec-websocket-key') ?? '',
     accept: answered('Sec-WebSocket-Accept') ?? '',
     version: header('sec-websocket-version') ?? '',
-    offeredProtocols: (header('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+    offeredProtocols: (header('sec-websocket-protocol') ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
     protocol: answered('Sec-WebSocket-Protocol'),
     offeredExtensions: header('sec-websocket-extensions'),
     extensions: answered('Sec-WebSocket-Extensions'),

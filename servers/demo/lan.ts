@@ -11,7 +11,6 @@ export function lanAddress(): string | undefined {
   return undefined;
 }
 
-
 /** The join URL as a QR code for the page: black on white, with the quiet zone scanners need. */
 export function qrSvg(url: string): Promise<string> {
   return QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });

@@ -6,6 +6,13 @@ import type { StrategyInfo } from '../contract/strategies.js';
  * fallback lane. The page draws those it has a browser client for.
  */
 export function demoLanes(strategies: readonly { readonly info: StrategyInfo }[]): LaneFacts[] {
-  const lanes = strategies.map(({ info: { name, title, chineseTitle, colour, claim, inArticle } }): LaneFacts => ({ name, title, chineseTitle, colour, claim, inArticle }));
+  const lanes = strategies.map(({ info: { name, title, chineseTitle, colour, claim, inArticle } }): LaneFacts => ({
+    name,
+    title,
+    chineseTitle,
+    colour,
+    claim,
+    inArticle,
+  }));
   return [...lanes, FALLBACK_LANE];
 }

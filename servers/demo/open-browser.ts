@@ -5,8 +5,7 @@ import { spawn } from 'node:child_process';
  * container, a machine without a desktop): the demo runs on, the teacher opens the URL by hand.
  */
 export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
-  const [command, args] =
-    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] = platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
     child.once('error', (error) => resolve(`could not open a browser (${command}: ${error.message}); open ${url} yourself`));

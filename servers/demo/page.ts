@@ -7,7 +7,8 @@ import { DEMO_ROUTES } from '../contract/demo-protocol.js';
  * handshake, its key and accept values) and addresses.
  */
 export function renderPage(): string {
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -54,7 +55,8 @@ export function renderPage(): string {
     <label for="network-delay"><span data-i18n="delay.label">Network delay</span> <output id="network-delay-value"></output></label>
     <input type="range" id="network-delay" min="0" step="1">
   </div>
-  <label class="control teacher-only check"><input type="checkbox" id="block-ws"> <span data-i18n="block.label">Block WebSocket</span> <kbd>B</kbd></label>
+  <label class="control teacher-only check"><input type="checkbox" id="block-ws"> <span data-i18n="block.label">Block WebSocket</span> ` +
+    `<kbd>B</kbd></label>
   <details class="control teacher-only lanes-menu" id="lanes-menu">
     <summary><span data-i18n="lanes.label">Lanes</span> <kbd>1</kbd>–<kbd>5</kbd></summary>
     <div class="lanes-toggle" id="lane-toggles"></div>
@@ -93,7 +95,8 @@ export function renderPage(): string {
         <li><span data-i18n="handshake.step.concat">key + GUID</span><code data-hs="concat" data-wire></code></li>
         <li><span data-i18n="handshake.step.sha1">SHA-1</span><code data-hs="sha1" data-wire></code></li>
         <li><span data-i18n="handshake.step.base64">base64</span><code data-hs="accept-computed" data-wire></code></li>
-        <li><span data-i18n="handshake.step.server">server</span><code data-hs="accept-server" data-wire></code> <strong data-hs="match"></strong></li>
+        <li><span data-i18n="handshake.step.server">server</span><code data-hs="accept-server" data-wire></code> <strong ` +
+    `data-hs="match"></strong></li>
       </ol>
       <p data-hs="protocol"></p>
       <p data-hs="extensions"></p>
@@ -120,5 +123,6 @@ export function renderPage(): string {
 <noscript>This demo needs JavaScript: its lanes are the page's own clients.</noscript>
 </body>
 </html>
-`;
+`
+  );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Request, type Response, type Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { PushServer } from '../app.js';
 import { JSON_HEADERS, NO_STORE_JSON_HEADERS } from '../http/answers.js';
 import { parseUserId, Refusal } from '../http/errors.js';

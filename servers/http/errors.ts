@@ -59,7 +59,7 @@ export function refuse(target: RefusalTarget, owner: RefusalOwner, reason: unkno
 
 /** A thrown value as a refusal: a body parser's errors keep their meaning, anything unknown is `internal`. */
 export function asRefusal(error: unknown): Refusal {
-  if (error instanceof Refusal) return error;
+  if (error instanceof Refusal) return error as Refusal;
   const parserError = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; status?: unknown; limit?: unknown };
   switch (parserError.type) {
     case 'entity.too.large':
@@ -82,7 +82,14 @@ export function asRefusal(error: unknown): Refusal {
  * node's compatibility response throws on them. Dropped on an HTTP/2 answer: an `Upgrade: websocket` hint on a
  * 426 has no HTTP/2 form, as WebSocket over HTTP/2 (RFC 8441) is not served.
  */
-export const CONNECTION_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'http2-settings']);
+export const CONNECTION_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
 
 function isLeanExchange(target: object): target is LeanExchange {
   return 'answered' in target && 'connection' in target;

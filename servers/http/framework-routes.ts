@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { ByteLedger } from '../wire/byte-ledger.js';
 import { parseUserId, refuse } from './errors.js';
 import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
 import type { Request, Response } from 'express';

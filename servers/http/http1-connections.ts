@@ -190,7 +190,7 @@ export class Http1Connections {
     const { waiting } = connection;
     while (waiting.length > 0) {
       if (connection.stream) return this.endPipeline(connection, waiting.length);
-      const next = waiting[0]!;
+      const next = waiting[0];
       if (!this.mayStart(next)) return;
       waiting.shift();
       this.options.serve(next);

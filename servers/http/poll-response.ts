@@ -26,9 +26,9 @@ export function pollResult(
   const { messages } = result;
   let bytes = 0;
   for (let i = 0; i < messages.length; i++) {
-    bytes += messageBytes(messages[i]!);
+    bytes += messageBytes(messages[i]);
     if (bytes > limits.maxPollAnswerBytes && i > 0) {
-      return { messages: messages.slice(0, i), cursor: messages[i - 1]!.seq, gap: result.gap };
+      return { messages: messages.slice(0, i), cursor: messages[i - 1].seq, gap: result.gap };
     }
   }
   return result;
@@ -40,7 +40,7 @@ export function pollResult(
  */
 export function pollResponseJson(result: SinceResult): string {
   let body = '{"messages":[';
-  for (let i = 0; i < result.messages.length; i++) body += (i > 0 ? ',' : '') + messageJson(result.messages[i]!);
+  for (let i = 0; i < result.messages.length; i++) body += (i > 0 ? ',' : '') + messageJson(result.messages[i]);
   body += `],"cursor":${result.cursor}`;
   if (result.gap) body += `,"gap":${JSON.stringify(result.gap)}`;
   return `${body}}`;

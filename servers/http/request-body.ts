@@ -49,7 +49,7 @@ export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimit
       try {
         resolve(parseJson(Buffer.concat(chunks, received)));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
     const onAborted = () => refuse(new Refusal('requestAborted'));

@@ -17,6 +17,8 @@ type Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =
 export function expressOverHttp2(app: Express, control: RefusalOwner): Handler {
   const request = rebase(app.request, http.IncomingMessage.prototype, http2.Http2ServerRequest.prototype);
   const response = rebase(app.response, http.ServerResponse.prototype, http2.Http2ServerResponse.prototype);
+  // http2's own setHeader, called on each response with `.call(this, …)` below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const setHeader = http2.Http2ServerResponse.prototype.setHeader;
   Object.defineProperty(response, 'setHeader', {
     value: function (this: http2.Http2ServerResponse, name: string, value: number | string | readonly string[]) {

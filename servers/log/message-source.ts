@@ -41,7 +41,7 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> implements 
     this.firstSeq = options.firstSeq ?? 1;
     if (!Number.isSafeInteger(this.firstSeq) || this.firstSeq < 1) throw new RangeError('firstSeq must be a positive integer');
     this.lastSeq = this.firstSeq - 1;
-    this.ring = new Array(this.ringSize);
+    this.ring = new Array<Message | undefined>(this.ringSize);
     // Every held long poll and WebSocket connection listens; the limit is enforced by the strategies instead.
     this.setMaxListeners(0);
   }

@@ -95,8 +95,9 @@ export class ExpressLongPollingStrategy extends ServerStrategy {
     return true;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     for (const poll of [...this.held]) this.answer(poll);
     this.source?.off('message', this.onMessage);
+    return Promise.resolve();
   }
 }

@@ -10,7 +10,8 @@ import type { ServerStrategy, StrategyContext } from '../strategy.js';
  * body it looks and passes), to `router.get(path, handler)`, whose handler reads `req.query` and answers with
  * `res.set(NO_STORE_JSON_HEADERS).json(...)`: the headers a production API sends, and the same ones as
  * pushbench's lean answers (type, nosniff, length, no caching; Node adds Date and the keep-alive headers), in
- * express's order. Refusals go through the one error path, as the lean routes' do. What that costs per request, against pushbench's own polling routes, is what these references measure;
+ * express's order. Refusals go through the one error path, as the lean ' +
+   'routes' do. What that costs per request, against pushbench's own polling routes, is what these references measure;
  * they answer the same bytes, so only the framework differs.
  */
 export function mountThroughRouter(strategy: ServerStrategy, { get }: StrategyContext, path: string, handler: RequestHandler): void {

@@ -35,7 +35,8 @@ export abstract class SocketIoPeer extends ServerStrategy {
     // has written its own answer, so the refusal is only counted.
     this.engine.on('connection_error', (error: { code?: number; message?: string }) => {
       const reason = error.message ?? 'bad request';
-      const refusal = error.code === Engine.errors.FORBIDDEN ? new Refusal('socketIoForbidden', { reason }) : new Refusal('socketIoBadRequest', { reason });
+      const refusal =
+        error.code === Engine.errors.FORBIDDEN ? new Refusal('socketIoForbidden', { reason }) : new Refusal('socketIoBadRequest', { reason });
       refuse(answeredByEngine, this, refusal);
     });
   }

@@ -38,8 +38,7 @@ export class LongPollingStrategy extends ServerStrategy {
     leanGet(ROUTES.longPoll, 'answer', (exchange, query) => {
       const cursor = parseCursor(query.since);
       const userId = parseUserId(query.user, limits.userIdChars);
-      const timeoutMs =
-        parseIntegerParam(query.timeout, 'timeout', MIN_LONG_POLL_TIMEOUT_MS, limits.longPollTimeoutMs) ?? limits.longPollTimeoutMs;
+      const timeoutMs = parseIntegerParam(query.timeout, 'timeout', MIN_LONG_POLL_TIMEOUT_MS, limits.longPollTimeoutMs) ?? limits.longPollTimeoutMs;
       this.emit('request', userId);
       const result = pollResult(source, cursor, userId, limits);
       // Nothing new: held, unless its connection already holds a poll (then it is answered now, empty).
@@ -52,8 +51,9 @@ export class LongPollingStrategy extends ServerStrategy {
 
   private readonly onMessage = (message: Message): void => this.held?.onMessage(message);
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.held?.answerAll();
     this.source?.off('message', this.onMessage);
+    return Promise.resolve();
   }
 }

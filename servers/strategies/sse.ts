@@ -53,10 +53,11 @@ export class ServerSentEventsStrategy extends ServerStrategy {
     return this.fanout?.bufferedBytes() ?? 0;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.heartbeat);
     this.fanout?.stop();
     for (const { res } of this.fanout?.channels() ?? []) res.end();
+    return Promise.resolve();
   }
 }
 

@@ -181,7 +181,7 @@ export class RequestGuard {
    */
   checkJsonBody(req: IncomingMessage): void {
     const type = req.headers['content-type'];
-    if ((type ?? '').split(';', 1)[0]!.trim().toLowerCase() !== 'application/json') {
+    if ((type ?? '').split(';', 1)[0].trim().toLowerCase() !== 'application/json') {
       throw new Refusal('bodyNotDeclaredJson');
     }
   }

@@ -26,13 +26,15 @@ export function delaySocketWrites(socket: Socket, delayMs: () => number): void {
     existing.delayMs = delayMs;
     return;
   }
+  // The socket's own write and end, kept to be applied to it (`.apply(socket, …)`) once a write is due.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const state: DelayedSocket = { delayMs, queue: [], timer: undefined, write: socket.write, end: socket.end };
   delayed.set(socket, state);
 
   const flushDue = () => {
     state.timer = undefined;
     const now = performance.now();
-    while (state.queue.length > 0 && state.queue[0]!.dueAt <= now) {
+    while (state.queue.length > 0 && state.queue[0].dueAt <= now) {
       const { action } = state.queue.shift()!;
       // A destroyed socket drops what was still "in flight", as a cut network would.
       if (!socket.destroyed) action();
@@ -59,7 +61,7 @@ export function delaySocketWrites(socket: Socket, delayMs: () => number): void {
   } as Write;
   socket.end = function (...args: unknown[]) {
     return send(() => (state.end as (...a: unknown[]) => Socket).apply(socket, args), socket);
-  } as End;
+  };
 }
 
 /** Runs `action` after the simulated one-way delay of a request on its way in (at once when there is none). */

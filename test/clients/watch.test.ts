@@ -28,7 +28,7 @@ describe('npm run watch', () => {
     expect(await ended).toBe(0);
     const frames = lines.map((line) => JSON.parse(line) as { seq: number; payload: unknown });
     expect(frames.map((f) => f.payload)).toEqual(['before', { n: 2 }]);
-    expect(frames[1]!.seq).toBe(live.seq);
+    expect(frames[1].seq).toBe(live.seq);
     expect(notes[0]).toBe(`connected to ${url.href} (subprotocol pushbench.v1); Ctrl-C to stop`);
   });
 

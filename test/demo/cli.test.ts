@@ -16,7 +16,7 @@ function demo(args: string[], env: NodeJS.ProcessEnv = process.env) {
 
 async function stop(child: ReturnType<typeof spawn>, output: { stdout: string }): Promise<void> {
   child.kill('SIGINT');
-  const [code] = await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
   expect(code).toBe(0);
   expect(output.stdout).toContain('stopped');
 }
@@ -26,7 +26,7 @@ describe('npm run demo', () => {
     const { child, output } = demo(['--port', '0']);
     try {
       await waitFor(() => output.stdout.includes('press Ctrl-C'), 'the start banner', 20_000);
-      const url = /page: +(http:\/\/127\.0\.0\.1:\d+)\/\n/.exec(output.stdout)![1]!;
+      const url = /page: +(http:\/\/127\.0\.0\.1:\d+)\/\n/.exec(output.stdout)![1];
       expect(output.stdout).toContain('listening on this machine only (no token needed); add --lan to let students join');
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
@@ -42,14 +42,17 @@ describe('npm run demo', () => {
     const { child, output } = demo(['--port', '0', '--lan', '--open'], { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'no-opener-')) });
     try {
       await waitFor(() => output.stdout.includes('could not open a browser'), 'the opener message', 20_000);
-      const token = /teacher token: (\S+)\n/.exec(output.stdout)![1]!;
+      const token = /teacher token: (\S+)\n/.exec(output.stdout)![1];
       const url = /page: +(http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+) /.exec(output.stdout)!;
       expect(url[2]).toBe(token);
       const students = /students: (http:\/\/[\d.]+:\d+\/\?as=student)\n/.exec(output.stdout);
       if (students) expect(output.stdout).toMatch(/[▀▄█]{7}/);
       else expect(output.stdout).toContain('students: no local network address found');
-      expect(output.stdout).toMatch(/could not open a browser \(xdg-open: spawn xdg-open ENOENT\); open http:\/\/127\.0\.0\.1:\d+\/#token=\S+ yourself/);
-      const publish = (headers: Record<string, string>) => fetch(`${url[1]}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers: { 'Content-Type': 'application/json', ...headers } });
+      expect(output.stdout).toMatch(
+        /could not open a browser \(xdg-open: spawn xdg-open ENOENT\); open http:\/\/127\.0\.0\.1:\d+\/#token=\S+ yourself/,
+      );
+      const publish = (headers: Record<string, string>) =>
+        fetch(`${url[1]}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers: { 'Content-Type': 'application/json', ...headers } });
       expect((await publish({})).status).toBe(401);
       expect((await publish({ 'X-Pushbench-Token': token })).status).toBe(202);
       await stop(child, output);
@@ -66,7 +69,7 @@ describe('npm run demo', () => {
       [['--allow-host', 'evil host/'], 'pushbench demo: --allow-host must be a host name or address (got "evil host/")\n'],
     ] as const) {
       const { child, output } = demo([...args]);
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(2);
       expect(output.stderr).toBe(message);
     }

@@ -84,7 +84,9 @@ describe('the demo server', () => {
     expect(student).toMatchObject({ teacher: false, tokenRequired: true, head: 1, settings: demo.settings.get() });
     expect(student.joinUrl).toBeUndefined();
     // A lane per strategy of pushbench's own (the demo mounts them all), and the fallback lane.
-    expect(student.bytes).toEqual(Object.fromEntries([...OWN_STRATEGY_NAMES, 'fallback'].map((lane) => [lane, { clientToServer: 0, serverToClient: 0 }])));
+    expect(student.bytes).toEqual(
+      Object.fromEntries([...OWN_STRATEGY_NAMES, 'fallback'].map((lane) => [lane, { clientToServer: 0, serverToClient: 0 }])),
+    );
     expect((await state(TOKEN)).teacher).toBe(true);
     expect((await state('wrong-token')).teacher).toBe(false);
     expect((await fetch(`${demo.url}/demo/api/state?page=NOPE`)).status).toBe(400);
@@ -99,8 +101,22 @@ describe('the demo server', () => {
     expect(lanes.map((lane) => lane.name)).toEqual([...OWN_STRATEGY_NAMES, 'fallback']);
     // Each lane's facts, exactly: two of the article's ways, one that is not, and the fallback lane.
     const named = (name: string) => lanes.find((lane) => lane.name === name);
-    expect(named('short-polling')).toEqual({ name: 'short-polling', title: 'Short polling', chineseTitle: '短轮询', colour: '#1d4ed8', claim: 'C2', inArticle: true });
-    expect(named('websocket')).toEqual({ name: 'websocket', title: 'WebSocket', chineseTitle: 'WebSocket', colour: '#047857', claim: 'C5', inArticle: true });
+    expect(named('short-polling')).toEqual({
+      name: 'short-polling',
+      title: 'Short polling',
+      chineseTitle: '短轮询',
+      colour: '#1d4ed8',
+      claim: 'C2',
+      inArticle: true,
+    });
+    expect(named('websocket')).toEqual({
+      name: 'websocket',
+      title: 'WebSocket',
+      chineseTitle: 'WebSocket',
+      colour: '#047857',
+      claim: 'C5',
+      inArticle: true,
+    });
     expect(named('sse')).toEqual({ name: 'sse', title: 'Server-sent events', chineseTitle: '服务器发送事件 (SSE)', colour: '#a21caf', claim: 'C5' });
     expect(named('fallback')).toEqual({ name: 'fallback', title: 'Fallback', chineseTitle: '回退', colour: '#6d28d9', claim: 'C6', inArticle: true });
   });
@@ -129,7 +145,7 @@ describe('the demo server', () => {
     expect(await statuses()).toEqual([101, 101, 101]);
     await changeSettings({ blockWebSocket: true }, TOKEN);
     expect(await statuses()).toEqual([403, 101, 101]);
-    expect(demo.server.stats().strategies.websocket!.failedByStatus).toEqual({ 403: 1 });
+    expect(demo.server.stats().strategies.websocket.failedByStatus).toEqual({ 403: 1 });
   });
 
   it('delays the answers of demo lanes by the network-delay setting, and nobody else’s', async () => {
@@ -155,7 +171,7 @@ describe('the demo server', () => {
     await state(undefined, 'otherpage1');
     const { ws } = await upgrade(`${PAGE}.websocket`);
     const { handshakes } = await state();
-    const capture = handshakes.websocket!;
+    const capture = handshakes.websocket;
     const accept = createHash('sha1').update(`${capture.key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
     expect(capture).toMatchObject({ accept, version: '13', offeredProtocols: [SUBPROTOCOL], protocol: SUBPROTOCOL });
     // Offered by the ws client, declined by the server: compression would hide the framing.

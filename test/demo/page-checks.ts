@@ -60,7 +60,10 @@ export function laneTextBoxes(page: Page, lane: string): Promise<TextBox[]> {
 export function cutBoxes(boxes: readonly TextBox[]): string[] {
   const out = 0.5;
   return boxes
-    .filter(({ rect, clip }) => rect.left < clip.left - out || rect.top < clip.top - out || rect.right > clip.right + out || rect.bottom > clip.bottom + out)
+    .filter(
+      ({ rect, clip }) =>
+        rect.left < clip.left - out || rect.top < clip.top - out || rect.right > clip.right + out || rect.bottom > clip.bottom + out,
+    )
     .map(({ text, rect, clip }) => `"${text}" ${JSON.stringify(rect)} outside ${JSON.stringify(clip)}`);
 }
 
@@ -72,7 +75,7 @@ export function overlappingBoxes(boxes: readonly TextBox[]): string[] {
   const clashes: string[] = [];
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
-      const [a, b] = [boxes[i]!, boxes[j]!];
+      const [a, b] = [boxes[i], boxes[j]];
       if (a.node === b.node) continue;
       const width = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);
       const height = Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top);

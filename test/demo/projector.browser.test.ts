@@ -63,7 +63,12 @@ async function teacherPage(
 
 /** Until every lane has received two ticks: the timelines hold requests, answers, frames and their labels. */
 async function running(page: Page, lanes: readonly string[]): Promise<void> {
-  for (const lane of lanes) await eventually(() => counter(page, lane, 'messages'), (n) => n >= 2, `two ticks in the ${lane} lane`);
+  for (const lane of lanes)
+    await eventually(
+      () => counter(page, lane, 'messages'),
+      (n) => n >= 2,
+      `two ticks in the ${lane} lane`,
+    );
 }
 
 async function expectTidyLanes(page: Page, lanes: readonly string[]): Promise<void> {
@@ -81,13 +86,10 @@ describe('the demo on a projector', () => {
     [1280, 720],
     [1366, 768],
     [1920, 1080],
-  ].flatMap(([width, height]) => [
-    ...[3, 4, 5].map((count) => [width!, height!, count, false] as const),
-    [width!, height!, 5, true] as const,
-  ]);
+  ].flatMap(([width, height]) => [...[3, 4, 5].map((count) => [width, height, count, false] as const), [width, height, 5, true] as const]);
 
   it.each(CASES)('at %i×%i with %i lanes (projector view: %s), no text overlaps another or is cut', async (width, height, count, projector) => {
-    const lanes = LANE_SETS[count]!;
+    const lanes = LANE_SETS[count];
     const page = await teacherPage({ width, height }, lanes, { projector });
     await running(page, lanes);
     // Measured twice, a tick apart: the labels move, and every frame must be tidy.
@@ -95,7 +97,14 @@ describe('the demo on a projector', () => {
     await page.waitForTimeout(700);
     await expectTidyLanes(page, lanes);
     // Projector view holds the header, the lanes and the list of keys in one screen.
-    if (projector) expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1 || document.querySelector('.stage')!.getBoundingClientRect().bottom <= innerHeight + 1)).toBe(true);
+    if (projector)
+      expect(
+        await page.evaluate(
+          () =>
+            document.documentElement.scrollHeight <= innerHeight + 1 ||
+            document.querySelector('.stage')!.getBoundingClientRect().bottom <= innerHeight + 1,
+        ),
+      ).toBe(true);
     await screenshot(page, `demo-${width}x${height}-${count}-lanes${projector ? '-projector' : ''}`);
   });
 
@@ -108,17 +117,23 @@ describe('the demo on a projector', () => {
   });
 
   it('lays out the handshake’s labels on the timeline apart from each other and from the first ticks', async () => {
-    for (const lanes of [ALL_LANES, LANE_SETS[3]!]) {
+    for (const lanes of [ALL_LANES, LANE_SETS[3]]) {
       const page = await teacherPage({ width: 1280, height: 720 }, lanes, { projector: true });
       // Right after the upgrade: "GET Upgrade: websocket" and "101 Switching Protocols" are both on screen.
-      const shown = (text: string) => page.locator('[data-lane="websocket"] text', { hasText: text }).evaluateAll((els) => els.some((e) => (e as SVGElement).checkVisibility()));
-      await eventually(() => shown('101 Switching Protocols'), (v) => v, 'the 101 label');
+      const shown = (text: string) =>
+        page.locator('[data-lane="websocket"] text', { hasText: text }).evaluateAll((els) => els.some((e) => (e as SVGElement).checkVisibility()));
+      await eventually(
+        () => shown('101 Switching Protocols'),
+        (v) => v,
+        'the 101 label',
+      );
       expect(await shown('GET Upgrade: websocket')).toBe(true);
       const pushLanes = lanes.filter((lane) => lane === 'websocket' || lane === 'sse');
       await running(page, pushLanes);
       expect(await shown('GET Upgrade: websocket')).toBe(true);
       expect(await shown('101 Switching Protocols')).toBe(true);
-      if (lanes.includes('sse')) expect(await page.locator('[data-lane="sse"] text', { hasText: '200 text/event-stream' }).first().isVisible()).toBe(true);
+      if (lanes.includes('sse'))
+        expect(await page.locator('[data-lane="sse"] text', { hasText: '200 text/event-stream' }).first().isVisible()).toBe(true);
       for (const lane of pushLanes) expect(overlappingBoxes(await laneTextBoxes(page, lane)), lane).toEqual([]);
     }
   });
@@ -126,7 +141,11 @@ describe('the demo on a projector', () => {
   it('sets stat labels, presence and the handshake panel’s header lines in 16 px or more at 1280×720', async () => {
     const page = await teacherPage({ width: 1280, height: 720 }, ALL_LANES);
     await page.waitForSelector('#handshake:not(.empty)');
-    await eventually(() => page.$$eval('#presence-list dt', (dts) => dts.length), (n) => n > 0, 'presence');
+    await eventually(
+      () => page.$$eval('#presence-list dt', (dts) => dts.length),
+      (n) => n > 0,
+      'presence',
+    );
     const sizes = await page.evaluate(() => {
       const size = (selector: string) =>
         [...document.querySelectorAll(selector)].map((e) => ({ selector, text: e.textContent, px: parseFloat(getComputedStyle(e).fontSize) }));
@@ -149,7 +168,7 @@ describe('the demo on a projector', () => {
 
 describe('the teacher’s keys and the handshake', () => {
   it('lists the keys on the page and acts on each: push, pause, block, reset, lanes, handshake, projector view, language', async () => {
-    const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]!);
+    const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]);
     await running(page, ['websocket']);
     const keys = await page.$$eval('#keys-list dt', (dts) => dts.map((dt) => dt.textContent));
     expect(keys).toEqual(['P', 'T', 'B', 'R', '1–5', 'H', 'V', 'L']);
@@ -157,40 +176,76 @@ describe('the teacher’s keys and the handshake', () => {
     demo.settings.apply({ tickerRate: 0 });
     const head = demo.server.source.head;
     await page.keyboard.press('p');
-    await eventually(async () => demo.server.source.head, (h) => h === head + 1, 'the pushed message');
-    expect(demo.server.source.since(head).messages[0]!.payload).toBe('hello');
-    await eventually(() => page.textContent('#push-result'), (t) => t === `sent as #${head + 1}`, 'the push result');
+    await eventually(
+      () => Promise.resolve(demo.server.source.head),
+      (h) => h === head + 1,
+      'the pushed message',
+    );
+    expect(demo.server.source.since(head).messages[0].payload).toBe('hello');
+    await eventually(
+      () => page.textContent('#push-result'),
+      (t) => t === `sent as #${head + 1}`,
+      'the push result',
+    );
 
     await page.keyboard.press('t');
-    await eventually(async () => demo.settings.get().paused, (p) => p, 'the ticker paused');
+    await eventually(
+      () => Promise.resolve(demo.settings.get().paused),
+      (p) => p,
+      'the ticker paused',
+    );
     await page.keyboard.press('b');
-    await eventually(async () => demo.settings.get().blockWebSocket, (b) => b, 'WebSocket blocked');
+    await eventually(
+      () => Promise.resolve(demo.settings.get().blockWebSocket),
+      (b) => b,
+      'WebSocket blocked',
+    );
 
     // Lane 4 of the menu is server-sent events, hidden by this teacher: 4 shows it, 4 again hides it.
     await page.keyboard.press('4');
     await page.waitForSelector('[data-lane="sse"]');
     await page.keyboard.press('4');
-    await eventually(() => page.$$eval('[data-lane]', (lanes) => lanes.map((l) => l.getAttribute('data-lane'))), (l) => !l.includes('sse'), 'the lane gone');
+    await eventually(
+      () => page.$$eval('[data-lane]', (lanes) => lanes.map((l) => l.getAttribute('data-lane'))),
+      (l) => !l.includes('sse'),
+      'the lane gone',
+    );
 
     const epoch = demo.settings.get().resetEpoch;
     await page.keyboard.press('r');
-    await eventually(async () => demo.settings.get().resetEpoch, (e) => e === epoch + 1, 'the reset');
+    await eventually(
+      () => Promise.resolve(demo.settings.get().resetEpoch),
+      (e) => e === epoch + 1,
+      'the reset',
+    );
 
-    const inView = () => page.$eval('#handshake', (panel) => {
-      const { top } = panel.getBoundingClientRect();
-      return top >= 0 && top < innerHeight / 2;
-    });
+    const inView = () =>
+      page.$eval('#handshake', (panel) => {
+        const { top } = panel.getBoundingClientRect();
+        return top >= 0 && top < innerHeight / 2;
+      });
     expect(await inView()).toBe(false);
     await page.keyboard.press('h');
     await eventually(inView, (v) => v, 'the handshake panel in view');
     await page.keyboard.press('h');
-    await eventually(() => page.evaluate(() => scrollY), (y) => y === 0, 'back to the lanes');
+    await eventually(
+      () => page.evaluate(() => scrollY),
+      (y) => y === 0,
+      'back to the lanes',
+    );
 
     await page.keyboard.press('v');
     expect(await page.isVisible('#controls')).toBe(false);
     expect(await page.isVisible('#shortcut-strip')).toBe(true);
     expect(await page.$$eval('#shortcut-strip .shortcut', (items) => items.map((item) => item.textContent))).toEqual([
-      'P push', 'T ticker', 'B block WebSocket', 'R reset', '1–5 lanes', 'H handshake', 'V normal view', 'L 中文',
+      'P push',
+      'T ticker',
+      'B block WebSocket',
+      'R reset',
+      '1–5 lanes',
+      'H handshake',
+      'V normal view',
+      'L 中文',
     ]);
     await page.keyboard.press('v');
     expect(await page.isVisible('#controls')).toBe(true);
@@ -206,18 +261,41 @@ describe('the teacher’s keys and the handshake', () => {
   });
 
   it('reaches the handshake panel with one click from the header', async () => {
-    const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]!);
+    const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]);
     await page.waitForSelector('#handshake:not(.empty)');
     await page.click('#to-handshake');
-    await eventually(() => page.$eval('#handshake', (panel) => panel.getBoundingClientRect().top), (top) => top >= 0 && top < 100, 'the panel at the top');
+    await eventually(
+      () => page.$eval('#handshake', (panel) => panel.getBoundingClientRect().top),
+      (top) => top >= 0 && top < 100,
+      'the panel at the top',
+    );
   });
 });
 
 /** Protocol names, units and the other language's name on its switch: what may stay Latin in Chinese. */
 const LATIN_ALLOWED = new Set([
-  'HTTP', 'WebSocket', 'websocket', 'SSE', 'GET', 'Upgrade', 'RFC', 'GUID', 'SHA-1', 'base64', 'text/event-stream',
-  'Sec-WebSocket-Accept', 'Sec-WebSocket-Key', 'pushbench.v1', 'permessage-deflate', 'client_max_window_bits', 'Wi-Fi',
-  'ms', 's', 'B', 'kB', 'MB',
+  'HTTP',
+  'WebSocket',
+  'websocket',
+  'SSE',
+  'GET',
+  'Upgrade',
+  'RFC',
+  'GUID',
+  'SHA-1',
+  'base64',
+  'text/event-stream',
+  'Sec-WebSocket-Accept',
+  'Sec-WebSocket-Key',
+  'pushbench.v1',
+  'permessage-deflate',
+  'client_max_window_bits',
+  'Wi-Fi',
+  'ms',
+  's',
+  'B',
+  'kB',
+  'MB',
   'English',
 ]);
 
@@ -228,13 +306,29 @@ describe('the demo in Chinese', () => {
     await page.waitForSelector('#handshake:not(.empty)');
     // The push status too, and a status set before the switch is said again in Chinese.
     await page.click('#push-form button[type="submit"]');
-    await eventually(() => page.textContent('#push-result'), (t) => /^已发送，编号 #\d+$/.test(t ?? ''), 'the push status');
+    await eventually(
+      () => page.textContent('#push-result'),
+      (t) => /^已发送，编号 #\d+$/.test(t ?? ''),
+      'the push status',
+    );
     await page.click('#lang-switch');
-    await eventually(() => page.textContent('#push-result'), (t) => /^sent as #\d+$/.test(t ?? ''), 'the status in English');
+    await eventually(
+      () => page.textContent('#push-result'),
+      (t) => /^sent as #\d+$/.test(t ?? ''),
+      'the status in English',
+    );
     await page.click('#lang-switch');
-    await eventually(() => page.textContent('#push-result'), (t) => /^已发送，编号 #\d+$/.test(t ?? ''), 'the status in Chinese again');
+    await eventually(
+      () => page.textContent('#push-result'),
+      (t) => /^已发送，编号 #\d+$/.test(t ?? ''),
+      'the status in Chinese again',
+    );
     await page.check('#block-ws');
-    await eventually(() => page.textContent('[data-lane="fallback"] .lane-sub'), (t) => (t ?? '').includes('改用长轮询'), 'the fallback');
+    await eventually(
+      () => page.textContent('[data-lane="fallback"] .lane-sub'),
+      (t) => (t ?? '').includes('改用长轮询'),
+      'the fallback',
+    );
     await page.click('#lanes-menu summary');
 
     const words = latinWords(await visibleWords(page));
@@ -270,7 +364,7 @@ describe('a student’s phone', () => {
     const select = await page.$eval('#push-to', (s) => {
       const probe = document.createElement('span');
       probe.style.font = getComputedStyle(s).font;
-      probe.textContent = (s as HTMLSelectElement).selectedOptions[0]!.textContent;
+      probe.textContent = (s as HTMLSelectElement).selectedOptions[0].textContent;
       document.body.append(probe);
       const text = probe.getBoundingClientRect().width;
       probe.remove();

@@ -28,14 +28,14 @@ function rssOverRun(startMiB: number): [number, number][] {
  */
 function fourStrategies(): Results {
   const results = makeResults();
-  const webSocket = results.runs[2]!;
+  const webSocket = results.runs[2];
   const sse: RunResult = {
     ...structuredClone(webSocket),
     strategy: { name: 'sse', title: 'Server-sent events', direction: 'push', connection: 'persistent', claim: 'C5' },
   };
   results.runs.push(sse);
   const memory = [88, 91, 84, 84];
-  results.runs.forEach((run, i) => (run.server.rssSamples = rssOverRun(memory[i]!)));
+  results.runs.forEach((run, i) => (run.server.rssSamples = rssOverRun(memory[i])));
   return results;
 }
 
@@ -107,11 +107,9 @@ function hiddenSeries(page: Page): Promise<{ chart: string; hidden: string[]; sh
         const drawn = meta.data.filter((p) => !(p as { skip?: boolean }).skip && Number.isFinite(p.x) && Number.isFinite(p.y));
         return drawn.map((p) => ({ x: p.x, y: p.y }));
       });
-      const named = chart.data.datasets
-        .map((d, i) => ({ label: d.label ?? '', i }))
-        .filter((d) => d.label !== '' && points[d.i]!.length > 0);
-      const under = (p: { x: number; y: number }, j: number) => points[j]!.some((q) => Math.abs(q.x - p.x) < 1 && Math.abs(q.y - p.y) < 1);
-      const covered = (i: number) => points[i]!.every((p) => points.some((_other, j) => j !== i && under(p, j)));
+      const named = chart.data.datasets.map((d, i) => ({ label: d.label ?? '', i })).filter((d) => d.label !== '' && points[d.i].length > 0);
+      const under = (p: { x: number; y: number }, j: number) => points[j].some((q) => Math.abs(q.x - p.x) < 1 && Math.abs(q.y - p.y) < 1);
+      const covered = (i: number) => points[i].every((p) => points.some((_other, j) => j !== i && under(p, j)));
       return {
         chart: canvas.id,
         hidden: named.filter((d) => covered(d.i)).map((d) => d.label),
@@ -154,7 +152,7 @@ describe.each(SIZES)('the report’s layout on a $name ($width px)', ({ name, wi
         return [...table.querySelectorAll('thead th')].map((th) => ({ text: th.textContent, px: th.getBoundingClientRect().height }));
       });
       expect(headings.map((h) => h.text)).toContain('Long-poll timeout');
-      for (const heading of headings) expect(heading.px, heading.text!).toBeLessThanOrEqual(MAX_HEADING_PX);
+      for (const heading of headings) expect(heading.px, heading.text).toBeLessThanOrEqual(MAX_HEADING_PX);
       await screenshot(page, `report-layout-${name}`, true);
     } finally {
       await context.close();
@@ -205,7 +203,7 @@ describe.each(SIZES)('the report’s layout on a $name ($width px)', ({ name, wi
             return {
               title: title.textContent,
               labels: chart.data.datasets.map((d) => d.label),
-              scales: [chart.scales['x']!.min, chart.scales['x']!.max, chart.scales['y']!.min, chart.scales['y']!.max],
+              scales: [chart.scales['x'].min, chart.scales['x'].max, chart.scales['y'].min, chart.scales['y'].max],
               // Every sample drawn inside the plot, and the panel inside the page.
               drawn:
                 points.length > 0 &&
@@ -214,12 +212,18 @@ describe.each(SIZES)('the report’s layout on a $name ($width px)', ({ name, wi
             };
           });
         }, prefix);
-        expect(panels.map((p) => p.title), prefix).toEqual(strategies);
-        expect(panels.map((p) => p.labels), prefix).toEqual(strategies.map((s) => [s]));
+        expect(
+          panels.map((p) => p.title),
+          prefix,
+        ).toEqual(strategies);
+        expect(
+          panels.map((p) => p.labels),
+          prefix,
+        ).toEqual(strategies.map((s) => [s]));
         for (const panel of panels) {
           expect(panel.drawn, `${prefix} ${panel.title}`).toBe(true);
           expect(panel.onPage, `${prefix} ${panel.title}`).toBe(true);
-          expect(panel.scales, `${prefix} ${panel.title}`).toEqual(panels[0]!.scales);
+          expect(panel.scales, `${prefix} ${panel.title}`).toEqual(panels[0].scales);
         }
       }
     } finally {

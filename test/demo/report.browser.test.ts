@@ -39,10 +39,19 @@ describe('the benchmark report on a phone and on paper', () => {
         }),
       );
       expect(card.map((c) => c.label)).toEqual([
-        '"Delivered"', '"Requests / msg"', '"Empty"', '"Bytes ↑ / msg"', '"Bytes ↓ / msg"', '"Overhead"', '"p50 ms"', '"p99 ms"',
-        '"CPU ms / 1k"', '"Conn. opened / peak"', '"Missed / dup. / order"',
+        '"Delivered"',
+        '"Requests / msg"',
+        '"Empty"',
+        '"Bytes ↑ / msg"',
+        '"Bytes ↓ / msg"',
+        '"Overhead"',
+        '"p50 ms"',
+        '"p99 ms"',
+        '"CPU ms / 1k"',
+        '"Conn. opened / peak"',
+        '"Missed / dup. / order"',
       ]);
-      expect(card[1]!.text).toBe('2.00');
+      expect(card[1].text).toBe('2.00');
       expect(card.every((c) => c.inside)).toBe(true);
       // The verdict strip comes before any table.
       const top = (selector: string) => page.$eval(selector, (e) => e.getBoundingClientRect().top);
@@ -87,7 +96,7 @@ describe('the benchmark report, opened from disk in Chromium', () => {
     const url = writeArtifact(name, render());
     const { page, context, consoleErrors, pageErrors, requests } = await openWatched(browser, url, { width: 1280, height: 900 });
     try {
-      const expected = await page.$eval('#pushbench-charts', (el) => (JSON.parse(el.textContent!) as unknown[]).length);
+      const expected = await page.$eval('#pushbench-charts', (el) => (JSON.parse(el.textContent) as unknown[]).length);
       expect(expected).toBeGreaterThan(0);
       const painted = await page.$$eval('canvas[id]', (canvases) =>
         canvases.map((canvas) => {

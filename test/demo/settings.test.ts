@@ -15,7 +15,9 @@ function refusal(body: unknown): string {
 
 describe('parseSettingsChange', () => {
   it('accepts the values the sliders offer and the switches', () => {
-    expect(parseSettingsChange({ tickerRate: 2, pollIntervalMs: 250, networkDelayMs: 500, paused: true, blockWebSocket: false, reset: true })).toEqual({
+    expect(
+      parseSettingsChange({ tickerRate: 2, pollIntervalMs: 250, networkDelayMs: 500, paused: true, blockWebSocket: false, reset: true }),
+    ).toEqual({
       tickerRate: 2,
       pollIntervalMs: 250,
       networkDelayMs: 500,

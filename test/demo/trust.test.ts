@@ -75,7 +75,9 @@ describe('the demo’s trust model', () => {
     expect(student.presence).toEqual({});
     // Every strategy the demo mounts (each of pushbench's own), ada on the short poll she made.
     expect(student.presenceCounts).toEqual(Object.fromEntries(OWN_STRATEGY_NAMES.map((name) => [name, name === 'short-polling' ? 1 : 0])));
-    expect((await state(true)).presence).toEqual(Object.fromEntries(OWN_STRATEGY_NAMES.map((name) => [name, name === 'short-polling' ? ['ada'] : []])));
+    expect((await state(true)).presence).toEqual(
+      Object.fromEntries(OWN_STRATEGY_NAMES.map((name) => [name, name === 'short-polling' ? ['ada'] : []])),
+    );
   });
 
   it('with a user secret, hands each name’s token to the first page only; the lanes need it', async () => {
@@ -115,7 +117,9 @@ describe('the demo’s trust model', () => {
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
     const { handshakes } = await state(false);
-    expect(handshakes.websocket!.requestLines[0]).toBe(`GET /ws?since=0&user=teacher&token=${'*'.repeat(token.length)}&client=trustpage1.websocket HTTP/1.1`);
+    expect(handshakes.websocket.requestLines[0]).toBe(
+      `GET /ws?since=0&user=teacher&token=${'*'.repeat(token.length)}&client=trustpage1.websocket HTTP/1.1`,
+    );
     ws.close();
   });
 
@@ -130,7 +134,7 @@ describe('the demo’s trust model', () => {
           text += chunk.toString('latin1');
           if (text.includes('\r\n')) socket.destroy();
         });
-        socket.on('close', () => resolve(text.split('\r\n')[0]!));
+        socket.on('close', () => resolve(text.split('\r\n')[0]));
         socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
       });
     expect(await status(`evil.example:${port}`)).toBe('HTTP/1.1 421 Misdirected Request');

@@ -44,7 +44,7 @@ describe('report CLI', () => {
     expect(await main([file], io)).toBe(0);
     expect(err).toEqual([]);
     expect(out).toHaveLength(1);
-    expect(out[0]!.endsWith('index.html')).toBe(true);
+    expect(out[0].endsWith('index.html')).toBe(true);
     expect(await readFile(join(dir, 'index.html'), 'utf8')).toBe(renderReport(makeResults()));
   });
 
@@ -70,7 +70,7 @@ describe('report CLI', () => {
   it('puts a comparison under reports/out/compare-<timestamp>/ by default', async () => {
     const a = await resultsFile('a.json');
     expect(await main([a, a], io)).toBe(0);
-    const written = out[0]!;
+    const written = out[0];
     try {
       expect(written).toMatch(/reports[/\\]out[/\\]compare-\d{8}-\d{6}[/\\]index\.html$/);
       expect(existsSync(written)).toBe(true);
@@ -105,16 +105,23 @@ describe('report CLI', () => {
 
   it('names the first bad field of a run', async () => {
     const results = makeResults() as unknown as { runs: { bytes: Record<string, unknown> }[] };
-    results.runs[1]!.bytes.payload = 'lots';
+    results.runs[1].bytes.payload = 'lots';
     const file = await resultsFile('field.json', JSON.stringify(results));
     await expectUsageError([file], `report: ${file}: runs[1].bytes.payload is not a number`);
   });
 
   it('renders results with coded problems, warnings and an interruption, and names a problem that is neither code nor sentence', async () => {
     const results = makeResults();
-    results.runs[1]!.problems = [{ code: 'not-drained', clients: 2, lastSeq: 10, timeoutMs: 2_002 }, 'an older sentence'];
-    results.runs[0]!.warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 1 }];
-    results.interrupted = { signal: 'SIGINT', runsPlanned: 4, runsFinished: 3, probesPlanned: 0, probesFinished: 0, notRun: [{ kind: 'run', strategy: results.runs[0]!.strategy, scenario: results.runs[0]!.scenario }] };
+    results.runs[1].problems = [{ code: 'not-drained', clients: 2, lastSeq: 10, timeoutMs: 2_002 }, 'an older sentence'];
+    results.runs[0].warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 1 }];
+    results.interrupted = {
+      signal: 'SIGINT',
+      runsPlanned: 4,
+      runsFinished: 3,
+      probesPlanned: 0,
+      probesFinished: 0,
+      notRun: [{ kind: 'run', strategy: results.runs[0].strategy, scenario: results.runs[0].scenario }],
+    };
     const file = await resultsFile('coded.json', JSON.stringify(results));
     expect(await main([file], io)).toBe(0);
     const html = await readFile(join(dir, 'index.html'), 'utf8');
@@ -122,15 +129,21 @@ describe('report CLI', () => {
     expect(html).toContain('Interrupted (SIGINT) after 3 of 4 runs');
     out = [];
     const broken = makeResults() as unknown as { runs: { warnings: unknown[] }[] };
-    broken.runs[2]!.warnings = [{ late: 3 }];
+    broken.runs[2].warnings = [{ late: 3 }];
     const bad = await resultsFile('bad-warning.json', JSON.stringify(broken));
     await expectUsageError([bad], `report: ${bad}: runs[2].warnings is not a list of codes or sentences`);
   });
 
   it('names a malformed interruption', async () => {
-    const results = { ...makeResults(), interrupted: { runsPlanned: 4, runsFinished: 3, probesPlanned: 0, probesFinished: 0, notRun: [{ kind: 'run', strategy: 'sse' }] } };
+    const results = {
+      ...makeResults(),
+      interrupted: { runsPlanned: 4, runsFinished: 3, probesPlanned: 0, probesFinished: 0, notRun: [{ kind: 'run', strategy: 'sse' }] },
+    };
     const file = await resultsFile('interrupted.json', JSON.stringify(results));
-    await expectUsageError([file], `report: ${file}: interrupted.notRun[0] is neither a run (strategy with name and title, scenario) nor a probe (endpoint)`);
+    await expectUsageError(
+      [file],
+      `report: ${file}: interrupted.notRun[0] is neither a run (strategy with name and title, scenario) nor a probe (endpoint)`,
+    );
   });
 
   it('rejects a directory', async () => {

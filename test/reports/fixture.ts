@@ -123,7 +123,7 @@ export const XSS = '</script><script>alert(1)</script>';
 /** The same run with a broken long-poll delivery, and hostile strings everywhere the report prints text. */
 export function makeInvalidResults(): Results {
   const results = makeResults();
-  const lp = results.runs[1]!;
+  const lp = results.runs[1];
   lp.messages = { ...lp.messages, delivered: 497, missed: 3, duplicated: 2, outOfOrder: 1 };
   lp.problems = ['client 7 missed seq 12, 13, 14', `payload ${XSS}`];
   results.meta.command = `npm run bench -- --tag "${XSS}"`;

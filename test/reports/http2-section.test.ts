@@ -14,7 +14,18 @@ function shortPoll(version: '1.1' | '2', cookieBytes: number, upPerRequest: numb
 
 function results(runs: RunResult[]): Results {
   return {
-    meta: { date: '2026-01-01T00:00:00.000Z', preset: 'http2', nodeVersion: 'v20', cpuModel: 'cpu', cpuCount: 2, platform: 'linux', totalMemoryBytes: 1, pushbenchVersion: '0.1.0', command: 'x', wallTimeMs: 1 },
+    meta: {
+      date: '2026-01-01T00:00:00.000Z',
+      preset: 'http2',
+      nodeVersion: 'v20',
+      cpuModel: 'cpu',
+      cpuCount: 2,
+      platform: 'linux',
+      totalMemoryBytes: 1,
+      pushbenchVersion: '0.1.0',
+      command: 'x',
+      wallTimeMs: 1,
+    },
     runs,
   };
 }
@@ -27,7 +38,14 @@ describe('The article under HTTP/2', () => {
   });
 
   it('sets each cookie size’s bytes per request over both versions side by side, and what the cookie adds', () => {
-    const runs = [shortPoll('1.1', 0, 90), shortPoll('1.1', 1024, 1124), shortPoll('1.1', 4096, 4196), shortPoll('2', 0, 25), shortPoll('2', 1024, 26), shortPoll('2', 4096, 3125)];
+    const runs = [
+      shortPoll('1.1', 0, 90),
+      shortPoll('1.1', 1024, 1124),
+      shortPoll('1.1', 4096, 4196),
+      shortPoll('2', 0, 25),
+      shortPoll('2', 1024, 26),
+      shortPoll('2', 4096, 3125),
+    ];
     const html = renderReport(results(runs));
     const section = text(html.slice(html.indexOf('id="http2"'), html.indexOf('</section>', html.indexOf('id="http2"'))));
     // Strategy, cookie, up/request 1.1 and 2, the cookie's addition 1.1 and 2.

@@ -19,7 +19,12 @@ function frequentResults(): Results {
   }
   const [short, long, ws] = results.runs as [Results['runs'][0], Results['runs'][0], Results['runs'][0]];
   short.requests = { total: 1080, withMessages: 891, empty: 189, failed: 0, reconnects: 0 };
-  short.bytes = { ...short.bytes, clientToServer: 1080 * 180, serverToClient: 600_000, serverSide: { clientToServer: 1080 * 180, serverToClient: 600_000 } };
+  short.bytes = {
+    ...short.bytes,
+    clientToServer: 1080 * 180,
+    serverToClient: 600_000,
+    serverSide: { clientToServer: 1080 * 180, serverToClient: 600_000 },
+  };
   long.requests = { total: 2120, withMessages: 2070, empty: 50, failed: 0, reconnects: 0 };
   // Answered as soon as they arrive, the polls are parked only part of the time.
   long.server = { ...long.server, ...heldOverRun(18) };
@@ -39,11 +44,15 @@ describe('the claims judged by the data', () => {
       ['C5', 'shown'],
     ]);
     expect(judged.C2.finding).toBe(
-      '60.7 % of short polls came back with nothing new, and short polling needed 2.00 requests per delivered message, against long polling’s 1.10 and WebSocket’s 0.10. 0.5 messages a second against one poll every 1,000 ms is about 0.5 messages per poll interval: most polls find nothing.',
+      '60.7 % of short polls came back with nothing new, and short polling needed 2.00 requests per delivered message, against long ' +
+        'polling’s 1.10 and WebSocket’s 0.10. 0.5 messages a second against one poll every 1,000 ms is about 0.5 messages per poll ' +
+        'interval: most polls find nothing.',
     );
     expect(judged.C1.finding).toContain('Short polling’s messages waited 503.3 ms on average');
     expect(judged.C1.finding).toContain('WebSocket delivered in 0.35 ms (median), 1,423× sooner than short polling’s median of 498.0 ms');
-    expect(judged.C3.finding).toContain('Long polling kept 50 requests parked on the server on average while messages were published (peak 50), for 50 clients');
+    expect(judged.C3.finding).toContain(
+      'Long polling kept 50 requests parked on the server on average while messages were published (peak 50), for 50 clients',
+    );
     expect(judged.C3.finding).toContain('Short polling held none (each poll is answered at once), although it kept 50 TCP connections open');
     // Long polling's median above WebSocket's on loopback is explained, not left for the reader to wonder.
     expect(judged.C3.finding).toContain('Its median latency, 1.18 ms against WebSocket’s 0.35 ms, is the price of that round');
@@ -58,12 +67,19 @@ describe('the claims judged by the data', () => {
       claim: 'C2',
       verdict: 'not-shown',
       finding:
-        'Only 17.5 % of short polls came back empty, and short polling needed 0.54 requests per delivered message — fewer than long polling’s 1.06. 2 messages a second against one poll every 1,000 ms is about 2.0 messages per poll interval: most polls find news and bring several messages at once. The claim holds when messages are rarer than polls, as in the quick preset (0.5 a second against one poll a second).',
+        'Only 17.5 % of short polls came back empty, and short polling needed 0.54 requests per delivered message — fewer than long ' +
+        'polling’s 1.06. 2 messages a second against one poll every 1,000 ms is about 2.0 messages per poll interval: most polls find ' +
+        'news and bring several messages at once. The claim holds when messages are rarer than polls, as in the quick preset (0.5 a ' +
+        'second against one poll a second).',
     });
     expect(judged.C3.verdict).toBe('not-shown');
-    expect(judged.C3.finding).toContain('Long polling kept only 18 requests parked on the server on average while messages were published (peak 18), for 50 clients');
+    expect(judged.C3.finding).toContain(
+      'Long polling kept only 18 requests parked on the server on average while messages were published (peak 18), for 50 clients',
+    );
     expect(judged.C5.verdict).toBe('not-shown');
-    expect(judged.C5.finding).toMatch(/^Its clients had to reconnect \(10 reconnects\), so one handshake did not last the run\. WebSocket made 1\.20 requests per client/);
+    expect(judged.C5.finding).toMatch(
+      /^Its clients had to reconnect \(10 reconnects\), so one handshake did not last the run\. WebSocket made 1\.20 requests per client/,
+    );
     // What the data still shows stays shown.
     expect(judged.C1.verdict).toBe('shown');
     expect(judged.C4.verdict).toBe('shown');
@@ -72,18 +88,19 @@ describe('the claims judged by the data', () => {
   it('C1 is not shown when polls are frequent enough that short polling’s median comes within 3× of WebSocket’s', () => {
     const results = makeResults();
     for (const run of results.runs) run.scenario = { ...run.scenario, pollIntervalMs: 20 };
-    const short = results.runs[0]!;
+    const short = results.runs[0];
     short.latencyUs = { ...short.latencyUs, p50: 1_000, mean: 10_500, max: 21_000 };
     const judged = judgeClaims(results);
     expect(judged.C1.verdict).toBe('not-shown');
     expect(judged.C1.finding).toBe(
-      'Short polling’s median wait, 1.00 ms, is within 3× of WebSocket’s 0.35 ms: asking every 20 ms leaves a message little time to wait. The price is in the requests: 2.00 per delivered message.',
+      'Short polling’s median wait, 1.00 ms, is within 3× of WebSocket’s 0.35 ms: asking every 20 ms leaves a message little time to wait. ' +
+        'The price is in the requests: 2.00 per delivered message.',
     );
   });
 
   it('C4 is not shown when WebSocket’s one handshake is spread over too few messages', () => {
     const results = makeResults();
-    results.runs[2]!.bytes = { ...results.runs[2]!.bytes, clientToServer: 100_000 };
+    results.runs[2].bytes = { ...results.runs[2].bytes, clientToServer: 100_000 };
     const judged = judgeClaims(results);
     expect(judged.C4.verdict).toBe('not-shown');
     expect(judged.C4.finding).toContain('WebSocket sent its headers once, in its handshake: 200 B up per delivered message over the run.');
@@ -101,14 +118,14 @@ describe('the claims judged by the data', () => {
 
   it('says “not measured”, and why, when a strategy is missing, invalid or predates the held samples', () => {
     const onlyWs = makeResults();
-    onlyWs.runs = [onlyWs.runs[2]!];
+    onlyWs.runs = [onlyWs.runs[2]];
     const judged = judgeClaims(onlyWs);
     expect(judged.C1).toEqual({ claim: 'C1', verdict: 'not-measured', finding: 'Short polling did not run in these results.' });
     expect(judged.C3.verdict).toBe('not-measured');
     expect(judged.C5.verdict).toBe('shown');
 
     const invalid = makeResults();
-    invalid.runs[0]!.messages = { ...invalid.runs[0]!.messages, missed: 3 };
+    invalid.runs[0].messages = { ...invalid.runs[0].messages, missed: 3 };
     expect(judgeClaims(invalid).C2).toEqual({
       claim: 'C2',
       verdict: 'not-measured',
@@ -129,7 +146,7 @@ describe('the claims judged by the data', () => {
 
   it('judges only pushbench’s own strategies in the first scenario: a reference peer never stands in', () => {
     const results = makeResults();
-    const ws = results.runs[2]!;
+    const ws = results.runs[2];
     results.runs[2] = { ...ws, strategy: { ...ws.strategy, name: 'ws-bare', title: 'Bare ws loop', reference: true } };
     expect(judgeClaims(results).C5.verdict).toBe('not-measured');
   });
@@ -139,11 +156,17 @@ describe('the verdict strip', () => {
   it('puts the article’s ratios of the quick run first, each linking to its section', () => {
     expect(keyFindings(makeResults())).toEqual([
       { figure: '20×', sentence: 'WebSocket had 20× fewer requests per delivered message than short polling (0.10 against 2.00).', href: '#c2' },
-      { figure: '4.8×', sentence: 'WebSocket had 4.8× fewer bytes on the wire per delivered message than short polling (191 B against 924 B).', href: '#c4' },
+      {
+        figure: '4.8×',
+        sentence: 'WebSocket had 4.8× fewer bytes on the wire per delivered message than short polling (191 B against 924 B).',
+        href: '#c4',
+      },
       { figure: '1,423×', sentence: 'WebSocket had 1,423× lower median latency than short polling (0.35 ms against 498.0 ms).', href: '#c1' },
       {
         figure: '50',
-        sentence: 'requests parked on the server by long polling on average, for 50 clients (peak 50; short polling none, with 50 TCP connections open all the same).',
+        sentence:
+          'requests parked on the server by long polling on average, for 50 clients (peak 50; short polling none, with 50 TCP connections ' +
+          'open all the same).',
         href: '#c3',
       },
     ]);
@@ -151,12 +174,12 @@ describe('the verdict strip', () => {
 
   it('follows the data the other way too: “more” when WebSocket needs more, “about the same” within 10 %', () => {
     const results = makeResults();
-    const ws = results.runs[2]!;
+    const ws = results.runs[2];
     // A WebSocket run whose clients reconnected for every message: more requests than short polling.
     ws.requests = { ...ws.requests, total: 1_500, reconnects: 1_450 };
     ws.latencyUs = { ...ws.latencyUs, p50: 470_000 };
     const findings = keyFindings(results);
-    expect(findings[0]!.sentence).toBe('WebSocket had 1.5× more requests per delivered message than short polling (3.00 against 2.00).');
+    expect(findings[0].sentence).toBe('WebSocket had 1.5× more requests per delivered message than short polling (3.00 against 2.00).');
     expect(findings[2]).toEqual({
       figure: '≈',
       sentence: 'WebSocket and short polling were about the same in median latency (470.0 ms against 498.0 ms).',
@@ -167,7 +190,7 @@ describe('the verdict strip', () => {
   it('compares long polling with WebSocket when short polling did not run, and shows nothing for a lone strategy', () => {
     const results = makeResults();
     results.runs = results.runs.slice(1);
-    expect(keyFindings(results)[0]!.sentence).toBe('WebSocket had 11× fewer requests per delivered message than long polling (0.10 against 1.10).');
+    expect(keyFindings(results)[0].sentence).toBe('WebSocket had 11× fewer requests per delivered message than long polling (0.10 against 1.10).');
     results.runs = results.runs.slice(1);
     expect(keyFindings(results)).toEqual([]);
     expect(renderReport(results)).toContain('Fewer than two of pushbench’s strategies ran validly in these results: there is no ratio to show.');
@@ -179,7 +202,9 @@ describe('the verdict strip', () => {
     const chip = /<li class="([a-z-]+)"><a href="#c2">/;
     expect(chip.exec(quick)![1]).toBe('shown');
     expect(chip.exec(frequent)![1]).toBe('not-shown');
-    expect(frequent).toContain('<p class="verdict not-shown"><span class="verdict-tag">Not shown in this run</span> Only 17.5 % of short polls came back empty');
+    expect(frequent).toContain(
+      '<p class="verdict not-shown"><span class="verdict-tag">Not shown in this run</span> Only 17.5 % of short polls came back empty',
+    );
     expect(quick).toContain('<p class="verdict shown"><span class="verdict-tag">Shown</span> 60.7 % of short polls came back with nothing new');
   });
 });

@@ -9,7 +9,7 @@ import { capacityFigures, capacityProbe, longPollingRun, makeResults, SCENARIO, 
 
 function charts(html: string): ChartSpec[] {
   const match = /<script type="application\/json" id="pushbench-charts">([^<]*)<\/script>/.exec(html);
-  return JSON.parse(match![1]!) as ChartSpec[];
+  return JSON.parse(match![1]) as ChartSpec[];
 }
 
 /** A run of `make` in `scenario`, with a steady window of 10 s moving `bytesPerSec` (a fifth of it up) and `requestsPerSec`. */
@@ -42,26 +42,41 @@ describe('sweeps', () => {
       // The base runs of both strategies are on every line.
       ['delayMs', 4],
     ]);
-    expect(sweeps[0]!.base).toEqual(SCENARIO);
+    expect(sweeps[0].base).toEqual(SCENARIO);
   });
 
   it('draws a sweep as lines against a numeric axis, one per strategy, in x order', () => {
     const [clients] = findSweeps(buildRuns([{ label: null, results: results(star) }]));
-    const specs = sweepCharts(clients!);
+    const specs = sweepCharts(clients);
     expect(specs.map((s) => s.id)).toEqual([
       'chart-sweep-clients-bandwidth',
       'chart-sweep-clients-requests',
       'chart-sweep-clients-p99',
       'chart-sweep-clients-cpu',
     ]);
-    const bandwidth = specs[0]!;
+    const bandwidth = specs[0];
     expect(bandwidth.x).toEqual({ title: 'clients (log scale)', unit: '', log: true });
     // bytes/s = (up + down) / window = (2 + 8) × bytesPerSec / 10 s
     expect(bandwidth.datasets.map((d) => [d.label, d.xy])).toEqual([
-      ['WebSocket', [{ x: 50, y: 1_000 }, { x: 500, y: 10_000 }]],
-      ['Short polling', [{ x: 50, y: 3_000 }, { x: 500, y: 30_000 }]],
+      [
+        'WebSocket',
+        [
+          { x: 50, y: 1_000 },
+          { x: 500, y: 10_000 },
+        ],
+      ],
+      [
+        'Short polling',
+        [
+          { x: 50, y: 3_000 },
+          { x: 500, y: 30_000 },
+        ],
+      ],
     ]);
-    expect(specs[3]!.datasets[0]!.xy).toEqual([{ x: 50, y: 25 }, { x: 500, y: 25 }]);
+    expect(specs[3].datasets[0].xy).toEqual([
+      { x: 50, y: 25 },
+      { x: 500, y: 25 },
+    ]);
   });
 
   it('labels each run of a sweep with what sets its scenario apart', () => {
@@ -79,7 +94,15 @@ describe('sweeps', () => {
   it('renders the sweeps and the network model, and keeps the claim charts to the base scenario', () => {
     const html = renderReport(results(star));
     const ids = charts(html).map((c) => c.id);
-    expect(ids.slice(0, 7)).toEqual(['chart-latency', 'chart-requests', 'chart-held-1', 'chart-held-2', 'chart-connections', 'chart-bytes', 'chart-cpu']);
+    expect(ids.slice(0, 7)).toEqual([
+      'chart-latency',
+      'chart-requests',
+      'chart-held-1',
+      'chart-held-2',
+      'chart-connections',
+      'chart-bytes',
+      'chart-cpu',
+    ]);
     expect(ids).toContain('chart-network-model');
     expect(ids).toContain('chart-sweep-delayMs-p99');
     expect(charts(html).find((c) => c.id === 'chart-cpu')!.labels).toEqual(['WebSocket · base', 'Short polling · base']);
@@ -123,7 +146,7 @@ describe('the websocket.org-style throughput table', () => {
     expect(fmtBitsPerSec(400_000)).toBe('3.2 Mbit/s');
     expect(fmtBitsPerSec(125_000_000_000 / 1000)).toBe('1.00 Gbit/s');
     const html = renderReport(results(scale));
-    const table = /id="throughput">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    const table = /id="throughput">([\s\S]*?)<\/section>/.exec(html)![1];
     expect(table).toContain('320.0 kbit/s<div><span class="tag">measured</span></div>');
     expect(table).toContain('3.2 Mbit/s<div><span class="tag">measured</span></div>');
     expect(table).toContain('32.0 Mbit/s<div><span class="tag">extrapolated from 10,000</span></div>');
@@ -134,13 +157,14 @@ describe('the websocket.org-style throughput table', () => {
 describe('the scale table', () => {
   it('gives each run’s bottleneck with its reason, worded by the report, as the cell’s title', () => {
     const scale = [100, 1_000, 10_000].map((clients) => runAt(longPollingRun, { clients, ratePerSec: 1 }, clients * 40, clients));
-    scale[2]!.bottleneck = {
+    scale[2].bottleneck = {
       verdict: 'load-generator',
       reason: { code: 'generator-loop-late', processes: [{ process: { kind: 'client', number: 4 }, eventLoopDelayP99Us: 61_000 }] },
     };
-    const scaleSection = /id="scale"([\s\S]*?)<\/section>/.exec(renderReport(results(scale)))![1]!;
+    const scaleSection = /id="scale"([\s\S]*?)<\/section>/.exec(renderReport(results(scale)))![1];
     expect(scaleSection).toContain(
-      '<span title="the load generator ran its timers late (event-loop delay p99: client process 4 61 ms), which adds to the latencies it measured">' +
+      '<span title="the load generator ran its timers late (event-loop delay p99: client process 4 61 ms), which adds to the latencies it ' +
+        'measured">' +
         '<span class="bad">load generator</span></span>',
     );
   });
@@ -149,7 +173,11 @@ describe('the scale table', () => {
 describe('the capacity section', () => {
   const probe = capacityProbe(
     'short-poll',
-    capacityFigures(3_000, { serverCpuShare: 0.75, latencyUs: { p50: 15_000, p90: 30_000, p99: 45_000, max: 90_000, mean: 16_000 }, loadGeneratorCpuShare: 0.6 }),
+    capacityFigures(3_000, {
+      serverCpuShare: 0.75,
+      latencyUs: { p50: 15_000, p90: 30_000, p99: 45_000, max: 90_000, mean: 16_000 },
+      loadGeneratorCpuShare: 0.6,
+    }),
   );
 
   it('turns the empty-poll rate into short-polling clients per core, next to the push runs’ clients per core', () => {
@@ -162,7 +190,9 @@ describe('the capacity section', () => {
     // 100,000 messages for 2 s of CPU: 50,000 a second, one per client per second
     expect(html).toContain('<b>WebSocket:</b> 50,000 clients per core at one message a second each');
     // A probe written before floors were probed: no floor, no ratio.
-    expect(html).toContain('<td class="num">3,000</td><td class="num">—</td><td class="num">—</td><td class="num">15.0</td><td class="num">45.0</td>');
+    expect(html).toContain(
+      '<td class="num">3,000</td><td class="num">—</td><td class="num">—</td><td class="num">15.0</td><td class="num">45.0</td>',
+    );
   });
 
   it('renders a capacity-only results file without the "no runs" banner', () => {

@@ -26,7 +26,15 @@ export const NOTICES: { [C in Notice['code']]: Extract<Notice, { code: C }> } = 
       { client: 3, count: 1 },
     ],
   },
-  'gaps-signalled': { code: 'gaps-signalled', clients: 2, gaps: 2, examples: [{ client: 0, count: 1 }, { client: 5, count: 1 }] },
+  'gaps-signalled': {
+    code: 'gaps-signalled',
+    clients: 2,
+    gaps: 2,
+    examples: [
+      { client: 0, count: 1 },
+      { client: 5, count: 1 },
+    ],
+  },
   'not-drained': { code: 'not-drained', clients: 1, lastSeq: 40, timeoutMs: 2_002 },
   'bytes-disagree': {
     code: 'bytes-disagree',
@@ -100,7 +108,11 @@ export function interruption(): { interrupted: Interruption; finished: Scenario[
           strategy: { name: 'short-polling', title: 'Short polling', direction: 'pull', connection: 'request-per-poll', claim: 'C1' },
           scenario: at(1_000),
         },
-        { kind: 'run', strategy: { name: 'websocket', title: 'WebSocket', direction: 'push', connection: 'persistent', claim: 'C5' }, scenario: at(1_000) },
+        {
+          kind: 'run',
+          strategy: { name: 'websocket', title: 'WebSocket', direction: 'push', connection: 'persistent', claim: 'C5' },
+          scenario: at(1_000),
+        },
         { kind: 'probe', endpoint: 'short-poll', httpVersion: '1.1' },
         { kind: 'probe', endpoint: 'publish', httpVersion: '2' },
       ],

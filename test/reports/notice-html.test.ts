@@ -36,12 +36,14 @@ const FRAGMENTS: Record<Notice['code'], string> = {
 
 const REASON_FRAGMENTS: Record<BottleneckReason['code'], string> = {
   'generator-saturated':
-    'the load generator was saturated (client process 1 at 97 % of a core, proxy process 2 at 90 % of a core): its latencies and rates include its own queueing',
+    'the load generator was saturated (client process 1 at 97 % of a core, proxy process 2 at 90 % of a core): its latencies and rates ' +
+    'include its own queueing',
   'machine-busy': 'the machine’s 2 cores were 95 % busy, and the load generator used more of them than the server did',
   'server-loop-late': 'the server’s event loop ran 1,240 ms late (p99) while publishing, at 23 % of a core: its own work per message set the pace',
   'server-saturated': 'the server process used 93 % of a core, all one event loop can give',
   'generator-loop-late':
-    'the load generator ran its timers late (event-loop delay p99: proxy process 1 80 ms, client process 3 52 ms), which adds to the latencies it measured',
+    'the load generator ran its timers late (event-loop delay p99: proxy process 1 80 ms, client process 3 52 ms), which adds to the ' +
+    'latencies it measured',
   neither: 'neither was saturated (the server at 10 % of a core, the machine 15 % busy)',
 };
 
@@ -51,13 +53,23 @@ describe('noticeHtml', () => {
   });
 
   it('names every client when all fit in the examples, and says "1 more client" in the singular', () => {
-    const two: Notice = { code: 'messages-duplicated', clients: 2, duplicated: 3, examples: [{ client: 1, count: 1 }, { client: 4, count: 2 }] };
+    const two: Notice = {
+      code: 'messages-duplicated',
+      clients: 2,
+      duplicated: 3,
+      examples: [
+        { client: 1, count: 1 },
+        { client: 4, count: 2 },
+      ],
+    };
     expect(noticeHtml(two)).toBe('2 clients received 3 duplicates in all: client 1 got 1, client 4 got 2');
     expect(noticeHtml({ ...two, clients: 3 })).toBe('3 clients received 3 duplicates in all: client 1 got 1, client 4 got 2, and 1 more client');
   });
 
   it('escapes the text a run carries: an error message, a sentence from an older file', () => {
-    expect(noticeHtml({ code: 'not-measured', reason: XSS })).toBe('the run could not be measured: &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(noticeHtml({ code: 'not-measured', reason: XSS })).toBe(
+      'the run could not be measured: &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
     expect(noticeHtml(`payload ${XSS}`)).toBe('payload &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
@@ -96,7 +108,12 @@ describe('interruptionBanner', () => {
   });
 
   it('names the results it is about in a comparison', () => {
-    const results = { ...makeResults(), interrupted: { ...interruption().interrupted, probesPlanned: 0, notRun: interruption().interrupted.notRun.slice(0, 2) } };
-    expect(interruptionBanner(results, 'B')).toContain('<strong>Run B was interrupted (SIGINT) after 2 of 4 runs: these figures are the runs that finished.</strong>');
+    const results = {
+      ...makeResults(),
+      interrupted: { ...interruption().interrupted, probesPlanned: 0, notRun: interruption().interrupted.notRun.slice(0, 2) },
+    };
+    expect(interruptionBanner(results, 'B')).toContain(
+      '<strong>Run B was interrupted (SIGINT) after 2 of 4 runs: these figures are the runs that finished.</strong>',
+    );
   });
 });

@@ -16,28 +16,40 @@ function peer(base: RunResult, strategy: StrategyLabel, changes: Partial<RunResu
 
 export function bareWsRun(): RunResult {
   const base = webSocketRun();
-  return peer(base, { name: 'ws-bare', title: 'Bare ws loop', direction: 'push', connection: 'persistent', claim: 'C5' }, {
-    latencyUs: { ...base.latencyUs, p99: 1_700 },
-    server: { ...base.server, cpuMs: 40 },
-  });
+  return peer(
+    base,
+    { name: 'ws-bare', title: 'Bare ws loop', direction: 'push', connection: 'persistent', claim: 'C5' },
+    {
+      latencyUs: { ...base.latencyUs, p99: 1_700 },
+      server: { ...base.server, cpuMs: 40 },
+    },
+  );
 }
 
 export function socketIoWebSocketRun(): RunResult {
   const base = webSocketRun();
-  return peer(base, { name: 'socketio-ws', title: 'Socket.IO WebSocket', direction: 'push', connection: 'persistent', claim: 'C5' }, {
-    latencyUs: { ...base.latencyUs, p99: 2_400 },
-    bytes: { ...base.bytes, clientToServer: 15_000, serverToClient: 95_000, serverSide: { clientToServer: 15_000, serverToClient: 95_000 } },
-    server: { ...base.server, cpuMs: 60 },
-  });
+  return peer(
+    base,
+    { name: 'socketio-ws', title: 'Socket.IO WebSocket', direction: 'push', connection: 'persistent', claim: 'C5' },
+    {
+      latencyUs: { ...base.latencyUs, p99: 2_400 },
+      bytes: { ...base.bytes, clientToServer: 15_000, serverToClient: 95_000, serverSide: { clientToServer: 15_000, serverToClient: 95_000 } },
+      server: { ...base.server, cpuMs: 60 },
+    },
+  );
 }
 
 export function socketIoPollingRun(): RunResult {
   const base = longPollingRun();
-  return peer(base, { name: 'socketio-polling', title: 'Socket.IO polling', direction: 'pull', connection: 'held-request', claim: 'C3' }, {
-    latencyUs: { ...base.latencyUs, p99: 5_000 },
-    bytes: { ...base.bytes, clientToServer: 110_000, serverToClient: 180_000, serverSide: { clientToServer: 110_000, serverToClient: 180_000 } },
-    server: { ...base.server, cpuMs: 100 },
-  });
+  return peer(
+    base,
+    { name: 'socketio-polling', title: 'Socket.IO polling', direction: 'pull', connection: 'held-request', claim: 'C3' },
+    {
+      latencyUs: { ...base.latencyUs, p99: 5_000 },
+      bytes: { ...base.bytes, clientToServer: 110_000, serverToClient: 180_000, serverSide: { clientToServer: 110_000, serverToClient: 180_000 } },
+      server: { ...base.server, cpuMs: 100 },
+    },
+  );
 }
 
 /** References listed first on purpose: the report must still put them after pushbench's own strategies. */
@@ -55,18 +67,26 @@ export function makePeerResults(): Results {
  */
 export function expressShortPollingRun(): RunResult {
   const base = shortPollingRun();
-  return peer(base, { name: 'express-short-polling', title: 'Short polling through express', direction: 'pull', connection: 'request-per-poll', claim: 'C2' }, {
-    latencyUs: { ...base.latencyUs, p99: 1_000_000 },
-    server: { ...base.server, cpuMs: 1_240 },
-  });
+  return peer(
+    base,
+    { name: 'express-short-polling', title: 'Short polling through express', direction: 'pull', connection: 'request-per-poll', claim: 'C2' },
+    {
+      latencyUs: { ...base.latencyUs, p99: 1_000_000 },
+      server: { ...base.server, cpuMs: 1_240 },
+    },
+  );
 }
 
 export function expressLongPollingRun(): RunResult {
   const base = longPollingRun();
-  return peer(base, { name: 'express-long-polling', title: 'Long polling through express', direction: 'pull', connection: 'held-request', claim: 'C3' }, {
-    latencyUs: { ...base.latencyUs, p99: 9_000 },
-    server: { ...base.server, cpuMs: 440 },
-  });
+  return peer(
+    base,
+    { name: 'express-long-polling', title: 'Long polling through express', direction: 'pull', connection: 'held-request', claim: 'C3' },
+    {
+      latencyUs: { ...base.latencyUs, p99: 9_000 },
+      server: { ...base.server, cpuMs: 440 },
+    },
+  );
 }
 
 export function makeFrameworkResults(): Results {

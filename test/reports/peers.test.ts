@@ -17,16 +17,16 @@ describe('comparePeers', () => {
   });
 
   it('computes pushbench ÷ peer for every measure, with the reading from pushbench’s side', () => {
-    expect(comparisons[0]!.rows).toEqual([
+    expect(comparisons[0].rows).toEqual([
       { metric: 'deliveriesPerCpuSecond', ours: 500 / 0.045, peer: 12_500, ratio: 500 / 0.045 / 12_500, verdict: 'worse' },
       { metric: 'latencyP99Us', ours: 1_720, peer: 1_700, ratio: 1_720 / 1_700, verdict: 'on-par' },
     ]);
-    expect(comparisons[1]!.rows).toEqual([
+    expect(comparisons[1].rows).toEqual([
       { metric: 'bytesPerDelivered', ours: 557, peer: 580, ratio: 557 / 580, verdict: 'on-par' },
       { metric: 'cpuMsPerThousand', ours: 240, peer: 200, ratio: 1.2, verdict: 'worse' },
       { metric: 'latencyP99Us', ours: 6_900, peer: 5_000, ratio: 1.38, verdict: 'worse' },
     ]);
-    expect(comparisons[2]!.rows).toEqual([
+    expect(comparisons[2].rows).toEqual([
       { metric: 'bytesPerDelivered', ours: 191, peer: 220, ratio: 191 / 220, verdict: 'better' },
       { metric: 'cpuMsPerThousand', ours: 90, peer: 120, ratio: 0.75, verdict: 'better' },
       { metric: 'latencyP99Us', ours: 1_720, peer: 2_400, ratio: 1_720 / 2_400, verdict: 'better' },
@@ -35,9 +35,12 @@ describe('comparePeers', () => {
 
   it('says in plain words where pushbench is behind, and nowhere else', () => {
     expect(peerFindings(comparisons)).toEqual([
-      'pushbench WebSocket sustains 0.89× the deliveries per second of server CPU of Bare ws loop (11,111 /s vs 12,500 /s) at 50 clients: here pushbench is less efficient than the peer.',
-      'pushbench Long polling needs 1.20× the server CPU per delivered message of Socket.IO polling (240.0 ms / 1,000 msg vs 200.0 ms / 1,000 msg) at 50 clients: here pushbench is less efficient than the peer.',
-      'pushbench Long polling has 1.38× the p99 latency of Socket.IO polling (6.90 ms vs 5.00 ms) at 50 clients: here pushbench is slower than the peer.',
+      'pushbench WebSocket sustains 0.89× the deliveries per second of server CPU of Bare ws loop (11,111 /s vs 12,500 /s) at 50 clients: ' +
+        'here pushbench is less efficient than the peer.',
+      'pushbench Long polling needs 1.20× the server CPU per delivered message of Socket.IO polling (240.0 ms / 1,000 msg vs 200.0 ms / ' +
+        '1,000 msg) at 50 clients: here pushbench is less efficient than the peer.',
+      'pushbench Long polling has 1.38× the p99 latency of Socket.IO polling (6.90 ms vs 5.00 ms) at 50 clients: here pushbench is slower ' +
+        'than the peer.',
     ]);
   });
 
@@ -66,20 +69,20 @@ describe('comparePeers', () => {
     const results = makePeerResults();
     results.runs.find((run) => run.strategy.name === 'socketio-ws')!.messages.missed = 3;
     const [, , socketIo] = comparePeers(results.runs);
-    expect(socketIo!.problem).toBe('not compared: the run of Socket.IO WebSocket is invalid');
-    expect(socketIo!.rows.map((row) => [row.ratio, row.verdict])).toEqual([
+    expect(socketIo.problem).toBe('not compared: the run of Socket.IO WebSocket is invalid');
+    expect(socketIo.rows.map((row) => [row.ratio, row.verdict])).toEqual([
       [null, 'not-comparable'],
       [null, 'not-comparable'],
       [null, 'not-comparable'],
     ]);
-    expect(peerFindings([socketIo!])).toEqual([]);
+    expect(peerFindings([socketIo])).toEqual([]);
   });
 
   it('passes on a saturated load generator as a caveat, which the report words under the ratios', () => {
     const results = makePeerResults();
     const reason: BottleneckReason = { code: 'generator-saturated', processes: [{ process: { kind: 'client', number: 1 }, cpuShare: 0.97 }] };
     results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = { verdict: 'load-generator', reason };
-    expect(comparePeers(results.runs)[0]!.caveats).toEqual([{ title: 'Bare ws loop', reason }]);
+    expect(comparePeers(results.runs)[0].caveats).toEqual([{ title: 'Bare ws loop', reason }]);
     expect(peersSection([{ label: null, results }])).toContain(
       '<p class="muted">Read the latencies with care:</p><ul class="muted"><li>Bare ws loop: the load generator was saturated ' +
         '(client process 1 at 97 % of a core): its latencies and rates include its own queueing</li></ul>',
@@ -88,7 +91,10 @@ describe('comparePeers', () => {
 
   it('shows the caveat of an older results file as its sentence', () => {
     const results = makePeerResults();
-    results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = { verdict: 'load-generator', reason: 'client process 1 at 97 % of a core' };
+    results.runs.find((run) => run.strategy.name === 'ws-bare')!.bottleneck = {
+      verdict: 'load-generator',
+      reason: 'client process 1 at 97 % of a core',
+    };
     expect(peersSection([{ label: null, results }])).toContain('<li>Bare ws loop: client process 1 at 97 % of a core</li>');
   });
 });
@@ -121,25 +127,32 @@ describe('pushbench polling against the same polling through express', () => {
   });
 
   it('compares server CPU per delivered message and latency p99', () => {
-    expect(comparisons[0]!.rows).toEqual([
+    expect(comparisons[0].rows).toEqual([
       { metric: 'cpuMsPerThousand', ours: 240, peer: 880, ratio: 240 / 880, verdict: 'better' },
       { metric: 'latencyP99Us', ours: 6_900, peer: 9_000, ratio: 6_900 / 9_000, verdict: 'better' },
     ]);
-    expect(comparisons[1]!.rows).toEqual([
+    expect(comparisons[1].rows).toEqual([
       { metric: 'cpuMsPerThousand', ours: 620, peer: 2_480, ratio: 0.25, verdict: 'better' },
       { metric: 'latencyP99Us', ours: 991_300, peer: 1_000_000, ratio: 0.9913, verdict: 'on-par' },
     ]);
   });
 
   it('computes what express costs per request from the run', () => {
-    expect(comparisons[0]!.framework).toEqual({ name: 'express', oursUs: 120_000 / 550, peerUs: 440_000 / 550, addedUs: 440_000 / 550 - 120_000 / 550 });
-    expect(comparisons[1]!.framework).toEqual({ name: 'express', oursUs: 310, peerUs: 1_240, addedUs: 930 });
+    expect(comparisons[0].framework).toEqual({
+      name: 'express',
+      oursUs: 120_000 / 550,
+      peerUs: 440_000 / 550,
+      addedUs: 440_000 / 550 - 120_000 / 550,
+    });
+    expect(comparisons[1].framework).toEqual({ name: 'express', oursUs: 310, peerUs: 1_240, addedUs: 930 });
   });
 
   it('says in plain words what the framework costs per request', () => {
     expect(frameworkFindings(comparisons)).toEqual([
-      'express adds 582 µs of server CPU per request to long polling (800 µs through express vs 218 µs on pushbench’s own path, 3.67×) at 50 clients.',
-      'express adds 930 µs of server CPU per request to short polling (1,240 µs through express vs 310 µs on pushbench’s own path, 4.00×) at 50 clients.',
+      'express adds 582 µs of server CPU per request to long polling (800 µs through express vs 218 µs on pushbench’s own path, 3.67×) at ' +
+        '50 clients.',
+      'express adds 930 µs of server CPU per request to short polling (1,240 µs through express vs 310 µs on pushbench’s own path, 4.00×) ' +
+        'at 50 clients.',
     ]);
     expect(peerSummaryLines(comparisons).slice(-2)).toEqual(frameworkFindings(comparisons).map((f) => `  framework: ${f}`));
   });
@@ -148,7 +161,8 @@ describe('pushbench polling against the same polling through express', () => {
     const results = makeFrameworkResults();
     results.runs.find((run) => run.strategy.name === 'express-short-polling')!.server.cpuMs = 300;
     expect(frameworkFindings(comparePeers(results.runs))[1]).toBe(
-      'express took 10 µs less server CPU per request than pushbench’s own path for short polling (300 µs through express vs 310 µs on pushbench’s own path, 0.97×) at 50 clients: here pushbench’s path is the slower one.',
+      'express took 10 µs less server CPU per request than pushbench’s own path for short polling (300 µs through express vs 310 µs on ' +
+        'pushbench’s own path, 0.97×) at 50 clients: here pushbench’s path is the slower one.',
     );
   });
 
@@ -156,8 +170,8 @@ describe('pushbench polling against the same polling through express', () => {
     const results = makeFrameworkResults();
     results.runs.find((run) => run.strategy.name === 'express-long-polling')!.messages.missed = 1;
     const [longPolling, shortPolling] = comparePeers(results.runs);
-    expect(longPolling!.framework).toBeNull();
-    expect(shortPolling!.framework).not.toBeNull();
+    expect(longPolling.framework).toBeNull();
+    expect(shortPolling.framework).not.toBeNull();
     expect(comparePeers(makePeerResults().runs).map((c) => c.framework)).toEqual([null, null, null]);
   });
 });

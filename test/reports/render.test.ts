@@ -8,15 +8,12 @@ import { escapeHtml, inlineJson } from '../../reports/format.js';
 import { renderComparison, renderReport } from '../../reports/render.js';
 import { XSS, makeInvalidResults, makeResults } from './fixture.js';
 
-const chartJsDist = readFileSync(
-  join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
-  'utf8',
-);
+const chartJsDist = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
 function scriptJson(html: string, id: string): unknown {
   const match = new RegExp(`<script type="application/json" id="${id}">([^<]*)</script>`).exec(html);
   if (!match) throw new Error(`no #${id} block`);
-  return JSON.parse(match[1]!);
+  return JSON.parse(match[1]);
 }
 
 function charts(html: string): ChartSpec[] {
@@ -31,10 +28,10 @@ function chart(html: string, id: string): ChartSpec {
 
 /** The text of the summary table's row for a strategy, tags stripped. */
 function summaryRow(html: string, title: string): string[] {
-  const table = /<table class="summary cards">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  const table = /<table class="summary cards">([\s\S]*?)<\/table>/.exec(html)![1];
   const row = table.split('<tr').find((r) => r.includes(`${title}</span>`) || r.includes(`${title}<span class="run-tag">`));
   if (!row) throw new Error(`no row for ${title}`);
-  return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
+  return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
 }
 
 describe('renderReport', () => {
@@ -53,7 +50,7 @@ describe('renderReport', () => {
 
   it('inlines the results unchanged', () => {
     expect(scriptJson(html, 'pushbench-results')).toEqual(results);
-    expect(html).toContain(JSON.stringify(results.runs[2]!.latencyUs));
+    expect(html).toContain(JSON.stringify(results.runs[2].latencyUs));
   });
 
   it('loads nothing from anywhere: no external src/href, no <script src>, no <link>', () => {
@@ -68,7 +65,16 @@ describe('renderReport', () => {
 
   it('gives every chart a canvas, in the order of the article’s claims', () => {
     const ids = charts(html).map((c) => c.id);
-    expect(ids).toEqual(['chart-latency', 'chart-requests', 'chart-held-1', 'chart-held-2', 'chart-held-3', 'chart-connections', 'chart-bytes', 'chart-cpu']);
+    expect(ids).toEqual([
+      'chart-latency',
+      'chart-requests',
+      'chart-held-1',
+      'chart-held-2',
+      'chart-held-3',
+      'chart-connections',
+      'chart-bytes',
+      'chart-cpu',
+    ]);
     for (const id of ids) expect(html).toContain(`<canvas id="${id}"`);
     const headings = [...html.matchAll(/<section class="claim" id="([^"]+)">\n<h2>([^<]+)<\/h2>/g)].map((m) => [m[1], m[2]]);
     expect(headings).toEqual([
@@ -79,7 +85,9 @@ describe('renderReport', () => {
       ['c5', 'Does a WebSocket need one handshake and a few bytes per message?'],
       ['cost', 'What does a delivered message cost the server?'],
     ]);
-    expect(html).toContain('<span class="claim-id">C1</span> The article: “HTTP is passive: one request, one response, and the server can never speak first.”');
+    expect(html).toContain(
+      '<span class="claim-id">C1</span> The article: “HTTP is passive: one request, one response, and the server can never speak first.”',
+    );
   });
 
   it('reads as a report, not a specification: no “Must show”, no repeated claim lines, no list of what it does not measure', () => {
@@ -100,16 +108,19 @@ describe('renderReport', () => {
     expect(strip).toBeGreaterThan(html.indexOf('<main>'));
     expect(strip).toBeLessThan(html.indexOf('<h2>Scenario</h2>'));
     expect(html).toContain(
-      '<li><a href="#c2"><span class="figure">20×</span><span class="sentence">WebSocket had 20× fewer requests per delivered message than short polling (0.10 against 2.00).</span></a></li>',
+      '<li><a href="#c2"><span class="figure">20×</span><span class="sentence">WebSocket had 20× fewer requests per delivered message than ' +
+        'short polling (0.10 against 2.00).</span></a></li>',
     );
-    expect(html).toContain('<li class="shown"><a href="#c1"><span class="claim-id">C1</span> A message waits for the next poll: <b>shown</b></a></li>');
+    expect(html).toContain(
+      '<li class="shown"><a href="#c1"><span class="claim-id">C1</span> A message waits for the next poll: <b>shown</b></a></li>',
+    );
   });
 
   it('leaves out the memory-per-connection column when no run measured it, and says why', () => {
     expect(html).not.toContain('<th class="num">RSS / connection</th>');
     expect(html).toContain('this run had fewer, so that column is left out');
     const measured = makeResults();
-    measured.runs[2]!.server.rssPerConnectionBytes = 10_240;
+    measured.runs[2].server.rssPerConnectionBytes = 10_240;
     const out = renderReport(measured);
     expect(out).toContain('<th class="num">RSS / connection</th>');
     expect(out).toContain('<td class="num" data-label="RSS / connection">10.0 KiB</td>');
@@ -157,9 +168,9 @@ describe('renderReport', () => {
       'WebSocket',
       'short polling expected: the wait spread evenly over one 1,000 ms interval',
     ]);
-    expect(latency.datasets[2]!.data).toEqual([0.42, 0.35, 0.61, 1.72, 2.9, 3.05]);
+    expect(latency.datasets[2].data).toEqual([0.42, 0.35, 0.61, 1.72, 2.9, 3.05]);
     // Uniform over one interval: mean and median half of it, p90 0.9 of it, the maximum the whole interval.
-    expect(latency.datasets[3]!.data).toEqual([500, 500, 900, 990, 999, 1000]);
+    expect(latency.datasets[3].data).toEqual([500, 500, 900, 990, 999, 1000]);
     expect(latency.logY).toBe(true);
     expect(latency.yMin).toBe(0.1);
 
@@ -176,37 +187,43 @@ describe('renderReport', () => {
       ['client → server', [360, 198, 26]],
       ['payload per message', [128, 128, 128]],
     ]);
-    expect(chart(html, 'chart-cpu').datasets[0]!.data).toEqual([620, 240, 90]);
+    expect(chart(html, 'chart-cpu').datasets[0].data).toEqual([620, 240, 90]);
     expect(chart(html, 'chart-connections').datasets.map((d) => d.label)).toEqual(['Short polling', 'Long polling', 'WebSocket', 'clients = 50']);
     // What the server held: a panel per run, on one x range and one y scale, so that equal lines look equal.
     const held = ['chart-held-1', 'chart-held-2', 'chart-held-3'].map((id) => chart(html, id));
     expect(held.map((c) => c.datasets.map((d) => d.label))).toEqual([['Short polling'], ['Long polling'], ['WebSocket']]);
-    expect(held[1]!.datasets[0]!.xy!.slice(0, 3)).toEqual([{ x: 0, y: 0 }, { x: 1, y: 50 }, { x: 2, y: 50 }]);
-    expect(held[0]!.datasets[0]!.xy!.every((p) => p.y === 0)).toBe(true);
+    expect(held[1].datasets[0].xy!.slice(0, 3)).toEqual([
+      { x: 0, y: 0 },
+      { x: 1, y: 50 },
+      { x: 2, y: 50 },
+    ]);
+    expect(held[0].datasets[0].xy!.every((p) => p.y === 0)).toBe(true);
     for (const panel of held) {
       expect(panel.panel).toBe(true);
       // 50 held with 5 % head room: 60, in steps of 20; samples from 0 s to 22 s: 25 s, in steps of 5.
       expect([panel.yMin, panel.yMax, panel.yStep]).toEqual([0, 60, 20]);
       expect([panel.x!.min, panel.x!.max, panel.x!.step]).toEqual([0, 25, 5]);
     }
-    expect(html).toContain('<div class="panel-title"><span class="strategy"><span class="swatch" style="background-color:#b45309"></span>Long polling</span></div>');
+    expect(html).toContain(
+      '<div class="panel-title"><span class="strategy"><span class="swatch" style="background-color:#b45309"></span>Long polling</span></div>',
+    );
   });
 
   it('colours each strategy the same way everywhere: its own colour, else the palette’s by name, else a neutral grey', () => {
     // The fixture is a results.json from before colours were recorded: the palette names them.
     const latency = chart(html, 'chart-latency');
     expect(latency.datasets.slice(0, 3).map((d) => d.color)).toEqual(['#1d4ed8', '#b45309', '#047857']);
-    expect(chart(html, 'chart-cpu').datasets[0]!.color).toEqual(['#1d4ed8', '#b45309', '#047857']);
+    expect(chart(html, 'chart-cpu').datasets[0].color).toEqual(['#1d4ed8', '#b45309', '#047857']);
     const withSse = makeResults();
-    withSse.runs.push({ ...withSse.runs[2]!, strategy: { ...withSse.runs[2]!.strategy, name: 'sse', title: 'Server-sent events' } });
-    expect(chart(renderReport(withSse), 'chart-cpu').datasets[0]!.color).toEqual(['#1d4ed8', '#b45309', '#047857', '#a21caf']);
+    withSse.runs.push({ ...withSse.runs[2], strategy: { ...withSse.runs[2].strategy, name: 'sse', title: 'Server-sent events' } });
+    expect(chart(renderReport(withSse), 'chart-cpu').datasets[0].color).toEqual(['#1d4ed8', '#b45309', '#047857', '#a21caf']);
 
     const more = makeResults();
-    const like = (name: string, colour?: string) => ({ ...more.runs[2]!, strategy: { ...more.runs[2]!.strategy, name, title: name, colour } });
-    more.runs[0] = { ...more.runs[0]!, strategy: { ...more.runs[0]!.strategy, colour: '#0f766e' } };
+    const like = (name: string, colour?: string) => ({ ...more.runs[2], strategy: { ...more.runs[2].strategy, name, title: name, colour } });
+    more.runs[0] = { ...more.runs[0], strategy: { ...more.runs[0].strategy, colour: '#0f766e' } };
     more.runs.push(like('newcomer', '#123abc'), like('stranger'), like('intruder', 'red"><script>alert(1)</script>'));
     const rendered = renderReport(more);
-    expect(chart(rendered, 'chart-cpu').datasets[0]!.color).toEqual(['#0f766e', '#b45309', '#047857', '#123abc', '#6b7280', '#6b7280']);
+    expect(chart(rendered, 'chart-cpu').datasets[0].color).toEqual(['#0f766e', '#b45309', '#047857', '#123abc', '#6b7280', '#6b7280']);
     // The stray colour is only in the embedded data, escaped: never in a style or a chart.
     expect(rendered).not.toContain('<script>alert(1)');
   });
@@ -219,9 +236,9 @@ describe('renderReport', () => {
   it('reports the client/server byte cross-check', () => {
     expect(html).toContain('The client-side and server-side byte counts agree within 0.1 %.');
     const exact = makeResults();
-    exact.runs[1]!.bytes.serverSide.serverToClient = exact.runs[1]!.bytes.serverToClient;
+    exact.runs[1].bytes.serverSide.serverToClient = exact.runs[1].bytes.serverToClient;
     expect(renderReport(exact)).toContain('The client-side and server-side byte counts agree exactly.');
-    exact.runs[2]!.bytes.serverSide.clientToServer = 10_000;
+    exact.runs[2].bytes.serverSide.clientToServer = 10_000;
     expect(renderReport(exact)).toContain('<b>The client-side and server-side byte counts differ by up to 23.1 %</b>');
   });
 
@@ -235,12 +252,13 @@ describe('renderReport', () => {
 
   it('prints "—" where nothing was delivered', () => {
     const broken = makeResults();
-    const ws = broken.runs[2]!;
+    const ws = broken.runs[2];
     ws.messages = { ...ws.messages, delivered: 0, missed: 500 };
     ws.latencyUs = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
     const out = renderReport(broken);
-    expect(summaryRow(out, 'WebSocket').slice(1, 12)).toEqual(['0 / 500', '—', '0.0 %', '—', '—', '1.49×', '—', '—', '—', '50 / 50', '500 / 0 / 0']);
-    expect(chart(out, 'chart-latency').datasets[2]!.data).toEqual([null, null, null, null, null, null]);
+    const row = summaryRow(out, 'WebSocket').slice(1, 12);
+    expect(row).toEqual(['0 / 500', '—', '0.0 %', '—', '—', '1.49×', '—', '—', '—', '50 / 50', '500 / 0 / 0']);
+    expect(chart(out, 'chart-latency').datasets[2].data).toEqual([null, null, null, null, null, null]);
   });
 });
 
@@ -259,7 +277,7 @@ describe('invalid runs', () => {
     ['out of order', { outOfOrder: 1 }],
   ])('is raised by %s alone', (_name, counts) => {
     const results = makeResults();
-    results.runs[0]!.messages = { ...results.runs[0]!.messages, ...counts };
+    results.runs[0].messages = { ...results.runs[0].messages, ...counts };
     const html = renderReport(results);
     expect(html).toContain('banner invalid');
     expect(html).toContain('<li><b>Short polling</b>:');
@@ -267,13 +285,13 @@ describe('invalid runs', () => {
 
   it('is raised by a problem alone', () => {
     const results = makeResults();
-    results.runs[2]!.problems = ['gap signal at seq 4'];
+    results.runs[2].problems = ['gap signal at seq 4'];
     expect(renderReport(results)).toContain('<li><b>WebSocket</b>: 0 missed, 0 duplicated, 0 out of order');
   });
 
   it('keeps hostile strings escaped everywhere', () => {
     const results = makeInvalidResults();
-    results.runs[0]!.strategy.title = `Short ${XSS}`;
+    results.runs[0].strategy.title = `Short ${XSS}`;
     const html = renderReport(results);
     expect(html).not.toContain(XSS);
     expect(html).not.toContain('<img');
@@ -282,34 +300,36 @@ describe('invalid runs', () => {
     expect(html).toContain(inlineJson(XSS).slice(1, -1));
     expect(html.match(/<script\b/g)).toHaveLength(4);
     expect(scriptJson(html, 'pushbench-results')).toEqual(results);
-    expect(charts(html)[0]!.datasets[0]!.label).toBe(`Short ${XSS}`);
+    expect(charts(html)[0].datasets[0].label).toBe(`Short ${XSS}`);
   });
 });
 
 describe('problems and warnings as codes', () => {
   it('words a run’s coded problems in the red banner, and its coded warnings under “Read with care”', () => {
     const results = makeResults();
-    results.runs[1]!.problems = [{ code: 'never-connected', connected: 48, clients: 50, timeoutMs: 13_000 }];
-    results.runs[0]!.warnings = [{ code: 'late-publishes', late: 3, of: 10, lateMs: 100, worstMs: 1_250 }];
+    results.runs[1].problems = [{ code: 'never-connected', connected: 48, clients: 50, timeoutMs: 13_000 }];
+    results.runs[0].warnings = [{ code: 'late-publishes', late: 3, of: 10, lateMs: 100, worstMs: 1_250 }];
     const html = renderReport(results);
     expect(html).toContain('<ul class="problems"><li>only 48 of 50 clients connected within 13 s, so no message was published</li></ul>');
     expect(html).toContain(
-      '<li><b>Short polling</b>: 3 of 10 publishes went out more than 100 ms late (worst 1,250 ms): the server process could not keep the schedule</li>',
+      '<li><b>Short polling</b>: 3 of 10 publishes went out more than 100 ms late (worst 1,250 ms): the server process could not keep the ' +
+        'schedule</li>',
     );
   });
 
   it('lists a run’s several warnings one per line', () => {
     const results = makeResults();
-    results.runs[0]!.warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 2 }, 'an older warning'];
+    results.runs[0].warnings = [{ code: 'server-replaced', atSec: 2, serverProcesses: 2 }, 'an older warning'];
     expect(renderReport(results)).toContain(
-      '<li><b>Short polling</b>: <ul><li>a server process was killed 2 s into the schedule and replaced: the server-side bytes, CPU and memory are those ' +
+      '<li><b>Short polling</b>: <ul><li>a server process was killed 2 s into the schedule and replaced: the server-side bytes, CPU and ' +
+        'memory are those ' +
         'of the surviving processes and the new one</li><li>an older warning</li></ul></li>',
     );
   });
 
   it('words a coded bottleneck reason in the cost table', () => {
     const results = makeResults();
-    results.runs[2]!.bottleneck = { verdict: 'server', reason: { code: 'server-saturated', cpuShare: 0.93 } };
+    results.runs[2].bottleneck = { verdict: 'server', reason: { code: 'server-saturated', cpuShare: 0.93 } };
     expect(renderReport(results)).toContain('<div class="kind wrap">the server process used 93 % of a core, all one event loop can give</div>');
   });
 });
@@ -323,7 +343,11 @@ describe('an interrupted bench', () => {
       runsFinished: results.runs.length,
       probesPlanned: 0,
       probesFinished: 0,
-      notRun: Array.from({ length: 8 - results.runs.length }, () => ({ kind: 'run' as const, strategy: results.runs[0]?.strategy ?? makeResults().runs[0]!.strategy, scenario: makeResults().runs[0]!.scenario })),
+      notRun: Array.from({ length: 8 - results.runs.length }, () => ({
+        kind: 'run' as const,
+        strategy: results.runs[0]?.strategy ?? makeResults().runs[0].strategy,
+        scenario: makeResults().runs[0].scenario,
+      })),
     },
   });
 
@@ -331,7 +355,10 @@ describe('an interrupted bench', () => {
     const results = makeResults();
     results.runs = results.runs.slice(0, 1);
     const html = renderReport(interrupted(results));
-    expect(html).toContain('<div class="banner interrupted" role="status"><strong>Interrupted (SIGINT) after 1 of 8 runs: these figures are the runs that finished.</strong>');
+    expect(html).toContain(
+      '<div class="banner interrupted" role="status"><strong>Interrupted (SIGINT) after 1 of 8 runs: these figures are the runs that ' +
+        'finished.</strong>',
+    );
     expect(html.indexOf('banner interrupted')).toBeLessThan(html.indexOf('id="verdict"'));
     expect(html).toContain('The bench was interrupted before two of pushbench’s strategies had run validly: there is no ratio to show.');
     expect(html).not.toContain('Fewer than two of pushbench’s strategies ran validly');
@@ -383,10 +410,8 @@ describe('renderComparison', () => {
 
   it('puts A and B of each strategy side by side, B hatched', () => {
     const cpu = chart(html, 'chart-cpu');
-    expect(cpu.labels).toEqual([
-      'Short polling · A', 'Short polling · B', 'Long polling · A', 'Long polling · B', 'WebSocket · A', 'WebSocket · B',
-    ]);
-    expect(cpu.datasets[0]!.color).toEqual(['#1d4ed8', 'stripe:#1d4ed8', '#b45309', 'stripe:#b45309', '#047857', 'stripe:#047857']);
+    expect(cpu.labels).toEqual(['Short polling · A', 'Short polling · B', 'Long polling · A', 'Long polling · B', 'WebSocket · A', 'WebSocket · B']);
+    expect(cpu.datasets[0].color).toEqual(['#1d4ed8', 'stripe:#1d4ed8', '#b45309', 'stripe:#b45309', '#047857', 'stripe:#047857']);
     // Different poll intervals: no single "interval / 2" line, each is named in the caption instead.
     expect(chart(html, 'chart-latency').datasets).toHaveLength(6);
     expect(html).toContain('Short polling · A 1,000 ms interval → ≈ 500 ms · Short polling · B 2,000 ms interval → ≈ 1,000 ms');

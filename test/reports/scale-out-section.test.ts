@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ChartSpec } from '../../reports/charts.js';
 import { buildRuns } from '../../reports/model.js';
 import { recoverySection } from '../../reports/recovery-section.js';
 import { scaleOutSection } from '../../reports/scale-out-section.js';
@@ -73,7 +72,7 @@ describe('the Scale-out section', () => {
     expect(html).toContain('0.80×');
     expect(html).toContain('They cannot show');
     expect(html).toContain('the same 2 cores');
-    const chart = section.charts[0] as ChartSpec;
+    const chart = section.charts[0];
     expect(chart.id).toBe('chart-scale-out-latency');
     expect(chart.datasets.map((d) => d.data)).toEqual([[0.35], [1.35]]);
   });
@@ -92,21 +91,24 @@ describe('the recovery section', () => {
     none.scenario = { ...none.scenario, restartAtSec: 5, backoff: 'none' };
     none.recovery = outcome(1_150, 12, 900);
     const section = recoverySection(context(withRuns([none, jitter])));
-    expect(section.html).toContain('<b>WebSocket</b>, none against full jitter: 95 % attached again after 1,150 ms against 400 ms (750 ms later); peak accept rate 900/s against 300/s; 75 reconnect attempts against 75; 12 listen-queue overflows against 0.');
+    expect(section.html).toContain(
+      '<b>WebSocket</b>, none against full jitter: 95 % attached again after 1,150 ms against 400 ms (750 ms later); peak accept rate 900/s ' +
+        'against 300/s; 75 reconnect attempts against 75; 12 listen-queue overflows against 0.',
+    );
     expect(section.charts.map((c) => c.id)).toEqual(['chart-recovery-websocket', 'chart-recovery-accepts-websocket', 'chart-recovery-cpu-websocket']);
     // 25 of 50 affected clients back after 100 ms is 50 %; 30 accepts in a 100 ms bucket are 300 per second.
-    expect(section.charts[0]!.datasets[0]!.xy).toEqual([
+    expect(section.charts[0].datasets[0].xy).toEqual([
       { x: 0, y: 0 },
       { x: 100, y: 50 },
       { x: 200, y: 100 },
     ]);
-    expect(section.charts[1]!.datasets[0]!.xy).toEqual([
+    expect(section.charts[1].datasets[0].xy).toEqual([
       { x: -1000, y: 0 },
       { x: 0, y: 300 },
       { x: 100, y: 200 },
     ]);
-    expect(section.charts[2]!.datasets[0]!.xy!.map((p) => p.y)).toEqual([2, 40, 60]);
-    expect(section.charts[0]!.datasets.map((d) => d.label)).toEqual(['backoff none', 'backoff full-jitter']);
+    expect(section.charts[2].datasets[0].xy!.map((p) => p.y)).toEqual([2, 40, 60]);
+    expect(section.charts[0].datasets.map((d) => d.label)).toEqual(['backoff none', 'backoff full-jitter']);
   });
 
   it('says "never" for a share of clients that did not come back, and "not exposed" for missing kernel counters', () => {
@@ -117,7 +119,8 @@ describe('the recovery section', () => {
     expect(html).toContain('<td class="num">never</td>');
     expect(html).toContain('not exposed');
     expect(scaleOutLines([run])[0]).toBe(
-      'RECOVERY websocket: 50 of 50 clients affected; attached again 50/95/100 % 100/never/never ms, a message again 120/900/950 ms after the kill; 75 reconnect attempts, peak 10 accepts/s, listen-queue overflows not exposed',
+      'RECOVERY websocket: 50 of 50 clients affected; attached again 50/95/100 % 100/never/never ms, a message again 120/900/950 ms after ' +
+        'the kill; 75 reconnect attempts, peak 10 accepts/s, listen-queue overflows not exposed',
     );
   });
 });

@@ -23,7 +23,14 @@ describe('small multiples', () => {
     const runs = buildRuns([{ label: null, results: makeResults() }]);
     const multiples = timePanels(
       'chart-test',
-      runs.map((run, i) => ({ run, titleHtml: `<b>${run.label}</b>`, points: [{ x: 0, y: 0 }, { x: 9.5 + i, y: 10 * (i + 1) }] })),
+      runs.map((run, i) => ({
+        run,
+        titleHtml: `<b>${run.label}</b>`,
+        points: [
+          { x: 0, y: 0 },
+          { x: 9.5 + i, y: 10 * (i + 1) },
+        ],
+      })),
       { yTitle: 'Things', unit: 'u', decimals: 1 },
     );
     expect(multiples.axes).toBe('Things, against seconds since the clients started connecting: one panel per run, all on the same scales.');
@@ -39,6 +46,9 @@ describe('small multiples', () => {
       expect(chart.panel).toBe(true);
       expect(chart.legend).toBe('none');
     }
-    expect(multiples.panels[2]!.chart.datasets[0]!.xy).toEqual([{ x: 0, y: 0 }, { x: 11.5, y: 30 }]);
+    expect(multiples.panels[2].chart.datasets[0].xy).toEqual([
+      { x: 0, y: 0 },
+      { x: 11.5, y: 30 },
+    ]);
   });
 });

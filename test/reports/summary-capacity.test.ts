@@ -30,7 +30,9 @@ describe('the capacity lines of the terminal summary', () => {
   });
 
   it('print the floor problem of an older results file as its sentence', () => {
-    const lines = capacityLines([capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: timeout' }))]);
+    const lines = capacityLines([
+      capacityProbe('publish', figures(20_000, 1), figures(0, 0, { problem: 'the floor could not be measured: timeout' })),
+    ]);
     expect(lines).toContain('publish: the floor could not be measured: timeout');
   });
 

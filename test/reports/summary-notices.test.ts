@@ -22,7 +22,8 @@ const SENTENCES: Record<Notice['code'], string> = {
     'as 2 connection(s) were cut with bytes in flight (churn)',
   'fallback-mismatch': '2 client(s) were to be refused at the upgrade, but 1 fell back to long polling',
   'late-publishes': '17 of 2000 publishes went out more than 100 ms late (worst 1836 ms): the server process could not keep the schedule',
-  'server-replaced': 'the server process was killed 2 s into the schedule and replaced: server-side bytes, CPU and memory are those of the new process only',
+  'server-replaced':
+    'the server process was killed 2 s into the schedule and replaced: server-side bytes, CPU and memory are those of the new process only',
   'load-generator-bound':
     'the load generator was saturated (client process 2 95 % of a core): its latencies and rates include its own queueing; ' +
     "read these figures as the machine's limit, not the server's",
@@ -32,12 +33,14 @@ const SENTENCES: Record<Notice['code'], string> = {
 
 const REASON_SENTENCES: Record<BottleneckReason['code'], string> = {
   'generator-saturated':
-    'the load generator was saturated (client process 1 97 % of a core, proxy process 2 90 % of a core): its latencies and rates include its own queueing',
+    'the load generator was saturated (client process 1 97 % of a core, proxy process 2 90 % of a core): its latencies and rates include ' +
+    'its own queueing',
   'machine-busy': "the machine's 2 cores were 95 % busy and the load generator used more of them than the server did",
   'server-loop-late': "the server's event loop ran 1240 ms late (p99) while publishing, using 23 % of a core: its own work per message set the pace",
   'server-saturated': 'the server process used 93 % of a core, all one event loop can give',
   'generator-loop-late':
-    'the load generator ran its timers late (event-loop delay p99: proxy process 1 80 ms, client process 3 52 ms), which adds to the latencies it measured',
+    'the load generator ran its timers late (event-loop delay p99: proxy process 1 80 ms, client process 3 52 ms), which adds to the ' +
+    'latencies it measured',
   neither: 'neither was saturated (server 10 % of a core, machine 15 % busy)',
 };
 
@@ -47,14 +50,23 @@ describe('noticeText', () => {
   });
 
   it('says how many more clients there were only when some were not shown', () => {
-    const all: Notice = { code: 'messages-duplicated', clients: 2, duplicated: 3, examples: [{ client: 1, count: 1 }, { client: 4, count: 2 }] };
+    const all: Notice = {
+      code: 'messages-duplicated',
+      clients: 2,
+      duplicated: 3,
+      examples: [
+        { client: 1, count: 1 },
+        { client: 4, count: 2 },
+      ],
+    };
     expect(noticeText(all)).toBe('client 1 got 1 duplicate(s); client 4 got 2 duplicate(s)');
     expect(noticeText({ ...all, clients: 9 })).toBe('client 1 got 1 duplicate(s); client 4 got 2 duplicate(s) and 7 more client(s)');
   });
 
   it('names the surviving processes of a killed one behind a shared port', () => {
     expect(noticeText({ code: 'server-replaced', atSec: 1.5, serverProcesses: 2 })).toBe(
-      'the server process was killed 1.5 s into the schedule and replaced: server-side bytes, CPU and memory are those of the surviving processes and the new one',
+      'the server process was killed 1.5 s into the schedule and replaced: server-side bytes, CPU and memory are those of the surviving ' +
+        'processes and the new one',
     );
   });
 

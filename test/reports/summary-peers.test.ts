@@ -9,14 +9,17 @@ describe('printSummary with reference peers', () => {
   const text = printSummary(results, '/tmp/report/index.html');
 
   it('marks the references in the table', () => {
-    const names = text.split('\n').filter((line) => /^(ws-bare|socketio-|websocket|short-|long-)/.test(line)).map((line) => line.split(/\s{2,}/)[0]);
+    const names = text
+      .split('\n')
+      .filter((line) => /^(ws-bare|socketio-|websocket|short-|long-)/.test(line))
+      .map((line) => line.split(/\s{2,}/)[0]);
     expect(names).toEqual(['ws-bare (ref)', 'socketio-ws (ref)', 'short-polling', 'long-polling', 'websocket', 'socketio-polling (ref)']);
   });
 
   it('prints the ratio table after the runs, before the notes', () => {
     const lines = peerSummaryLines(comparePeers(results.runs));
     expect(text).toContain(`\n\n${lines.join('\n')}\n\n`);
-    expect(text.indexOf(lines[0]!)).toBeGreaterThan(text.indexOf('socketio-polling (ref)'));
+    expect(text.indexOf(lines[0])).toBeGreaterThan(text.indexOf('socketio-polling (ref)'));
   });
 
   it('prints no ratio table without peers', () => {

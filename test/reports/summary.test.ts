@@ -82,8 +82,8 @@ describe('printSummary', () => {
 
   it('words coded problems and warnings with the terminal renderer, and an older file’s sentences as they are', () => {
     const coded = structuredClone(RESULTS);
-    coded.runs[1]!.problems = [{ code: 'messages-missed', clients: 1, missed: 2, examples: [{ client: 3, missed: 2, firstSeqs: [9, 10] }] }];
-    coded.runs[0]!.warnings = [{ code: 'late-publishes', late: 2, of: 10, lateMs: 100, worstMs: 340 }, 'an older warning'];
+    coded.runs[1].problems = [{ code: 'messages-missed', clients: 1, missed: 2, examples: [{ client: 3, missed: 2, firstSeqs: [9, 10] }] }];
+    coded.runs[0].warnings = [{ code: 'late-publishes', late: 2, of: 10, lateMs: 100, worstMs: 340 }, 'an older warning'];
     const out = printSummary(coded, '/r.html');
     expect(out).toContain('INVALID websocket:\n  - client 3 missed 2 message(s) (seq 9, 10)\n');
     expect(out).toContain(
@@ -105,7 +105,13 @@ describe('printSummary', () => {
         runsFinished: 2,
         probesPlanned: 0,
         probesFinished: 0,
-        notRun: [{ kind: 'run', strategy: { name: 'sse', title: 'Server-Sent Events', direction: 'push', connection: 'persistent', claim: 'C5' }, scenario: SCENARIO }],
+        notRun: [
+          {
+            kind: 'run',
+            strategy: { name: 'sse', title: 'Server-Sent Events', direction: 'push', connection: 'persistent', claim: 'C5' },
+            scenario: SCENARIO,
+          },
+        ],
       },
     };
     const out = printSummary(interrupted, '/r.html').split('\n');
@@ -131,7 +137,7 @@ describe('printSummary', () => {
         ...RESULTS,
         runs: [
           run({
-            strategy: RESULTS.runs[0]!.strategy,
+            strategy: RESULTS.runs[0].strategy,
             messages: { published: 0, expected: 0, delivered: 0, missed: 0, duplicated: 0, outOfOrder: 0, gaps: 0 },
             latencyUs: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 },
           }),
@@ -140,6 +146,8 @@ describe('printSummary', () => {
       '/r.html',
     );
     expect(empty).not.toMatch(/NaN|Infinity/);
-    expect(empty.split('\n')[3]).toBe('short-polling        0/0          —      —           —             —       —       —          —         0/0/0');
+    expect(empty.split('\n')[3]).toBe(
+      'short-polling        0/0          —      —           —             —       —       —          —         0/0/0',
+    );
   });
 });

@@ -18,8 +18,18 @@ describe('clients per core', () => {
 describe('server CPU per request', () => {
   it('divides the whole run’s server CPU by the requests the clients sent, in µs', () => {
     // 1,234 ms of CPU for 8,000 requests: 154.25 µs each.
-    expect(serverCpuUsPerRequest({ server: { cpuMs: 1_234, peakRssBytes: 0, eventLoopDelayP99Us: 0 }, requests: { total: 8_000, withMessages: 0, empty: 0, failed: 0, reconnects: 0 } })).toBe(154.25);
-    expect(serverCpuUsPerRequest({ server: { cpuMs: 1_234, peakRssBytes: 0, eventLoopDelayP99Us: 0 }, requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 } })).toBeNull();
+    expect(
+      serverCpuUsPerRequest({
+        server: { cpuMs: 1_234, peakRssBytes: 0, eventLoopDelayP99Us: 0 },
+        requests: { total: 8_000, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
+      }),
+    ).toBe(154.25);
+    expect(
+      serverCpuUsPerRequest({
+        server: { cpuMs: 1_234, peakRssBytes: 0, eventLoopDelayP99Us: 0 },
+        requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
+      }),
+    ).toBeNull();
   });
 });
 

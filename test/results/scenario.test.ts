@@ -204,21 +204,30 @@ describe('the table drives the flags and the help', () => {
     expect(error(['--cookie-bytes', '8193'])).toBe('--cookie-bytes must be an integer from 0 to 8192 (got "8193")');
     expect(error(['--delay-ms', '10001'])).toBe('--delay-ms must be a number from 0 to 10000 (got "10001")');
     expect(error(['--source', 'redis,disk'])).toBe('--source must be memory, redis or both, comma-separated (got "redis,disk")');
-    expect(error(['--server-processes', '1,1', '--source', 'redis'])).toBe('--server-processes must be integers from 1 to 8, comma-separated (got "1,1")');
+    expect(error(['--server-processes', '1,1', '--source', 'redis'])).toBe(
+      '--server-processes must be integers from 1 to 8, comma-separated (got "1,1")',
+    );
     expect(error(['--arrivals', 'bursty'])).toBe('--arrivals must be poisson or fixed (got "bursty")');
   });
 
   it('writes each flag into the help with its description, what it takes and its default', () => {
     const help = helpText().replace(/\n {30}/g, ' ');
     expect(help).toContain('--clients <n>               simulated clients per strategy; 1..10000 (quick: 100)');
-    expect(help).toContain('--backoff <policy>          the clients’ reconnect backoff after a failure; none | exponential | full-jitter, a list runs each (default full-jitter)');
-    expect(help).toContain('--kill-server-at <s>        fault: SIGKILL a server process that many seconds into the schedule and start a new one in its place; 0.1..600; also --restart-at (default off)');
-    for (const field of SCENARIO_FIELDS) expect(help).toContain(`  --${field.flag.name} <${field.flag.placeholder}>`.padEnd(30) + `${field.description}; ${flagValues(field)}`);
+    expect(help).toContain(
+      '--backoff <policy>          the clients’ reconnect backoff after a failure; none | exponential | full-jitter, a list runs each ' +
+        '(default full-jitter)',
+    );
+    expect(help).toContain(
+      '--kill-server-at <s>        fault: SIGKILL a server process that many seconds into the schedule and start a new one in its place; ' +
+        '0.1..600; also --restart-at (default off)',
+    );
+    for (const field of SCENARIO_FIELDS)
+      expect(help).toContain(`  --${field.flag.name} <${field.flag.placeholder}>`.padEnd(30) + `${field.description}; ${flagValues(field)}`);
   });
 
   it('and into the README’s table of options', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const quick = PRESETS.quick!.scenarios[0]!;
+    const quick = PRESETS.quick.scenarios[0];
     for (const field of SCENARIO_FIELDS) {
       const names = [field.flag.name, ...(field.flag.aliases ?? [])].map((name) => `\`--${name}\``).join(' or ');
       expect(readme).toContain(`| ${names} | ${field.description}; ${flagValues(field, ', ')} | ${shownValue(scenarioValue(quick, field.key))} |`);

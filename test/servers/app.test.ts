@@ -98,16 +98,16 @@ describe('the public contract: bad input gets a 4xx JSON error', () => {
 
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?since=${seq - 1}`, SUBPROTOCOL);
     const frame = await new Promise<string>((resolve, reject) => {
-      ws.once('message', (data) => resolve(data.toString()));
+      ws.once('message', (data) => resolve((data as Buffer).toString()));
       ws.once('error', reject);
     });
-    expect(JSON.parse(frame).payload).toBe('still here');
+    expect((JSON.parse(frame) as { payload: unknown }).payload).toBe('still here');
     ws.close();
 
     const stats = server.stats();
     // 6 cursors + repeated since + 2 bad users = 9 on short polling; 6 cursors + the timeout on long polling.
-    expect(stats.strategies['short-polling']!.failed).toBe(9);
-    expect(stats.strategies['long-polling']!.failed).toBe(7);
-    expect(stats.strategies.websocket!.failed).toBe(1);
+    expect(stats.strategies['short-polling'].failed).toBe(9);
+    expect(stats.strategies['long-polling'].failed).toBe(7);
+    expect(stats.strategies.websocket.failed).toBe(1);
   });
 });

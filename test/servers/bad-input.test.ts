@@ -25,7 +25,8 @@ const raw = (bytes: Buffer | string, idleMs?: number) => rawExchange(port, bytes
 
 const statusLine = (text: string) => text.split('\r\n')[0];
 const upgradeHeaders = (extra = '') =>
-  `Host: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+  `Host: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ` +
+  `dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
 
 async function publish(body: BodyInit, token: string | null = TOKEN) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -124,13 +125,13 @@ describe('bad input battery', () => {
     expect(longPoll.messages.map((m) => m.payload)).toEqual(['after the storm']);
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?since=${seq}`, SUBPROTOCOL);
     const frames: string[] = [];
-    ws.on('message', (data) => frames.push(data.toString()));
+    ws.on('message', (data) => frames.push((data as Buffer).toString()));
     await waitFor(() => frames.length === 1, 'the frame');
-    expect(JSON.parse(frames[0]!).payload).toBe('after the storm');
+    expect((JSON.parse(frames[0]) as { payload: unknown }).payload).toBe('after the storm');
     ws.close();
 
     const stats = server.stats();
-    expect(stats.strategies.websocket!.failedByStatus).toEqual({ '400': 5, '403': 1 });
+    expect(stats.strategies.websocket.failedByStatus).toEqual({ '400': 5, '403': 1 });
     expect(stats.control.failedByStatus).toMatchObject({ '401': 3, '405': 2, '413': 1, '415': 1, '426': 1 });
   });
 });

@@ -15,7 +15,7 @@ function serve(...args: string[]) {
 async function waitForHeldPolls(url: string, count: number): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const stats = (await (await fetch(`${url}/api/stats`)).json()) as ServerStats;
-    if (stats.strategies['long-polling']!.attached === count) return;
+    if (stats.strategies['long-polling'].attached === count) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`never saw ${count} held long poll(s)`);
@@ -26,10 +26,14 @@ describe('npm run serve', () => {
     const { child, output } = serve('--port', '0');
     try {
       await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(output.stdout), 'the URL', 20_000);
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)![1]!;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)![1];
       const held = fetch(`${url}/api/long-poll?since=0`).then((res) => res.json());
       await waitForHeldPolls(url, 1);
-      const published = await fetch(`${url}/api/publish`, { method: 'POST', body: '{"payload":"hi"}', headers: { 'content-type': 'application/json' } });
+      const published = await fetch(`${url}/api/publish`, {
+        method: 'POST',
+        body: '{"payload":"hi"}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(published.status).toBe(202);
       expect(await published.json()).toEqual({ seq: 1 });
       const answer = (await held) as { messages: { seq: number; payload: unknown }[]; cursor: number };
@@ -39,7 +43,7 @@ describe('npm run serve', () => {
       const heldAtShutdown = fetch(`${url}/api/long-poll?since=1`).then((res) => res.json());
       await waitForHeldPolls(url, 1);
       child.kill('SIGINT');
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(0);
       expect(await heldAtShutdown).toEqual({ messages: [], cursor: 1 });
       expect(output.stdout).toContain('stopped');
@@ -50,7 +54,7 @@ describe('npm run serve', () => {
 
   it('rejects a bad port with one line and exit code 2', async () => {
     const { child, output } = serve('--port', 'eighty');
-    const [code] = await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(output.stderr).toBe('pushbench serve: --port must be an integer from 0 to 65535 (got "eighty")\n');
   });
@@ -61,7 +65,7 @@ describe('npm run serve', () => {
       [['--allow-host', 'evil host/'], 'pushbench serve: --allow-host must be a host name or address (got "evil host/")\n'],
     ] as const) {
       const { child, output } = serve(...args);
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(2);
       expect(output.stderr).toBe(message);
     }

@@ -74,7 +74,7 @@ describe('client attribution tags (?client=)', () => {
     expect(poll.text.endsWith('{"error":"client must be 1-64 characters of A-Z a-z 0-9 . _ ~ -"}')).toBe(true);
     const upgrade = await exchange(upgradeRequest('/ws?since=0&client=%3Cx%3E'), httpComplete);
     expect(upgrade.text.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-    expect(server.stats().strategies.websocket!.failedByStatus).toEqual({ 400: 1 });
+    expect(server.stats().strategies.websocket.failedByStatus).toEqual({ 400: 1 });
     poll.socket.destroy();
   });
 });
@@ -92,7 +92,7 @@ describe('hooks for an embedding application', () => {
     expect(refused.text.endsWith('{"error":"WebSocket upgrade blocked by the test, on purpose"}')).toBe(true);
     const accepted = await exchange(upgradeRequest('/ws?since=0&client=welcome'), (t) => t.includes('\r\n\r\n'));
     expect(accepted.text.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
-    expect(server.stats().strategies.websocket!.failedByStatus).toEqual({ 403: 1 });
+    expect(server.stats().strategies.websocket.failedByStatus).toEqual({ 403: 1 });
     accepted.socket.destroy();
   });
 
@@ -103,7 +103,7 @@ describe('hooks for an embedding application', () => {
     const { socket, text } = await exchange(upgradeRequest('/ws?since=0&client=p.websocket'), (t) => t.endsWith('\r\n\r\n'));
     expect(handshakes).toEqual([{ url: '/ws?since=0&client=p.websocket', lines: text.split('\r\n').slice(0, -2) }]);
     // RFC 6455 §1.3's own example.
-    expect(handshakes[0]!.lines).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(handshakes[0].lines).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
     socket.destroy();
   });
 

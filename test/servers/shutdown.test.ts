@@ -13,10 +13,10 @@ describe('graceful shutdown with clients attached', () => {
     const url = server.url;
     const sockets = [1, 2, 3].map(() => new WebSocket(`${url.replace('http', 'ws')}/ws?since=1`, SUBPROTOCOL));
     const closeCodes = sockets.map((ws) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))));
-    const held = [1, 2].map(() => fetch(`${url}/api/long-poll?since=1`).then(async (res) => [res.status, await res.json()]));
+    const held = [1, 2].map(() => fetch(`${url}/api/long-poll?since=1`).then(async (res) => [res.status, (await res.json()) as unknown] as const));
     await waitFor(() => {
       const stats = server.stats().strategies;
-      return stats.websocket!.attached === 3 && stats['long-polling']!.attached === 2;
+      return stats.websocket.attached === 3 && stats['long-polling'].attached === 2;
     }, 'every client attached');
 
     await server.close();
@@ -47,9 +47,9 @@ describe('graceful shutdown with clients attached', () => {
     );
     // It reads the close frame (and everything else) but never answers it.
     peer.on('data', () => {});
-    await waitFor(() => server.stats().strategies[strategy]!.attached === 1, 'the peer to attach');
+    await waitFor(() => server.stats().strategies[strategy].attached === 1, 'the peer to attach');
     await server.close();
     await peerClosed;
-    expect(server.stats().strategies[strategy]!.attached).toBe(0);
+    expect(server.stats().strategies[strategy].attached).toBe(0);
   });
 });

@@ -19,7 +19,8 @@ const RECONNECT_MAX_MS = 1_000;
 
 /** The one line a user gets when the broker is missing, naming both ways out. */
 export const REDIS_INSTALL_HINT =
-  'install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url redis://HOST:PORT of a running one';
+  'install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url ' +
+  'redis://HOST:PORT of a running one';
 
 /**
  * A node-redis client connected to `url`. The first connection fails fast (SourceUnavailableError, with the

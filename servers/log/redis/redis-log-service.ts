@@ -16,7 +16,12 @@ export interface RedisLogService {
  * our own on a free port that dies with this process. Throws SourceUnavailableError (one line, with the
  * install hint) when redis-server is missing or the URL does not answer.
  */
-export async function openRedisLog(options: { url?: string; keyPrefix?: string; ringSize?: number; payloadDepth?: number }): Promise<RedisLogService> {
+export async function openRedisLog(options: {
+  url?: string;
+  keyPrefix?: string;
+  ringSize?: number;
+  payloadDepth?: number;
+}): Promise<RedisLogService> {
   const started = options.url === undefined ? await startRedisServer() : undefined;
   const url = options.url ?? started!.url;
   let source: RedisMessageSource;

@@ -167,7 +167,16 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
     while (!this.closed) {
       let entries: StreamEntry[];
       try {
-        const reply = await this.reader.sendCommand(['XREAD', 'COUNT', String(READ_BATCH), 'BLOCK', '0', 'STREAMS', this.log.keys.log, `${this.lastReadSeq}-0`]);
+        const reply = await this.reader.sendCommand([
+          'XREAD',
+          'COUNT',
+          String(READ_BATCH),
+          'BLOCK',
+          '0',
+          'STREAMS',
+          this.log.keys.log,
+          `${this.lastReadSeq}-0`,
+        ]);
         entries = parseXread(reply, this.log.keys.log);
       } catch {
         if (this.closed) return;

@@ -50,13 +50,20 @@ export async function startRedisServer(options: { env?: NodeJS.ProcessEnv; port?
 
 async function launch(binary: string, port: number, dir: string, env: NodeJS.ProcessEnv): Promise<RedisServer> {
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--logfile', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
   ];
   // setpriv (util-linux, on every Debian) kills Redis when this process dies, even by SIGKILL; its own process
   // group keeps a Ctrl-C at the terminal from stopping it before the harness has finished with it.
@@ -127,7 +134,14 @@ function ready(child: ChildProcess): Promise<void> {
 }
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').filter((line) => line.trim() !== '').at(-1)?.trim() ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .at(-1)
+      ?.trim() ?? ''
+  );
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

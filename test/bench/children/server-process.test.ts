@@ -27,7 +27,7 @@ describe('the server’s samples of what it holds', () => {
     });
     const results = await bench.run();
     const [long, short] = results.runs;
-    for (const run of [long!, short!]) {
+    for (const run of [long, short]) {
       const { attachedSamples, publishingSpanMs } = run.server;
       expect(attachedSamples!.length, run.strategy.name).toBeGreaterThanOrEqual(5);
       // Times count from the moment the clients start connecting, in order; the schedule ran inside them.
@@ -38,11 +38,11 @@ describe('the server’s samples of what it holds', () => {
       expect(publishingSpanMs![1] - publishingSpanMs![0]).toBeGreaterThanOrEqual(SCENARIO.durationSec * 1000 - 2);
       expect(publishingSpanMs![1]).toBeLessThanOrEqual(times.at(-1)!);
     }
-    expect(long!.server.attachedPeak).toBe(SCENARIO.clients);
-    const during = long!.server.attachedSamples!.filter(([at]) => at >= long!.server.publishingSpanMs![0] && at <= long!.server.publishingSpanMs![1]);
+    expect(long.server.attachedPeak).toBe(SCENARIO.clients);
+    const during = long.server.attachedSamples!.filter(([at]) => at >= long.server.publishingSpanMs![0] && at <= long.server.publishingSpanMs![1]);
     expect(during.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...during.map(([, n]) => n))).toBe(SCENARIO.clients);
-    expect(short!.server.attachedPeak).toBe(0);
-    expect(short!.server.attachedSamples!.every(([, n]) => n === 0)).toBe(true);
+    expect(short.server.attachedPeak).toBe(0);
+    expect(short.server.attachedSamples!.every(([, n]) => n === 0)).toBe(true);
   });
 });

@@ -34,24 +34,27 @@ const CHURN: Scenario = {
 };
 
 describe('client churn, end to end', () => {
-  it(
-    'delivers every message exactly once and in order to clients that drop and resume, for every strategy',
-    { timeout: 180_000 },
-    async () => {
-      const bench = new Bench({ preset: 'test', command: 'vitest', runs: OWN_STRATEGY_NAMES.map((strategy) => ({ strategy, scenario: CHURN })) });
-      const results = await bench.run();
-      const published = publishSchedule(CHURN).length;
-      expect(published).toBeGreaterThan(5);
-      expect(results.runs.map((run) => run.strategy.name)).toEqual(OWN_STRATEGY_NAMES);
-      for (const run of results.runs) {
-        const name = run.strategy.name;
-        expect(run.problems, name).toEqual([]);
-        expect(isValidRun(run), name).toBe(true);
-        expect(run.messages, name).toMatchObject({ published, expected: published * 8, delivered: published * 8, missed: 0, duplicated: 0, outOfOrder: 0 });
-        expect(run.churnedClients, name).toBe(4);
-        // Each dropped client opened exactly one new connection to carry on.
-        expect(run.connections.opened, name).toBe(8 + 4);
-      }
-    },
-  );
+  it('delivers every message exactly once and in order to clients that drop and resume, for every strategy', { timeout: 180_000 }, async () => {
+    const bench = new Bench({ preset: 'test', command: 'vitest', runs: OWN_STRATEGY_NAMES.map((strategy) => ({ strategy, scenario: CHURN })) });
+    const results = await bench.run();
+    const published = publishSchedule(CHURN).length;
+    expect(published).toBeGreaterThan(5);
+    expect(results.runs.map((run) => run.strategy.name)).toEqual(OWN_STRATEGY_NAMES);
+    for (const run of results.runs) {
+      const name = run.strategy.name;
+      expect(run.problems, name).toEqual([]);
+      expect(isValidRun(run), name).toBe(true);
+      expect(run.messages, name).toMatchObject({
+        published,
+        expected: published * 8,
+        delivered: published * 8,
+        missed: 0,
+        duplicated: 0,
+        outOfOrder: 0,
+      });
+      expect(run.churnedClients, name).toBe(4);
+      // Each dropped client opened exactly one new connection to carry on.
+      expect(run.connections.opened, name).toBe(8 + 4);
+    }
+  });
 });

@@ -33,11 +33,51 @@ describe('mergeFleetReports', () => {
     const b = [10, 20];
     const c = [5_000, 5_000, 7_777, 90_000, 1_234_567];
     const load = (cpuMs: number) => ({ cpuMs, windowMs: 1_000, eventLoopDelayP99Us: cpuMs, eventLoopDelayMaxUs: cpuMs });
-    const steady = (windowMs: number, bytes: number, requests: number) => ({ windowMs, bytesClientToServer: bytes, bytesServerToClient: 2 * bytes, requests });
+    const steady = (windowMs: number, bytes: number, requests: number) => ({
+      windowMs,
+      bytesClientToServer: bytes,
+      bytesServerToClient: 2 * bytes,
+      requests,
+    });
     const merged = mergeFleetReports([
-      report(a, { clients: 3, missed: 1, missedBySeq: { 4: 1 }, requests: { total: 10, withMessages: 4, empty: 6, failed: 0, reconnects: 0 }, bytesClientToServer: 100, bytesServerToClient: 1_000, connectionsOpened: 3, cpuMs: 5, load: [load(5)], churned: 1, steady: steady(900, 10, 3) }),
-      report(b, { clients: 3, duplicated: 2, missedBySeq: { 4: 2, 5: 1 }, requests: { total: 7, withMessages: 2, empty: 4, failed: 1, reconnects: 1 }, bytesClientToServer: 50, bytesServerToClient: 500, connectionsOpened: 4, cpuMs: 7, load: [load(7)], churned: 2, steady: steady(950, 20, 4) }),
-      report(c, { clients: 1, outOfOrder: 3, gaps: 1, requests: { total: 1, withMessages: 1, empty: 0, failed: 0, reconnects: 0 }, bytesClientToServer: 1, bytesServerToClient: 2, connectionsOpened: 1, cpuMs: 1, load: [load(1)], steady: steady(925, 30, 5) }),
+      report(a, {
+        clients: 3,
+        missed: 1,
+        missedBySeq: { 4: 1 },
+        requests: { total: 10, withMessages: 4, empty: 6, failed: 0, reconnects: 0 },
+        bytesClientToServer: 100,
+        bytesServerToClient: 1_000,
+        connectionsOpened: 3,
+        cpuMs: 5,
+        load: [load(5)],
+        churned: 1,
+        steady: steady(900, 10, 3),
+      }),
+      report(b, {
+        clients: 3,
+        duplicated: 2,
+        missedBySeq: { 4: 2, 5: 1 },
+        requests: { total: 7, withMessages: 2, empty: 4, failed: 1, reconnects: 1 },
+        bytesClientToServer: 50,
+        bytesServerToClient: 500,
+        connectionsOpened: 4,
+        cpuMs: 7,
+        load: [load(7)],
+        churned: 2,
+        steady: steady(950, 20, 4),
+      }),
+      report(c, {
+        clients: 1,
+        outOfOrder: 3,
+        gaps: 1,
+        requests: { total: 1, withMessages: 1, empty: 0, failed: 0, reconnects: 0 },
+        bytesClientToServer: 1,
+        bytesServerToClient: 2,
+        connectionsOpened: 1,
+        cpuMs: 1,
+        load: [load(1)],
+        steady: steady(925, 30, 5),
+      }),
     ]);
     const all = [...a, ...b, ...c];
     const expected = createLatencyHistogram();
@@ -68,9 +108,17 @@ describe('mergeFleetReports', () => {
   it('merges the faults of every process: every client counted, the lowest-numbered examples kept', () => {
     const missed = (client: number) => ({ client, missed: 2, firstSeqs: [4, 5] });
     const merged = mergeFleetReports([
-      report([], { faults: { ...noFaults(), missed: { clients: 4, examples: [missed(1), missed(2), missed(5)] }, gaps: { clients: 1, examples: [{ client: 0, count: 1 }] } } }),
+      report([], {
+        faults: {
+          ...noFaults(),
+          missed: { clients: 4, examples: [missed(1), missed(2), missed(5)] },
+          gaps: { clients: 1, examples: [{ client: 0, count: 1 }] },
+        },
+      }),
       report([], { faults: { ...noFaults(), missed: { clients: 2, examples: [missed(6), missed(7)] } } }),
-      report([], { faults: { ...noFaults(), missed: { clients: 1, examples: [missed(0)] }, duplicated: { clients: 1, examples: [{ client: 9, count: 3 }] } } }),
+      report([], {
+        faults: { ...noFaults(), missed: { clients: 1, examples: [missed(0)] }, duplicated: { clients: 1, examples: [{ client: 9, count: 3 }] } },
+      }),
     ]);
     expect(merged.faults).toEqual({
       missed: { clients: 7, examples: [missed(0), missed(1), missed(2)] },
@@ -81,7 +129,13 @@ describe('mergeFleetReports', () => {
   });
 
   it('adds up the client CPU of the steady window when every process recorded it, and leaves it out otherwise', () => {
-    const steady = (clientCpuMs?: number) => ({ windowMs: 1_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 100, ...(clientCpuMs !== undefined && { clientCpuMs }) });
+    const steady = (clientCpuMs?: number) => ({
+      windowMs: 1_000,
+      bytesClientToServer: 0,
+      bytesServerToClient: 0,
+      requests: 100,
+      ...(clientCpuMs !== undefined && { clientCpuMs }),
+    });
     const both = mergeFleetReports([report([], { steady: steady(12.5) }), report([], { steady: steady(7.5) })]);
     expect(both.steady).toEqual({ windowMs: 1_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 200, clientCpuMs: 20 });
     const one = mergeFleetReports([report([], { steady: steady(12.5) }), report([], { steady: steady() })]);

@@ -72,7 +72,11 @@ interface Outcome {
 }
 
 /** Runs one client of `strategy` (with or without the cookie) until it has sent `requests` requests, then stops it. */
-async function runClient(strategy: string, cookie: Record<string, string>, until: (client: SimulatedClient, requests: number) => boolean): Promise<Outcome> {
+async function runClient(
+  strategy: string,
+  cookie: Record<string, string>,
+  until: (client: SimulatedClient, requests: number) => boolean,
+): Promise<Outcome> {
   const relay = new CaptureRelay(Number(new URL(server.url).port));
   const baseUrl = await relay.listen();
   // From the head of the log: every client of the test starts with nothing to catch up on.
@@ -97,7 +101,7 @@ describe('identity headers (--cookie-bytes)', () => {
   it('builds a Cookie header whose value is exactly the asked size, different for every client', () => {
     for (const size of [1, 4, 5, 100, 8192]) expect(identityHeaders(size, 0, 1).Cookie).toHaveLength(size);
     expect(identityHeaders(0, 0, 1)).toEqual({});
-    expect(identityHeaders(64, 0, 1).Cookie!.startsWith('sid=')).toBe(true);
+    expect(identityHeaders(64, 0, 1).Cookie.startsWith('sid=')).toBe(true);
     expect(identityHeaders(64, 0, 1)).toEqual(identityHeaders(64, 0, 1));
     expect(identityHeaders(64, 1, 1)).not.toEqual(identityHeaders(64, 0, 1));
     expect(cookieLineBytes(COOKIE_BYTES)).toBe(COOKIE_BYTES + 10);

@@ -3,7 +3,12 @@ import { judgeBottleneck, summarizeLoads } from '../../../bench/measure/bottlene
 import { cpuShare, loopDelayUs } from '../../../bench/measure/process-load.js';
 
 const server = (cpuMs: number, eventLoopDelayP99Us = 2_000) => ({ cpuMs, windowMs: 10_000, eventLoopDelayP99Us });
-const load = (cpuMs: number, eventLoopDelayP99Us = 1_000) => ({ cpuMs, windowMs: 10_000, eventLoopDelayP99Us, eventLoopDelayMaxUs: eventLoopDelayP99Us });
+const load = (cpuMs: number, eventLoopDelayP99Us = 1_000) => ({
+  cpuMs,
+  windowMs: 10_000,
+  eventLoopDelayP99Us,
+  eventLoopDelayMaxUs: eventLoopDelayP99Us,
+});
 
 describe('judgeBottleneck', () => {
   it('names a client process that used 90 % of a core or more', () => {
@@ -17,7 +22,10 @@ describe('judgeBottleneck', () => {
   it('names a proxy or client process whose timers ran late', () => {
     const verdict = judgeBottleneck({ server: server(1_000), clients: [load(1_000)], proxies: [load(1_000, 80_000)], cores: 2 });
     expect(verdict.verdict).toBe('load-generator');
-    expect(verdict.reason).toEqual({ code: 'generator-loop-late', processes: [{ process: { kind: 'proxy', number: 1 }, eventLoopDelayP99Us: 80_000 }] });
+    expect(verdict.reason).toEqual({
+      code: 'generator-loop-late',
+      processes: [{ process: { kind: 'proxy', number: 1 }, eventLoopDelayP99Us: 80_000 }],
+    });
   });
 
   it('names the side whose event loop ran later when both were late', () => {
@@ -54,7 +62,12 @@ describe('judgeBottleneck', () => {
 
 describe('process loads', () => {
   it('sums processes for results.json, keeping the busiest share and the worst delay', () => {
-    expect(summarizeLoads([load(3_000, 2_000), load(5_000, 7_000)])).toEqual({ count: 2, cpuMs: 8_000, busiestCpuShare: 0.5, eventLoopDelayP99Us: 7_000 });
+    expect(summarizeLoads([load(3_000, 2_000), load(5_000, 7_000)])).toEqual({
+      count: 2,
+      cpuMs: 8_000,
+      busiestCpuShare: 0.5,
+      eventLoopDelayP99Us: 7_000,
+    });
     expect(cpuShare({ cpuMs: 250, windowMs: 1_000 })).toBe(0.25);
     expect(cpuShare({ cpuMs: 250, windowMs: 0 })).toBe(0);
   });

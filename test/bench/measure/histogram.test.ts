@@ -69,7 +69,11 @@ describe('mergeFleetReports', () => {
 
   it('sums the counters of client processes and merges their histograms', () => {
     const merged = mergeFleetReports([
-      fleet([10, 20, 30], { missed: 1, missedBySeq: { '3': 1 }, faults: { ...noFaults(), missed: { clients: 1, examples: [{ client: 1, missed: 1, firstSeqs: [3] }] } } }),
+      fleet([10, 20, 30], {
+        missed: 1,
+        missedBySeq: { '3': 1 },
+        faults: { ...noFaults(), missed: { clients: 1, examples: [{ client: 1, missed: 1, firstSeqs: [3] }] } },
+      }),
       fleet([40], { missedBySeq: { '3': 2, '5': 1 }, requests: { total: 5, withMessages: 1, empty: 3, failed: 1, reconnects: 1 }, cpuMs: 7.5 }),
     ]);
     expect(merged).toMatchObject({

@@ -67,15 +67,15 @@ describe('DelayProxy', () => {
     // First bytes: SYN and SYN-ACK cost a round trip before they can leave, then one transit.
     client.write('first');
     await waitFor(() => echoes.length === 1, 'the first echo');
-    expect(arrivals[0]! - connectedAt).toBeGreaterThanOrEqual(3 * delayMs - EARLY_MS);
-    expect(arrivals[0]! - connectedAt).toBeLessThan(3 * delayMs + TOLERANCE_MS);
+    expect(arrivals[0] - connectedAt).toBeGreaterThanOrEqual(3 * delayMs - EARLY_MS);
+    expect(arrivals[0] - connectedAt).toBeLessThan(3 * delayMs + TOLERANCE_MS);
 
     // On the open connection: one transit to the server, one back.
     const sentAt = performance.now();
     client.write('second');
     await waitFor(() => echoes.length === 2, 'the second echo');
-    const oneWay = arrivals[1]! - sentAt;
-    const roundTrip = echoes[1]! - sentAt;
+    const oneWay = arrivals[1] - sentAt;
+    const roundTrip = echoes[1] - sentAt;
     expect(oneWay).toBeGreaterThanOrEqual(delayMs - EARLY_MS);
     expect(oneWay).toBeLessThan(delayMs + TOLERANCE_MS);
     expect(roundTrip).toBeGreaterThanOrEqual(2 * delayMs - EARLY_MS);
@@ -111,8 +111,8 @@ describe('DelayProxy', () => {
         for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
           const [seq, sentAt] = buffered.slice(0, end).split(' ').map(Number);
           buffered = buffered.slice(end + 1);
-          order.push(seq!);
-          delays.push(performance.now() - sentAt!);
+          order.push(seq);
+          delays.push(performance.now() - sentAt);
         }
       }),
     );

@@ -37,17 +37,26 @@ describe('parseBenchArgs', () => {
 
   it('lets every flag override the preset, in both --flag value and --flag=value forms', () => {
     const parsed = options([
-      '--preset', 'quick',
-      '--strategies', 'websocket,short-polling',
+      '--preset',
+      'quick',
+      '--strategies',
+      'websocket,short-polling',
       '--clients=5',
-      '--rate', '2.5',
-      '--duration', '3',
-      '--payload', '0',
-      '--poll-interval', '200',
+      '--rate',
+      '2.5',
+      '--duration',
+      '3',
+      '--payload',
+      '0',
+      '--poll-interval',
+      '200',
       '--long-poll-timeout=100',
-      '--arrivals', 'fixed',
-      '--seed', '4294967295',
-      '--out', 'tmp/x',
+      '--arrivals',
+      'fixed',
+      '--seed',
+      '4294967295',
+      '--out',
+      'tmp/x',
       '--json',
     ]);
     expect(parsed).toEqual({
@@ -81,25 +90,34 @@ describe('parseBenchArgs', () => {
     const peers = options(['--preset', 'peers']);
     expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
     expect(peers.scenarios).toEqual([
-      { clients: 2000, ratePerSec: 5, durationSec: 4, payloadBytes: 100, pollIntervalMs: 1000, longPollTimeoutMs: 20_000, arrivals: 'fixed', seed: 6 },
+      {
+        clients: 2000,
+        ratePerSec: 5,
+        durationSec: 4,
+        payloadBytes: 100,
+        pollIntervalMs: 1000,
+        longPollTimeoutMs: 20_000,
+        arrivals: 'fixed',
+        seed: 6,
+      },
     ]);
     expect(options(['--strategies', 'websocket,ws-bare']).strategies).toEqual(['websocket', 'ws-bare']);
   });
 
   it('does not change the preset object it starts from', () => {
     options(['--clients', '7']);
-    expect(PRESETS.quick!.scenarios[0]!.clients).toBe(100);
+    expect(PRESETS.quick.scenarios[0].clients).toBe(100);
   });
 
   it('accepts the ends of every range', () => {
-    expect(options(['--clients', '1']).scenarios[0]!.clients).toBe(1);
-    expect(options(['--clients', '10000']).scenarios[0]!.clients).toBe(10_000);
-    expect(options(['--rate', '0.01', '--duration', '600']).scenarios[0]!.ratePerSec).toBe(0.01);
-    expect(options(['--rate', '10000']).scenarios[0]!.ratePerSec).toBe(10_000);
-    expect(options(['--duration', '600']).scenarios[0]!.durationSec).toBe(600);
-    expect(options(['--payload', '65536']).scenarios[0]!.payloadBytes).toBe(65_536);
-    expect(options(['--poll-interval', '10']).scenarios[0]!.pollIntervalMs).toBe(10);
-    expect(options(['--long-poll-timeout', '120000']).scenarios[0]!.longPollTimeoutMs).toBe(120_000);
+    expect(options(['--clients', '1']).scenarios[0].clients).toBe(1);
+    expect(options(['--clients', '10000']).scenarios[0].clients).toBe(10_000);
+    expect(options(['--rate', '0.01', '--duration', '600']).scenarios[0].ratePerSec).toBe(0.01);
+    expect(options(['--rate', '10000']).scenarios[0].ratePerSec).toBe(10_000);
+    expect(options(['--duration', '600']).scenarios[0].durationSec).toBe(600);
+    expect(options(['--payload', '65536']).scenarios[0].payloadBytes).toBe(65_536);
+    expect(options(['--poll-interval', '10']).scenarios[0].pollIntervalMs).toBe(10);
+    expect(options(['--long-poll-timeout', '120000']).scenarios[0].longPollTimeoutMs).toBe(120_000);
   });
 
   it('recognises --help and -h', () => {
@@ -153,7 +171,7 @@ describe('a schedule that publishes nothing', () => {
   it('is refused by the parser: the quick seed’s first message falls after 1.5 s', () => {
     expect(error(['--duration', '1.5'])).toBe(QUICK_EMPTY);
     // The same duration with a seed whose first draw falls inside it is a run.
-    expect(options(['--duration', '1.5', '--rate', '5']).scenarios[0]!.durationSec).toBe(1.5);
+    expect(options(['--duration', '1.5', '--rate', '5']).scenarios[0].durationSec).toBe(1.5);
     // Fixed arrivals: floor(0.5 × 1.9) = 0 messages.
     expect(error(['--duration', '1.9', '--arrivals', 'fixed'])).toBe(
       'the schedule publishes no message (0.5 msg/s for 1.9 s, seed 2), so nothing would be measured: raise --rate or --duration',
@@ -187,7 +205,7 @@ describe('helpText', () => {
   it('speaks to a user: no issue numbers, every preset described', () => {
     const help = helpText();
     expect(help).not.toMatch(/issue \d/i);
-    for (const name of PRESET_NAMES) expect(help).toContain(`  ${name.padEnd(10)}${PRESETS[name]!.description}`);
+    for (const name of PRESET_NAMES) expect(help).toContain(`  ${name.padEnd(10)}${PRESETS[name].description}`);
   });
 });
 

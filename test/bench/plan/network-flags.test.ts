@@ -11,8 +11,15 @@ describe('network, identity, churn and scale options', () => {
   });
 
   it('leaves them out of the quick preset, whose scenario stays what it was', () => {
-    expect(Object.keys(options([]).scenarios[0]!)).toEqual([
-      'clients', 'ratePerSec', 'durationSec', 'payloadBytes', 'pollIntervalMs', 'longPollTimeoutMs', 'arrivals', 'seed',
+    expect(Object.keys(options([]).scenarios[0])).toEqual([
+      'clients',
+      'ratePerSec',
+      'durationSec',
+      'payloadBytes',
+      'pollIntervalMs',
+      'longPollTimeoutMs',
+      'arrivals',
+      'seed',
     ]);
     expect(options([]).clientProcesses).toBeNull();
   });
@@ -43,11 +50,14 @@ describe('network, identity, churn and scale options', () => {
   });
 
   it('applies --cookie-bytes and --payload to the capacity probes too', () => {
-    expect(options(['--preset', 'capacity', '--cookie-bytes', '512', '--payload', '20']).capacity).toEqual({ ...DEFAULT_CAPACITY, scenario: { cookieBytes: 512, payloadBytes: 20 } });
+    expect(options(['--preset', 'capacity', '--cookie-bytes', '512', '--payload', '20']).capacity).toEqual({
+      ...DEFAULT_CAPACITY,
+      scenario: { cookieBytes: 512, payloadBytes: 20 },
+    });
   });
 
   it('collapses a sweep that a flag overrides into one scenario', () => {
-    const standard = PRESETS.standard!.scenarios;
+    const standard = PRESETS.standard.scenarios;
     const collapsed = options(['--preset', 'standard', '--clients', '5']).scenarios;
     // The clients sweep (3 points through the base) becomes the base alone; every other point stays.
     expect(collapsed).toHaveLength(standard.length - 2);
@@ -57,7 +67,16 @@ describe('network, identity, churn and scale options', () => {
 
 describe('starMatrix', () => {
   it('lists the base, then the base with one field changed per value, skipping the base value', () => {
-    const base = { clients: 10, ratePerSec: 1, durationSec: 1, payloadBytes: 0, pollIntervalMs: 1000, longPollTimeoutMs: 100, arrivals: 'fixed' as const, seed: 1 };
+    const base = {
+      clients: 10,
+      ratePerSec: 1,
+      durationSec: 1,
+      payloadBytes: 0,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 100,
+      arrivals: 'fixed' as const,
+      seed: 1,
+    };
     expect(starMatrix(base, { clients: [5, 10, 20], delayMs: [0, 50] })).toEqual([
       base,
       { ...base, clients: 5 },

@@ -11,7 +11,8 @@ import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
 import { error, options } from './parse-args.js';
 
 /** The source, server processes, backoff and fault of each scenario, as the bench means them (absent: the default). */
-const pick = (o: BenchOptions) => o.scenarios.map((s) => (['source', 'serverProcesses', 'backoff', 'restartAtSec'] as const).map((key) => scenarioValue(s, key)));
+const pick = (o: BenchOptions) =>
+  o.scenarios.map((s) => (['source', 'serverProcesses', 'backoff', 'restartAtSec'] as const).map((key) => scenarioValue(s, key)));
 
 describe('the scale-out flags', () => {
   it('set the source, the server processes, the backoff and the fault on every scenario', () => {
@@ -50,7 +51,10 @@ describe('the scale-out flags', () => {
     [['--server-processes', '0', '--source', 'redis'], '--server-processes must be integers from 1 to 8, comma-separated (got "0")'],
     [['--server-processes', '1.5', '--source', 'redis'], '--server-processes must be integers from 1 to 8, comma-separated (got "1.5")'],
     [['--server-processes', '2'], '--server-processes above 1 needs --source redis: with the memory source each process would keep a log of its own'],
-    [['--source', 'memory,redis', '--server-processes', '2'], '--server-processes above 1 needs --source redis: with the memory source each process would keep a log of its own'],
+    [
+      ['--source', 'memory,redis', '--server-processes', '2'],
+      '--server-processes above 1 needs --source redis: with the memory source each process would keep a log of its own',
+    ],
     [['--backoff', 'linear'], '--backoff must be none, exponential, full-jitter or several, comma-separated (got "linear")'],
     [['--source', 'redis', '--redis-url', 'localhost:6379'], '--redis-url must look like redis://HOST:PORT (got "localhost:6379")'],
     [['--kill-server-at', '1', '--restart-at', '1'], '--kill-server-at and --restart-at are one option: give one'],
@@ -79,7 +83,7 @@ describe('the scale-out presets', () => {
       [2_000, 'redis', 2, undefined],
       [2_000, 'redis', 2, 3],
     ]);
-    for (const scenario of PRESETS.scaleout!.scenarios) expect(scenario.restartAtSec ?? 0).toBeLessThan(scenario.durationSec);
+    for (const scenario of PRESETS.scaleout.scenarios) expect(scenario.restartAtSec ?? 0).toBeLessThan(scenario.durationSec);
   });
 });
 
@@ -88,15 +92,20 @@ describe('npm run bench -- --source redis without redis-server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pushbench-no-redis-'));
     try {
       const out = join(dir, 'report');
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/cli.ts', '--source', 'redis', '--strategies', 'websocket', '--out', out], {
-        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-        env: { ...process.env, PATH: '/nonexistent' },
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'bench/cli.ts', '--source', 'redis', '--strategies', 'websocket', '--out', out],
+        {
+          cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+          env: { ...process.env, PATH: '/nonexistent' },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(
-        'pushbench: redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url redis://HOST:PORT of a running one\n',
+        'pushbench: redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts ' +
+          'it itself), or pass --redis-url redis://HOST:PORT of a running one\n',
       );
       expect(result.stdout).toBe('');
       expect(existsSync(out)).toBe(false);

@@ -19,7 +19,8 @@ describe('--http-version', () => {
     expect(error(['--http-version', '3'])).toBe('--http-version must be 1.1, 2 or both, comma-separated (got "3")');
     expect(error(['--http-version', '2,2'])).toBe('--http-version must be 1.1, 2 or both, comma-separated (got "2,2")');
     expect(error(['--http-version', '2', '--strategies', 'short-polling,websocket'])).toBe(
-      '--http-version 2: websocket has no HTTP/2 client (a WebSocket upgrade stays HTTP/1.1: ws does not implement RFC 8441); leave it out of --strategies or add 1.1',
+      '--http-version 2: websocket has no HTTP/2 client (a WebSocket upgrade stays HTTP/1.1: ws does not implement RFC 8441); leave it out ' +
+        'of --strategies or add 1.1',
     );
     expect(options(['--http-version', '1.1,2', '--strategies', 'websocket']).strategies).toEqual(['websocket']);
   });
@@ -57,8 +58,11 @@ describe('--blocked-upgrade', () => {
   });
 
   it('refuses a share outside 0..1, and a run that has no WebSocket clients to refuse', () => {
-    for (const bad of ['1.5', '-0.1', 'x', '30%']) expect(error(['--blocked-upgrade', bad])).toBe(`--blocked-upgrade must be a number from 0 to 1 (got "${bad}")`);
-    expect(error(['--blocked-upgrade', '0.3', '--strategies', 'long-polling'])).toBe('--blocked-upgrade applies to the websocket clients: add websocket to --strategies');
+    for (const bad of ['1.5', '-0.1', 'x', '30%'])
+      expect(error(['--blocked-upgrade', bad])).toBe(`--blocked-upgrade must be a number from 0 to 1 (got "${bad}")`);
+    expect(error(['--blocked-upgrade', '0.3', '--strategies', 'long-polling'])).toBe(
+      '--blocked-upgrade applies to the websocket clients: add websocket to --strategies',
+    );
     expect(error(['--blocked-upgrade', '0.3', '--kill-server-at', '2'])).toBe(
       '--blocked-upgrade runs with the memory source and without a server kill (--kill-server-at)',
     );
@@ -67,17 +71,24 @@ describe('--blocked-upgrade', () => {
 
 describe('the presets that compare HTTP versions', () => {
   it('standard gains the base and the cookie sweep over HTTP/2', () => {
-    const http2 = PRESETS.standard!.scenarios.filter((s) => s.httpVersion === '2');
+    const http2 = PRESETS.standard.scenarios.filter((s) => s.httpVersion === '2');
     expect(http2.map((s) => s.cookieBytes)).toEqual([0, 1024, 4096]);
-    const base = PRESETS.standard!.scenarios[0]!;
+    const base = PRESETS.standard.scenarios[0];
     for (const s of http2) expect({ ...s, httpVersion: undefined, cookieBytes: 0 }).toEqual({ ...base, httpVersion: undefined });
   });
 
   it('http2 runs both versions at the three cookie sizes and at one message a second, WebSocket over HTTP/1.1 only', () => {
-    const preset = PRESETS.http2!;
+    const preset = PRESETS.http2;
     const runs = planRuns(preset.scenarios, preset.strategies!);
-    const count = (version: string, strategy: string) => runs.filter((r) => (r.scenario.httpVersion ?? '1.1') === version && r.strategy === strategy).length;
-    expect([count('1.1', 'short-polling'), count('2', 'short-polling'), count('2', 'sse'), count('1.1', 'websocket'), count('2', 'websocket')]).toEqual([4, 4, 4, 4, 0]);
+    const count = (version: string, strategy: string) =>
+      runs.filter((r) => (r.scenario.httpVersion ?? '1.1') === version && r.strategy === strategy).length;
+    expect([
+      count('1.1', 'short-polling'),
+      count('2', 'short-polling'),
+      count('2', 'sse'),
+      count('1.1', 'websocket'),
+      count('2', 'websocket'),
+    ]).toEqual([4, 4, 4, 4, 0]);
     expect(preset.scenarios.filter((s) => s.ratePerSec === 1).map((s) => [s.clients, s.httpVersion ?? '1.1'])).toEqual([
       [1000, '1.1'],
       [1000, '2'],

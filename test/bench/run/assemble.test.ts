@@ -65,7 +65,14 @@ function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClien
         },
       },
       control: { bytes: none, connections: { opened: 0, open: 0, peak: 0 }, failedByStatus: {} },
-      http: { pipelinedBehindStream: 0, longPollsNotHeld: 0, waitedForSendBudget: 0, queuedAnswerBytes: 0, idleClosedNearLimit: 0, droppedOverLimit: 0 },
+      http: {
+        pipelinedBehindStream: 0,
+        longPollsNotHeld: 0,
+        waitedForSendBudget: 0,
+        queuedAnswerBytes: 0,
+        idleClosedNearLimit: 0,
+        droppedOverLimit: 0,
+      },
       http2: { sessionsOpened: 0, openSessions: 0, closedBeforeAnyStream: 0, refusedSockets: 0 },
       process: { cpuUserUs: 60_000, cpuSystemUs: 20_000, rssBytes: 50_000_000, peakRssBytes: 52_000_000 },
     },
@@ -140,7 +147,9 @@ describe('assembleRun', () => {
   });
 
   it('makes a run invalid when the schedule published no message', () => {
-    const run = assembleRun(evidence({ schedule: { published: 0, lastSeq: 0, latePublishes: 0, maxLagMs: 0 }, fleet: fleetReport({ delivered: 0 }) }));
+    const run = assembleRun(
+      evidence({ schedule: { published: 0, lastSeq: 0, latePublishes: 0, maxLagMs: 0 }, fleet: fleetReport({ delivered: 0 }) }),
+    );
     expect(run.problems).toEqual([{ code: 'nothing-published', ratePerSec: 2, durationSec: 5, seed: 7 }]);
     expect(isValidRun(run)).toBe(false);
   });
@@ -153,8 +162,21 @@ describe('assembleRun', () => {
       outOfOrder: 1,
       gaps: 2,
       faults: {
-        missed: { clients: 4, examples: [{ client: 0, missed: 1, firstSeqs: [4] }, { client: 1, missed: 2, firstSeqs: [4, 5] }, { client: 2, missed: 2, firstSeqs: [4, 9] }] },
-        duplicated: { clients: 2, examples: [{ client: 1, count: 1 }, { client: 3, count: 2 }] },
+        missed: {
+          clients: 4,
+          examples: [
+            { client: 0, missed: 1, firstSeqs: [4] },
+            { client: 1, missed: 2, firstSeqs: [4, 5] },
+            { client: 2, missed: 2, firstSeqs: [4, 9] },
+          ],
+        },
+        duplicated: {
+          clients: 2,
+          examples: [
+            { client: 1, count: 1 },
+            { client: 3, count: 2 },
+          ],
+        },
         outOfOrder: { clients: 1, examples: [{ client: 3, count: 1 }] },
         gaps: { clients: 1, examples: [{ client: 2, count: 2 }] },
       },
@@ -170,7 +192,9 @@ describe('assembleRun', () => {
   });
 
   it('records gap signals alone as a warning: the run stays valid', () => {
-    const run = assembleRun(evidence({ fleet: fleetReport({ gaps: 1, faults: { ...noFaults(), gaps: { clients: 1, examples: [{ client: 3, count: 1 }] } } }) }));
+    const run = assembleRun(
+      evidence({ fleet: fleetReport({ gaps: 1, faults: { ...noFaults(), gaps: { clients: 1, examples: [{ client: 3, count: 1 }] } } }) }),
+    );
     expect(run.problems).toEqual([]);
     expect(run.warnings).toEqual([{ code: 'gaps-signalled', clients: 1, gaps: 1, examples: [{ client: 3, count: 1 }] }]);
     expect(isValidRun(run)).toBe(true);

@@ -20,8 +20,8 @@ describe('EtaEstimator', () => {
     eta.finished(0, 13_000); // 3,000 ms overhead at 100 clients
     eta.finished(1, 14_800); // 4,800 ms at 1,000 clients: 1,800 ms more, 1.8 ms per client
     // fixed 3,000 ms + 1.8 ms × 10,000 clients
-    expect(eta.estimateMs(steps[2]!)).toBe(10_000 + 3_000 + 18_000);
-    expect(eta.estimateMs(steps[3]!)).toBe(6_000 + 3_000);
+    expect(eta.estimateMs(steps[2])).toBe(10_000 + 3_000 + 18_000);
+    expect(eta.estimateMs(steps[3])).toBe(6_000 + 3_000);
     expect(eta.remainingMs(2, 1_000)).toBe(31_000 - 1_000 + 9_000);
   });
 

@@ -20,7 +20,6 @@ function plan(strategies: string[]): BenchPlan {
   return { preset: 'test', command: 'vitest', runs: strategies.map((strategy) => ({ strategy, scenario: TINY })) };
 }
 
-
 describe('the bench harness, end to end', () => {
   it('measures every strategy over real processes, exactly, and leaves no process behind', { timeout: 120_000 }, async () => {
     const bench = new Bench(plan([...STRATEGY_NAMES]));
@@ -83,15 +82,15 @@ describe('the bench harness, end to end', () => {
 
     expect(bench.interrupted).toBe(true);
     expect(results.runs).toHaveLength(1);
-    expect(results.runs[0]!.problems).toEqual([]);
-    expect(isValidRun(results.runs[0]!)).toBe(true);
+    expect(results.runs[0].problems).toEqual([]);
+    expect(isValidRun(results.runs[0])).toBe(true);
     // Aborted from code, with no signal: the run cut in the middle is recorded as not run.
     expect(results.interrupted).toEqual({
       runsPlanned: 2,
       runsFinished: 1,
       probesPlanned: 0,
       probesFinished: 0,
-      notRun: [{ kind: 'run', strategy: results.runs[0]!.strategy, scenario: TINY }],
+      notRun: [{ kind: 'run', strategy: results.runs[0].strategy, scenario: TINY }],
     });
     expect(bench.childPids).toHaveLength(4);
     expect(bench.childPids.filter(isAlive)).toEqual([]);
@@ -108,14 +107,11 @@ describe('the bench harness, end to end', () => {
     expect(results.capacity).toEqual([]);
     const interrupted = results.interrupted!;
     expect(interrupted).toMatchObject({ signal: 'SIGTERM', runsPlanned: 3, runsFinished: 1, probesPlanned: 3, probesFinished: 0 });
-    expect(interrupted.notRun.map((step) => (step.kind === 'run' ? `${step.strategy.name} ${step.strategy.title}` : `${step.endpoint} ${step.httpVersion}`))).toEqual([
-      'sse Server-sent events',
-      'websocket WebSocket',
-      'short-poll 1.1',
-      'long-poll 1.1',
-      'publish 1.1',
-    ]);
+    expect(
+      interrupted.notRun.map((step) =>
+        step.kind === 'run' ? `${step.strategy.name} ${step.strategy.title}` : `${step.endpoint} ${step.httpVersion}`,
+      ),
+    ).toEqual(['sse Server-sent events', 'websocket WebSocket', 'short-poll 1.1', 'long-poll 1.1', 'publish 1.1']);
     expect(bench.childPids.filter(isAlive)).toEqual([]);
   });
-
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,13 +60,29 @@ describe('Ctrl-C during a sweep', () => {
     // A sweep whose every run has a server, a client process and a delaying proxy process.
     const bench = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/cli.ts', '--preset', 'standard', '--clients', '5', '--duration', '1', '--rate', '4', '--delay-ms', '10', '--out', outDir],
+      [
+        '--import',
+        'tsx',
+        'bench/cli.ts',
+        '--preset',
+        'standard',
+        '--clients',
+        '5',
+        '--duration',
+        '1',
+        '--rate',
+        '4',
+        '--delay-ms',
+        '10',
+        '--out',
+        outDir,
+      ],
       { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     let stdout = '';
-    bench.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    bench.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    bench.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    bench.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
     const seen = new Set<number>();
     const watch = setInterval(() => descendants(bench.pid!).forEach((pid) => seen.add(pid)), 50);

@@ -34,7 +34,9 @@ describe('the progress output', () => {
     const { bench, written } = watched();
     const run = failedRun(WebSocketStrategy.info, SCENARIO, 1_500, 'server process exited (code 1)');
     bench.emit('run-end', { index: 0, total: 2, run, valid: false });
-    expect(written()).toBe('pushbench: run 1/2 websocket done in 1.5 s (INVALID)\n  - the run could not be measured: server process exited (code 1)\n');
+    expect(written()).toBe(
+      'pushbench: run 1/2 websocket done in 1.5 s (INVALID)\n  - the run could not be measured: server process exited (code 1)\n',
+    );
   });
 
   it('prints one line for a valid run', () => {
@@ -46,7 +48,17 @@ describe('the progress output', () => {
 
   it('says why a capacity probe or its floor could not be measured', () => {
     const { bench, written } = watched();
-    const figures = { requestsPerSec: 0, latencyUs: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 }, requests: 0, errors: 0, non2xx: 0, bytesPerResponse: 0, serverCpuMs: 0, serverCpuShare: 0, loadGeneratorCpuShare: 0 };
+    const figures = {
+      requestsPerSec: 0,
+      latencyUs: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
+      requests: 0,
+      errors: 0,
+      non2xx: 0,
+      bytesPerResponse: 0,
+      serverCpuMs: 0,
+      serverCpuShare: 0,
+      loadGeneratorCpuShare: 0,
+    };
     const probe: CapacityResult = {
       ...figures,
       requestsPerSec: 12_345.6,
@@ -59,7 +71,12 @@ describe('the progress output', () => {
       floor: { ...figures, problem: { code: 'floor-not-measured', reason: 'floor process exited (code 1)' } },
     };
     bench.emit('capacity-end', { index: 1, total: 2, result: probe, wallTimeMs: 10_000 });
-    bench.emit('capacity-end', { index: 1, total: 2, result: { ...probe, floor: undefined, problem: { code: 'probe-not-measured', reason: 'timeout' } }, wallTimeMs: 3_000 });
+    bench.emit('capacity-end', {
+      index: 1,
+      total: 2,
+      result: { ...probe, floor: undefined, problem: { code: 'probe-not-measured', reason: 'timeout' } },
+      wallTimeMs: 3_000,
+    });
     expect(written()).toBe(
       'pushbench: probe 2/2 capacity short-poll 12346 req/s in 10.0 s\n  - the floor could not be measured: floor process exited (code 1)\n' +
         'pushbench: probe 2/2 capacity short-poll FAILED in 3.0 s\n  - the probe could not be measured: timeout\n',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../helpers.js';
 import { Bench } from '../../../bench/run/harness.js';
 import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
-import { RESTART_FIRST_SEQ } from '../../../bench/run/restart.js';
 import type { Scenario } from '../../../results/results.js';
 
 const FAULT: Scenario = {
@@ -17,7 +16,6 @@ const FAULT: Scenario = {
   restartAtSec: 1.4,
 };
 
-
 describe('a server killed and restarted mid-run', () => {
   it.each(OWN_STRATEGY_NAMES)(
     '%s: clients reconnect, and the run names exactly the messages lost with the old process',
@@ -25,7 +23,7 @@ describe('a server killed and restarted mid-run', () => {
     async (strategy) => {
       const bench = new Bench({ preset: 'test', command: 'vitest', runs: [{ strategy, scenario: FAULT }] });
       const { runs } = await bench.run();
-      const run = runs[0]!;
+      const run = runs[0];
       const restart = run.restart!;
       // Fixed arrivals: 8/s for 3 s is 24 messages, split between the two processes.
       expect(run.messages.published).toBe(24);

@@ -45,7 +45,7 @@ describe('the Redis source in the bench', () => {
       const scenario: Scenario = { ...BASE, serverProcesses: 2, restartAtSec: 1.4 };
       const bench = new Bench({ preset: 'test', command: 'vitest', runs: [{ strategy, scenario }], redis: prepared.redis });
       const { runs } = await bench.run();
-      const run = runs[0]!;
+      const run = runs[0];
       expect(run.problems).toEqual([]);
       // Fixed arrivals: 8/s for 3 s is 24 messages, every one to every client, from whichever process it is on.
       expect(run.messages.published).toBe(24);
@@ -78,12 +78,12 @@ describe('the Redis source in the bench', () => {
     const runsPlanned = (['memory', 'redis'] as const).map((source) => ({ strategy: 'websocket', scenario: { ...BASE, source } }));
     const bench = new Bench({ preset: 'test', command: 'vitest', runs: runsPlanned, redis: prepared.redis });
     const [memory, redis] = (await bench.run()).runs;
-    for (const run of [memory!, redis!]) {
+    for (const run of [memory, redis]) {
       expect(run.problems).toEqual([]);
       expect(run.messages.delivered).toBe(24 * 20);
     }
-    expect(memory!.broker).toBeUndefined();
-    const broker = redis!.broker!;
+    expect(memory.broker).toBeUndefined();
+    const broker = redis.broker!;
     expect(broker.published).toBe(24);
     // Each publish is a script call to Redis; the one server process's reader gets each entry back.
     expect(broker.bytesToRedis).toBeGreaterThan(24 * 100);
@@ -91,13 +91,13 @@ describe('the Redis source in the bench', () => {
     expect(broker.redisCpuMs).not.toBeNull();
     expect(broker.redisCpuMs!).toBeGreaterThanOrEqual(0);
     // Both ends counted the same bytes: the Redis source changes nothing on the clients' wire but the seqs.
-    expect(redis!.bytes.serverSide).toEqual({ clientToServer: redis!.bytes.clientToServer, serverToClient: redis!.bytes.serverToClient });
+    expect(redis.bytes.serverSide).toEqual({ clientToServer: redis.bytes.clientToServer, serverToClient: redis.bytes.serverToClient });
   });
 
   it('the only server process killed and restarted, exponential backoff: nothing lost, every client back', { timeout: 120_000 }, async () => {
     const scenario: Scenario = { ...BASE, restartAtSec: 1.4, backoff: 'exponential' };
     const bench = new Bench({ preset: 'test', command: 'vitest', runs: [{ strategy: 'websocket', scenario }], redis: prepared.redis });
-    const run = (await bench.run()).runs[0]!;
+    const run = (await bench.run()).runs[0];
     expect(run.problems).toEqual([]);
     expect(run.messages.missed).toBe(0);
     expect(run.messages.duplicated).toBe(0);

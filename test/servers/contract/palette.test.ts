@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FALLBACK_LANE } from '../../../servers/contract/demo-protocol.js';
-import { COLOURS_BEFORE_RESULTS_RECORDED_THEM, PALETTE, strategyColour } from '../../../servers/contract/palette.js';
+import { COLOURS_BEFORE_RESULTS_RECORDED_THEM, strategyColour } from '../../../servers/contract/palette.js';
 import { SERVER_STRATEGIES } from '../../../servers/registry.js';
 
 const channel = (hex: string, at: number) => parseInt(hex.slice(at, at + 2), 16) / 255;
@@ -9,7 +9,7 @@ const linear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) 
 /** WCAG contrast of a colour against white. */
 function contrastOnWhite(hex: string): number {
   const [r, g, b] = [1, 3, 5].map((at) => linear(channel(hex, at)));
-  return 1.05 / (0.2126 * r! + 0.7152 * g! + 0.0722 * b! + 0.05);
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
 }
 
 /** Hue in degrees and saturation (HSL) of a colour. */

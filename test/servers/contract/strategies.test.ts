@@ -49,7 +49,7 @@ describe.each(infos.map((info) => [info.name, info] as const))('the facts of %s'
     expect(to, `${info.name} falls back to "${info.fallback.to}"`).toBeDefined();
     expect(to!.info.name).not.toBe(info.name);
     expect(to!.info.fallback).toBeUndefined();
-    expect(pair.fallback).toEqual({ strategy: info.fallback.to, client: expect.any(Function) });
+    expect(pair.fallback).toEqual({ strategy: info.fallback.to, client: expect.any(Function) as unknown });
     expect(pair.fallback!.client).not.toBe(pair.client);
   });
 });
@@ -69,8 +69,11 @@ describe('the strategies’ facts together', () => {
   it('name, for each capacity probe, exactly one of pushbench’s own strategies, of the kind the probe drives', () => {
     for (const probe of CAPACITY_PROBE_KINDS) {
       const measured = own.filter((info) => info.capacity?.probe === probe);
-      expect(measured.map((info) => info.name), probe).toHaveLength(1);
-      expect(measured[0]!.connection, probe).toBe(probe === 'short-poll' ? 'request-per-poll' : 'held-request');
+      expect(
+        measured.map((info) => info.name),
+        probe,
+      ).toHaveLength(1);
+      expect(measured[0].connection, probe).toBe(probe === 'short-poll' ? 'request-per-poll' : 'held-request');
     }
     // The probes measure ours: a reference stating one would be a fact nothing reads.
     expect(infos.filter((info) => info.reference && info.capacity)).toEqual([]);
@@ -100,7 +103,7 @@ describe('a capacity fact’s path', () => {
       const res = await fetch(`${server.url}${path}?since=0`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ messages: [], cursor: 0 });
-      expect(server.stats().strategies[name]!.requests).toBe(1);
+      expect(server.stats().strategies[name].requests).toBe(1);
     },
   );
 });

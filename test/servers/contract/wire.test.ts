@@ -9,7 +9,12 @@ function endpointTable(): string {
   const start = README.indexOf('| endpoint | what it does |');
   expect(start).toBeGreaterThanOrEqual(0);
   const rows = README.slice(start).split('\n');
-  return rows.slice(0, rows.findIndex((line) => !line.startsWith('|'))).join('\n');
+  return rows
+    .slice(
+      0,
+      rows.findIndex((line) => !line.startsWith('|')),
+    )
+    .join('\n');
 }
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

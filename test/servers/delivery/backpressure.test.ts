@@ -30,16 +30,16 @@ describe('a slow consumer', () => {
     server = new PushServer({ strategies: ['websocket'], limits: { sendBufferBytes: SEND_BUFFER } });
     await server.listen(0, '127.0.0.1');
     const stalled = await stalledWebSocket(Number(new URL(server.url).port));
-    await waitFor(() => server.stats().strategies.websocket!.attached === 1, 'the stalled client to attach');
+    await waitFor(() => server.stats().strategies.websocket.attached === 1, 'the stalled client to attach');
 
     let peakBuffered = 0;
     // 16 MB in all: far more than the kernel's socket buffers and the send-buffer limit together.
     for (let batch = 0; batch < 50; batch++) {
       for (let i = 0; i < 10; i++) server.source.publish(PAYLOAD);
-      peakBuffered = Math.max(peakBuffered, server.stats().strategies.websocket!.bufferedBytes);
+      peakBuffered = Math.max(peakBuffered, server.stats().strategies.websocket.bufferedBytes);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const stats = server.stats().strategies.websocket!;
+    const stats = server.stats().strategies.websocket;
     expect(stats.cut).toBe(1);
     expect(stats.attached).toBe(0);
     expect(stats.bufferedBytes).toBe(0);
@@ -51,7 +51,7 @@ describe('a slow consumer', () => {
     // Back from cursor 0, it gets all 500 messages from the ring, in order.
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?since=0`);
     const seqs: number[] = [];
-    ws.on('message', (data) => seqs.push(JSON.parse(data.toString()).seq));
+    ws.on('message', (data) => seqs.push((JSON.parse((data as Buffer).toString()) as { seq: number }).seq));
     await waitFor(() => seqs.length === 500, 'the resumed stream');
     expect(seqs).toEqual(range(1, 500));
     ws.close();
@@ -64,9 +64,9 @@ describe('a slow consumer', () => {
     socket.on('error', () => {});
     socket.write('GET /api/long-poll?since=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     socket.pause();
-    await waitFor(() => server.stats().strategies['long-polling']!.attached === 1, 'the held poll');
+    await waitFor(() => server.stats().strategies['long-polling'].attached === 1, 'the held poll');
     for (let i = 0; i < 200; i++) server.source.publish(PAYLOAD);
-    const stats = server.stats().strategies['long-polling']!;
+    const stats = server.stats().strategies['long-polling'];
     // One answer of at most maxMessagesPerResponse went out; nothing is queued for later.
     expect(stats.attached).toBe(0);
     expect(stats.messagesSent).toBe(1);

@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PushServer } from '../../../servers/app.js';
 import { waitFor } from '../../helpers.js';
 
+interface PollBody {
+  messages: { payload: unknown }[];
+}
+
 let server: PushServer;
 const sockets: net.Socket[] = [];
 
@@ -29,7 +33,7 @@ describe('held long polls', () => {
     server.source.publish('before');
     const anyone = Array.from({ length: 50 }, () => holdPoll('since=1'));
     const bob = Array.from({ length: 10 }, () => holdPoll('since=1&user=bob'));
-    await waitFor(() => server.stats().strategies['long-polling']!.attached === 60, 'sixty held polls');
+    await waitFor(() => server.stats().strategies['long-polling'].attached === 60, 'sixty held polls');
     const since = vi.spyOn(server.source, 'since');
 
     // For bob only: bob's group is answered, everyone else's stays held.
@@ -37,8 +41,8 @@ describe('held long polls', () => {
     expect(since).toHaveBeenCalledTimes(1);
     await waitFor(() => bob.every((body) => body().endsWith('}')), "bob's answers");
     expect(new Set(bob.map((body) => body())).size).toBe(1);
-    expect(JSON.parse(bob[0]!()).messages.map((m: { payload: unknown }) => m.payload)).toEqual(['to bob']);
-    expect(server.stats().strategies['long-polling']!.attached).toBe(50);
+    expect((JSON.parse(bob[0]()) as PollBody).messages.map((m) => m.payload)).toEqual(['to bob']);
+    expect(server.stats().strategies['long-polling'].attached).toBe(50);
 
     // A broadcast answers the fifty at cursor 1 with one answer.
     since.mockClear();
@@ -46,7 +50,7 @@ describe('held long polls', () => {
     expect(since).toHaveBeenCalledTimes(1);
     await waitFor(() => anyone.every((body) => body().endsWith('}')), 'the broadcast answers');
     expect(new Set(anyone.map((body) => body())).size).toBe(1);
-    expect(JSON.parse(anyone[0]!()).messages.map((m: { payload: unknown }) => m.payload)).toEqual(['to everyone']);
+    expect((JSON.parse(anyone[0]()) as PollBody).messages.map((m) => m.payload)).toEqual(['to everyone']);
     expect(server.stats().strategies['long-polling']).toMatchObject({ attached: 0, withMessages: 60, messagesSent: 60 });
   });
 });

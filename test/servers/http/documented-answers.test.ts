@@ -21,14 +21,14 @@ const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf
 function examples(): Example[] {
   const section = README.slice(README.indexOf('**The answers, byte for byte**'), README.indexOf('**Messages** are'));
   return [...section.matchAll(/```http\n([\s\S]*?)\n```/g)].map(([, block]) => {
-    const [command, ...answer] = block!.split('\n');
-    const { groups } = /^\$ curl -i(?<stream> -N)?(?: -X (?<method>[A-Z]+))? 'http:\/\/127\.0\.0\.1:8080(?<path>[^']+)'$/.exec(command!)!;
+    const [command, ...answer] = block.split('\n');
+    const { groups } = /^\$ curl -i(?<stream> -N)?(?: -X (?<method>[A-Z]+))? 'http:\/\/127\.0\.0\.1:8080(?<path>[^']+)'$/.exec(command)!;
     const text = answer.join('\n');
     const end = text.indexOf('\n\n');
     const stream = groups!.stream !== undefined;
     return {
       method: groups!.method ?? 'GET',
-      path: groups!.path!,
+      path: groups!.path,
       stream,
       head: `${text.slice(0, end).split('\n').join('\r\n')}\r\n\r\n`,
       // A stream's block ends with the blank line that ends its event.
@@ -56,8 +56,8 @@ async function exchange(example: Example): Promise<{ head: string; body: string 
     }
     let events = '';
     let rest = parts.rest;
-    for (let match; (match = /^([0-9a-f]+)\r\n/.exec(rest)); ) {
-      const size = parseInt(match[1]!, 16);
+    for (let match; (match = /^([0-9a-f]+)\r\n/.exec(rest));) {
+      const size = parseInt(match[1], 16);
       events += rest.slice(match[0].length, match[0].length + size);
       rest = rest.slice(match[0].length + size + 2);
     }

@@ -77,7 +77,7 @@ const EXPECTED: { [C in ErrorCode]: [data: unknown, status: number, message: str
 };
 
 /** renderError with data of a code chosen at run time (the table's typing wants it known when compiled). */
-const render = (code: ErrorCode, data: unknown): RenderedError => (renderError as (code: ErrorCode, data?: unknown) => RenderedError)(code, data);
+const render = (code: ErrorCode, data: unknown): RenderedError => Reflect.apply(renderError, undefined, [code, data]) as RenderedError;
 
 describe('the table of error codes', () => {
   it('has a line here for every code, and each renders its status, message and headers', () => {
@@ -169,7 +169,8 @@ describe('refuse over every transport of the server', () => {
   const request = (head: string) => rawExchange(port, `${head}Host: 127.0.0.1:${port}\r\n\r\n`);
   const upgrade = (path: string, extra = '') =>
     request(
-      `GET ${path} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}`,
+      `GET ${path} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ` +
+        `dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}`,
     );
   /** The answer's head without its Date value, and its body. */
   const parts = (answer: string) => {
@@ -239,7 +240,10 @@ describe('refuse over every transport of the server', () => {
         '{"error":"/ws needs a WebSocket upgrade"}',
       ]);
       const foreign = await h2request(session, '/api/poll?since=0', { ':authority': 'evil.example' });
-      expect([foreign.status, foreign.body]).toEqual([421, '{"error":"this server does not answer to host \\"evil.example\\"; start it with --allow-host to add a name"}']);
+      expect([foreign.status, foreign.body]).toEqual([
+        421,
+        '{"error":"this server does not answer to host \\"evil.example\\"; start it with --allow-host to add a name"}',
+      ]);
     } finally {
       session.close();
     }
@@ -247,10 +251,10 @@ describe('refuse over every transport of the server', () => {
 
   it('counted each refusal once, against its owner', () => {
     const stats = server.stats();
-    expect(stats.strategies['short-polling']!.failedByStatus).toEqual({ 400: 2 });
-    expect(stats.strategies['short-polling']!.failed).toBe(2);
-    expect(stats.strategies['express-short-polling']!.failedByStatus).toEqual({ 400: 1 });
-    expect(stats.strategies.websocket!.failedByStatus).toEqual({ 400: 1, 503: 1 });
+    expect(stats.strategies['short-polling'].failedByStatus).toEqual({ 400: 2 });
+    expect(stats.strategies['short-polling'].failed).toBe(2);
+    expect(stats.strategies['express-short-polling'].failedByStatus).toEqual({ 400: 1 });
+    expect(stats.strategies.websocket.failedByStatus).toEqual({ 400: 1, 503: 1 });
     // 405 (DELETE), 404 (no WebSocket endpoint), 400 (not HTTP), 426 and 421 over HTTP/2.
     expect(stats.control.failedByStatus).toEqual({ 400: 1, 404: 1, 405: 1, 421: 1, 426: 1 });
   });

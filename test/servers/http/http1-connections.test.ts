@@ -56,12 +56,12 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     await start({ longPollTimeoutMs: 60_000 });
     const { socket, received } = connect();
     socket.write(get('/api/long-poll?since=0') + get(`${ROUTES.sse}?since=0`));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 1, 'the held poll');
+    await waitFor(() => stats().strategies['long-polling'].attached === 1, 'the held poll');
     // The stream waits its turn: nothing is attached for it while the poll is held.
-    expect(stats().strategies.sse!.attached).toBe(0);
+    expect(stats().strategies.sse.attached).toBe(0);
     const message = server.source.publish('news');
     await waitFor(() => received().includes(`id: ${message.seq}\n`), 'the stream to start and carry the message');
-    expect(stats().strategies.sse!.attached).toBe(1);
+    expect(stats().strategies.sse.attached).toBe(1);
     expect(answers(received())).toBe(2);
     expect(stats().http.pipelinedBehindStream).toBe(0);
   });
@@ -72,17 +72,17 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     for (const { socket } of attackers) socket.write(get(`${ROUTES.sse}?since=999999999`).repeat(500));
     // Each connection is closed by the server at its second request: a stream ends its connection's pipeline.
     await Promise.all(attackers.map((a) => a.closed));
-    await waitFor(() => stats().strategies.sse!.attached === 0, 'every stream to detach');
+    await waitFor(() => stats().strategies.sse.attached === 0, 'every stream to detach');
     const { http, strategies } = stats();
     // At most the first request of each connection started a stream.
-    expect(strategies.sse!.attachedPeak).toBeLessThanOrEqual(32);
+    expect(strategies.sse.attachedPeak).toBeLessThanOrEqual(32);
     expect(http.pipelinedBehindStream).toBeGreaterThanOrEqual(32);
 
     const message = server.source.publish('still served');
     const { socket, received } = connect();
     socket.write(get(`${ROUTES.sse}?since=0`));
     await waitFor(() => received().includes(`data: ${JSON.stringify(message)}\n\n`), 'a new stream');
-    expect(stats().strategies.sse!.attached).toBe(1);
+    expect(stats().strategies.sse.attached).toBe(1);
   });
 
   it('20,500 pipelined long polls on one connection hold one slot; another client is held and answered', async () => {
@@ -90,15 +90,15 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     const attacker = connect(true);
     attacker.socket.write(get('/api/long-poll?since=0').repeat(20_500));
     await waitFor(() => stats().http.longPollsNotHeld > 1_000, 'the pipelined polls to be answered at once');
-    expect(stats().strategies['long-polling']!.attached).toBe(1);
+    expect(stats().strategies['long-polling'].attached).toBe(1);
 
     const { socket, received } = connect();
     socket.write(get('/api/long-poll?since=0'));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 2, 'the other client to be held');
+    await waitFor(() => stats().strategies['long-polling'].attached === 2, 'the other client to be held');
     server.source.publish('for everyone');
     await waitFor(() => received().includes('"payload":"for everyone"'), "the other client's answer");
     // The attacker still holds at most one poll at a time.
-    expect(stats().strategies['long-polling']!.attachedPeak).toBe(2);
+    expect(stats().strategies['long-polling'].attachedPeak).toBe(2);
   });
 
   it('release a long poll held behind unsent answers when the connection closes, not at its timeout', async () => {
@@ -108,10 +108,10 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     const client = connect(true);
     // Forty answers of 240 KB the client does not read, then a poll with nothing new: held behind them.
     client.socket.write(get('/api/long-poll?since=0').repeat(40) + get(`/api/long-poll?since=${server.source.head}`));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 1, 'the held poll');
+    await waitFor(() => stats().strategies['long-polling'].attached === 1, 'the held poll');
     expect(stats().http.queuedAnswerBytes).toBeGreaterThan(0);
     client.socket.destroy();
-    await waitFor(() => stats().strategies['long-polling']!.attached === 0, 'the held poll to be released');
+    await waitFor(() => stats().strategies['long-polling'].attached === 0, 'the held poll to be released');
     expect(stats().http.queuedAnswerBytes).toBe(0);
   });
 
@@ -119,7 +119,7 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     await start({ longPollTimeoutMs: 60_000, maxHeldLongPollsPerUser: 2 }, ['long-polling']);
     const bob = [connect(), connect()];
     for (const { socket } of bob) socket.write(get('/api/long-poll?since=0&user=bob'));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 2, "bob's two polls");
+    await waitFor(() => stats().strategies['long-polling'].attached === 2, "bob's two polls");
     const third = connect();
     third.socket.write(get('/api/long-poll?since=0&user=bob'));
     await waitFor(() => third.received().includes('\r\n\r\n{'), 'the refusal');
@@ -127,7 +127,7 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     expect(third.received()).toContain('{"error":"too many held long polls for one user (limit 2)"}');
     const alice = connect();
     alice.socket.write(get('/api/long-poll?since=0&user=alice'));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 3, "alice's poll");
+    await waitFor(() => stats().strategies['long-polling'].attached === 3, "alice's poll");
   });
 });
 
@@ -215,14 +215,14 @@ describe('connection limits', () => {
     expect(http.droppedOverLimit).toBe(0);
     expect(http.idleClosedNearLimit).toBeGreaterThanOrEqual(4);
     // The oldest idle connection went first.
-    await idle[0]!.closed;
+    await idle[0].closed;
   });
 
   it('accepts a connection over the limit and closes it at once, counted', async () => {
     await start({ maxTcpConnections: 3, longPollTimeoutMs: 60_000 });
     // Three busy connections (held polls): none idle to close.
     for (let i = 0; i < 3; i++) connect().socket.write(get('/api/long-poll?since=0'));
-    await waitFor(() => stats().strategies['long-polling']!.attached === 3, 'three held polls');
+    await waitFor(() => stats().strategies['long-polling'].attached === 3, 'three held polls');
     const over = connect();
     await over.closed;
     expect(over.received()).toBe('');

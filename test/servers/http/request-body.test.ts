@@ -46,17 +46,97 @@ interface Case {
 const json = { 'content-type': 'application/json', 'x-pushbench-token': TOKEN };
 
 const CASES: Case[] = [
-  { what: 'a publish body over the limit', method: 'POST', path: '/api/publish', headers: json, body: JSON.stringify({ payload: 'x'.repeat(2 * LIMIT) }), status: 413, error: `body over the limit of ${LIMIT} bytes` },
-  { what: 'a user-token body over the limit', method: 'POST', path: '/api/user-token', headers: json, body: JSON.stringify({ user: 'u'.repeat(5 * LIMIT) }), status: 413, error: `body over the limit of ${LIMIT} bytes` },
+  {
+    what: 'a publish body over the limit',
+    method: 'POST',
+    path: '/api/publish',
+    headers: json,
+    body: JSON.stringify({ payload: 'x'.repeat(2 * LIMIT) }),
+    status: 413,
+    error: `body over the limit of ${LIMIT} bytes`,
+  },
+  {
+    what: 'a user-token body over the limit',
+    method: 'POST',
+    path: '/api/user-token',
+    headers: json,
+    body: JSON.stringify({ user: 'u'.repeat(5 * LIMIT) }),
+    status: 413,
+    error: `body over the limit of ${LIMIT} bytes`,
+  },
   { what: 'a body that is not JSON', method: 'POST', path: '/api/publish', headers: json, body: '{{{', status: 400, error: 'body is not valid JSON' },
-  { what: 'a body that is not UTF-8', method: 'POST', path: '/api/publish', headers: json, body: Buffer.from([0x7b, 0x22, 0x70, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), status: 400, error: 'body is not valid UTF-8' },
-  { what: 'a charset other than UTF-8', method: 'POST', path: '/api/publish', headers: { ...json, 'content-type': 'application/json; charset=ebcdic' }, body: '{"payload":1}', status: 415, error: 'body must be UTF-8 JSON' },
-  { what: 'a compressed body', method: 'POST', path: '/api/publish', headers: { ...json, 'content-encoding': 'gzip' }, body: '\x1f\x8b\x08\x00', status: 415, error: 'body must not be compressed (Content-Encoding: gzip)' },
-  { what: 'a number JSON cannot hold', method: 'POST', path: '/api/publish', headers: json, body: '{"payload":1e309}', status: 400, error: /number out of range/ },
-  { what: 'a body without the payload field', method: 'POST', path: '/api/publish', headers: json, body: '{"pay":1}', status: 400, error: /"payload" field/ },
-  { what: 'a text/plain body', method: 'POST', path: '/api/publish', headers: { ...json, 'content-type': 'text/plain' }, body: '{"payload":1}', status: 415, error: 'the body must be sent as Content-Type: application/json' },
-  { what: 'a publish without the token', method: 'POST', path: '/api/publish', headers: { 'content-type': 'application/json' }, body: '{"payload":1}', status: 401, error: /token/ },
-  { what: 'a wrong method on a poll', method: 'POST', path: '/api/poll?since=0', headers: json, body: '{}', status: 405, error: '/api/poll takes GET, not POST' },
+  {
+    what: 'a body that is not UTF-8',
+    method: 'POST',
+    path: '/api/publish',
+    headers: json,
+    body: Buffer.from([0x7b, 0x22, 0x70, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+    status: 400,
+    error: 'body is not valid UTF-8',
+  },
+  {
+    what: 'a charset other than UTF-8',
+    method: 'POST',
+    path: '/api/publish',
+    headers: { ...json, 'content-type': 'application/json; charset=ebcdic' },
+    body: '{"payload":1}',
+    status: 415,
+    error: 'body must be UTF-8 JSON',
+  },
+  {
+    what: 'a compressed body',
+    method: 'POST',
+    path: '/api/publish',
+    headers: { ...json, 'content-encoding': 'gzip' },
+    body: '\x1f\x8b\x08\x00',
+    status: 415,
+    error: 'body must not be compressed (Content-Encoding: gzip)',
+  },
+  {
+    what: 'a number JSON cannot hold',
+    method: 'POST',
+    path: '/api/publish',
+    headers: json,
+    body: '{"payload":1e309}',
+    status: 400,
+    error: /number out of range/,
+  },
+  {
+    what: 'a body without the payload field',
+    method: 'POST',
+    path: '/api/publish',
+    headers: json,
+    body: '{"pay":1}',
+    status: 400,
+    error: /"payload" field/,
+  },
+  {
+    what: 'a text/plain body',
+    method: 'POST',
+    path: '/api/publish',
+    headers: { ...json, 'content-type': 'text/plain' },
+    body: '{"payload":1}',
+    status: 415,
+    error: 'the body must be sent as Content-Type: application/json',
+  },
+  {
+    what: 'a publish without the token',
+    method: 'POST',
+    path: '/api/publish',
+    headers: { 'content-type': 'application/json' },
+    body: '{"payload":1}',
+    status: 401,
+    error: /token/,
+  },
+  {
+    what: 'a wrong method on a poll',
+    method: 'POST',
+    path: '/api/poll?since=0',
+    headers: json,
+    body: '{}',
+    status: 405,
+    error: '/api/poll takes GET, not POST',
+  },
   { what: 'a wrong method on publish', method: 'GET', path: '/api/publish', status: 405, error: '/api/publish takes POST, not GET' },
   { what: 'a malformed cursor', method: 'GET', path: '/api/poll?since=-1', status: 400, error: /since must be/ },
   { what: 'a malformed long-poll cursor', method: 'GET', path: '/api/long-poll?since=1.5', status: 400, error: /since must be/ },
@@ -64,7 +144,7 @@ const CASES: Case[] = [
 ];
 
 async function overHttp1(c: Case): Promise<Exchange> {
-  const body = typeof c.body === "string" ? c.body : c.body && new Blob([new Uint8Array(c.body)]);
+  const body = typeof c.body === 'string' ? c.body : c.body && new Blob([new Uint8Array(c.body)]);
   const res = await fetch(`${server.url}${c.path}`, { method: c.method, headers: c.headers, ...(body !== undefined && { body }) });
   return { status: res.status, body: await res.json(), headers: Object.fromEntries(res.headers) };
 }
@@ -104,8 +184,10 @@ describe.each(['1.1', '2'] as const)('the bad-request battery over HTTP/%s', (ve
   it('answers a body that is over the limit while it is still arriving with 413 at once, and reads no more of it', async () => {
     if (version === '1.1') {
       // Chunked, over the limit after the second chunk, never ended: refused when the limit is passed.
-      const head = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`;
-      const chunk = `${(LIMIT).toString(16)}\r\n${'a'.repeat(LIMIT)}\r\n`;
+      const head =
+        `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ` +
+        `${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+      const chunk = `${LIMIT.toString(16)}\r\n${'a'.repeat(LIMIT)}\r\n`;
       const answer = await rawExchange(port, head + chunk + chunk, 300);
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
       expect(answer).toContain('Connection: close');
@@ -130,7 +212,9 @@ describe.each(['1.1', '2'] as const)('the bad-request battery over HTTP/%s', (ve
 
   it('answers a declared length over the limit with 413 before any of the body arrives', async () => {
     if (version === '1.1') {
-      const head = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ${TOKEN}\r\nContent-Length: 100000\r\n\r\n{"payload":1}`;
+      const head =
+        `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ` +
+        `${TOKEN}\r\nContent-Length: 100000\r\n\r\n{"payload":1}`;
       const answer = await rawExchange(port, head, 300);
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
       return;
@@ -147,13 +231,15 @@ describe.each(['1.1', '2'] as const)('the bad-request battery over HTTP/%s', (ve
   it('answers a body that stops arriving with a JSON 408 after the body timeout, counted', async () => {
     const before = server.stats().control.failedByStatus['408'] ?? 0;
     if (version === '1.1') {
-      const head = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ${TOKEN}\r\nContent-Length: 50\r\n\r\n{"payload":`;
+      const head =
+        `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Pushbench-Token: ` +
+        `${TOKEN}\r\nContent-Length: 50\r\n\r\n{"payload":`;
       const answer = await rawExchange(port, head, BODY_TIMEOUT_MS + 600);
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
       expect(answer).toContain(`{"error":"request body not received within ${BODY_TIMEOUT_MS} ms"}`);
     } else {
       const stream = session!.request({ ':method': 'POST', ':path': '/api/publish', ...json });
-      const answer = await new Promise<{ status: number; text: string }>((resolve) => {
+      const answer = new Promise<{ status: number; text: string }>((resolve) => {
         let status = 0;
         let text = '';
         stream.on('response', (h) => (status = Number(h[':status'])));

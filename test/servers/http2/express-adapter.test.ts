@@ -34,7 +34,7 @@ describe('the express routes over HTTP/2', () => {
     expect(stats.headers['cache-control']).toBe('no-store');
     const body = JSON.parse(stats.body) as { source: { head: number }; strategies: Record<string, { requests: number }> };
     expect(body.source.head).toBe(1);
-    expect(body.strategies['short-polling']!.requests).toBe(1);
+    expect(body.strategies['short-polling'].requests).toBe(1);
     const presence = await h2request(h2, '/api/presence');
     expect(presence.status).toBe(200);
     expect(JSON.parse(presence.body)).toMatchObject({ counts: { 'short-polling': 1, 'long-polling': 0 } });

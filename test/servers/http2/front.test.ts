@@ -61,7 +61,7 @@ const portOf = (push: PushServer) => Number(new URL(push.url).port);
 describe('HTTP/2 with prior knowledge on the HTTP/1.1 port', () => {
   it('answers both protocols on one port, each from the same routes', async () => {
     const push = await start();
-    await push.source.publish('hello');
+    push.source.publish('hello');
     const over1 = await h1get(`${push.url}/api/poll?since=0`);
     const over2 = await h2request(connect(push.url), '/api/poll?since=0');
     expect(over1.status).toBe(200);
@@ -70,16 +70,22 @@ describe('HTTP/2 with prior knowledge on the HTTP/1.1 port', () => {
     expect(JSON.parse(over2.body)).toEqual(JSON.parse(over1.body));
     expect(JSON.parse(over2.body)).toMatchObject({ messages: [{ seq: 1, payload: 'hello' }], cursor: 1 });
     expect(push.http2.sessionsOpened).toBe(1);
-    expect(push.stats().strategies['short-polling']!.requests).toBe(2);
+    expect(push.stats().strategies['short-polling'].requests).toBe(2);
   });
 
   it('works with curl --http2-prior-knowledge, as the README shows', async () => {
     const push = await start();
-    await push.source.publish('hi');
-    const { stdout } = await promisify(execFile)('curl', ['-s', '--http2-prior-knowledge', '-w', '\n%{http_version}', `${push.url}/api/poll?since=0`]);
+    push.source.publish('hi');
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      '--http2-prior-knowledge',
+      '-w',
+      '\n%{http_version}',
+      `${push.url}/api/poll?since=0`,
+    ]);
     const [body, version] = stdout.split('\n');
     expect(version).toBe('2');
-    expect(JSON.parse(body!)).toMatchObject({ messages: [{ seq: 1, payload: 'hi' }], cursor: 1 });
+    expect(JSON.parse(body)).toMatchObject({ messages: [{ seq: 1, payload: 'hi' }], cursor: 1 });
   });
 
   it('holds a long poll and streams events on one session, side by side', async () => {
@@ -90,8 +96,8 @@ describe('HTTP/2 with prior knowledge on the HTTP/1.1 port', () => {
     const stream = session.request({ ':path': '/api/events?since=0' });
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => events.push(chunk));
-    await waitFor(() => push.stats().strategies['long-polling']!.attached === 1 && push.stats().strategies.sse!.attached === 1, 'both held');
-    await push.source.publish('both');
+    await waitFor(() => push.stats().strategies['long-polling'].attached === 1 && push.stats().strategies.sse.attached === 1, 'both held');
+    push.source.publish('both');
     const answer = await held;
     await waitFor(() => events.join('').includes('\n\n'), 'the event');
     expect(JSON.parse(answer.body)).toMatchObject({ messages: [{ seq: 1, payload: 'both' }] });
@@ -106,10 +112,10 @@ describe('stopping with HTTP/2 sessions open', () => {
     const push = await start();
     const session = connect(push.url);
     const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
-    const goaway = new Promise<number>((resolve) => session.once('goaway', (code) => resolve(code)));
+    const goaway = new Promise<number>((resolve) => session.once('goaway', (code: number) => resolve(code)));
     const held = h2request(session, '/api/long-poll?since=0');
     const stream = h2request(session, '/api/events?since=0');
-    await waitFor(() => push.stats().strategies['long-polling']!.attached === 1 && push.stats().strategies.sse!.attached === 1, 'both held');
+    await waitFor(() => push.stats().strategies['long-polling'].attached === 1 && push.stats().strategies.sse.attached === 1, 'both held');
     await push.close();
     server = undefined;
     const [answer, events] = await Promise.all([held, stream]);
@@ -147,9 +153,9 @@ describe('bad input over HTTP/2', () => {
     // The upgrade hint has no HTTP/2 form (RFC 9113 §8.2.2): WebSocket is served over HTTP/1.1 only.
     expect(ws.headers.upgrade).toBeUndefined();
     const stats = push.stats();
-    expect(stats.strategies['short-polling']!.failedByStatus).toEqual({ 400: 4 });
-    expect(stats.strategies['long-polling']!.failedByStatus).toEqual({ 400: 1 });
-    expect(stats.strategies.sse!.failedByStatus).toEqual({ 400: 1 });
+    expect(stats.strategies['short-polling'].failedByStatus).toEqual({ 400: 4 });
+    expect(stats.strategies['long-polling'].failedByStatus).toEqual({ 400: 1 });
+    expect(stats.strategies.sse.failedByStatus).toEqual({ 400: 1 });
     expect(stats.control.failedByStatus).toMatchObject({ 400: 2, 405: 1, 426: 2, 404: 1 });
     expect((await h2request(session, '/api/poll?since=0')).status).toBe(200);
   });

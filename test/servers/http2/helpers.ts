@@ -8,7 +8,12 @@ export interface Http2Answer {
 }
 
 /** One request as a stream of `session`; resolves with the whole answer. */
-export function h2request(session: http2.ClientHttp2Session, path: string, headers: http2.OutgoingHttpHeaders = {}, body?: string): Promise<Http2Answer> {
+export function h2request(
+  session: http2.ClientHttp2Session,
+  path: string,
+  headers: http2.OutgoingHttpHeaders = {},
+  body?: string,
+): Promise<Http2Answer> {
   return new Promise((resolve, reject) => {
     const stream = session.request({ ':path': path, ...headers }, { endStream: body === undefined });
     let status = 0;
@@ -90,8 +95,8 @@ export function frames(bytes: Buffer, skip = 0): Frame[] {
   while (offset + 9 <= bytes.length) {
     const length = bytes.readUIntBE(offset, 3);
     out.push({
-      type: bytes[offset + 3]!,
-      flags: bytes[offset + 4]!,
+      type: bytes[offset + 3],
+      flags: bytes[offset + 4],
       stream: bytes.readUInt32BE(offset + 5) & 0x7fffffff,
       payload: bytes.subarray(offset + 9, offset + 9 + length),
     });
@@ -117,7 +122,7 @@ export function representations(block: Buffer): Representation[] {
   let offset = 0;
   const integer = (prefixBits: number): number => {
     const max = (1 << prefixBits) - 1;
-    let value = block[offset++]! & max;
+    let value = block[offset++] & max;
     if (value < max) return value;
     let shift = 0;
     let byte: number;
@@ -134,7 +139,7 @@ export function representations(block: Buffer): Representation[] {
   };
   while (offset < block.length) {
     const start = offset;
-    const first = block[offset]!;
+    const first = block[offset];
     let kind: Representation['kind'];
     let index: number;
     if (first & 0x80) {

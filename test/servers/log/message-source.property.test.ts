@@ -15,7 +15,7 @@ const operation = fc.oneof(
 /** A log under test and how to let it go. */
 interface Opened {
   log: MessageLog;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -38,7 +38,7 @@ let prefixes = 0;
 const SUBJECTS: Subject[] = [
   {
     name: 'MessageSource (embedded)',
-    open: async (ringSize) => ({ log: new MessageSource({ ringSize }), close: async () => {} }),
+    open: (ringSize) => Promise.resolve({ log: new MessageSource({ ringSize }), close: () => Promise.resolve() }),
     keepsCursorAhead: false,
     runs: 100,
   },

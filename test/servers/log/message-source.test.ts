@@ -6,8 +6,8 @@ describe('MessageSource', () => {
     const source = new MessageSource({ ringSize: 10 });
     const messages = [source.publish('a'), source.publish('b'), source.publish('c')];
     expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(messages[1]!.t).toBeGreaterThanOrEqual(messages[0]!.t);
-    expect(messages[2]!.t).toBeGreaterThanOrEqual(messages[1]!.t);
+    expect(messages[1].t).toBeGreaterThanOrEqual(messages[0].t);
+    expect(messages[2].t).toBeGreaterThanOrEqual(messages[1].t);
     expect(source.head).toBe(3);
   });
 

@@ -52,7 +52,14 @@ describe('a payload nested 5,000 deep', () => {
     server = new PushServer({ limits: { longPollTimeoutMs: 2_000 } });
     await server.listen(0, '127.0.0.1');
     for (const entry of STRATEGIES) {
-      const client = new entry.client({ baseUrl: server.url, since: 0, pollIntervalMs: 40, longPollTimeoutMs: 2_000, reconnectMinMs: 20, reconnectMaxMs: 200 });
+      const client = new entry.client({
+        baseUrl: server.url,
+        since: 0,
+        pollIntervalMs: 40,
+        longPollTimeoutMs: 2_000,
+        reconnectMinMs: 20,
+        reconnectMaxMs: 200,
+      });
       received.set(entry.info.name, record(client));
       clients.push(client);
       client.start();
@@ -76,7 +83,11 @@ describe('a payload nested 5,000 deep', () => {
     expect(server.source.head).toBe(0);
 
     for (const text of ['one', 'two']) {
-      const ok = await fetch(`${server.url}/api/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload: text }) });
+      const ok = await fetch(`${server.url}/api/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payload: text }),
+      });
       expect(ok.status).toBe(202);
     }
     await waitFor(() => [...received.values()].every((r) => r.seqs.length >= 2), 'both messages at every client');
@@ -85,7 +96,14 @@ describe('a payload nested 5,000 deep', () => {
 
     // A new client of every strategy from cursor 0 (the Socket.IO connect that used to crash the process).
     const late = STRATEGIES.map((entry) => {
-      const client = new entry.client({ baseUrl: server.url, since: 0, pollIntervalMs: 40, longPollTimeoutMs: 2_000, reconnectMinMs: 20, reconnectMaxMs: 200 });
+      const client = new entry.client({
+        baseUrl: server.url,
+        since: 0,
+        pollIntervalMs: 40,
+        longPollTimeoutMs: 2_000,
+        reconnectMinMs: 20,
+        reconnectMaxMs: 200,
+      });
       clients.push(client);
       const r = record(client);
       client.start();

@@ -74,25 +74,30 @@ describe('the express references', () => {
     // A GET that carries a broken JSON body: the router's body parser refuses it, as an app's would, and its error
     // gets the same code as a broken body anywhere else on the server.
     const brokenBody = await rawAnswer(
-      `GET ${ROUTES.expressPoll}?since=0 HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{`,
+      `GET ${ROUTES.expressPoll}?since=0 HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nContent-Type: application/json\r\nContent-Length: ` +
+        `1\r\nConnection: close\r\n\r\n{`,
     );
     expect(brokenBody.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(brokenBody.endsWith('\r\n\r\n{"error":"body is not valid JSON"}')).toBe(true);
     const stats = server.stats().strategies;
-    expect(stats['express-short-polling']!.failedByStatus).toEqual({ 400: 2 });
-    expect(stats['express-long-polling']!.failedByStatus).toEqual({ 400: 2 });
+    expect(stats['express-short-polling'].failedByStatus).toEqual({ 400: 2 });
+    expect(stats['express-long-polling'].failedByStatus).toEqual({ 400: 2 });
   });
 
   it('hold long polls up to the same limit, then answer 503 with Retry-After', async () => {
     await start(['express-long-polling'], { maxHeldLongPolls: 1 });
     const held = fetch(`${server.url}${ROUTES.expressLongPoll}?since=0`);
-    await waitFor(() => server.stats().strategies['express-long-polling']!.attached === 1, 'the first poll held');
+    await waitFor(() => server.stats().strategies['express-long-polling'].attached === 1, 'the first poll held');
     const refused = await fetch(`${server.url}${ROUTES.expressLongPoll}?since=0`);
-    expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([503, '1', { error: 'too many held long polls (limit 1)' }]);
+    expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([
+      503,
+      '1',
+      { error: 'too many held long polls (limit 1)' },
+    ]);
     server.source.publish('news');
     const answer = await held;
     expect(((await answer.json()) as { cursor: number }).cursor).toBe(1);
-    expect(server.stats().strategies['express-long-polling']!.attached).toBe(0);
+    expect(server.stats().strategies['express-long-polling'].attached).toBe(0);
   });
 
   it.each([
@@ -107,9 +112,9 @@ describe('the express references', () => {
     client.start();
     await waitFor(() => received === 5, 'five messages');
     // The long-polling client asks again at once: wait until that poll is held, then stop it there.
-    if (name === 'express-long-polling') await waitFor(() => server.stats().strategies[name]!.attached === 1, 'the next poll held');
+    if (name === 'express-long-polling') await waitFor(() => server.stats().strategies[name].attached === 1, 'the next poll held');
     await client.stop();
-    await waitFor(() => server.stats().strategies[name]!.connections.open === 0, 'the connection to close');
+    await waitFor(() => server.stats().strategies[name].connections.open === 0, 'the connection to close');
     expect(client.bytes).toEqual(server.ledger.totalsFor(name));
     expect(client.bytes.serverToClient).toBeGreaterThan(0);
   });

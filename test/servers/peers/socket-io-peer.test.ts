@@ -24,7 +24,7 @@ describe('Socket.IO references', () => {
       heartbeats[info.name] = 0;
       engine.opts.pingInterval = PING_INTERVAL_MS;
       engine.on('connection', (socket: { on(event: 'heartbeat', listener: () => void): void }) =>
-        socket.on('heartbeat', () => heartbeats[info.name]!++),
+        socket.on('heartbeat', () => heartbeats[info.name]++),
       );
     }
     await server.listen(0, '127.0.0.1');
@@ -49,20 +49,20 @@ describe('Socket.IO references', () => {
   ] as const)('%s: counts its packets and heartbeats at both ends to the byte', async (name, Client) => {
     await start();
     const { client, received } = connect(Client);
-    await waitFor(() => server.stats().strategies[name]!.attached === 1, 'the client to connect');
+    await waitFor(() => server.stats().strategies[name].attached === 1, 'the client to connect');
     for (let i = 1; i <= 5; i++) server.source.publish(`m${i}`);
     await waitFor(() => received.seqs.length >= 5, 'five messages');
     const afterMessages = client.bytes;
-    await waitFor(() => heartbeats[name]! >= 3, 'three heartbeats');
+    await waitFor(() => heartbeats[name] >= 3, 'three heartbeats');
     const afterHeartbeats = client.bytes;
     // Heartbeats are traffic like any other: both directions grew with no message sent.
     expect(afterHeartbeats.clientToServer).toBeGreaterThan(afterMessages.clientToServer);
     expect(afterHeartbeats.serverToClient).toBeGreaterThan(afterMessages.serverToClient);
 
     await client.stop();
-    await waitFor(() => server.stats().strategies[name]!.connections.open === 0, 'the server side to close');
+    await waitFor(() => server.stats().strategies[name].connections.open === 0, 'the server side to close');
     expect(received.seqs).toEqual(range(1, 5));
-    expect(server.stats().strategies[name]!.bytes).toEqual(client.bytes);
+    expect(server.stats().strategies[name].bytes).toEqual(client.bytes);
   });
 
   it('classifies polling answers: messages, then heartbeats answered "nothing new"', async () => {
@@ -72,7 +72,7 @@ describe('Socket.IO references', () => {
     let empty = 0;
     client.on('response', () => withMessages++);
     client.on('empty', () => empty++);
-    await waitFor(() => server.stats().strategies['socketio-polling']!.attached === 1, 'the client to connect');
+    await waitFor(() => server.stats().strategies['socketio-polling'].attached === 1, 'the client to connect');
     server.source.publish('one');
     await waitFor(() => withMessages === 1, 'an answer with the message');
     await waitFor(() => empty >= 2, 'two heartbeat answers');
@@ -83,8 +83,8 @@ describe('Socket.IO references', () => {
     await start();
     const polling = connect(SocketIoPollingClient);
     const ws = connect(SocketIoWebSocketClient);
-    await waitFor(() => server.stats().strategies['socketio-polling']!.attached === 1, 'the polling client');
-    await waitFor(() => server.stats().strategies['socketio-ws']!.attached === 1, 'the WebSocket client');
+    await waitFor(() => server.stats().strategies['socketio-polling'].attached === 1, 'the polling client');
+    await waitFor(() => server.stats().strategies['socketio-ws'].attached === 1, 'the WebSocket client');
     server.source.publish('all');
     server.source.publish('for-bob', 'bob');
     server.source.publish('all-2');
@@ -96,8 +96,8 @@ describe('Socket.IO references', () => {
   it('refuses a bad cursor in the handshake as a failure, and a wrong method with 405', async () => {
     await start();
     const { received } = connect(SocketIoPollingClient, -1);
-    await waitFor(() => server.stats().strategies['socketio-polling']!.failed === 1, 'the refusal');
-    expect(server.stats().strategies['socketio-polling']!.failedByStatus).toEqual({ '400': 1 });
+    await waitFor(() => server.stats().strategies['socketio-polling'].failed === 1, 'the refusal');
+    expect(server.stats().strategies['socketio-polling'].failedByStatus).toEqual({ '400': 1 });
     expect(received.seqs).toEqual([]);
     const res = await fetch(new URL(ROUTES.socketIoPolling, server.url), { method: 'PUT' });
     expect(res.status).toBe(405);

@@ -40,7 +40,7 @@ describe('the Socket.IO reference replays a backlog at the pace its clients read
       await server.listen(0, '127.0.0.1');
       for (let i = 0; i < MESSAGES; i++) server.source.publish(PAYLOAD);
       const peer = server.strategies[0] as SocketIoPeer;
-      const bound = SESSIONS * boundPerSession(messageJson(server.source.since(0, undefined, 1).messages[0]!).length);
+      const bound = SESSIONS * boundPerSession(messageJson(server.source.since(0, undefined, 1).messages[0]).length);
 
       let peakBufferedBytes = 0;
       const sample = setInterval(() => (peakBufferedBytes = Math.max(peakBufferedBytes, peer.bufferedBytes())), 2);
@@ -61,7 +61,7 @@ describe('the Socket.IO reference replays a backlog at the pace its clients read
       expect(peakBufferedBytes).toBeGreaterThan(0);
       expect(peakBufferedBytes).toBeLessThanOrEqual(bound);
       for (const seqs of received) expect(seqs).toEqual(range(1, MESSAGES));
-      expect(server.stats().strategies[name]!.messagesSent).toBe(SESSIONS * MESSAGES);
+      expect(server.stats().strategies[name].messagesSent).toBe(SESSIONS * MESSAGES);
     },
     180_000,
   );
@@ -71,7 +71,13 @@ describe('the Socket.IO reference replays a backlog at the pace its clients read
     await server.listen(0, '127.0.0.1');
     for (let i = 0; i < 100; i++) server.source.publish(PAYLOAD);
     const seqs: number[] = [];
-    const socket = io(server.url, { path: ROUTES.socketIoWebSocket, transports: ['websocket'], forceNew: true, reconnection: false, auth: { since: 0 } });
+    const socket = io(server.url, {
+      path: ROUTES.socketIoWebSocket,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { since: 0 },
+    });
     sockets.push(socket);
     socket.on('m', (message: Message) => {
       seqs.push(message.seq);

@@ -33,7 +33,12 @@ describe('server-sent events', () => {
     await server.listen(0, '127.0.0.1');
     const messages = [1, 2, 3, 4, 5].map((i) => server.source.publish(`m${i}`));
     const text = await readEvents('/api/events?since=0', { 'Last-Event-ID': '3' }, 2);
-    expect(text).toBe(messages.slice(3).map((m) => `id: ${m.seq}\ndata: ${JSON.stringify(m)}\n\n`).join(''));
+    expect(text).toBe(
+      messages
+        .slice(3)
+        .map((m) => `id: ${m.seq}\ndata: ${JSON.stringify(m)}\n\n`)
+        .join(''),
+    );
   });
 
   it('sends a gap event when the cursor is older than the ring', async () => {
@@ -59,7 +64,7 @@ describe('server-sent events', () => {
     expect(text.split('HTTP/1.1 200 OK').length - 1).toBeLessThanOrEqual(1);
     const stats = server.stats();
     expect(stats.http.pipelinedBehindStream).toBe(19);
-    await waitFor(() => server.stats().strategies.sse!.attached === 0, 'every stream to detach');
+    await waitFor(() => server.stats().strategies.sse.attached === 0, 'every stream to detach');
     // The slots are free again: a new client is served.
     const message = server.source.publish('after');
     const events = await readEvents(`${ROUTES.sse}?since=0`, {}, 1);
@@ -70,9 +75,9 @@ describe('server-sent events', () => {
     server = new PushServer({ strategies: ['sse'] });
     await server.listen(0, '127.0.0.1');
     const streams = [1, 2, 3].map(() => fetch(`${server.url}${ROUTES.sse}?since=0`).then((res) => res.text()));
-    await waitFor(() => server.stats().strategies.sse!.attached === 3, 'three streams');
+    await waitFor(() => server.stats().strategies.sse.attached === 3, 'three streams');
     await server.close();
     expect(await Promise.all(streams)).toEqual(['', '', '']);
-    expect(server.stats().strategies.sse!.attached).toBe(0);
+    expect(server.stats().strategies.sse.attached).toBe(0);
   });
 });

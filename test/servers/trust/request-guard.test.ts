@@ -47,7 +47,10 @@ describe('cross-site publishing', () => {
     const json = await publish('{"payload":"from a page elsewhere"}', { 'content-type': 'application/json', origin: 'https://evil.example' });
     expect(json.status).toBe(403);
     expect(server!.source.head).toBe(0);
-    const sameOrigin = await publish('{"payload":"from the page itself"}', { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` });
+    const sameOrigin = await publish('{"payload":"from the page itself"}', {
+      'content-type': 'application/json',
+      origin: `http://127.0.0.1:${port}`,
+    });
     expect(sameOrigin).toEqual({ status: 202, body: { seq: 1 } });
     expect(server!.stats().control.failedByStatus).toEqual({ 403: 2 });
   });
@@ -95,7 +98,15 @@ describe('DNS rebinding: the Host header', () => {
 
   it('answers to the loopback names and the bound address on any port, and to --allow-host names', async () => {
     await start({ allowedHosts: ['pushbench.test'] });
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'LOCALHOST', '[::1]:1234', '127.0.0.1:9', 'pushbench.test', `pushbench.test:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'LOCALHOST',
+      '[::1]:1234',
+      '127.0.0.1:9',
+      'pushbench.test',
+      `pushbench.test:${port}`,
+    ]) {
       expect(statusLine(await raw(`GET /api/poll?since=0 HTTP/1.1\r\nHost: ${host}\r\n\r\n`)), host).toBe('HTTP/1.1 200 OK');
     }
     for (const host of ['127.0.0.2', 'localhost.', 'pushbench.test.evil.example', 'x']) {
@@ -114,7 +125,12 @@ describe('signed user tokens, when the server has a user secret', () => {
     await start({ userSecret: SECRET });
     server!.source.publish('for alice', 'alice');
     const poll = (query: string) => fetch(`${server!.url}${ROUTES.poll}?since=0&${query}`);
-    for (const query of [`user=alice&token=${tokenOf('bob')}`, 'user=alice&token=wrong', 'user=alice', `user=alice&user=bob&token=${tokenOf('alice')}`]) {
+    for (const query of [
+      `user=alice&token=${tokenOf('bob')}`,
+      'user=alice&token=wrong',
+      'user=alice',
+      `user=alice&user=bob&token=${tokenOf('alice')}`,
+    ]) {
       const res = await poll(query);
       expect([res.status, await res.json()], query).toEqual([401, { error: 'a user id needs its user token (token=…, issued by this server)' }]);
     }
@@ -141,7 +157,7 @@ describe('signed user tokens, when the server has a user secret', () => {
     server!.source.publish('for alice', 'alice');
     const ws = new WebSocket(`${server!.url.replace('http', 'ws')}${ROUTES.ws}?since=0&user=alice&token=${tokenOf('alice')}`, SUBPROTOCOL);
     const frame = await new Promise<string>((resolve, reject) => {
-      ws.once('message', (data) => resolve(String(data)));
+      ws.once('message', (data) => resolve((data as Buffer).toString()));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
     expect((JSON.parse(frame) as Message).payload).toBe('for alice');
@@ -167,7 +183,7 @@ describe('signed user tokens, when the server has a user secret', () => {
       });
     expect(await socketIo(tokenOf('bob'))).toBe('refused: a user id needs its user token (token=…, issued by this server)');
     expect(await socketIo(tokenOf('alice'))).toBe('got: for alice');
-    expect(server!.stats().strategies['socketio-ws']!.failedByStatus).toEqual({ 401: 1 });
+    expect(server!.stats().strategies['socketio-ws'].failedByStatus).toEqual({ 401: 1 });
   });
 
   it('issues a user’s token to the publisher (POST /api/user-token), and says so when there is no secret', async () => {
@@ -199,7 +215,8 @@ describe('presence', () => {
   it('lists ids only to the publisher; anyone may see how many are online', async () => {
     await start({ publishToken: TOKEN }, ['short-polling']);
     await fetch(`${server!.url}${ROUTES.poll}?since=0&user=alice`);
-    const read = async (headers: Record<string, string> = {}) => (await (await fetch(`${server!.url}${ROUTES.presence}`, { headers })).json()) as PresenceBody;
+    const read = async (headers: Record<string, string> = {}) =>
+      (await (await fetch(`${server!.url}${ROUTES.presence}`, { headers })).json()) as PresenceBody;
     expect(await read()).toEqual({ counts: { 'short-polling': 1 } });
     expect(await read({ authorization: `bearer ${TOKEN}` })).toEqual({ counts: { 'short-polling': 1 }, online: { 'short-polling': ['alice'] } });
   });
@@ -214,6 +231,6 @@ describe('presence', () => {
     expect(server.presence.trackedIds).toBe(50);
     expect(server.presence.untracked).toBe(450);
     expect(server.presence.counts()).toEqual({ 'short-polling': 50 });
-    await waitFor(() => server!.stats().strategies['short-polling']!.requests === 500, 'every request counted');
+    await waitFor(() => server!.stats().strategies['short-polling'].requests === 500, 'every request counted');
   });
 });

@@ -48,7 +48,7 @@ describe('ByteLedger at the server sockets', () => {
       clientToServer: Buffer.byteLength(request),
       serverToClient: answer.length,
     });
-    expect(server.stats().strategies['short-polling']!.connections.opened).toBe(1);
+    expect(server.stats().strategies['short-polling'].connections.opened).toBe(1);
     // The socket served a strategy only: it is no control connection.
     expect(server.stats().control.connections.opened).toBe(0);
     socket.destroy();
@@ -76,7 +76,7 @@ describe('ByteLedger at the server sockets', () => {
     await start();
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?since=0`, SUBPROTOCOL, { perMessageDeflate: false });
     const frames: string[] = [];
-    ws.on('message', (data) => frames.push(data.toString()));
+    ws.on('message', (data) => frames.push((data as Buffer).toString()));
     await new Promise((resolve) => ws.once('open', resolve));
     const sizes: { json: number; wire: number }[] = [];
     // The publish time's digits vary, so aim the payload at a 100-byte frame and retry until it lands.
@@ -86,7 +86,7 @@ describe('ByteLedger at the server sockets', () => {
       const emptyJson = JSON.stringify({ seq: server.source.head + 1, t: performance.timeOrigin + performance.now(), payload: '' });
       server.source.publish('x'.repeat(Math.max(0, 100 - emptyJson.length)));
       await waitFor(() => frames.length === attempt + 1, 'the frame');
-      const json = Buffer.byteLength(frames[attempt]!);
+      const json = Buffer.byteLength(frames[attempt]);
       sizes.push({ json, wire: server.ledger.totalsFor('websocket').serverToClient - before });
       hit100 = json === 100;
     }
@@ -104,7 +104,8 @@ describe('ByteLedger at the server sockets', () => {
   it('keeps publish traffic out of the strategies and credits it to control', async () => {
     await start();
     const body = '{"payload":"x"}';
-    const request = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const request =
+      `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ` + `${body.length}\r\n\r\n${body}`;
     const { socket, answer } = await rawExchange(request, httpAnswerComplete);
     expect(answer.toString()).toContain('{"seq":1}');
     expect(server.ledger.totalsFor('control')).toEqual({ clientToServer: Buffer.byteLength(request), serverToClient: answer.length });

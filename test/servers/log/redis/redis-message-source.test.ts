@@ -44,8 +44,8 @@ describe('RedisMessageSource', () => {
     const published = await a.publish({ text: 'héllo', list: [1, 2.5, null] }, 'bob');
     await waitFor(() => b.head === published.seq, 'the second process to read the message');
     const expected = JSON.stringify({ seq: published.seq, t: published.t, payload: { text: 'héllo', list: [1, 2.5, null] }, to: 'bob' });
-    expect(messageJson(a.since(0, 'bob').messages[0]!)).toBe(expected);
-    expect(messageJson(b.since(0, 'bob').messages[0]!)).toBe(expected);
+    expect(messageJson(a.since(0, 'bob').messages[0])).toBe(expected);
+    expect(messageJson(b.since(0, 'bob').messages[0])).toBe(expected);
     expect(b.since(0, 'bob').messages[0]).toEqual(published);
   });
 
@@ -134,17 +134,17 @@ describe('RedisMessageSource', () => {
       await source.publish('before');
       const frames: string[] = [];
       const ws = new WebSocket(`${server.url.replace('http', 'ws')}${ROUTES.ws}?since=0`);
-      ws.on('message', (data) => frames.push(String(data)));
+      ws.on('message', (data) => frames.push((data as Buffer).toString()));
       await waitFor(() => frames.length === 1, 'the backlog');
       const admin = await connectRedis(redis.url);
       await admin.sendCommand(['FLUSHALL']);
       await admin.close();
       const after = await source.publish('after');
       await waitFor(() => frames.length === 3, 'the gap and the new message');
-      const before = JSON.parse(frames[0]!) as { seq: number };
+      const before = JSON.parse(frames[0]) as { seq: number };
       expect(source.epoch).toBeGreaterThan(before.seq);
-      expect(JSON.parse(frames[1]!)).toEqual({ gap: { afterSeq: before.seq, firstAvailableSeq: source.epoch } });
-      expect(JSON.parse(frames[2]!)).toEqual(after);
+      expect(JSON.parse(frames[1])).toEqual({ gap: { afterSeq: before.seq, firstAvailableSeq: source.epoch } });
+      expect(JSON.parse(frames[2])).toEqual(after);
       ws.close();
     } finally {
       await server.close();
@@ -160,7 +160,11 @@ describe('RedisMessageSource', () => {
       const head = source.head;
       await own.stop();
       await expect(source.publish('lost?')).rejects.toBeInstanceOf(SourceUnavailableError);
-      const res = await fetch(`${server.url}${ROUTES.publish}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payload: 'x' }) });
+      const res = await fetch(`${server.url}${ROUTES.publish}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ payload: 'x' }),
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
       expect(((await res.json()) as { error: string }).error).toMatch(/unavailable/);
@@ -186,7 +190,8 @@ describe('startRedisServer', () => {
     const error = await startRedisServer({ env: { PATH: '/nonexistent' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceUnavailableError);
     expect((error as Error).message).toBe(
-      'redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url redis://HOST:PORT of a running one',
+      'redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), ' +
+        'or pass --redis-url redis://HOST:PORT of a running one',
     );
   });
 

@@ -47,10 +47,11 @@ afterAll(async () => {
 describe('npm run serve -- --source redis', () => {
   it('without redis-server on PATH: one line saying how to install it, exit 2', async () => {
     const { child, output } = serve(['--port', '0', '--source', 'redis'], { ...process.env, PATH: '/nonexistent' });
-    const [code] = await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(output.stderr).toBe(
-      'pushbench serve: redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url redis://HOST:PORT of a running one\n',
+      'pushbench serve: redis-server is not installed: install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench ' +
+        'starts it itself), or pass --redis-url redis://HOST:PORT of a running one\n',
     );
     expect(output.stdout).toBe('');
   });
@@ -59,7 +60,7 @@ describe('npm run serve -- --source redis', () => {
     const dead = await startRedisServer();
     await dead.stop();
     const { child, output } = serve(['--port', '0', '--redis-url', dead.url]);
-    const [code] = await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(output.stderr.split('\n')).toHaveLength(2);
     expect(output.stderr).toMatch(new RegExp(`^pushbench serve: Redis at ${dead.url} does not answer \\(.*\\): install Redis with`));
@@ -72,7 +73,7 @@ describe('npm run serve -- --source redis', () => {
       [['--redis-url', 'localhost:6379'], 'pushbench serve: --redis-url must look like redis://HOST:PORT (got "localhost:6379")\n'],
     ] as const) {
       const { child, output } = serve(['--port', '0', ...args]);
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(2);
       expect(output.stderr).toBe(line);
     }
@@ -82,7 +83,7 @@ describe('npm run serve -- --source redis', () => {
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       const { child, output } = serve(['--port', '0', '--source', 'redis']);
       await waitFor(() => /message log: .* at (redis:\/\/127\.0\.0\.1:\d+)/.test(output.stdout), 'the log line', 20_000);
-      const redisUrl = /message log: .* at (redis:\/\/127\.0\.0\.1:\d+) \(started by pushbench/.exec(output.stdout)![1]!;
+      const redisUrl = /message log: .* at (redis:\/\/127\.0\.0\.1:\d+) \(started by pushbench/.exec(output.stdout)![1];
       const client = await connectRedis(redisUrl);
       await client.close();
       child.kill(signal);
@@ -114,7 +115,7 @@ describe('npm run serve -- --source redis', () => {
         for (let i = 0; i < total; i++) {
           const to = i % 5 === 0 ? 'bob' : i % 7 === 0 ? 'eve' : undefined;
           // Each publish goes to either process: both write to the one log.
-          published.push({ seq: await publish(urls[i % 2]!, i, to), to });
+          published.push({ seq: await publish(urls[i % 2], i, to), to });
           if (i % 3 === 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
         }
         publishing = false;
@@ -147,7 +148,7 @@ describe('npm run serve -- --source redis', () => {
       expect(bob.map((m) => m.payload)).toEqual(published.flatMap((m, i) => (m.to === undefined || m.to === 'bob' ? [i] : [])));
     } finally {
       for (const { child } of servers) child.kill('SIGINT');
-      await Promise.all(servers.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+      await Promise.all(servers.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : Promise.resolve())));
     }
   });
 });
