@@ -17,7 +17,7 @@ const IDLE_KEEP_ALIVE_MS = 600_000;
  *
  * The requests go through undici's `Client` (one connection, one request at a time) and its low-level
  * `dispatch`, not node:http: a short check on a shared machine put it near 60 µs of client CPU per empty poll
- * against node:http's 100 µs (an indication, not a measurement; README, "The load generator"), and that is what
+ * against node:http's 100 µs (an indication, not a measurement; docs/bench.md, "The load generator"), and that is what
  * lets a few client processes drive thousands of polls a second. Its connections are opened by the WireCounter,
  * so every byte is still counted at the socket.
  */

@@ -2,7 +2,7 @@
  * `npm run watch -- ws://127.0.0.1:8080/ws?since=0`: a WebSocket client of the server's public contract for
  * trying it by hand, one line per frame as it arrives, so that nobody needs a WebSocket tool of their own.
  * It offers the pushbench subprotocol and no compression, like the bench's clients; Ctrl-C ends it.
- * Server-sent events and long polls need no such tool: `curl -N` prints them (README).
+ * Server-sent events and long polls need no such tool: `curl -N` prints them (docs/server.md).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

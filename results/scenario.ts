@@ -4,7 +4,7 @@
  * runs it and the report that draws it.
  *
  * Every field has one entry in SCENARIO_FIELDS: what an absent field means, how it reads in words, its one-line
- * description (the CLI help and the README), its flag (bench/plan/ parses every flag from the entry), and, when
+ * description (the CLI help and docs/bench.md), its flag (bench/plan/ parses every flag from the entry), and, when
  * runs are swept over it, how the report draws and reads that sweep. A new setting is a field of Scenario, its
  * entry, and the code that uses its value: nothing else defaults, compares or describes it.
  */
@@ -83,7 +83,7 @@ export interface ScenarioField {
   readonly key: keyof Scenario;
   /** What an absent field means; undefined for the fields that are always present. */
   readonly default: number | string | null | undefined;
-  /** One line, for the CLI help and the README. */
+  /** One line, for the CLI help and docs/bench.md. */
   readonly description: string;
   readonly flag: ScenarioFlag;
   /** Fields said together: the emulated network (describeNetwork), the identity a request carries (describeIdentity). */

@@ -1,5 +1,5 @@
 /**
- * Every limit of the server in one place, so the README, the CLI help and the tests all read the same numbers.
+ * Every limit of the server in one place, so docs/server.md, the CLI help and the tests all read the same numbers.
  * (The public names clients need, routes and subprotocol, are in contract/wire.ts.)
  */
 

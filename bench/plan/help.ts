@@ -5,14 +5,14 @@ import { SCENARIO_FIELDS, scenarioValue, type Scenario, type ScenarioField } fro
 const FLAG_COLUMN = 30;
 const WIDTH = 112;
 
-/** What a flag takes: "1..10000", "memory | redis, a list runs each" (the README separates choices with commas). */
+/** What a flag takes: "1..10000", "memory | redis, a list runs each" (docs/bench.md separates choices with commas). */
 export function flagValues(field: ScenarioField, separator = ' | '): string {
   const { parse, list } = field.flag;
   const values = parse.kind === 'number' ? `${parse.min}..${parse.max}` : parse.values.join(separator);
   return list ? `${values}, a list runs each` : values;
 }
 
-/** A field's value as the help and the README show it: "100", "memory", "off" for no fault. */
+/** A field's value as the help and docs/bench.md show it: "100", "memory", "off" for no fault. */
 export function shownValue(value: number | string | null): string {
   return value === null ? 'off' : String(value);
 }

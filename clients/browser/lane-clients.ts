@@ -1,6 +1,6 @@
 /**
  * The page's own clients, one per lane: `fetch` for the polling lanes, the browser's WebSocket and
- * EventSource for the push lanes. They speak the public contract (README) like any other client; the only
+ * EventSource for the push lanes. They speak the public contract (docs/server.md) like any other client; the only
  * extra is `client=<page>.<lane>`, which lets the server count each lane's bytes at its sockets.
  */
 import { ROUTES, SUBPROTOCOL, USER_TOKEN_PARAM } from '../../servers/contract/wire.js';

@@ -44,7 +44,7 @@ function newPageId(): string {
   return [...crypto.getRandomValues(new Uint8Array(12))].map((b) => (b % 36).toString(36)).join('');
 }
 
-/** A user id the server accepts (README: A-Z a-z 0-9 . _ ~ -), from whatever a student typed. */
+/** A user id the server accepts (docs/server.md: A-Z a-z 0-9 . _ ~ -), from whatever a student typed. */
 function userIdFrom(name: string): string {
   const cleaned = name
     .trim()

@@ -4,7 +4,7 @@ import { SUBPROTOCOL, USER_TOKEN_PARAM } from '../contract/wire.js';
  * Every way the server refuses a request, in one table: each code's HTTP status, its message (a function of the
  * code's data where the sentence names a limit or an input), and the headers that go with it. A refusal names
  * its code (`new Refusal('badCursor')`, servers/http/errors.ts); one function renders and counts it. The messages
- * are part of the public contract (the README shows some byte for byte): change one only on purpose.
+ * are part of the public contract (docs/server.md shows some byte for byte): change one only on purpose.
  *
  * No message carries a stack trace or an internal detail; where the data is the client's own input it is cut
  * short or quoted.

@@ -5,7 +5,7 @@ import { PushServer } from '../../../servers/app.js';
 import { waitFor } from '../../helpers.js';
 
 /**
- * The README's contract section shows the answers byte for byte (`curl -i`). Each block is replayed here on a
+ * docs/server.md's contract section shows the answers byte for byte (`curl -i`). Each block is replayed here on a
  * raw socket and must come back identical: status line, every header in order, body. Only `Date` may differ.
  */
 interface Example {
@@ -16,10 +16,10 @@ interface Example {
   body: string;
 }
 
-const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const DOC = readFileSync(new URL('../../../docs/server.md', import.meta.url), 'utf8');
 
 function examples(): Example[] {
-  const section = README.slice(README.indexOf('**The answers, byte for byte**'), README.indexOf('**Messages** are'));
+  const section = DOC.slice(DOC.indexOf('**The answers, byte for byte**'), DOC.indexOf('**Messages** are'));
   return [...section.matchAll(/```http\n([\s\S]*?)\n```/g)].map(([, block]) => {
     const [command, ...answer] = block.split('\n');
     const { groups } = /^\$ curl -i(?<stream> -N)?(?: -X (?<method>[A-Z]+))? 'http:\/\/127\.0\.0\.1:8080(?<path>[^']+)'$/.exec(command)!;
@@ -80,7 +80,7 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('the answers documented in the README', () => {
+describe('the answers documented in docs/server.md', () => {
   it('are six, and each comes back byte for byte (the Date value aside)', async () => {
     const documented = examples();
     expect(documented.map((e) => `${e.method} ${e.path}`)).toEqual([
@@ -93,7 +93,7 @@ describe('the answers documented in the README', () => {
     ]);
     for (const [index, example] of documented.entries()) {
       if (index === 1) {
-        // The README's "hello", published at the time it shows.
+        // The documented "hello", published at the time it shows.
         vi.spyOn(performance, 'timeOrigin', 'get').mockReturnValue(1_767_225_600_000);
         vi.spyOn(performance, 'now').mockReturnValue(0.25);
         server.source.publish('hello');

@@ -73,7 +73,7 @@ describe('HTTP/2 with prior knowledge on the HTTP/1.1 port', () => {
     expect(push.stats().strategies['short-polling'].requests).toBe(2);
   });
 
-  it('works with curl --http2-prior-knowledge, as the README shows', async () => {
+  it('works with curl --http2-prior-knowledge, as docs/server.md shows', async () => {
     const push = await start();
     push.source.publish('hi');
     const { stdout } = await promisify(execFile)('curl', [
