@@ -1,13 +1,20 @@
 import { EventEmitter } from 'node:events';
-import type { ByteCounts } from '../servers/contract/byte-counts.js';
+import type { ByteCounts, TlsSplit } from '../servers/contract/byte-counts.js';
 import { nowMs, type Gap, type Message } from '../servers/contract/message.js';
 import type { HttpVersion } from '../servers/contract/wire.js';
 import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
-import { WireCounter } from './wire-counter.js';
+import { WireCounter, type ClientTls, type HandshakeCounts } from './wire-counter.js';
 
 export interface ClientOptions {
-  /** e.g. http://127.0.0.1:8080 */
+  /** e.g. http://127.0.0.1:8080, or https://127.0.0.1:8443 with `tls`. */
   baseUrl: string;
+  /** How to speak TLS to an https:// server: the one certificate trusted, and whether sessions are resumed. */
+  tls?: ClientTls;
+  /**
+   * Polling only: false sends every poll on a new connection with `Connection: close` (under HTTP/2, a session per
+   * poll), as PHP-era servers answered; default true, one keep-alive connection as a browser keeps to its origin.
+   */
+  keepAlive?: boolean;
   /** Cursor to start from: the seq of the last message already seen. */
   since?: number;
   userId?: string;
@@ -82,7 +89,7 @@ export const ATTEMPT_TIMEOUT_CODE = 'PUSHBENCH_ATTEMPT_TIMEOUT';
  */
 export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   cursor: number;
-  protected readonly wire = new WireCounter();
+  protected readonly wire: WireCounter;
   protected stopped = false;
   private failures = 0;
   private startTimer?: NodeJS.Timeout;
@@ -92,6 +99,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   constructor(protected readonly options: ClientOptions) {
     super();
     this.cursor = options.since ?? 0;
+    this.wire = new WireCounter(options.tls);
   }
 
   /** Connects (or starts polling) from the cursor, once `firstPollDelayMs` has passed. */
@@ -125,6 +133,16 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
   get connectionsOpened(): number {
     return this.wire.connectionsOpened;
+  }
+
+  /** Over TLS, the same bytes split into handshake, record overhead and application bytes; undefined in cleartext. */
+  get tlsSplit(): TlsSplit | undefined {
+    return this.wire.tlsSplit;
+  }
+
+  /** Over TLS, the handshakes the client made, full and resumed. */
+  get handshakes(): HandshakeCounts {
+    return { ...this.wire.handshakes };
   }
 
   protected url(path: string, params: Record<string, string | number | undefined>): string {

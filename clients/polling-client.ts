@@ -67,6 +67,7 @@ export abstract class PollingClient extends SimulatedClient {
     const answered = (statusCode: number, text: string) => {
       if (this.inFlight !== request) return;
       disarm();
+      if (!this.keepAlive) this.retireConnection();
       if (statusCode !== 200) return fail(new Error(`HTTP ${statusCode}: ${text.slice(0, 200)}`));
       let body: PollResponse;
       try {
@@ -83,9 +84,29 @@ export abstract class PollingClient extends SimulatedClient {
     // Counted when undici puts the request on the connection, not when it is queued: a client stopped in between
     // sent nothing, and the server (and a capture) must see exactly as many requests as the client reports.
     this.http.dispatch(
-      { method: 'GET', path: this.target(path, { since: this.cursor, ...params }), headers: this.options.headers },
+      {
+        method: 'GET',
+        path: this.target(path, { since: this.cursor, ...params }),
+        headers: this.options.headers,
+        // undici's `reset` sends `Connection: close`: the server closes the connection after its answer.
+        ...(!this.keepAlive && { reset: true }),
+      },
       answerCollector(answered, fail, () => this.emit('request')),
     );
+  }
+
+  private get keepAlive(): boolean {
+    return this.options.keepAlive !== false;
+  }
+
+  /**
+   * Without keep-alive: the answered poll's connection is closed (over HTTP/1.1 the server closes it after its
+   * answer; an HTTP/2 session is closed with GOAWAY) and the next poll opens a new one.
+   */
+  private retireConnection(): void {
+    const retired = this.http;
+    if (!this.stopped) this.http = this.origin();
+    retired.close().catch(() => {});
   }
 
   /** Destroys the connection (and whatever is queued on it); the next poll opens a new one. */
@@ -97,6 +118,7 @@ export abstract class PollingClient extends SimulatedClient {
 
   protected async closeTransport(): Promise<void> {
     this.inFlight = undefined;
+    await this.wire.closeSecure();
     await this.http.destroy();
   }
 }

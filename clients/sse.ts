@@ -106,6 +106,7 @@ export class ServerSentEventsClient extends SimulatedClient {
 
   protected async closeTransport(): Promise<void> {
     this.stream = undefined;
+    await this.wire.closeSecure();
     await this.http.destroy();
   }
 }

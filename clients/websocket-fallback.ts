@@ -1,4 +1,5 @@
-import type { ByteCounts } from '../servers/contract/byte-counts.js';
+import { addTlsSplit, emptyTlsSplit, type ByteCounts, type TlsSplit } from '../servers/contract/byte-counts.js';
+import type { HandshakeCounts } from './wire-counter.js';
 import type { ClientEvents, ClientOptions } from './client.js';
 import { LongPollingClient } from './long-polling.js';
 import { WebSocketClient } from './websocket.js';
@@ -72,6 +73,18 @@ export class WebSocketFallbackClient extends WebSocketClient {
     const own = super.bytes;
     const polled = this.fallback?.bytes ?? { clientToServer: 0, serverToClient: 0 };
     return { clientToServer: own.clientToServer + polled.clientToServer, serverToClient: own.serverToClient + polled.serverToClient };
+  }
+
+  override get tlsSplit(): TlsSplit | undefined {
+    const own = super.tlsSplit;
+    const polled = this.fallback?.tlsSplit;
+    return own && (polled ? addTlsSplit(addTlsSplit(emptyTlsSplit(), own), polled) : own);
+  }
+
+  override get handshakes(): HandshakeCounts {
+    const own = super.handshakes;
+    const polled = this.fallback?.handshakes ?? { full: 0, resumed: 0 };
+    return { full: own.full + polled.full, resumed: own.resumed + polled.resumed };
   }
 
   override get connectionsOpened(): number {

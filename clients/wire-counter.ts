@@ -1,8 +1,27 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import { buildConnector } from 'undici';
-import type { ByteCounts } from '../servers/contract/byte-counts.js';
+import { addTlsSplit, emptyTlsSplit, type ByteCounts, type TlsSplit } from '../servers/contract/byte-counts.js';
+import { TlsRecordMeter } from './tls-record-meter.js';
+
+/** How a client speaks TLS to the server. */
+export interface ClientTls {
+  /** The one certificate the client trusts, PEM: the server's throwaway one. Nothing else is trusted. */
+  ca: string;
+  /**
+   * Offers the session ticket of its last connection when it opens a new one, as a browser does (default): the
+   * server then resumes the session without its certificate or a signature. False: every connection a full handshake.
+   */
+  resume?: boolean;
+}
+
+/** TLS handshakes one client made: full ones, and resumed ones (a session ticket accepted). */
+export interface HandshakeCounts {
+  full: number;
+  resumed: number;
+}
 
 declare module 'http' {
   interface Agent {
@@ -18,15 +37,103 @@ declare module 'http' {
  * Counts the bytes of every TCP connection one client opens, at the socket: what the kernel was handed and
  * what it delivered, headers, handshakes and frames included. The client makes its requests through the
  * counter's `agent` (node:http, WebSocket handshakes) or its `connector` (undici), so nothing is estimated.
+ *
+ * Over TLS (an https:// origin, given `tls`) the counter opens the TCP connection itself, counts it, and runs the
+ * TLS socket over a TlsRecordMeter over it: the counts stay TCP payload, and the meter splits them into handshake,
+ * record overhead and application bytes (`tlsSplit`). The TLS socket trusts exactly `tls.ca`.
  */
 export class WireCounter {
   private readonly closed: ByteCounts = { clientToServer: 0, serverToClient: 0 };
   private readonly live = new Set<net.Socket>();
+  private readonly closedSplit = emptyTlsSplit();
+  private readonly meters = new Set<TlsRecordMeter>();
+  /** Open TLS connections: the TLS socket, and the TCP socket under it. */
+  private readonly secureLive = new Map<tls.TLSSocket, net.Socket>();
+  /** The ticket of the last session, offered on the next connection (ClientTls.resume). */
+  private session: Buffer | undefined;
+  readonly handshakes: HandshakeCounts = { full: 0, resumed: 0 };
   connectionsOpened = 0;
 
-  /** An http.Agent whose every connection is counted here; `onRequest` is told of every request made through it. */
+  constructor(private readonly tls?: ClientTls) {}
+
+  /**
+   * An http.Agent whose every connection is counted here; `onRequest` is told of every request made through it.
+   * With TLS it is an https agent: its connections speak TLS, ALPN offering HTTP/1.1 only (a WebSocket's).
+   */
   agent(options: http.AgentOptions = {}, onRequest?: () => void): http.Agent {
     return new CountedAgent(options, this, onRequest);
+  }
+
+  /** Whether connections speak TLS. */
+  get secure(): boolean {
+    return this.tls !== undefined;
+  }
+
+  /**
+   * Opens a counted TCP connection and a TLS connection over it, offering `alpn`. The TLS socket is returned at
+   * once; it emits 'secureConnect' when the handshake is done.
+   */
+  secureConnection(host: string, port: number, alpn: readonly string[]): tls.TLSSocket {
+    if (!this.tls) throw new Error('this client speaks no TLS');
+    const raw = net.connect({ host, port, noDelay: true });
+    this.count(raw);
+    const meter = new TlsRecordMeter(raw);
+    this.meters.add(meter);
+    raw.once('close', () => {
+      addTlsSplit(this.closedSplit, meter.split());
+      this.meters.delete(meter);
+    });
+    const resume = this.tls.resume !== false;
+    // No SNI for an address: the name checked against the certificate is still `host`.
+    const socket = tls.connect({
+      socket: meter,
+      host,
+      ...(net.isIP(host) === 0 && { servername: host }),
+      ca: this.tls.ca,
+      ALPNProtocols: [...alpn],
+      minVersion: 'TLSv1.3',
+      ...(resume && this.session && { session: this.session }),
+    });
+    meter.watch(socket);
+    this.secureLive.set(socket, raw);
+    raw.once('close', () => this.secureLive.delete(socket));
+    if (resume) socket.on('session', (session: Buffer) => (this.session = session));
+    socket.once('secureConnect', () => {
+      if (socket.isSessionReused()) this.handshakes.resumed++;
+      else this.handshakes.full++;
+    });
+    return socket;
+  }
+
+  /**
+   * Closes every open TLS connection in order: this side's close_notify, then the server's, read before the TCP
+   * connection closes. A client that cut its connections instead would leave the server's close_notify, 24 bytes
+   * it writes when it sees the client go, unread: counted at the server, never at the client. Bounded: a connection
+   * still open after `timeoutMs` is destroyed.
+   */
+  async closeSecure(timeoutMs = 2_000): Promise<void> {
+    await Promise.all(
+      [...this.secureLive].map(
+        ([socket, raw]) =>
+          new Promise<void>((resolve) => {
+            if (raw.destroyed) return resolve();
+            const timer = setTimeout(() => raw.destroy(), timeoutMs);
+            raw.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            socket.end();
+          }),
+      ),
+    );
+  }
+
+  /** The TLS connections' bytes split by what they carried; undefined without TLS. */
+  get tlsSplit(): TlsSplit | undefined {
+    if (!this.tls) return undefined;
+    const split = addTlsSplit(emptyTlsSplit(), this.closedSplit);
+    for (const meter of this.meters) addTlsSplit(split, meter.split());
+    return split;
   }
 
   /**
@@ -37,12 +144,34 @@ export class WireCounter {
   connector(options: { useH2c?: boolean } = {}): buildConnector.connector {
     // useH2c is undici's own option (H2CClient passes it the same way), missing from its typings.
     const open = buildConnector(options as buildConnector.BuildOptions);
-    return (options, callback) =>
-      open(options, (...args) => {
+    // Over TLS, HTTP/2 is what ALPN picks when offered, as a browser offers it; HTTP/1.1 only otherwise.
+    const alpn = options.useH2c ? ['h2', 'http/1.1'] : ['http/1.1'];
+    return (connectOptions, callback) => {
+      if (connectOptions.protocol === 'https:') return this.connectSecure(connectOptions, alpn, callback);
+      open(connectOptions, (...args) => {
         const [, socket] = args;
         if (socket instanceof net.Socket) this.count(socket);
         callback(...args);
       });
+    };
+  }
+
+  private connectSecure(options: buildConnector.Options, alpn: readonly string[], callback: buildConnector.Callback): void {
+    const socket = this.secureConnection(options.hostname, Number(options.port) || 443, alpn);
+    let settled = false;
+    const onError = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      callback(error, null);
+    };
+    socket.once('error', onError);
+    socket.once('secureConnect', () => {
+      if (settled) return;
+      settled = true;
+      socket.off('error', onError);
+      callback(null, socket);
+    });
   }
 
   /** Counts a connection from its opening to its close. */
@@ -86,9 +215,12 @@ class CountedAgent extends http.Agent {
     private readonly onRequest: (() => void) | undefined,
   ) {
     super(options);
+    // An https request refuses an agent of another protocol; over TLS this agent is an https one.
+    if (counter.secure) Object.assign(this, { protocol: 'https:' });
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    if (this.counter.secure) return this.counter.secureConnection(options.host ?? '127.0.0.1', Number(options.port), ['http/1.1']);
     const socket = super.createConnection(options, callback);
     // Plain TCP to loopback: the agent's default connection is always a net.Socket.
     if (socket instanceof net.Socket) this.counter.count(socket);

@@ -16,6 +16,8 @@ import { Http1Connections, type Http1Exchange } from './http/http1-connections.j
 import type { MessageLog } from './log/message-log.js';
 import { MessageSource } from './log/message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/network-delay.js';
+import type { CertificatePem } from './wire/certificate.js';
+import { TlsAcceptor } from './wire/tls-acceptor.js';
 import { Presence } from './observe/presence.js';
 import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
 import { RequestGuard, type SecurityOptions } from './trust/request-guard.js';
@@ -38,6 +40,11 @@ export interface PushServerOptions<Source extends MessageLog = MessageSource> {
   /** 0 picks a free port. */
   port?: number;
   hooks?: PushServerHooks;
+  /**
+   * Present: the port speaks TLS only (https and wss), HTTP/2 chosen by ALPN beside HTTP/1.1, with this
+   * certificate (servers/wire/certificate.ts makes a throwaway one).
+   */
+  tls?: CertificatePem;
 }
 
 /** A strategy request and the attribution tag it carried (`?client=`, same characters as a user id), if any. */
@@ -85,8 +92,10 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   /** The strategies' hot routes, served before express (servers/http/dispatch.ts). */
   readonly lean: LeanRoutes;
   readonly connections: Http1Connections;
-  /** HTTP/2 cleartext on the same port: each accepted socket's first bytes say which protocol serves it. */
+  /** HTTP/2 on the same port: each accepted socket's first bytes say which protocol serves it, or under TLS its ALPN. */
   readonly http2: Http2Front;
+  /** TLS on the port, when the server was given a certificate. */
+  readonly tls: TlsAcceptor | undefined;
   private readonly expressHttp2: (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
   private readonly hooks: PushServerHooks;
   /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
@@ -129,13 +138,18 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       },
       (req, res) => this.onRequest(req, res),
     );
+    // A handshake is held to the time a request's headers may take.
+    this.tls = options.tls && new TlsAcceptor(options.tls, { handshakeTimeoutMs: headersTimeoutMs });
     // Installed before any other connection listener, so that those see every socket, of both protocols.
     this.http2 = new Http2Front(this.httpServer, (req, res) => this.onHttp2Request(req, res), {
       sniffTimeoutMs: headersTimeoutMs,
       idleTimeoutMs: HTTP2_LIMITS.idleTimeoutMs,
       maxConcurrentStreams: HTTP2_LIMITS.maxConcurrentStreams,
+      tls: this.tls,
     });
     this.http2.on('session', (session, socket) => this.ledger.http2.adopt(session, socket));
+    // Requests name the TLS socket as theirs; the ledger counts the TCP socket under it.
+    this.http2.on('secure', (socket, raw) => this.ledger.secure(socket, raw));
     this.expressHttp2 = expressOverHttp2(this.app, this.control);
     this.httpServer.maxConnections = this.limits.maxTcpConnections;
     this.httpServer.on('connection', (socket: Socket) => this.ledger.track(socket));
@@ -148,6 +162,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       // Every answer settles its socket's bytes to whoever the request served (see ByteLedger).
       settle: (socket) => this.ledger.settle(socket),
       control: this.control,
+      ...(this.tls && { onConnection: (accept: (socket: Socket) => void) => this.http2.on('secure', (socket) => accept(socket)) }),
     });
     this.httpServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.app.use((req, _res, next) => {
@@ -187,9 +202,10 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     return this.url;
   }
 
+  /** http:// or, under TLS, https:// (a WebSocket client makes it ws:// or wss://). */
   get url(): string {
     const { address, port, family } = this.httpServer.address() as AddressInfo;
-    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+    return `${this.tls ? 'https' : 'http'}://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
   }
 
   stats(): ServerStats {
@@ -208,6 +224,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       },
       http: { ...this.connections.counters },
       http2: this.http2.counters(),
+      ...(this.tls && { tls: this.tls.counters() }),
       process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
     };
   }

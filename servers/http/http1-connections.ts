@@ -40,6 +40,11 @@ export interface Http1ConnectionsOptions {
   settle(socket: Socket): void;
   /** Whom a request refused before it reached any route (400, 408, 413, 431) is counted against: control. */
   control: RefusalOwner;
+  /**
+   * Subscribes `accept` to the server's new connections, as HTTP sees them: every accepted socket in cleartext,
+   * the TLS socket of each connection once its handshake is done under TLS. Absent: the server's 'connection'.
+   */
+  onConnection?: (accept: (socket: Socket) => void) => void;
 }
 
 /**
@@ -75,7 +80,9 @@ export class Http1Connections {
     private readonly options: Http1ConnectionsOptions,
   ) {
     this.closeIdleFrom = Math.floor(options.maxConnections * IDLE_CLOSE_SHARE);
-    server.on('connection', (socket: Socket) => this.onConnection(socket));
+    const accept = (socket: Socket) => void this.onConnection(socket);
+    if (options.onConnection) options.onConnection(accept);
+    else server.on('connection', accept);
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(error, socket));
     server.on('drop', () => this.counters.droppedOverLimit++);
   }

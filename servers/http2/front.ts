@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { TlsAcceptor } from '../wire/tls-acceptor.js';
 
 /** The first bytes of every HTTP/2 connection with prior knowledge (RFC 9113 §3.4), always "PRI * HTTP/2.0…". */
 export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -31,26 +33,39 @@ export interface Http2FrontOptions {
   idleTimeoutMs: number;
   /** Streams a client may have open at once on one session (SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams: number;
+  /** Present: every connection speaks TLS, and ALPN says which HTTP it speaks (no cleartext on the port). */
+  tls?: TlsAcceptor;
 }
 
 export interface Http2FrontEvents {
-  /** A new HTTP/2 session, with the TCP socket under it (its `socket` property is only a proxy of it). */
+  /**
+   * A new HTTP/2 session, with the socket it was handed (its `socket` property is only a proxy of it): the TCP
+   * socket, or under TLS the TLS socket over it.
+   */
   session: [session: http2.ServerHttp2Session, socket: Socket];
+  /**
+   * Under TLS, a connection whose handshake completed, before either HTTP sees it: the TLS socket every request
+   * of it names as its socket, and the TCP socket under it, whose counters are the bytes on the wire.
+   */
+  secure: [socket: TLSSocket, raw: Socket];
 }
 
 /**
- * HTTP/2 cleartext with prior knowledge on the port of an HTTP/1.1 server. Every accepted socket's first bytes
- * are looked at before any parser sees them: the HTTP/2 preface hands the socket to an `http2` server (its
- * compatibility API, so each stream arrives as a request/response pair for `handler`), anything else to the
- * HTTP/1.1 server's own connection handling, as if nothing had been looked at (the bytes are put back).
+ * HTTP/2 on the port of an HTTP/1.1 server, as browsers reach it. In cleartext, with prior knowledge: every
+ * accepted socket's first bytes are looked at before any parser sees them: the HTTP/2 preface hands the socket to
+ * an `http2` server (its compatibility API, so each stream arrives as a request/response pair for `handler`),
+ * anything else to the HTTP/1.1 server's own connection handling, as if nothing had been looked at (the bytes are
+ * put back). Under TLS (`options.tls`), by ALPN: once the handshake is done, a connection that chose `h2` goes to
+ * the `http2` server, any other (`http/1.1`, or no ALPN at all) to HTTP/1.1, as an https server's would.
  *
  * Installed right after `http.createServer()`: it takes the connection listeners the server has then (node's
- * own HTTP/1.1 one) and runs them after the look; listeners added later see every socket at once, both kinds.
+ * own HTTP/1.1 one) and runs them after the look; listeners added later see every accepted TCP socket at once,
+ * both kinds (under TLS, the raw socket: the TLS socket over it comes with 'secure').
  */
 export class Http2Front {
   readonly server: http2.Http2Server;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
-  private readonly listeners: { [E in keyof Http2FrontEvents]: ((...args: Http2FrontEvents[E]) => void)[] } = { session: [] };
+  private readonly listeners: { [E in keyof Http2FrontEvents]: ((...args: Http2FrontEvents[E]) => void)[] } = { session: [], secure: [] };
   /** The socket being handed over, for the session the http2 server creates for it synchronously. */
   private handingOver?: Socket;
   /** Sockets closed because their first bytes said neither HTTP/1.1 nor HTTP/2 in time. */
@@ -73,7 +88,9 @@ export class Http2Front {
     this.server.on('streamError', () => {});
     const http1 = httpServer.listeners('connection') as ((socket: Socket) => void)[];
     httpServer.removeAllListeners('connection');
-    httpServer.on('connection', (socket: Socket) => this.sniff(socket, http1));
+    const { tls } = options;
+    if (tls) httpServer.on('connection', (raw: Socket) => tls.accept(raw, (socket) => this.byAlpn(socket, raw, http1)));
+    else httpServer.on('connection', (socket: Socket) => this.sniff(socket, http1));
   }
 
   on<E extends keyof Http2FrontEvents>(event: E, listener: (...args: Http2FrontEvents[E]) => void): this {
@@ -121,6 +138,22 @@ export class Http2Front {
     for (const listener of this.listeners.session) listener(session, socket);
   }
 
+  /** A TLS connection whose handshake is done: to HTTP/2 when ALPN chose it, to HTTP/1.1 otherwise. */
+  private byAlpn(socket: TLSSocket, raw: Socket, http1: ((socket: Socket) => void)[]): void {
+    for (const listener of this.listeners.secure) listener(socket, raw);
+    if (socket.alpnProtocol === 'h2') this.toHttp2(socket);
+    else for (const listener of http1) listener.call(this.httpServer, socket);
+  }
+
+  private toHttp2(socket: Socket): void {
+    // node:http accepts its sockets half-open (it ends them itself); a session does not, so the client's
+    // end of the connection must end the socket, as on an http2 server's own.
+    socket.allowHalfOpen = false;
+    this.handingOver = socket;
+    this.server.emit('connection', socket);
+    this.handingOver = undefined;
+  }
+
   /** Reads until the protocol is known (at most 3 bytes are needed), then hands the socket and the bytes on. */
   private sniff(socket: Socket, http1: ((socket: Socket) => void)[]): void {
     let seen: Buffer = Buffer.alloc(0);
@@ -143,13 +176,8 @@ export class Http2Front {
       socket.pause();
       socket.unshift(seen);
       if (mayBeHttp2) {
-        // node:http accepts its sockets half-open (it ends them itself); a session does not, so the client's
-        // end of the connection must end the socket, as on an http2 server's own.
-        socket.allowHalfOpen = false;
         // nghttp2 checks the rest of the preface: a wrong one is a connection error (GOAWAY, then closed).
-        this.handingOver = socket;
-        this.server.emit('connection', socket);
-        this.handingOver = undefined;
+        this.toHttp2(socket);
       } else {
         for (const listener of http1) listener.call(this.httpServer, socket);
         socket.resume();

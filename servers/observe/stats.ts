@@ -3,6 +3,7 @@ import type { ConnectionCounters } from '../http/http1-connections.js';
 import type { Http2Counters } from '../http2/front.js';
 import type { ByteCounts, ConnectionCounts } from '../contract/byte-counts.js';
 import type { ByteLedger } from '../wire/byte-ledger.js';
+import type { TlsCounters } from '../wire/tls-acceptor.js';
 import type { ServerStrategy } from '../strategy.js';
 
 /** What /api/stats reports for one strategy. */
@@ -25,10 +26,13 @@ export interface StrategyCounters {
   attached: number;
   attachedPeak: number;
   connections: ConnectionCounts;
+  /** TCP payload bytes at the server's sockets: under TLS, records and handshakes included. */
   bytes: ByteCounts;
+  /** Under TLS: the plaintext of the same connections, what HTTP read and wrote. Absent in cleartext. */
+  applicationBytes?: ByteCounts;
 }
 
-export type { ConnectionCounters, Http2Counters };
+export type { ConnectionCounters, Http2Counters, TlsCounters };
 
 export interface ServerStats {
   uptimeMs: number;
@@ -41,6 +45,8 @@ export interface ServerStats {
   control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
   http: ConnectionCounters;
   http2: Http2Counters;
+  /** Present when the port speaks TLS. */
+  tls?: TlsCounters;
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 
@@ -107,12 +113,14 @@ export class StrategyStats {
 
   snapshot(): StrategyCounters {
     const name = this.strategy.info.name;
+    const applicationBytes = this.ledger.applicationTotalsFor(name);
     return {
       ...this.counters,
       failedByStatus: { ...this.counters.failedByStatus },
       bufferedBytes: this.strategy.bufferedBytes(),
       connections: this.ledger.connectionCounts(name),
       bytes: this.ledger.totalsFor(name),
+      ...(applicationBytes && { applicationBytes }),
     };
   }
 }

@@ -11,6 +11,10 @@ interface SocketState {
   served: Set<string>;
   /** Whether the socket is counted as an open connection of `owner` right now. */
   counted: boolean;
+  /** Under TLS, the TLS socket over this one: its counters are the plaintext, the application's bytes. */
+  plain: Socket | undefined;
+  plainRead: number;
+  plainWritten: number;
 }
 
 /**
@@ -19,10 +23,19 @@ interface SocketState {
  * owners one after another (a browser shares its connections between lanes). HTTP/1.1 without pipelining
  * reads a request only after the previous response, so settling when each response finishes and naming the
  * owner when the next request arrives credits every byte — request line, headers, body, response — exactly.
+ *
+ * Under TLS the ledger still counts the TCP socket, so the bytes include TLS records and handshakes: the TLS
+ * socket over it (which every request names as its socket) is told to the ledger with `secure`, and whatever is
+ * claimed or settled on it goes to the TCP socket under it. The TLS socket's own counters, the plaintext, are
+ * kept beside as each owner's application bytes.
  */
 export class ByteLedger {
   private readonly settled = new Map<string, ByteCounts>();
+  /** Plaintext bytes of TLS connections per owner: what the application read and wrote, without TLS. */
+  private readonly application = new Map<string, ByteCounts>();
   private readonly open = new Map<Socket, SocketState>();
+  /** A TLS socket to the TCP socket under it. */
+  private readonly under = new WeakMap<Socket, Socket>();
   private readonly connections = new Map<string, ConnectionCounts>();
   /** Totals per watched tag; bytes of unwatched tags are credited to their owner only, so memory stays bounded. */
   private readonly tagged = new Map<string, ByteCounts>();
@@ -32,8 +45,18 @@ export class ByteLedger {
    * connection of anyone until then: a socket that only ever sent garbage served no one.
    */
   track(socket: Socket): void {
-    if (this.open.has(socket)) return;
-    const state: SocketState = { owner: 'control', tag: undefined, read: 0, written: 0, served: new Set(), counted: false };
+    if (this.open.has(socket) || this.under.has(socket)) return;
+    const state: SocketState = {
+      owner: 'control',
+      tag: undefined,
+      read: 0,
+      written: 0,
+      served: new Set(),
+      counted: false,
+      plain: undefined,
+      plainRead: 0,
+      plainWritten: 0,
+    };
     this.open.set(socket, state);
     socket.once('close', () => {
       this.settle(socket);
@@ -42,12 +65,25 @@ export class ByteLedger {
     });
   }
 
+  /** `socket` is a TLS socket over the tracked TCP socket `raw`: claims and settlements on it go to `raw`. */
+  secure(socket: Socket, raw: Socket): void {
+    this.track(raw);
+    this.under.set(socket, raw);
+    this.open.get(raw)!.plain = socket;
+  }
+
+  /** The socket whose bytes are counted for `socket`: the TCP socket under a TLS socket, or itself. */
+  private counted(socket: Socket): Socket {
+    return this.under.get(socket) ?? socket;
+  }
+
   /**
    * Names who the socket serves now: the bytes not yet settled (this request's own) are credited to `owner`,
    * and also to `tag` when that tag is watched. `countConnection: false` moves only the bytes, for the
    * provisional "control until a route says otherwise" of every request.
    */
-  claim(socket: Socket, owner: string, tag?: string, countConnection = true): void {
+  claim(given: Socket, owner: string, tag?: string, countConnection = true): void {
+    const socket = this.counted(given);
     if (!this.open.has(socket)) this.track(socket);
     const state = this.open.get(socket)!;
     state.tag = tag;
@@ -86,8 +122,9 @@ export class ByteLedger {
 
   /** Credits the bytes the socket moved since the last settlement to its owner. */
   settle(socket: Socket): void {
-    const state = this.open.get(socket);
+    const state = this.open.get(this.counted(socket));
     if (!state) return;
+    if (state.plain) this.settlePlain(state, state.plain);
     const read = socket.bytesRead;
     const written = socket.bytesWritten;
     const counts = this.countsFor(state.owner);
@@ -102,6 +139,16 @@ export class ByteLedger {
     state.written = written;
   }
 
+  private settlePlain(state: SocketState, plain: Socket): void {
+    const read = plain.bytesRead;
+    const written = plain.bytesWritten;
+    const counts = countsIn(this.application, state.owner);
+    counts.clientToServer += read - state.plainRead;
+    counts.serverToClient += written - state.plainWritten;
+    state.plainRead = read;
+    state.plainWritten = written;
+  }
+
   /** Totals per owner, including what open sockets moved so far. */
   totals(): Record<string, ByteCounts> {
     this.settleOpen();
@@ -112,6 +159,13 @@ export class ByteLedger {
 
   totalsFor(owner: string): ByteCounts {
     return this.totals()[owner] ?? { clientToServer: 0, serverToClient: 0 };
+  }
+
+  /** The plaintext of the owner's TLS connections so far, their application bytes; undefined when it had none. */
+  applicationTotalsFor(owner: string): ByteCounts | undefined {
+    this.settleOpen();
+    const counts = this.application.get(owner);
+    return counts && { ...counts };
   }
 
   /** Starts keeping totals for `tag` (from zero); bytes claimed with it before were not kept. */
@@ -135,11 +189,15 @@ export class ByteLedger {
   }
 
   private countsFor(owner: string): ByteCounts {
-    let counts = this.settled.get(owner);
-    if (!counts) {
-      counts = { clientToServer: 0, serverToClient: 0 };
-      this.settled.set(owner, counts);
-    }
-    return counts;
+    return countsIn(this.settled, owner);
   }
+}
+
+function countsIn(map: Map<string, ByteCounts>, owner: string): ByteCounts {
+  let counts = map.get(owner);
+  if (!counts) {
+    counts = { clientToServer: 0, serverToClient: 0 };
+    map.set(owner, counts);
+  }
+  return counts;
 }

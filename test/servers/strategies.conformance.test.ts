@@ -1,31 +1,50 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedClient } from '../../clients/client.js';
 import { PushServer } from '../../servers/app.js';
 import { STRATEGIES } from '../../bench/plan/strategies.js';
+import { ThrowawayCertificate } from '../../servers/wire/certificate.js';
+import { addTlsSplit, emptyTlsSplit } from '../../servers/contract/byte-counts.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
 
 /**
  * One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. Every
  * strategy whose facts give it an HTTP/2 run runs it again over HTTP/2 (one session per client, on the same port):
- * a strategy that claims a run its client cannot make fails there.
+ * a strategy that claims a run its client cannot make fails there. Every one of pushbench's own strategies runs it
+ * again over TLS (https and wss, the certificate a throwaway one that the clients alone trust), and over HTTP/2 by
+ * ALPN when it has an HTTP/2 run.
  */
 const SUITES = STRATEGIES.flatMap((entry) => [
-  [entry.info.name, entry, '1.1'] as const,
-  ...(entry.info.http2 ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
+  { label: entry.info.name, entry, httpVersion: '1.1', tls: false } as const,
+  ...(entry.info.http2 ? [{ label: `${entry.info.name} over HTTP/2`, entry, httpVersion: '2', tls: false } as const] : []),
+  ...(entry.info.reference ? [] : [{ label: `${entry.info.name} over TLS`, entry, httpVersion: '1.1', tls: true } as const]),
+  ...(entry.info.http2 && !entry.info.reference
+    ? [{ label: `${entry.info.name} over TLS, HTTP/2 by ALPN`, entry, httpVersion: '2', tls: true } as const]
+    : []),
 ]);
 
-describe.each(SUITES)('%s conformance', (_name, entry, httpVersion) => {
+let certificate: ThrowawayCertificate;
+beforeAll(() => {
+  certificate = ThrowawayCertificate.make();
+});
+afterAll(() => certificate.remove());
+
+describe.each(SUITES)('$label conformance', ({ entry, httpVersion, tls }) => {
   let server: PushServer;
   const clients: SimulatedClient[] = [];
 
   async function start(limits = {}): Promise<void> {
-    server = new PushServer({ strategies: [entry.info.name], limits: { longPollTimeoutMs: 2_000, ...limits } });
+    server = new PushServer({
+      strategies: [entry.info.name],
+      limits: { longPollTimeoutMs: 2_000, ...limits },
+      ...(tls && { tls: certificate.pem() }),
+    });
     await server.listen(0, '127.0.0.1');
   }
 
   function connect(userId?: string, since = 0, firstPollDelayMs?: number) {
     const client = new entry.client({
       baseUrl: server.url,
+      ...(tls && { tls: { ca: certificate.cert } }),
       userId,
       since,
       firstPollDelayMs,
@@ -62,6 +81,36 @@ describe.each(SUITES)('%s conformance', (_name, entry, httpVersion) => {
     }
     // Over HTTP/2 each client held one session, every request a stream on it; over HTTP/1.1 none was opened.
     expect(server.http2.sessionsOpened).toBe(httpVersion === '2' ? 3 : 0);
+    expect(server.url.startsWith(tls ? 'https://' : 'http://')).toBe(true);
+  });
+
+  it.runIf(tls)('counts the same TLS bytes at both ends, and splits them exactly', async () => {
+    await start();
+    const attached = [connect(), connect()];
+    await waitFor(() => attached.every((a) => a.received.requests > 0), 'first requests');
+    for (let i = 1; i <= 10; i++) server.source.publish(`m${i}`);
+    await waitFor(() => attached.every((a) => a.received.seqs.length >= 10), 'all 10 messages');
+    await Promise.all(attached.map(({ client }) => client.stop()));
+    const name = entry.info.name;
+    await waitFor(() => server.stats().strategies[name].connections.open === 0, 'the connections closed');
+    const { bytes, applicationBytes } = server.stats().strategies[name];
+    const split = attached.reduce((total, { client }) => addTlsSplit(total, client.tlsSplit!), emptyTlsSplit());
+    const clientBytes = attached.reduce(
+      (total, { client }) => ({
+        clientToServer: total.clientToServer + client.bytes.clientToServer,
+        serverToClient: total.serverToClient + client.bytes.serverToClient,
+      }),
+      { clientToServer: 0, serverToClient: 0 },
+    );
+    // TCP payload: the same at both ends, and the three parts of the split add up to it.
+    expect(clientBytes).toEqual(bytes);
+    const sum = (part: (typeof split)['clientToServer']) => part.handshake + part.recordOverhead + part.application;
+    expect({ clientToServer: sum(split.clientToServer), serverToClient: sum(split.serverToClient) }).toEqual(bytes);
+    // The plaintext the clients' meters found in the records is what the server's TLS sockets gave HTTP.
+    expect({ clientToServer: split.clientToServer.application, serverToClient: split.serverToClient.application }).toEqual(applicationBytes);
+    // Every handshake completed, full (nothing was resumed: no client reconnected).
+    expect(server.stats().tls).toMatchObject({ handshakes: 2, resumed: 0, failed: 0 });
+    for (const { client } of attached) expect(client.handshakes).toEqual({ full: 1, resumed: 0 });
   });
 
   it('resumes from its cursor after a forced disconnect mid-stream', async () => {
