@@ -129,6 +129,7 @@ export abstract class SocketIoClient extends SimulatedClient {
       await Promise.race([engineClosed, sleep(STOP_STEP_TIMEOUT_MS)]);
     }
     await until(() => agentIdle(this.agent), STOP_STEP_TIMEOUT_MS);
+    await this.wire.closeSecure();
     this.agent.destroy();
     await until(() => this.wire.openConnections === 0, STOP_STEP_TIMEOUT_MS);
   }

@@ -97,6 +97,8 @@ export class WireCounter {
     meter.watch(socket);
     this.secureLive.set(socket, raw);
     raw.once('close', () => this.secureLive.delete(socket));
+    // Whatever ends the TLS socket ends the connection under it.
+    socket.once('close', () => raw.destroy());
     if (resume) socket.on('session', (session: Buffer) => (this.session = session));
     socket.once('secureConnect', () => {
       if (socket.isSessionReused()) this.handshakes.resumed++;
@@ -204,7 +206,12 @@ export class WireCounter {
    * xmlhttprequest-ssl) silently send the request again, so the client would never learn it was cut.
    */
   destroyAll(): void {
-    for (const socket of this.live) socket.destroy(Object.assign(new Error('connection cut (simulated network failure)'), { code: 'ETIMEDOUT' }));
+    const cut = () => Object.assign(new Error('connection cut (simulated network failure)'), { code: 'ETIMEDOUT' });
+    // A TLS connection is cut at the socket its client holds, the TLS one (it takes the TCP one with it), so the
+    // client learns of it as it would of a cut TCP socket.
+    const under = new Set(this.secureLive.values());
+    for (const socket of this.secureLive.keys()) socket.destroy(cut());
+    for (const socket of this.live) if (!under.has(socket)) socket.destroy(cut());
   }
 }
 
