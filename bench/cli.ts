@@ -6,7 +6,8 @@ import { writeReport } from '../reports/write.js';
 import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
 import { planRuns } from './plan/runs.js';
 import { h2loadAvailable, runnableHttpVersions } from './capacity/h2load.js';
-import { Bench } from './run/harness.js';
+import { Bench, planSpeaksTls } from './run/harness.js';
+import { OPENSSL_MISSING, opensslAvailable } from '../servers/wire/certificate.js';
 import { REPO_ROOT } from './ipc/rpc.js';
 import { attachProgress } from './run/progress.js';
 import { isValidRun } from '../results/results.js';
@@ -46,10 +47,17 @@ async function main(argv: string[]): Promise<number> {
     options.capacity.httpVersions = versions;
   }
 
+  const runs = planRuns(options.scenarios, options.strategies);
+  // TLS needs a certificate, and openssl to make it: without it, one line and nothing started.
+  if (planSpeaksTls({ runs, capacity: options.capacity ?? undefined }) && !opensslAvailable()) {
+    process.stderr.write(`pushbench: ${OPENSSL_MISSING}\n`);
+    return 2;
+  }
+
   const startedAt = new Date();
   const bench = new Bench({
     preset: options.preset,
-    runs: planRuns(options.scenarios, options.strategies),
+    runs,
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
     ...(options.capacity !== null && { capacity: options.capacity }),

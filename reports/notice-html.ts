@@ -58,6 +58,12 @@ export function noticeHtml(notice: Notice | Legacy): string {
       );
     case 'bytes-disagree':
       return bytesDiffer(notice);
+    case 'tls-application-disagree':
+      return (
+        'the TLS application bytes the clients read out of the records and the plaintext the server’s TLS sockets counted differ: ' +
+        `client→server ${fmtInt(notice.clientSide.clientToServer)} vs ${fmtInt(notice.serverSide.clientToServer)} B, ` +
+        `server→client ${fmtInt(notice.clientSide.serverToClient)} vs ${fmtInt(notice.serverSide.serverToClient)} B`
+      );
     case 'bytes-cut-by-churn':
       return `${bytesDiffer(notice)}, as churn cut ${count(notice.churned, 'connection')} with bytes in flight`;
     case 'fallback-mismatch':

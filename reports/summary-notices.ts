@@ -30,6 +30,12 @@ export function noticeText(notice: Notice | Legacy): string {
       return `${notice.clients} client(s) still lacked the last message (seq ${notice.lastSeq}) ${notice.timeoutMs} ms after the schedule ended`;
     case 'bytes-disagree':
       return bytesDiffer(notice);
+    case 'tls-application-disagree':
+      return (
+        'TLS application bytes read from the records at the clients and counted in plaintext at the server differ: ' +
+        `client→server ${notice.clientSide.clientToServer} vs ${notice.serverSide.clientToServer}, ` +
+        `server→client ${notice.clientSide.serverToClient} vs ${notice.serverSide.serverToClient}`
+      );
     case 'bytes-cut-by-churn':
       return `${bytesDiffer(notice)}, as ${notice.churned} connection(s) were cut with bytes in flight (churn)`;
     case 'fallback-mismatch':

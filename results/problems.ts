@@ -45,6 +45,11 @@ export type RunProblem =
   | { code: 'not-drained'; clients: number; lastSeq: number; timeoutMs: number }
   /** The byte counts at the clients' sockets and at the server's differ, with no connection cut on purpose. */
   | { code: 'bytes-disagree'; clientSide: ByteCounts; serverSide: ByteCounts }
+  /**
+   * Over TLS: the application bytes the clients' record meters read out of the records differ from the plaintext the
+   * server's TLS sockets counted (no connection cut on purpose): the split of the bytes cannot be trusted.
+   */
+  | { code: 'tls-application-disagree'; clientSide: ByteCounts; serverSide: ByteCounts }
   /** A blocked-upgrade run: not as many clients fell back to long polling as were refused at the upgrade. */
   | { code: 'fallback-mismatch'; blocked: number; fellBack: number };
 

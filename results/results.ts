@@ -6,11 +6,13 @@
 
 import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
+import type { HandshakeProbe, RunTls } from './tls.js';
 import type { CapacityScenarioRecord, Scenario } from './scenario.js';
 import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning } from './problems.js';
 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
+export type { ConnectionCost, HandshakeProbe, RunTls, TlsByteSplit, TlsSplit } from './tls.js';
 export type { Arrivals, Scenario } from './scenario.js';
 export type {
   BottleneckReason,
@@ -216,6 +218,11 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
   floor?: CapacityFigures;
   /** '2': driven by h2load over HTTP/2 (h2c, one stream at a time per connection); absent: autocannon, HTTP/1.1. */
   httpVersion?: HttpVersion;
+  /**
+   * True: over TLS (https; h2load's HTTP/2 chosen by ALPN), and the floor is node:https alone (HTTP/1.1) or
+   * node:http2's secure server alone (HTTP/2). Absent: cleartext.
+   */
+  tls?: boolean;
 }
 
 export interface RunResult {
@@ -246,6 +253,8 @@ export interface RunResult {
   broker?: BrokerCost;
   /** Present when some WebSocket clients were refused at the upgrade (scenario.blockedUpgrade): both groups. */
   fallback?: UpgradeFallback;
+  /** Present on a run over TLS: its bytes split by what they carried, its handshakes. */
+  tls?: RunTls;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);
@@ -300,6 +309,8 @@ export interface Results {
   runs: RunResult[];
   /** The capacity probes (autocannon against each HTTP endpoint), when the preset ran them. */
   capacity?: CapacityResult[];
+  /** What one TLS handshake costs the server, measured once when any run or probe was over TLS. */
+  tlsHandshakes?: HandshakeProbe;
   /** Present only when the bench was stopped before its plan was done. */
   interrupted?: Interruption;
 }

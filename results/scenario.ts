@@ -18,6 +18,19 @@ export type Arrivals = 'poisson' | 'fixed';
 export const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
 /**
+ * off: cleartext. on: TLS 1.3 (https, wss, HTTP/2 by ALPN), the clients resuming sessions from tickets as
+ * browsers do. no-resumption: TLS, every new connection a full handshake (a client that keeps no tickets).
+ */
+export type TlsMode = 'off' | 'on' | 'no-resumption';
+
+export const TLS_MODES: readonly TlsMode[] = ['off', 'on', 'no-resumption'];
+
+/** The polling clients' connections: kept alive (on), or one per poll with `Connection: close` (off). */
+export type KeepAliveMode = 'on' | 'off';
+
+export const KEEP_ALIVE_MODES: readonly KeepAliveMode[] = ['on', 'off'];
+
+/**
  * One scenario as results.json holds it. The first eight fields are always present; the others may be absent,
  * and an absent field means its default (SCENARIO_FIELDS), so that files written before a field existed read as
  * they did. Read an optional field through `scenarioValue`, never with a default of your own.
@@ -43,6 +56,8 @@ export interface Scenario {
   backoff?: BackoffKind;
   /** WebSocket stays HTTP/1.1 whatever this says: ws does not implement RFC 8441. */
   httpVersion?: HttpVersion;
+  tls?: TlsMode;
+  keepAlive?: KeepAliveMode;
   blockedUpgrade?: number;
 }
 
@@ -236,9 +251,27 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
     default: '1.1',
     label: (version) => (version === '2' ? 'HTTP/2' : 'HTTP/1.1'),
     description:
-      'HTTP version of the polling and event-stream clients: under 2 each holds one HTTP/2 session (h2c, prior knowledge) and sends each ' +
-      'request as a stream; WebSocket stays HTTP/1.1 and gets no HTTP/2 run',
+      'HTTP version of the polling and event-stream clients: under 2 each holds one HTTP/2 session (h2c with prior knowledge; over TLS, ' +
+      'h2 chosen by ALPN) and sends each request as a stream; WebSocket stays HTTP/1.1 and gets no HTTP/2 run',
     flag: { name: 'http-version', placeholder: 'v', parse: { kind: 'choice', values: HTTP_VERSIONS }, list: true },
+    sweep: false,
+  }),
+  field('tls', {
+    default: 'off',
+    label: (mode) => (mode === 'off' ? 'cleartext' : mode === 'on' ? 'TLS' : 'TLS without resumption'),
+    description:
+      'TLS 1.3 on the server’s port (https, wss; HTTP/2 by ALPN) with a throwaway certificate only the clients trust: on, clients resume ' +
+      'sessions from tickets as browsers do; no-resumption, every connection a full handshake (off,on: cleartext and TLS side by side)',
+    flag: { name: 'tls', placeholder: 'mode', parse: { kind: 'choice', values: TLS_MODES }, list: true },
+    sweep: false,
+  }),
+  field('keepAlive', {
+    default: 'on',
+    label: (mode) => (mode === 'on' ? 'keep-alive' : 'a connection per poll'),
+    description:
+      'the polling clients’ connections: on, one kept alive as browsers keep one; off, every poll on a new connection with Connection: ' +
+      'close (the PHP-era default; over TLS a handshake per poll); event streams and WebSockets hold one connection either way',
+    flag: { name: 'keep-alive', placeholder: 'on|off', parse: { kind: 'choice', values: KEEP_ALIVE_MODES }, list: true },
     sweep: false,
   }),
   field('blockedUpgrade', {

@@ -1,3 +1,4 @@
+import type { CertificatePem } from '../../servers/wire/certificate.js';
 import cluster from 'node:cluster';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,7 @@ cluster.schedulingPolicy = cluster.SCHED_RR;
 // (silent) so a crash is reported with its last line, as for any child of the bench.
 cluster.setupPrimary({ exec: WORKER_FILE, execArgv: process.execArgv, serialization: 'advanced', silent: true });
 
-let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions } | undefined;
+let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions; tls?: CertificatePem } | undefined;
 let port = 0;
 /**
  * The port argument the cluster's listening socket was opened with. node:cluster shares one socket between
@@ -51,17 +52,17 @@ const ownTimeline = new ServerTimeline();
 let windowOpenedAt = 0;
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port: givenPort, redis }) {
+  async start({ strategy, longPollTimeoutMs, port: givenPort, redis, tls }) {
     if (!redis)
       throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
-    options = { strategy, longPollTimeoutMs, redis };
+    options = { strategy, longPollTimeoutMs, redis, ...(tls && { tls }) };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
     // The first worker opens the socket (on a free port); the others share it.
     listenArg = givenPort ?? 0;
     port = await forkWorker(listenArg);
     await Promise.all(Array.from({ length: redis.processes - 1 }, () => forkWorker(listenArg)));
-    return { url: `http://127.0.0.1:${port}` };
+    return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}` };
   },
 
   async openWindow() {
@@ -113,6 +114,10 @@ serveRpc<ServerProtocol>({
   },
 
   /** SIGKILLs the first worker (about 1/N of the clients) and starts a new one on the port, as a supervisor would. */
+  usage() {
+    throw new Error('the handshake probe runs against one server process (bench/children/server-process.ts)');
+  },
+
   async killOne() {
     const victim = workers.shift();
     if (!victim) throw new Error('no server process to kill');
@@ -146,10 +151,10 @@ async function forkWorker(listenOn: number): Promise<number> {
   // Nothing is read from a worker's stdout; a full pipe would stall it.
   worker.process.stdout?.resume();
   const rpc = new RpcChild<WorkerProtocol>(`server process ${++forked}`, worker.process);
-  const { strategy, longPollTimeoutMs, redis } = options;
+  const { strategy, longPollTimeoutMs, redis, tls } = options;
   const started = await rpc.call(
     'start',
-    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix },
+    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix, ...(tls && { tls }) },
     START_TIMEOUT_MS,
   );
   workers.push(rpc);

@@ -26,6 +26,7 @@ export function mergeServerStats(all: readonly ServerStats[]): ServerStats {
     },
     http: all.map((s) => s.http).reduce(addNumbers),
     http2: all.map((s) => s.http2).reduce(addNumbers),
+    ...(all.some((s) => s.tls) && { tls: all.flatMap((s) => (s.tls ? [s.tls] : [])).reduce(addNumbers) }),
     process: {
       cpuUserUs: sum(all.map((s) => s.process.cpuUserUs)),
       cpuSystemUs: sum(all.map((s) => s.process.cpuSystemUs)),
@@ -49,6 +50,9 @@ function addCounters(a: StrategyCounters, b: StrategyCounters): StrategyCounters
     attachedPeak: a.attachedPeak + b.attachedPeak,
     connections: addConnections(a.connections, b.connections),
     bytes: addBytes(a.bytes, b.bytes),
+    ...((a.applicationBytes || b.applicationBytes) && {
+      applicationBytes: addBytes(a.applicationBytes ?? { clientToServer: 0, serverToClient: 0 }, b.applicationBytes ?? { clientToServer: 0, serverToClient: 0 }),
+    }),
   };
 }
 

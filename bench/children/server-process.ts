@@ -34,7 +34,7 @@ let sampleCpuMs = 0;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, tls }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
@@ -44,6 +44,7 @@ serveRpc<ServerProtocol>({
       host: '127.0.0.1',
       firstSeq,
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
+      ...(tls && { tls }),
     });
     timeline.watch(server.httpServer);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
@@ -127,6 +128,12 @@ serveRpc<ServerProtocol>({
   },
 
   timeline: () => timeline.read(),
+
+  usage() {
+    const cpu = process.cpuUsage();
+    const stats = requireServer().stats();
+    return { cpuUs: cpu.user + cpu.system, ...(stats.tls && { tls: stats.tls }), controlBytes: stats.control.bytes };
+  },
 
   // The embedded log has no broker.
   brokerTraffic: () => null,

@@ -10,6 +10,7 @@ import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 import type { CountExample, MissedExample, RequestCounts, TrafficWindow } from '../../results/results.js';
 import { FAULT_EXAMPLES, MISSED_SEQS_SHOWN } from '../../results/problems.js';
+import { fleetTls, mergeFleetTls, transportOptions, type FleetTls } from './tls-evidence.js';
 
 /** What one client process saw; reports from several processes are merged with `mergeFleetReports`. */
 export interface FleetReport {
@@ -40,6 +41,8 @@ export interface FleetReport {
   recovery?: RecoveryEpisode[];
   /** A blocked-upgrade run: the clients by the transport they ended up on (see bench/fleet/upgrade-fallback.ts). */
   groups?: GroupEvidence[];
+  /** A run over TLS: the clients' bytes split by what they carried, and their handshakes. */
+  tls?: FleetTls;
 }
 
 export interface FleetOptions {
@@ -53,6 +56,8 @@ export interface FleetOptions {
   scenario: Scenario;
   /** A blocked-upgrade run: whether each client is refused at the upgrade (clientClass is then the fallback client). */
   blocked?: readonly boolean[];
+  /** A run over TLS: the server's certificate, the one the clients trust. */
+  ca?: string;
 }
 
 /** The clients that had one kind of fault: how many, and the first FAULT_EXAMPLES of them by index. */
@@ -174,6 +179,7 @@ export class ClientFleet {
         headers: scenarioIdentity(scenario, options.firstClientIndex + i),
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
+        ...transportOptions(scenario, options.ca),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
@@ -292,6 +298,8 @@ export class ClientFleet {
       churned: this.churned,
       ...(this.steady && { steady: this.steady }),
     };
+    const tls = fleetTls(this.records.map((record) => record.client));
+    if (tls) report.tls = tls;
     const { faults } = report;
     for (const record of this.records) {
       const delivered = expectedSeqs.filter((seq) => record.received.has(seq)).length;
@@ -354,6 +362,7 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     ...(reports.some((r) => r.recovery) && { recovery: reports.flatMap((r) => r.recovery ?? []) }),
     ...(reports.some((r) => r.groups) && { groups: mergeGroupEvidence(reports.map((r) => r.groups ?? [])) }),
     churned: sum((r) => r.churned ?? 0),
+    ...(reports.some((r) => r.tls) && { tls: mergeFleetTls(reports.map((r) => r.tls)) }),
     ...(reports.every((r) => r.steady) &&
       reports.length > 0 && {
         steady: {

@@ -37,11 +37,15 @@ export function servedStrategies(strategy: string, scenario: Pick<Scenario, 'blo
 }
 
 /** The server-side bytes of those strategies together. */
-export function servedBytes(strategies: Readonly<Record<string, { bytes: ByteCounts } | undefined>>, names: readonly string[]): ByteCounts {
+export function servedBytes(
+  strategies: Readonly<Record<string, { bytes: ByteCounts; applicationBytes?: ByteCounts } | undefined>>,
+  names: readonly string[],
+  which: 'bytes' | 'applicationBytes' = 'bytes',
+): ByteCounts {
   const total: ByteCounts = { clientToServer: 0, serverToClient: 0 };
   for (const name of names) {
-    total.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
-    total.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
+    total.clientToServer += strategies[name]?.[which]?.clientToServer ?? 0;
+    total.serverToClient += strategies[name]?.[which]?.serverToClient ?? 0;
   }
   return total;
 }

@@ -6,6 +6,8 @@ import type { LinkOptions } from '../network/proxy.js';
 import type { Scenario, ServerCost } from '../../results/results.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { CertificatePem } from '../../servers/wire/certificate.js';
+import type { TlsCounters } from '../../servers/wire/tls-acceptor.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
 
@@ -51,9 +53,16 @@ export interface ServerProtocol {
       redis?: RedisRunOptions;
       /** A blocked-upgrade run: long polling is mounted too, and upgrades carrying the client's cue are refused. */
       blockedUpgrade?: number;
+      /** A run over TLS: the port speaks https and wss with this certificate (the bench's throwaway one). */
+      tls?: CertificatePem;
     },
     { url: string },
   ];
+  /**
+   * The process's CPU (user + system) since it started, µs, its TLS counters and its control traffic's bytes (what
+   * no strategy's route claimed: a connection that only handshakes): read before and after the handshake probe.
+   */
+  usage: [void, { cpuUs: number; tls?: TlsCounters; controlBytes: { clientToServer: number; serverToClient: number } }];
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
@@ -98,6 +107,8 @@ export interface FleetStart {
    * client is a fallback client (see bench/fleet/upgrade-fallback.ts), and the report has its groups.
    */
   blocked?: boolean[];
+  /** A run over TLS: the server's certificate (PEM), the one the clients trust. */
+  ca?: string;
 }
 
 export interface ClientProtocol {

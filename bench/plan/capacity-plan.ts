@@ -15,6 +15,8 @@ export interface CapacityPlan {
   scenario: CapacityScenario;
   /** '1.1': autocannon; '2': h2load over HTTP/2 (bench/capacity/h2load-probe.ts). Absent: HTTP/1.1 only. */
   httpVersions?: HttpVersion[];
+  /** Cleartext (false), over TLS (true), or each (--tls off,on). Absent: cleartext only. */
+  tls?: boolean[];
 }
 
 export const DEFAULT_CAPACITY: CapacityPlan = {

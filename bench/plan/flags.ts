@@ -115,7 +115,9 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       if (flag) scenario = withField(scenario, flag.field, flag.values[0]);
     }
     const versions = given.get('httpVersion')?.values as HttpVersion[] | undefined;
-    capacity = { ...preset.capacity, scenario, ...(versions && { httpVersions: versions }) };
+    // Resumption does not matter to a probe's few long keep-alive connections: on and no-resumption are both TLS.
+    const tls = given.get('tls') && [...new Set(given.get('tls')!.values.map((mode) => mode !== 'off'))];
+    capacity = { ...preset.capacity, scenario, ...(versions && { httpVersions: versions }), ...(tls && { tls }) };
   }
 
   return {

@@ -4,7 +4,7 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunTls, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
@@ -100,6 +100,13 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
     .sort((a, b) => a.seq - b.seq);
   const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
+  const tls = runTls(fleet, server, servedStrategies(info.name, scenario));
+  if (tls && !evidence.restart && !((fleet.churned ?? 0) > 0)) {
+    const application = { clientToServer: tls.split.clientToServer.application, serverToClient: tls.split.serverToClient.application };
+    const { serverSideApplication } = tls;
+    if (application.clientToServer !== serverSideApplication.clientToServer || application.serverToClient !== serverSideApplication.serverToClient)
+      problems.push({ code: 'tls-application-disagree', clientSide: application, serverSide: serverSideApplication });
+  }
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
     warnings.push({
@@ -203,8 +210,22 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       },
     }),
     ...(fallback && { fallback }),
+    ...(tls && { tls }),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
+  };
+}
+
+/** A run over TLS: the clients' split of their bytes, the server's plaintext count and its handshakes. */
+function runTls(fleet: FleetReport, server: ServerReport, served: readonly string[]): RunTls | undefined {
+  if (!fleet.tls) return undefined;
+  const counters = server.stats.tls ?? { handshakes: 0, resumed: 0, failed: 0 };
+  return {
+    split: fleet.tls.split,
+    serverSideApplication: servedBytes(server.stats.strategies, served, 'applicationBytes'),
+    handshakes: counters.handshakes,
+    resumed: counters.resumed,
+    failedHandshakes: counters.failed,
   };
 }
 

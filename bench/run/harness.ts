@@ -25,6 +25,10 @@ import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
+import { scenarioValue } from '../../results/scenario.js';
+import { failedHandshakeProbe, type HandshakeProbe } from '../../results/tls.js';
+import { ThrowawayCertificate } from '../../servers/wire/certificate.js';
+import { probeHandshakes } from '../capacity/handshake-probe.js';
 
 const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
@@ -59,6 +63,11 @@ export interface BenchPlan {
   capacity?: CapacityPlan;
   /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
   redis?: BenchRedis;
+}
+
+/** Whether any run or capacity probe of the plan speaks TLS: the bench then makes a certificate and probes its handshakes. */
+export function planSpeaksTls(plan: Pick<BenchPlan, 'runs' | 'capacity'>): boolean {
+  return plan.runs.some((run) => scenarioValue(run.scenario, 'tls') !== 'off') || (plan.capacity?.tls ?? []).some((tls) => tls);
 }
 
 export interface ProgressEvent {
@@ -96,6 +105,10 @@ export class Bench extends EventEmitter<BenchEvents> {
   private stoppedBy: string | undefined;
   private phase: BenchPhase = 'starting';
   private runIndex = 0;
+  /** Where the bench's throwaway certificate was while it ran (removed at the end); undefined in cleartext. */
+  certificateDir: string | undefined;
+  private certificate: ThrowawayCertificate | undefined;
+  private readonly removeCertificate = () => this.certificate?.remove();
   private readonly killAll = () => {
     for (const child of this.children) child.kill();
   };
@@ -119,6 +132,14 @@ export class Bench extends EventEmitter<BenchEvents> {
     const startedAt = new Date();
     const t0 = performance.now();
     const probes: CapacityProbe[] = this.plan.capacity ? capacityProbes(this.plan.capacity) : [];
+    const tls = planSpeaksTls(this.plan);
+    if (tls) {
+      // Made once for the whole bench and trusted by its clients alone; removed at the end, however it ends.
+      this.certificate = ThrowawayCertificate.make();
+      this.certificateDir = this.certificate.dir;
+      process.on('exit', this.removeCertificate);
+    }
+    let tlsHandshakes: HandshakeProbe | undefined;
     // The matrix: every planned run, then every capacity probe; progress and ETA count over all of it.
     const steps: Step[] = [
       ...this.plan.runs.map((run) => ({ plannedMs: run.scenario.durationSec * 1000, clients: run.scenario.clients })),
@@ -154,6 +175,8 @@ export class Bench extends EventEmitter<BenchEvents> {
     }, PROGRESS_INTERVAL_MS);
     try {
       this.emit('bench-start', { total, estimatedMs: eta.remainingMs(0, 0) });
+      // A few seconds, before the runs: what one handshake costs, for every TLS run's figures to be read with.
+      if (this.certificate) tlsHandshakes = await this.runHandshakeProbe(this.certificate);
       for (let index = 0; index < total && !this.aborted; index++) {
         this.runIndex = index;
         stepStartedAt = performance.now();
@@ -187,10 +210,18 @@ export class Bench extends EventEmitter<BenchEvents> {
         CHILD_EXIT_GRACE_MS,
       );
       process.off('exit', this.killAll);
+      this.removeCertificate();
+      process.off('exit', this.removeCertificate);
     }
     const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);
     const interrupted = this.aborted ? this.interruption(probes, runs.length, capacity.length) : undefined;
-    const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }), ...(interrupted && { interrupted }) };
+    const results: Results = {
+      meta,
+      runs,
+      ...(this.plan.capacity && { capacity }),
+      ...(tlsHandshakes && { tlsHandshakes }),
+      ...(interrupted && { interrupted }),
+    };
     this.emit('bench-end', { results, interrupted: this.aborted });
     return results;
   }
@@ -258,6 +289,7 @@ export class Bench extends EventEmitter<BenchEvents> {
         spawnServer: () => this.spawn<ServerProtocol>('restarted server process', SERVER_FILE),
         aborted: () => this.aborted,
         ...(this.plan.redis && { redis: this.plan.redis }),
+        ...(this.certificate && { certificate: this.certificate.pem() }),
       },
       info,
       scenario,
@@ -330,6 +362,23 @@ export class Bench extends EventEmitter<BenchEvents> {
       return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
     } catch (error) {
       return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
+    } finally {
+      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
+      this.children.delete(server);
+    }
+  }
+
+  /**
+   * The handshake probe (bench/capacity/handshake-probe.ts) on a fresh server process; its problem when it could not
+   * be measured (the runs do not depend on it: their own counts stand).
+   */
+  private async runHandshakeProbe(certificate: ThrowawayCertificate): Promise<HandshakeProbe> {
+    this.setPhase('tls handshakes', 'publishing');
+    const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    try {
+      return await probeHandshakes({ server, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, certificate.pem());
+    } catch (error) {
+      return failedHandshakeProbe(error instanceof Error ? error.message : String(error));
     } finally {
       await server.stop('shutdown', SETTLE_TIMEOUT_MS);
       this.children.delete(server);

@@ -18,6 +18,7 @@ import { publishAcrossRestart } from './restart.js';
 import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type BrokerSnapshot } from './broker.js';
 import { pollPhases, publishSchedule } from '../plan/schedule.js';
 import { blockedPlan, fallsBack } from '../fleet/upgrade-fallback.js';
+import type { CertificatePem } from '../../servers/wire/certificate.js';
 
 const STATUS_POLL_MS = 50;
 
@@ -31,6 +32,8 @@ export interface RunHost {
   aborted(): boolean;
   /** The Redis of the runs with the Redis source (the bench's own redis-server, or --redis-url). */
   redis?: BenchRedis;
+  /** The bench's throwaway certificate, made when a run speaks TLS. */
+  certificate?: CertificatePem;
 }
 
 /** The child processes of one run, already spawned; a fault run adds its replacement server to `servers`. */
@@ -108,6 +111,7 @@ export class RunPhases {
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+        ...this.tls(),
       },
       budgets.startMs,
     );
@@ -145,6 +149,7 @@ export class RunPhases {
             firstClientIndex: i * this.share,
             scenario,
             ...(blocked && { blocked: this.shareOf(blocked, i) }),
+            ...(this.tls().tls && { ca: this.tls().tls!.cert }),
           },
           budgets.startMs,
         ),
@@ -155,6 +160,13 @@ export class RunPhases {
       const attached = await this.server.call('attached', { strategy: info.name }, budgets.callMs);
       return Math.max(sum(answered), attached);
     });
+  }
+
+  /** The certificate the run's server is started with: the bench's, when the scenario speaks TLS. */
+  private tls(): { tls?: CertificatePem } {
+    if (scenarioValue(this.scenario, 'tls') === 'off') return {};
+    if (!this.host.certificate) throw new Error('a run over TLS needs the bench’s certificate: none was made');
+    return { tls: this.host.certificate };
   }
 
   /** The open-loop schedule on the one server. */
@@ -204,6 +216,7 @@ export class RunPhases {
       },
       first: this.server,
       publishLog: this.publishLog!,
+      ...this.tls(),
     });
     this.server = outcome.server;
     return {

@@ -3,6 +3,7 @@ import { nowMs } from '../../servers/contract/message.js';
 import type { RunBudgets } from '../plan/budgets.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
 import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
+import type { CertificatePem } from '../../servers/wire/certificate.js';
 
 /** Seqs of the restarted server start here: far above anything the killed one can have used in a run. */
 export const RESTART_FIRST_SEQ = 1_000_001;
@@ -35,6 +36,8 @@ export interface RestartPlan {
   first: RpcChild<ServerProtocol>;
   /** The file the first server appends each seq to before publishing it. */
   publishLog: string;
+  /** A run over TLS: the new server speaks it with the same certificate, so the clients trust it as they did. */
+  tls?: CertificatePem;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOu
     const second = plan.spawnServer();
     await second.call(
       'start',
-      { strategy: plan.strategy, longPollTimeoutMs: plan.longPollTimeoutMs, port: plan.port, firstSeq: RESTART_FIRST_SEQ },
+      { strategy: plan.strategy, longPollTimeoutMs: plan.longPollTimeoutMs, port: plan.port, firstSeq: RESTART_FIRST_SEQ, ...(plan.tls && { tls: plan.tls }) },
       budgets.startMs,
     );
     await second.call('openWindow', undefined, budgets.callMs);

@@ -11,6 +11,8 @@ interface SocketState {
   served: Set<string>;
   /** Whether the socket is counted as an open connection of `owner` right now. */
   counted: boolean;
+  /** Whether any request (or route) has claimed the socket yet, even provisionally. */
+  claimed: boolean;
   /** Under TLS, the TLS socket over this one: its counters are the plaintext, the application's bytes. */
   plain: Socket | undefined;
   plainRead: number;
@@ -53,6 +55,7 @@ export class ByteLedger {
       written: 0,
       served: new Set(),
       counted: false,
+      claimed: false,
       plain: undefined,
       plainRead: 0,
       plainWritten: 0,
@@ -86,6 +89,7 @@ export class ByteLedger {
     const socket = this.counted(given);
     if (!this.open.has(socket)) this.track(socket);
     const state = this.open.get(socket)!;
+    state.claimed = true;
     state.tag = tag;
     if (state.owner === owner && (state.counted || !countConnection)) return;
     this.leave(state);
@@ -121,8 +125,10 @@ export class ByteLedger {
   }
 
   /** Credits the bytes the socket moved since the last settlement to its owner. */
-  settle(socket: Socket): void {
-    const state = this.open.get(this.counted(socket));
+  settle(given: Socket): void {
+    // A TLS socket's own counters are its plaintext: the TCP socket under it has the bytes on the wire.
+    const socket = this.counted(given);
+    const state = this.open.get(socket);
     if (!state) return;
     if (state.plain) this.settlePlain(state, state.plain);
     const read = socket.bytesRead;
@@ -184,8 +190,14 @@ export class ByteLedger {
     return counts && { ...counts };
   }
 
+  /**
+   * Settles every open socket a request has claimed. A socket no request has claimed yet is left pending: under
+   * TLS its handshake comes well before its first request, and settling it now would credit the handshake to
+   * control rather than to the strategy the connection serves. Its bytes are credited at its first request, or
+   * to control when it closes having served no one.
+   */
   private settleOpen(): void {
-    for (const socket of this.open.keys()) this.settle(socket);
+    for (const [socket, state] of this.open) if (state.claimed) this.settle(socket);
   }
 
   private countsFor(owner: string): ByteCounts {

@@ -102,6 +102,12 @@ export class ThrowawayCertificate implements CertificatePem {
   }
 }
 
+/** Whether openssl can be run (a certificate can be made). */
+export function opensslAvailable(openssl = 'openssl'): boolean {
+  const probe = spawnSync(openssl, ['version'], { stdio: 'ignore' });
+  return probe.error === undefined && probe.status === 0;
+}
+
 /** base64(SHA-256(SubjectPublicKeyInfo DER)) of a PEM certificate: Chromium's `--ignore-certificate-errors-spki-list` form. */
 export function spkiSha256(certPem: string): string {
   const spki = createPublicKey(certPem).export({ type: 'spki', format: 'der' });

@@ -63,6 +63,9 @@ export class TlsAcceptor {
     // the listener does nothing, and whoever serves the socket listens for its own.
     socket.on('error', fail);
     socket.once('close', fail);
+    // A client that ends its side before the handshake is done will never finish it (the raw socket accepts
+    // half-open connections, for HTTP's sake): closed now, not at the timeout.
+    socket.once('end', fail);
     socket.once('secure', () => {
       if (done) return;
       done = true;

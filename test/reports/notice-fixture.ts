@@ -41,6 +41,11 @@ export const NOTICES: { [C in Notice['code']]: Extract<Notice, { code: C }> } = 
     clientSide: { clientToServer: 1_000, serverToClient: 19_000 },
     serverSide: { clientToServer: 1_000, serverToClient: 18_990 },
   },
+  'tls-application-disagree': {
+    code: 'tls-application-disagree',
+    clientSide: { clientToServer: 400, serverToClient: 9_000 },
+    serverSide: { clientToServer: 400, serverToClient: 9_100 },
+  },
   'bytes-cut-by-churn': {
     code: 'bytes-cut-by-churn',
     clientSide: { clientToServer: 1_000, serverToClient: 19_000 },

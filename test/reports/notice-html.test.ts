@@ -20,6 +20,9 @@ const FRAGMENTS: Record<Notice['code'], string> = {
   'not-drained': '1 client still lacked the last message (seq 40) 2,002 ms after the schedule ended',
   'bytes-disagree':
     'the bytes counted at the clients’ sockets and at the server’s differ: client→server 1,000 vs 1,000 B, server→client 19,000 vs 18,990 B',
+  'tls-application-disagree':
+    'the TLS application bytes the clients read out of the records and the plaintext the server’s TLS sockets counted differ: ' +
+    'client→server 400 vs 400 B, server→client 9,000 vs 9,100 B',
   'bytes-cut-by-churn':
     'the bytes counted at the clients’ sockets and at the server’s differ: client→server 1,000 vs 1,000 B, server→client 19,000 vs 18,990 B, ' +
     'as churn cut 2 connections with bytes in flight',

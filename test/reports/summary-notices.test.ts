@@ -17,6 +17,9 @@ const SENTENCES: Record<Notice['code'], string> = {
   'gaps-signalled': 'client 0 was told of 1 gap(s) in the log; client 5 was told of 1 gap(s) in the log',
   'not-drained': '1 client(s) still lacked the last message (seq 40) 2002 ms after the schedule ended',
   'bytes-disagree': 'bytes counted at the client and the server sockets differ: client→server 1000 vs 1000, server→client 19000 vs 18990',
+  'tls-application-disagree':
+    'TLS application bytes read from the records at the clients and counted in plaintext at the server differ: ' +
+    'client→server 400 vs 400, server→client 9000 vs 9100',
   'bytes-cut-by-churn':
     'bytes counted at the client and the server sockets differ: client→server 1000 vs 1000, server→client 19000 vs 18990, ' +
     'as 2 connection(s) were cut with bytes in flight (churn)',
