@@ -47,6 +47,7 @@ export function metaCards(sets: readonly RunSet[]): string {
     const rows: [string, string, boolean?][] = [
       ['Date', esc(fmtDate(m.date))],
       ['Preset', esc(m.preset)],
+      ...(m.changed?.length ? [['Changed by flags', esc(m.changed.join(', '))] as [string, string]] : []),
       ['Node', esc(m.nodeVersion)],
       ['CPU', `${esc(m.cpuModel)} × ${fmtInt(m.cpuCount)}`],
       ['Platform', esc(m.platform)],

@@ -34,10 +34,16 @@ const COLUMNS: readonly Column[] = [
  * The human summary of a bench: one table per scenario, one row per strategy, then what went wrong and where
  * the report is. Pure, so that the figures it prints can be checked exactly.
  */
-export function printSummary(results: Results, reportPath: string): string {
+export function printSummary(results: Results, reportPath: string | null): string {
   const lines: string[] = [];
   for (const [scenario, runs] of groupByScenario(results.runs)) {
-    lines.push(`${results.meta.preset}: ${describeScenario(scenario)}`, '', ...table(runs), ...loadGeneratorLine(runs), '');
+    lines.push(
+      `${results.meta.changed?.length ? 'custom' : results.meta.preset}: ${describeScenario(scenario)}`,
+      '',
+      ...table(runs),
+      ...loadGeneratorLine(runs),
+      '',
+    );
   }
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
@@ -72,7 +78,7 @@ export function printSummary(results: Results, reportPath: string): string {
         ]
       : []),
     `wall time ${fmtSeconds(results.meta.wallTimeMs)}`,
-    `report: ${reportPath}`,
+    `report: ${reportPath ?? 'not written (see the line below)'}`,
   );
   return lines.join('\n') + '\n';
 }

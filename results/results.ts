@@ -262,7 +262,13 @@ export interface RunResult {
 export interface RunMeta {
   /** ISO 8601 time the bench started. */
   date: string;
+  /** The preset the bench started from (the flags may have changed its scenarios: `changed`). */
   preset: string;
+  /**
+   * The scenario settings that command-line flags changed from the preset's, in words ("500 clients", "Redis
+   * source"): a custom run, named so in its folder and its report. Absent when the preset ran as it is.
+   */
+  changed?: string[];
   nodeVersion: string;
   cpuModel: string;
   cpuCount: number;
@@ -302,6 +308,12 @@ export interface Results {
   capacity?: CapacityResult[];
   /** Present only when the bench was stopped before its plan was done. */
   interrupted?: Interruption;
+}
+
+/** What a bench ran, in words: "quick preset", or "custom run: quick preset with Redis source". */
+export function describeBench(meta: Pick<RunMeta, 'preset' | 'changed'>): string {
+  const changed = meta.changed ?? [];
+  return changed.length === 0 ? `${meta.preset} preset` : `custom run: ${meta.preset} preset with ${changed.join(', ')}`;
 }
 
 /** A run is valid when no client lost, repeated or reordered a message. */
