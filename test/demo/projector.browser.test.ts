@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../servers/demo/demo-server.js';
 import { DEFAULT_SETTINGS } from '../../servers/demo/settings.js';
-import { counter, eventually, launchChromium, openWatched, screenshot, type WatchedPage } from './browser.js';
+import { counter, eventually, launchChromium, NO_CHROMIUM, openWatched, screenshot, type WatchedPage } from './browser.js';
 import { cutBoxes, latinWords, laneTextBoxes, overlappingBoxes, visibleWords } from './page-checks.js';
 
 /**
@@ -80,7 +80,7 @@ async function expectTidyLanes(page: Page, lanes: readonly string[]): Promise<vo
   }
 }
 
-describe('the demo on a projector', () => {
+describe.skipIf(NO_CHROMIUM)('the demo on a projector', () => {
   /** Every size with three, four and five lanes in the normal view, and five lanes in projector view. */
   const CASES = [
     [1280, 720],
@@ -166,7 +166,7 @@ describe('the demo on a projector', () => {
   });
 });
 
-describe('the teacher’s keys and the handshake', () => {
+describe.skipIf(NO_CHROMIUM)('the teacher’s keys and the handshake', () => {
   it('lists the keys on the page and acts on each: push, pause, block, reset, lanes, handshake, projector view, language', async () => {
     const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]);
     await running(page, ['websocket']);
@@ -299,7 +299,7 @@ const LATIN_ALLOWED = new Set([
   'English',
 ]);
 
-describe('the demo in Chinese', () => {
+describe.skipIf(NO_CHROMIUM)('the demo in Chinese', () => {
   it('leaves no English word visible but protocol names, units and numbers, after every kind of event', async () => {
     const page = await teacherPage({ width: 1920, height: 1080 }, ALL_LANES, { language: 'zh' });
     await running(page, ALL_LANES);
@@ -340,7 +340,7 @@ describe('the demo in Chinese', () => {
   });
 });
 
-describe('a student’s phone', () => {
+describe.skipIf(NO_CHROMIUM)('a student’s phone', () => {
   it('has no horizontal overflow at 390×844, on the join screen and in a lane', async () => {
     const student = await openWatched(browser, `${demo.url}/?as=student`, { width: 390, height: 844 }, 2);
     opened.push(student);
