@@ -119,6 +119,14 @@ export interface ServerCost {
   eventLoopDelayMaxUs?: number;
   /** Wall time the CPU time above was spent in (clients attached until the end of the run), ms. */
   windowMs?: number;
+  /**
+   * The idle baseline: CPU of the server process over a window before any client connected, with the same
+   * monitors running (event-loop delay, RSS and attached sampling), ms, and that window's length. What the process
+   * costs doing nothing; results/metrics.ts subtracts it from the CPU per delivered message. Absent in results
+   * written before it was measured, and with several server processes (the Redis source's cluster).
+   */
+  idleCpuMs?: number;
+  idleWindowMs?: number;
   /** RSS before any client connected, and once they all had. */
   rssBeforeClientsBytes?: number;
   rssConnectedBytes?: number;
