@@ -135,6 +135,11 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     return this.wire.connectionsOpened;
   }
 
+  /** TCP connections open now: 0 once every one the client opened has closed at its end. */
+  get openConnections(): number {
+    return this.wire.openConnections;
+  }
+
   /** Over TLS, the same bytes split into handshake, record overhead and application bytes; undefined in cleartext. */
   get tlsSplit(): TlsSplit | undefined {
     return this.wire.tlsSplit;

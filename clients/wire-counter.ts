@@ -15,6 +15,11 @@ export interface ClientTls {
    * server then resumes the session without its certificate or a signature. False: every connection a full handshake.
    */
   resume?: boolean;
+  /**
+   * Told each line of the connections' secrets in the NSS key log format (what SSLKEYLOGFILE holds), so that a
+   * capture of the traffic can be decrypted by Wireshark or tshark (`-o tls.keylog_file:…`).
+   */
+  keylog?: (line: Buffer) => void;
 }
 
 /** TLS handshakes one client made: full ones, and resumed ones (a session ticket accepted). */
@@ -95,6 +100,7 @@ export class WireCounter {
       ...(resume && this.session && { session: this.session }),
     });
     meter.watch(socket);
+    if (this.tls.keylog) socket.on('keylog', this.tls.keylog);
     this.secureLive.set(socket, raw);
     raw.once('close', () => this.secureLive.delete(socket));
     // Whatever ends the TLS socket ends the connection under it.

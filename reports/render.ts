@@ -10,6 +10,7 @@ import { baseScenarioRuns, matrixSections } from './matrix-sections.js';
 import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
 import { http2Section } from './http2-section.js';
+import { tlsSection } from './tls-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
@@ -36,6 +37,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   scaleOutSection,
   recoverySection,
   http2Section,
+  tlsSection,
   fallbackSection,
 ];
 

@@ -94,8 +94,9 @@ function handshake(host: string, port: number, ca: string, session: Buffer | und
     const socket = tls.connect({ host, port, ca, minVersion: 'TLSv1.3', ALPNProtocols: ['http/1.1'], ...(session && { session }) }, () => {
       reused = socket.isSessionReused();
       cipher = socket.getCipher().standardName;
-      // The tickets follow the handshake; a resumed session gets fresh ones too. Reading one means they are in.
-      if (ticket) socket.end();
+      // A full handshake's tickets follow it: read one, then close (node's server sends none after a resumed
+      // one, whose ticket stays good for the next connection: waiting for one would wait for the server's timeout).
+      if (ticket || reused) socket.end();
     });
     socket.on('session', (next: Buffer) => {
       ticket = next;
