@@ -45,6 +45,8 @@ export class TlsRecordMeter extends Duplex {
     this.inbound = new RecordReader('SERVER', this);
     raw.on('data', (chunk: Buffer) => {
       this.inbound.feed(chunk);
+      // Closed on our side: what the server still sends (its close_notify) is read and counted, not passed on.
+      if (this.destroyed) return;
       if (!this.push(chunk)) raw.pause();
     });
     raw.on('end', () => this.push(null));
@@ -107,10 +109,28 @@ export class TlsRecordMeter extends Duplex {
     callback();
   }
 
+  /**
+   * The TLS socket over the meter is gone: the TCP connection is closed in order, this side's FIN, then the server's
+   * bytes until its FIN, so that its close_notify, sent as it saw the client go, is read and counted here as it was
+   * at the server. (A cut connection is destroyed by whoever cuts it, WireCounter.destroyAll.)
+   */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.raw.destroy(error ?? undefined);
+    lingerClose(this.raw);
     callback(error);
   }
+}
+
+/** How long a TCP connection closed in order waits for the server's side to close before it is destroyed, ms. */
+export const LINGER_MS = 2_000;
+
+/** Ends `raw` and reads it until the peer closes it too, or LINGER_MS has passed. */
+export function lingerClose(raw: Socket): void {
+  if (raw.destroyed) return;
+  raw.end();
+  raw.resume();
+  const timer = setTimeout(() => raw.destroy(), LINGER_MS);
+  timer.unref();
+  raw.once('close', () => clearTimeout(timer));
 }
 
 interface EncryptedRecord {

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { buildConnector } from 'undici';
 import { addTlsSplit, emptyTlsSplit, type ByteCounts, type TlsSplit } from '../servers/contract/byte-counts.js';
-import { TlsRecordMeter } from './tls-record-meter.js';
+import { lingerClose, TlsRecordMeter } from './tls-record-meter.js';
 
 /** How a client speaks TLS to the server. */
 export interface ClientTls {
@@ -103,8 +103,10 @@ export class WireCounter {
     if (this.tls.keylog) socket.on('keylog', this.tls.keylog);
     this.secureLive.set(socket, raw);
     raw.once('close', () => this.secureLive.delete(socket));
-    // Whatever ends the TLS socket ends the connection under it.
-    socket.once('close', () => raw.destroy());
+    // Whatever ends the TLS socket ends the connection under it, in order, reading the server's last bytes (an HTTP
+    // client destroys its socket, with an error or not, once a `Connection: close` answer is in). A cut
+    // (destroyAll) destroys the connection under it at once.
+    socket.once('close', () => lingerClose(raw));
     if (resume) socket.on('session', (session: Buffer) => (this.session = session));
     socket.once('secureConnect', () => {
       if (socket.isSessionReused()) this.handshakes.resumed++;
@@ -120,9 +122,12 @@ export class WireCounter {
    * still open after `timeoutMs` is destroyed.
    */
   async closeSecure(timeoutMs = 2_000): Promise<void> {
+    const secureOver = new Map([...this.secureLive].map(([socket, raw]) => [raw, socket]));
+    // Every TCP connection still open, including one already closing in order (a poll's, without keep-alive): until
+    // it closes, the server's close_notify may still be on its way, counted at the server and not yet here.
     await Promise.all(
-      [...this.secureLive].map(
-        ([socket, raw]) =>
+      [...this.live].map(
+        (raw) =>
           new Promise<void>((resolve) => {
             if (raw.destroyed) return resolve();
             const timer = setTimeout(() => raw.destroy(), timeoutMs);
@@ -130,7 +135,7 @@ export class WireCounter {
               clearTimeout(timer);
               resolve();
             });
-            socket.end();
+            secureOver.get(raw)?.end();
           }),
       ),
     );
@@ -217,6 +222,7 @@ export class WireCounter {
     // client learns of it as it would of a cut TCP socket.
     const under = new Set(this.secureLive.values());
     for (const socket of this.secureLive.keys()) socket.destroy(cut());
+    for (const raw of under) raw.destroy();
     for (const socket of this.live) if (!under.has(socket)) socket.destroy(cut());
   }
 }

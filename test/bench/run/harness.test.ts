@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IDLE_WINDOW_MS } from '../../../bench/measure/process-load.js';
 import { isAlive } from '../../helpers.js';
@@ -5,6 +6,7 @@ import { Bench, type BenchPlan } from '../../../bench/run/harness.js';
 import { isValidRun, type Results, type Scenario } from '../../../results/results.js';
 import { publishSchedule } from '../../../bench/plan/schedule.js';
 import { STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
+import { splitTotal } from '../../../results/tls.js';
 
 const TINY: Scenario = {
   clients: 5,
@@ -119,4 +121,61 @@ describe('the bench harness, end to end', () => {
     ).toEqual(['sse Server-sent events', 'websocket WebSocket', 'short-poll 1.1', 'long-poll 1.1', 'publish 1.1']);
     expect(bench.childPids.filter(isAlive)).toEqual([]);
   });
+});
+
+describe('the bench harness over TLS', () => {
+  it(
+    'runs the own strategies in cleartext and over TLS, splits the TLS bytes exactly, probes the handshakes and removes its certificate',
+    { timeout: 180_000 },
+    async () => {
+      const own = ['short-polling', 'long-polling', 'websocket', 'sse'];
+      const runs = [
+        ...own.map((strategy) => ({ strategy, scenario: TINY })),
+        ...own.map((strategy) => ({ strategy, scenario: { ...TINY, tls: 'on' as const } })),
+        // Short polls on a connection each: every poll after a client's first resumes its session from a ticket.
+        { strategy: 'short-polling', scenario: { ...TINY, tls: 'on' as const, keepAlive: 'off' as const } },
+      ];
+      const bench = new Bench({ preset: 'test', command: 'vitest', runs });
+      const results = await bench.run();
+      expect(bench.certificateDir).toBeDefined();
+      expect(existsSync(bench.certificateDir!)).toBe(false);
+      expect(results.runs).toHaveLength(runs.length);
+      for (const run of results.runs) {
+        const name = `${run.strategy.name} ${run.scenario.tls ?? 'off'} ${run.scenario.keepAlive ?? 'on'}`;
+        expect(run.problems, name).toEqual([]);
+        expect(run.bytes.clientToServer, name).toBe(run.bytes.serverSide.clientToServer);
+        expect(run.bytes.serverToClient, name).toBe(run.bytes.serverSide.serverToClient);
+        if (run.scenario.tls !== 'on') {
+          expect(run.tls, name).toBeUndefined();
+          continue;
+        }
+        const { split, serverSideApplication, handshakes, resumed, failedHandshakes } = run.tls!;
+        // The split is every byte, and its application part the plaintext the server's TLS sockets counted.
+        expect(splitTotal(split.clientToServer), name).toBe(run.bytes.clientToServer);
+        expect(splitTotal(split.serverToClient), name).toBe(run.bytes.serverToClient);
+        expect({ clientToServer: split.clientToServer.application, serverToClient: split.serverToClient.application }, name).toEqual(
+          serverSideApplication,
+        );
+        expect(handshakes, name).toBe(run.connections.opened);
+        expect(failedHandshakes, name).toBe(0);
+        // One connection per client, or one per poll: each client's first handshake is full, every later one resumed.
+        expect(resumed, name).toBe(handshakes - TINY.clients);
+        if (run.scenario.keepAlive === 'off') expect(handshakes, name).toBe(run.requests.total);
+        else expect(handshakes, name).toBe(TINY.clients);
+      }
+      // The same traffic in cleartext and over TLS: the WebSocket's application bytes are its cleartext bytes exactly.
+      const websocket = results.runs.filter((run) => run.strategy.name === 'websocket');
+      expect(websocket[1].tls!.split.clientToServer.application).toBe(websocket[0].bytes.clientToServer);
+      expect(websocket[1].tls!.split.serverToClient.application).toBe(websocket[0].bytes.serverToClient);
+      const probe = results.tlsHandshakes!;
+      expect(probe.problem).toBeUndefined();
+      expect(probe.full.connections).toBeGreaterThanOrEqual(20);
+      expect(probe.resumed.connections).toBeGreaterThanOrEqual(20);
+      expect(probe.tcp.bytesPerConnection).toEqual({ clientToServer: 0, serverToClient: 0 });
+      // A resumed handshake sends no certificate: far fewer bytes down than a full one.
+      expect(probe.resumed.bytesPerConnection.serverToClient).toBeLessThan(probe.full.bytesPerConnection.serverToClient / 2);
+      expect(probe.cipher).toMatch(/^TLS_AES_\d+_GCM_SHA\d+, ECDSA P-256$|^TLS_CHACHA20_POLY1305_SHA256, ECDSA P-256$/);
+      expect(bench.childPids.filter(isAlive)).toEqual([]);
+    },
+  );
 });
