@@ -58,11 +58,14 @@ async function main(argv: string[]): Promise<number> {
     options.capacity.httpVersions = versions;
   }
 
+  // The capacity probes (autocannon, h2load and their node:http floors) speak cleartext only so far.
+  if (options.capacity?.tls?.includes(true)) {
+    return refuse('the capacity probes run in cleartext only: --tls applies to the runs (use --tls off with probes)', created);
+  }
   const runs = planRuns(options.scenarios, options.strategies);
   // TLS needs a certificate, and openssl to make it: without it, one line and nothing started.
   if (planSpeaksTls({ runs, capacity: options.capacity ?? undefined }) && !opensslAvailable()) {
-    process.stderr.write(`pushbench: ${OPENSSL_MISSING}\n`);
-    return 2;
+    return refuse(OPENSSL_MISSING, created);
   }
 
   const bench = new Bench({

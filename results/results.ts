@@ -226,11 +226,6 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
   floor?: CapacityFigures;
   /** '2': driven by h2load over HTTP/2 (h2c, one stream at a time per connection); absent: autocannon, HTTP/1.1. */
   httpVersion?: HttpVersion;
-  /**
-   * True: over TLS (https; h2load's HTTP/2 chosen by ALPN), and the floor is node:https alone (HTTP/1.1) or
-   * node:http2's secure server alone (HTTP/2). Absent: cleartext.
-   */
-  tls?: boolean;
 }
 
 export interface RunResult {
