@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { prepareBenchRedis } from '../../../bench/run/redis-service.js';
 import { startRedisServer } from '../../../servers/log/redis/redis-server.js';
 import { waitFor } from '../../helpers.js';
+import { missing } from '../../requirements.js';
 
-describe("the bench's Redis", () => {
+describe.skipIf(missing(['redis-server'], "the bench's Redis"))("the bench's Redis", () => {
   it('says once, on one line, that the redis-server it started died, and does not restart it', async () => {
     const lines: string[] = [];
     const prepared = await prepareBenchRedis(undefined, (line) => lines.push(line));
