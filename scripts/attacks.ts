@@ -6,7 +6,7 @@
  * whether a normal client (a short poll, and a WebSocket that receives a message published for it) is served while
  * the attack's load is in place, or after it.
  *
- *   npx tsx scripts/attacks.ts                    every attack at the probe's size (about 3 minutes)
+ *   npx tsx scripts/attacks.ts                    every attack at the probe's size (about 2–3 minutes)
  *   npx tsx scripts/attacks.ts --scale 0.1        a tenth of every count (a quick look; the figures are then not the probe's)
  *   npx tsx scripts/attacks.ts --only h2-held-polls,redis-frozen
  *   npx tsx scripts/attacks.ts --list
@@ -72,11 +72,12 @@ async function runOne(attack: Attack, scale: number): Promise<Row> {
   } catch (error) {
     figure = `the attack failed: ${(error as Error).message}`;
   }
+  const held = target.rssHeld;
   if (!checked) await check('after');
   const row: Row = {
     attack,
     figure,
-    rssMb: `+${(target.rssGrowth / 1e6).toFixed(0)} MB`,
+    rssMb: `${megabytes(target.rssGrowth)} / ${megabytes(held)} MB`,
     fds: `${target.baselineFds} → ${target.peakFds} → ${await target.settledFds()}`,
     alive: target.alive ? 'yes' : 'NO',
     poll,
@@ -86,8 +87,25 @@ async function runOne(attack: Attack, scale: number): Promise<Row> {
   return row;
 }
 
+/** A change of memory in whole MB, signed: "+57", "−1". */
+function megabytes(bytes: number): string {
+  const mb = Math.round(bytes / 1e6);
+  return mb < 0 ? `−${-mb}` : `+${mb}`;
+}
+
 function table(rows: Row[], scale: number): string {
-  const header = ['attack', 'issue', 'what', 'before the fixes', 'now', 'RSS growth', 'fds: before → peak → after', 'alive', 'poll', 'WebSocket'];
+  const header = [
+    'attack',
+    'issue',
+    'what',
+    'before the fixes',
+    'now',
+    'RSS growth: peak / at the end',
+    'fds: before → peak → after',
+    'alive',
+    'poll',
+    'WebSocket',
+  ];
   const lines = rows.map((r) => [
     r.attack.name,
     r.attack.issue,
@@ -142,7 +160,8 @@ async function main(): Promise<void> {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   process.stdout.write(
     `Attacks of the hostile-input probe, re-run ${when} UTC on ${scale === 1 ? "the probe's sizes" : `${scale} of the probe's sizes`} ` +
-      `(${Math.round((Date.now() - started) / 1000)} s; a fresh server process each; RSS: its growth over the attack).\n\n${table(rows, scale)}\n`,
+      `(${Math.round((Date.now() - started) / 1000)} s; a fresh server process each; RSS: its growth over the attack, ` +
+      `at the peak and once the attack is over).\n\n${table(rows, scale)}\n`,
   );
 }
 

@@ -8,6 +8,8 @@ import { count, eventually, fillRing, SERVE, statusCounts, type Attack } from '.
 import type { Target } from './target.js';
 
 const run = promisify(execFile);
+/** The script's own requests close their connections, so that the server's open descriptors count only the attack's. */
+const CLOSE = { connection: 'close' };
 
 /** Sends `bytes` on a raw HTTP/1.1 connection; resolves with the answer's status line and how long it took. */
 function rawAnswer(target: Target, bytes: string, keepSending?: (socket: net.Socket) => void): Promise<string> {
@@ -108,7 +110,7 @@ const deadRedis = redisAttack(
     for (let i = 0; i < 20; i++) statuses.push(await target.publish(`after ${i}`));
     await eventually(() => target.stderr.includes('\n'), 5_000);
     const lines = target.stderr.trim().split('\n').filter(Boolean);
-    return `${statusCounts(statuses)}; ${lines.length} line on stderr: "${lines[0]?.replace(/^pushbench serve: /, '').slice(0, 60)}…"`;
+    return `${statusCounts(statuses)}; ${lines.length} line on stderr: "${lines[0]}"`;
   },
 );
 
@@ -186,11 +188,11 @@ const nosniff: Attack = {
   async run(target) {
     const answers = await Promise.all(
       [
-        ['/api/poll?since=0', {}],
-        ['/api/long-poll?since=0&timeout=100', {}],
-        ['/api/stats', {}],
-        ['/api/publish', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payload":1}' }],
-        ['/no/such/route', {}],
+        ['/api/poll?since=0', { headers: CLOSE }],
+        ['/api/long-poll?since=0&timeout=100', { headers: CLOSE }],
+        ['/api/stats', { headers: CLOSE }],
+        ['/api/publish', { method: 'POST', headers: { ...CLOSE, 'content-type': 'application/json' }, body: '{"payload":1}' }],
+        ['/no/such/route', { headers: CLOSE }],
       ].map(async ([path, init]) => {
         const res = await fetch(`${target.url}${path as string}`, init as RequestInit);
         await res.arrayBuffer();
@@ -198,7 +200,7 @@ const nosniff: Attack = {
       }),
     );
     const controller = new AbortController();
-    const events = await fetch(`${target.url}/api/events?since=0`, { signal: controller.signal });
+    const events = await fetch(`${target.url}/api/events?since=0`, { signal: controller.signal, headers: CLOSE });
     answers.push(events.headers.get('x-content-type-options') === 'nosniff');
     controller.abort();
     return `${answers.filter(Boolean).length} of ${answers.length} carry nosniff (poll, long poll, stats, publish, 404, events)`;
@@ -213,10 +215,11 @@ const numbers: Attack = {
   target: SERVE,
   async run(target) {
     const post = async (body: string) =>
-      (await fetch(`${target.url}/api/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status;
+      (await fetch(`${target.url}/api/publish`, { method: 'POST', headers: { ...CLOSE, 'content-type': 'application/json' }, body })).status;
     const infinity = await post('{"payload":1e309}');
     const big = await post('{"payload":12345678901234567890123}');
-    const stored = ((await (await fetch(`${target.url}/api/poll?since=0`)).json()) as { messages: { payload: unknown }[] }).messages;
+    const stored = ((await (await fetch(`${target.url}/api/poll?since=0`, { headers: CLOSE })).json()) as { messages: { payload: unknown }[] })
+      .messages;
     return `1e309: ${infinity}; 23 digits: ${big}, read back as ${JSON.stringify(stored.at(-1)?.payload)} (payloads are JSON as JavaScript reads it)`;
   },
 };

@@ -85,6 +85,11 @@ export class Target {
     return this.peakRss - this.baselineRss;
   }
 
+  /** What the process holds now over what it held when it started being measured. */
+  get rssHeld(): number {
+    return this.alive ? rssBytes(this.pid) - this.baselineRss : 0;
+  }
+
   get fds(): number {
     return this.alive ? openFds(this.pid) : 0;
   }
