@@ -75,12 +75,15 @@ function probeTable(probe: HandshakeProbe): string {
     `<tr><td>${name}</td><td class="num">${fmtInt(cost.connections)}</td><td class="num">${fmtNumber(cost.serverCpuUsPerConnection, 0)}</td>
 <td class="num">${over === null ? '—' : fmtNumber(over, 0)}</td><td class="num">${fmtInt(cost.bytesPerConnection.clientToServer)}</td>
 <td class="num">${fmtInt(cost.bytesPerConnection.serverToClient)}</td></tr>`;
-  return `<h3>What one handshake costs the server</h3>
+  return (
+    `<h3>What one handshake costs the server</h3>
 <div class="table-wrap"><table><thead><tr><th>Connection</th><th class="num">Connections</th><th class="num">Server CPU µs each</th>
 <th class="num">Over bare TCP, µs</th><th class="num">Up, B</th><th class="num">Down, B</th></tr></thead><tbody>
-${row('bare TCP: connect and close', probe.tcp, null)}${row('full TLS 1.3 handshake', probe.full, added.full)}${row('resumed from a session ticket', probe.resumed, added.resumed)}
+${row('bare TCP: connect and close', probe.tcp, null)}${row('full TLS 1.3 handshake', probe.full, added.full)}
+${row('resumed from a session ticket', probe.resumed, added.resumed)}
 </tbody></table></div>
 <p class="muted">${esc(probe.cipher)}. Fresh connections one at a time against a fresh server process, each closed in order after its ` +
     'handshake (close_notify both ways); the server’s CPU over them divided by their number. A full handshake signs with the ' +
-    'certificate’s key and sends two session tickets; a resumed one sends neither certificate nor signature.</p>';
+    'certificate’s key and sends two session tickets; a resumed one sends neither certificate nor signature.</p>'
+  );
 }

@@ -102,7 +102,8 @@ export function compareTls(runs: readonly RunResult[]): TlsComparison[] {
       const clear = cleartext.get(key(tls));
       const perTls = perDeliveredMessage(tls);
       const perClear = clear && perDeliveredMessage(clear);
-      const minus = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : a - b);
+      const minus = (a: number | null | undefined, b: number | null | undefined) =>
+        a === null || a === undefined || b === null || b === undefined ? null : a - b;
       const { clientToServer, serverToClient } = tls.tls!.split;
       return {
         tls,

@@ -53,8 +53,8 @@ export class PortCapture {
     });
     this.tshark = tshark;
     let said = '';
-    tshark.stderr!.on('data', (chunk: Buffer) => (said += String(chunk)));
-    tshark.stdout!.on('data', (chunk: Buffer) => {
+    tshark.stderr.on('data', (chunk: Buffer) => (said += String(chunk)));
+    tshark.stdout.on('data', (chunk: Buffer) => {
       for (const line of String(chunk).split('\n')) if (line.trim() === String(sentinelPort)) this.sentinelsSeen++;
     });
     tshark.once('exit', (code) => (this.exited = `tshark exited (${code}): ${said.trim()}`));
@@ -108,7 +108,8 @@ export class PortCapture {
   tlsRecords(): { split: TlsSplit; recordBytes: ByteCounts } {
     const split = emptyTlsSplit();
     const recordBytes = { clientToServer: 0, serverToClient: 0 };
-    const rows = this.fields(['tcp.dstport', 'tls.record.content_type', 'tls.record.opaque_type', 'tls.record.length'], ['-o', `tls.keylog_file:${this.keylogPath}`]);
+    const names = ['tcp.dstport', 'tls.record.content_type', 'tls.record.opaque_type', 'tls.record.length'];
+    const rows = this.fields(names, ['-o', `tls.keylog_file:${this.keylogPath}`]);
     for (const [dstport, types, opaque, lengths] of rows) {
       if (!lengths) continue;
       const direction = Number(dstport) === this.port ? 'clientToServer' : 'serverToClient';

@@ -31,7 +31,11 @@ export interface HandshakeHost {
  *   signature), as a browser's next connection to the same origin does.
  * One at a time, so that no handshake waits behind another and the CPU is the handshakes' own.
  */
-export async function probeHandshakes(host: HandshakeHost, certificate: CertificatePem, connections = HANDSHAKE_PROBE_CONNECTIONS): Promise<HandshakeProbe> {
+export async function probeHandshakes(
+  host: HandshakeHost,
+  certificate: CertificatePem,
+  connections = HANDSHAKE_PROBE_CONNECTIONS,
+): Promise<HandshakeProbe> {
   const { server } = host;
   const { url } = await server.call('start', { strategy: 'short-polling', longPollTimeoutMs: 20_000, tls: certificate }, host.startTimeoutMs);
   const { hostname, port } = new URL(url);
@@ -86,7 +90,13 @@ function tcpOnly(host: string, port: number): Promise<void> {
  * One TLS connection, trusting only `ca`: the handshake, the server's session tickets read, then close_notify and
  * the close. Resolves with whether it resumed `session`, the last ticket it got, and its cipher suite.
  */
-function handshake(host: string, port: number, ca: string, session: Buffer | undefined): Promise<{ reused: boolean; session: Buffer | undefined; cipher: string }> {
+interface Handshake {
+  reused: boolean;
+  session: Buffer | undefined;
+  cipher: string;
+}
+
+function handshake(host: string, port: number, ca: string, session: Buffer | undefined): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     let ticket: Buffer | undefined;
     let reused = false;

@@ -1,10 +1,13 @@
 import type { ByteCounts, ConnectionCounts } from '../../servers/contract/byte-counts.js';
 import type { ServerStats, StrategyCounters } from '../../servers/observe/stats.js';
 
+const NO_BYTES = { clientToServer: 0, serverToClient: 0 };
+
 /**
  * The /api/stats of several server processes behind one port as one: counts, bytes and connections add up.
  * Peaks add up too, which is an upper bound: the processes need not have peaked at the same moment.
  */
+
 export function mergeServerStats(all: readonly ServerStats[]): ServerStats {
   if (all.length === 0) throw new Error('no server stats to merge');
   const strategies: Record<string, StrategyCounters> = {};
@@ -51,7 +54,7 @@ function addCounters(a: StrategyCounters, b: StrategyCounters): StrategyCounters
     connections: addConnections(a.connections, b.connections),
     bytes: addBytes(a.bytes, b.bytes),
     ...((a.applicationBytes || b.applicationBytes) && {
-      applicationBytes: addBytes(a.applicationBytes ?? { clientToServer: 0, serverToClient: 0 }, b.applicationBytes ?? { clientToServer: 0, serverToClient: 0 }),
+      applicationBytes: addBytes(a.applicationBytes ?? NO_BYTES, b.applicationBytes ?? NO_BYTES),
     }),
   };
 }

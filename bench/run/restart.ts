@@ -61,7 +61,13 @@ export async function publishAcrossRestart(plan: RestartPlan): Promise<RestartOu
     const second = plan.spawnServer();
     await second.call(
       'start',
-      { strategy: plan.strategy, longPollTimeoutMs: plan.longPollTimeoutMs, port: plan.port, firstSeq: RESTART_FIRST_SEQ, ...(plan.tls && { tls: plan.tls }) },
+      {
+        strategy: plan.strategy,
+        longPollTimeoutMs: plan.longPollTimeoutMs,
+        port: plan.port,
+        firstSeq: RESTART_FIRST_SEQ,
+        ...(plan.tls && { tls: plan.tls }),
+      },
       budgets.startMs,
     );
     await second.call('openWindow', undefined, budgets.callMs);
