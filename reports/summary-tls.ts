@@ -1,6 +1,7 @@
 import { fmtInt, fmtNumber } from '../results/number-format.js';
 import type { HandshakeProbe, Results } from '../results/results.js';
-import { compareTls, handshakeCpuUs, type TlsComparison } from '../results/tls.js';
+import { handshakeCpuUs } from '../results/tls.js';
+import { compareTls, type TlsComparison } from '../results/tls-comparison.js';
 import { cpuFigureText } from './server-cpu.js';
 
 /**

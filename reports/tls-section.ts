@@ -1,6 +1,7 @@
 import { fmtBytes, fmtInt, fmtNumber } from '../results/number-format.js';
 import type { HandshakeProbe, RunResult } from '../results/results.js';
-import { compareTls, handshakeCpuUs } from '../results/tls.js';
+import { handshakeCpuUs } from '../results/tls.js';
+import { compareTls } from '../results/tls-comparison.js';
 import { escapeHtml as esc } from './format.js';
 import type { ReportRun } from './model.js';
 import { NO_SECTION, section, type ExtraSections, type SectionContext } from './section-html.js';
