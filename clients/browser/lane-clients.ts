@@ -37,11 +37,14 @@ export interface LaneEvents {
 }
 
 export interface LaneClientOptions {
-  userId: string;
+  /** Absent: the requests name no user (the bench's browser fleet, whose requests carry what its simulated clients' carry). */
+  userId?: string;
   /** The user id's token, when the server checks user ids (POST /demo/api/join gave it). */
-  userToken: string | undefined;
-  /** The `client=` attribution tag of this lane. */
-  tag: string;
+  userToken?: string;
+  /** The `client=` attribution tag of this lane; absent: none. */
+  tag?: string;
+  /** Long polling: the hold asked of the server (`timeout=`), as the simulated client asks it; absent: the server's own. */
+  longPollTimeoutMs?: number;
   /** Cursor to start from (the server's head when the page loaded). */
   since: number;
   /** Read before every short poll, so the teacher's slider applies at once. */
@@ -68,10 +71,15 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
     this.aborter.abort();
   }
 
-  protected url(route: string, extra = ''): string {
+  /** The request target: the cursor, the route's own parameters, then who asks; in the simulated clients' order. */
+  protected url(route: string, params: Record<string, number | undefined> = {}): string {
     const { userId, userToken, tag } = this.options;
-    const token = userToken === undefined ? '' : `&${USER_TOKEN_PARAM}=${encodeURIComponent(userToken)}`;
-    return `${route}?since=${this.cursor}&user=${encodeURIComponent(userId)}${token}&client=${encodeURIComponent(tag)}${extra}`;
+    let target = `${route}?since=${this.cursor}`;
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) target += `&${name}=${value}`;
+    if (userId !== undefined) target += `&user=${encodeURIComponent(userId)}`;
+    if (userToken !== undefined) target += `&${USER_TOKEN_PARAM}=${encodeURIComponent(userToken)}`;
+    if (tag !== undefined) target += `&client=${encodeURIComponent(tag)}`;
+    return target;
   }
 
   protected send(kind: RequestKind): LaneRequest {
@@ -81,10 +89,10 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
   }
 
   /** One poll or long poll: sends it, reports the answer, moves the cursor. False when it failed. */
-  protected async exchange(kind: 'poll' | 'long-poll', route: string): Promise<boolean> {
+  protected async exchange(kind: 'poll' | 'long-poll', route: string, params: Record<string, number | undefined> = {}): Promise<boolean> {
     const request = this.send(kind);
     try {
-      const res = await fetch(this.url(route), { signal: this.aborter.signal });
+      const res = await fetch(this.url(route, params), { signal: this.aborter.signal });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as PollResponse;
       const at = nowMs();
@@ -135,7 +143,8 @@ export class LongPollLane extends LaneClient {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      if (!(await this.exchange('long-poll', ROUTES.longPoll)) && !this.stopped) await this.delay(RETRY_MS);
+      const asked = await this.exchange('long-poll', ROUTES.longPoll, { timeout: this.options.longPollTimeoutMs });
+      if (!asked && !this.stopped) await this.delay(RETRY_MS);
     }
   }
 }
