@@ -11,6 +11,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 export class ShortPollingClient extends PollingClient {
   /** Where the server answers short polls; a subclass may ask the same on another path. */
   protected readonly path: string = ROUTES.poll;
+  protected readonly profiledAs = 'poll';
   private timer?: NodeJS.Timeout;
   private readonly intervalMs: number;
 

@@ -5,7 +5,7 @@ import { nowMs } from '../../servers/contract/message.js';
 import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import type { RecoveryEpisode } from '../measure/recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
-import { scenarioIdentity } from './identity.js';
+import { scenarioHeaderProfile, scenarioIdentity } from './identity.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 import type { CountExample, MissedExample, RequestCounts, TrafficWindow } from '../../results/results.js';
@@ -164,6 +164,7 @@ export class ClientFleet {
   constructor(private readonly options: FleetOptions) {
     this.monitor.start();
     const { scenario } = options;
+    const headerProfile = scenarioHeaderProfile(scenario);
     this.records = options.phasesMs.map((firstPollDelayMs, i) => {
       const client = new options.clientClass({
         baseUrl: options.baseUrl,
@@ -172,6 +173,7 @@ export class ClientFleet {
         longPollTimeoutMs: scenario.longPollTimeoutMs,
         firstPollDelayMs,
         headers: scenarioIdentity(scenario, options.firstClientIndex + i),
+        ...(headerProfile && { headerProfile }),
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
