@@ -218,6 +218,17 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
   httpVersion?: HttpVersion;
 }
 
+/**
+ * Whose headers a run's requests carried, and where they come from: a profile the simulated clients sent
+ * (scenario.headers; `source` names the browser it was captured from), or a real browser's own (scenario.fleet).
+ */
+export interface ClientHeaders {
+  /** 'chromium': the simulated clients sent the profile; 'minimal': only what the transport needs; 'browser': a real browser sent its own. */
+  profile: 'chromium' | 'minimal' | 'browser';
+  /** "Chromium 156.0.8078.129", or "pushbench" for the minimal profile. */
+  source: string;
+}
+
 export interface RunResult {
   strategy: StrategyLabel;
   scenario: Scenario;
@@ -246,6 +257,8 @@ export interface RunResult {
   broker?: BrokerCost;
   /** Present when some WebSocket clients were refused at the upgrade (scenario.blockedUpgrade): both groups. */
   fallback?: UpgradeFallback;
+  /** Whose headers the clients' requests carried. Absent in files written before header profiles: minimal headers. */
+  clientHeaders?: ClientHeaders;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);

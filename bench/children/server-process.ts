@@ -9,6 +9,7 @@ import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
 import { ServerTimeline } from '../measure/server-timeline.js';
 import { BLOCKING_PROXY_HOOKS, servedStrategies } from '../fleet/upgrade-fallback.js';
+import { mountFleetPage } from '../fleet/fleet-page.js';
 
 let server: PushServer | undefined;
 let cpuAtOpen: NodeJS.CpuUsage | undefined;
@@ -34,7 +35,7 @@ let sampleCpuMs = 0;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
@@ -46,6 +47,7 @@ serveRpc<ServerProtocol>({
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
     });
     timeline.watch(server.httpServer);
+    if (fleetPage) await mountFleetPage(server.extraRoutes);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
     return { url: server.url };

@@ -51,6 +51,8 @@ export interface ServerProtocol {
       redis?: RedisRunOptions;
       /** A blocked-upgrade run: long polling is mounted too, and upgrades carrying the client's cue are refused. */
       blockedUpgrade?: number;
+      /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
+      fleetPage?: boolean;
     },
     { url: string },
   ];

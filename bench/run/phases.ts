@@ -108,6 +108,7 @@ export class RunPhases {
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+        ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
     );
@@ -146,7 +147,7 @@ export class RunPhases {
             scenario,
             ...(blocked && { blocked: this.shareOf(blocked, i) }),
           },
-          budgets.startMs,
+          budgets.clientStartMs,
         ),
       ),
     );

@@ -1,0 +1,96 @@
+import { ratio } from './metrics.js';
+import type { RunResult } from './results.js';
+import { scenarioKey, scenarioValue } from './scenario.js';
+
+/**
+ * Does the simulated fleet agree with a real browser? For each strategy, the same scenario run once with simulated
+ * clients and once with real Chromium clients (`--fleet simulated,chromium`): requests per delivered message
+ * within REQUESTS_TOLERANCE, bytes per request in each direction within BYTES_TOLERANCE, and every message delivered
+ * exactly once in both. The claims rest on the simulated clients; this is the evidence that they are a browser's.
+ */
+
+/** Requests per message may differ by 1 % (a poll timer's drift over a run, a request in flight at the end). */
+export const REQUESTS_TOLERANCE = 0.01;
+/** Bytes per request in each direction may differ by 2 % (a cursor's digits, the share of empty answers). */
+export const BYTES_TOLERANCE = 0.02;
+
+/** One fleet's side of a comparison. */
+export interface FleetFigures {
+  requestsPerMessage: number | null;
+  bytesUpPerRequest: number | null;
+  bytesDownPerRequest: number | null;
+  /** Every client got every message, none twice, none out of order. */
+  exactlyOnce: boolean;
+  latencyP50Us: number;
+}
+
+export interface AgreementRow {
+  strategy: RunResult['strategy'];
+  clients: number;
+  simulated: FleetFigures;
+  browser: FleetFigures;
+  /** browser / simulated - 1, each; null when a side has no figure. */
+  requestsDeviation: number | null;
+  bytesUpDeviation: number | null;
+  bytesDownDeviation: number | null;
+  /** Within every tolerance, and exactly once in both. */
+  agrees: boolean;
+  /** The browser's version, "Chromium 156.0.8078.129". */
+  browserSource: string;
+}
+
+function figures(run: RunResult): FleetFigures {
+  const { total } = run.requests;
+  const { delivered, missed, duplicated, outOfOrder } = run.messages;
+  return {
+    requestsPerMessage: ratio(total, delivered),
+    bytesUpPerRequest: ratio(run.bytes.clientToServer, total),
+    bytesDownPerRequest: ratio(run.bytes.serverToClient, total),
+    exactlyOnce: run.problems.length === 0 && delivered > 0 && missed === 0 && duplicated === 0 && outOfOrder === 0,
+    latencyP50Us: run.latencyUs.p50,
+  };
+}
+
+function deviation(browser: number | null, simulated: number | null): number | null {
+  return browser === null || simulated === null || simulated === 0 ? null : browser / simulated - 1;
+}
+
+function within(value: number | null, tolerance: number): boolean {
+  return value !== null && Math.abs(value) <= tolerance;
+}
+
+/** Every pair of runs of one strategy whose scenarios differ only in the fleet, in the order of the browser runs. */
+export function agreementRows(runs: readonly RunResult[]): AgreementRow[] {
+  const simulated = new Map<string, RunResult>();
+  for (const run of runs) {
+    if (scenarioValue(run.scenario, 'fleet') === 'simulated') simulated.set(`${run.strategy.name} ${scenarioKey(run.scenario, ['fleet'])}`, run);
+  }
+  return runs.flatMap((run): AgreementRow[] => {
+    if (scenarioValue(run.scenario, 'fleet') !== 'chromium') return [];
+    const twin = simulated.get(`${run.strategy.name} ${scenarioKey(run.scenario, ['fleet'])}`);
+    if (!twin) return [];
+    const sim = figures(twin);
+    const real = figures(run);
+    const requestsDeviation = deviation(real.requestsPerMessage, sim.requestsPerMessage);
+    const bytesUpDeviation = deviation(real.bytesUpPerRequest, sim.bytesUpPerRequest);
+    const bytesDownDeviation = deviation(real.bytesDownPerRequest, sim.bytesDownPerRequest);
+    return [
+      {
+        strategy: run.strategy,
+        clients: run.scenario.clients,
+        simulated: sim,
+        browser: real,
+        requestsDeviation,
+        bytesUpDeviation,
+        bytesDownDeviation,
+        agrees:
+          within(requestsDeviation, REQUESTS_TOLERANCE) &&
+          within(bytesUpDeviation, BYTES_TOLERANCE) &&
+          within(bytesDownDeviation, BYTES_TOLERANCE) &&
+          sim.exactlyOnce &&
+          real.exactlyOnce,
+        browserSource: run.clientHeaders?.source ?? 'a browser',
+      },
+    ];
+  });
+}
