@@ -42,7 +42,7 @@ function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Pro
 export class BrowserFleet {
   private readonly monitor = new LoadMonitor();
   private browserCpuAtStart = 0;
-  private atScheduleStart: number | undefined;
+  private atScheduleStart: { at: number; requests: number } | undefined;
   private steady: TrafficWindow | undefined;
 
   private constructor(
@@ -96,11 +96,12 @@ export class BrowserFleet {
   }
 
   /** The schedule starts: the load (this process and the browser's) counts from here. */
-  scheduleStart(dropAtMs: readonly (number | null)[]): void {
+  async scheduleStart(dropAtMs: readonly (number | null)[]): Promise<void> {
     if (dropAtMs.some((at) => at !== null)) throw new Error('the browser fleet does not drop connections on purpose (--churn)');
+    const states = await Promise.all(this.clients.map(({ page }) => callPage<{ sent: number }>(page, 'state')));
     this.monitor.start();
     this.browserCpuAtStart = descendantsCpuMs();
-    this.atScheduleStart = performance.now();
+    this.atScheduleStart = { at: performance.now(), requests: states.reduce((total, state) => total + state.sent, 0) };
   }
 
   async drain(lastSeq: number, timeoutMs: number): Promise<number> {
@@ -119,13 +120,14 @@ export class BrowserFleet {
    */
   async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[]): Promise<FleetReport> {
     const load = this.load();
+    const atStop = await Promise.all(this.clients.map(({ page }) => callPage<{ sent: number }>(page, 'state')));
     if (this.atScheduleStart !== undefined) {
       this.steady = {
-        windowMs: Math.round(performance.now() - this.atScheduleStart),
-        // Counted at the server: the harness takes the bytes from its report.
+        windowMs: Math.round(performance.now() - this.atScheduleStart.at),
+        // Counted at the server: the run's bytes are the server's (FleetReport.countedAt).
         bytesClientToServer: 0,
         bytesServerToClient: 0,
-        requests: 0,
+        requests: atStop.reduce((total, state) => total + state.sent, 0) - this.atScheduleStart.requests,
         clientCpuMs: Math.round(load.cpuMs * 10) / 10,
       };
     }
@@ -171,7 +173,7 @@ export class BrowserFleet {
       churned: 0,
       countedAt: 'server',
       browser: `Chromium ${chromiumVersion(this.browser)}`,
-      ...(this.steady && { steady: { ...this.steady, requests: records.reduce((total, r) => total + r.requests.total, 0) } }),
+      ...(this.steady && { steady: this.steady }),
     };
     tallyClients(report, tallies, expectedSeqs ?? Array.from({ length: lastSeq }, (_, i) => i + 1));
     report.latencyHistogram = encodeHistogram(latencies);

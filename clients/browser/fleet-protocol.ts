@@ -27,6 +27,8 @@ export interface FleetClientState {
   highestSeq: number;
   /** A request of it is on the wire unanswered (a poll in flight). */
   outstanding: boolean;
+  /** Requests sent so far. */
+  sent: number;
 }
 
 /** The requests the client sent, counted as the simulated clients count theirs (results' RequestCounts). */

@@ -15,6 +15,7 @@ const record: FleetClientRecord = {
   answered: false,
   highestSeq: 0,
   outstanding: false,
+  sent: 0,
   requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
   deliveries: [],
   gaps: 0,
@@ -40,6 +41,7 @@ const api: FleetPageApi = {
     let failedBefore = false;
     lane.on('request', () => {
       record.requests.total++;
+      record.sent++;
       // A request after a failure is the client's way back, as the simulated clients count a reconnect.
       if (failedBefore) record.requests.reconnects++;
       failedBefore = false;
@@ -72,7 +74,7 @@ const api: FleetPageApi = {
     });
     startTimer = setTimeout(() => lane.start(), config.firstRequestDelayMs);
   },
-  state: () => ({ answered: record.answered, highestSeq: record.highestSeq, outstanding: record.outstanding }),
+  state: () => ({ answered: record.answered, highestSeq: record.highestSeq, outstanding: record.outstanding, sent: record.sent }),
   stopBetweenRequests(timeoutMs: number) {
     return new Promise<void>((resolve) => {
       const stopNow = () => {
