@@ -35,12 +35,12 @@ let sampleCpuMs = 0;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
       strategies: served,
-      limits: { longPollTimeoutMs },
+      limits: { longPollTimeoutMs, ...(wsPerMessageDeflate !== undefined && { wsPerMessageDeflate }) },
       port: port ?? 0,
       host: '127.0.0.1',
       firstSeq,
@@ -73,9 +73,9 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, payload: given, startAtMs }) {
     const source = requireServer().source;
-    const payload = 'x'.repeat(payloadBytes);
+    const payload = given ?? 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const spanStart = Math.round(performance.now() - samplesOrigin);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };

@@ -53,13 +53,16 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
       fleetPage?: boolean;
+      /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
+      wsPerMessageDeflate?: boolean;
     },
     { url: string },
   ];
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
+  /** `payload`, when given, is what each message carries instead of payloadBytes of filler (a realistic JSON body). */
+  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payload?: unknown; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];

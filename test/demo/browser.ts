@@ -1,17 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/fleet/chromium.js';
 
-/** Debian's chromium package; a browser is never downloaded (`.ci/run` installs the package). */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium, launched with the bench's one set of flags (bench/fleet/chromium.ts); never a downloaded browser. */
+export { launchChromium };
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 /** A page in a fresh context, with everything it logged and asked for, to assert on. */
 export interface WatchedPage {
