@@ -95,6 +95,12 @@ export interface ByteTotals {
   payload: number;
   /** The same traffic counted at the server's sockets, as a cross-check. */
   serverSide: { clientToServer: number; serverToClient: number };
+  /**
+   * Of serverToClient, the bytes of the poll answers' bodies (JSON), as the server wrote them; the rest of a
+   * polling strategy's downstream bytes are its answers' status lines and headers. Absent for a strategy that does not
+   * report them (push strategies, the references) and in files written before it was counted.
+   */
+  answerBody?: number;
 }
 
 export interface ServerCost {

@@ -15,7 +15,11 @@ function median(values: readonly number[]): number | null {
 }
 
 function printTabs(result: SixPerHost): void {
-  console.log(`\n${result.strategy}: 8 tabs of one browser, ${result.messages} messages; held by the server before any message: ${result.heldBeforeMessages}`);
+  const urls = result.distinctUrls ? 'a URL each' : 'all on one URL';
+  console.log(
+    `\n${result.strategy}: 8 tabs of one browser (${urls}), ${result.oneWayDelayMs} ms each way, ${result.messages} messages; ` +
+      `held by the server before any message: ${result.heldBeforeMessages}`,
+  );
   console.log('tab  delivered  median ms  max ms  delays ms');
   for (const tab of result.tabs) {
     const max = tab.delaysMs.length > 0 ? Math.max(...tab.delaysMs) : null;
@@ -27,6 +31,7 @@ function printTabs(result: SixPerHost): void {
 
 try {
   printTabs(await sixPerHost('long-polling'));
+  printTabs(await sixPerHost('long-polling', { distinctUrls: false }));
   printTabs(await sixPerHost('sse'));
   const reconnect = await eventSourceReconnect();
   console.log(

@@ -58,7 +58,13 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
-async function measurePoint(payloadBytes: number, deflate: boolean, clients: number, messages: number, ratePerSec: number): Promise<CompressionPoint> {
+async function measurePoint(
+  payloadBytes: number,
+  deflate: boolean,
+  clients: number,
+  messages: number,
+  ratePerSec: number,
+): Promise<CompressionPoint> {
   const server = new RpcChild<ServerProtocol>('server process', SERVER_FILE);
   const profile = loadHeaderProfile('chromium');
   const fleet: WebSocketClient[] = [];
@@ -71,14 +77,19 @@ async function measurePoint(payloadBytes: number, deflate: boolean, clients: num
       fleet.push(client);
       client.start();
     }
-    await waitUntil(async () => (await server.call('attached', { strategy: 'websocket' }, CALL_TIMEOUT_MS)) >= clients, 30_000, 'every client attached');
+    await waitUntil(
+      async () => (await server.call('attached', { strategy: 'websocket' }, CALL_TIMEOUT_MS)) >= clients,
+      30_000,
+      'every client attached',
+    );
     const received = new Map<WebSocketClient, number>();
     for (const client of fleet) client.on('message', (message) => received.set(client, message.seq));
-    const payload = jsonPayload(payloadBytes, 7);
+    // Every message its own body, as an application's are: the same body again would compress to a few bytes.
+    const payloads = Array.from({ length: messages }, (_, i) => jsonPayload(payloadBytes, i + 1));
     const offsetsMs = Array.from({ length: messages }, (_, i) => (i * 1000) / ratePerSec);
     const schedule = await server.call(
       'runSchedule',
-      { offsetsMs, durationMs: (messages * 1000) / ratePerSec, payloadBytes, payload },
+      { offsetsMs, durationMs: (messages * 1000) / ratePerSec, payloadBytes, payloads },
       (messages * 1000) / ratePerSec + 30_000,
     );
     await waitUntil(() => fleet.every((client) => received.get(client) === schedule.lastSeq), 30_000, 'every message delivered');
@@ -87,7 +98,7 @@ async function measurePoint(payloadBytes: number, deflate: boolean, clients: num
     const deliveries = schedule.published * clients;
     const bytes = report.stats.strategies.websocket?.bytes.serverToClient ?? 0;
     return {
-      payloadBytes: JSON.stringify(payload).length,
+      payloadBytes: Math.round(payloads.reduce((total: number, p) => total + JSON.stringify(p).length, 0) / payloads.length),
       deflate,
       deliveries,
       bytesPerDelivery: Math.round((bytes / deliveries) * 10) / 10,

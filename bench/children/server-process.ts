@@ -73,16 +73,16 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  async runSchedule({ offsetsMs, durationMs, payloadBytes, payload: given, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, payloads, startAtMs }) {
     const source = requireServer().source;
-    const payload = given ?? 'x'.repeat(payloadBytes);
+    const filler = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const spanStart = Math.round(performance.now() - samplesOrigin);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     const monitor = new LoadMonitor();
     monitor.start();
     await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
-      report.lastSeq = source.publish(payload).seq;
+      report.lastSeq = source.publish(payloads && payloads.length > 0 ? payloads[report.published % payloads.length] : filler).seq;
       report.published++;
     });
     publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];

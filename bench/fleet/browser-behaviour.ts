@@ -34,8 +34,15 @@ function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Pro
   ) as Promise<R>;
 }
 
-async function withServerAndBrowser<T>(strategies: string[], launch: ChromiumLaunch, body: (server: PushServer, browser: Browser) => Promise<T>): Promise<T> {
-  const server = await startPushServer({ strategies, host: '127.0.0.1', port: 0 });
+async function withServerAndBrowser<T>(
+  strategies: string[],
+  launch: ChromiumLaunch,
+  body: (server: PushServer, browser: Browser) => Promise<T>,
+  oneWayDelayMs = 0,
+): Promise<T> {
+  // The demo's network delay (servers/wire/network-delay.ts): on each request on its way in and every byte back.
+  const hooks = oneWayDelayMs > 0 ? { networkDelayMs: () => oneWayDelayMs } : undefined;
+  const server = await startPushServer({ strategies, host: '127.0.0.1', port: 0, ...(hooks && { hooks }) });
   let browser: Browser | undefined;
   try {
     await mountFleetPage(server.extraRoutes);
@@ -60,6 +67,10 @@ export interface TabDelays {
 
 export interface SixPerHost {
   strategy: string;
+  /** One-way network delay on the strategy's requests and answers, ms: a round trip is twice it. */
+  oneWayDelayMs: number;
+  /** Whether each tab asked on a URL of its own (a user id each) or all on the same URL. */
+  distinctUrls: boolean;
   tabs: TabDelays[];
   /** Requests of the strategy the server held when every tab had started, before any message. */
   heldBeforeMessages: number;
@@ -70,44 +81,62 @@ export interface SixPerHost {
  * One browser context (one user's browser) with `tabs` tabs of the same site, each running the strategy's browser
  * client; then `messages` messages, one every `gapMs`. Chromium opens at most six connections per host over
  * HTTP/1.1: the seventh tab's long poll waits in the browser for one of them to come free, and an event stream
- * never frees its connection.
+ * never frees its connection. With `distinctUrls` each tab names a user of its own; without, every tab asks on the
+ * same URL, and Chromium's HTTP cache lets only one request for a URL out at a time (its cache lock), whatever
+ * the answer's Cache-Control turns out to be.
  */
 export function sixPerHost(
   strategy: 'long-polling' | 'sse',
-  { tabs = 8, messages = 10, gapMs = 500, launch = {} }: { tabs?: number; messages?: number; gapMs?: number; launch?: ChromiumLaunch } = {},
+  {
+    tabs = 8,
+    messages = 10,
+    gapMs = 500,
+    distinctUrls = true,
+    oneWayDelayMs = 50,
+    launch = {},
+  }: { tabs?: number; messages?: number; gapMs?: number; distinctUrls?: boolean; oneWayDelayMs?: number; launch?: ChromiumLaunch } = {},
 ): Promise<SixPerHost> {
-  return withServerAndBrowser([strategy], launch, async (server, browser) => {
-    const context = await browser.newContext();
-    const pages: Page[] = [];
-    for (let i = 0; i < tabs; i++) {
-      const page = await context.newPage();
-      await page.goto(new URL(FLEET_PAGE_PATH, server.url).toString());
-      pages.push(page);
-    }
-    for (const page of pages) await callPage(page, 'start', config(server, strategy));
-    // Six requests reach the server; the others wait in the browser. Give the rest time to show they are held back.
-    const attached = () => server.stats().strategies[strategy]?.attached ?? 0;
-    await waitFor(() => (attached() >= Math.min(tabs, 6) ? true : undefined), 'six held requests');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const heldBeforeMessages = attached();
-    for (let i = 0; i < messages; i++) {
-      server.source.publish({ n: i });
-      await new Promise((resolve) => setTimeout(resolve, gapMs));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const records = await Promise.all(pages.map((page) => callPage<FleetClientRecord>(page, 'record')));
-    await context.close();
-    return {
-      strategy,
-      heldBeforeMessages,
-      messages,
-      tabs: records.map((record, i) => ({
-        tab: i + 1,
-        delivered: record.deliveries.length,
-        delaysMs: record.deliveries.map(([, publishedAtMs, receivedAtMs]) => Math.round((receivedAtMs - publishedAtMs) * 10) / 10),
-      })),
-    };
-  });
+  return withServerAndBrowser(
+    [strategy],
+    launch,
+    async (server, browser) => {
+      const context = await browser.newContext();
+      const pages: Page[] = [];
+      for (let i = 0; i < tabs; i++) {
+        const page = await context.newPage();
+        await page.goto(new URL(FLEET_PAGE_PATH, server.url).toString());
+        pages.push(page);
+      }
+      for (const [i, page] of pages.entries()) {
+        await callPage(page, 'start', { ...config(server, strategy), ...(distinctUrls && { userId: `tab${i + 1}` }) });
+      }
+      // Give every tab time to send what it can: what reaches the server is what the browser let out.
+      const attached = () => server.stats().strategies[strategy]?.attached ?? 0;
+      await waitFor(() => (attached() >= 1 ? true : undefined), 'a held request');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const heldBeforeMessages = attached();
+      for (let i = 0; i < messages; i++) {
+        server.source.publish({ n: i });
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000 + 4 * oneWayDelayMs));
+      const records = await Promise.all(pages.map((page) => callPage<FleetClientRecord>(page, 'record')));
+      await context.close();
+      return {
+        strategy,
+        oneWayDelayMs,
+        distinctUrls,
+        heldBeforeMessages,
+        messages,
+        tabs: records.map((record, i) => ({
+          tab: i + 1,
+          delivered: record.deliveries.length,
+          delaysMs: record.deliveries.map(([, publishedAtMs, receivedAtMs]) => Math.round((receivedAtMs - publishedAtMs) * 10) / 10),
+        })),
+      };
+    },
+    oneWayDelayMs,
+  );
 }
 
 export interface EventSourceReconnect {
@@ -142,7 +171,10 @@ export function eventSourceReconnect(launch: ChromiumLaunch = {}): Promise<Event
     await waitFor(() => (server.stats().strategies.sse?.attached ? undefined : true), 'the cut');
     published.push(server.source.publish('c').seq, server.source.publish('d').seq);
     const again = await waitFor(() => streams[1], 'the reconnect');
-    await waitFor(async () => ((await callPage<{ highestSeq: number }>(page, 'state')).highestSeq >= published[3] ? true : undefined), 'the events after');
+    await waitFor(
+      async () => ((await callPage<{ highestSeq: number }>(page, 'state')).highestSeq >= published[3] ? true : undefined),
+      'the events after',
+    );
     const record = await callPage<FleetClientRecord>(page, 'record');
     await context.close();
     return {

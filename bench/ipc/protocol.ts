@@ -61,8 +61,8 @@ export interface ServerProtocol {
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
-  /** `payload`, when given, is what each message carries instead of payloadBytes of filler (a realistic JSON body). */
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payload?: unknown; startAtMs?: number }, ScheduleReport];
+  /** `payloads`, when given, are what the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies). */
+  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payloads?: unknown[]; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];

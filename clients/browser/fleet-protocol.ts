@@ -15,6 +15,8 @@ export interface FleetClientConfig {
   longPollTimeoutMs: number;
   /** Wait before the first request, as the simulated client's poll phase. */
   firstRequestDelayMs: number;
+  /** A user id the requests name (`user=`); absent: none, as the simulated clients of a bench run. */
+  userId?: string;
 }
 
 /** One delivered message: its seq, its publish time and when the page had it (both `performance.timeOrigin + now()`). */

@@ -35,6 +35,7 @@ const api: FleetPageApi = {
     if (!Client) throw new Error(`no browser client for strategy "${config.strategy}"`);
     const lane = (client = new Client({
       since: config.since,
+      ...(config.userId !== undefined && { userId: config.userId }),
       pollIntervalMs: () => config.pollIntervalMs,
       longPollTimeoutMs: config.longPollTimeoutMs,
     }));
