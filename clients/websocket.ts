@@ -20,7 +20,8 @@ export class WebSocketClient extends SimulatedClient {
     const profiled = this.profiledHeaders('websocket');
     const ws = new WebSocket(url, SUBPROTOCOL, {
       headers: profiled ? Object.fromEntries(profiled) : this.options.headers,
-      perMessageDeflate: profiled?.some(([name, value]) => name.toLowerCase() === 'sec-websocket-extensions' && value.includes('permessage-deflate')) ?? false,
+      perMessageDeflate:
+        profiled?.some(([name, value]) => name.toLowerCase() === 'sec-websocket-extensions' && value.includes('permessage-deflate')) ?? false,
       agent: this.agent,
     });
     this.ws = ws;

@@ -44,19 +44,20 @@ export function agreementSection({ runs }: SectionContext): ExtraSections {
   const rows = agreementRows(runs.map((r) => r.run));
   if (rows.length === 0) return NO_SECTION;
   const all = rows.every((row) => row.agrees);
-  const table = `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th>Clients</th>
+  const table =
+    `<div class="table-wrap"><table><thead><tr><th>Strategy</th><th>Clients</th>
 <th class="num" title="HTTP requests (a WebSocket handshake counts as one) per delivered message">Requests / message</th>
 <th class="num" title="bytes client → server per request, counted at the server's sockets for the browser">Up B / request</th>
 <th class="num" title="bytes server → client per request">Down B / request</th><th class="num">p50 latency</th>
 <th class="num" title="every message delivered exactly once, in order">Exactly once</th></tr></thead>
 <tbody>${rows.map(rowsOf).join('')}</tbody></table></div>
 <p>${
-    all
-      ? `Every strategy agrees: requests per message within ${fmtNumber(REQUESTS_TOLERANCE * 100)} %, bytes per request within ` +
-        `${fmtNumber(BYTES_TOLERANCE * 100)} % each way, every message exactly once with both fleets.`
-      : `<span class="bad">Some strategy disagrees</span> beyond ${fmtNumber(REQUESTS_TOLERANCE * 100)} % in requests per message or ` +
-        `${fmtNumber(BYTES_TOLERANCE * 100)} % in bytes per request (marked), or lost a message: its simulated figures do not stand for a browser’s.`
-  }</p>
+      all
+        ? `Every strategy agrees: requests per message within ${fmtNumber(REQUESTS_TOLERANCE * 100)} %, bytes per request within ` +
+          `${fmtNumber(BYTES_TOLERANCE * 100)} % each way, every message exactly once with both fleets.`
+        : `<span class="bad">Some strategy disagrees</span> beyond ${fmtNumber(REQUESTS_TOLERANCE * 100)} % in requests per message or ` +
+          `${fmtNumber(BYTES_TOLERANCE * 100)} % in bytes per request (marked), or lost a message: its simulated figures do not stand for a browser’s.`
+    }</p>
 <p class="muted">The real clients are the classroom demo’s browser clients (fetch for the polls, EventSource, WebSocket) in headless Chromium, a ` +
     `browser context each, asking exactly what the simulated clients ask. Their bytes are counted at the server’s sockets (the browser’s ` +
     `are not ours); their latency from the page’s own clock. Latency is shown, not compared: dozens of renderer processes share the ` +

@@ -23,9 +23,8 @@ function printTabs(result: SixPerHost): void {
   console.log('tab  delivered  median ms  max ms  delays ms');
   for (const tab of result.tabs) {
     const max = tab.delaysMs.length > 0 ? Math.max(...tab.delaysMs) : null;
-    console.log(
-      `${String(tab.tab).padStart(3)}  ${String(tab.delivered).padStart(9)}  ${String(median(tab.delaysMs) ?? '—').padStart(9)}  ${String(max ?? '—').padStart(6)}  ${tab.delaysMs.join(' ')}`,
-    );
+    const cells = [String(tab.tab).padStart(3), String(tab.delivered).padStart(9), String(median(tab.delaysMs) ?? '—').padStart(9)];
+    console.log(`${cells.join('  ')}  ${String(max ?? '—').padStart(6)}  ${tab.delaysMs.join(' ')}`);
   }
 }
 

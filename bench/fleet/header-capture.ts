@@ -91,7 +91,10 @@ async function startClient(page: Page, strategy: string, server: PushServer): Pr
     longPollTimeoutMs: server.limits.longPollTimeoutMs,
     firstRequestDelayMs: 0,
   };
-  await page.evaluate(([name, config]) => (globalThis as unknown as Record<string, FleetPageApi>)[name].start(config), [FLEET_GLOBAL, config] as const);
+  await page.evaluate(([name, config]) => (globalThis as unknown as Record<string, FleetPageApi>)[name].start(config), [
+    FLEET_GLOBAL,
+    config,
+  ] as const);
 }
 
 function pageState(page: Page) {

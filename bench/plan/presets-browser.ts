@@ -12,7 +12,16 @@ export const BROWSER_PRESET: Preset = {
   description: 'the agreement check: the four strategies with simulated clients and with real Chromium clients, 20 each, quick’s schedule',
   strategies: ['short-polling', 'long-polling', 'websocket', 'sse'],
   scenarios: [
-    { clients: 20, ratePerSec: 0.5, durationSec: 8, payloadBytes: 100, pollIntervalMs: 1000, longPollTimeoutMs: 20_000, arrivals: 'poisson', seed: 2 },
+    {
+      clients: 20,
+      ratePerSec: 0.5,
+      durationSec: 8,
+      payloadBytes: 100,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 20_000,
+      arrivals: 'poisson',
+      seed: 2,
+    },
     {
       clients: 20,
       ratePerSec: 0.5,

@@ -32,7 +32,8 @@ export function planRuns(scenarios: readonly Scenario[], strategies: readonly st
  */
 export function browserFleetProblem(scenarios: readonly Scenario[]): string | null {
   for (const scenario of scenarios.filter((s) => scenarioValue(s, 'fleet') === 'chromium')) {
-    if (scenarioValue(scenario, 'httpVersion') === '2') return '--fleet chromium runs over HTTP/1.1: a browser speaks HTTP/2 only over TLS, never h2c';
+    if (scenarioValue(scenario, 'httpVersion') === '2')
+      return '--fleet chromium runs over HTTP/1.1: a browser speaks HTTP/2 only over TLS, never h2c';
     if (scenarioValue(scenario, 'churn') > 0) return '--fleet chromium cannot drop its connections on purpose: leave out --churn';
     if (scenarioValue(scenario, 'blockedUpgrade') > 0) return '--fleet chromium cannot carry the blocked-upgrade cue: leave out --blocked-upgrade';
     if (scenario.clients > MAX_BROWSER_CLIENTS) {

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedClient } from '../../clients/client.js';
-import {
-  http2Headers,
-  loadHeaderProfile,
-  PLACEHOLDERS,
-  PROFILED_REQUESTS,
-  profiledHeaders,
-  type HeaderLine,
-} from '../../clients/header-profile.js';
+import { http2Headers, loadHeaderProfile, PLACEHOLDERS, PROFILED_REQUESTS, profiledHeaders, type HeaderLine } from '../../clients/header-profile.js';
 import { identityHeaders } from '../../bench/fleet/identity.js';
 import { findStrategy } from '../../bench/plan/strategies.js';
 import { startPushServer, type PushServer } from '../../servers/app.js';
@@ -105,14 +98,17 @@ describe('simulated clients under the Chromium profile, on the wire', () => {
   it.each([
     ['short-polling', 'poll', '/api/poll', ''],
     ['long-polling', 'long-poll', '/api/long-poll', '&timeout=1000'],
-  ] as const)('%s writes the browser’s fetch line for line (undici writes Host and Connection in lower case)', async (strategy, kind, path, extra) => {
-    const { sent, baseUrl, since } = await firstRequest(strategy, cookie);
-    const lines = profiledHeaders(chromium, kind, { origin: baseUrl, identity: cookie }).map(([name, value]): HeaderLine => {
-      const lower = name.toLowerCase();
-      return lower === 'host' || lower === 'connection' ? [lower, value] : [name, value];
-    });
-    expect(sent).toBe(head(`GET ${path}?since=${since}${extra} HTTP/1.1`, lines));
-  });
+  ] as const)(
+    '%s writes the browser’s fetch line for line (undici writes Host and Connection in lower case)',
+    async (strategy, kind, path, extra) => {
+      const { sent, baseUrl, since } = await firstRequest(strategy, cookie);
+      const lines = profiledHeaders(chromium, kind, { origin: baseUrl, identity: cookie }).map(([name, value]): HeaderLine => {
+        const lower = name.toLowerCase();
+        return lower === 'host' || lower === 'connection' ? [lower, value] : [name, value];
+      });
+      expect(sent).toBe(head(`GET ${path}?since=${since}${extra} HTTP/1.1`, lines));
+    },
+  );
 
   it('sse writes EventSource’s request line for line', async () => {
     const { sent, baseUrl, since } = await firstRequest('sse', cookie);
@@ -128,9 +124,10 @@ describe('simulated clients under the Chromium profile, on the wire', () => {
     const { sent, baseUrl, since } = await firstRequest('websocket', cookie);
     const key = /\r\nSec-WebSocket-Key: ([A-Za-z0-9+/=]{24})\r\n/.exec(sent)?.[1];
     expect(key).toBeDefined();
-    const lines = profiledHeaders(chromium, 'websocket', { origin: baseUrl, identity: cookie }).map(
-      ([name, value]): HeaderLine => [name, value === PLACEHOLDERS.websocketKey ? key! : value],
-    );
+    const lines = profiledHeaders(chromium, 'websocket', { origin: baseUrl, identity: cookie }).map(([name, value]): HeaderLine => [
+      name,
+      value === PLACEHOLDERS.websocketKey ? key! : value,
+    ]);
     expect(sent).toBe(head(`GET /ws?since=${since} HTTP/1.1`, lines));
     expect(sent).toContain('\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n');
   });
