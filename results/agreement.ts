@@ -40,24 +40,40 @@ export interface AgreementRow {
 }
 
 /**
- * Requests per delivered message. A short-polling client's requests follow its timer, not the messages, so its
- * count grows with however long the run's connect, drain and stop phases happened to last (a second more is a poll
- * more per client: 5 % of a quick run). Its figure is taken over the publishing window instead: its poll rate there,
- * over the schedule's length, per message published — the same quantity, free of the phases around it.
+ * A short-polling client's requests follow its timer, not the messages, so its totals grow with however long the
+ * run's connect, drain and stop phases happened to last (a second more is a poll more per client, 5 % of a quick
+ * run, and an empty one: fewer bytes per request). Its figures are taken over the publishing window instead (the
+ * run's `steady` traffic), where both fleets do the same thing for the same time.
+ */
+function timerDriven(run: RunResult): RunResult['steady'] {
+  const { steady } = run;
+  return run.strategy.connection === 'request-per-poll' && steady && steady.windowMs > 0 && steady.requests > 0 ? steady : undefined;
+}
+
+/**
+ * Requests per delivered message; for short polling, its poll rate over the publishing window times the schedule's
+ * length, per message published: the same quantity, free of the phases around it.
  */
 export function requestsPerMessage(run: RunResult): number | null {
-  const { steady } = run;
-  if (run.strategy.connection !== 'request-per-poll' || !steady || steady.windowMs <= 0) return ratio(run.requests.total, run.messages.delivered);
+  const steady = timerDriven(run);
+  if (!steady) return ratio(run.requests.total, run.messages.delivered);
   return ratio((steady.requests * run.scenario.durationSec * 1000) / steady.windowMs, run.messages.expected);
 }
 
+/** Bytes per request each way; for short polling, over the publishing window. */
+export function bytesPerRequest(run: RunResult): { up: number | null; down: number | null } {
+  const steady = timerDriven(run);
+  if (steady) return { up: ratio(steady.bytesClientToServer, steady.requests), down: ratio(steady.bytesServerToClient, steady.requests) };
+  return { up: ratio(run.bytes.clientToServer, run.requests.total), down: ratio(run.bytes.serverToClient, run.requests.total) };
+}
+
 function figures(run: RunResult): FleetFigures {
-  const { total } = run.requests;
   const { delivered, missed, duplicated, outOfOrder } = run.messages;
+  const bytes = bytesPerRequest(run);
   return {
     requestsPerMessage: requestsPerMessage(run),
-    bytesUpPerRequest: ratio(run.bytes.clientToServer, total),
-    bytesDownPerRequest: ratio(run.bytes.serverToClient, total),
+    bytesUpPerRequest: bytes.up,
+    bytesDownPerRequest: bytes.down,
     exactlyOnce: run.problems.length === 0 && delivered > 0 && missed === 0 && duplicated === 0 && outOfOrder === 0,
     latencyP50Us: run.latencyUs.p50,
   };

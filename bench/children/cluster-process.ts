@@ -93,6 +93,14 @@ serveRpc<ServerProtocol>({
     return counts.reduce((a, b) => a + b, 0);
   },
 
+  async strategyBytes({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('strategyBytes', { strategy }, WORKER_CALL_MS)));
+    return {
+      clientToServer: counts.reduce((total, c) => total + c.clientToServer, 0),
+      serverToClient: counts.reduce((total, c) => total + c.serverToClient, 0),
+    };
+  },
+
   async markConnected({ strategy }) {
     await Promise.all(workers.map((worker) => worker.call('markConnected', { strategy }, WORKER_CALL_MS)));
   },

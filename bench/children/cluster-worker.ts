@@ -36,6 +36,7 @@ serveRpc<WorkerProtocol>({
   },
 
   attached: ({ strategy }) => requireServer().stats().strategies[strategy]?.attached ?? 0,
+  strategyBytes: ({ strategy }) => requireServer().stats().strategies[strategy]?.bytes ?? { clientToServer: 0, serverToClient: 0 },
 
   markConnected({ strategy }) {
     const before = process.cpuUsage();

@@ -94,6 +94,16 @@ serveRpc<ServerProtocol>({
     return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0);
   },
 
+  strategyBytes({ strategy }) {
+    const { strategies } = requireServer().stats();
+    const bytes = { clientToServer: 0, serverToClient: 0 };
+    for (const name of namesOf(strategy)) {
+      bytes.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
+      bytes.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
+    }
+    return bytes;
+  },
+
   markConnected({ strategy }) {
     const before = process.cpuUsage();
     const rssBytes = settledRssBytes();

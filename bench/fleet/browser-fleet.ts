@@ -1,5 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { FLEET_GLOBAL, type FleetClientConfig, type FleetClientRecord, type FleetPageApi } from '../../clients/browser/fleet-protocol.js';
+import {
+  FLEET_GLOBAL,
+  type FleetClientConfig,
+  type FleetClientRecord,
+  type FleetClientState,
+  type FleetPageApi,
+} from '../../clients/browser/fleet-protocol.js';
 import type { FleetStart } from '../ipc/protocol.js';
 import type { TrafficWindow } from '../../results/results.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs } from '../measure/histogram.js';
@@ -42,7 +48,8 @@ function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Pro
 export class BrowserFleet {
   private readonly monitor = new LoadMonitor();
   private browserCpuAtStart = 0;
-  private atScheduleStart: { at: number; requests: number } | undefined;
+  /** Each client's requests sent and its page's clock when the schedule started. */
+  private atScheduleStart: { sent: number; atMs: number }[] | undefined;
   private steady: TrafficWindow | undefined;
 
   private constructor(
@@ -98,10 +105,11 @@ export class BrowserFleet {
   /** The schedule starts: the load (this process and the browser's) counts from here. */
   async scheduleStart(dropAtMs: readonly (number | null)[]): Promise<void> {
     if (dropAtMs.some((at) => at !== null)) throw new Error('the browser fleet does not drop connections on purpose (--churn)');
-    const states = await Promise.all(this.clients.map(({ page }) => callPage<{ sent: number }>(page, 'state')));
     this.monitor.start();
     this.browserCpuAtStart = descendantsCpuMs();
-    this.atScheduleStart = { at: performance.now(), requests: states.reduce((total, state) => total + state.sent, 0) };
+    // Read on each page's own clock: asking twenty pages takes a while on a busy machine, and a window timed here
+    // would count the requests sent while asking without the time they were sent in.
+    this.atScheduleStart = await Promise.all(this.clients.map(({ page }) => callPage<FleetClientState>(page, 'state')));
   }
 
   async drain(lastSeq: number, timeoutMs: number): Promise<number> {
@@ -120,14 +128,17 @@ export class BrowserFleet {
    */
   async stop(lastSeq: number, betweenRequests: boolean, idleTimeoutMs: number, expectedSeqs?: readonly number[]): Promise<FleetReport> {
     const load = this.load();
-    const atStop = await Promise.all(this.clients.map(({ page }) => callPage<{ sent: number }>(page, 'state')));
-    if (this.atScheduleStart !== undefined) {
+    const atStop = await Promise.all(this.clients.map(({ page }) => callPage<FleetClientState>(page, 'state')));
+    const start = this.atScheduleStart;
+    if (start !== undefined) {
+      // Every client's requests in its own window; the window is their mean (they differ by the time asking takes).
+      const windowMs = atStop.reduce((total, state, i) => total + state.atMs - start[i].atMs, 0) / atStop.length;
       this.steady = {
-        windowMs: Math.round(performance.now() - this.atScheduleStart.at),
+        windowMs: Math.round(windowMs),
         // Counted at the server: the run's bytes are the server's (FleetReport.countedAt).
         bytesClientToServer: 0,
         bytesServerToClient: 0,
-        requests: atStop.reduce((total, state) => total + state.sent, 0) - this.atScheduleStart.requests,
+        requests: atStop.reduce((total, state, i) => total + state.sent - start[i].sent, 0),
         clientCpuMs: Math.round(load.cpuMs * 10) / 10,
       };
     }

@@ -6,6 +6,7 @@ import type { LinkOptions } from '../network/proxy.js';
 import type { Scenario, ServerCost } from '../../results/results.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
 
@@ -64,6 +65,8 @@ export interface ServerProtocol {
   /** `payloads`, when given, are what the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies). */
   runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payloads?: unknown[]; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
+  /** The strategy's bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
+  strategyBytes: [{ strategy: string }, ByteCounts];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */

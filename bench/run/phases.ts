@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import type { BrokerCost, RecoveryOutcome, Scenario } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { RestartEvidence } from './assemble.js';
@@ -78,6 +79,8 @@ export class RunPhases {
   private readonly share: number;
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
+  /** A real-browser run: the strategy's bytes at the server when the schedule started (the browser's sockets are not ours). */
+  private serverBytesAtStart: ByteCounts | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -239,6 +242,8 @@ export class RunPhases {
     // A shared log's seqs start at its epoch: the clients check exactly the seqs published.
     const expectedSeqs = published?.restart?.expectedSeqs ?? published?.schedule.seqs;
     const faultAtMs = published?.killedAtMs;
+    const start = this.serverBytesAtStart;
+    const atStop = start && (await this.server.call('strategyBytes', { strategy: info.name }, budgets.callMs));
     const reports = await Promise.all(
       this.processes.fleets.map((fleet) =>
         fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs }, idleTimeoutMs + budgets.callMs),
@@ -248,6 +253,11 @@ export class RunPhases {
     const server = await this.server.call('collect', { strategy: info.name, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
     const fleet = mergeFleetReports(reports);
+    // A real browser's traffic while publishing, as the simulated fleet counts its own: at the server's sockets.
+    if (start && atStop && fleet.steady) {
+      fleet.steady.bytesClientToServer = atStop.clientToServer - start.clientToServer;
+      fleet.steady.bytesServerToClient = atStop.serverToClient - start.serverToClient;
+    }
     if (faultAtMs === undefined) return { fleet, server, proxies };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
@@ -269,6 +279,7 @@ export class RunPhases {
     const churn = scenarioValue(scenario, 'churn');
     const dropAtMs = churn > 0 ? churnPlan(scenario.seed, scenario.clients, churn, durationMs) : [];
     await Promise.all(this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)));
+    if (scenarioValue(scenario, 'fleet') === 'chromium') this.serverBytesAtStart = await this.server.call('strategyBytes', { strategy: this.info.name }, budgets.callMs);
     this.listenBefore = readListenCounters();
     return { offsetsMs, durationMs };
   }

@@ -31,6 +31,8 @@ export interface FleetClientState {
   outstanding: boolean;
   /** Requests sent so far. */
   sent: number;
+  /** When the state was read, the page's performance.now(), ms: a client's request rate is timed on its own clock. */
+  atMs: number;
 }
 
 /** The requests the client sent, counted as the simulated clients count theirs (results' RequestCounts). */

@@ -16,6 +16,7 @@ const record: FleetClientRecord = {
   highestSeq: 0,
   outstanding: false,
   sent: 0,
+  atMs: 0,
   requests: { total: 0, withMessages: 0, empty: 0, failed: 0, reconnects: 0 },
   deliveries: [],
   gaps: 0,
@@ -75,7 +76,13 @@ const api: FleetPageApi = {
     });
     startTimer = setTimeout(() => lane.start(), config.firstRequestDelayMs);
   },
-  state: () => ({ answered: record.answered, highestSeq: record.highestSeq, outstanding: record.outstanding, sent: record.sent }),
+  state: () => ({
+    answered: record.answered,
+    highestSeq: record.highestSeq,
+    outstanding: record.outstanding,
+    sent: record.sent,
+    atMs: performance.now(),
+  }),
   stopBetweenRequests(timeoutMs: number) {
     return new Promise<void>((resolve) => {
       const stopNow = () => {

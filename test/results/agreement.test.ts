@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreementRows, requestsPerMessage } from '../../results/agreement.js';
+import { agreementRows, bytesPerRequest, requestsPerMessage } from '../../results/agreement.js';
 import { headerBitsPerSecond, headerBytesPerPoll, LUBBERS_HEADER_BYTES_PER_POLL, LUBBERS_PRINTED_MBPS } from '../../results/header-bytes.js';
 import type { RunResult } from '../../results/results.js';
 import { longPollingRun, shortPollingRun } from '../reports/fixture.js';
@@ -45,6 +45,19 @@ describe('the agreement of the simulated fleet with a real browser', () => {
     // 2,000 requests in a 10 s window of a 5 s schedule: 1,000 over the schedule, per expected delivery.
     short.steady = { windowMs: 10_000, bytesClientToServer: 0, bytesServerToClient: 0, requests: 2_000 };
     expect(requestsPerMessage(short)).toBeCloseTo((2_000 * (short.scenario.durationSec * 1000)) / 10_000 / short.messages.expected, 12);
+  });
+});
+
+describe('bytes per request in the agreement check', () => {
+  it('are the whole run’s, but for short polling, whose are the publishing window’s', () => {
+    const long = longPollingRun();
+    expect(bytesPerRequest(long)).toEqual({
+      up: long.bytes.clientToServer / long.requests.total,
+      down: long.bytes.serverToClient / long.requests.total,
+    });
+    const short = shortPollingRun();
+    short.steady = { windowMs: 10_000, bytesClientToServer: 52_300, bytesServerToClient: 31_000, requests: 100 };
+    expect(bytesPerRequest(short)).toEqual({ up: 523, down: 310 });
   });
 });
 
