@@ -6,7 +6,7 @@ import {
   type FleetClientState,
   type FleetPageApi,
 } from '../../clients/browser/fleet-protocol.js';
-import type { FleetStart } from '../ipc/protocol.js';
+import type { Scenario } from '../../results/scenario.js';
 import type { TrafficWindow } from '../../results/results.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs } from '../measure/histogram.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
@@ -38,6 +38,17 @@ function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Pro
   ) as Promise<R>;
 }
 
+/** What the browser fleet is started with: the simulated fleet's options, but for the client class (the page's). */
+export interface BrowserFleetOptions {
+  strategy: string;
+  baseUrl: string;
+  /** One first-request delay per client. */
+  phasesMs: readonly number[];
+  /** Index of this fleet's first client in the whole run. */
+  firstClientIndex: number;
+  scenario: Scenario;
+}
+
 /**
  * The real-browser fleet: each client is the demo's browser client of the strategy in a page of its own browser
  * context (its own cookies and its own connection pool, as a user's browser has), in one headless Chromium. It
@@ -58,7 +69,7 @@ export class BrowserFleet {
     private readonly firstClientIndex: number,
   ) {}
 
-  static async start(options: FleetStart, launch: ChromiumLaunch = {}): Promise<BrowserFleet> {
+  static async start(options: BrowserFleetOptions, launch: ChromiumLaunch = {}): Promise<BrowserFleet> {
     if (!BROWSER_FLEET_STRATEGIES.includes(options.strategy)) throw new Error(`no browser client for strategy "${options.strategy}"`);
     const browser = await launchChromium(launch);
     try {
