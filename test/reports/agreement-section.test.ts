@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../reports/render.js';
+import { printSummary } from '../../reports/summary.js';
 import { makeResults } from './fixture.js';
 
 describe('the report’s real-browser tables', () => {
@@ -27,5 +28,18 @@ describe('the report’s real-browser tables', () => {
     expect(html).toContain('<b>871</b>');
     expect(html).toContain('<b>380</b>');
     expect(html).toContain('Chromium 156.0.8078.129’s, captured');
+  });
+
+  it('says in the terminal summary whose headers were sent, and whether the two fleets agree', () => {
+    const results = makeResults();
+    expect(printSummary(results, 'x')).toContain('request headers: minimal');
+    const twin = structuredClone(results.runs[1]);
+    twin.scenario = { ...twin.scenario, fleet: 'chromium' };
+    twin.clientHeaders = { profile: 'browser', source: 'Chromium 156.0.8078.129' };
+    twin.bytes = { ...twin.bytes, serverToClient: Math.round(twin.bytes.serverToClient * 1.03) };
+    results.runs.push(twin);
+    const summary = printSummary(results, 'x');
+    expect(summary).toContain('request headers: Chromium 156.0.8078.129 itself');
+    expect(summary).toContain('  long-polling 50 clients: DISAGREES (requests +0.0 %, up +0.0 %, down +3.0 %)');
   });
 });
