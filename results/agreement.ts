@@ -1,5 +1,5 @@
 import { ratio } from './metrics.js';
-import type { RunResult } from './results.js';
+import type { RunResult, TrafficWindow } from './results.js';
 import { scenarioKey, scenarioValue } from './scenario.js';
 
 /**
@@ -43,10 +43,12 @@ export interface AgreementRow {
  * A short-polling client's requests follow its timer, not the messages, so its totals grow with however long the
  * run's connect, drain and stop phases happened to last (a second more is a poll more per client, 5 % of a quick
  * run, and an empty one: fewer bytes per request). Its figures are taken over the publishing window instead (the
- * run's `steady` traffic), where both fleets do the same thing for the same time.
+ * run's `steady` traffic), where both fleets do the same thing for the same time — counted at the server for both
+ * when it was (`atServer`): the browser's traffic is only counted there, and the two windows then open and close
+ * the same way.
  */
-function timerDriven(run: RunResult): RunResult['steady'] {
-  const { steady } = run;
+function timerDriven(run: RunResult): Omit<TrafficWindow, 'clientCpuMs' | 'atServer'> | undefined {
+  const steady = run.steady?.atServer ?? run.steady;
   return run.strategy.connection === 'request-per-poll' && steady && steady.windowMs > 0 && steady.requests > 0 ? steady : undefined;
 }
 

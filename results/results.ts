@@ -156,6 +156,14 @@ export interface TrafficWindow {
    * the load generator. Absent in results written before it was recorded.
    */
   clientCpuMs?: number;
+  /**
+   * The same window counted at the server's sockets, from one moment for every client to one moment for every
+   * client (the harness asks the server at the schedule's start and before stopping the clients). A client counts
+   * a request's answer when it has read it, so one in flight when the window opens is in its bytes but not its
+   * requests; the server's count has no such edge, and is the only count of a real browser. Absent when the
+   * clients talk to the server through a proxy or across a restart (the server's sockets are then not theirs).
+   */
+  atServer?: Omit<TrafficWindow, 'clientCpuMs' | 'atServer'>;
 }
 
 /** CPU of the processes that generate the load (client processes, delaying proxies). */

@@ -93,11 +93,14 @@ serveRpc<ServerProtocol>({
     return counts.reduce((a, b) => a + b, 0);
   },
 
-  async strategyBytes({ strategy }) {
-    const counts = await Promise.all(workers.map((worker) => worker.call('strategyBytes', { strategy }, WORKER_CALL_MS)));
+  async strategyTraffic({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('strategyTraffic', { strategy }, WORKER_CALL_MS)));
     return {
-      clientToServer: counts.reduce((total, c) => total + c.clientToServer, 0),
-      serverToClient: counts.reduce((total, c) => total + c.serverToClient, 0),
+      requests: counts.reduce((total, c) => total + c.requests, 0),
+      bytes: {
+        clientToServer: counts.reduce((total, c) => total + c.bytes.clientToServer, 0),
+        serverToClient: counts.reduce((total, c) => total + c.bytes.serverToClient, 0),
+      },
     };
   },
 

@@ -94,14 +94,15 @@ serveRpc<ServerProtocol>({
     return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0);
   },
 
-  strategyBytes({ strategy }) {
+  strategyTraffic({ strategy }) {
     const { strategies } = requireServer().stats();
-    const bytes = { clientToServer: 0, serverToClient: 0 };
+    const traffic = { requests: 0, bytes: { clientToServer: 0, serverToClient: 0 } };
     for (const name of namesOf(strategy)) {
-      bytes.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
-      bytes.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
+      traffic.requests += strategies[name]?.requests ?? 0;
+      traffic.bytes.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
+      traffic.bytes.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
     }
-    return bytes;
+    return traffic;
   },
 
   markConnected({ strategy }) {

@@ -22,7 +22,7 @@ export interface WorkerProtocol {
   start: [{ strategy: string; longPollTimeoutMs: number; port: number; redisUrl: string; keyPrefix: string }, { port: number }];
   openWindow: [void, void];
   attached: [{ strategy: string }, number];
-  strategyBytes: [{ strategy: string }, ByteCounts];
+  strategyTraffic: [{ strategy: string }, { requests: number; bytes: ByteCounts }];
   /** RSS after a full collection and the strategy's open connections; the collection's CPU is left out. */
   markConnected: [{ strategy: string }, void];
   collect: [{ strategy: string; closeTimeoutMs: number }, WorkerReport];

@@ -65,8 +65,8 @@ export interface ServerProtocol {
   /** `payloads`, when given, are what the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies). */
   runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payloads?: unknown[]; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
-  /** The strategy's bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
-  strategyBytes: [{ strategy: string }, ByteCounts];
+  /** The strategy's requests and bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
+  strategyTraffic: [{ strategy: string }, StrategyTraffic];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
@@ -78,6 +78,12 @@ export interface ServerProtocol {
   /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
   killOne: [void, KillReport];
   shutdown: [void, void];
+}
+
+/** A strategy's requests and bytes as the server counted them, at one moment. */
+export interface StrategyTraffic {
+  requests: number;
+  bytes: ByteCounts;
 }
 
 export interface RedisRunOptions {

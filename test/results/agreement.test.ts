@@ -58,6 +58,10 @@ describe('bytes per request in the agreement check', () => {
     const short = shortPollingRun();
     short.steady = { windowMs: 10_000, bytesClientToServer: 52_300, bytesServerToClient: 31_000, requests: 100 };
     expect(bytesPerRequest(short)).toEqual({ up: 523, down: 310 });
+    // The server's count of the same window, when there is one, for both fleets alike.
+    short.steady.atServer = { windowMs: 10_000, bytesClientToServer: 52_823, bytesServerToClient: 31_600, requests: 101 };
+    expect(bytesPerRequest(short)).toEqual({ up: 523, down: 31_600 / 101 });
+    expect(requestsPerMessage(short)).toBeCloseTo((101 * (short.scenario.durationSec * 1000)) / 10_000 / short.messages.expected, 12);
   });
 });
 
