@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventSourceReconnect, sixPerHost } from '../../../bench/fleet/browser-behaviour.js';
+import { NO_CHROMIUM } from '../../demo/browser.js';
 
-describe('what the real browser does that the simulated clients need not', () => {
+describe.skipIf(NO_CHROMIUM)('what the real browser does that the simulated clients need not', () => {
   it('opens six connections per host: the seventh and eighth event-stream tabs of one browser get nothing', { timeout: 90_000 }, async () => {
     const result = await sixPerHost('sse', { messages: 3, gapMs: 200, oneWayDelayMs: 0 });
     expect(result.heldBeforeMessages).toBe(6);

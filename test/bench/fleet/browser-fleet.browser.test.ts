@@ -4,6 +4,7 @@ import { agreementRows } from '../../../results/agreement.js';
 import type { Scenario } from '../../../results/results.js';
 import { descendantsCpuMs } from '../../../bench/measure/process-tree.js';
 import { isAlive } from '../../helpers.js';
+import { NO_CHROMIUM } from '../../demo/browser.js';
 
 const SMALL: Scenario = {
   clients: 6,
@@ -17,7 +18,7 @@ const SMALL: Scenario = {
 };
 const STRATEGIES = ['short-polling', 'long-polling', 'websocket', 'sse'];
 
-describe('the real-browser fleet against the simulated one', () => {
+describe.skipIf(NO_CHROMIUM)('the real-browser fleet against the simulated one', () => {
   it(
     'agrees for the four strategies at small N: requests per message within 1 %, bytes per request within 2 %, exactly once',
     { timeout: 300_000 },

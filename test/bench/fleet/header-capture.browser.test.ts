@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadHeaderProfile } from '../../../clients/header-profile.js';
 import { captureBrowserHeaders, profileOf, withoutVersion } from '../../../bench/fleet/header-capture.js';
+import { NO_CHROMIUM } from '../../demo/browser.js';
 
-describe('the Chromium header profile against the installed Chromium', () => {
+describe.skipIf(NO_CHROMIUM)('the Chromium header profile against the installed Chromium', () => {
   it('re-captures the same headers, names, order and values, but for the browser’s version', { timeout: 90_000 }, async () => {
     const stored = loadHeaderProfile('chromium');
     const captured = profileOf(await captureBrowserHeaders());

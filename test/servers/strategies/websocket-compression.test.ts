@@ -17,7 +17,7 @@ async function offerDeflate(deflate: boolean | undefined): Promise<{ extensions:
   const payload = jsonPayload(4096, 1);
   try {
     const message = new Promise<unknown>((resolve) =>
-      ws.once('message', (data) => resolve((JSON.parse(String(data)) as { payload: unknown }).payload)),
+      ws.once('message', (data) => resolve((JSON.parse((data as Buffer).toString()) as { payload: unknown }).payload)),
     );
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     server.source.publish(payload);
