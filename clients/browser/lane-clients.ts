@@ -8,6 +8,7 @@ import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contrac
 import { FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Emitter } from './emitter.js';
 import { nowMs } from './format.js';
+import { nextPollDelayMs } from '../poll-schedule.js';
 
 export type RequestKind = 'poll' | 'long-poll' | 'upgrade' | 'stream';
 
@@ -112,18 +113,32 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
   }
 }
 
-/** Asks "anything new?" on a fixed schedule; skips a tick while the previous poll is still out (C1, C2). */
+/**
+ * Asks "anything new?" on a fixed, drift-free schedule (poll-schedule.ts), as setInterval would, but re-armed each
+ * tick so the teacher's slider applies at once; skips a tick while the previous poll is still out (C1, C2).
+ */
 export class ShortPollLane extends LaneClient {
   private timer?: ReturnType<typeof setTimeout>;
   private inFlight = false;
+  /** The schedule's origin; moved to the last tick when the interval changes, so a new interval counts from there. */
+  private scheduleFromMs = 0;
+  private scheduledIntervalMs = 0;
 
   start(): void {
+    this.scheduleFromMs = performance.now();
+    this.scheduledIntervalMs = this.options.pollIntervalMs();
     this.tick();
   }
 
   private tick(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.tick(), this.options.pollIntervalMs());
+    const now = performance.now();
+    const intervalMs = this.options.pollIntervalMs();
+    if (intervalMs !== this.scheduledIntervalMs) {
+      this.scheduleFromMs = now;
+      this.scheduledIntervalMs = intervalMs;
+    }
+    this.timer = setTimeout(() => this.tick(), nextPollDelayMs(this.scheduleFromMs, now, intervalMs));
     if (this.inFlight) return;
     this.inFlight = true;
     void this.exchange('poll', ROUTES.poll).finally(() => (this.inFlight = false));
