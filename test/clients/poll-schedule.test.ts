@@ -8,8 +8,13 @@ describe('the short-polling schedule', () => {
     expect(nextPollDelayMs(1_000, 2_080, 1_000)).toBe(920);
   });
 
-  it('skips a beat missed entirely rather than making it up', () => {
-    expect(nextPollDelayMs(1_000, 3_500, 1_000)).toBe(500);
+  it('takes a tick that fires a little early for its own beat, not the one before', () => {
+    expect(nextPollDelayMs(1_000, 1_999.75, 1_000)).toBe(1_000.25);
+  });
+
+  it('skips a beat missed by more than half an interval rather than making it up', () => {
+    expect(nextPollDelayMs(1_000, 3_400, 1_000)).toBe(600);
+    expect(nextPollDelayMs(1_000, 3_600, 1_000)).toBe(1_400);
   });
 
   it('never waits before the first poll’s moment', () => {
