@@ -1,28 +1,34 @@
-import type http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { StreamKey } from './attribution.js';
-import type { LeanConnection, LeanExchange, LeanResponse } from '../http/exchange.js';
+import type { LeanConnection, LeanExchange, LeanRequest, LeanResponse } from '../http/exchange.js';
 
 /**
- * A request on an HTTP/2 stream, as the lean handlers see it. The rules Http1Connections keeps per HTTP/1.1
- * connection are HTTP/2's own here: requests are streams answered in any order, so a held poll holds its stream
- * only (a session may hold as many as it may open streams, SETTINGS_MAX_CONCURRENT_STREAMS), an event stream
- * blocks no request beside it, and flow control bounds what a peer that does not read makes the server send.
+ * A request on an HTTP/2 stream, as the lean handlers see it: answered through node's core API (StreamResponse),
+ * or through its compatibility response for a request read through its compatibility request. The rules
+ * Http1Connections keeps per HTTP/1.1 connection are HTTP/2's own here: requests are streams answered in any order,
+ * so a held poll holds its stream only (a session may hold as many as it may open streams,
+ * SETTINGS_MAX_CONCURRENT_STREAMS), an event stream blocks no request beside it, and flow control bounds what a
+ * peer that does not read makes the server send. The exchange is its own connection: one object per stream.
  */
-export class Http2Exchange implements LeanExchange {
-  readonly res: LeanResponse;
-  readonly connection: LeanConnection;
+export class Http2Exchange implements LeanExchange, LeanConnection {
+  readonly connection: LeanConnection = this;
 
   constructor(
-    readonly req: http2.Http2ServerRequest,
-    res: http2.Http2ServerResponse,
-    key: StreamKey,
-  ) {
-    // Node's compatibility response takes a flat [name, value, …] header list as node:http's does; its typings
-    // know only the object form.
-    this.res = res as unknown as LeanResponse;
-    this.connection = { socket: key as unknown as Socket, tryHold: () => true, releaseHold: () => {} };
+    readonly req: LeanRequest,
+    readonly res: LeanResponse,
+    private readonly key: StreamKey,
+  ) {}
+
+  /** The stream's key: where a route reads its request's socket, the ledger credits the stream (see Http2Attribution). */
+  get socket(): Socket {
+    return this.key as unknown as Socket;
   }
+
+  tryHold(): boolean {
+    return true;
+  }
+
+  releaseHold(): void {}
 
   answered(): void {}
 
