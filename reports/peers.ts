@@ -1,7 +1,8 @@
-import { deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
+import { cpuJudged, deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { isValidRun, type Bottleneck, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 import { sameScenario } from '../results/scenario.js';
+import { thresholdText } from './server-cpu.js';
 
 /**
  * pushbench's strategies against the reference peers measured in the same run: pure, so the ratios and the
@@ -135,6 +136,8 @@ interface MetricSpec {
   tolerance: number;
   value: (run: RunResult) => number | null;
   format: (value: number) => string;
+  /** A figure of server CPU: compared only when both servers were busy enough for it to mean something (cpuJudged). */
+  cpu?: true;
   /** "<ours> <verb> <ratio>× <object> of <peer>", for the findings. */
   verb: string;
   object: string;
@@ -149,6 +152,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     tolerance: 0.05,
     value: deliveriesPerCpuSecond,
     format: (v) => `${fmtNumber(v, 0)} /s`,
+    cpu: true,
     verb: 'sustains',
     object: 'the deliveries per second of server CPU',
     shortfall: 'less efficient than',
@@ -169,6 +173,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     tolerance: 0.05,
     value: (run) => perDeliveredMessage(run).cpuMsPerThousand,
     format: (v) => `${fmtNumber(v, 1)} ms / 1,000 msg`,
+    cpu: true,
     verb: 'needs',
     object: 'the server CPU per delivered message',
     shortfall: 'less efficient than',
@@ -211,6 +216,8 @@ export interface PeerRow {
   efficiency: number | null;
   /** The share of the peer's efficiency pushbench means to keep on this measure (PeerPair.goal), or null. */
   goal: number | null;
+  /** Why a measured pair of figures is not compared (a server too idle for its CPU to mean anything); absent otherwise. */
+  withheld?: string;
 }
 
 /** Whether a row meets its goal; null when it has none, or no ratio to judge. */
@@ -286,15 +293,28 @@ function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparis
   const caveats = [ours, peer]
     .filter((run) => run.bottleneck?.verdict === 'load-generator')
     .map((run): PeerCaveat => ({ title: run.strategy.title, reason: run.bottleneck!.reason }));
+  const idle = [ours, peer].filter((run) => !cpuJudged(run)).map((run) => run.strategy.title);
+  const cpuWithheld = idle.length === 0 ? undefined : `the server of ${idle.join(' and ')} was busy less than ${thresholdText()} above idle`;
   const rows = pair.metrics.map((metric): PeerRow => {
     const spec = PEER_METRICS[metric];
     const oursValue = spec.value(ours);
     const peerValue = spec.value(peer);
-    const ratio = problem === null && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
+    const withheld = spec.cpu ? cpuWithheld : undefined;
+    const ratio =
+      problem === null && withheld === undefined && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
     const goal = pair.goal !== undefined && GOAL_METRICS.includes(metric) ? pair.goal : null;
-    return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio), efficiency: efficiencyOf(metric, ratio), goal };
+    return {
+      metric,
+      ours: oursValue,
+      peer: peerValue,
+      ratio,
+      verdict: verdictOf(metric, ratio),
+      efficiency: efficiencyOf(metric, ratio),
+      goal,
+      ...(withheld && { withheld }),
+    };
   });
-  const framework = pair.framework === undefined || problem !== null ? null : frameworkCost(pair.framework, ours, peer);
+  const framework = pair.framework === undefined || problem !== null || cpuWithheld ? null : frameworkCost(pair.framework, ours, peer);
   return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows, framework };
 }
 
@@ -390,7 +410,8 @@ export function peerSummaryLines(comparisons: readonly PeerComparison[]): string
       const spec = PEER_METRICS[row.metric];
       const values = row.ours === null || row.peer === null ? '' : ` [${spec.format(row.ours)} vs ${spec.format(row.peer)}]`;
       const goal = goalText(row);
-      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]}${goal === '' ? '' : `; ${goal}`})`;
+      const withheld = row.withheld ? `: ${row.withheld}` : '';
+      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]}${withheld}${goal === '' ? '' : `; ${goal}`})`;
     });
     lines.push(`  ${c.ours.name} vs ${c.peer.name}, ${fmtNumber(c.clients, 0)} clients${c.problem === null ? '' : ` (${c.problem})`}:`);
     for (const measure of measures) lines.push(`    ${measure}`);
