@@ -115,7 +115,7 @@ export function makeBareLoopResults(): Results {
   const bytesLess = (run: RunResult, less: number): RunResult['bytes'] => ({
     ...run.bytes,
     serverToClient: run.bytes.serverToClient - less,
-    serverSide: { ...run.bytes.serverSide!, serverToClient: run.bytes.serverSide!.serverToClient - less },
+    serverSide: { ...run.bytes.serverSide, serverToClient: run.bytes.serverSide.serverToClient - less },
   });
   results.runs = [
     shortPolling,
