@@ -73,6 +73,11 @@ export class StreamResponse implements LeanResponse {
     return this;
   }
 
+  on(event: 'close' | 'finish', listener: () => void): this {
+    this.stream.on(event, listener);
+    return this;
+  }
+
   once(event: 'close' | 'finish', listener: () => void): this {
     this.stream.once(event, listener);
     return this;

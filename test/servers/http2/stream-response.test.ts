@@ -42,10 +42,10 @@ async function plainServer(answer: (res: StreamResponse) => void): Promise<strin
 }
 
 describe('answers on node’s core HTTP/2 API', () => {
-  it('sends a poll answer as one HEADERS frame and one DATA frame that ends the stream, nothing after it', async () => {
-    const push = await start(['short-polling']);
+  it('sends a bare loop’s poll answer as one HEADERS frame and one DATA frame that ends the stream, nothing after it', async () => {
+    const push = await start(['sp-bare']);
     tap = await Tap.to(push.url);
-    const answer = await h2request(connect(tap.url), `${ROUTES.poll}?since=0`);
+    const answer = await h2request(connect(tap.url), `${ROUTES.barePoll}?since=0`);
     expect(answer.status).toBe(200);
     expect(answer.body).toBe('{"messages":[],"cursor":0}');
     await sleep(50);
