@@ -127,8 +127,8 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
    * (a client of this process that asks right after the answer sees it). Throws PayloadError for a payload
    * that cannot be sent, SourceUnavailableError when Redis does not answer.
    */
-  async publish(payload: unknown, to?: string): Promise<Message> {
-    const message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head });
+  async publish(payload: unknown, to?: string, at?: number): Promise<Message> {
+    const message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head }, at);
     await this.mirrored(message.seq);
     return message;
   }
