@@ -4,7 +4,16 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type {
+  BrokerCost,
+  PublisherFigures,
+  RecoveryOutcome,
+  RunProblem,
+  RunResult,
+  RunWarning,
+  Scenario,
+  StrategyLabel,
+} from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
@@ -40,6 +49,8 @@ export interface RunEvidence {
   recovery?: RecoveryOutcome;
   /** The Redis source: what the broker cost while publishing. */
   broker?: BrokerCost;
+  /** A publisher process's own figures (scenario.publisher http or redis); absent: the server published in-process. */
+  publishing?: PublisherFigures;
 }
 
 export interface RestartEvidence {
@@ -87,14 +98,20 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   if (evidence.clientsNotDrained > 0) {
     problems.push({ code: 'not-drained', clients: evidence.clientsNotDrained, lastSeq: schedule?.lastSeq ?? 0, timeoutMs: evidence.drainTimeoutMs });
   }
+  const { publishing } = evidence;
   if (schedule && schedule.latePublishes > 0) {
     warnings.push({
       code: 'late-publishes',
       late: schedule.latePublishes,
-      of: published,
+      // A publisher process counts every publish it sent on time or late, answered or not.
+      of: publishing?.planned ?? published,
       lateMs: LATE_PUBLISH_MS,
       worstMs: Math.round(schedule.maxLagMs),
+      ...(publishing && { publisher: publishing.publisher }),
     });
+  }
+  if (publishing && publishing.failed > 0) {
+    warnings.push({ code: 'publishes-failed', failed: publishing.failed, of: publishing.planned, byCause: publishing.failuresByCause });
   }
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
@@ -205,6 +222,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     ...(fallback && { fallback }),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
+    publishing: publishing ?? { publisher: 'in-process' },
   };
 }
 
