@@ -10,7 +10,7 @@ import { runBudgets, type RunBudgets } from '../plan/budgets.js';
 import { churnPlan } from '../fleet/churn.js';
 import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
-import type { ProcessLoad } from '../measure/process-load.js';
+import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
 import type {
   ClientProtocol,
   ProxyProtocol,
@@ -155,6 +155,7 @@ export class RunPhases {
    */
   async connect(): Promise<number> {
     const { scenario, budgets, info } = this;
+    await this.server.call('measureIdle', { windowMs: IDLE_WINDOW_MS }, IDLE_WINDOW_MS + budgets.callMs);
     await this.server.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
     const blocked = fallsBack(info.name, scenario)
