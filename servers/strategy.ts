@@ -14,8 +14,11 @@ import type { StrategyInfo } from './contract/strategies.js';
 export interface StrategyEvents {
   /** An HTTP request or WebSocket handshake arrived. */
   request: [userId: string | undefined];
-  /** An HTTP answer went out with this many messages (0 = "nothing new"). */
-  response: [messageCount: number];
+  /**
+   * An HTTP answer went out with this many messages (0 = "nothing new"), and a body of `bodyBytes` when the strategy
+   * knows it (pushbench's own polls do): what of the answer is not its status line and headers.
+   */
+  response: [messageCount: number, bodyBytes?: number];
   /** Pushed messages went out (a frame or an event each), this many at once: a broadcast's recipients, a replay. */
   push: [messageCount: number];
   /** A request was refused (bad input, over a limit). */

@@ -60,6 +60,7 @@ serveRpc<ServerProtocol>({
     options = { strategy, longPollTimeoutMs, redis, ...(publishToken !== undefined && { publishToken }) };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
+    await publisher.syncClock();
     // The first worker opens the socket (on a free port); the others share it.
     listenArg = givenPort ?? 0;
     port = await forkWorker(listenArg);
@@ -106,6 +107,17 @@ serveRpc<ServerProtocol>({
   async attached({ strategy }) {
     const counts = await Promise.all(workers.map((worker) => worker.call('attached', { strategy }, WORKER_CALL_MS)));
     return counts.reduce((a, b) => a + b, 0);
+  },
+
+  async strategyTraffic({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('strategyTraffic', { strategy }, WORKER_CALL_MS)));
+    return {
+      requests: counts.reduce((total, c) => total + c.requests, 0),
+      bytes: {
+        clientToServer: counts.reduce((total, c) => total + c.bytes.clientToServer, 0),
+        serverToClient: counts.reduce((total, c) => total + c.bytes.serverToClient, 0),
+      },
+    };
   },
 
   async markConnected({ strategy }) {

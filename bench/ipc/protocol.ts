@@ -9,6 +9,7 @@ import type { TimelineBucket } from '../measure/server-timeline.js';
 import type { PublishTarget } from '../publisher/http-channel.js';
 import type { PublisherReport, PublisherSchedule } from '../publisher/open-loop.js';
 import type { RedisTarget } from '../publisher/redis-channel.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
 export type { PublisherReport, PublisherSchedule, PublishTarget, RedisTarget };
@@ -59,6 +60,10 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** Publishing through the API needs this token (a run with a publisher process); absent: no token, as on loopback. */
       publishToken?: string;
+      /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
+      fleetPage?: boolean;
+      /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
+      wsPerMessageDeflate?: boolean;
     },
     /** Where the clients connect, and where the server takes publishes over HTTP (its API, with the token). */
     { url: string; publish: PublishTarget },
@@ -79,6 +84,8 @@ export interface ServerProtocol {
   publishingStarts: [void, void];
   publishingEnds: [void, ProcessLoad];
   attached: [{ strategy: string }, number];
+  /** The strategy's requests and bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
+  strategyTraffic: [{ strategy: string }, StrategyTraffic];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
@@ -90,6 +97,12 @@ export interface ServerProtocol {
   /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
   killOne: [void, KillReport];
   shutdown: [void, void];
+}
+
+/** A strategy's requests and bytes as the server counted them, at one moment. */
+export interface StrategyTraffic {
+  requests: number;
+  bytes: ByteCounts;
 }
 
 export interface RedisRunOptions {

@@ -1,4 +1,5 @@
 import type { SimulatedClientClass } from '../../clients/client.js';
+import { browserClientOf } from '../../clients/browser/lane-clients.js';
 import { ExpressLongPollingClient, ExpressShortPollingClient } from '../../clients/express-polling.js';
 import { LongPollingClient } from '../../clients/long-polling.js';
 import { ShortPollingClient } from '../../clients/short-polling.js';
@@ -82,3 +83,11 @@ export function findStrategy(name: string): StrategyPair | undefined {
 
 /** The strategies whose clients may be refused at the upgrade and fall back (`--blocked-upgrade`). */
 export const FALLING_BACK_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter((s) => s.fallback).map((s) => s.info.name);
+
+/**
+ * The strategies a real-browser fleet can run (`--fleet chromium`): pushbench's own whose browser client the demo
+ * has (clients/browser/lane-clients.ts). The references' browser clients would be their libraries', not ours.
+ */
+export const BROWSER_FLEET_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter((s) => !s.info.reference && browserClientOf(s.info.name)).map(
+  (s) => s.info.name,
+);

@@ -38,7 +38,7 @@ export class HttpPublishChannel implements PublishChannel {
     this.target = `${publishTarget.method} ${publishTarget.url}`;
   }
 
-  attempt(payload: string, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt> {
+  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt> {
     const { url, method, headers } = this.publishTarget;
     const body = JSON.stringify({ payload, t: scheduledAtMs });
     return new Promise<PublishAttempt>((resolve) => {

@@ -41,7 +41,7 @@ export interface PublishChannel {
    * One attempt to publish `payload` as a message whose time is `scheduledAtMs` (wall clock, nowMs()), given up
    * after `timeoutMs`. Resolves with the outcome; never rejects.
    */
-  attempt(payload: string, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt>;
+  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt>;
   close(): Promise<void>;
 }
 
@@ -50,6 +50,8 @@ export interface PublisherSchedule {
   offsetsMs: number[];
   durationMs: number;
   payloadBytes: number;
+  /** What the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies), when given. */
+  payloads?: unknown[];
   /** Wall-clock ms (nowMs()) the offsets count from; absent: now. */
   startAtMs?: number;
 }
@@ -74,7 +76,10 @@ export async function publishOpenLoop(schedule: PublisherSchedule, channel: Publ
   const startedAtWallMs = schedule.startAtMs ?? wallNow;
   // The same instant on the monotonic clock, which times the schedule; a planned time is startedAtWallMs + offset, exactly.
   const startedAt = performance.now() - (wallNow - startedAtWallMs);
-  const loop = new OpenLoop(channel, 'x'.repeat(schedule.payloadBytes), offsetsMs, startedAt, startedAtWallMs);
+  const { payloads } = schedule;
+  const filler = 'x'.repeat(schedule.payloadBytes);
+  const payloadOf = payloads && payloads.length > 0 ? (i: number) => payloads[i % payloads.length] : () => filler;
+  const loop = new OpenLoop(channel, payloadOf, offsetsMs, startedAt, startedAtWallMs);
   let due = 0;
   // The lateness playSchedule measures is the timer's; what counts here is when each publish was really sent.
   await playSchedule({ offsetsMs, durationMs, startedAt }, { latePublishes: 0, maxLagMs: 0 }, () => loop.due(due++));
@@ -99,7 +104,8 @@ class OpenLoop {
 
   constructor(
     private readonly channel: PublishChannel,
-    private readonly payload: string,
+    /** The payload of publish `index` of the schedule. */
+    private readonly payloadOf: (index: number) => unknown,
     private readonly offsetsMs: readonly number[],
     /** performance.now() of offset 0. */
     private readonly startedAt: number,
@@ -157,7 +163,7 @@ class OpenLoop {
 
   private attempt(index: number, attempt: number, firstSentAt: number): void {
     const timeoutMs = Math.max(1, PUBLISH_GIVE_UP_MS - (performance.now() - firstSentAt));
-    this.channel.attempt(this.payload, this.startedAtWallMs + this.offsetsMs[index], timeoutMs).then(
+    this.channel.attempt(this.payloadOf(index), this.startedAtWallMs + this.offsetsMs[index], timeoutMs).then(
       (outcome) => this.attempted(index, attempt, firstSentAt, outcome),
       // A channel resolves every attempt; should one throw all the same, the publish fails rather than hangs.
       (error: unknown) => this.attempted(index, attempt, firstSentAt, { cause: String(error), retryable: false }),

@@ -35,7 +35,7 @@ export class RedisPublishChannel implements PublishChannel {
   }
 
   /** Redis on loopback answers in microseconds or not at all (the connection fails): the timeout is not needed. */
-  async attempt(payload: string, scheduledAtMs: number): Promise<PublishAttempt> {
+  async attempt(payload: unknown, scheduledAtMs: number): Promise<PublishAttempt> {
     const limits = { ringSize: DEFAULT_LIMITS.ringSize, payloadDepth: DEFAULT_LIMITS.payloadDepth, floor: this.highestSeq };
     try {
       const { seq } = await this.log.publish(payload, undefined, limits, scheduledAtMs);

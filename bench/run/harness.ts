@@ -30,6 +30,8 @@ const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', impor
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
 const CLUSTER_FILE = fileURLToPath(new URL('../children/cluster-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', import.meta.url));
+/** A real-browser run's clients: one headless Chromium, a browser context per client. */
+const BROWSER_CLIENT_FILE = fileURLToPath(new URL('../children/browser-client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
 const PUBLISHER_FILE = fileURLToPath(new URL('../children/publisher-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
@@ -226,7 +228,11 @@ export class Bench extends EventEmitter<BenchEvents> {
     if (!entry) throw new Error(`unknown strategy "${strategy}"`);
     const startedAt = performance.now();
     this.setPhase(strategy, 'starting');
-    const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    // One browser holds every real-browser client: several would only compete for the same two cores.
+    const browser = scenarioValue(scenario, 'fleet') === 'chromium';
+    const count = browser
+      ? 1
+      : Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
@@ -234,7 +240,9 @@ export class Bench extends EventEmitter<BenchEvents> {
           ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
           : this.spawn<ServerProtocol>('server process', SERVER_FILE),
       ],
-      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
+      fleets: Array.from({ length: count }, (_, i) =>
+        this.spawn<ClientProtocol>(browser ? 'browser client process' : `client process ${i + 1}`, browser ? BROWSER_CLIENT_FILE : CLIENT_FILE),
+      ),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
       ...(scenarioValue(scenario, 'publisher') !== 'in-process' && {

@@ -58,7 +58,8 @@ export class HeldPolls {
     if (userHolds >= maxHeldLongPollsPerUser) {
       throw new Refusal('tooManyHeldPollsPerUser', { limit: maxHeldLongPollsPerUser });
     }
-    if (!exchange.connection.tryHold()) return false;
+    // The connection calls this only later, once the poll is held (never from inside tryHold).
+    if (!exchange.connection.tryHold(() => this.answerOne(poll))) return false;
     const key = userId === undefined ? String(cursor) : `${cursor} ${userId}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { key, cursor, userId, polls: new Set() }));
@@ -107,7 +108,7 @@ export class HeldPolls {
   private send(poll: HeldPoll, answer: PollAnswer | undefined): void {
     if (!this.release(poll)) return;
     if (answer) {
-      this.events.emit('response', answer.messageCount);
+      this.events.emit('response', answer.messageCount, answer.bytes);
       sendPollAnswer(poll.exchange, answer);
     } else {
       // A released poll must still get an answer, or its client would wait for one forever.

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionCounters } from '../http/http1-connections.js';
 import type { Http2Counters } from '../http2/front.js';
+import type { SessionBudgetCounters } from '../http2/session-budget.js';
 import type { ByteCounts, ConnectionCounts } from '../contract/byte-counts.js';
 import type { ByteLedger } from '../wire/byte-ledger.js';
 import type { ServerStrategy } from '../strategy.js';
@@ -21,6 +22,8 @@ export interface StrategyCounters {
   bufferedBytes: number;
   /** Messages sent, in answers and in pushed frames. */
   messagesSent: number;
+  /** Bytes of the HTTP answers' bodies the strategy reported (its polls'): the rest of its answers is their heads. */
+  answerBodyBytes: number;
   /** Clients attached now: held long polls, open WebSockets. */
   attached: number;
   attachedPeak: number;
@@ -40,7 +43,8 @@ export interface ServerStats {
    */
   control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
   http: ConnectionCounters;
-  http2: Http2Counters;
+  /** The HTTP/2 front (sessions, broken ones) and the session budgets. */
+  http2: Http2Counters & SessionBudgetCounters;
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 
@@ -80,6 +84,7 @@ export class StrategyStats {
     failedByStatus: {},
     cut: 0,
     messagesSent: 0,
+    answerBodyBytes: 0,
     attached: 0,
     attachedPeak: 0,
   };
@@ -90,10 +95,11 @@ export class StrategyStats {
   ) {
     const c = this.counters;
     strategy.on('request', () => c.requests++);
-    strategy.on('response', (count) => {
+    strategy.on('response', (count, bodyBytes) => {
       if (count > 0) c.withMessages++;
       else c.empty++;
       c.messagesSent += count;
+      c.answerBodyBytes += bodyBytes ?? 0;
     });
     strategy.on('push', (count) => (c.messagesSent += count));
     strategy.on('failed', (status) => countFailure(c, status));
