@@ -10,6 +10,7 @@ import type { PublishTarget } from '../publisher/http-channel.js';
 import type { PublisherReport, PublisherSchedule } from '../publisher/open-loop.js';
 import type { RedisTarget } from '../publisher/redis-channel.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
+import type { HttpVersion } from '../../servers/contract/wire.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
 export type { PublisherReport, PublisherSchedule, PublishTarget, RedisTarget };
@@ -203,7 +204,10 @@ export interface CannonProtocol {
   shutdown: [void, void];
 }
 
-/** node:http alone answering an endpoint's captured answer: the floor of a capacity probe (see bench/capacity/floor.ts). */
+/**
+ * node:http (or node:http2) alone answering an endpoint's captured answer: the floor of a capacity probe (see
+ * bench/capacity/floor.ts and bench/capacity/http2-floor.ts).
+ */
 export interface FloorProtocol {
   start: [FloorOptions, { url: string }];
   /** The load starts: CPU counts from here. */
@@ -223,6 +227,8 @@ export interface CapturedAnswer {
 }
 
 export interface FloorOptions {
+  /** '2': node:http2 answers (bench/capacity/http2-floor.ts); absent: node:http. */
+  httpVersion?: HttpVersion;
   method: 'GET' | 'POST';
   /** The request target answered, exactly (path and query), e.g. `/api/poll?since=0`. */
   path: string;

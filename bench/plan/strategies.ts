@@ -9,6 +9,7 @@ import { ServerSentEventsClient } from '../../clients/sse.js';
 import { WebSocketClient } from '../../clients/websocket.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { BareWebSocketClient } from '../../clients/ws-bare.js';
+import { BareLongPollingClient, BareServerSentEventsClient, BareShortPollingClient } from '../../clients/bare-http.js';
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
 import { ExpressLongPollingStrategy } from '../../servers/peers/express-long-polling.js';
 import { ExpressShortPollingStrategy } from '../../servers/peers/express-short-polling.js';
@@ -19,6 +20,9 @@ import { SocketIoWebSocketStrategy } from '../../servers/peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from '../../servers/strategies/sse.js';
 import { WebSocketStrategy } from '../../servers/strategies/websocket.js';
 import { BareWebSocketStrategy } from '../../servers/peers/ws-bare.js';
+import { BareShortPollingStrategy } from '../../servers/peers/sp-bare.js';
+import { BareLongPollingStrategy } from '../../servers/peers/lp-bare.js';
+import { BareServerSentEventsStrategy } from '../../servers/peers/sse-bare.js';
 import type { ServerStrategyClass } from '../../servers/strategy.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 
@@ -48,7 +52,10 @@ const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
   [LongPollingStrategy, { client: LongPollingClient }],
   [WebSocketStrategy, { client: WebSocketClient, fallbackClient: WebSocketFallbackClient }],
   [ServerSentEventsStrategy, { client: ServerSentEventsClient }],
+  [BareShortPollingStrategy, { client: BareShortPollingClient }],
+  [BareLongPollingStrategy, { client: BareLongPollingClient }],
   [BareWebSocketStrategy, { client: BareWebSocketClient }],
+  [BareServerSentEventsStrategy, { client: BareServerSentEventsClient }],
   [SocketIoWebSocketStrategy, { client: SocketIoWebSocketClient }],
   [SocketIoPollingStrategy, { client: SocketIoPollingClient }],
   [ExpressShortPollingStrategy, { client: ExpressShortPollingClient }],

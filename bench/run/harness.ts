@@ -36,6 +36,12 @@ const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.
 const PUBLISHER_FILE = fileURLToPath(new URL('../children/publisher-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
+/**
+ * Flags for node in every server process (and its cluster workers), from the environment: node refuses some in
+ * NODE_OPTIONS, `--cpu-prof` among them, and only the server's profile is wanted (docs/bench.md, "Profiling").
+ */
+const SERVER_NODE_FLAGS = (process.env.PUSHBENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
+const SERVER_FILES = new Set([SERVER_FILE, CLUSTER_FILE]);
 
 /**
  * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
@@ -330,11 +336,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     }
   }
 
-  /** One HTTP/2 capacity probe: a fresh server process and h2load, both killed with the bench. */
+  /** One HTTP/2 capacity probe: a fresh server process, its floor's process and h2load, all killed with the bench. */
   private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
     const label = probeLabel({ endpoint, httpVersion: '2' });
     this.setPhase(label, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
     const track = (child: Killable) => {
       this.children.add(child);
       if (this.aborted) child.kill();
@@ -342,12 +349,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     };
     try {
       this.setPhase(label, 'publishing');
-      return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      return await probeEndpointHttp2({ server, floor, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
     } catch (error) {
       return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
     } finally {
-      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
-      this.children.delete(server);
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS)]);
+      for (const child of [server, floor]) this.children.delete(child);
     }
   }
 
@@ -357,7 +364,7 @@ export class Bench extends EventEmitter<BenchEvents> {
   }
 
   private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
-    const child = new RpcChild<P>(label, file);
+    const child = new RpcChild<P>(label, file, [], SERVER_FILES.has(file) ? SERVER_NODE_FLAGS : []);
     this.children.add(child);
     // Aborted between runs: the new children die at once and the run fails fast.
     if (this.aborted) child.kill();
