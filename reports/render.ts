@@ -9,9 +9,11 @@ import { peersSection } from './peers-section.js';
 import { baseScenarioRuns, matrixSections } from './matrix-sections.js';
 import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
+import { agreementSection } from './agreement-section.js';
 import { http2Section } from './http2-section.js';
 import { tlsSection } from './tls-section.js';
 import { scaleOutSection } from './scale-out-section.js';
+import { publishingSection } from './publishing-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -35,10 +37,12 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   ({ sets }) => ({ html: peersSection(sets), charts: [] }),
   ({ sets, runs }) => matrixSections(sets, runs),
   scaleOutSection,
+  publishingSection,
   recoverySection,
   http2Section,
   tlsSection,
   fallbackSection,
+  agreementSection,
 ];
 
 function rawJson(sets: readonly RunSet[]): string {

@@ -31,6 +31,27 @@ export type KeepAliveMode = 'on' | 'off';
 export const KEEP_ALIVE_MODES: readonly KeepAliveMode[] = ['on', 'off'];
 
 /**
+ * Who publishes the schedule: the server process itself (in-process), or a publisher process of its own, through
+ * the server's HTTP API (http) or straight into the Redis stream the server reads (redis).
+ */
+export type PublisherKind = 'in-process' | 'http' | 'redis';
+
+export const PUBLISHER_KINDS: readonly PublisherKind[] = ['in-process', 'http', 'redis'];
+
+/**
+ * The headers every simulated request carries besides its cookie: a real browser's, captured from it
+ * (clients/header-profiles/chromium.json), or only what the transport needs (minimal: request line, Host, Connection).
+ */
+export type HeaderProfileName = 'chromium' | 'minimal';
+
+export const HEADER_PROFILE_NAMES: readonly HeaderProfileName[] = ['chromium', 'minimal'];
+
+/** Who the clients are: simulated (Node, many per process) or real headless Chromium, one browser context each. */
+export type FleetKind = 'simulated' | 'chromium';
+
+export const FLEET_KINDS: readonly FleetKind[] = ['simulated', 'chromium'];
+
+/**
  * One scenario as results.json holds it. The first eight fields are always present; the others may be absent,
  * and an absent field means its default (SCENARIO_FIELDS), so that files written before a field existed read as
  * they did. Read an optional field through `scenarioValue`, never with a default of your own.
@@ -54,11 +75,14 @@ export interface Scenario {
   source?: SourceKind;
   serverProcesses?: number;
   backoff?: BackoffKind;
+  publisher?: PublisherKind;
   /** WebSocket stays HTTP/1.1 whatever this says: ws does not implement RFC 8441. */
   httpVersion?: HttpVersion;
   tls?: TlsMode;
   keepAlive?: KeepAliveMode;
   blockedUpgrade?: number;
+  headers?: HeaderProfileName;
+  fleet?: FleetKind;
 }
 
 /** Every field as the bench means it: an absent field at its default, and no fault as null. */
@@ -247,6 +271,25 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
         'message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
     },
   }),
+  field('headers', {
+    default: 'chromium',
+    label: (profile) => (profile === 'chromium' ? 'Chromium’s headers' : 'minimal headers'),
+    description:
+      'headers of every simulated request besides the cookie: chromium (captured from the browser by npm run capture-headers, sent ' +
+      'verbatim and in order) or minimal (request line, Host, Connection)',
+    flag: { name: 'headers', placeholder: 'profile', parse: { kind: 'choice', values: HEADER_PROFILE_NAMES }, list: true },
+    group: 'identity',
+    sweep: false,
+  }),
+  field('fleet', {
+    default: 'simulated',
+    label: (kind) => (kind === 'chromium' ? 'real Chromium clients' : 'simulated clients'),
+    description:
+      'who the clients are: simulated (Node) or chromium (headless Chromium from /usr/bin/chromium, one browser context per client, ' +
+      'running the demo’s browser client of the strategy; short polling, long polling, SSE and WebSocket only)',
+    flag: { name: 'fleet', placeholder: 'kind', parse: { kind: 'choice', values: FLEET_KINDS }, list: true },
+    sweep: false,
+  }),
   field('httpVersion', {
     default: '1.1',
     label: (version) => (version === '2' ? 'HTTP/2' : 'HTTP/1.1'),
@@ -300,6 +343,17 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
     label: (n) => `${fmt(n)} server process${n === 1 ? '' : 'es'}`,
     description: 'server processes behind one port (node:cluster; above 1 needs --source redis)',
     flag: { name: 'server-processes', placeholder: 'n', parse: integer(1, MAX_SERVER_PROCESSES), list: true },
+    sweep: false,
+  }),
+  field('publisher', {
+    default: 'in-process',
+    label: (kind) =>
+      kind === 'http' ? 'published through the HTTP API' : kind === 'redis' ? 'published straight into Redis' : 'published in-process',
+    description:
+      'who publishes the schedule: the server process itself (in-process), a publisher process through POST /api/publish (http: ' +
+      'open loop, keep-alive, the publish token), or a publisher process straight into the Redis stream (redis, needs --source redis); ' +
+      'with http and redis, latency counts from the scheduled time and each publish’s own latency is recorded apart',
+    flag: { name: 'publisher', placeholder: 'kind', parse: { kind: 'choice', values: PUBLISHER_KINDS }, list: true },
     sweep: false,
   }),
   field('backoff', {

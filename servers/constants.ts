@@ -13,6 +13,11 @@ export interface ServerLimits {
   payloadDepth: number;
   /** Largest WebSocket frame accepted from a client; over it the connection is closed with 1009. */
   wsMaxPayloadBytes: number;
+  /**
+   * Whether the WebSocket strategy accepts a client's permessage-deflate offer (RFC 7692), which browsers always
+   * make. Off by default: docs/decisions.md, "WebSocket compression", has the measurement behind it.
+   */
+  wsPerMessageDeflate: boolean;
   /** How many recent messages the ring keeps for `since`; older cursors get the gap signal. */
   ringSize: number;
   /** Long polls held at once; one more gets 503 with Retry-After. */
@@ -63,12 +68,21 @@ export interface ServerLimits {
    * HTTP/2, where node:http's timeout does not reach, it is the only one.
    */
   bodyTimeoutMs: number;
+  /**
+   * How far a publisher's own time for a message (the publish body's `t`: when it meant to publish it, which
+   * latency then counts from) may lie before the server's clock, ms; older: 400. A publish stalled this long is
+   * a failure to report, not a latency (it is also the bench's latency histograms' ceiling).
+   */
+  publishTimeBeforeMs: number;
+  /** How far it may lie after the server's clock, ms (two machines' clocks disagree a little); later: 400. */
+  publishTimeAfterMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
   publishBodyBytes: 64 * 1024,
   payloadDepth: 64,
   wsMaxPayloadBytes: 64 * 1024,
+  wsPerMessageDeflate: false,
   ringSize: 10_000,
   maxHeldLongPolls: 20_000,
   maxHeldLongPollsPerUser: 64,
@@ -83,6 +97,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 20_000,
   bodyTimeoutMs: 9_000,
+  publishTimeBeforeMs: 3_600_000,
+  publishTimeAfterMs: 1_000,
 };
 
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */

@@ -15,6 +15,7 @@ import { LoadMonitor } from '../measure/process-load.js';
 import type { RedisRunOptions, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
 import { mergeTimelines, ServerTimeline } from '../measure/server-timeline.js';
+import { apiPublishTarget } from '../publisher/http-channel.js';
 
 /**
  * The server side of a run with the Redis source: a node:cluster primary and its workers (bench/children/cluster-worker.ts),
@@ -32,7 +33,7 @@ cluster.schedulingPolicy = cluster.SCHED_RR;
 // (silent) so a crash is reported with its last line, as for any child of the bench.
 cluster.setupPrimary({ exec: WORKER_FILE, execArgv: process.execArgv, serialization: 'advanced', silent: true });
 
-let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions; tls?: CertificatePem } | undefined;
+let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions; tls?: CertificatePem; publishToken?: string } | undefined;
 let port = 0;
 /**
  * The port argument the cluster's listening socket was opened with. node:cluster shares one socket between
@@ -47,15 +48,17 @@ let publisher: RedisLog | undefined;
 /** Publishes Redis has acknowledged so far in the current schedule. */
 let stored = 0;
 const ownLoad = new LoadMonitor();
+/** The primary's load while a publisher process plays the schedule. */
+const publishingLoad = new LoadMonitor();
 /** The primary's CPU per 100 ms (it accepts and hands over every connection); its accepts are counted by the workers. */
 const ownTimeline = new ServerTimeline();
 let windowOpenedAt = 0;
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port: givenPort, redis, tls }) {
+  async start({ strategy, longPollTimeoutMs, port: givenPort, redis, tls, publishToken }) {
     if (!redis)
       throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
-    options = { strategy, longPollTimeoutMs, redis, ...(tls && { tls }) };
+    options = { strategy, longPollTimeoutMs, redis, ...(tls && { tls }), ...(publishToken !== undefined && { publishToken }) };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
     await publisher.syncClock();
@@ -63,7 +66,9 @@ serveRpc<ServerProtocol>({
     listenArg = givenPort ?? 0;
     port = await forkWorker(listenArg);
     await Promise.all(Array.from({ length: redis.processes - 1 }, () => forkWorker(listenArg)));
-    return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}` };
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+    // Every worker serves the API on the shared port: a publish reaches whichever the primary hands it to.
+    return { url, publish: apiPublishTarget(url, publishToken) };
   },
 
   // Several processes have no one baseline: their CPU is judged as measured (results/metrics.ts).
@@ -93,9 +98,27 @@ serveRpc<ServerProtocol>({
     return { ...report, published: seqs.length, lastSeq: Math.max(0, ...seqs), seqs, load: monitor.stop() };
   },
 
+  /** As with its own schedule, the load measured is the primary's: the workers' is in collect's totals. */
+  publishingStarts() {
+    publishingLoad.start();
+  },
+
+  publishingEnds: () => publishingLoad.stop(),
+
   async attached({ strategy }) {
     const counts = await Promise.all(workers.map((worker) => worker.call('attached', { strategy }, WORKER_CALL_MS)));
     return counts.reduce((a, b) => a + b, 0);
+  },
+
+  async strategyTraffic({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('strategyTraffic', { strategy }, WORKER_CALL_MS)));
+    return {
+      requests: counts.reduce((total, c) => total + c.requests, 0),
+      bytes: {
+        clientToServer: counts.reduce((total, c) => total + c.bytes.clientToServer, 0),
+        serverToClient: counts.reduce((total, c) => total + c.bytes.serverToClient, 0),
+      },
+    };
   },
 
   async markConnected({ strategy }) {
@@ -155,10 +178,10 @@ async function forkWorker(listenOn: number): Promise<number> {
   // Nothing is read from a worker's stdout; a full pipe would stall it.
   worker.process.stdout?.resume();
   const rpc = new RpcChild<WorkerProtocol>(`server process ${++forked}`, worker.process);
-  const { strategy, longPollTimeoutMs, redis, tls } = options;
+  const { strategy, longPollTimeoutMs, redis, tls, publishToken } = options;
   const started = await rpc.call(
     'start',
-    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix, ...(tls && { tls }) },
+    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix, publishToken, ...(tls && { tls }) },
     START_TIMEOUT_MS,
   );
   workers.push(rpc);

@@ -21,9 +21,17 @@ let connected: { rssBytes: number; connections: number } | undefined;
 let sampleCpuMs = 0;
 
 serveRpc<WorkerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, redisUrl, keyPrefix, tls }) {
+  async start({ strategy, longPollTimeoutMs, port, redisUrl, keyPrefix, tls, publishToken }) {
     const source = await RedisMessageSource.open({ url: redisUrl, keyPrefix });
-    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port, host: '127.0.0.1', source, ...(tls && { tls }) });
+    server = await startPushServer({
+      strategies: [strategy],
+      limits: { longPollTimeoutMs },
+      port,
+      host: '127.0.0.1',
+      source,
+      ...(tls && { tls }),
+      ...(publishToken !== undefined && { security: { publishToken } }),
+    });
     timeline.watch(server.httpServer);
     // A replacement started mid-run counts from here; the first workers count from openWindow.
     monitor.start();
@@ -36,6 +44,10 @@ serveRpc<WorkerProtocol>({
   },
 
   attached: ({ strategy }) => requireServer().stats().strategies[strategy]?.attached ?? 0,
+  strategyTraffic: ({ strategy }) => {
+    const counters = requireServer().stats().strategies[strategy];
+    return { requests: counters?.requests ?? 0, bytes: counters?.bytes ?? { clientToServer: 0, serverToClient: 0 } };
+  },
 
   markConnected({ strategy }) {
     const before = process.cpuUsage();

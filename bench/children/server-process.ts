@@ -9,6 +9,8 @@ import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
 import { ServerTimeline } from '../measure/server-timeline.js';
 import { BLOCKING_PROXY_HOOKS, servedStrategies } from '../fleet/upgrade-fallback.js';
+import { apiPublishTarget } from '../publisher/http-channel.js';
+import { mountFleetPage } from '../fleet/fleet-page.js';
 
 let server: PushServer | undefined;
 let cpuAtOpen: NodeJS.CpuUsage | undefined;
@@ -19,6 +21,9 @@ const rssSamples: [number, number][] = [];
 /** Taken with each RSS sample: what long polling parks on the server (claim C3) shows only over time. */
 const attachedSamples: [number, number][] = [];
 let publishingSpanMs: [number, number] | undefined;
+/** A publisher process's schedule: this process's load while it ran, and when it began (ms since openWindow). */
+const publishingLoad = new LoadMonitor();
+let publishingStartedAt = 0;
 /** The strategy this process serves, and when openWindow was called: the origin of every sample's time. */
 let servedStrategy = '';
 let served: string[] = [];
@@ -36,22 +41,24 @@ let idle: { cpuMs: number; windowMs: number } | undefined;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, tls }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate, publishToken, tls }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
       strategies: served,
-      limits: { longPollTimeoutMs },
+      limits: { longPollTimeoutMs, ...(wsPerMessageDeflate !== undefined && { wsPerMessageDeflate }) },
       port: port ?? 0,
       host: '127.0.0.1',
       firstSeq,
+      ...(publishToken !== undefined && { security: { publishToken } }),
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
       ...(tls && { tls }),
     });
     timeline.watch(server.httpServer);
+    if (fleetPage) await mountFleetPage(server.extraRoutes);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
-    return { url: server.url };
+    return { url: server.url, publish: apiPublishTarget(server.url, publishToken) };
   },
 
   async measureIdle({ windowMs }) {
@@ -88,25 +95,46 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, payloads, startAtMs }) {
     const source = requireServer().source;
-    const payload = 'x'.repeat(payloadBytes);
+    const filler = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const spanStart = Math.round(performance.now() - samplesOrigin);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     const monitor = new LoadMonitor();
     monitor.start();
     await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
-      report.lastSeq = source.publish(payload).seq;
+      report.lastSeq = source.publish(payloads && payloads.length > 0 ? payloads[report.published % payloads.length] : filler).seq;
       report.published++;
     });
     publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
     return { ...report, load: monitor.stop() };
   },
 
+  publishingStarts() {
+    publishingStartedAt = Math.round(performance.now() - samplesOrigin);
+    publishingLoad.start();
+  },
+
+  publishingEnds() {
+    publishingSpanMs = [publishingStartedAt, Math.round(performance.now() - samplesOrigin)];
+    return publishingLoad.stop();
+  },
+
   attached({ strategy }) {
     const { strategies } = requireServer().stats();
     return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0);
+  },
+
+  strategyTraffic({ strategy }) {
+    const { strategies } = requireServer().stats();
+    const traffic = { requests: 0, bytes: { clientToServer: 0, serverToClient: 0 } };
+    for (const name of namesOf(strategy)) {
+      traffic.requests += strategies[name]?.requests ?? 0;
+      traffic.bytes.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
+      traffic.bytes.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
+    }
+    return traffic;
   },
 
   markConnected({ strategy }) {

@@ -2,6 +2,7 @@ import type { CertificatePem } from '../../servers/wire/certificate.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { ServerStats } from '../../servers/observe/stats.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 
 /** What one worker of a cluster run reports; the primary adds the workers' reports into one ServerReport. */
 export interface WorkerReport {
@@ -19,9 +20,21 @@ export interface WorkerReport {
 /** The calls a cluster primary (bench/children/cluster-process.ts) makes to each of its workers (bench/children/cluster-worker.ts). */
 export interface WorkerProtocol {
   /** Opens the Redis source and listens on `port` (0 for the first worker: the port is then the cluster's). */
-  start: [{ strategy: string; longPollTimeoutMs: number; port: number; redisUrl: string; keyPrefix: string; tls?: CertificatePem }, { port: number }];
+  start: [
+    {
+      strategy: string;
+      longPollTimeoutMs: number;
+      port: number;
+      redisUrl: string;
+      keyPrefix: string;
+      publishToken?: string;
+      tls?: CertificatePem;
+    },
+    { port: number },
+  ];
   openWindow: [void, void];
   attached: [{ strategy: string }, number];
+  strategyTraffic: [{ strategy: string }, { requests: number; bytes: ByteCounts }];
   /** RSS after a full collection and the strategy's open connections; the collection's CPU is left out. */
   markConnected: [{ strategy: string }, void];
   collect: [{ strategy: string; closeTimeoutMs: number }, WorkerReport];

@@ -8,8 +8,14 @@ import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
 import type { CertificatePem } from '../../servers/wire/certificate.js';
 import type { TlsCounters } from '../../servers/wire/tls-acceptor.js';
+import type { PublishTarget } from '../publisher/http-channel.js';
+import type { PublisherReport, PublisherSchedule } from '../publisher/open-loop.js';
+import type { RedisTarget } from '../publisher/redis-channel.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
+import type { HttpVersion } from '../../servers/contract/wire.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
+export type { PublisherReport, PublisherSchedule, PublishTarget, RedisTarget };
 
 /**
  * The calls the harness makes to its child processes (see bench/ipc/rpc.ts). Kept apart from the child entry points,
@@ -57,8 +63,15 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** A run over TLS: the port speaks https and wss with this certificate (the bench's throwaway one). */
       tls?: CertificatePem;
+      /** Publishing through the API needs this token (a run with a publisher process); absent: no token, as on loopback. */
+      publishToken?: string;
+      /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
+      fleetPage?: boolean;
+      /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
+      wsPerMessageDeflate?: boolean;
     },
-    { url: string },
+    /** Where the clients connect, and where the server takes publishes over HTTP (its API, with the token). */
+    { url: string; publish: PublishTarget },
   ];
   /**
    * The process's CPU (user + system) since it started, µs, its TLS counters and its control traffic's bytes (what
@@ -73,8 +86,16 @@ export interface ServerProtocol {
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
+  runSchedule: [PublisherSchedule, ScheduleReport];
+  /**
+   * A publisher process is about to play the schedule: the server measures its own load from here (its CPU and
+   * event-loop delay while publishing, as runSchedule does when it publishes itself) until publishingEnds.
+   */
+  publishingStarts: [void, void];
+  publishingEnds: [void, ProcessLoad];
   attached: [{ strategy: string }, number];
+  /** The strategy's requests and bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
+  strategyTraffic: [{ strategy: string }, StrategyTraffic];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
@@ -86,6 +107,12 @@ export interface ServerProtocol {
   /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
   killOne: [void, KillReport];
   shutdown: [void, void];
+}
+
+/** A strategy's requests and bytes as the server counted them, at one moment. */
+export interface StrategyTraffic {
+  requests: number;
+  bytes: ByteCounts;
 }
 
 export interface RedisRunOptions {
@@ -137,6 +164,21 @@ export interface ClientProtocol {
   shutdown: [void, void];
 }
 
+/** Where a publisher process publishes: a server's HTTP API, or straight into the run's Redis stream. */
+export type PublisherStart = { http: PublishTarget } | { redis: RedisTarget };
+
+/** A publisher process (bench/children/publisher-process.ts): the application back end of a run, in a process of its own. */
+export interface PublisherProtocol {
+  /** Opens the channel; answers where it publishes, in words. */
+  start: [PublisherStart, { target: string }];
+  /**
+   * Plays the schedule open loop; its CPU over the schedule comes with the report, and, publishing into Redis, its
+   * own bytes to and from Redis over the schedule (part of what the broker carries; null over HTTP).
+   */
+  runSchedule: [PublisherSchedule, PublisherReport & { load: ProcessLoad; brokerTraffic: RedisTraffic | null }];
+  shutdown: [void, void];
+}
+
 /** The delaying TCP proxy between one client process and the server (see bench/network/proxy.ts). */
 export interface ProxyProtocol {
   start: [{ targetUrl: string; link: LinkOptions }, { url: string }];
@@ -173,7 +215,10 @@ export interface CannonProtocol {
   shutdown: [void, void];
 }
 
-/** node:http alone answering an endpoint's captured answer: the floor of a capacity probe (see bench/capacity/floor.ts). */
+/**
+ * node:http (or node:http2) alone answering an endpoint's captured answer: the floor of a capacity probe (see
+ * bench/capacity/floor.ts and bench/capacity/http2-floor.ts).
+ */
 export interface FloorProtocol {
   start: [FloorOptions, { url: string }];
   /** The load starts: CPU counts from here. */
@@ -193,6 +238,8 @@ export interface CapturedAnswer {
 }
 
 export interface FloorOptions {
+  /** '2': node:http2 answers (bench/capacity/http2-floor.ts); absent: node:http. */
+  httpVersion?: HttpVersion;
   method: 'GET' | 'POST';
   /** The request target answered, exactly (path and query), e.g. `/api/poll?since=0`. */
   path: string;

@@ -10,6 +10,12 @@ export const SETTLE_TIMEOUT_MS = 2_000;
 /** A client, proxy or autocannon process has nothing to flush: it gets a second to exit. */
 export const CHILD_STOP_MS = 1_000;
 
+/**
+ * Opening one real-browser client: a browser context, a renderer process, the page. Measured at 0.1 to 1.2 s of
+ * wall time each on a shared 2-core machine (several at once); 2 s leaves room for a busy one.
+ */
+const BROWSER_CLIENT_OPEN_MS = 2_000;
+
 /** Connecting takes longer with more clients: handshakes queue up behind each other on a 2-core machine. */
 const CONNECT_MS_PER_CLIENT = 2;
 const CONNECT_GRACE_MS = 10_000;
@@ -20,10 +26,19 @@ const DRAIN_FLOOR_MS = 2_000;
 /** Beyond the schedule's own length: the last publishes of a loaded server run late. */
 const SCHEDULE_SLACK_MS = 30_000;
 
+/**
+ * A publisher process gives a publish up this long after its first request, retries included: just beyond the 60 s
+ * a gateway waits for its upstream by default (nginx's proxy and FastCGI read timeouts), so that the gateway's own
+ * answer (a 504) comes first. The schedule's budget grows by as much when a publisher process publishes.
+ */
+export const PUBLISH_GIVE_UP_MS = 65_000;
+
 /** Every time limit of one run, in ms. */
 export interface RunBudgets {
   /** Starting a child's server, proxy or clients (the child boots in this time too). */
   startMs: number;
+  /** Starting the clients: as startMs for simulated ones; a real browser opens a context per client first. */
+  clientStartMs: number;
   /** A call that does no waiting of its own. */
   callMs: number;
   /** From opening the window until every client has had an answer or is held by the server. */
@@ -45,7 +60,10 @@ export interface RunBudgets {
  * allows for the emulated network: a round trip costs two one-way delays (and jitter), and a wait may need two.
  */
 export function runBudgets(
-  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
+  scenario: Pick<
+    Scenario,
+    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'fleet' | 'publisher'
+  >,
 ): RunBudgets {
   const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
@@ -55,10 +73,11 @@ export function runBudgets(
     scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
   return {
     startMs: START_TIMEOUT_MS,
+    clientStartMs: START_TIMEOUT_MS + (scenarioValue(scenario, 'fleet') === 'chromium' ? scenario.clients * BROWSER_CLIENT_OPEN_MS : 0),
     callMs: CALL_TIMEOUT_MS,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
-    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS,
+    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : PUBLISH_GIVE_UP_MS),
     // The last message may be published just after a short poll: the next one comes an interval later.
     drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,

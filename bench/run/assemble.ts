@@ -4,11 +4,23 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunTls, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type {
+  BrokerCost,
+  PublisherFigures,
+  ClientHeaders,
+  RecoveryOutcome,
+  RunProblem,
+  RunResult,
+  RunTls,
+  RunWarning,
+  Scenario,
+  StrategyLabel,
+} from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
+import { scenarioHeaderProfile } from '../fleet/identity.js';
 
 /**
  * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
@@ -40,6 +52,8 @@ export interface RunEvidence {
   recovery?: RecoveryOutcome;
   /** The Redis source: what the broker cost while publishing. */
   broker?: BrokerCost;
+  /** A publisher process's own figures (scenario.publisher http or redis); absent: the server published in-process. */
+  publishing?: PublisherFigures;
 }
 
 export interface RestartEvidence {
@@ -87,19 +101,27 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   if (evidence.clientsNotDrained > 0) {
     problems.push({ code: 'not-drained', clients: evidence.clientsNotDrained, lastSeq: schedule?.lastSeq ?? 0, timeoutMs: evidence.drainTimeoutMs });
   }
+  const { publishing } = evidence;
   if (schedule && schedule.latePublishes > 0) {
     warnings.push({
       code: 'late-publishes',
       late: schedule.latePublishes,
-      of: published,
+      // A publisher process counts every publish it sent on time or late, answered or not.
+      of: publishing?.planned ?? published,
       lateMs: LATE_PUBLISH_MS,
       worstMs: Math.round(schedule.maxLagMs),
+      ...(publishing && { publisher: publishing.publisher }),
     });
+  }
+  if (publishing && publishing.failed > 0) {
+    warnings.push({ code: 'publishes-failed', failed: publishing.failed, of: publishing.planned, byCause: publishing.failuresByCause });
   }
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
     .sort((a, b) => a.seq - b.seq);
-  const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
+  // A browser's sockets are not ours: its run's bytes are the server's count, with nothing to cross-check.
+  const atServer = fleet.countedAt === 'server';
+  const clientSide = atServer ? serverSide : { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
   const tls = runTls(fleet, server, servedStrategies(info.name, scenario));
   if (tls && !evidence.restart && !((fleet.churned ?? 0) > 0)) {
     const application = { clientToServer: tls.split.clientToServer.application, serverToClient: tls.split.serverToClient.application };
@@ -163,12 +185,13 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     latencyHistogram: fleet.latencyHistogram,
     requests: fleet.requests,
     bytes: {
-      clientToServer: fleet.bytesClientToServer,
-      serverToClient: fleet.bytesServerToClient,
+      clientToServer: clientSide.clientToServer,
+      serverToClient: clientSide.serverToClient,
       payload: scenario.payloadBytes * fleet.delivered,
       serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
+      ...(counters && counters.answerBodyBytes > 0 && { answerBody: counters.answerBodyBytes }),
     },
-    connections: { opened: fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    connections: { opened: atServer ? (counters?.connections.opened ?? 0) : fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
     server: {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
@@ -212,8 +235,10 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     }),
     ...(fallback && { fallback }),
     ...(tls && { tls }),
+    clientHeaders: clientHeaders(scenario, fleet),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
+    publishing: publishing ?? { publisher: 'in-process' },
   };
 }
 
@@ -228,6 +253,13 @@ function runTls(fleet: FleetReport, server: ServerReport, served: readonly strin
     resumed: counters.resumed,
     failedHandshakes: counters.failed,
   };
+}
+
+/** Whose headers the run's requests carried: the real browser's, or the profile the simulated clients sent. */
+function clientHeaders(scenario: Scenario, fleet: FleetReport): ClientHeaders {
+  if (fleet.browser !== undefined) return { profile: 'browser', source: fleet.browser };
+  const profile = scenarioHeaderProfile(scenario);
+  return profile ? { profile: 'chromium', source: `${profile.browser} ${profile.version}` } : { profile: 'minimal', source: 'pushbench' };
 }
 
 /** The clients' faults as problems: one per kind of fault, with its total and the first few clients. */

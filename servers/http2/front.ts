@@ -28,6 +28,9 @@ export interface Http2Counters {
 
 export type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
+/** Every stream as node's core API gives it; a route that wants node's request and response builds them (compat.ts). */
+export type Http2StreamHandler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[]) => void;
+
 export interface Http2FrontOptions {
   /**
    * A new connection that sends nothing to tell its protocol by within this long is closed, ms; so is an HTTP/2
@@ -62,10 +65,10 @@ export interface Http2FrontEvents {
 /**
  * HTTP/2 on the port of an HTTP/1.1 server, as browsers reach it. In cleartext, with prior knowledge: every
  * accepted socket's first bytes are looked at before any parser sees them: the HTTP/2 preface hands the socket to
- * an `http2` server (its compatibility API, so each stream arrives as a request/response pair for `handler`),
- * anything else to the HTTP/1.1 server's own connection handling, as if nothing had been looked at (the bytes are
- * put back). Under TLS (`options.tls`), by ALPN: once the handshake is done, a connection that chose `h2` goes to
- * the `http2` server, any other (`http/1.1`, or no ALPN at all) to HTTP/1.1, as an https server's would.
+ * an `http2` server (each stream arrives as itself, with its header fields, for `handler`), anything else to the
+ * HTTP/1.1 server's own connection handling, as if nothing had been looked at (the bytes are put back). Under TLS
+ * (`options.tls`), by ALPN: once the handshake is done, a connection that chose `h2` goes to the `http2` server,
+ * any other (`http/1.1`, or no ALPN at all) to HTTP/1.1, as an https server's would.
  *
  * Installed right after `http.createServer()`: it takes the connection listeners the server has then (node's
  * own HTTP/1.1 one) and runs them after the look; listeners added later see every accepted TCP socket at once,
@@ -90,11 +93,14 @@ export class Http2Front {
 
   constructor(
     private readonly httpServer: http.Server,
-    handler: Http2Handler,
+    handler: Http2StreamHandler,
     private readonly options: Http2FrontOptions,
   ) {
     this.server = http2.createServer({ settings: { maxConcurrentStreams: options.maxConcurrentStreams } });
-    this.server.on('request', handler);
+    // No 'request' listener: node would then build a compatibility request and response for every stream.
+    this.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+      handler(stream, headers, rawHeaders),
+    );
     this.server.on('session', (session) => this.adopt(session));
     // A broken frame costs its connection (nghttp2 answers GOAWAY and closes it), never the server.
     this.server.on('sessionError', () => {});

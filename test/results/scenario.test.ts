@@ -71,8 +71,11 @@ const EVERYTHING: Scenario = {
   churn: 0.25,
   source: 'redis',
   serverProcesses: 2,
+  publisher: 'http',
   backoff: 'none',
   restartAtSec: 3,
+  headers: 'minimal',
+  fleet: 'chromium',
 };
 
 describe('the field table', () => {
@@ -88,6 +91,8 @@ describe('the field table', () => {
       jitterMs: 0,
       bandwidthBytesPerSec: 0,
       cookieBytes: 0,
+      headers: 'chromium',
+      fleet: 'simulated',
       httpVersion: '1.1',
       tls: 'off',
       keepAlive: 'on',
@@ -95,6 +100,7 @@ describe('the field table', () => {
       churn: 0,
       source: 'memory',
       serverProcesses: 1,
+      publisher: 'in-process',
       backoff: DEFAULT_BACKOFF,
       restartAtSec: null,
     });
@@ -152,6 +158,8 @@ describe('words', () => {
     expect(describeSettings(EVERYTHING)).toEqual([
       'delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way',
       'cookie 1,024 B',
+      'minimal headers',
+      'real Chromium clients',
       'HTTP/2',
       'TLS without resumption',
       'a connection per poll',
@@ -159,6 +167,7 @@ describe('words', () => {
       'churn 25 %',
       'Redis source',
       '2 server processes',
+      'published through the HTTP API',
       'backoff none',
       'a server process killed at 3 s',
     ]);
