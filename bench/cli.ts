@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
     ...(options.capacity !== null && { capacity: options.capacity }),
+    ...(options.search !== null && { search: { spec: options.search, strategies: options.strategies } }),
     ...(redis && { redis: redis.redis }),
   });
   attachProgress(bench, noticeText);

@@ -11,6 +11,8 @@ import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
 import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
+import { memorySection } from './memory-section.js';
+import { shootoutSection } from './shootout.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -33,6 +35,8 @@ import { verdictStrip } from './verdict-strip.js';
 const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   ({ sets }) => ({ html: peersSection(sets), charts: [] }),
   ({ sets, runs }) => matrixSections(sets, runs),
+  shootoutSection,
+  memorySection,
   scaleOutSection,
   recoverySection,
   http2Section,

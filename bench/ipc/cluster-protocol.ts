@@ -12,6 +12,8 @@ export interface WorkerReport {
   peakRssBytes: number;
   rssBeforeClientsBytes?: number;
   rssConnectedBytes?: number;
+  heapBeforeClientsBytes?: number;
+  heapConnectedBytes?: number;
   connectionsAtRssSample?: number;
 }
 

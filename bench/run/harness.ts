@@ -8,6 +8,7 @@ import {
   type Results,
   type RunResult,
   type Scenario,
+  type ShootoutResult,
   type StepNotRun,
 } from '../../results/results.js';
 import { describeStep } from '../../results/scenario.js';
@@ -25,6 +26,8 @@ import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
+import type { ShootoutSearch } from '../plan/preset.js';
+import { runShootout } from './shootout.js';
 
 const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
@@ -61,6 +64,8 @@ export interface BenchPlan {
   capacity?: CapacityPlan;
   /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
   redis?: BenchRedis;
+  /** After the runs and probes, a shootout capacity search for each of these strategies (bench/run/shootout.ts). */
+  search?: { spec: ShootoutSearch; strategies: string[] };
 }
 
 export interface ProgressEvent {
@@ -121,6 +126,13 @@ export class Bench extends EventEmitter<BenchEvents> {
     const startedAt = new Date();
     const t0 = performance.now();
     const probes: CapacityProbe[] = this.plan.capacity ? capacityProbes(this.plan.capacity) : [];
+    const search = this.plan.search;
+    // A search takes at most maxSteps runs per strategy; progress and ETA count them all, and skip what a search left.
+    const searchSteps = search ? search.strategies.length * search.spec.sizes.maxSteps : 0;
+    const searchStep = search && {
+      plannedMs: search.spec.base.durationSec * 1000,
+      clients: Math.round((search.spec.sizes.startClients + search.spec.sizes.maxClients) / 2),
+    };
     // The matrix: every planned run, then every capacity probe; progress and ETA count over all of it.
     const steps: Step[] = [
       ...this.plan.runs.map((run) => ({ plannedMs: run.scenario.durationSec * 1000, clients: run.scenario.clients })),
@@ -130,6 +142,7 @@ export class Bench extends EventEmitter<BenchEvents> {
         plannedMs: (probe.httpVersion === '2' ? 1 : 2) * ((this.plan.capacity?.durationSec ?? 0) + (this.plan.capacity?.warmupSec ?? 0)) * 1000,
         clients: 0,
       })),
+      ...Array.from({ length: searchSteps }, () => searchStep!),
     ];
     const labels = [
       ...this.plan.runs.map((run) => ({
@@ -140,11 +153,15 @@ export class Bench extends EventEmitter<BenchEvents> {
         ),
       })),
       ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),
+      ...(search?.strategies ?? []).flatMap((strategy) =>
+        Array.from({ length: search!.spec.sizes.maxSteps }, (_, i) => ({ strategy, detail: `shootout search, step ${i + 1}` })),
+      ),
     ];
     const total = steps.length;
     const eta = new EtaEstimator(steps);
     const runs: RunResult[] = [];
     const capacity: CapacityResult[] = [];
+    const shootout: ShootoutResult[] = [];
     let stepStartedAt = t0;
     // Children must not outlive the harness, whatever way it ends.
     process.on('exit', this.killAll);
@@ -156,7 +173,7 @@ export class Bench extends EventEmitter<BenchEvents> {
     }, PROGRESS_INTERVAL_MS);
     try {
       this.emit('bench-start', { total, estimatedMs: eta.remainingMs(0, 0) });
-      for (let index = 0; index < total && !this.aborted; index++) {
+      for (let index = 0; index < total - searchSteps && !this.aborted; index++) {
         this.runIndex = index;
         stepStartedAt = performance.now();
         const planned = this.plan.runs[index];
@@ -180,6 +197,24 @@ export class Bench extends EventEmitter<BenchEvents> {
           this.emit('capacity-end', { index, total, result, wallTimeMs });
         }
       }
+      for (const [k, strategy] of (search?.strategies ?? []).entries()) {
+        if (this.aborted) break;
+        let index = total - searchSteps + k * search!.spec.sizes.maxSteps;
+        const result = await runShootout(strategy, search!.spec, async (scenario) => {
+          this.runIndex = index;
+          stepStartedAt = performance.now();
+          this.emit('run-start', { index, total, strategy, scenario });
+          const run = await this.runOne({ strategy, scenario });
+          if (this.aborted) return null;
+          eta.finished(index, run.wallTimeMs);
+          runs.push(run);
+          this.emit('run-end', { index, total, run, valid: isValidRun(run) });
+          index++;
+          return run;
+        });
+        if (result === null) break;
+        shootout.push(result);
+      }
     } finally {
       clearInterval(ticker);
       this.killAll();
@@ -192,7 +227,13 @@ export class Bench extends EventEmitter<BenchEvents> {
     }
     const meta = collectMeta(this.plan, startedAt, performance.now() - t0);
     const interrupted = this.aborted ? this.interruption(probes, runs.length, capacity.length) : undefined;
-    const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }), ...(interrupted && { interrupted }) };
+    const results: Results = {
+      meta,
+      runs,
+      ...(this.plan.capacity && { capacity }),
+      ...(search && { shootout }),
+      ...(interrupted && { interrupted }),
+    };
     this.emit('bench-end', { results, interrupted: this.aborted });
     return results;
   }

@@ -34,6 +34,7 @@ describe('parseBenchArgs', () => {
       help: false,
       clientProcesses: null,
       capacity: null,
+      search: null,
     });
   });
 
@@ -98,6 +99,7 @@ describe('parseBenchArgs', () => {
       help: false,
       clientProcesses: null,
       capacity: null,
+      search: null,
     });
   });
 
@@ -253,5 +255,14 @@ describe('the name of a bench', () => {
     // A list runs each value; another preset than the default is named in the folder too.
     expect(options(['--source', 'memory,redis']).name).toEqual({ folder: 'custom-source-memory+redis', changed: ['memory source / Redis source'] });
     expect(options(['--preset', 'peers', '--clients', '50']).name).toEqual({ folder: 'custom-peers-clients-50', changed: ['50 clients'] });
+  });
+});
+
+describe('the shootout preset', () => {
+  it('searches from its base scenario with the scenario flags applied, --clients as its largest size', () => {
+    const { search } = options(['--preset', 'shootout', '--payload', '20', '--clients', '4000']);
+    expect(search?.sizes).toEqual({ startClients: 1_000, maxClients: 4_000, resolution: 250, maxSteps: 8 });
+    expect(search?.base).toMatchObject({ clients: 1_000, payloadBytes: 20, ratePerSec: 1, arrivals: 'fixed', durationSec: 5 });
+    expect(search?.limitP95Us).toBe(500_000);
   });
 });
