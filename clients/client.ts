@@ -39,6 +39,8 @@ export interface ClientOptions {
    * answer; a long poll: beyond the hold it asked for) before it is given up and retried with the backoff.
    */
   connectTimeoutMs?: number;
+  /** The loopback source address the client's connections bind (see WireCounter); absent: the kernel's choice. */
+  localAddress?: string;
 }
 
 /** The client-side event vocabulary, the same for every strategy. */
@@ -82,7 +84,7 @@ export const ATTEMPT_TIMEOUT_CODE = 'PUSHBENCH_ATTEMPT_TIMEOUT';
  */
 export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   cursor: number;
-  protected readonly wire = new WireCounter();
+  protected readonly wire: WireCounter;
   protected stopped = false;
   private failures = 0;
   private startTimer?: NodeJS.Timeout;
@@ -91,6 +93,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
   constructor(protected readonly options: ClientOptions) {
     super();
+    this.wire = new WireCounter(options.localAddress);
     this.cursor = options.since ?? 0;
   }
 

@@ -20,6 +20,12 @@ declare module 'http' {
  * counter's `agent` (node:http, WebSocket handshakes) or its `connector` (undici), so nothing is estimated.
  */
 export class WireCounter {
+  /**
+   * `localAddress`: the loopback source address every connection binds (127.0.0.2, …), so that more clients can
+   * reach one server port than one source address has ephemeral ports; absent: the kernel's choice.
+   */
+  constructor(readonly localAddress?: string) {}
+
   private readonly closed: ByteCounts = { clientToServer: 0, serverToClient: 0 };
   private readonly live = new Set<net.Socket>();
   connectionsOpened = 0;
@@ -37,8 +43,9 @@ export class WireCounter {
   connector(options: { useH2c?: boolean } = {}): buildConnector.connector {
     // useH2c is undici's own option (H2CClient passes it the same way), missing from its typings.
     const open = buildConnector(options as buildConnector.BuildOptions);
+    const localAddress = this.localAddress;
     return (options, callback) =>
-      open(options, (...args) => {
+      open(localAddress === undefined ? options : { ...options, localAddress }, (...args) => {
         const [, socket] = args;
         if (socket instanceof net.Socket) this.count(socket);
         callback(...args);
@@ -89,7 +96,8 @@ class CountedAgent extends http.Agent {
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
+    const { localAddress } = this.counter;
+    const socket = super.createConnection(localAddress === undefined ? options : { ...options, localAddress }, callback);
     // Plain TCP to loopback: the agent's default connection is always a net.Socket.
     if (socket instanceof net.Socket) this.counter.count(socket);
     return socket;

@@ -1,3 +1,4 @@
+import { sourceAddressOf } from '../plan/source-address.js';
 import type { SimulatedClient, SimulatedClientClass } from '../../clients/client.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { mergeGroupEvidence, UpgradeGroups, type GroupEvidence } from './upgrade-fallback.js';
@@ -175,6 +176,7 @@ export class ClientFleet {
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
+        localAddress: sourceAddressOf(options.firstClientIndex + i, scenario.clients),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });

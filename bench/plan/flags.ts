@@ -95,7 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     if (new Set(strategies).size !== strategies.length) return fail(`--strategies names a strategy twice (got "${listed}")`);
   }
 
-  let clientProcesses: number | null = null;
+  let clientProcesses: number | null = preset.clientProcesses ?? null;
   const processesRaw = values.get('client-processes');
   if (processesRaw !== undefined) {
     clientProcesses = Number(processesRaw);

@@ -9,6 +9,8 @@ export interface Preset {
   scenarios: readonly Scenario[];
   /** Strategies run when --strategies is not given; absent: pushbench's own, without the references. */
   strategies?: readonly string[];
+  /** Client processes per run when --client-processes is not given; absent: one per 2,500 clients. */
+  clientProcesses?: number;
   /** Capacity probes (autocannon against each HTTP endpoint) to run after the scenarios. */
   capacity?: CapacityPlan;
   /** A capacity search per strategy after the scenarios (the shootout): runs of `base` at the sizes it picks. */

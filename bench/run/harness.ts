@@ -26,6 +26,7 @@ import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
+import { CLIENTS_PER_PROCESS } from '../plan/source-address.js';
 import type { ShootoutSearch } from '../plan/preset.js';
 import { runShootout } from './shootout.js';
 
@@ -37,11 +38,6 @@ const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
 
-/**
- * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
- * below the open-file limit, and four processes for 10,000 clients share the load-generating CPU.
- */
-export const CLIENTS_PER_PROCESS = 2_500;
 const PROGRESS_INTERVAL_MS = 200;
 /** How long the harness waits, at its end, for killed children to be reaped. */
 const CHILD_EXIT_GRACE_MS = 5_000;
