@@ -1,7 +1,7 @@
 import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http/errors.js';
 import { startEventStream } from '../http/answers.js';
-import type { LeanResponse } from '../http/exchange.js';
+import type { LeanExchange, LeanResponse } from '../http/exchange.js';
 import type { Gap, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
@@ -45,7 +45,7 @@ export class ServerSentEventsStrategy extends ServerStrategy {
       fanout.checkRoom();
       this.emit('request', userId);
       // Not attached when requests were pipelined behind it: the connection is closed instead (see Http1Connections).
-      if (startEventStream(exchange)) fanout.attach(new EventStream(exchange.res), cursor, userId);
+      if (startEventStream(exchange)) fanout.attach(new EventStream(exchange), cursor, userId);
     });
   }
 
@@ -64,15 +64,18 @@ export class ServerSentEventsStrategy extends ServerStrategy {
 /**
  * One event stream as the fan-out sees it. A class, not an object literal with getters: such a literal is
  * built in dictionary mode and gives each of its arrow functions a name dictionary of its own (about 2 KB of
- * heap per connection); a class keeps two fields per connection and its methods on the prototype.
+ * heap per connection); a class keeps three fields per connection and its methods on the prototype.
  */
 class EventStream implements PushChannel {
   private closed = false;
 
+  readonly res: LeanResponse;
+
   // A stream starts only once every answer before it on its connection has gone out: its response has the
   // socket, and tells when the connection closes.
-  constructor(readonly res: LeanResponse) {
-    res.once('close', () => (this.closed = true));
+  constructor(private readonly exchange: LeanExchange) {
+    this.res = exchange.res;
+    this.res.once('close', () => (this.closed = true));
   }
 
   get isOpen(): boolean {
@@ -80,7 +83,7 @@ class EventStream implements PushChannel {
   }
 
   get bufferedBytes(): number {
-    return this.res.writableLength;
+    return this.exchange.bufferedBytes();
   }
 
   sendMessage(message: Message, json: string, flushed?: () => void): void {
