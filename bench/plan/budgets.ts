@@ -45,7 +45,10 @@ export interface RunBudgets {
  * allows for the emulated network: a round trip costs two one-way delays (and jitter), and a wait may need two.
  */
 export function runBudgets(
-  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
+  scenario: Pick<
+    Scenario,
+    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'serverProcesses'
+  >,
 ): RunBudgets {
   const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
@@ -54,7 +57,8 @@ export function runBudgets(
   const faultRecoveryMs =
     scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
   return {
-    startMs: START_TIMEOUT_MS,
+    // A cluster's primary starts its workers one after the other, each within START_TIMEOUT_MS.
+    startMs: START_TIMEOUT_MS * scenarioValue(scenario, 'serverProcesses'),
     callMs: CALL_TIMEOUT_MS,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
