@@ -62,6 +62,17 @@ export class ServerSentEventsStrategy extends ServerStrategy {
 }
 
 /**
+ * The last message's event text: the fan-out writes one message to every stream in turn, so its text is built once
+ * per message rather than once per stream (as the fan-out serialises the message once).
+ */
+let lastEvent: { message: Message; text: string } | undefined;
+
+function eventOf(message: Message, json: string): string {
+  if (lastEvent?.message !== message) lastEvent = { message, text: `id: ${message.seq}\ndata: ${json}\n\n` };
+  return lastEvent.text;
+}
+
+/**
  * One event stream as the fan-out sees it. A class, not an object literal with getters: such a literal is
  * built in dictionary mode and gives each of its arrow functions a name dictionary of its own (about 2 KB of
  * heap per connection); a class keeps three fields per connection and its methods on the prototype.
@@ -87,7 +98,7 @@ class EventStream implements PushChannel {
   }
 
   sendMessage(message: Message, json: string, flushed?: () => void): void {
-    this.res.write(`id: ${message.seq}\ndata: ${json}\n\n`, flushed && (() => flushed()));
+    this.res.write(eventOf(message, json), flushed && (() => flushed()));
   }
 
   sendGap(gap: Gap): void {
