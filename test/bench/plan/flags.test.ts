@@ -147,11 +147,11 @@ describe('parseBenchArgs', () => {
   });
 
   it.each([
-    [['--clients', 'abc'], '--clients must be an integer from 1 to 10000 (got "abc")'],
-    [['--clients', '0'], '--clients must be an integer from 1 to 10000 (got "0")'],
-    [['--clients', '10001'], '--clients must be an integer from 1 to 10000 (got "10001")'],
-    [['--clients', '1.5'], '--clients must be an integer from 1 to 10000 (got "1.5")'],
-    [['--clients', '1e3'], '--clients must be an integer from 1 to 10000 (got "1e3")'],
+    [['--clients', 'abc'], '--clients must be an integer from 1 to 100000 (got "abc")'],
+    [['--clients', '0'], '--clients must be an integer from 1 to 100000 (got "0")'],
+    [['--clients', '100001'], '--clients must be an integer from 1 to 100000 (got "100001")'],
+    [['--clients', '1.5'], '--clients must be an integer from 1 to 100000 (got "1.5")'],
+    [['--clients', '1e3'], '--clients must be an integer from 1 to 100000 (got "1e3")'],
     [['--rate', '0'], '--rate must be a number from 0.01 to 10000 (got "0")'],
     [['--rate', '10001'], '--rate must be a number from 0.01 to 10000 (got "10001")'],
     [['--rate', 'fast'], '--rate must be a number from 0.01 to 10000 (got "fast")'],
@@ -182,7 +182,7 @@ describe('parseBenchArgs', () => {
 
   it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
     expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
-    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 10000 (got "abc")');
+    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 100000 (got "abc")');
   });
 });
 
