@@ -14,6 +14,7 @@ import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import { memorySection } from './memory-section.js';
 import { shootoutSection } from './shootout.js';
+import { publishingSection } from './publishing-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -39,6 +40,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   shootoutSection,
   memorySection,
   scaleOutSection,
+  publishingSection,
   recoverySection,
   http2Section,
   fallbackSection,

@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
-import type { BrokerCost, RecoveryOutcome, Scenario } from '../../results/results.js';
+import type { BrokerCost, PublisherFigures, RecoveryOutcome, Scenario } from '../../results/results.js';
+import { newToken } from '../../servers/trust/request-guard.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { RestartEvidence } from './assemble.js';
 import { runBudgets, type RunBudgets } from '../plan/budgets.js';
@@ -10,13 +11,24 @@ import { churnPlan } from '../fleet/churn.js';
 import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
 import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
-import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport, StrategyTraffic } from '../ipc/protocol.js';
+import type {
+  ClientProtocol,
+  ProxyProtocol,
+  PublisherProtocol,
+  PublisherSchedule,
+  PublisherStart,
+  ScheduleReport,
+  ServerProtocol,
+  ServerReport,
+  StrategyTraffic,
+} from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
 import { publishAcrossRestart } from './restart.js';
 import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type BrokerSnapshot } from './broker.js';
 import { pollPhases, publishSchedule } from '../plan/schedule.js';
+import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import { blockedPlan, fallsBack } from '../fleet/upgrade-fallback.js';
 
 const STATUS_POLL_MS = 50;
@@ -40,6 +52,8 @@ export interface RunProcesses {
   fleets: RpcChild<ClientProtocol>[];
   /** One per client process when the scenario emulates a network, else none. */
   proxies: RpcChild<ProxyProtocol>[];
+  /** The publisher process, when the scenario's publisher is not the server process itself (scenario.publisher). */
+  publisher?: RpcChild<PublisherProtocol>;
 }
 
 /** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
@@ -50,6 +64,8 @@ export interface Published {
   killedAtMs?: number;
   /** What the broker cost while publishing (the Redis source, no fault). */
   broker?: BrokerCost;
+  /** A publisher process's own figures (scenario.publisher http or redis). */
+  publishing?: PublisherFigures;
 }
 
 /** Both ends' final counts. */
@@ -102,7 +118,10 @@ export class RunPhases {
     const redis = shared
       ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenarioValue(scenario, 'serverProcesses') }
       : undefined;
-    const { url } = await this.server.call(
+    const publisherKind = scenarioValue(scenario, 'publisher');
+    // Publishing through the API takes the publish token, as it does on a server beyond loopback.
+    const publishToken = publisherKind === 'http' ? newToken() : undefined;
+    const { url, publish } = await this.server.call(
       'start',
       {
         strategy: this.info.name,
@@ -110,11 +129,19 @@ export class RunPhases {
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+        ...(publishToken !== undefined && { publishToken }),
         ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
     );
     this.url = url;
+    const { publisher } = this.processes;
+    if (publisher) {
+      if (publisherKind === 'redis' && !redis) throw new Error('--publisher redis writes into the Redis source: the run has none');
+      // Where to publish is the server's to say (its API, or its log's stream), never the publisher's to guess.
+      const target: PublisherStart = publisherKind === 'redis' ? { redis: { url: redis!.url, keyPrefix: redis!.keyPrefix } } : { http: publish };
+      await publisher.call('start', target, budgets.startMs);
+    }
     const link = linkOf(scenario);
     const proxyUrls = await Promise.all(
       this.processes.proxies.map(async (proxy, i) => {
@@ -161,22 +188,45 @@ export class RunPhases {
     });
   }
 
-  /** The open-loop schedule on the one server. */
+  /** The open-loop schedule, played by the server process itself or by the publisher process. */
   async publish(): Promise<Published> {
     const { offsetsMs, durationMs } = await this.beginSchedule();
     const before = await this.brokerSnapshot();
-    const schedule = await this.server.call(
-      'runSchedule',
-      { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes },
-      this.budgets.scheduleMs,
-    );
-    const broker = before && brokerCost(before, (await this.brokerSnapshot())!, schedule.published);
-    return { schedule, ...(broker && { broker }) };
+    const run: PublisherSchedule = { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes };
+    const { publisher } = this.processes;
+    const { schedule, publishing, publisherTraffic } = publisher
+      ? await this.publishFrom(publisher, run)
+      : { schedule: await this.server.call('runSchedule', run, this.budgets.scheduleMs), publishing: undefined, publisherTraffic: null };
+    const after = before && (await this.brokerSnapshot())!;
+    const broker = before && brokerCost(before, withTraffic(after!, publisherTraffic), schedule.published);
+    return { schedule, ...(publishing && { publishing }), ...(broker && { broker }) };
+  }
+
+  /**
+   * The schedule played by the publisher process, the server measuring its own load meanwhile: the schedule's
+   * load is the server's, as when it publishes itself, and the publisher's own CPU goes with its figures.
+   */
+  private async publishFrom(
+    publisher: RpcChild<PublisherProtocol>,
+    run: PublisherSchedule,
+  ): Promise<{ schedule: ScheduleReport; publishing: PublisherFigures; publisherTraffic: RedisTraffic | null }> {
+    const { callMs, scheduleMs } = this.budgets;
+    await this.server.call('publishingStarts', undefined, callMs);
+    const report = await publisher.call('runSchedule', run, scheduleMs);
+    const serverLoad = await this.server.call('publishingEnds', undefined, callMs);
+    const { cpuMs, windowMs } = report.load;
+    return {
+      schedule: { ...report.schedule, load: serverLoad },
+      publishing: { ...report.publishing, cpuMs: Math.round(cpuMs * 10) / 10, windowMs: Math.round(windowMs) },
+      publisherTraffic: report.brokerTraffic,
+    };
   }
 
   /** The fault run: the schedule, with the server killed `restartAtSec` into it and a new one on its port. */
   async publishAcrossRestart(restartAtSec: number): Promise<Published> {
     const { scenario } = this;
+    // The flags refuse it (bench/plan/scenarios.ts): a fault run's record of what was published comes from its server.
+    if (this.processes.publisher) throw new Error('a server kill runs with the in-process publisher only');
     const { offsetsMs, durationMs } = await this.beginSchedule();
     if (scenario.source === 'redis') {
       const { schedule, kill } = await publishAcrossKill(
@@ -321,6 +371,13 @@ export class RunPhases {
     }
     return current;
   }
+}
+
+/** The broker's counters with a publisher process's own bytes to and from Redis added: it writes straight into the log. */
+function withTraffic(snapshot: BrokerSnapshot, extra: RedisTraffic | null): BrokerSnapshot {
+  if (!extra || !snapshot.traffic) return snapshot;
+  const { bytesToRedis, bytesFromRedis } = snapshot.traffic;
+  return { ...snapshot, traffic: { bytesToRedis: bytesToRedis + extra.bytesToRedis, bytesFromRedis: bytesFromRedis + extra.bytesFromRedis } };
 }
 
 function sum(values: readonly number[]): number {

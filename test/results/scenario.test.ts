@@ -67,6 +67,7 @@ const EVERYTHING: Scenario = {
   churn: 0.25,
   source: 'redis',
   serverProcesses: 2,
+  publisher: 'http',
   backoff: 'none',
   restartAtSec: 3,
   headers: 'minimal',
@@ -93,6 +94,7 @@ describe('the field table', () => {
       churn: 0,
       source: 'memory',
       serverProcesses: 1,
+      publisher: 'in-process',
       backoff: DEFAULT_BACKOFF,
       restartAtSec: null,
     });
@@ -157,6 +159,7 @@ describe('words', () => {
       'churn 25 %',
       'Redis source',
       '2 server processes',
+      'published through the HTTP API',
       'backoff none',
       'a server process killed at 3 s',
     ]);
