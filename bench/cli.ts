@@ -4,18 +4,25 @@ import { printSummary } from '../reports/summary.js';
 import { noticeText } from '../reports/summary-notices.js';
 import { keepResults, prepareOutDir, prepareOutFile, removeCreated, resultsJson, writeReport } from '../reports/write.js';
 import { writeFile } from 'node:fs/promises';
-import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
+import { defaultOutDir, helpText, parseBenchArgs, type BenchOptions } from './plan/flags.js';
 import { planRuns } from './plan/runs.js';
+import { machineLimitProblem, readMachineLimits } from './plan/machine-limits.js';
 import { h2loadAvailable, runnableHttpVersions } from './capacity/h2load.js';
 import { Bench, planSpeaksTls } from './run/harness.js';
 import { OPENSSL_MISSING, opensslAvailable } from '../servers/wire/certificate.js';
 import { REPO_ROOT } from './ipc/rpc.js';
 import { attachProgress } from './run/progress.js';
-import { isValidRun, type Results } from '../results/results.js';
+import { isValidRun, type Results, type Scenario } from '../results/results.js';
 import { SourceUnavailableError } from '../servers/log/message-log.js';
 import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
+
+/** Every scenario the bench may run: the preset's, and the largest step of a shootout search. */
+function searchedScenarios(options: BenchOptions): Scenario[] {
+  const { search } = options;
+  return search === null ? options.scenarios : [...options.scenarios, { ...search.base, clients: search.sizes.maxClients }];
+}
 
 /** Exit status: 0 all runs valid, 1 a run invalid or the bench failed, 2 bad options, 128 + signal if stopped. */
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +35,12 @@ async function main(argv: string[]): Promise<number> {
   if (options.help) {
     process.stdout.write(`${helpText()}\n`);
     return 0;
+  }
+  // The machine's limits (open files, memory, ports, accept queue) before anything starts: one line naming the limit.
+  const limitProblem = machineLimitProblem(searchedScenarios(options), options.clientProcesses, readMachineLimits());
+  if (limitProblem !== null) {
+    process.stderr.write(`pushbench: ${limitProblem}\n`);
+    return 2;
   }
 
   // The output folder (and --json-out's) before anything else: a run whose results cannot be written is lost work.
@@ -75,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
     ...(options.capacity !== null && { capacity: options.capacity }),
+    ...(options.search !== null && { search: { spec: options.search, strategies: options.strategies } }),
     ...(redis && { redis: redis.redis }),
   });
   attachProgress(bench, noticeText);

@@ -52,6 +52,8 @@ export interface ClientOptions {
    * answer; a long poll: beyond the hold it asked for) before it is given up and retried with the backoff.
    */
   connectTimeoutMs?: number;
+  /** The loopback source address the client's connections bind (see WireCounter); absent: the kernel's choice. */
+  localAddress?: string;
 }
 
 /** The client-side event vocabulary, the same for every strategy. */
@@ -105,7 +107,7 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   constructor(protected readonly options: ClientOptions) {
     super();
     this.cursor = options.since ?? 0;
-    this.wire = new WireCounter(options.tls);
+    this.wire = new WireCounter(options.tls, options.localAddress);
   }
 
   /** Connects (or starts polling) from the cursor, once `firstPollDelayMs` has passed. */

@@ -59,7 +59,14 @@ export class WireCounter {
   readonly handshakes: HandshakeCounts = { full: 0, resumed: 0 };
   connectionsOpened = 0;
 
-  constructor(private readonly tls?: ClientTls) {}
+  /**
+   * `localAddress`: the loopback source address every connection binds (127.0.0.2, …), so that more clients can
+   * reach one server port than one source address has ephemeral ports; absent: the kernel's choice.
+   */
+  constructor(
+    private readonly tls?: ClientTls,
+    readonly localAddress?: string,
+  ) {}
 
   /**
    * An http.Agent whose every connection is counted here; `onRequest` is told of every request made through it.
@@ -80,7 +87,7 @@ export class WireCounter {
    */
   secureConnection(host: string, port: number, alpn: readonly string[]): tls.TLSSocket {
     if (!this.tls) throw new Error('this client speaks no TLS');
-    const raw = net.connect({ host, port, noDelay: true });
+    const raw = net.connect({ host, port, noDelay: true, ...(this.localAddress !== undefined && { localAddress: this.localAddress }) });
     this.count(raw);
     const meter = new TlsRecordMeter(raw);
     this.meters.add(meter);
@@ -159,9 +166,10 @@ export class WireCounter {
     const open = buildConnector(options as buildConnector.BuildOptions);
     // Over TLS, HTTP/2 is what ALPN picks when offered, as a browser offers it; HTTP/1.1 only otherwise.
     const alpn = options.useH2c ? ['h2', 'http/1.1'] : ['http/1.1'];
+    const localAddress = this.localAddress;
     return (connectOptions, callback) => {
       if (connectOptions.protocol === 'https:') return this.connectSecure(connectOptions, alpn, callback);
-      open(connectOptions, (...args) => {
+      open(localAddress === undefined ? connectOptions : { ...connectOptions, localAddress }, (...args) => {
         const [, socket] = args;
         if (socket instanceof net.Socket) this.count(socket);
         callback(...args);
@@ -240,7 +248,8 @@ class CountedAgent extends http.Agent {
 
   override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
     if (this.counter.secure) return this.counter.secureConnection(options.host ?? '127.0.0.1', Number(options.port), ['http/1.1']);
-    const socket = super.createConnection(options, callback);
+    const { localAddress } = this.counter;
+    const socket = super.createConnection(localAddress === undefined ? options : { ...options, localAddress }, callback);
     // Plain TCP to loopback: the agent's default connection is always a net.Socket.
     if (socket instanceof net.Socket) this.counter.count(socket);
     return socket;

@@ -13,6 +13,8 @@ import { agreementSection } from './agreement-section.js';
 import { http2Section } from './http2-section.js';
 import { tlsSection } from './tls-section.js';
 import { scaleOutSection } from './scale-out-section.js';
+import { memorySection } from './memory-section.js';
+import { shootoutSection } from './shootout.js';
 import { publishingSection } from './publishing-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
@@ -36,6 +38,8 @@ import { verdictStrip } from './verdict-strip.js';
 const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   ({ sets }) => ({ html: peersSection(sets), charts: [] }),
   ({ sets, runs }) => matrixSections(sets, runs),
+  shootoutSection,
+  memorySection,
   scaleOutSection,
   publishingSection,
   recoverySection,

@@ -8,6 +8,7 @@ import { scaleOutLines } from './summary-scale-out.js';
 import { publishingLines } from './summary-publishing.js';
 import { capacityLines } from './summary-capacity.js';
 import { tlsLines } from './summary-tls.js';
+import { shootoutLines } from './shootout.js';
 import { interruptionLines, noticeText } from './summary-notices.js';
 import { cpuFigureText, thresholdText } from './server-cpu.js';
 
@@ -54,6 +55,7 @@ export function printSummary(results: Results, reportPath: string | null): strin
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
   lines.push(...tlsLines(results));
+  lines.push(...shootoutLines(results.shootout ?? []));
   const peers = peerSummaryLines(comparePeers(results.runs));
   if (peers.length > 0) lines.push(...peers, '');
   const invalid = results.runs.filter((run) => !isValidRun(run));

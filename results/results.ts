@@ -142,6 +142,14 @@ export interface ServerCost {
   connectionsAtRssSample?: number;
   /** (rssConnected - rssBeforeClients) / connectionsAtRssSample: what one more client costs in memory. */
   rssPerConnectionBytes?: number;
+  /** V8 heap in use before any client connected and once they all had (after a full collection each). */
+  heapBeforeClientsBytes?: number;
+  heapConnectedBytes?: number;
+  /** The same per connection: the JavaScript objects one connection keeps (results/connection-memory.ts). */
+  heapPerConnectionBytes?: number;
+  /** Kernel memory charged to the server's TCP sockets with every client connected (ss -tm skmem), when readable. */
+  socketKernelBytes?: number;
+  socketKernelPerConnectionBytes?: number;
   /**
    * The same while the schedule ran, without the clients connecting: what fanning out (or answering polls)
    * cost, CPU ms over a window of publishingWindowMs, and the event-loop delay then.
@@ -377,6 +385,30 @@ export interface Interruption {
   notRun: StepNotRun[];
 }
 
+/** One step of a shootout capacity search (results/shootout.ts): a run at that many clients, passed or not. */
+export interface ShootoutStep {
+  clients: number;
+  /** p95 of the delivery latency over every delivery of the step's run, µs; null when nothing was delivered. */
+  p95Us: number | null;
+  /** Messages a client never got, over all clients. */
+  missed: number;
+  /** No lost, repeated or reordered message and no problem in the run. */
+  valid: boolean;
+  passed: boolean;
+}
+
+export interface ShootoutResult {
+  strategy: StrategyLabel;
+  limitP95Us: number;
+  /** The most clients of a passing step below every failing one; 0 when none passed. */
+  capacity: number;
+  /** The smallest size that failed, when one did: the capacity lies between the two. */
+  failedAt?: number;
+  /** Why the search stopped: it found the boundary within its resolution, passed its largest size, or ran out of steps. */
+  stoppedBy: 'boundary' | 'max-clients' | 'max-steps' | 'below-resolution';
+  steps: ShootoutStep[];
+}
+
 export interface Results {
   meta: RunMeta;
   runs: RunResult[];
@@ -384,6 +416,8 @@ export interface Results {
   capacity?: CapacityResult[];
   /** What one TLS handshake costs the server, measured once when any run or probe was over TLS. */
   tlsHandshakes?: HandshakeProbe;
+  /** The shootout capacity of each strategy, with its search's steps (results/shootout.ts), when the preset searched it. */
+  shootout?: ShootoutResult[];
   /** Present only when the bench was stopped before its plan was done. */
   interrupted?: Interruption;
 }

@@ -156,6 +156,14 @@ const COMMON_FIGURES: readonly SweepFigure[] = ['bandwidth', 'requests', 'p99', 
 export const MAX_SERVER_PROCESSES = 8;
 
 /**
+ * Clients of one run: the c100k preset's 100,000. Past 10,000 a run needs several server processes (one holds at
+ * most 15,000 push clients and 19,000 connections, under an open-file limit of about 20,000) and several source
+ * addresses (bench/fleet/source-address.ts); the bench checks the machine's limits before it starts
+ * (bench/plan/machine-limits.ts).
+ */
+export const MAX_CLIENTS = 100_000;
+
+/**
  * Every field, in the order they are said and parsed: the load first, then the settings that are off by default.
  * Flag ranges keep one machine's run meaningful: past them the bench would measure itself, not the transports.
  */
@@ -163,7 +171,7 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('clients', {
     label: (n) => `${fmt(n)} clients`,
     description: 'simulated clients per strategy',
-    flag: { name: 'clients', placeholder: 'n', parse: integer(1, 10_000) },
+    flag: { name: 'clients', placeholder: 'n', parse: integer(1, MAX_CLIENTS) },
     sweep: {
       heading: 'more clients',
       axis: 'clients (log scale)',

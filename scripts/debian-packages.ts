@@ -43,7 +43,11 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
     why: 'the PHP strategies read the same Redis Stream as ours',
   },
   { name: 'nftables', programs: ['nft'], why: 'packet loss in the kernel for the lossy-network runs (as root)' },
-  { name: 'iproute2', programs: ['ip', 'tc'], why: 'the server’s network namespace, its veth pair and tc shaping (as root)' },
+  {
+    name: 'iproute2',
+    programs: ['ip', 'tc', 'ss'],
+    why: 'the server’s network namespace, its veth pair and tc shaping (as root); ss reads the kernel memory of the server’s sockets',
+  },
   { name: 'tshark', programs: ['tshark'], why: 'the byte check of the wire counts against a capture' },
 ];
 

@@ -218,5 +218,7 @@ function mergeReports(reports: readonly WorkerReport[], primaryCpuMs: number, wi
     rssBeforeClientsBytes: sumOf((r) => r.rssBeforeClientsBytes),
     rssConnectedBytes: sumOf((r) => r.rssConnectedBytes),
     connectionsAtRssSample: sumOf((r) => r.connectionsAtRssSample),
+    heapBeforeClientsBytes: sumOf((r) => r.heapBeforeClientsBytes),
+    heapConnectedBytes: sumOf((r) => r.heapConnectedBytes),
   };
 }

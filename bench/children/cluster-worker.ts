@@ -3,7 +3,7 @@ import { RedisMessageSource } from '../../servers/log/redis/redis-message-source
 import { redisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { WorkerProtocol } from '../ipc/cluster-protocol.js';
 import { delay, serveRpc } from '../ipc/rpc.js';
-import { settledRssBytes } from '../measure/memory.js';
+import { settledMemory } from '../measure/memory.js';
 import { LoadMonitor } from '../measure/process-load.js';
 import { ServerTimeline } from '../measure/server-timeline.js';
 
@@ -15,8 +15,8 @@ import { ServerTimeline } from '../measure/server-timeline.js';
 let server: PushServer<RedisMessageSource> | undefined;
 const timeline = new ServerTimeline();
 const monitor = new LoadMonitor();
-let rssBeforeClientsBytes: number | undefined;
-let connected: { rssBytes: number; connections: number } | undefined;
+let beforeClients: { rssBytes: number; heapUsedBytes: number } | undefined;
+let connected: { rssBytes: number; heapUsedBytes: number; connections: number } | undefined;
 /** CPU of the forced collections, kept out of the server's CPU as in bench/children/server-process.ts. */
 let sampleCpuMs = 0;
 
@@ -39,7 +39,7 @@ serveRpc<WorkerProtocol>({
   },
 
   openWindow() {
-    rssBeforeClientsBytes = settledRssBytes();
+    beforeClients = settledMemory();
     monitor.start();
   },
 
@@ -51,7 +51,7 @@ serveRpc<WorkerProtocol>({
 
   markConnected({ strategy }) {
     const before = process.cpuUsage();
-    connected = { rssBytes: settledRssBytes(), connections: openConnections(strategy) };
+    connected = { ...settledMemory(), connections: openConnections(strategy) };
     const spent = process.cpuUsage(before);
     sampleCpuMs += (spent.user + spent.system) / 1000;
   },
@@ -67,8 +67,10 @@ serveRpc<WorkerProtocol>({
       eventLoopDelayP99Us: load.eventLoopDelayP99Us,
       eventLoopDelayMaxUs: load.eventLoopDelayMaxUs,
       peakRssBytes: stats.process.peakRssBytes,
-      rssBeforeClientsBytes,
+      rssBeforeClientsBytes: beforeClients?.rssBytes,
       rssConnectedBytes: connected?.rssBytes,
+      heapBeforeClientsBytes: beforeClients?.heapUsedBytes,
+      heapConnectedBytes: connected?.heapUsedBytes,
       connectionsAtRssSample: connected?.connections,
     };
   },

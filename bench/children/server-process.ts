@@ -3,7 +3,8 @@ import { appendFileSync } from 'node:fs';
 import { startPushServer, type PushServer } from '../../servers/app.js';
 import { nowMs } from '../../servers/contract/message.js';
 import { delay, serveRpc } from '../ipc/rpc.js';
-import { settledRssBytes } from '../measure/memory.js';
+import { settledMemory } from '../measure/memory.js';
+import { serverSocketMemory } from '../measure/socket-memory.js';
 import { LoadMonitor, LOOP_RESOLUTION_MS, loopDelayUs } from '../measure/process-load.js';
 import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
@@ -31,9 +32,9 @@ let samplesOrigin = 0;
 let rssSampler: NodeJS.Timeout | undefined;
 let sampleRss: (() => void) | undefined;
 let windowOpenedAt = 0;
-/** RSS with no client and with all of them connected: the difference is what the connections cost. */
-let rssBeforeClientsBytes: number | undefined;
-let connectedSample: { rssBytes: number; connections: number } | undefined;
+/** Memory with no client and with all of them connected: the difference is what the connections cost. */
+let beforeClients: { rssBytes: number; heapUsedBytes: number } | undefined;
+let connectedSample: { rssBytes: number; heapUsedBytes: number; socketKernelBytes?: number; connections: number } | undefined;
 let sampleCpuMs = 0;
 /** The idle baseline, measured before the window opens. */
 let idle: { cpuMs: number; windowMs: number } | undefined;
@@ -88,7 +89,7 @@ serveRpc<ServerProtocol>({
     rssSampler = setInterval(sample, RSS_SAMPLE_MS);
     rssSampler.unref();
     sampleRss = sample;
-    rssBeforeClientsBytes = settledRssBytes();
+    beforeClients = settledMemory();
     windowOpenedAt = performance.now();
     cpuAtOpen = process.cpuUsage();
     loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -139,8 +140,10 @@ serveRpc<ServerProtocol>({
 
   markConnected({ strategy }) {
     const before = process.cpuUsage();
-    const rssBytes = settledRssBytes();
-    connectedSample = { rssBytes, connections: openConnections(requireServer(), strategy) };
+    const pushServer = requireServer();
+    const memory = settledMemory();
+    const sockets = serverSocketMemory(Number(new URL(pushServer.url).port));
+    connectedSample = { ...memory, socketKernelBytes: sockets?.bytes, connections: openConnections(pushServer, strategy) };
     // The forced collection is the bench's, not the strategy's: it is kept out of the server's CPU time.
     const spent = process.cpuUsage(before);
     sampleCpuMs += (spent.user + spent.system) / 1000;
@@ -166,8 +169,11 @@ serveRpc<ServerProtocol>({
       eventLoopDelayMaxUs: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.max) : 0,
       windowMs: Math.round(performance.now() - windowOpenedAt),
       ...(idle && { idleCpuMs: Math.round(idle.cpuMs * 10) / 10, idleWindowMs: Math.round(idle.windowMs) }),
-      rssBeforeClientsBytes,
+      rssBeforeClientsBytes: beforeClients?.rssBytes,
       rssConnectedBytes: connectedSample?.rssBytes,
+      heapBeforeClientsBytes: beforeClients?.heapUsedBytes,
+      heapConnectedBytes: connectedSample?.heapUsedBytes,
+      socketKernelBytes: connectedSample?.socketKernelBytes,
       connectionsAtRssSample: connectedSample?.connections,
     };
   },

@@ -1,3 +1,4 @@
+import { sourceAddressOf } from '../plan/source-address.js';
 import type { SimulatedClient, SimulatedClientClass } from '../../clients/client.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { mergeGroupEvidence, UpgradeGroups, type GroupEvidence } from './upgrade-fallback.js';
@@ -192,6 +193,7 @@ export class ClientFleet {
         httpVersion: scenarioValue(scenario, 'httpVersion'),
         ...transportOptions(scenario, options.ca),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
+        localAddress: sourceAddressOf(options.firstClientIndex + i, scenario.clients),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });

@@ -14,6 +14,8 @@ export interface WorkerReport {
   peakRssBytes: number;
   rssBeforeClientsBytes?: number;
   rssConnectedBytes?: number;
+  heapBeforeClientsBytes?: number;
+  heapConnectedBytes?: number;
   connectionsAtRssSample?: number;
 }
 

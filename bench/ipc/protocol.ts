@@ -40,6 +40,9 @@ export interface ServerReport extends Pick<
   | 'rssBeforeClientsBytes'
   | 'rssConnectedBytes'
   | 'connectionsAtRssSample'
+  | 'heapBeforeClientsBytes'
+  | 'heapConnectedBytes'
+  | 'socketKernelBytes'
 > {
   stats: ServerStats;
   /** One a second and one at each end; always present here (a cluster's is empty: no single curve of several processes). */

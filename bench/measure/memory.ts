@@ -22,3 +22,10 @@ export function settledRssBytes(): number {
   gc();
   return process.memoryUsage.rss();
 }
+
+/** RSS and the V8 heap in use, after one full collection. */
+export function settledMemory(): { rssBytes: number; heapUsedBytes: number } {
+  gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rssBytes: rss, heapUsedBytes: heapUsed };
+}

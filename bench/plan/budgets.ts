@@ -19,6 +19,12 @@ const BROWSER_CLIENT_OPEN_MS = 2_000;
 /** Connecting takes longer with more clients: handshakes queue up behind each other on a 2-core machine. */
 const CONNECT_MS_PER_CLIENT = 2;
 const CONNECT_GRACE_MS = 10_000;
+/**
+ * Past this many clients a client process opening its share of connections answers the harness's status calls
+ * late (seconds, at 12,500 WebSocket handshakes a process): a call is given this much longer per client beyond.
+ */
+const BUSY_FLEET_CLIENTS = 10_000;
+const CALL_MS_PER_BUSY_CLIENT = 0.25;
 /** Draining and closing take longer too: a long-poll burst or a close handshake per client. */
 const SETTLE_MS_PER_CLIENT = 0.5;
 /** The least a drain is given, however short the poll interval. */
@@ -62,7 +68,16 @@ export interface RunBudgets {
 export function runBudgets(
   scenario: Pick<
     Scenario,
-    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'fleet' | 'publisher'
+    | 'clients'
+    | 'pollIntervalMs'
+    | 'durationSec'
+    | 'delayMs'
+    | 'jitterMs'
+    | 'restartAtSec'
+    | 'longPollTimeoutMs'
+    | 'serverProcesses'
+    | 'fleet'
+    | 'publisher'
   >,
 ): RunBudgets {
   const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
@@ -72,9 +87,10 @@ export function runBudgets(
   const faultRecoveryMs =
     scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
   return {
-    startMs: START_TIMEOUT_MS,
+    // A cluster's primary starts its workers one after the other, each within START_TIMEOUT_MS.
+    startMs: START_TIMEOUT_MS * scenarioValue(scenario, 'serverProcesses'),
     clientStartMs: START_TIMEOUT_MS + (scenarioValue(scenario, 'fleet') === 'chromium' ? scenario.clients * BROWSER_CLIENT_OPEN_MS : 0),
-    callMs: CALL_TIMEOUT_MS,
+    callMs: CALL_TIMEOUT_MS + Math.max(0, scenario.clients - BUSY_FLEET_CLIENTS) * CALL_MS_PER_BUSY_CLIENT,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
     scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : PUBLISH_GIVE_UP_MS),

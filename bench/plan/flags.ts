@@ -14,6 +14,7 @@ import { browserFleetProblem, strategyProblem } from './runs.js';
 import { CAPACITY_FIELDS } from '../../results/scenario.js';
 import type { HttpVersion, Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
+import type { ShootoutSearch } from './preset.js';
 import { scenarioFlagHelp } from './help.js';
 import { runName, type RunName } from './run-name.js';
 
@@ -35,6 +36,8 @@ export interface BenchOptions {
   clientProcesses: number | null;
   /** The preset's capacity probes, with --cookie-bytes and --payload applied; null: none. */
   capacity: CapacityPlan | null;
+  /** The preset's shootout search with the scenario flags applied to its base (--clients: its largest size); null: none. */
+  search: ShootoutSearch | null;
   /** --redis-url: the Redis the runs with the Redis source use; absent: the bench starts its own redis-server. */
   redisUrl?: string;
 }
@@ -92,7 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     if (new Set(strategies).size !== strategies.length) return fail(`--strategies names a strategy twice (got "${listed}")`);
   }
 
-  let clientProcesses: number | null = null;
+  let clientProcesses: number | null = preset.clientProcesses ?? null;
   const processesRaw = values.get('client-processes');
   if (processesRaw !== undefined) {
     clientProcesses = Number(processesRaw);
@@ -127,6 +130,18 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     capacity = { ...preset.capacity, scenario, ...(versions && { httpVersions: versions }), ...(tls && { tls }) };
   }
 
+  let search: ShootoutSearch | null = null;
+  if (preset.search) {
+    const clientsFlag = given.get('clients');
+    const [base] = applyScenarioFlags([preset.search.base], new Map([...given].filter(([key]) => key !== 'clients')));
+    const maxClients = clientsFlag ? Number(clientsFlag.values[0]) : preset.search.sizes.maxClients;
+    search = {
+      ...preset.search,
+      base: { ...base, clients: Math.min(preset.search.sizes.startClients, maxClients) },
+      sizes: { ...preset.search.sizes, maxClients },
+    };
+  }
+
   return {
     ok: true,
     options: {
@@ -134,6 +149,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       scenarios,
       clientProcesses,
       capacity,
+      search,
       strategies,
       outDir: values.get('out') ?? null,
       jsonOut: values.get('json-out') ?? null,

@@ -1,5 +1,6 @@
 import type { Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
+import type { CapacitySearchPlan } from './capacity-search.js';
 
 /** A named list of scenarios; each scenario is run once per selected strategy. */
 export interface Preset {
@@ -8,6 +9,18 @@ export interface Preset {
   scenarios: readonly Scenario[];
   /** Strategies run when --strategies is not given; absent: pushbench's own, without the references. */
   strategies?: readonly string[];
+  /** Client processes per run when --client-processes is not given; absent: one per 2,500 clients. */
+  clientProcesses?: number;
   /** Capacity probes (autocannon against each HTTP endpoint) to run after the scenarios. */
   capacity?: CapacityPlan;
+  /** A capacity search per strategy after the scenarios (the shootout): runs of `base` at the sizes it picks. */
+  search?: ShootoutSearch;
+}
+
+export interface ShootoutSearch {
+  /** The scenario of every step; its clients are the search's. */
+  base: Scenario;
+  sizes: CapacitySearchPlan;
+  /** A step passes with its p95 delivery latency at most this, µs (and nothing missed). */
+  limitP95Us: number;
 }

@@ -1,6 +1,7 @@
 import { SERVER_STRATEGIES } from '../../servers/registry.js';
 import { DEFAULT_CAPACITY } from './capacity-plan.js';
 import type { Preset } from './preset.js';
+import { SHOOTOUT_LIMIT_P95_US } from '../../results/shootout.js';
 import { scenarioValue, type Scenario } from '../../results/scenario.js';
 
 /** The transports the article compares (their facts say `inArticle`); `--strategies` adds the others (server-sent events, the references). */
@@ -99,4 +100,24 @@ const CAPACITY: Preset = {
   capacity: DEFAULT_CAPACITY,
 };
 
-export const MATRIX_PRESETS: readonly Preset[] = [STANDARD, SCALE, CAPACITY];
+/*
+ * Why shootout looks like this: hashrocket's websocket-shootout asks how many clients a server holds while its
+ * broadcasts reach them with a p95 within 500 ms; here one message a second (fixed arrivals) for 5 s is one step,
+ * 5 broadcasts and 5 × clients latency samples, at a size the search picks: doubling from 1,000, then bisection
+ * down to 250 clients, at most 8 steps per strategy, up to the 10,000 clients one run may have. The short-polling
+ * clients ask every second as everywhere else, so their p95 is about 0.95 s at any size: its capacity is 0 by
+ * construction, found in three short steps, and says what polling costs in latency. About 2 minutes a strategy.
+ */
+const SHOOTOUT: Preset = {
+  name: 'shootout',
+  description: 'hashrocket’s websocket-shootout capacity: the most clients reached by 1 broadcast/s with p95 ≤ 500 ms, searched per strategy',
+  strategies: [...ARTICLE_STRATEGIES, 'sse'],
+  scenarios: [],
+  search: {
+    base: { ...SCALE_BASE, clients: 1_000, durationSec: 5, seed: 8 },
+    sizes: { startClients: 1_000, maxClients: 10_000, resolution: 250, maxSteps: 8 },
+    limitP95Us: SHOOTOUT_LIMIT_P95_US,
+  },
+};
+
+export const MATRIX_PRESETS: readonly Preset[] = [STANDARD, SCALE, CAPACITY, SHOOTOUT];

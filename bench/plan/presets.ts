@@ -4,6 +4,7 @@ import { HTTP2_PRESET } from './presets-http-versions.js';
 import { BROWSER_PRESET } from './presets-browser.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { STRATEGY_NAMES } from './strategies.js';
+import { SERVER_STRATEGIES } from '../../servers/registry.js';
 
 export type { Preset };
 
@@ -91,10 +92,37 @@ const PEERS: Preset = {
   ],
 };
 
+/*
+ * Why memory looks like this: what one idle connection costs the server, per strategy and beside its bare loop
+ * (the references named "-bare": the least a server of that transport can hold per connection). 10,000 clients
+ * make the per-connection figure stand well above RSS's noise and are the most one server process serves. The
+ * sample is taken once every client is in, before the schedule: long polls held, sockets and streams open, short
+ * polls' keep-alive connections between two requests (a 5 s interval keeps them idle most of the time; their phases
+ * spread the connects over it). One message at the start then checks that every client still hears. About 20 s a strategy.
+ */
+const MEMORY: Preset = {
+  name: 'memory',
+  description: 'memory per idle connection at 10,000 clients: RSS, V8 heap and kernel socket memory, each strategy beside its bare loop',
+  strategies: SERVER_STRATEGIES.filter((s) => !s.info.reference || s.info.name.endsWith('-bare')).map((s) => s.info.name),
+  scenarios: [
+    {
+      clients: 10_000,
+      ratePerSec: 1,
+      durationSec: 1,
+      payloadBytes: 100,
+      pollIntervalMs: 5_000,
+      longPollTimeoutMs: 60_000,
+      arrivals: 'fixed',
+      seed: 7,
+    },
+  ],
+};
+
 export const PRESETS: Readonly<Record<string, Preset>> = {
   quick: QUICK,
   peers: PEERS,
   soak: SOAK,
+  memory: MEMORY,
   ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET, BROWSER_PRESET].map((preset) => [preset.name, preset])),
   ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
 };

@@ -4,6 +4,7 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
+import { connectionMemory } from '../../results/connection-memory.js';
 import type {
   BrokerCost,
   PublisherFigures,
@@ -21,12 +22,6 @@ import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
 import { scenarioHeaderProfile } from '../fleet/identity.js';
-
-/**
- * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
- * a few MiB either way): the per-connection figure is left out rather than printed as noise, or as negative.
- */
-export const MIN_CONNECTIONS_FOR_RSS = 1_000;
 
 /** What the harness learned about one run, from both sides of the wire. */
 export interface RunEvidence {
@@ -144,12 +139,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   }
   const clientLoads = fleet.load ?? [];
   const proxyLoads = evidence.proxies ?? [];
-  const rssPerConnection =
-    server.rssConnectedBytes !== undefined &&
-    server.rssBeforeClientsBytes !== undefined &&
-    (server.connectionsAtRssSample ?? 0) >= MIN_CONNECTIONS_FOR_RSS
-      ? Math.round((server.rssConnectedBytes - server.rssBeforeClientsBytes) / server.connectionsAtRssSample!)
-      : undefined;
+  const perConnection = connectionMemory(server);
   // Judged while publishing: connecting 10,000 clients is a different (and one-off) load.
   const serverLoad =
     schedule?.load ??
@@ -206,7 +196,16 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       rssBeforeClientsBytes: server.rssBeforeClientsBytes,
       rssConnectedBytes: server.rssConnectedBytes,
       connectionsAtRssSample: server.connectionsAtRssSample,
-      rssPerConnectionBytes: rssPerConnection,
+      rssPerConnectionBytes: perConnection.rssBytes,
+      ...(server.heapConnectedBytes !== undefined && {
+        heapBeforeClientsBytes: server.heapBeforeClientsBytes,
+        heapConnectedBytes: server.heapConnectedBytes,
+        heapPerConnectionBytes: perConnection.heapBytes,
+      }),
+      ...(server.socketKernelBytes !== undefined && {
+        socketKernelBytes: server.socketKernelBytes,
+        socketKernelPerConnectionBytes: perConnection.kernelBytes,
+      }),
       ...(schedule?.load && {
         publishingCpuMs: round1(schedule.load.cpuMs),
         publishingWindowMs: Math.round(schedule.load.windowMs),

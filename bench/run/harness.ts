@@ -8,6 +8,7 @@ import {
   type Results,
   type RunResult,
   type Scenario,
+  type ShootoutResult,
   type StepNotRun,
 } from '../../results/results.js';
 import { describeStep, scenarioValue } from '../../results/scenario.js';
@@ -28,6 +29,9 @@ import { findStrategy } from '../plan/strategies.js';
 import { failedHandshakeProbe, type HandshakeProbe } from '../../results/tls.js';
 import { ThrowawayCertificate } from '../../servers/wire/certificate.js';
 import { probeHandshakes } from '../capacity/handshake-probe.js';
+import { CLIENTS_PER_PROCESS } from '../plan/source-address.js';
+import type { ShootoutSearch } from '../plan/preset.js';
+import { runShootout } from './shootout.js';
 
 const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
@@ -46,11 +50,6 @@ const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.
 const SERVER_NODE_FLAGS = (process.env.PUSHBENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
 const SERVER_FILES = new Set([SERVER_FILE, CLUSTER_FILE]);
 
-/**
- * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
- * below the open-file limit, and four processes for 10,000 clients share the load-generating CPU.
- */
-export const CLIENTS_PER_PROCESS = 2_500;
 const PROGRESS_INTERVAL_MS = 200;
 /** How long the harness waits, at its end, for killed children to be reaped. */
 const CHILD_EXIT_GRACE_MS = 5_000;
@@ -73,6 +72,8 @@ export interface BenchPlan {
   capacity?: CapacityPlan;
   /** The Redis of the runs with the Redis source (started by bench/cli.ts, or --redis-url). */
   redis?: BenchRedis;
+  /** After the runs and probes, a shootout capacity search for each of these strategies (bench/run/shootout.ts). */
+  search?: { spec: ShootoutSearch; strategies: string[] };
 }
 
 /** Whether any run or capacity probe of the plan speaks TLS: the bench then makes a certificate and probes its handshakes. */
@@ -150,6 +151,13 @@ export class Bench extends EventEmitter<BenchEvents> {
       process.on('exit', this.removeCertificate);
     }
     let tlsHandshakes: HandshakeProbe | undefined;
+    const search = this.plan.search;
+    // A search takes at most maxSteps runs per strategy; progress and ETA count them all, and skip what a search left.
+    const searchSteps = search ? search.strategies.length * search.spec.sizes.maxSteps : 0;
+    const searchStep = search && {
+      plannedMs: search.spec.base.durationSec * 1000,
+      clients: Math.round((search.spec.sizes.startClients + search.spec.sizes.maxClients) / 2),
+    };
     // The matrix: every planned run, then every capacity probe; progress and ETA count over all of it.
     const steps: Step[] = [
       ...this.plan.runs.map((run) => ({ plannedMs: run.scenario.durationSec * 1000, clients: run.scenario.clients })),
@@ -159,6 +167,7 @@ export class Bench extends EventEmitter<BenchEvents> {
         plannedMs: (probe.httpVersion === '2' ? 1 : 2) * ((this.plan.capacity?.durationSec ?? 0) + (this.plan.capacity?.warmupSec ?? 0)) * 1000,
         clients: 0,
       })),
+      ...Array.from({ length: searchSteps }, () => searchStep!),
     ];
     const labels = [
       ...this.plan.runs.map((run) => ({
@@ -169,11 +178,15 @@ export class Bench extends EventEmitter<BenchEvents> {
         ),
       })),
       ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),
+      ...(search?.strategies ?? []).flatMap((strategy) =>
+        Array.from({ length: search!.spec.sizes.maxSteps }, (_, i) => ({ strategy, detail: `shootout search, step ${i + 1}` })),
+      ),
     ];
     const total = steps.length;
     const eta = new EtaEstimator(steps);
     const runs: RunResult[] = [];
     const capacity: CapacityResult[] = [];
+    const shootout: ShootoutResult[] = [];
     let stepStartedAt = t0;
     // Children must not outlive the harness, whatever way it ends.
     process.on('exit', this.killAll);
@@ -187,7 +200,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       this.emit('bench-start', { total, estimatedMs: eta.remainingMs(0, 0) });
       // A few seconds, before the runs: what one handshake costs, for every TLS run's figures to be read with.
       if (this.certificate) tlsHandshakes = await this.runHandshakeProbe(this.certificate);
-      for (let index = 0; index < total && !this.aborted; index++) {
+      for (let index = 0; index < total - searchSteps && !this.aborted; index++) {
         this.runIndex = index;
         stepStartedAt = performance.now();
         const planned = this.plan.runs[index];
@@ -211,6 +224,24 @@ export class Bench extends EventEmitter<BenchEvents> {
           this.emit('capacity-end', { index, total, result, wallTimeMs });
         }
       }
+      for (const [k, strategy] of (search?.strategies ?? []).entries()) {
+        if (this.aborted) break;
+        let index = total - searchSteps + k * search!.spec.sizes.maxSteps;
+        const result = await runShootout(strategy, search!.spec, async (scenario) => {
+          this.runIndex = index;
+          stepStartedAt = performance.now();
+          this.emit('run-start', { index, total, strategy, scenario });
+          const run = await this.runOne({ strategy, scenario });
+          if (this.aborted) return null;
+          eta.finished(index, run.wallTimeMs);
+          runs.push(run);
+          this.emit('run-end', { index, total, run, valid: isValidRun(run) });
+          index++;
+          return run;
+        });
+        if (result === null) break;
+        shootout.push(result);
+      }
     } finally {
       clearInterval(ticker);
       this.killAll();
@@ -230,6 +261,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       runs,
       ...(this.plan.capacity && { capacity }),
       ...(tlsHandshakes && { tlsHandshakes }),
+      ...(search && { shootout }),
       ...(interrupted && { interrupted }),
     };
     this.emit('bench-end', { results, interrupted: this.aborted });

@@ -1,7 +1,7 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { ROUTES, SUBPROTOCOL, WS_CLOSE_TRY_AGAIN_LATER } from '../contract/wire.js';
 import { parseCursor, parseUserId, Refusal } from '../http/errors.js';
-import type { GapFrame } from '../contract/message.js';
+import type { Gap, GapFrame, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
@@ -50,7 +50,7 @@ export class WebSocketStrategy extends ServerStrategy {
       fanout.checkRoom();
       this.emit('request', userId);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        fanout.attach(webSocketChannel(ws), cursor, userId);
+        fanout.attach(new WebSocketChannel(ws), cursor, userId);
         // Clients have nothing to say on this channel; frames are read (bounded by maxPayload) and dropped.
         ws.on('error', () => ws.terminate());
       });
@@ -68,29 +68,38 @@ export class WebSocketStrategy extends ServerStrategy {
   }
 }
 
-interface WebSocketChannel extends PushChannel {
-  readonly ws: WebSocket;
-}
+/**
+ * One client as the fan-out sees it. A class, not an object literal: a literal with getters is built in
+ * dictionary mode and gives each of its arrow functions a name dictionary of its own, about 2 KB of heap per
+ * connection at 10,000 idle clients; a class keeps one field per connection and its methods on the prototype.
+ */
+class WebSocketChannel implements PushChannel {
+  constructor(readonly ws: WebSocket) {}
 
-function webSocketChannel(ws: WebSocket): WebSocketChannel {
-  return {
-    ws,
-    get isOpen() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    get bufferedBytes() {
-      return ws.bufferedAmount;
-    },
-    sendMessage: (_message, json, flushed) => ws.send(json, flushed && (() => flushed())),
-    sendGap: (gap) => ws.send(JSON.stringify({ gap } satisfies GapFrame)),
-    cutOff: () => {
-      ws.close(WS_CLOSE_TRY_AGAIN_LATER, 'send buffer over the limit; reconnect from your cursor');
-      // The close frame sits behind the full buffer; drop the connection instead of waiting for it.
-      ws.terminate();
-    },
-    onClose: (listener) => {
-      if (ws.readyState === WebSocket.CLOSED) listener();
-      else ws.once('close', () => listener());
-    },
-  };
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  sendMessage(_message: Message, json: string, flushed?: () => void): void {
+    this.ws.send(json, flushed && (() => flushed()));
+  }
+
+  sendGap(gap: Gap): void {
+    this.ws.send(JSON.stringify({ gap } satisfies GapFrame));
+  }
+
+  cutOff(): void {
+    this.ws.close(WS_CLOSE_TRY_AGAIN_LATER, 'send buffer over the limit; reconnect from your cursor');
+    // The close frame sits behind the full buffer; drop the connection instead of waiting for it.
+    this.ws.terminate();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.ws.readyState === WebSocket.CLOSED) listener();
+    else this.ws.once('close', listener);
+  }
 }

@@ -55,7 +55,7 @@ describe('bench CLI', () => {
   it('refuses a bad value with exit code 2 and exactly one line on stderr', () => {
     const { status, stdout, stderr } = cli('--clients', 'abc');
     expect(status).toBe(2);
-    expect(stderr).toBe('pushbench: --clients must be an integer from 1 to 10000 (got "abc")\n');
+    expect(stderr).toBe('pushbench: --clients must be an integer from 1 to 100000 (got "abc")\n');
     expect(stdout).toBe('');
   });
 

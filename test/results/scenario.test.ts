@@ -229,7 +229,7 @@ describe('the table drives the flags and the help', () => {
 
   it('writes each flag into the help with its description, what it takes and its default', () => {
     const help = helpText().replace(/\n {30}/g, ' ');
-    expect(help).toContain('--clients <n>               simulated clients per strategy; 1..10000 (quick: 100)');
+    expect(help).toContain('--clients <n>               simulated clients per strategy; 1..100000 (quick: 100)');
     expect(help).toContain(
       '--backoff <policy>          the clients’ reconnect backoff after a failure; none | exponential | full-jitter, a list runs each ' +
         '(default full-jitter)',

@@ -57,3 +57,12 @@ describe('runBudgets', () => {
     expect(runBudgets({ ...BASE, restartAtSec: 5, longPollTimeoutMs: 1_000 }).drainMs).toBe(2_500 + 10_000 + 1_000 + 2_000);
   });
 });
+
+describe('runBudgets at 100,000 clients', () => {
+  it('gives the status calls of busy client processes longer, and a cluster a start budget per process', () => {
+    const budgets = runBudgets({ clients: 100_000, pollIntervalMs: 1_000, durationSec: 10, longPollTimeoutMs: 20_000, serverProcesses: 8 });
+    // 5,000 + 0.25 ms × 90,000 clients beyond 10,000
+    expect(budgets.callMs).toBe(27_500);
+    expect(budgets.startMs).toBe(160_000);
+  });
+});

@@ -34,6 +34,7 @@ describe('parseBenchArgs', () => {
       help: false,
       clientProcesses: null,
       capacity: null,
+      search: null,
     });
   });
 
@@ -98,6 +99,7 @@ describe('parseBenchArgs', () => {
       help: false,
       clientProcesses: null,
       capacity: null,
+      search: null,
     });
   });
 
@@ -145,11 +147,11 @@ describe('parseBenchArgs', () => {
   });
 
   it.each([
-    [['--clients', 'abc'], '--clients must be an integer from 1 to 10000 (got "abc")'],
-    [['--clients', '0'], '--clients must be an integer from 1 to 10000 (got "0")'],
-    [['--clients', '10001'], '--clients must be an integer from 1 to 10000 (got "10001")'],
-    [['--clients', '1.5'], '--clients must be an integer from 1 to 10000 (got "1.5")'],
-    [['--clients', '1e3'], '--clients must be an integer from 1 to 10000 (got "1e3")'],
+    [['--clients', 'abc'], '--clients must be an integer from 1 to 100000 (got "abc")'],
+    [['--clients', '0'], '--clients must be an integer from 1 to 100000 (got "0")'],
+    [['--clients', '100001'], '--clients must be an integer from 1 to 100000 (got "100001")'],
+    [['--clients', '1.5'], '--clients must be an integer from 1 to 100000 (got "1.5")'],
+    [['--clients', '1e3'], '--clients must be an integer from 1 to 100000 (got "1e3")'],
     [['--rate', '0'], '--rate must be a number from 0.01 to 10000 (got "0")'],
     [['--rate', '10001'], '--rate must be a number from 0.01 to 10000 (got "10001")'],
     [['--rate', 'fast'], '--rate must be a number from 0.01 to 10000 (got "fast")'],
@@ -180,7 +182,7 @@ describe('parseBenchArgs', () => {
 
   it('checks the options themselves before their values, then values in a fixed order (one line either way)', () => {
     expect(error(['--clients', 'abc', '--verbose'])).toBe('unknown option --verbose (see --help)');
-    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 10000 (got "abc")');
+    expect(error(['--rate', '0', '--clients', 'abc'])).toBe('--clients must be an integer from 1 to 100000 (got "abc")');
   });
 });
 
@@ -253,5 +255,14 @@ describe('the name of a bench', () => {
     // A list runs each value; another preset than the default is named in the folder too.
     expect(options(['--source', 'memory,redis']).name).toEqual({ folder: 'custom-source-memory+redis', changed: ['memory source / Redis source'] });
     expect(options(['--preset', 'peers', '--clients', '50']).name).toEqual({ folder: 'custom-peers-clients-50', changed: ['50 clients'] });
+  });
+});
+
+describe('the shootout preset', () => {
+  it('searches from its base scenario with the scenario flags applied, --clients as its largest size', () => {
+    const { search } = options(['--preset', 'shootout', '--payload', '20', '--clients', '4000']);
+    expect(search?.sizes).toEqual({ startClients: 1_000, maxClients: 4_000, resolution: 250, maxSteps: 8 });
+    expect(search?.base).toMatchObject({ clients: 1_000, payloadBytes: 20, ratePerSec: 1, arrivals: 'fixed', durationSec: 5 });
+    expect(search?.limitP95Us).toBe(500_000);
   });
 });
