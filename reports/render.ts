@@ -11,6 +11,7 @@ import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
 import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
+import { networkSection } from './network-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -36,6 +37,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   scaleOutSection,
   recoverySection,
   http2Section,
+  networkSection,
   fallbackSection,
 ];
 

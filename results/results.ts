@@ -4,6 +4,7 @@
  * at the sockets, times are wall-clock.
  */
 
+import type { KernelNetworkOutcome } from './kernel-network.js';
 import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
 import type { CapacityScenarioRecord, Scenario } from './scenario.js';
@@ -12,6 +13,7 @@ import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { Arrivals, Scenario } from './scenario.js';
+export type { KernelNetworkOutcome } from './kernel-network.js';
 export type {
   BottleneckReason,
   CapacityProblem,
@@ -254,6 +256,8 @@ export interface RunResult {
   broker?: BrokerCost;
   /** Present when some WebSocket clients were refused at the upgrade (scenario.blockedUpgrade): both groups. */
   fallback?: UpgradeFallback;
+  /** Present under the kernel network (scenario.network 'kernel'): TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);

@@ -36,14 +36,14 @@ let idle: { cpuMs: number; windowMs: number } | undefined;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, host }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
       strategies: served,
       limits: { longPollTimeoutMs },
       port: port ?? 0,
-      host: '127.0.0.1',
+      host: host ?? '127.0.0.1',
       firstSeq,
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
     });

@@ -53,6 +53,8 @@ export interface ServerProtocol {
       redis?: RedisRunOptions;
       /** A blocked-upgrade run: long polling is mounted too, and upgrades carrying the client's cue are refused. */
       blockedUpgrade?: number;
+      /** The address to listen on: the server's end of the kernel network's veth; absent: 127.0.0.1. */
+      host?: string;
     },
     { url: string },
   ];

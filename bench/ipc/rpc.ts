@@ -69,10 +69,17 @@ export class RpcChild<P extends Protocol<P>> {
     readonly label: string,
     file: string | ChildProcess,
     args: readonly string[] = [],
+    /**
+     * A command that runs node in its place, such as `ip netns exec <namespace>` (bench/network/kernel-link.ts): it
+     * must exec node in the same process, so that the pid is node's and the IPC channel's fd passes through.
+     */
+    prefix: readonly string[] = [],
   ) {
+    const argv = [process.execPath, '--import', 'tsx', ...(typeof file === 'string' ? [file] : []), ...args];
+    const [command, ...commandArgs] = [...prefix, ...argv];
     this.process =
       typeof file === 'string'
-        ? spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+        ? spawn(command, commandArgs, {
             cwd: REPO_ROOT,
             stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
             serialization: 'advanced',

@@ -4,7 +4,7 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type { BrokerCost, KernelNetworkOutcome, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
@@ -40,6 +40,8 @@ export interface RunEvidence {
   recovery?: RecoveryOutcome;
   /** The Redis source: what the broker cost while publishing. */
   broker?: BrokerCost;
+  /** The kernel network: TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
 }
 
 export interface RestartEvidence {
@@ -190,6 +192,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
     },
     ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
+    ...(evidence.kernelNetwork && { kernelNetwork: evidence.kernelNetwork }),
     ...(scenarioValue(scenario, 'churn') > 0 && { churnedClients: fleet.churned ?? 0 }),
     ...(fleet.steady && { steady: fleet.steady }),
     ...(bottleneck && { bottleneck }),

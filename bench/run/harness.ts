@@ -22,6 +22,7 @@ import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
 import { collectMeta } from './meta.js';
 import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, ServerProtocol } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
+import { KernelLink, kernelLinkNames, kernelLinkOf } from '../network/kernel-link.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
@@ -98,6 +99,8 @@ export class Bench extends EventEmitter<BenchEvents> {
   private stoppedBy: string | undefined;
   private phase: BenchPhase = 'starting';
   private runIndex = 0;
+  /** Kernel networks made so far: each run's namespaces get a number of their own. */
+  private linksMade = 0;
   private readonly killAll = () => {
     for (const child of this.children) child.kill();
   };
@@ -226,16 +229,26 @@ export class Bench extends EventEmitter<BenchEvents> {
     const startedAt = performance.now();
     this.setPhase(strategy, 'starting');
     const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    const kernel = kernelLinkOf(scenario);
+    let link: KernelLink | undefined;
+    if (kernel) {
+      try {
+        link = await KernelLink.open(kernelLinkNames(process.pid, this.linksMade++), kernel);
+      } catch (error) {
+        return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
+      }
+    }
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
         scenario.source === 'redis'
           ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
-          : this.spawn<ServerProtocol>('server process', SERVER_FILE),
+          : this.spawn<ServerProtocol>('server process', SERVER_FILE, link?.prefix('server')),
       ],
-      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
+      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE, link?.prefix('client'))),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
+      ...(link && { link }),
     };
     try {
       return await this.measure(entry.info, scenario, processes, startedAt);
@@ -250,6 +263,8 @@ export class Bench extends EventEmitter<BenchEvents> {
         ...proxies.map((proxy) => proxy.stop('shutdown', childStopMs)),
       ]);
       for (const child of [...servers, ...fleets, ...proxies]) this.children.delete(child);
+      // After its processes: a namespace with a process inside lives on until that process ends.
+      await link?.close();
     }
   }
 
@@ -294,6 +309,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       proxies: collected.proxies,
       recovery: collected.recovery,
       broker: published?.broker,
+      kernelNetwork: collected.kernelNetwork,
     });
   }
 
@@ -343,8 +359,9 @@ export class Bench extends EventEmitter<BenchEvents> {
     this.emit('phase', { index: this.runIndex, strategy, phase });
   }
 
-  private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
-    const child = new RpcChild<P>(label, file);
+  /** `prefix`: the command that starts it in a network namespace of the kernel network. */
+  private spawn<P extends Protocol<P>>(label: string, file: string, prefix?: readonly string[]): RpcChild<P> {
+    const child = new RpcChild<P>(label, file, [], prefix);
     this.children.add(child);
     // Aborted between runs: the new children die at once and the run fails fast.
     if (this.aborted) child.kill();

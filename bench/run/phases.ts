@@ -12,6 +12,8 @@ import { delay, type RpcChild } from '../ipc/rpc.js';
 import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
 import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
+import type { KernelLink } from '../network/kernel-link.js';
+import { rttSummary, type KernelNetworkOutcome } from '../../results/kernel-network.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
 import { publishAcrossRestart } from './restart.js';
@@ -38,8 +40,10 @@ export interface RunProcesses {
   servers: RpcChild<ServerProtocol>[];
   /** One per share of the clients. */
   fleets: RpcChild<ClientProtocol>[];
-  /** One per client process when the scenario emulates a network, else none. */
+  /** One per client process when the scenario emulates a network through the proxy, else none. */
   proxies: RpcChild<ProxyProtocol>[];
+  /** The kernel network the server and the clients run in (scenario.network 'kernel'), already open. */
+  link?: KernelLink;
 }
 
 /** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
@@ -59,6 +63,8 @@ export interface Collected {
   proxies: ProcessLoad[];
   /** A fault run: how the clients came back. */
   recovery?: RecoveryOutcome;
+  /** The kernel network: TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
 }
 
 /**
@@ -78,6 +84,8 @@ export class RunPhases {
   private readonly share: number;
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
+  /** TCP's RTT of each server connection once the last message drained (the kernel network). */
+  private tcpRttsMs: number[] = [];
 
   constructor(
     private readonly host: RunHost,
@@ -108,6 +116,7 @@ export class RunPhases {
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+        ...(this.processes.link && { host: this.processes.link.serverAddress }),
       },
       budgets.startMs,
     );
@@ -220,6 +229,9 @@ export class RunPhases {
     const notDrained = await Promise.all(
       this.processes.fleets.map((fleet) => fleet.call('drain', { lastSeq, timeoutMs }, timeoutMs + this.budgets.callMs)),
     );
+    // Every connection has carried the whole schedule by now: its smoothed RTT is what TCP saw of the link.
+    const link = this.processes.link;
+    if (link) this.tcpRttsMs = await link.tcpRttsMs(Number(new URL(this.url).port));
     return sum(notDrained);
   }
 
@@ -248,7 +260,8 @@ export class RunPhases {
     const server = await this.server.call('collect', { strategy: info.name, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
     const fleet = mergeFleetReports(reports);
-    if (faultAtMs === undefined) return { fleet, server, proxies };
+    const kernelNetwork = await this.kernelNetwork();
+    if (faultAtMs === undefined) return { fleet, server, proxies, ...(kernelNetwork && { kernelNetwork }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
@@ -258,6 +271,19 @@ export class RunPhases {
       listenAfter: readListenCounters(),
     });
     return { fleet, server, proxies, recovery };
+  }
+
+  /** What the kernel network measured: its namespaces were made for this run, so their counters are the run's. */
+  private async kernelNetwork(): Promise<KernelNetworkOutcome | undefined> {
+    const link = this.processes.link;
+    if (!link) return undefined;
+    const [server, client] = await Promise.all([link.tcpCounters('server'), link.tcpCounters('client')]);
+    return {
+      modelRttMs: link.modelRttMs,
+      tcpRttMs: rttSummary(this.tcpRttsMs),
+      retransmittedSegments: { serverToClient: server.retransmittedSegments, clientToServer: client.retransmittedSegments },
+      segmentsSent: { serverToClient: server.segmentsSent, clientToServer: client.segmentsSent },
+    };
   }
 
   /** Tells the server the clients are in, and each client process when the schedule starts and whom to drop (churn). */
