@@ -85,8 +85,10 @@ export function judgeTailGrowth(strategy: LossSeries['strategies'][number], loss
   if (pairs.length < 2) return null;
   const [[first, low], [last, high]] = [pairs[0], pairs.at(-1)!];
   const times = ratio(last!.latencyUs.p99, first!.latencyUs.p99);
+  const name = nameOf(first!);
   return (
-    `${nameOf(first!)}: p99 ${ms(first!.latencyUs.p99)} at ${fmtSetting(low)} % loss, ${ms(last!.latencyUs.p99)} at ${fmtSetting(high)} %` +
+    `${name[0].toUpperCase()}${name.slice(1)}: p99 ${ms(first!.latencyUs.p99)} at ${fmtSetting(low)} % loss, ` +
+    `${ms(last!.latencyUs.p99)} at ${fmtSetting(high)} %` +
     `${times !== null ? ` (${fmtNumber(times, 1)}×)` : ''}; ${fmtInt(totalRetransmissions(last!.kernelNetwork!))} segments retransmitted at ` +
     `${fmtSetting(high)} %.`
   );

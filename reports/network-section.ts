@@ -4,7 +4,15 @@ import type { RunResult } from '../results/results.js';
 import { describeNetwork } from '../results/scenario.js';
 import { escapeHtml as esc } from './format.js';
 import { VERDICT_WORDS } from './judgements.js';
-import { judgeExactlyOnce, judgeModelRtt, judgeTailGrowth, judgeTailUnderLoss, lossSeries, type LossFinding, type LossSeries } from './loss-judgements.js';
+import {
+  judgeExactlyOnce,
+  judgeModelRtt,
+  judgeTailGrowth,
+  judgeTailUnderLoss,
+  lossSeries,
+  type LossFinding,
+  type LossSeries,
+} from './loss-judgements.js';
 import { NO_SECTION, section, type ExtraSections, type SectionContext } from './section-html.js';
 import { strategyCell } from './sections.js';
 import type { ReportRun } from './model.js';
@@ -48,13 +56,15 @@ function seriesBlock(series: LossSeries, reportRuns: readonly ReportRun[]): stri
   const verdicts = [judgeTailUnderLoss(series)].map(findingItem);
   const growth = series.strategies.map((strategy) => judgeTailGrowth(strategy, series.losses)).filter((line) => line !== null);
   const network = describeNetwork({ ...first.scenario, lossPercent: 0 }) ?? '';
-  return `<h3>${esc(network.replace(/, loss 0 % each way$/, ''))}, loss ${series.losses.map((loss) => fmtSetting(loss)).join(' / ')} %</h3>
+  return (
+    `<h3>${esc(network.replace(/, loss 0 % each way$/, ''))}, loss ${series.losses.map((loss) => fmtSetting(loss)).join(' / ')} %</h3>
 <div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Loss</th><th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num">p99.9 ms</th><th class="num" title="segments retransmitted server→client · client→server, and their share of the segments sent">` +
     `Retransmitted</th><th class="num" title="TCP’s smoothed RTT (ss -ti), median over the server’s connections, against the model’s">TCP RTT ms</th>
 <th class="num" title="delivered · missed/duplicated/out of order">Delivered · m/d/o</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
-<ul class="verdicts">${verdicts.join('')}${growth.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`;
+<ul class="verdicts">${verdicts.join('')}${growth.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`
+  );
 }
 
 function row(r: ReportRun, loss: number, firstOfStrategy: boolean): string {
@@ -77,4 +87,3 @@ function row(r: ReportRun, loss: number, firstOfStrategy: boolean): string {
 function findingItem({ verdict, finding }: LossFinding): string {
   return `<li><strong class="verdict-${verdict}">${esc(VERDICT_WORDS[verdict])}.</strong> ${esc(finding)}</li>`;
 }
-

@@ -202,7 +202,9 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('delayMs', {
     default: 0,
     label: (ms) => `delay ${fmt(ms)} ms`,
-    description: 'one-way network delay each way, ms, through a delaying TCP proxy (0 with no jitter or cap: no proxy)',
+    description:
+      'one-way network delay each way, ms: of the byte stream, through a delaying TCP proxy (0 with no jitter or cap: no proxy), or of every ' +
+      'packet under --network kernel',
     flag: { name: 'delay-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
     group: 'network',
     sweep: {
@@ -216,7 +218,7 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('jitterMs', {
     default: 0,
     label: (ms) => `jitter ±${fmt(ms)} ms`,
-    description: 'each chunk’s one-way delay varies within ± this, ms; bytes never overtake each other',
+    description: 'each chunk’s (under --network kernel, packet’s) one-way delay varies within ± this, ms; nothing overtakes what went before',
     flag: { name: 'jitter-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
     group: 'network',
   }),

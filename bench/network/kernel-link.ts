@@ -85,8 +85,7 @@ export function kernelNetworkMissing(
   const missing = [...(isRoot ? [] : ['root']), ...KERNEL_PROGRAMS.filter((program) => !installed(program))];
   if (missing.length === 0) return null;
   return (
-    `--network kernel needs root and ${KERNEL_PROGRAMS.join(', ')} (Debian: iproute2 nftables iptables python3): ` +
-    `missing ${missing.join(', ')}`
+    `--network kernel needs root and ${KERNEL_PROGRAMS.join(', ')} (Debian: iproute2 nftables iptables python3): ` + `missing ${missing.join(', ')}`
   );
 }
 
@@ -197,9 +196,7 @@ export class KernelLink {
     try {
       for (const command of kernelLinkCommands(names, options)) await exec(command);
       if (hasDelay(options)) {
-        await Promise.all(
-          (['server', 'client'] as const).map((side, i) => link.startDelayLine(names.namespaces[side], options.seed * 2 + i)),
-        );
+        await Promise.all((['server', 'client'] as const).map((side, i) => link.startDelayLine(names.namespaces[side], options.seed * 2 + i)));
       }
       return link;
     } catch (error) {
@@ -249,9 +246,12 @@ export class KernelLink {
     this.delayLines.push(child);
     await new Promise<void>((resolve, reject) => {
       let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`the delay line in ${namespace} did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout!.once('data', () => {
+      const timer = setTimeout(
+        () => reject(new Error(`the delay line in ${namespace} did not start within ${READY_TIMEOUT_MS} ms`)),
+        READY_TIMEOUT_MS,
+      );
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.once('data', () => {
         clearTimeout(timer);
         resolve();
       });
@@ -326,7 +326,7 @@ export function removeStaleNamespaces(listed = listNamespaces(), alive: (pid: nu
 /** The names of the machine's named network namespaces (`ip netns list`). */
 export function listNamespaces(): string[] {
   try {
-    return execFileSync(program('ip'), ['netns', 'list'], { encoding: 'utf8', env: ENV })
+    return execFileSync(program('ip'), ['netns', 'list'], { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'ignore'] })
       .split('\n')
       .map((line) => line.split(' ')[0])
       .filter(Boolean);

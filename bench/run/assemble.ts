@@ -4,7 +4,16 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, KernelNetworkOutcome, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type {
+  BrokerCost,
+  KernelNetworkOutcome,
+  RecoveryOutcome,
+  RunProblem,
+  RunResult,
+  RunWarning,
+  Scenario,
+  StrategyLabel,
+} from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';

@@ -39,6 +39,8 @@ const EXPLICIT: Scenario = {
   delayMs: 0,
   jitterMs: 0,
   bandwidthBytesPerSec: 0,
+  lossPercent: 0,
+  network: 'proxy',
   cookieBytes: 0,
   httpVersion: '1.1',
   blockedUpgrade: 0,
@@ -61,6 +63,8 @@ const EVERYTHING: Scenario = {
   delayMs: 50,
   jitterMs: 5,
   bandwidthBytesPerSec: 125_000,
+  lossPercent: 5,
+  network: 'kernel',
   cookieBytes: 1024,
   httpVersion: '2',
   blockedUpgrade: 0.3,
@@ -83,6 +87,8 @@ describe('the field table', () => {
       delayMs: 0,
       jitterMs: 0,
       bandwidthBytesPerSec: 0,
+      lossPercent: 0,
+      network: 'proxy',
       cookieBytes: 0,
       httpVersion: '1.1',
       blockedUpgrade: 0,
@@ -144,7 +150,7 @@ describe('words', () => {
     );
     expect(describeScenario(EXPLICIT)).toBe(describeScenario(BASE));
     expect(describeSettings(EVERYTHING)).toEqual([
-      'delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way',
+      'kernel: delay 50 ms ± 5 ms each way, 125,000 B/s shared each way, loss 5 % each way',
       'cookie 1,024 B',
       'HTTP/2',
       'upgrade blocked for 30 %',
@@ -162,7 +168,10 @@ describe('words', () => {
     expect(describeNetwork({ delayMs: 50 })).toBe('delay 50 ms each way');
     expect(describeNetwork({ jitterMs: 5 })).toBe('delay 0 ms ± 5 ms each way');
     expect(describeNetwork({ bandwidthBytesPerSec: 1_000_000 })).toBe('1,000,000 B/s per connection each way');
-    expect(networkOf({ delayMs: 50 })).toEqual({ delayMs: 50, jitterMs: 0, bandwidthBytesPerSec: 0 });
+    expect(networkOf({ delayMs: 50 })).toEqual({ delayMs: 50, jitterMs: 0, bandwidthBytesPerSec: 0, lossPercent: 0, network: 'proxy' });
+    // The kernel network runs in its namespaces even when the link is perfect: the baseline of a loss sweep.
+    expect(describeNetwork({ network: 'kernel' })).toBe('kernel: loss 0 % each way');
+    expect(describeNetwork({ network: 'kernel', delayMs: 50, lossPercent: 1 })).toBe('kernel: delay 50 ms each way, loss 1 % each way');
   });
 
   it('says the identity a request carries, for a sentence', () => {
@@ -192,7 +201,7 @@ function otherValue(key: keyof Scenario): number | string {
 
 describe('the table drives the flags and the help', () => {
   // A field's flag may need another to run: several processes need the Redis source.
-  const needs: Partial<Record<keyof Scenario, string[]>> = { serverProcesses: ['--source', 'redis'] };
+  const needs: Partial<Record<keyof Scenario, string[]>> = { serverProcesses: ['--source', 'redis'], lossPercent: ['--network', 'kernel'] };
 
   it.each(SCENARIO_FIELDS.map((f) => [f.flag.name, f.key] as const))('--%s sets %s on every scenario', (name, key) => {
     const value = otherValue(key);

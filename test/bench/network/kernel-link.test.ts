@@ -87,7 +87,8 @@ describe('the kernel network, as commands', () => {
     expect(parseSsRtts(ss)).toEqual([106.523, 101.5]);
     const snmp =
       'Ip: Forwarding DefaultTTL\nIp: 1 64\n' +
-      'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n' +
+      'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs ' +
+      'InErrs OutRsts InCsumErrors\n' +
       'Tcp: 1 200 120000 -1 0 20 0 0 20 800 812 7 0 0 0\n';
     expect(parseSnmpTcp(snmp)).toEqual({ retransmittedSegments: 7, segmentsSent: 812 });
   });
@@ -215,7 +216,7 @@ describe.skipIf(missing(KERNEL_PROGRAMS, 'the kernel network'))('the kernel netw
     expect(spawnSync('tc', ['qdisc'], { encoding: 'utf8' }).stdout).not.toContain('tbf');
   });
 
-  it.skipIf(!isRoot)('removes what a dead bench left behind, and never a running bench’s', async () => {
+  it.skipIf(!isRoot)('removes what a dead bench left behind, and never a running bench’s', () => {
     const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
     const deadPid = Number(dead.stdout.trim());
     const stale = `pb-${deadPid}-0-s`;
