@@ -228,6 +228,22 @@ export class KernelLink {
     return parseSsRtts(stdout);
   }
 
+  /**
+   * Bytes written but not yet acknowledged (Send-Q) on every connection to the server's `port`, both sides: under
+   * loss a retransmission can hold them for a while, and a client that hangs up then never counts them.
+   */
+  async unacknowledgedBytes(port: number): Promise<number> {
+    const queued = await Promise.all(
+      (['server', 'client'] as const).map(async (side) => {
+        const [ip, ...args] = this.prefix(side);
+        const filter = side === 'server' ? `( sport = :${port} )` : `( dport = :${port} )`;
+        const { stdout } = await run(ip, [...args, 'ss', '-tnH', 'state', 'established', filter], { maxBuffer: 64 * 1024 * 1024 });
+        return parseSsSendQueues(stdout).reduce((total, bytes) => total + bytes, 0);
+      }),
+    );
+    return queued[0] + queued[1];
+  }
+
   /** One side's TCP counters since its namespace was made (RetransSegs, OutSegs of /proc/net/snmp). */
   async tcpCounters(side: LinkSide): Promise<TcpCounters> {
     const [ip, ...args] = this.prefix(side);
@@ -347,6 +363,14 @@ function isAlive(pid: number): boolean {
 /** The `rtt:<srtt>/<rttvar>` of every connection `ss -ti` lists, ms. */
 export function parseSsRtts(output: string): number[] {
   return [...output.matchAll(/\brtt:([\d.]+)\/[\d.]+/g)].map((match) => Number(match[1]));
+}
+
+/** The Send-Q of every connection `ss -tnH state …` lists (its columns: Recv-Q, Send-Q, local, peer). */
+export function parseSsSendQueues(output: string): number[] {
+  return output
+    .split('\n')
+    .filter((line) => /^\d/.test(line))
+    .map((line) => Number(line.split(/\s+/)[1]));
 }
 
 export interface TcpCounters {

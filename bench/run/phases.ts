@@ -246,6 +246,14 @@ export class RunPhases {
     if (!betweenRequests) {
       await this.waitFor(budgets.settleMs, scenario.clients, () => this.server.call('attached', { strategy: info.name }, budgets.callMs));
     }
+    // Under loss, what the server wrote last may still be waiting for a retransmission: the clients hang up only
+    // once it has arrived, or both ends' byte counts would disagree by what was in flight.
+    const link = this.processes.link;
+    if (link) {
+      const port = Number(new URL(this.url).port);
+      const deadline = performance.now() + budgets.settleMs;
+      while ((await link.unacknowledgedBytes(port)) > 0 && performance.now() < deadline && !this.host.aborted()) await delay(STATUS_POLL_MS);
+    }
     const lastSeq = published?.schedule.lastSeq ?? 0;
     const idleTimeoutMs = budgets.settleMs;
     // A shared log's seqs start at its epoch: the clients check exactly the seqs published.

@@ -10,6 +10,7 @@ import {
   lossStatement,
   parseSnmpTcp,
   parseSsRtts,
+  parseSsSendQueues,
   removeStaleNamespaces,
   tbfArgs,
   type KernelLinkOptions,
@@ -85,6 +86,7 @@ describe('the kernel network, as commands', () => {
       '0 0 10.77.0.2:9000 10.77.0.1:38574\n\t bbr wscale:10,10 rto:312 rtt:106.523/15.987 ato:40 mss:1448 minrtt:100.878\n' +
       '0 0 10.77.0.2:9000 10.77.0.1:38576\n\t cubic rto:204 rtt:101.5/0.25 mss:1448 retrans:0/2 minrtt:100.9\n';
     expect(parseSsRtts(ss)).toEqual([106.523, 101.5]);
+    expect(parseSsSendQueues('0      0   10.77.0.2:9000 10.77.0.1:38574\n0 1448 10.77.0.2:9000 10.77.0.1:38576\n')).toEqual([0, 1448]);
     const snmp =
       'Ip: Forwarding DefaultTTL\nIp: 1 64\n' +
       'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs ' +
