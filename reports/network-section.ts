@@ -37,8 +37,9 @@ export function networkSection({ runs }: SectionContext): ExtraSections {
         'WebSocket is one long connection, where a lost segment holds every later message; a poll is many short exchanges.',
       `${tables.join('\n')}<ul class="verdicts">${findings.join('')}</ul>
 <p class="muted">Retransmitted: segments TCP sent again in each direction over the whole run (RetransSegs of each namespace, which the run made ` +
-        `for itself), and their share of the segments sent. TCP RTT: the smoothed round trip <code>ss -ti</code> reports for the server’s ` +
-        `connections once the last message drained, median over them; the model’s is twice the one-way delay. No run over TLS in these results.</p>`,
+        `for itself), and their share of the segments sent. TCP RTT: the smoothed and the least round trip <code>ss -ti</code> reports for the ` +
+        `server’s connections once the last message drained, medians over them, against the model’s, twice the one-way delay. ` +
+        `No run over TLS in these results.</p>`,
     ),
     charts: [],
   };
@@ -60,7 +61,8 @@ function seriesBlock(series: LossSeries, reportRuns: readonly ReportRun[]): stri
     `<h3>${esc(network.replace(/, loss 0 % each way$/, ''))}, loss ${series.losses.map((loss) => fmtSetting(loss)).join(' / ')} %</h3>
 <div class="table-wrap"><table><thead><tr><th>Strategy</th><th class="num">Loss</th><th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num">p99.9 ms</th><th class="num" title="segments retransmitted server→client · client→server, and their share of the segments sent">` +
-    `Retransmitted</th><th class="num" title="TCP’s smoothed RTT (ss -ti), median over the server’s connections, against the model’s">TCP RTT ms</th>
+    `Retransmitted</th><th class="num" title="TCP’s smoothed RTT · least RTT (ss -ti), medians over the server’s connections, against ` +
+    `the model’s">TCP RTT ms</th>
 <th class="num" title="delivered · missed/duplicated/out of order">Delivered · m/d/o</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
 <ul class="verdicts">${verdicts.join('')}${growth.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`
@@ -79,7 +81,8 @@ function row(r: ReportRun, loss: number, firstOfStrategy: boolean): string {
     `<td class="num">${fmtMs(run.latencyUs.p50)}</td><td class="num">${fmtMs(run.latencyUs.p99)}</td><td class="num">${fmtMs(run.latencyUs.p999)}</td>` +
     `<td class="num">${fmtInt(k.retransmittedSegments.serverToClient)} · ${fmtInt(k.retransmittedSegments.clientToServer)} ` +
     `(${fmtPercent(ratio(retransmitted, sent))})</td>` +
-    `<td class="num">${k.tcpRttMs ? fmtNumber(k.tcpRttMs.median, 1) : '—'} / ${fmtNumber(k.modelRttMs, 0)}</td>` +
+    `<td class="num">${k.tcpRttMs ? fmtNumber(k.tcpRttMs.median, 1) : '—'} · ${k.tcpMinRttMs ? fmtNumber(k.tcpMinRttMs.median, 1) : '—'} / ` +
+    `${fmtNumber(k.modelRttMs, 0)}</td>` +
     `<td class="num${exact ? '' : ' bad'}">${fmtInt(delivered)} · ${fmtInt(missed)}/${fmtInt(duplicated)}/${fmtInt(outOfOrder)}</td></tr>\n`
   );
 }

@@ -10,15 +10,27 @@ export interface KernelNetworkOutcome {
    * TCP's smoothed RTT (`ss -ti`, from the server's namespace) over the server's established connections after the
    * last message drained, ms; null when no connection was open then.
    */
-  tcpRttMs: { median: number; min: number; max: number; connections: number } | null;
+  tcpRttMs: RttSummary | null;
+  /**
+   * The least RTT each of those connections measured (ss's minrtt), over them: the path's round trip without the
+   * receivers' delayed acknowledgements or any queueing, which the smoothed RTT includes. Absent in older files.
+   */
+  tcpMinRttMs?: RttSummary | null;
   /** Segments TCP sent again (RetransSegs of /proc/net/snmp in each namespace), the whole run. */
   retransmittedSegments: { serverToClient: number; clientToServer: number };
   /** Segments TCP sent (OutSegs), the denominator of a retransmission rate. */
   segmentsSent: { serverToClient: number; clientToServer: number };
 }
 
+export interface RttSummary {
+  median: number;
+  min: number;
+  max: number;
+  connections: number;
+}
+
 /** The RTT figures of a list of per-connection RTTs, or null for none. */
-export function rttSummary(rttsMs: readonly number[]): KernelNetworkOutcome['tcpRttMs'] {
+export function rttSummary(rttsMs: readonly number[]): RttSummary | null {
   if (rttsMs.length === 0) return null;
   const sorted = [...rttsMs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

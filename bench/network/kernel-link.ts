@@ -219,8 +219,11 @@ export class KernelLink {
     return 2 * this.options.delayMs;
   }
 
-  /** TCP's smoothed RTT (ss -ti) of every established connection to the server's `port`, ms, from the server's side. */
-  async tcpRttsMs(port: number): Promise<number[]> {
+  /**
+   * TCP's RTTs (ss -ti) of every established connection to the server's `port`, ms, from the server's side: the
+   * smoothed RTT, and the least it saw (the path's, without delayed acknowledgements or queueing).
+   */
+  async tcpRtts(port: number): Promise<ConnectionRtt[]> {
     const [ip, ...args] = this.prefix('server');
     const { stdout } = await run(ip, [...args, 'ss', '-tinH', 'state', 'established', `( sport = :${port} )`], {
       maxBuffer: 64 * 1024 * 1024,
@@ -360,9 +363,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The `rtt:<srtt>/<rttvar>` of every connection `ss -ti` lists, ms. */
-export function parseSsRtts(output: string): number[] {
-  return [...output.matchAll(/\brtt:([\d.]+)\/[\d.]+/g)].map((match) => Number(match[1]));
+export interface ConnectionRtt {
+  /** The smoothed RTT, ms. */
+  smoothedMs: number;
+  /** The least RTT the connection measured, ms. */
+  minMs: number;
+}
+
+/** The `rtt:<srtt>/<rttvar>` and `minrtt:<ms>` of every connection `ss -ti` lists. */
+export function parseSsRtts(output: string): ConnectionRtt[] {
+  return [...output.matchAll(/\brtt:([\d.]+)\/[\d.]+.*?\bminrtt:([\d.]+)/g)].map((match) => ({
+    smoothedMs: Number(match[1]),
+    minMs: Number(match[2]),
+  }));
 }
 
 /** The Send-Q of every connection `ss -tnH state …` lists (its columns: Recv-Q, Send-Q, local, peer). */

@@ -12,7 +12,7 @@ import { delay, type RpcChild } from '../ipc/rpc.js';
 import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
 import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
-import type { KernelLink } from '../network/kernel-link.js';
+import type { ConnectionRtt, KernelLink } from '../network/kernel-link.js';
 import { rttSummary, type KernelNetworkOutcome } from '../../results/kernel-network.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
@@ -85,7 +85,7 @@ export class RunPhases {
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
   /** TCP's RTT of each server connection once the last message drained (the kernel network). */
-  private tcpRttsMs: number[] = [];
+  private tcpRtts: ConnectionRtt[] = [];
 
   constructor(
     private readonly host: RunHost,
@@ -231,7 +231,7 @@ export class RunPhases {
     );
     // Every connection has carried the whole schedule by now: its smoothed RTT is what TCP saw of the link.
     const link = this.processes.link;
-    if (link) this.tcpRttsMs = await link.tcpRttsMs(Number(new URL(this.url).port));
+    if (link) this.tcpRtts = await link.tcpRtts(Number(new URL(this.url).port));
     return sum(notDrained);
   }
 
@@ -288,7 +288,8 @@ export class RunPhases {
     const [server, client] = await Promise.all([link.tcpCounters('server'), link.tcpCounters('client')]);
     return {
       modelRttMs: link.modelRttMs,
-      tcpRttMs: rttSummary(this.tcpRttsMs),
+      tcpRttMs: rttSummary(this.tcpRtts.map((rtt) => rtt.smoothedMs)),
+      tcpMinRttMs: rttSummary(this.tcpRtts.map((rtt) => rtt.minMs)),
       retransmittedSegments: { serverToClient: server.retransmittedSegments, clientToServer: client.retransmittedSegments },
       segmentsSent: { serverToClient: server.segmentsSent, clientToServer: client.segmentsSent },
     };
