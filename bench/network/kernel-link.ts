@@ -232,16 +232,17 @@ export class KernelLink {
   }
 
   /**
-   * Bytes written but not yet acknowledged (Send-Q) on every connection to the server's `port`, both sides: under
-   * loss a retransmission can hold them for a while, and a client that hangs up then never counts them.
+   * Bytes on their way between the server and its clients: written but not acknowledged (Send-Q), or arrived but
+   * not yet read by the process (Recv-Q), on every connection to the server's `port`, both sides. Under loss a
+   * retransmission can hold them for a while, and a client that hangs up before reading them never counts them.
    */
-  async unacknowledgedBytes(port: number): Promise<number> {
+  async bytesInFlight(port: number): Promise<number> {
     const queued = await Promise.all(
       (['server', 'client'] as const).map(async (side) => {
         const [ip, ...args] = this.prefix(side);
         const filter = side === 'server' ? `( sport = :${port} )` : `( dport = :${port} )`;
         const { stdout } = await run(ip, [...args, 'ss', '-tnH', 'state', 'established', filter], { maxBuffer: 64 * 1024 * 1024 });
-        return parseSsSendQueues(stdout).reduce((total, bytes) => total + bytes, 0);
+        return parseSsQueues(stdout).reduce((total, { received, sent }) => total + received + sent, 0);
       }),
     );
     return queued[0] + queued[1];
@@ -378,12 +379,15 @@ export function parseSsRtts(output: string): ConnectionRtt[] {
   }));
 }
 
-/** The Send-Q of every connection `ss -tnH state …` lists (its columns: Recv-Q, Send-Q, local, peer). */
-export function parseSsSendQueues(output: string): number[] {
+/** The Recv-Q and Send-Q of every connection `ss -tnH state …` lists (its columns: Recv-Q, Send-Q, local, peer). */
+export function parseSsQueues(output: string): { received: number; sent: number }[] {
   return output
     .split('\n')
     .filter((line) => /^\d/.test(line))
-    .map((line) => Number(line.split(/\s+/)[1]));
+    .map((line) => {
+      const [received, sent] = line.split(/\s+/).map(Number);
+      return { received, sent };
+    });
 }
 
 export interface TcpCounters {

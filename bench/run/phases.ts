@@ -247,12 +247,12 @@ export class RunPhases {
       await this.waitFor(budgets.settleMs, scenario.clients, () => this.server.call('attached', { strategy: info.name }, budgets.callMs));
     }
     // Under loss, what the server wrote last may still be waiting for a retransmission: the clients hang up only
-    // once it has arrived, or both ends' byte counts would disagree by what was in flight.
+    // once every byte written has been read at the other end, or both ends' counts would differ by what was in flight.
     const link = this.processes.link;
     if (link) {
       const port = Number(new URL(this.url).port);
       const deadline = performance.now() + budgets.settleMs;
-      while ((await link.unacknowledgedBytes(port)) > 0 && performance.now() < deadline && !this.host.aborted()) await delay(STATUS_POLL_MS);
+      while ((await link.bytesInFlight(port)) > 0 && performance.now() < deadline && !this.host.aborted()) await delay(STATUS_POLL_MS);
     }
     const lastSeq = published?.schedule.lastSeq ?? 0;
     const idleTimeoutMs = budgets.settleMs;

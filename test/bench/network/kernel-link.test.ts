@@ -10,7 +10,7 @@ import {
   lossStatement,
   parseSnmpTcp,
   parseSsRtts,
-  parseSsSendQueues,
+  parseSsQueues,
   removeStaleNamespaces,
   tbfArgs,
   type KernelLinkOptions,
@@ -89,7 +89,10 @@ describe('the kernel network, as commands', () => {
       { smoothedMs: 106.523, minMs: 100.878 },
       { smoothedMs: 101.5, minMs: 100.9 },
     ]);
-    expect(parseSsSendQueues('0      0   10.77.0.2:9000 10.77.0.1:38574\n0 1448 10.77.0.2:9000 10.77.0.1:38576\n')).toEqual([0, 1448]);
+    expect(parseSsQueues('0      0   10.77.0.2:9000 10.77.0.1:38574\n20 1448 10.77.0.2:9000 10.77.0.1:38576\n')).toEqual([
+      { received: 0, sent: 0 },
+      { received: 20, sent: 1448 },
+    ]);
     const snmp =
       'Ip: Forwarding DefaultTTL\nIp: 1 64\n' +
       'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs ' +
@@ -174,15 +177,18 @@ describe.skipIf(missing(KERNEL_PROGRAMS, 'the kernel network'))('the kernel netw
       return Number((await client.output).trim());
     };
     expect(await fetchOver(await open({}), 300_000)).toBe(300_000);
-    const clean = links.at(-1)!;
-    expect((await clean.tcpCounters('server')).retransmittedSegments).toBe(0);
+    // A clean link may still see a spurious retransmission or two on a loaded machine (a tail loss probe fires when an
+    // acknowledgement is late): the lossy link is compared with it.
+    const clean = (await links.at(-1)!.tcpCounters('server')).retransmittedSegments;
     // Nothing passes: not even the SYN is answered within the client's patience.
     expect(await fetchOver(await open({ lossPercent: 100 }), 1_000)).toBe(0);
     const lossy = await open({ lossPercent: 10 });
     expect(await fetchOver(lossy, 300_000)).toBe(300_000);
     const counters = await lossy.tcpCounters('server');
-    expect(counters.retransmittedSegments).toBeGreaterThan(0);
+    // About 200 segments each way at 10 %: some twenty lost and sent again, far above a clean link's few.
     expect(counters.segmentsSent).toBeGreaterThan(200);
+    expect(counters.retransmittedSegments).toBeGreaterThanOrEqual(8);
+    expect(counters.retransmittedSegments).toBeGreaterThan(3 * clean);
   });
 
   it.skipIf(!isRoot)('caps a transfer at the link’s rate', { timeout: 30_000 }, async () => {
