@@ -51,6 +51,7 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   },
   { name: 'iptables', programs: ['iptables-nft'], why: 'the kernel network’s delay line: packets queued to it by an NFQUEUE rule (as root)' },
   { name: 'python3', programs: ['python3'], why: 'the kernel network’s delay line (bench/network/delay-line.py): Node.js has no netlink socket' },
+  { name: 'util-linux', programs: ['setpriv'], why: 'setpriv: the kernel network’s no-root test runs the bench as nobody' },
   { name: 'tshark', programs: ['tshark'], why: 'the byte check of the wire counts against a capture' },
 ];
 
