@@ -7,6 +7,9 @@ import { SocketIoWebSocketStrategy } from './peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from './strategies/sse.js';
 import { WebSocketStrategy } from './strategies/websocket.js';
 import { BareWebSocketStrategy } from './peers/ws-bare.js';
+import { BareShortPollingStrategy } from './peers/sp-bare.js';
+import { BareLongPollingStrategy } from './peers/lp-bare.js';
+import { BareServerSentEventsStrategy } from './peers/sse-bare.js';
 import type { ServerStrategyClass } from './strategy.js';
 
 /**
@@ -18,8 +21,12 @@ export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
   LongPollingStrategy,
   WebSocketStrategy,
   ServerSentEventsStrategy,
-  // References: peers measured for comparison, run only when asked for (see StrategyInfo.reference).
+  // References: peers measured for comparison, run only when asked for (see StrategyInfo.reference). First the
+  // bare loops, each the floor of one of ours, in the order of ours.
+  BareShortPollingStrategy,
+  BareLongPollingStrategy,
   BareWebSocketStrategy,
+  BareServerSentEventsStrategy,
   SocketIoWebSocketStrategy,
   SocketIoPollingStrategy,
   ExpressShortPollingStrategy,

@@ -62,20 +62,22 @@ export class RpcChild<P extends Protocol<P>> {
   private readonly queued: CallMessage[] = [];
 
   /**
-   * `file` is started with tsx; or `child` is a process already started with the same IPC channel (a
-   * node:cluster worker, forked by its primary with serialization 'advanced' and its stderr piped).
+   * `file` is started with tsx, node given `nodeFlags` before it (e.g. `--cpu-prof`); or `child` is a process already
+   * started with the same IPC channel (a node:cluster worker, forked by its primary with serialization 'advanced'
+   * and its stderr piped).
    */
   constructor(
     readonly label: string,
     file: string | ChildProcess,
     args: readonly string[] = [],
+    nodeFlags: readonly string[] = [],
     /**
      * A command that runs node in its place, such as `ip netns exec <namespace>` (bench/network/kernel-link.ts): it
      * must exec node in the same process, so that the pid is node's and the IPC channel's fd passes through.
      */
     prefix: readonly string[] = [],
   ) {
-    const argv = [process.execPath, '--import', 'tsx', ...(typeof file === 'string' ? [file] : []), ...args];
+    const argv = [process.execPath, ...nodeFlags, '--import', 'tsx', ...(typeof file === 'string' ? [file] : []), ...args];
     const [command, ...commandArgs] = [...prefix, ...argv];
     this.process =
       typeof file === 'string'

@@ -7,6 +7,7 @@ import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
 import type {
   BrokerCost,
   KernelNetworkOutcome,
+  ClientHeaders,
   RecoveryOutcome,
   RunProblem,
   RunResult,
@@ -18,6 +19,7 @@ import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
+import { scenarioHeaderProfile } from '../fleet/identity.js';
 
 /**
  * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
@@ -110,7 +112,9 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
     .sort((a, b) => a.seq - b.seq);
-  const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
+  // A browser's sockets are not ours: its run's bytes are the server's count, with nothing to cross-check.
+  const atServer = fleet.countedAt === 'server';
+  const clientSide = atServer ? serverSide : { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
     warnings.push({
@@ -167,12 +171,13 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     latencyHistogram: fleet.latencyHistogram,
     requests: fleet.requests,
     bytes: {
-      clientToServer: fleet.bytesClientToServer,
-      serverToClient: fleet.bytesServerToClient,
+      clientToServer: clientSide.clientToServer,
+      serverToClient: clientSide.serverToClient,
       payload: scenario.payloadBytes * fleet.delivered,
       serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
+      ...(counters && counters.answerBodyBytes > 0 && { answerBody: counters.answerBodyBytes }),
     },
-    connections: { opened: fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    connections: { opened: atServer ? (counters?.connections.opened ?? 0) : fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
     server: {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
@@ -216,9 +221,17 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       },
     }),
     ...(fallback && { fallback }),
+    clientHeaders: clientHeaders(scenario, fleet),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
   };
+}
+
+/** Whose headers the run's requests carried: the real browser's, or the profile the simulated clients sent. */
+function clientHeaders(scenario: Scenario, fleet: FleetReport): ClientHeaders {
+  if (fleet.browser !== undefined) return { profile: 'browser', source: fleet.browser };
+  const profile = scenarioHeaderProfile(scenario);
+  return profile ? { profile: 'chromium', source: `${profile.browser} ${profile.version}` } : { profile: 'minimal', source: 'pushbench' };
 }
 
 /** The clients' faults as problems: one per kind of fault, with its total and the first few clients. */

@@ -10,7 +10,7 @@ import {
   type Scenario,
   type StepNotRun,
 } from '../../results/results.js';
-import { describeStep } from '../../results/scenario.js';
+import { describeStep, scenarioValue } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { assembleRun, failedRun, strategyLabel } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';
@@ -31,9 +31,17 @@ const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', impor
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
 const CLUSTER_FILE = fileURLToPath(new URL('../children/cluster-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', import.meta.url));
+/** A real-browser run's clients: one headless Chromium, a browser context per client. */
+const BROWSER_CLIENT_FILE = fileURLToPath(new URL('../children/browser-client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
+/**
+ * Flags for node in every server process (and its cluster workers), from the environment: node refuses some in
+ * NODE_OPTIONS, `--cpu-prof` among them, and only the server's profile is wanted (docs/bench.md, "Profiling").
+ */
+const SERVER_NODE_FLAGS = (process.env.PUSHBENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
+const SERVER_FILES = new Set([SERVER_FILE, CLUSTER_FILE]);
 
 /**
  * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
@@ -228,7 +236,11 @@ export class Bench extends EventEmitter<BenchEvents> {
     if (!entry) throw new Error(`unknown strategy "${strategy}"`);
     const startedAt = performance.now();
     this.setPhase(strategy, 'starting');
-    const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    // One browser holds every real-browser client: several would only compete for the same two cores.
+    const browser = scenarioValue(scenario, 'fleet') === 'chromium';
+    const count = browser
+      ? 1
+      : Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
     const kernel = kernelLinkOf(scenario);
     let link: KernelLink | undefined;
     if (kernel) {
@@ -245,7 +257,13 @@ export class Bench extends EventEmitter<BenchEvents> {
           ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
           : this.spawn<ServerProtocol>('server process', SERVER_FILE, link?.prefix('server')),
       ],
-      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE, link?.prefix('client'))),
+      fleets: Array.from({ length: count }, (_, i) =>
+        this.spawn<ClientProtocol>(
+          browser ? 'browser client process' : `client process ${i + 1}`,
+          browser ? BROWSER_CLIENT_FILE : CLIENT_FILE,
+          link?.prefix('client'),
+        ),
+      ),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
       ...(link && { link }),
@@ -333,11 +351,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     }
   }
 
-  /** One HTTP/2 capacity probe: a fresh server process and h2load, both killed with the bench. */
+  /** One HTTP/2 capacity probe: a fresh server process, its floor's process and h2load, all killed with the bench. */
   private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
     const label = probeLabel({ endpoint, httpVersion: '2' });
     this.setPhase(label, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
     const track = (child: Killable) => {
       this.children.add(child);
       if (this.aborted) child.kill();
@@ -345,12 +364,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     };
     try {
       this.setPhase(label, 'publishing');
-      return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      return await probeEndpointHttp2({ server, floor, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
     } catch (error) {
       return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
     } finally {
-      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
-      this.children.delete(server);
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS)]);
+      for (const child of [server, floor]) this.children.delete(child);
     }
   }
 
@@ -361,7 +380,7 @@ export class Bench extends EventEmitter<BenchEvents> {
 
   /** `prefix`: the command that starts it in a network namespace of the kernel network. */
   private spawn<P extends Protocol<P>>(label: string, file: string, prefix?: readonly string[]): RpcChild<P> {
-    const child = new RpcChild<P>(label, file, [], prefix);
+    const child = new RpcChild<P>(label, file, [], SERVER_FILES.has(file) ? SERVER_NODE_FLAGS : [], prefix);
     this.children.add(child);
     // Aborted between runs: the new children die at once and the run fails fast.
     if (this.aborted) child.kill();

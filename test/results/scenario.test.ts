@@ -73,6 +73,8 @@ const EVERYTHING: Scenario = {
   serverProcesses: 2,
   backoff: 'none',
   restartAtSec: 3,
+  headers: 'minimal',
+  fleet: 'chromium',
 };
 
 describe('the field table', () => {
@@ -90,6 +92,8 @@ describe('the field table', () => {
       lossPercent: 0,
       network: 'proxy',
       cookieBytes: 0,
+      headers: 'chromium',
+      fleet: 'simulated',
       httpVersion: '1.1',
       blockedUpgrade: 0,
       churn: 0,
@@ -152,6 +156,8 @@ describe('words', () => {
     expect(describeSettings(EVERYTHING)).toEqual([
       'kernel: delay 50 ms ± 5 ms each way, 125,000 B/s shared each way, loss 5 % each way',
       'cookie 1,024 B',
+      'minimal headers',
+      'real Chromium clients',
       'HTTP/2',
       'upgrade blocked for 30 %',
       'churn 25 %',

@@ -44,10 +44,10 @@ describe('network, identity, churn and scale options', () => {
     ]);
     expect(error(['--loss', '1'])).toBe('--loss needs --network kernel (as root): the proxy forwards a byte stream, which has no packets to lose');
     expect(error(['--network', 'kernel', '--source', 'redis'])).toBe(
-      '--network kernel runs one server process with the memory source, without --kill-server-at',
+      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
     );
     expect(error(['--network', 'kernel', '--kill-server-at', '2'])).toBe(
-      '--network kernel runs one server process with the memory source, without --kill-server-at',
+      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
     );
     expect(error(['--network', 'wire'])).toBe('--network must be proxy or kernel (got "wire")');
     expect(error(['--network', 'kernel', '--loss', '101'])).toBe('--loss must be numbers from 0 to 100, comma-separated (got "101")');
