@@ -15,6 +15,8 @@ import { attachProgress } from './run/progress.js';
 import { isValidRun, type Results, type Scenario } from '../results/results.js';
 import { SourceUnavailableError } from '../servers/log/message-log.js';
 import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
+import { kernelNetworkMissing, removeStaleNamespaces } from './network/kernel-link.js';
+import { scenarioValue } from '../results/scenario.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 
@@ -41,6 +43,18 @@ async function main(argv: string[]): Promise<number> {
   if (limitProblem !== null) {
     process.stderr.write(`pushbench: ${limitProblem}\n`);
     return 2;
+  }
+
+  // The kernel network needs root and its programs: one line naming what is missing, before anything is made.
+  if (options.scenarios.some((scenario) => scenarioValue(scenario, 'network') === 'kernel')) {
+    const missing = kernelNetworkMissing();
+    if (missing !== null) {
+      process.stderr.write(`pushbench: ${missing}\n`);
+      return 2;
+    }
+    // What a bench that died without cleaning up left in the kernel (never a running bench's).
+    const stale = removeStaleNamespaces();
+    if (stale.length > 0) process.stderr.write(`pushbench: removed network namespaces a stopped bench left behind: ${stale.join(', ')}\n`);
   }
 
   // The output folder (and --json-out's) before anything else: a run whose results cannot be written is lost work.

@@ -16,6 +16,7 @@ import { scaleOutSection } from './scale-out-section.js';
 import { memorySection } from './memory-section.js';
 import { shootoutSection } from './shootout.js';
 import { publishingSection } from './publishing-section.js';
+import { networkSection } from './network-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -45,6 +46,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   recoverySection,
   http2Section,
   tlsSection,
+  networkSection,
   fallbackSection,
   agreementSection,
 ];

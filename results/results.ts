@@ -4,6 +4,7 @@
  * at the sockets, times are wall-clock.
  */
 
+import type { KernelNetworkOutcome } from './kernel-network.js';
 import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
 import type { HandshakeProbe, RunTls } from './tls.js';
@@ -14,6 +15,7 @@ export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKin
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { ConnectionCost, HandshakeProbe, RunTls, TlsByteSplit, TlsSplit } from './tls.js';
 export type { Arrivals, Scenario } from './scenario.js';
+export type { KernelNetworkOutcome } from './kernel-network.js';
 export type {
   BottleneckReason,
   CapacityProblem,
@@ -326,6 +328,8 @@ export interface RunResult {
   fallback?: UpgradeFallback;
   /** Present on a run over TLS: its bytes split by what they carried, its handshakes. */
   tls?: RunTls;
+  /** Present under the kernel network (scenario.network 'kernel'): TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
   /** Whose headers the clients' requests carried. Absent in files written before header profiles: minimal headers. */
   clientHeaders?: ClientHeaders;
   /** Who published, and a publisher process's own figures. Absent in files written before it was recorded: in-process. */

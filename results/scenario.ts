@@ -15,6 +15,15 @@ import { HTTP_VERSIONS, type HttpVersion } from '../servers/contract/wire.js';
 
 export type Arrivals = 'poisson' | 'fixed';
 
+/**
+ * Where the emulated network lives: a delaying TCP proxy on the byte stream (no root needed), or the kernel — the
+ * server and the clients in network namespaces of their own joined by a veth pair, with packet delay, loss and a
+ * bandwidth cap on it (root, iproute2, nftables, iptables, python3). docs/network.md describes both models.
+ */
+export type NetworkModel = 'proxy' | 'kernel';
+
+export const NETWORK_MODELS: readonly NetworkModel[] = ['proxy', 'kernel'];
+
 export const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
 /**
@@ -70,6 +79,9 @@ export interface Scenario {
   delayMs?: number;
   jitterMs?: number;
   bandwidthBytesPerSec?: number;
+  /** Share of packets dropped in each direction, percent (the kernel network only). */
+  lossPercent?: number;
+  network?: NetworkModel;
   cookieBytes?: number;
   churn?: number;
   source?: SourceKind;
@@ -237,7 +249,9 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('delayMs', {
     default: 0,
     label: (ms) => `delay ${fmt(ms)} ms`,
-    description: 'one-way network delay each way, ms, through a delaying TCP proxy (0 with no jitter or cap: no proxy)',
+    description:
+      'one-way network delay each way, ms: of the byte stream, through a delaying TCP proxy (0 with no jitter or cap: no proxy), or of every ' +
+      'packet under --network kernel',
     flag: { name: 'delay-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
     group: 'network',
     sweep: {
@@ -251,16 +265,36 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
   field('jitterMs', {
     default: 0,
     label: (ms) => `jitter ±${fmt(ms)} ms`,
-    description: 'each chunk’s one-way delay varies within ± this, ms; bytes never overtake each other',
+    description: 'each chunk’s (under --network kernel, packet’s) one-way delay varies within ± this, ms; nothing overtakes what went before',
     flag: { name: 'jitter-ms', placeholder: 'ms', parse: decimal(0, 10_000) },
     group: 'network',
   }),
   field('bandwidthBytesPerSec', {
     default: 0,
     label: (rate) => (rate > 0 ? `${fmt(rate)} B/s per connection` : 'no bandwidth cap'),
-    description: 'bandwidth of each client connection, each way, bytes/s, through the proxy (0: no cap)',
+    description:
+      'bandwidth each way, bytes/s (0: no cap): of each client connection through the proxy; of the one link all connections share under ' +
+      '--network kernel',
     flag: { name: 'bandwidth', placeholder: 'B/s', parse: integer(0, 10_000_000_000) },
     group: 'network',
+  }),
+  field('lossPercent', {
+    default: 0,
+    label: (percent) => `loss ${fmt(percent)} %`,
+    description: 'share of packets dropped in each direction, percent, in the kernel (needs --network kernel: root)',
+    flag: { name: 'loss', placeholder: 'percent', parse: decimal(0, 100), list: true },
+    group: 'network',
+    sweep: false,
+  }),
+  field('network', {
+    default: 'proxy',
+    label: (model) => (model === 'kernel' ? 'kernel network' : 'proxy network'),
+    description:
+      'where delay, jitter, bandwidth and loss are made: a delaying TCP proxy on the byte stream (proxy), or packets on a veth pair between ' +
+      'network namespaces (kernel: root, ip, tc, nft, iptables-nft, python3; docs/network.md)',
+    flag: { name: 'network', placeholder: 'model', parse: { kind: 'choice', values: NETWORK_MODELS } },
+    group: 'network',
+    sweep: false,
   }),
   field('cookieBytes', {
     default: 0,
@@ -417,25 +451,34 @@ export function groupFields(group: FieldGroup): (keyof Scenario)[] {
   return SCENARIO_FIELDS.filter((f) => f.group === group).map((f) => f.key);
 }
 
-/** The network between the clients and the server, or null when they talk directly (no delaying proxy). */
-export function networkOf(
-  scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>,
-): Pick<ScenarioValues, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'> | null {
+type NetworkFields = 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec' | 'lossPercent' | 'network';
+
+/** The network between the clients and the server, or null when they talk directly (no proxy, no kernel link). */
+export function networkOf(scenario: Pick<Scenario, NetworkFields>): Pick<ScenarioValues, NetworkFields> | null {
   const delayMs = scenarioValue(scenario, 'delayMs');
   const jitterMs = scenarioValue(scenario, 'jitterMs');
   const bandwidthBytesPerSec = scenarioValue(scenario, 'bandwidthBytesPerSec');
-  return delayMs === 0 && jitterMs === 0 && bandwidthBytesPerSec === 0 ? null : { delayMs, jitterMs, bandwidthBytesPerSec };
+  const lossPercent = scenarioValue(scenario, 'lossPercent');
+  const network = scenarioValue(scenario, 'network');
+  // The kernel model always runs in its namespaces, even with a perfect link: the baseline of a loss sweep.
+  if (network === 'proxy' && delayMs === 0 && jitterMs === 0 && bandwidthBytesPerSec === 0 && lossPercent === 0) return null;
+  return { delayMs, jitterMs, bandwidthBytesPerSec, lossPercent, network };
 }
 
-/** The network in words ("delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way"), or null without one. */
-export function describeNetwork(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec'>): string | null {
+/**
+ * The network in words ("delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way"; under the kernel model
+ * "kernel: delay 50 ms each way, loss 1 % each way"), or null without one.
+ */
+export function describeNetwork(scenario: Pick<Scenario, NetworkFields>): string | null {
   const network = networkOf(scenario);
   if (network === null) return null;
-  const { delayMs, jitterMs, bandwidthBytesPerSec } = network;
+  const { delayMs, jitterMs, bandwidthBytesPerSec, lossPercent } = network;
+  const kernel = network.network === 'kernel';
   const parts: string[] = [];
   if (delayMs > 0 || jitterMs > 0) parts.push(`delay ${fmt(delayMs)} ms${jitterMs > 0 ? ` ± ${fmt(jitterMs)} ms` : ''} each way`);
-  if (bandwidthBytesPerSec > 0) parts.push(`${fmt(bandwidthBytesPerSec)} B/s per connection each way`);
-  return parts.join(', ');
+  if (bandwidthBytesPerSec > 0) parts.push(`${fmt(bandwidthBytesPerSec)} B/s ${kernel ? 'shared' : 'per connection'} each way`);
+  if (kernel) parts.push(`loss ${fmt(lossPercent)} % each way`);
+  return kernel ? `kernel: ${parts.join(', ')}` : parts.join(', ');
 }
 
 /** The bytes of identity every HTTP request carries in its header values (the cookie's). */

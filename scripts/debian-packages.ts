@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { findProgram } from '../bench/plan/programs.js';
+
+export { findProgram };
 
 /**
  * The Debian packages the tests and the presets start programs from, each with why: the one list behind
@@ -42,31 +43,21 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
     present: () => phpModules().includes('redis'),
     why: 'the PHP strategies read the same Redis Stream as ours',
   },
-  { name: 'nftables', programs: ['nft'], why: 'packet loss in the kernel for the lossy-network runs (as root)' },
+  { name: 'nftables', programs: ['nft'], why: 'packet loss in the kernel for the kernel network (--network kernel, the network preset; as root)' },
   {
     name: 'iproute2',
     programs: ['ip', 'tc', 'ss'],
-    why: 'the server’s network namespace, its veth pair and tc shaping (as root); ss reads the kernel memory of the server’s sockets',
+    why: 'the kernel network: the namespaces, their veth pair, tc shaping, and TCP’s own RTT (ss -ti) (as root); ss also reads the kernel memory of the server’s sockets',
+  },
+  { name: 'iptables', programs: ['iptables-nft'], why: 'the kernel network’s delay line: packets queued to it by an NFQUEUE rule (as root)' },
+  { name: 'python3', programs: ['python3'], why: 'the kernel network’s delay line (bench/network/delay-line.py): Node.js has no netlink socket' },
+  {
+    name: 'util-linux',
+    programs: ['setpriv'],
+    why: 'setpriv: the kernel network’s no-root test runs the bench as nobody, and Chromium is bound to its launcher',
   },
   { name: 'tshark', programs: ['tshark'], why: 'the byte check of the wire counts against a capture' },
 ];
-
-/** Folders with system programs that a user's PATH often leaves out. */
-const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
-
-/** The path of a program (by name on PATH and the sbin folders, or absolute), or null when it is not installed. */
-export function findProgram(program: string, path = process.env.PATH ?? ''): string | null {
-  const candidates = isAbsolute(program) ? [program] : [...path.split(delimiter).filter(Boolean), ...SBIN].map((dir) => join(dir, program));
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return null;
-}
 
 /** Whether a package's programs are all there (or, without one, whatever it installs). */
 export function isInstalled(pkg: DebianPackage): boolean {

@@ -42,14 +42,14 @@ let idle: { cpuMs: number; windowMs: number } | undefined;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate, publishToken, tls }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate, publishToken, tls, host }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
       strategies: served,
       limits: { longPollTimeoutMs, ...(wsPerMessageDeflate !== undefined && { wsPerMessageDeflate }) },
       port: port ?? 0,
-      host: '127.0.0.1',
+      host: host ?? '127.0.0.1',
       firstSeq,
       ...(publishToken !== undefined && { security: { publishToken } }),
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),

@@ -72,6 +72,8 @@ export interface ServerProtocol {
       fleetPage?: boolean;
       /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
       wsPerMessageDeflate?: boolean;
+      /** The address to listen on: the server's end of the kernel network's veth; absent: 127.0.0.1. */
+      host?: string;
     },
     /** Where the clients connect, and where the server takes publishes over HTTP (its API, with the token). */
     { url: string; publish: PublishTarget },

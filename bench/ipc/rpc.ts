@@ -71,10 +71,17 @@ export class RpcChild<P extends Protocol<P>> {
     file: string | ChildProcess,
     args: readonly string[] = [],
     nodeFlags: readonly string[] = [],
+    /**
+     * A command that runs node in its place, such as `ip netns exec <namespace>` (bench/network/kernel-link.ts): it
+     * must exec node in the same process, so that the pid is node's and the IPC channel's fd passes through.
+     */
+    prefix: readonly string[] = [],
   ) {
+    const argv = [process.execPath, ...nodeFlags, '--import', 'tsx', ...(typeof file === 'string' ? [file] : []), ...args];
+    const [command, ...commandArgs] = [...prefix, ...argv];
     this.process =
       typeof file === 'string'
-        ? spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file, ...args], {
+        ? spawn(command, commandArgs, {
             cwd: REPO_ROOT,
             stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
             serialization: 'advanced',

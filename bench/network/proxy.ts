@@ -203,8 +203,12 @@ export class DelayProxy {
   }
 }
 
-/** The link of a scenario, or null when it asks for no network emulation. */
-export function linkOf(scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec' | 'seed'>): LinkOptions | null {
+/** The proxy's link of a scenario, or null when it asks for no network emulation or for the kernel's (bench/network/kernel-link.ts). */
+export function linkOf(
+  scenario: Pick<Scenario, 'delayMs' | 'jitterMs' | 'bandwidthBytesPerSec' | 'lossPercent' | 'network' | 'seed'>,
+): LinkOptions | null {
   const network = networkOf(scenario);
-  return network && { ...network, seed: scenario.seed };
+  if (network === null || network.network === 'kernel') return null;
+  const { delayMs, jitterMs, bandwidthBytesPerSec } = network;
+  return { delayMs, jitterMs, bandwidthBytesPerSec, seed: scenario.seed };
 }

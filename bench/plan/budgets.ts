@@ -29,6 +29,12 @@ const CALL_MS_PER_BUSY_CLIENT = 0.25;
 const SETTLE_MS_PER_CLIENT = 0.5;
 /** The least a drain is given, however short the poll interval. */
 const DRAIN_FLOOR_MS = 2_000;
+/**
+ * On a lossy kernel network (scenario.lossPercent), what TCP may take to repair a loss near the end: a SYN lost
+ * three times in a row is sent again after 1, 2 and 4 s; data after a retransmission timeout that doubles from
+ * about 200 ms.
+ */
+const LOSS_RECOVERY_MS = 7_000;
 /** Beyond the schedule's own length: the last publishes of a loaded server run late. */
 const SCHEDULE_SLACK_MS = 30_000;
 
@@ -73,6 +79,7 @@ export function runBudgets(
     | 'durationSec'
     | 'delayMs'
     | 'jitterMs'
+    | 'lossPercent'
     | 'restartAtSec'
     | 'longPollTimeoutMs'
     | 'serverProcesses'
@@ -80,7 +87,8 @@ export function runBudgets(
     | 'publisher'
   >,
 ): RunBudgets {
-  const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
+  const lossRecoveryMs = scenarioValue(scenario, 'lossPercent') > 0 ? LOSS_RECOVERY_MS : 0;
+  const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs')) + lossRecoveryMs;
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
   // After a kill, a client may be waiting on an attempt the dying server swallowed: it gives that up only at its
   // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.

@@ -1,6 +1,7 @@
 import type { Preset } from './preset.js';
 import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
+import { NETWORK_PRESET } from './presets-network.js';
 import { BROWSER_PRESET } from './presets-browser.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { STRATEGY_NAMES } from './strategies.js';
@@ -123,7 +124,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   peers: PEERS,
   soak: SOAK,
   memory: MEMORY,
-  ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET, BROWSER_PRESET].map((preset) => [preset.name, preset])),
+  ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET, BROWSER_PRESET, NETWORK_PRESET].map((preset) => [preset.name, preset])),
   ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
 };
 

@@ -116,6 +116,14 @@ export function scenarioProblem(scenarios: readonly Scenario[], given: GivenFlag
   if (scenarios.some((s) => scenarioValue(s, 'serverProcesses') > 1 && scenarioValue(s, 'source') !== 'redis')) {
     return '--server-processes above 1 needs --source redis: with the memory source each process would keep a log of its own';
   }
+  const lossFlag = `--${given.get('lossPercent')?.name ?? 'loss'}`;
+  if (scenarios.some((s) => scenarioValue(s, 'lossPercent') > 0 && scenarioValue(s, 'network') !== 'kernel')) {
+    return `${lossFlag} needs --network kernel (as root): the proxy forwards a byte stream, which has no packets to lose`;
+  }
+  const kernel = scenarios.filter((s) => scenarioValue(s, 'network') === 'kernel');
+  if (kernel.some((s) => scenarioValue(s, 'source') !== 'memory' || s.restartAtSec !== undefined || scenarioValue(s, 'fleet') !== 'simulated')) {
+    return '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at';
+  }
   if (redisUrl !== undefined && !scenarios.some((s) => scenarioValue(s, 'source') === 'redis')) {
     return '--redis-url is where the Redis source lives: it needs --source redis';
   }

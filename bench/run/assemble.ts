@@ -8,6 +8,7 @@ import { connectionMemory } from '../../results/connection-memory.js';
 import type {
   BrokerCost,
   PublisherFigures,
+  KernelNetworkOutcome,
   ClientHeaders,
   RecoveryOutcome,
   RunProblem,
@@ -49,6 +50,8 @@ export interface RunEvidence {
   broker?: BrokerCost;
   /** A publisher process's own figures (scenario.publisher http or redis); absent: the server published in-process. */
   publishing?: PublisherFigures;
+  /** The kernel network: TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
 }
 
 export interface RestartEvidence {
@@ -219,6 +222,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
     },
     ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
+    ...(evidence.kernelNetwork && { kernelNetwork: evidence.kernelNetwork }),
     ...(scenarioValue(scenario, 'churn') > 0 && { churnedClients: fleet.churned ?? 0 }),
     ...(fleet.steady && { steady: fleet.steady }),
     ...(bottleneck && { bottleneck }),

@@ -23,6 +23,7 @@ import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
 import { collectMeta } from './meta.js';
 import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, PublisherProtocol, ServerProtocol } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
+import { KernelLink, kernelLinkNames, kernelLinkOf } from '../network/kernel-link.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
@@ -120,6 +121,8 @@ export class Bench extends EventEmitter<BenchEvents> {
   certificateDir: string | undefined;
   private certificate: ThrowawayCertificate | undefined;
   private readonly removeCertificate = () => this.certificate?.remove();
+  /** Kernel networks made so far: each run's namespaces get a number of their own. */
+  private linksMade = 0;
   private readonly killAll = () => {
     for (const child of this.children) child.kill();
   };
@@ -301,21 +304,35 @@ export class Bench extends EventEmitter<BenchEvents> {
     const count = browser
       ? 1
       : Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    const kernel = kernelLinkOf(scenario);
+    let link: KernelLink | undefined;
+    if (kernel) {
+      try {
+        link = await KernelLink.open(kernelLinkNames(process.pid, this.linksMade++), kernel);
+      } catch (error) {
+        return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
+      }
+    }
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
         scenario.source === 'redis'
           ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
-          : this.spawn<ServerProtocol>('server process', SERVER_FILE),
+          : this.spawn<ServerProtocol>('server process', SERVER_FILE, link?.prefix('server')),
       ],
       fleets: Array.from({ length: count }, (_, i) =>
-        this.spawn<ClientProtocol>(browser ? 'browser client process' : `client process ${i + 1}`, browser ? BROWSER_CLIENT_FILE : CLIENT_FILE),
+        this.spawn<ClientProtocol>(
+          browser ? 'browser client process' : `client process ${i + 1}`,
+          browser ? BROWSER_CLIENT_FILE : CLIENT_FILE,
+          link?.prefix('client'),
+        ),
       ),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
       ...(scenarioValue(scenario, 'publisher') !== 'in-process' && {
         publisher: this.spawn<PublisherProtocol>('publisher process', PUBLISHER_FILE),
       }),
+      ...(link && { link }),
     };
     try {
       return await this.measure(entry.info, scenario, processes, startedAt);
@@ -330,6 +347,8 @@ export class Bench extends EventEmitter<BenchEvents> {
         ...others.map((child) => child.stop('shutdown', childStopMs)),
       ]);
       for (const child of [...servers, ...others]) this.children.delete(child);
+      // After its processes: a namespace with a process inside lives on until that process ends.
+      await link?.close();
     }
   }
 
@@ -376,6 +395,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       recovery: collected.recovery,
       broker: published?.broker,
       publishing: published?.publishing,
+      kernelNetwork: collected.kernelNetwork,
     });
   }
 
@@ -443,8 +463,9 @@ export class Bench extends EventEmitter<BenchEvents> {
     this.emit('phase', { index: this.runIndex, strategy, phase });
   }
 
-  private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
-    const child = new RpcChild<P>(label, file, [], SERVER_FILES.has(file) ? SERVER_NODE_FLAGS : []);
+  /** `prefix`: the command that starts it in a network namespace of the kernel network. */
+  private spawn<P extends Protocol<P>>(label: string, file: string, prefix?: readonly string[]): RpcChild<P> {
+    const child = new RpcChild<P>(label, file, [], SERVER_FILES.has(file) ? SERVER_NODE_FLAGS : [], prefix);
     this.children.add(child);
     // Aborted between runs: the new children die at once and the run fails fast.
     if (this.aborted) child.kill();

@@ -23,6 +23,8 @@ import type {
   StrategyTraffic,
 } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
+import type { ConnectionRtt, KernelLink } from '../network/kernel-link.js';
+import { rttSummary, type KernelNetworkOutcome } from '../../results/kernel-network.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
 import { publishAcrossRestart } from './restart.js';
@@ -53,10 +55,12 @@ export interface RunProcesses {
   servers: RpcChild<ServerProtocol>[];
   /** One per share of the clients. */
   fleets: RpcChild<ClientProtocol>[];
-  /** One per client process when the scenario emulates a network, else none. */
+  /** One per client process when the scenario emulates a network through the proxy, else none. */
   proxies: RpcChild<ProxyProtocol>[];
   /** The publisher process, when the scenario's publisher is not the server process itself (scenario.publisher). */
   publisher?: RpcChild<PublisherProtocol>;
+  /** The kernel network the server and the clients run in (scenario.network 'kernel'), already open. */
+  link?: KernelLink;
 }
 
 /** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
@@ -78,6 +82,8 @@ export interface Collected {
   proxies: ProcessLoad[];
   /** A fault run: how the clients came back. */
   recovery?: RecoveryOutcome;
+  /** The kernel network: TCP's RTT and retransmissions. */
+  kernelNetwork?: KernelNetworkOutcome;
 }
 
 /**
@@ -97,6 +103,8 @@ export class RunPhases {
   private readonly share: number;
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
+  /** TCP's RTT of each server connection once the last message drained (the kernel network). */
+  private tcpRtts: ConnectionRtt[] = [];
   /** The strategy's requests and bytes at the server when the schedule started, and when (TrafficWindow.atServer). */
   private serverAtStart: { traffic: StrategyTraffic; atMs: number } | undefined;
 
@@ -134,6 +142,7 @@ export class RunPhases {
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
         ...this.tls(),
         ...(publishToken !== undefined && { publishToken }),
+        ...(this.processes.link && { host: this.processes.link.serverAddress }),
         ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
@@ -286,6 +295,9 @@ export class RunPhases {
     const notDrained = await Promise.all(
       this.processes.fleets.map((fleet) => fleet.call('drain', { lastSeq, timeoutMs }, timeoutMs + this.budgets.callMs)),
     );
+    // Every connection has carried the whole schedule by now: its smoothed RTT is what TCP saw of the link.
+    const link = this.processes.link;
+    if (link) this.tcpRtts = await link.tcpRtts(Number(new URL(this.url).port));
     return sum(notDrained);
   }
 
@@ -299,6 +311,14 @@ export class RunPhases {
     const betweenRequests = info.connection === 'request-per-poll';
     if (!betweenRequests) {
       await this.waitFor(budgets.settleMs, scenario.clients, () => this.server.call('attached', { strategy: info.name }, budgets.callMs));
+    }
+    // Under loss, what the server wrote last may still be waiting for a retransmission: the clients hang up only
+    // once every byte written has been read at the other end, or both ends' counts would differ by what was in flight.
+    const link = this.processes.link;
+    if (link) {
+      const port = Number(new URL(this.url).port);
+      const deadline = performance.now() + budgets.settleMs;
+      while ((await link.bytesInFlight(port)) > 0 && performance.now() < deadline && !this.host.aborted()) await delay(STATUS_POLL_MS);
     }
     const lastSeq = published?.schedule.lastSeq ?? 0;
     const idleTimeoutMs = budgets.settleMs;
@@ -329,7 +349,8 @@ export class RunPhases {
       const browser = scenarioValue(scenario, 'fleet') === 'chromium';
       fleet.steady = { ...fleet.steady, ...(browser && atServer), atServer };
     }
-    if (faultAtMs === undefined) return { fleet, server, proxies };
+    const kernelNetwork = await this.kernelNetwork();
+    if (faultAtMs === undefined) return { fleet, server, proxies, ...(kernelNetwork && { kernelNetwork }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
@@ -339,6 +360,20 @@ export class RunPhases {
       listenAfter: readListenCounters(),
     });
     return { fleet, server, proxies, recovery };
+  }
+
+  /** What the kernel network measured: its namespaces were made for this run, so their counters are the run's. */
+  private async kernelNetwork(): Promise<KernelNetworkOutcome | undefined> {
+    const link = this.processes.link;
+    if (!link) return undefined;
+    const [server, client] = await Promise.all([link.tcpCounters('server'), link.tcpCounters('client')]);
+    return {
+      modelRttMs: link.modelRttMs,
+      tcpRttMs: rttSummary(this.tcpRtts.map((rtt) => rtt.smoothedMs)),
+      tcpMinRttMs: rttSummary(this.tcpRtts.map((rtt) => rtt.minMs)),
+      retransmittedSegments: { serverToClient: server.retransmittedSegments, clientToServer: client.retransmittedSegments },
+      segmentsSent: { serverToClient: server.segmentsSent, clientToServer: client.segmentsSent },
+    };
   }
 
   /** Tells the server the clients are in, and each client process when the schedule starts and whom to drop (churn). */

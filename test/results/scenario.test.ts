@@ -39,6 +39,8 @@ const EXPLICIT: Scenario = {
   delayMs: 0,
   jitterMs: 0,
   bandwidthBytesPerSec: 0,
+  lossPercent: 0,
+  network: 'proxy',
   cookieBytes: 0,
   httpVersion: '1.1',
   tls: 'off',
@@ -63,6 +65,8 @@ const EVERYTHING: Scenario = {
   delayMs: 50,
   jitterMs: 5,
   bandwidthBytesPerSec: 125_000,
+  lossPercent: 5,
+  network: 'kernel',
   cookieBytes: 1024,
   httpVersion: '2',
   tls: 'no-resumption',
@@ -90,6 +94,8 @@ describe('the field table', () => {
       delayMs: 0,
       jitterMs: 0,
       bandwidthBytesPerSec: 0,
+      lossPercent: 0,
+      network: 'proxy',
       cookieBytes: 0,
       headers: 'chromium',
       fleet: 'simulated',
@@ -156,7 +162,7 @@ describe('words', () => {
     );
     expect(describeScenario(EXPLICIT)).toBe(describeScenario(BASE));
     expect(describeSettings(EVERYTHING)).toEqual([
-      'delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way',
+      'kernel: delay 50 ms ± 5 ms each way, 125,000 B/s shared each way, loss 5 % each way',
       'cookie 1,024 B',
       'minimal headers',
       'real Chromium clients',
@@ -179,7 +185,10 @@ describe('words', () => {
     expect(describeNetwork({ delayMs: 50 })).toBe('delay 50 ms each way');
     expect(describeNetwork({ jitterMs: 5 })).toBe('delay 0 ms ± 5 ms each way');
     expect(describeNetwork({ bandwidthBytesPerSec: 1_000_000 })).toBe('1,000,000 B/s per connection each way');
-    expect(networkOf({ delayMs: 50 })).toEqual({ delayMs: 50, jitterMs: 0, bandwidthBytesPerSec: 0 });
+    expect(networkOf({ delayMs: 50 })).toEqual({ delayMs: 50, jitterMs: 0, bandwidthBytesPerSec: 0, lossPercent: 0, network: 'proxy' });
+    // The kernel network runs in its namespaces even when the link is perfect: the baseline of a loss sweep.
+    expect(describeNetwork({ network: 'kernel' })).toBe('kernel: loss 0 % each way');
+    expect(describeNetwork({ network: 'kernel', delayMs: 50, lossPercent: 1 })).toBe('kernel: delay 50 ms each way, loss 1 % each way');
   });
 
   it('says the identity a request carries, for a sentence', () => {
@@ -209,7 +218,7 @@ function otherValue(key: keyof Scenario): number | string {
 
 describe('the table drives the flags and the help', () => {
   // A field's flag may need another to run: several processes need the Redis source.
-  const needs: Partial<Record<keyof Scenario, string[]>> = { serverProcesses: ['--source', 'redis'] };
+  const needs: Partial<Record<keyof Scenario, string[]>> = { serverProcesses: ['--source', 'redis'], lossPercent: ['--network', 'kernel'] };
 
   it.each(SCENARIO_FIELDS.map((f) => [f.flag.name, f.key] as const))('--%s sets %s on every scenario', (name, key) => {
     const value = otherValue(key);

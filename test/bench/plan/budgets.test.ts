@@ -34,6 +34,14 @@ describe('runBudgets', () => {
     });
   });
 
+  it('on a lossy kernel network, lets TCP repair a loss near the end: a SYN lost three times is sent again after 1 + 2 + 4 s', () => {
+    expect(runBudgets({ ...BASE, delayMs: 50, lossPercent: 1 })).toMatchObject({
+      connectMs: 13_200 + 7_000,
+      drainMs: 2_700 + 7_000,
+      settleMs: 2_700 + 7_000,
+    });
+  });
+
   it('grows with the clients and the poll interval, and never drains in less than 2 s', () => {
     const budgets = runBudgets({ clients: 10_000, pollIntervalMs: 200, durationSec: 60, longPollTimeoutMs: 20_000 });
     expect(budgets.connectMs).toBe(200 + 10_000 + 20_000);

@@ -36,6 +36,33 @@ describe('network, identity, churn and scale options', () => {
     expect(error(argv)).toBe(message);
   });
 
+  it('takes --loss as a list over the kernel network, and refuses it through the proxy or where the kernel network cannot run', () => {
+    expect(options(['--network', 'kernel', '--loss', '0,1,5']).scenarios.map((s) => [s.network, s.lossPercent])).toEqual([
+      ['kernel', undefined],
+      ['kernel', 1],
+      ['kernel', 5],
+    ]);
+    expect(error(['--loss', '1'])).toBe('--loss needs --network kernel (as root): the proxy forwards a byte stream, which has no packets to lose');
+    expect(error(['--network', 'kernel', '--source', 'redis'])).toBe(
+      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
+    );
+    expect(error(['--network', 'kernel', '--kill-server-at', '2'])).toBe(
+      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
+    );
+    expect(error(['--network', 'wire'])).toBe('--network must be proxy or kernel (got "wire")');
+    expect(error(['--network', 'kernel', '--loss', '101'])).toBe('--loss must be numbers from 0 to 100, comma-separated (got "101")');
+  });
+
+  it('runs the network preset over the kernel network: every own strategy, 200 clients, 5 msg/s, 50 ms, loss 0, 1 and 5 %', () => {
+    const network = options(['--preset', 'network']);
+    expect(network.strategies).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
+    expect(network.scenarios.map((s) => [s.clients, s.ratePerSec, s.delayMs, s.network, s.lossPercent ?? 0])).toEqual([
+      [200, 5, 50, 'kernel', 0],
+      [200, 5, 50, 'kernel', 1],
+      [200, 5, 50, 'kernel', 5],
+    ]);
+  });
+
   it('takes --client-processes', () => {
     expect(options(['--client-processes', '4']).clientProcesses).toBe(4);
   });
