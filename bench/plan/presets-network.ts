@@ -25,12 +25,12 @@ const BASE: Scenario = {
   network: 'kernel',
 };
 
-/** The transports every loss runs over: cleartext; TLS is one more entry here, `{ tls: true }`. */
-const TRANSPORTS: readonly Partial<Scenario>[] = [{}];
+/** The transports every loss runs over: cleartext, and TLS (its clients resuming from tickets, as browsers do). */
+const TRANSPORTS: readonly Partial<Scenario>[] = [{}, { tls: 'on' }];
 
 export const NETWORK_PRESET: Preset = {
   name: 'network',
-  description: 'every own strategy, 200 clients, 5 msg/s, 50 ms each way with 0 / 1 / 5 % packet loss in the kernel (root)',
+  description: 'every own strategy, 200 clients, 5 msg/s, 50 ms each way with 0 / 1 / 5 % packet loss in the kernel (root), cleartext and TLS',
   scenarios: TRANSPORTS.flatMap((transport) =>
     NETWORK_LOSS_PERCENTS.map((lossPercent): Scenario => ({ ...BASE, ...transport, ...(lossPercent > 0 && { lossPercent }) })),
   ),

@@ -121,8 +121,16 @@ export function scenarioProblem(scenarios: readonly Scenario[], given: GivenFlag
     return `${lossFlag} needs --network kernel (as root): the proxy forwards a byte stream, which has no packets to lose`;
   }
   const kernel = scenarios.filter((s) => scenarioValue(s, 'network') === 'kernel');
-  if (kernel.some((s) => scenarioValue(s, 'source') !== 'memory' || s.restartAtSec !== undefined || scenarioValue(s, 'fleet') !== 'simulated')) {
-    return '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at';
+  if (
+    kernel.some(
+      (s) =>
+        scenarioValue(s, 'source') !== 'memory' ||
+        s.restartAtSec !== undefined ||
+        scenarioValue(s, 'fleet') !== 'simulated' ||
+        scenarioValue(s, 'publisher') !== 'in-process',
+    )
+  ) {
+    return '--network kernel runs one server process with the memory source, simulated clients and the in-process publisher, without --kill-server-at';
   }
   if (redisUrl !== undefined && !scenarios.some((s) => scenarioValue(s, 'source') === 'redis')) {
     return '--redis-url is where the Redis source lives: it needs --source redis';

@@ -28,7 +28,7 @@ import { RunPhases, type BenchPhase, type Published, type RunProcesses } from '.
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
 import { failedHandshakeProbe, type HandshakeProbe } from '../../results/tls.js';
-import { ThrowawayCertificate } from '../../servers/wire/certificate.js';
+import { LOOPBACK_NAMES, ThrowawayCertificate } from '../../servers/wire/certificate.js';
 import { probeHandshakes } from '../capacity/handshake-probe.js';
 import { CLIENTS_PER_PROCESS } from '../plan/source-address.js';
 import type { ShootoutSearch } from '../plan/preset.js';
@@ -78,6 +78,15 @@ export interface BenchPlan {
 }
 
 /** Whether any run or capacity probe of the plan speaks TLS: the bench then makes a certificate and probes its handshakes. */
+/**
+ * The names the bench's certificate is made for: loopback's, and the server's address of every run in a kernel
+ * network (each run's namespaces get the next address), so that a TLS run there is verified as one on loopback is.
+ */
+export function certificateNames(plan: Pick<BenchPlan, 'runs'>, pid: number): string[] {
+  const kernelRuns = plan.runs.filter((run) => scenarioValue(run.scenario, 'network') === 'kernel').length;
+  return [...LOOPBACK_NAMES, ...Array.from({ length: kernelRuns }, (_, index) => kernelLinkNames(pid, index).addresses.server)];
+}
+
 export function planSpeaksTls(plan: Pick<BenchPlan, 'runs' | 'capacity'>): boolean {
   return plan.runs.some((run) => scenarioValue(run.scenario, 'tls') !== 'off') || (plan.capacity?.tls ?? []).some((tls) => tls);
 }
@@ -149,7 +158,7 @@ export class Bench extends EventEmitter<BenchEvents> {
     const tls = planSpeaksTls(this.plan);
     if (tls) {
       // Made once for the whole bench and trusted by its clients alone; removed at the end, however it ends.
-      this.certificate = ThrowawayCertificate.make();
+      this.certificate = ThrowawayCertificate.make(certificateNames(this.plan, process.pid));
       this.certificateDir = this.certificate.dir;
       process.on('exit', this.removeCertificate);
     }

@@ -4,6 +4,9 @@ import { ARTICLE_STRATEGIES, starMatrix } from '../../../bench/plan/presets-swee
 import { PRESETS } from '../../../bench/plan/presets.js';
 import { error, options } from './parse-args.js';
 
+const KERNEL_ONLY =
+  '--network kernel runs one server process with the memory source, simulated clients and the in-process publisher, without --kill-server-at';
+
 describe('network, identity, churn and scale options', () => {
   it('puts the network, cookie and churn flags into every scenario', () => {
     const parsed = options(['--delay-ms', '50', '--jitter-ms', '5', '--bandwidth', '125000', '--cookie-bytes', '1024', '--churn', '0.25']);
@@ -43,23 +46,23 @@ describe('network, identity, churn and scale options', () => {
       ['kernel', 5],
     ]);
     expect(error(['--loss', '1'])).toBe('--loss needs --network kernel (as root): the proxy forwards a byte stream, which has no packets to lose');
-    expect(error(['--network', 'kernel', '--source', 'redis'])).toBe(
-      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
-    );
-    expect(error(['--network', 'kernel', '--kill-server-at', '2'])).toBe(
-      '--network kernel runs one server process with the memory source and simulated clients, without --kill-server-at',
-    );
+    expect(error(['--network', 'kernel', '--source', 'redis'])).toBe(KERNEL_ONLY);
+    expect(error(['--network', 'kernel', '--kill-server-at', '2'])).toBe(KERNEL_ONLY);
+    expect(error(['--network', 'kernel', '--publisher', 'http'])).toBe(KERNEL_ONLY);
     expect(error(['--network', 'wire'])).toBe('--network must be proxy or kernel (got "wire")');
     expect(error(['--network', 'kernel', '--loss', '101'])).toBe('--loss must be numbers from 0 to 100, comma-separated (got "101")');
   });
 
-  it('runs the network preset over the kernel network: every own strategy, 200 clients, 5 msg/s, 50 ms, loss 0, 1 and 5 %', () => {
+  it('runs the network preset over the kernel network: every own strategy, 200 clients, 5 msg/s, 50 ms, loss 0, 1 and 5 %, cleartext and TLS', () => {
     const network = options(['--preset', 'network']);
     expect(network.strategies).toEqual(['short-polling', 'long-polling', 'websocket', 'sse']);
-    expect(network.scenarios.map((s) => [s.clients, s.ratePerSec, s.delayMs, s.network, s.lossPercent ?? 0])).toEqual([
-      [200, 5, 50, 'kernel', 0],
-      [200, 5, 50, 'kernel', 1],
-      [200, 5, 50, 'kernel', 5],
+    expect(network.scenarios.map((s) => [s.clients, s.ratePerSec, s.delayMs, s.network, s.lossPercent ?? 0, s.tls ?? 'off'])).toEqual([
+      [200, 5, 50, 'kernel', 0, 'off'],
+      [200, 5, 50, 'kernel', 1, 'off'],
+      [200, 5, 50, 'kernel', 5, 'off'],
+      [200, 5, 50, 'kernel', 0, 'on'],
+      [200, 5, 50, 'kernel', 1, 'on'],
+      [200, 5, 50, 'kernel', 5, 'on'],
     ]);
   });
 
