@@ -39,7 +39,11 @@ export function networkSection({ runs }: SectionContext): ExtraSections {
 <p class="muted">Retransmitted: segments TCP sent again in each direction over the whole run (RetransSegs of each namespace, which the run made ` +
         `for itself), and their share of the segments sent. TCP RTT: the smoothed and the least round trip <code>ss -ti</code> reports for the ` +
         `server’s connections once the last message drained, medians over them, against the model’s, twice the one-way delay. ` +
-        `No run over TLS in these results.</p>`,
+        `${
+          all.some((run) => run.scenario.tls !== undefined && run.scenario.tls !== 'off')
+            ? 'A series over TLS is its own table above; the bytes and CPU TLS adds per delivery, beside each run’s cleartext twin, are in “Over TLS”.'
+            : 'No run over TLS in these results.'
+        }</p>`,
     ),
     charts: [],
   };
