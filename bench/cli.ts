@@ -12,6 +12,9 @@ import { attachProgress } from './run/progress.js';
 import { isValidRun } from '../results/results.js';
 import { SourceUnavailableError } from '../servers/log/message-log.js';
 import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
+import { findStrategy } from './plan/strategies.js';
+import { scenarioValue } from '../results/scenario.js';
+import { findStackPrograms, StackUnavailableError } from '../servers/stack/stack-process.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 
@@ -28,9 +31,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  const runs = planRuns(options.scenarios, options.strategies);
+  // The article's stack before anything else: nginx (and PHP-FPM with php-redis) must be installed.
+  const php = runs.some((run) => findStrategy(run.strategy)?.info.servedBy === 'php-fpm');
+  if (php || runs.some((run) => scenarioValue(run.scenario, 'proxy') === 'nginx')) {
+    try {
+      findStackPrograms(php);
+    } catch (error) {
+      if (!(error instanceof StackUnavailableError)) throw error;
+      process.stderr.write(`pushbench: ${error.message}\n`);
+      return 2;
+    }
+  }
+
   // Redis before anything else: without it a Redis run cannot start, and the user gets one line saying why.
   let redis: PreparedRedis | undefined;
-  if (options.scenarios.some((scenario) => scenario.source === 'redis')) {
+  if (runs.some((run) => run.scenario.source === 'redis')) {
     try {
       redis = await prepareBenchRedis(options.redisUrl);
     } catch (error) {
@@ -49,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const bench = new Bench({
     preset: options.preset,
-    runs: planRuns(options.scenarios, options.strategies),
+    runs,
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
     ...(options.capacity !== null && { capacity: options.capacity }),

@@ -8,10 +8,15 @@ import type { BrokerCost, RecoveryOutcome } from './scale-out.js';
 import type { HttpVersion, UpgradeFallback } from './http2.js';
 import type { CapacityScenarioRecord, Scenario } from './scenario.js';
 import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning } from './problems.js';
+import type { StackRecord } from './stack.js';
+import type { LatencySummary } from './latency.js';
+
+export type { LatencySummary };
 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { Arrivals, Scenario } from './scenario.js';
+export type { PageProbeRecord, PoolRecord, StackKind, StackProcessCost, StackRecord } from './stack.js';
 export type {
   BottleneckReason,
   CapacityProblem,
@@ -48,6 +53,8 @@ export interface StrategyLabel {
   colour?: string;
   /** A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies. */
   reference?: boolean;
+  /** Served by another stack than our Node server: `php-fpm`, PHP on PHP-FPM behind nginx. */
+  servedBy?: 'php-fpm';
 }
 
 export interface MessageCounts {
@@ -64,17 +71,6 @@ export interface MessageCounts {
   outOfOrder: number;
   /** Gap signals received (cursor older than the ring). */
   gaps: number;
-}
-
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  /** Samples recorded (one per delivered message). */
-  count: number;
 }
 
 export interface RequestCounts {
@@ -246,6 +242,8 @@ export interface RunResult {
   broker?: BrokerCost;
   /** Present when some WebSocket clients were refused at the upgrade (scenario.blockedUpgrade): both groups. */
   fallback?: UpgradeFallback;
+  /** Present for a PHP strategy (PHP-FPM behind nginx) and behind `--proxy nginx`: what the stack did and cost. */
+  stack?: StackRecord;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);

@@ -17,7 +17,7 @@ import type { MessageLog } from './log/message-log.js';
 import { MessageSource } from './log/message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/network-delay.js';
 import { Presence } from './observe/presence.js';
-import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
+import { findServerStrategy, SERVED_STRATEGY_NAMES } from './registry.js';
 import { RequestGuard, type SecurityOptions } from './trust/request-guard.js';
 import { ControlTraffic, StrategyStats, type ServerStats } from './observe/stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
@@ -157,7 +157,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       next();
     });
 
-    for (const name of options.strategies ?? STRATEGY_NAMES) {
+    for (const name of options.strategies ?? SERVED_STRATEGY_NAMES) {
       const ServerHalf = findServerStrategy(name);
       if (!ServerHalf) throw new Error(`unknown strategy "${name}"`);
       const strategy = new ServerHalf();

@@ -6,6 +6,7 @@ import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import type { RecoveryEpisode } from '../measure/recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
 import { scenarioIdentity } from './identity.js';
+import { clientDeadlineMs } from '../plan/budgets.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 import type { CountExample, MissedExample, RequestCounts, TrafficWindow } from '../../results/results.js';
@@ -53,6 +54,8 @@ export interface FleetOptions {
   scenario: Scenario;
   /** A blocked-upgrade run: whether each client is refused at the upgrade (clientClass is then the fallback client). */
   blocked?: readonly boolean[];
+  /** The strategy is served behind nginx whatever the scenario says (a PHP strategy): nginx's timeout decides. */
+  behindNginx?: boolean;
 }
 
 /** The clients that had one kind of fault: how many, and the first FAULT_EXAMPLES of them by index. */
@@ -174,6 +177,7 @@ export class ClientFleet {
         headers: scenarioIdentity(scenario, options.firstClientIndex + i),
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
+        connectTimeoutMs: clientDeadlineMs(scenario, options.behindNginx === true),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);

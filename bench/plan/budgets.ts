@@ -20,6 +20,18 @@ const DRAIN_FLOOR_MS = 2_000;
 /** Beyond the schedule's own length: the last publishes of a loaded server run late. */
 const SCHEDULE_SLACK_MS = 30_000;
 
+/**
+ * How long a client gives an attempt before it calls it lost and retries. Behind nginx, nginx decides: it answers
+ * 504 once its upstream has been silent for its read timeout, and the client waits for that answer as a browser's
+ * request (which has no timeout of its own) would, rather than giving up first; a little longer, so nginx's answer
+ * comes before the client's deadline. Otherwise the clients' default.
+ */
+export function clientDeadlineMs(scenario: Pick<Scenario, 'nginxReadTimeoutSec' | 'proxy'>, behindNginx: boolean): number {
+  return behindNginx || scenarioValue(scenario, 'proxy') === 'nginx'
+    ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + DEFAULT_CONNECT_TIMEOUT_MS
+    : DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
 /** Every time limit of one run, in ms. */
 export interface RunBudgets {
   /** Starting a child's server, proxy or clients (the child boots in this time too). */
@@ -45,7 +57,11 @@ export interface RunBudgets {
  * allows for the emulated network: a round trip costs two one-way delays (and jitter), and a wait may need two.
  */
 export function runBudgets(
-  scenario: Pick<Scenario, 'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs'>,
+  scenario: Pick<
+    Scenario,
+    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'nginxReadTimeoutSec'
+  >,
+  behindPool = false,
 ): RunBudgets {
   const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs'));
   const perClientSettle = scenario.clients * SETTLE_MS_PER_CLIENT;
@@ -53,6 +69,9 @@ export function runBudgets(
   // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.
   const faultRecoveryMs =
     scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
+  // Behind a pool of PHP workers, the last message may wait in the queue for a worker until nginx gives up on its
+  // publish or on a poll (its read timeout), then for the retry and a whole hold: that is the stall being measured.
+  const poolMs = behindPool ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS : 0;
   return {
     startMs: START_TIMEOUT_MS,
     callMs: CALL_TIMEOUT_MS,
@@ -60,7 +79,7 @@ export function runBudgets(
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
     scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS,
     // The last message may be published just after a short poll: the next one comes an interval later.
-    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs,
+    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs + poolMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,
     serverStopMs: SETTLE_TIMEOUT_MS,
     childStopMs: CHILD_STOP_MS,

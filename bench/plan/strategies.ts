@@ -8,7 +8,7 @@ import { ServerSentEventsClient } from '../../clients/sse.js';
 import { WebSocketClient } from '../../clients/websocket.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { BareWebSocketClient } from '../../clients/ws-bare.js';
-import { SERVER_STRATEGIES } from '../../servers/registry.js';
+import { ALL_STRATEGIES } from '../../servers/registry.js';
 import { ExpressLongPollingStrategy } from '../../servers/peers/express-long-polling.js';
 import { ExpressShortPollingStrategy } from '../../servers/peers/express-short-polling.js';
 import { LongPollingStrategy } from '../../servers/strategies/long-polling.js';
@@ -18,7 +18,8 @@ import { SocketIoWebSocketStrategy } from '../../servers/peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from '../../servers/strategies/sse.js';
 import { WebSocketStrategy } from '../../servers/strategies/websocket.js';
 import { BareWebSocketStrategy } from '../../servers/peers/ws-bare.js';
-import type { ServerStrategyClass } from '../../servers/strategy.js';
+import { PhpLongPollingStrategy, PhpShortPollingStrategy } from '../../servers/stack/php-strategies.js';
+import { isServedByNode, type ServerStrategyClass, type StrategyHalf } from '../../servers/strategy.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 
 export { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
@@ -26,7 +27,8 @@ export { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
 /** A strategy as the bench runs it: its server half in the server process, its client half in the client processes. */
 export interface StrategyPair {
   info: StrategyInfo;
-  server: ServerStrategyClass;
+  /** Our server's half; absent for a strategy another stack serves (its facts say `servedBy`). */
+  server?: ServerStrategyClass;
   client: SimulatedClientClass;
   /**
    * For a strategy whose facts name a fallback: the strategy the clients fall back to, and the client that tries
@@ -42,7 +44,7 @@ interface ClientHalf {
 }
 
 /** The simulated client that speaks to each server half: one line per strategy. */
-const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
+const CLIENT_HALVES = new Map<StrategyHalf, ClientHalf>([
   [ShortPollingStrategy, { client: ShortPollingClient }],
   [LongPollingStrategy, { client: LongPollingClient }],
   [WebSocketStrategy, { client: WebSocketClient, fallbackClient: WebSocketFallbackClient }],
@@ -52,20 +54,23 @@ const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
   [SocketIoPollingStrategy, { client: SocketIoPollingClient }],
   [ExpressShortPollingStrategy, { client: ExpressShortPollingClient }],
   [ExpressLongPollingStrategy, { client: ExpressLongPollingClient }],
+  // The PHP strategies speak our contract on our routes: our polling clients drive them.
+  [PhpShortPollingStrategy, { client: ShortPollingClient }],
+  [PhpLongPollingStrategy, { client: LongPollingClient }],
 ]);
 
 /**
  * Every strategy with both halves, in the registry's (report) order. A server half that could be served but never
  * benchmarked, or a fallback fact the bench could not act on, fails at load, not mid-run.
  */
-export const STRATEGIES: readonly StrategyPair[] = SERVER_STRATEGIES.map((server) => {
+export const STRATEGIES: readonly StrategyPair[] = ALL_STRATEGIES.map((server) => {
   const { info } = server;
   const half = CLIENT_HALVES.get(server);
   if (!half) throw new Error(`strategy "${info.name}" has no client half in bench/plan/strategies.ts`);
-  const pair: StrategyPair = { info, server, client: half.client };
+  const pair: StrategyPair = { info, client: half.client, ...(isServedByNode(server) && { server }) };
   if (info.fallback) {
     const to = info.fallback.to;
-    if (!SERVER_STRATEGIES.some((other) => other.info.name === to && other !== server)) {
+    if (!ALL_STRATEGIES.some((other) => other.info.name === to && other !== server)) {
       throw new Error(`strategy "${info.name}" falls back to "${to}", which is no other registered strategy`);
     }
     if (!half.fallbackClient) throw new Error(`strategy "${info.name}" falls back to "${to}" but has no fallback client in bench/plan/strategies.ts`);

@@ -7,7 +7,7 @@ import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
 import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
-import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
+import { LATE_PUBLISH_MS, type FrontReport, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
 
 /**
@@ -40,6 +40,8 @@ export interface RunEvidence {
   recovery?: RecoveryOutcome;
   /** The Redis source: what the broker cost while publishing. */
   broker?: BrokerCost;
+  /** nginx in front of our server (`--proxy nginx`). */
+  front?: FrontReport;
 }
 
 export interface RestartEvidence {
@@ -57,14 +59,16 @@ export function strategyLabel(info: StrategyInfo): StrategyLabel {
     colour: info.colour,
   };
   if (info.reference) label.reference = true;
+  if (info.servedBy) label.servedBy = info.servedBy;
   return label;
 }
 
 export function assembleRun(evidence: RunEvidence): RunResult {
   const { info, scenario, schedule, fleet, server } = evidence;
   const counters = server.stats.strategies[info.name];
-  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs.
-  const serverSide = servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
+  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs. Behind nginx, the clients'
+  // bytes are nginx's to count: what reaches our server is nginx's own requests.
+  const serverSide = evidence.front ? evidence.front.counters.bytes : servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
   const published = schedule?.published ?? 0;
   const problems: RunProblem[] = [];
   const warnings: RunWarning[] = [];
@@ -107,7 +111,12 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       atSec: scenarioValue(scenario, 'restartAtSec') ?? 0,
       serverProcesses: scenarioValue(scenario, 'serverProcesses'),
     });
-  } else if (clientSide.clientToServer !== serverSide.clientToServer || clientSide.serverToClient !== serverSide.serverToClient) {
+  } else if (
+    (clientSide.clientToServer !== serverSide.clientToServer && !(evidence.front && info.connection === 'persistent')) ||
+    clientSide.serverToClient !== serverSide.serverToClient
+  ) {
+    // nginx counts what it reads of a request, not what a client sends through it once the connection is upgraded
+    // (a WebSocket's frames): behind nginx, a persistent connection is checked in the direction nginx counts whole.
     const server = { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient };
     // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
     if ((fleet.churned ?? 0) > 0) warnings.push({ code: 'bytes-cut-by-churn', clientSide, serverSide: server, churned: fleet.churned! });
@@ -161,7 +170,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       payload: scenario.payloadBytes * fleet.delivered,
       serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
     },
-    connections: { opened: fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    connections: { opened: fleet.connectionsOpened, peak: (evidence.front?.counters ?? counters)?.connections.peak ?? 0 },
     server: {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
@@ -205,6 +214,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     ...(fallback && { fallback }),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
+    ...((server.stack ?? evidence.front?.stack) && { stack: server.stack ?? evidence.front!.stack }),
   };
 }
 

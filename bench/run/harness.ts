@@ -20,16 +20,21 @@ import type { Killable } from '../capacity/h2load.js';
 import { EtaEstimator, type Step } from './eta.js';
 import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
 import { collectMeta } from './meta.js';
-import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, ServerProtocol } from '../ipc/protocol.js';
+import type { CannonProtocol, ClientProtocol, FloorProtocol, FrontProtocol, ProxyProtocol, ServerProtocol } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
+import { scenarioValue } from '../../results/scenario.js';
 
 const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
 const CLUSTER_FILE = fileURLToPath(new URL('../children/cluster-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', import.meta.url));
+/** A PHP strategy's server side: nginx and PHP-FPM, started and measured by a child of ours. */
+const PHP_STACK_FILE = fileURLToPath(new URL('../children/php-stack-process.ts', import.meta.url));
+/** nginx in front of our server (`--proxy nginx`). */
+const FRONT_FILE = fileURLToPath(new URL('../children/nginx-front-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
@@ -227,27 +232,31 @@ export class Bench extends EventEmitter<BenchEvents> {
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
-        scenario.source === 'redis'
-          ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
-          : this.spawn<ServerProtocol>('server process', SERVER_FILE),
+        entry.info.servedBy === 'php-fpm'
+          ? this.spawn<ServerProtocol>('PHP stack process', PHP_STACK_FILE)
+          : scenario.source === 'redis'
+            ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
+            : this.spawn<ServerProtocol>('server process', SERVER_FILE),
       ],
       fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
+      ...(scenarioValue(scenario, 'proxy') === 'nginx' && { front: this.spawn<FrontProtocol>('nginx process', FRONT_FILE) }),
     };
     try {
       return await this.measure(entry.info, scenario, processes, startedAt);
     } catch (error) {
       return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
     } finally {
-      const { servers, fleets, proxies } = processes;
+      const { servers, fleets, proxies, front } = processes;
       const { serverStopMs, childStopMs } = runBudgets(scenario);
       await Promise.all([
         ...servers.map((server) => server.stop('shutdown', serverStopMs)),
         ...fleets.map((fleet) => fleet.stop('shutdown', childStopMs)),
         ...proxies.map((proxy) => proxy.stop('shutdown', childStopMs)),
+        ...(front ? [front.stop('shutdown', serverStopMs)] : []),
       ]);
-      for (const child of [...servers, ...fleets, ...proxies]) this.children.delete(child);
+      for (const child of [...servers, ...fleets, ...proxies, ...(front ? [front] : [])]) this.children.delete(child);
     }
   }
 
@@ -292,6 +301,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       proxies: collected.proxies,
       recovery: collected.recovery,
       broker: published?.broker,
+      front: collected.front,
     });
   }
 

@@ -10,7 +10,7 @@ import { churnPlan } from '../fleet/churn.js';
 import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
 import type { ProcessLoad } from '../measure/process-load.js';
-import type { ClientProtocol, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
+import type { ClientProtocol, FrontProtocol, FrontReport, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
@@ -40,6 +40,8 @@ export interface RunProcesses {
   fleets: RpcChild<ClientProtocol>[];
   /** One per client process when the scenario emulates a network, else none. */
   proxies: RpcChild<ProxyProtocol>[];
+  /** nginx in front of our server (`--proxy nginx`), between it and the clients (or their delaying proxies). */
+  front?: RpcChild<FrontProtocol>;
 }
 
 /** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
@@ -59,6 +61,8 @@ export interface Collected {
   proxies: ProcessLoad[];
   /** A fault run: how the clients came back. */
   recovery?: RecoveryOutcome;
+  /** nginx in front of our server: what it did and cost. */
+  front?: FrontReport;
 }
 
 /**
@@ -85,7 +89,7 @@ export class RunPhases {
     private readonly scenario: Scenario,
     private readonly processes: RunProcesses,
   ) {
-    this.budgets = runBudgets(scenario);
+    this.budgets = runBudgets(scenario, info.servedBy === 'php-fpm');
     this.server = processes.servers[0]!;
     this.share = Math.ceil(scenario.clients / processes.fleets.length);
   }
@@ -100,7 +104,16 @@ export class RunPhases {
     const redis = shared
       ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenarioValue(scenario, 'serverProcesses') }
       : undefined;
-    const { url } = await this.server.call(
+    const php =
+      this.info.servedBy === 'php-fpm'
+        ? {
+            workers: scenarioValue(scenario, 'phpWorkers'),
+            pm: scenarioValue(scenario, 'phpPm'),
+            readTimeoutSec: scenarioValue(scenario, 'nginxReadTimeoutSec'),
+            requestTerminateTimeoutSec: scenarioValue(scenario, 'phpRequestTimeoutSec'),
+          }
+        : undefined;
+    const { url: serverUrl } = await this.server.call(
       'start',
       {
         strategy: this.info.name,
@@ -108,10 +121,16 @@ export class RunPhases {
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
+        ...(php && { php }),
       },
       budgets.startMs,
     );
-    this.url = url;
+    // nginx in front: the clients (and their delaying proxies) talk to it, it to our server.
+    const front = this.processes.front;
+    const url = front
+      ? (await front.call('start', { targetUrl: serverUrl, readTimeoutSec: scenarioValue(scenario, 'nginxReadTimeoutSec') }, budgets.startMs)).url
+      : serverUrl;
+    this.url = serverUrl;
     const link = linkOf(scenario);
     const proxyUrls = await Promise.all(
       this.processes.proxies.map(async (proxy, i) => {
@@ -130,6 +149,7 @@ export class RunPhases {
   async connect(): Promise<number> {
     const { scenario, budgets, info } = this;
     await this.server.call('openWindow', undefined, budgets.callMs);
+    await this.processes.front?.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
     const blocked = fallsBack(info.name, scenario)
       ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
@@ -246,8 +266,9 @@ export class RunPhases {
     // The server waits for its side of every connection to close, so both counts are final.
     const server = await this.server.call('collect', { strategy: info.name, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
+    const front = await this.processes.front?.call('collect', { path: null, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const fleet = mergeFleetReports(reports);
-    if (faultAtMs === undefined) return { fleet, server, proxies };
+    if (faultAtMs === undefined) return { fleet, server, proxies, ...(front && { front }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
@@ -256,7 +277,7 @@ export class RunPhases {
       listenBefore: this.listenBefore,
       listenAfter: readListenCounters(),
     });
-    return { fleet, server, proxies, recovery };
+    return { fleet, server, proxies, recovery, ...(front && { front }) };
   }
 
   /** Tells the server the clients are in, and each client process when the schedule starts and whom to drop (churn). */
