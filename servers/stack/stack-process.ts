@@ -158,14 +158,14 @@ async function launch(
   try {
     const nginxConfig = configure(layout);
     const fpm = programs.phpFpm
-      ? startGroup(programs.phpFpm, ['--nodaemonize', '--fpm-config', layout.fpmConf, ...(isRoot() ? ['--allow-to-run-as-root'] : [])], env)
+      ? startGroup(dir, programs.phpFpm, ['--nodaemonize', '--fpm-config', layout.fpmConf, ...(isRoot() ? ['--allow-to-run-as-root'] : [])], env)
       : null;
     if (fpm) groups.push(fpm);
     let lastError = '';
     for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
       const port = await freePort();
       writeFileSync(layout.nginxConf, nginxConfig(port));
-      const nginx = startGroup(programs.nginx, ['-p', dir, '-c', layout.nginxConf, '-e', layout.nginxErrorLog], env);
+      const nginx = startGroup(dir, programs.nginx, ['-p', dir, '-c', layout.nginxConf, '-e', layout.nginxErrorLog], env);
       groups.push(nginx);
       const url = `http://127.0.0.1:${port}`;
       const ready = await waitReady(layout, [nginx, ...(fpm ? [fpm] : [])], async () =>
@@ -207,12 +207,13 @@ interface Group {
   kill(): Promise<void>;
 }
 
-function startGroup(binary: string, args: string[], env: NodeJS.ProcessEnv): Group {
+function startGroup(dir: string, binary: string, args: string[], env: NodeJS.ProcessEnv): Group {
   const setpriv = findOnPath('setpriv', [env.PATH ?? '', ...SBIN_DIRS, '/usr/bin'].join(delimiter));
   // PHP-FPM makes itself a session and process group of its own even in the foreground: the shell kills that one
-  // (its master's pid) as well as its own.
-  const script = '"$@" & child=$!; trap \'kill -KILL -- -$child 2>/dev/null; kill -KILL 0\' TERM HUP; wait $child';
-  const shell = ['/bin/sh', '-c', script, 'pushbench-stack', binary, ...args];
+  // (its master's pid) as well as its own (dash's kill takes no `--`: a negative pid is a group), and removes the
+  // stack's dir, which its owner, dead, cannot.
+  const script = 'dir=$1; shift; "$@" & child=$!; trap \'kill -KILL -$child 2>/dev/null; rm -rf "$dir"; kill -KILL 0\' TERM HUP; wait $child';
+  const shell = ['/bin/sh', '-c', script, 'pushbench-stack', dir, binary, ...args];
   const [command, ...rest] = setpriv ? [setpriv, '--pdeathsig', 'TERM', '--', ...shell] : shell;
   const child = spawn(command, rest, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
   // What they say at start goes to their logs in the stack's dir; a full pipe must not stall them.
