@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const runs = planRuns(options.scenarios, options.strategies);
+  const runs = planRuns(options.scenarios, options.strategies, options.runsIn);
   // The article's stack before anything else: nginx (and PHP-FPM with php-redis) must be installed.
   const php = runs.some((run) => findStrategy(run.strategy)?.info.servedBy === 'php-fpm');
   if (php || runs.some((run) => scenarioValue(run.scenario, 'proxy') === 'nginx')) {

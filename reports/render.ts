@@ -11,6 +11,7 @@ import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
 import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
+import { stackSection } from './stack-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -34,6 +35,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   ({ sets }) => ({ html: peersSection(sets), charts: [] }),
   ({ sets, runs }) => matrixSections(sets, runs),
   scaleOutSection,
+  stackSection,
   recoverySection,
   http2Section,
   fallbackSection,

@@ -4,6 +4,7 @@ import { isValidRun, type RestartOutcome, type Results, type RunResult, type Sce
 import { describeScenario, scenarioKey } from '../results/scenario.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
+import { stackLines } from './summary-stack.js';
 import { capacityLines } from './summary-capacity.js';
 import { interruptionLines, noticeText } from './summary-notices.js';
 
@@ -55,6 +56,7 @@ export function printSummary(results: Results, reportPath: string): string {
     lines.push(`RESTART ${run.strategy.name}: ${describeRestart(run.restart)}`);
   }
   lines.push(...scaleOutLines(results.runs));
+  lines.push(...stackLines(results));
   for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${noticeText(warning)}`);
   if (results.runs.some((run) => run.restart || run.warnings.length > 0)) lines.push('');
   lines.push(

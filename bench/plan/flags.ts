@@ -14,6 +14,7 @@ import { strategyProblem } from './runs.js';
 import { CAPACITY_FIELDS } from '../../results/scenario.js';
 import type { HttpVersion, Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
+import type { RunFilter } from './preset.js';
 import { scenarioFlagHelp } from './help.js';
 
 export interface BenchOptions {
@@ -31,6 +32,8 @@ export interface BenchOptions {
   capacity: CapacityPlan | null;
   /** --redis-url: the Redis the runs with the Redis source use; absent: the bench starts its own redis-server. */
   redisUrl?: string;
+  /** The preset's word on which strategy runs in which scenario (see Preset.runsIn); absent: all in all. */
+  runsIn?: RunFilter;
 }
 
 export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; error: string };
@@ -128,6 +131,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       strategies,
       outDir: values.get('out') ?? null,
       ...(redisUrl !== undefined && { redisUrl }),
+      ...(preset.runsIn && { runsIn: preset.runsIn }),
       json: flags.has('json'),
       help: flags.has('help'),
     },

@@ -2,6 +2,7 @@ import type { Preset } from './preset.js';
 import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
+import { ARTICLE_STACK_PRESET } from './presets-stack.js';
 import { STRATEGY_NAMES } from './strategies.js';
 
 export type { Preset };
@@ -95,6 +96,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   soak: SOAK,
   ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET].map((preset) => [preset.name, preset])),
   ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
+  [ARTICLE_STACK_PRESET.name]: ARTICLE_STACK_PRESET,
 };
 
 export const DEFAULT_PRESET = 'quick';

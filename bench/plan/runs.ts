@@ -1,6 +1,7 @@
 import { scenarioField, scenarioKey, scenarioValue, type Scenario } from '../../results/scenario.js';
 import { FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
 import { withField } from './scenarios.js';
+import type { RunFilter } from './preset.js';
 
 /** Which strategy runs in which scenario, and the combinations of scenarios and strategies that cannot run. */
 
@@ -10,15 +11,20 @@ function hasHttp2Run(name: string): boolean {
 }
 
 /**
- * Every strategy for every scenario, as each strategy runs it (scenarioFor), once: a strategy without an HTTP/2
+ * Every strategy for every scenario (that the preset's filter lets it run in), as each strategy runs it (scenarioFor), once: a strategy without an HTTP/2
  * run has none in an HTTP/2 scenario (its HTTP/1.1 runs of the same matrix stand for it), and scenarios that differ
  * only in settings that do not reach a strategy (the PHP pool for our server, a proxy for PHP) run it once.
  */
-export function planRuns(scenarios: readonly Scenario[], strategies: readonly string[]): { strategy: string; scenario: Scenario }[] {
+export function planRuns(
+  scenarios: readonly Scenario[],
+  strategies: readonly string[],
+  runsIn: RunFilter = () => true,
+): { strategy: string; scenario: Scenario }[] {
   const seen = new Set<string>();
   return scenarios.flatMap((scenario) =>
     strategies
       .filter((strategy) => scenarioValue(scenario, 'httpVersion') === '1.1' || hasHttp2Run(strategy))
+      .filter((strategy) => runsIn(strategy, scenario))
       .map((strategy) => ({ strategy, scenario: scenarioFor(strategy, scenario) }))
       .filter(({ strategy, scenario: run }) => {
         const key = `${strategy} ${scenarioKey(run)}`;
