@@ -3,7 +3,7 @@ import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { ARTICLE_STACK_PRESET } from './presets-stack.js';
-import { STRATEGY_NAMES } from './strategies.js';
+import { SERVED_STRATEGY_NAMES } from '../../servers/registry.js';
 
 export type { Preset };
 
@@ -75,7 +75,7 @@ const PEERS: Preset = {
   description:
     'every strategy and the reference peers (Socket.IO, a bare ws loop, our polling through express), 2,000 clients, 5 messages/s for 4 s, ' +
     'with their ratios',
-  strategies: STRATEGY_NAMES,
+  strategies: SERVED_STRATEGY_NAMES,
   scenarios: [
     {
       clients: 2000,

@@ -46,6 +46,11 @@ const EXPLICIT: Scenario = {
   source: 'memory',
   serverProcesses: 1,
   backoff: 'full-jitter',
+  phpWorkers: 5,
+  phpPm: 'dynamic',
+  proxy: 'none',
+  nginxReadTimeoutSec: 60,
+  phpRequestTimeoutSec: 0,
 };
 
 /** A scenario with every field other than BASE's, and every optional one away from its default. */
@@ -68,6 +73,11 @@ const EVERYTHING: Scenario = {
   source: 'redis',
   serverProcesses: 2,
   backoff: 'none',
+  phpWorkers: 40,
+  phpPm: 'static',
+  proxy: 'nginx',
+  nginxReadTimeoutSec: 30,
+  phpRequestTimeoutSec: 90,
   restartAtSec: 3,
 };
 
@@ -90,6 +100,12 @@ describe('the field table', () => {
       source: 'memory',
       serverProcesses: 1,
       backoff: DEFAULT_BACKOFF,
+      // Debian's pool and nginx's own timeout: what they do is part of what the article's stack shows.
+      phpWorkers: 5,
+      phpPm: 'dynamic',
+      proxy: 'none',
+      nginxReadTimeoutSec: 60,
+      phpRequestTimeoutSec: 0,
       restartAtSec: null,
     });
     // results/ cannot import clients/: the backoff policies are listed twice, and must agree.
@@ -152,6 +168,11 @@ describe('words', () => {
       'Redis source',
       '2 server processes',
       'backoff none',
+      '40 PHP workers',
+      'pm static',
+      'behind nginx',
+      'nginx read timeout 30 s',
+      'PHP request timeout 90 s',
       'a server process killed at 3 s',
     ]);
   });
