@@ -60,7 +60,8 @@ describe('nginx’s access log, counted', () => {
       [5_900, 3],
     ]);
     expect(counted.workerWaitUs['/api/long-poll'].count).toBe(4);
-    expect(counted.publishes).toEqual({ byStatus: { 202: 1 }, latencyUs: expect.objectContaining({ count: 1 }) });
+    expect(counted.publishes?.byStatus).toEqual({ 202: 1 });
+    expect(counted.publishes?.latencyUs.count).toBe(1);
   });
 
   it('finds the most intervals at once, an end before a start at the same instant', () => {
