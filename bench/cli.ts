@@ -2,14 +2,15 @@ import path from 'node:path';
 import { constants } from 'node:os';
 import { printSummary } from '../reports/summary.js';
 import { noticeText } from '../reports/summary-notices.js';
-import { writeReport } from '../reports/write.js';
+import { keepResults, prepareOutDir, prepareOutFile, removeCreated, resultsJson, writeReport } from '../reports/write.js';
+import { writeFile } from 'node:fs/promises';
 import { defaultOutDir, helpText, parseBenchArgs } from './plan/flags.js';
 import { planRuns } from './plan/runs.js';
 import { h2loadAvailable, runnableHttpVersions } from './capacity/h2load.js';
 import { Bench } from './run/harness.js';
 import { REPO_ROOT } from './ipc/rpc.js';
 import { attachProgress } from './run/progress.js';
-import { isValidRun } from '../results/results.js';
+import { isValidRun, type Results } from '../results/results.js';
 import { SourceUnavailableError } from '../servers/log/message-log.js';
 import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
 import { findStrategy } from './plan/strategies.js';
@@ -44,15 +45,25 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  // Redis before anything else: without it a Redis run cannot start, and the user gets one line saying why.
+  // Then the output folder (and --json-out's): a run whose results cannot be written is lost work.
+  const startedAt = new Date();
+  const outDir = await prepareOutDir(options.outDir ?? path.join(REPO_ROOT, defaultOutDir(options.name, startedAt)));
+  if (!outDir.ok) return refuse(`${options.outDir === null ? 'cannot write the report: ' : '--out '}${outDir.error}`, []);
+  const created = [...outDir.created];
+  if (options.jsonOut !== null) {
+    const jsonOut = await prepareOutFile(options.jsonOut);
+    if (!jsonOut.ok) return refuse(`--json-out ${jsonOut.error}`, created);
+    created.push(...jsonOut.created);
+  }
+
+  // Then Redis: without it a Redis run cannot start, and the user gets one line saying why.
   let redis: PreparedRedis | undefined;
   if (runs.some((run) => run.scenario.source === 'redis')) {
     try {
       redis = await prepareBenchRedis(options.redisUrl);
     } catch (error) {
       if (!(error instanceof SourceUnavailableError)) throw error;
-      process.stderr.write(`pushbench: ${error.message}\n`);
-      return 2;
+      return refuse(error.message, created);
     }
   }
 
@@ -62,9 +73,9 @@ async function main(argv: string[]): Promise<number> {
     options.capacity.httpVersions = versions;
   }
 
-  const startedAt = new Date();
   const bench = new Bench({
     preset: options.preset,
+    ...(options.name.changed.length > 0 && { changed: options.name.changed }),
     runs,
     command: ['tsx', 'bench/cli.ts', ...argv].map(shellQuote).join(' '),
     ...(options.clientProcesses !== null && { clientProcesses: options.clientProcesses }),
@@ -90,19 +101,52 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const results = await bench.run().finally(() => redis?.stop());
-  const outDir = options.outDir ?? path.join(REPO_ROOT, defaultOutDir(options.preset, startedAt));
-  const { htmlPath } = await writeReport(results, outDir);
+  const written = await writeResults(results, outDir.dir, options.jsonOut, startedAt);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    process.stderr.write(`report: ${htmlPath}\n`);
+    process.stdout.write(resultsJson(results));
+    if (written.htmlPath !== null) process.stderr.write(`report: ${written.htmlPath}\n`);
   } else {
-    process.stdout.write(printSummary(results, htmlPath));
+    process.stdout.write(printSummary(results, written.htmlPath));
   }
+  if (written.keptIn !== undefined) process.stderr.write(`pushbench: ${written.failure}; the results are kept in ${written.keptIn}\n`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (stoppedBy) return 128 + constants.signals[stoppedBy];
+  if (written.keptIn !== undefined) return 1;
   const probesMeasured = (results.capacity ?? []).every((probe) => probe.problem === undefined);
   return results.runs.every(isValidRun) && probesMeasured ? 0 : 1;
+}
+
+/** One line on stderr and exit code 2, removing the (still empty) folders made for the output. */
+async function refuse(message: string, created: readonly string[]): Promise<number> {
+  await removeCreated(created);
+  process.stderr.write(`pushbench: ${message}\n`);
+  return 2;
+}
+
+interface Written {
+  /** The report's index.html; null when it could not be written. */
+  htmlPath: string | null;
+  /** What could not be written, and the file the results were kept in instead. */
+  failure?: string;
+  keptIn?: string;
+}
+
+/**
+ * The report into its folder (checked before the first run) and --json-out's file. Should writing fail anyway,
+ * the results go to a file in the temporary folder, so that no finished run is lost.
+ */
+async function writeResults(results: Results, dir: string, jsonOut: string | null, startedAt: Date): Promise<Written> {
+  let htmlPath: string | null = null;
+  try {
+    htmlPath = (await writeReport(results, dir)).htmlPath;
+    if (jsonOut !== null) await writeFile(path.resolve(jsonOut), resultsJson(results));
+    return { htmlPath };
+  } catch (error) {
+    const target = htmlPath === null ? dir : path.resolve(jsonOut!);
+    const failure = `cannot write ${target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    return { htmlPath, failure, keptIn: await keepResults(results, startedAt) };
+  }
 }
 
 function shellQuote(arg: string): string {

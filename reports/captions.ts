@@ -2,6 +2,8 @@ import { shared } from './charts.js';
 import { fmtInt, fmtMs, fmtNumber, fmtPercent, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { isIntervalPolling, type ReportRun } from './model.js';
+import { cpuJudged } from '../results/metrics.js';
+import { busyText, thresholdText } from './server-cpu.js';
 
 /**
  * Captions under the charts: what was measured, then how to read it, with this run's own numbers in the text so
@@ -93,11 +95,30 @@ export function bytesCaption(runs: readonly ReportRun[]): string {
   );
 }
 
-export function cpuCaption(): string {
+export function cpuCaption(runs: readonly ReportRun[]): string {
+  const busy = runs.map((r) => ({ r, text: busyText(r.run) })).filter((b): b is { r: ReportRun; text: string } => b.text !== null);
+  const shares =
+    busy.length === 0
+      ? ''
+      : ` Here: ${each(
+          busy.map((b) => b.r),
+          (r) => busyText(r.run)!,
+        )}.`;
+  const greyed = runs.filter((r) => !cpuJudged(r.run));
+  const verdict =
+    greyed.length === 0
+      ? ''
+      : greyed.length === runs.length
+        ? ' <b>Every run here is below it</b>: the bars show the server’s fixed costs, not the strategies’, and no verdict compares them.'
+        : ` <b>Below it here</b>: ${greyed.map((r) => esc(r.label)).join(', ')}.`;
   return caption(
-    'CPU time (user + system) of the server process while the clients were attached, divided by delivered messages, per 1,000 messages.',
-    'this is what the server pays per useful message: every empty poll answered, every request’s headers parsed, every frame written. It ' +
-      'grows with requests per message; lower is better. The table shows peak memory and event-loop delay, where holding many connections ' +
-      'open shows instead.',
+    'CPU time (user + system) of the server process while the clients were attached, minus its idle baseline (what the same process ' +
+      'spent doing nothing, with the same monitors, for a second before its clients connected), divided by delivered messages, per 1,000 ' +
+      'messages.',
+    'this is what the server pays per useful message: every empty poll answered, every request’s headers parsed, every frame written. Once ' +
+      `the server is busy, it grows with requests per message; lower is better. <b>Below ${thresholdText()}</b> above idle while the ` +
+      'messages were published, a run’s figure is drawn grey and judged by no verdict: at that load the process’s fixed costs (timers, ' +
+      `sampling, the harness’s calls, a garbage collection) outweigh what delivering cost, and two runs differ by chance.${shares}${verdict} ` +
+      'The table shows peak memory and event-loop delay, where holding many connections open shows instead.',
   );
 }

@@ -1,6 +1,8 @@
 import { fmtInt } from '../results/number-format.js';
 import { isIntervalPolling, paint, withAlpha, type ReportRun } from './model.js';
 import type { ChartSpec, DatasetSpec, LegendItem } from './browser/chart-spec.js';
+import { cpuJudged } from '../results/metrics.js';
+import { CPU_NOISE_COLOUR } from './server-cpu.js';
 
 /**
  * Chart descriptions computed here, in typed code, and drawn by the page's script (reports/browser/). Keeping the
@@ -228,7 +230,8 @@ export function cpuChart(runs: readonly ReportRun[]): ChartSpec {
         label: 'server CPU per 1,000 delivered messages',
         type: 'bar',
         data: slots.map((r) => (r === null ? null : r.derived.cpuMsPerThousand)),
-        color: slots.map((r) => (r === null ? GAP_COLOR : paint(r, r.color))),
+        // A figure too close to idle to mean anything is drawn grey, as the tables show it (reports/server-cpu.ts).
+        color: slots.map((r) => (r === null ? GAP_COLOR : paint(r, cpuJudged(r.run) ? r.color : CPU_NOISE_COLOUR))),
       },
     ],
     stacked: false,

@@ -85,7 +85,7 @@ export function claimSections(sets: readonly RunSet[], runs: readonly ReportRun[
       'cost',
       'What does a delivered message cost the server?',
       costs,
-      `${figure(cpu, cpuCaption())}<h3>Server cost in detail</h3>${costTable(runs)}`,
+      `${figure(cpu, cpuCaption(runs))}<h3>Server cost in detail</h3>${costTable(runs)}`,
     ),
   );
 

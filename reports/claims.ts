@@ -81,7 +81,11 @@ export const DEFINITIONS: readonly Definition[] = [
   { term: 'Connections', text: 'TCP connections opened, and the most open at the same time.' },
   {
     term: 'Server cost',
-    text: 'CPU time (user + system) of the server process per delivered message, peak resident memory, event-loop delay.',
+    text:
+      'CPU time (user + system) of the server process per delivered message, above its idle baseline (a second of the same process doing ' +
+      'nothing before its clients connected); peak resident memory, event-loop delay. A run whose server was busy less than 10 % of a core ' +
+      'above idle while the messages were published has its CPU figures greyed and compared by no verdict: its fixed costs outweigh what ' +
+      'delivering cost.',
   },
   {
     term: 'Correctness',

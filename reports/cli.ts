@@ -1,10 +1,11 @@
 import { realpathSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Results } from '../results/results.js';
 import { renderComparison, renderReport } from './render.js';
 import { resultsShapeError } from './validate.js';
+import { prepareOutDir } from './write.js';
 
 export const USAGE = `Usage: npm run report -- <results.json> [<other results.json>] [--out <file.html>]
 
@@ -78,14 +79,14 @@ function stamp(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 }
 
+/**
+ * Writes the page, its folder made the bench's way: a folder that cannot be (under a file, /proc or /sys) is a
+ * usage error; a write that fails anyway is not.
+ */
 async function write(path: string, html: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const folder = await prepareOutDir(dirname(path));
+  if (!folder.ok) throw new UsageError(folder.error);
   await writeFile(path, html);
-}
-
-function display(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== '' && !rel.startsWith('..') ? rel : path;
 }
 
 /** Runs the report CLI; returns the exit code (0 done, 2 bad input, 1 could not write). */
@@ -112,10 +113,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     try {
       await write(target, html);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       io.err(`report: cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return 1;
     }
-    io.out(display(target));
+    // Absolute, as the bench prints its report's: it opens from any folder the user is in.
+    io.out(target);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

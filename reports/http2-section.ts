@@ -1,4 +1,4 @@
-import { ratio } from '../results/metrics.js';
+import { ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber } from '../results/number-format.js';
 import type { CapacityResult, HttpVersion, RunResult, Scenario } from '../results/results.js';
 import { groupFields, identityBytes, scenarioField, scenarioKey, scenarioValue } from '../results/scenario.js';
@@ -7,6 +7,7 @@ import type { ReportRun } from './model.js';
 import { throughputCells, throughputHeads } from './scale-section.js';
 import { NO_SECTION, section, type ExtraSections, type SectionContext } from './section-html.js';
 import { strategyCell } from './sections.js';
+import { cpuFigureHtml } from './server-cpu.js';
 
 /** HPACK's default dynamic table size (RFC 7541 §6.5.2 SETTINGS_HEADER_TABLE_SIZE), and an entry's overhead (§4.1). */
 const HPACK_TABLE_BYTES = 4096;
@@ -31,11 +32,6 @@ function familyKey(r: ReportRun): string {
 export function upBytesPerRequest(run: RunResult): number | null {
   const steady = run.steady;
   return steady ? ratio(steady.bytesClientToServer, steady.requests) : ratio(run.bytes.clientToServer, run.requests.total);
-}
-
-/** Server CPU per HTTP request, µs (the run's whole window: connecting, publishing, answering). */
-export function cpuUsPerRequest(run: RunResult): number | null {
-  return ratio(run.server.cpuMs * 1000, run.requests.total);
 }
 
 function families(runs: readonly ReportRun[]): Family[] {
@@ -130,9 +126,10 @@ function costTable(found: readonly Family[]): string {
       )
       .map((r) => {
         const { run } = r;
+        const [perRequest, perThousand] = [serverCpuUsPerRequest(run), r.derived.cpuMsPerThousand].map((v) => cpuFigureHtml(run, fmtNumber(v, 1)));
         return (
           `<tr><td>${strategyCell(r)}</td><td>${versionWords(run.scenario)}</td><td class="num">${fmtInt(identityBytes(run.scenario))}</td>
-<td class="num">${fmtNumber(cpuUsPerRequest(run), 1)}</td><td class="num">${fmtNumber(r.derived.cpuMsPerThousand, 1)}</td>
+<td class="num">${perRequest}</td><td class="num">${perThousand}</td>
 <td class="num">${run.latencyUs.count > 0 ? fmtMs(run.latencyUs.p50) : '—'}</td><td ` +
           `class="num">${run.latencyUs.count > 0 ? fmtMs(run.latencyUs.p99) : '—'}</td>
 <td class="num">${fmtInt(run.connections.opened)}</td></tr>`

@@ -1,4 +1,5 @@
-import { perDeliveredMessage, ratio } from '../results/metrics.js';
+import { cpuJudged, perDeliveredMessage, ratio, serverBusyShare } from '../results/metrics.js';
+import { thresholdText } from './server-cpu.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSetting } from '../results/number-format.js';
 import { isValidRun, type Results, type RunResult } from '../results/results.js';
 import { describeIdentity } from '../results/scenario.js';
@@ -254,16 +255,27 @@ export function judgeClaims(results: Results): Record<JudgedClaim, Judgement> {
 
 /**
  * What a delivered message cost the server's CPU, cheapest and dearest of pushbench's own strategies: the "fast
- * handler" short polling needs (C2) in numbers. Null with fewer than two measured strategies.
+ * handler" short polling needs (C2) in numbers. Only runs whose server was busy enough for its CPU to mean
+ * something are compared (CPU_JUDGED_SHARE); with fewer than two of them, the finding says so instead. Null with
+ * fewer than two measured strategies.
  */
 export function costFinding(results: Results): string | null {
   const measured = articleRuns(results)
     .own.filter((run) => isValidRun(run))
     .map((run) => ({ run, cost: perDeliveredMessage(run).cpuMsPerThousand }))
-    .filter((m): m is { run: RunResult; cost: number } => m.cost !== null && m.cost > 0)
-    .sort((x, y) => x.cost - y.cost);
+    .filter((m): m is { run: RunResult; cost: number } => m.cost !== null && m.cost > 0);
   if (measured.length < 2) return null;
-  const [cheapest, dearest] = [measured[0], measured.at(-1)!];
+  const judged = measured.filter((m) => cpuJudged(m.run)).sort((x, y) => x.cost - y.cost);
+  if (judged.length < 2) {
+    const busiest = measured.map((m) => ({ run: m.run, busy: serverBusyShare(m.run.server) ?? 0 })).reduce((a, b) => (b.busy > a.busy ? b : a));
+    return (
+      `Server CPU per delivered message is not compared in these results: the server was busy less than ${thresholdText()} above idle ` +
+      `while the messages were published in ${judged.length === 0 ? 'every run' : 'all runs but one'} (the busiest, ${nameOf(busiest.run)}, ` +
+      `${fmtPercent(busiest.busy)}), so its fixed costs outweigh what delivering cost and the strategies differ by chance. A heavier ` +
+      `scenario measures it, e.g. the peers preset’s 2,000 clients at 5 messages a second.`
+    );
+  }
+  const [cheapest, dearest] = [judged[0], judged.at(-1)!];
   const cpu = (m: { cost: number }) => `${fmtNumber(m.cost, 1)} ms of CPU per 1,000 delivered messages`;
   return (
     `${capitalised(nameOf(dearest.run))} cost the server the most, ${cpu(dearest)}: ${timesText(dearest.cost / cheapest.cost)} ` +

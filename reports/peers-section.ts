@@ -24,7 +24,7 @@ function comparisonRows(c: PeerComparison): string {
         const cells =
           `<td>${esc(spec.label)}</td><td class="num">${row.ours === null ? '—' : esc(spec.format(row.ours))}</td>` +
           `<td class="num">${row.peer === null ? '—' : esc(spec.format(row.peer))}</td><td class="num">${fmtRatio(row.ratio)}</td>` +
-          `<td>${READINGS[row.verdict]}</td></tr>`;
+          `<td>${row.withheld ? `<span class="muted">not compared: ${esc(row.withheld)}</span>` : READINGS[row.verdict]}</td></tr>`;
         return (i === 0 ? head : '<tr>') + cells;
       })
       .join('') + `<tr><td colspan="6" class="muted">What differs: ${esc(c.differs)}</td></tr>`

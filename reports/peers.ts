@@ -1,7 +1,8 @@
-import { deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
+import { cpuJudged, deliveriesPerCpuSecond, perDeliveredMessage, ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { isValidRun, type Bottleneck, type RunResult, type StrategyLabel } from '../results/results.js';
 import { fmtMs, fmtNumber, fmtRatio } from '../results/number-format.js';
 import { sameScenario } from '../results/scenario.js';
+import { thresholdText } from './server-cpu.js';
 
 /**
  * pushbench's strategies against the reference peers measured in the same run: pure, so the ratios and the
@@ -87,6 +88,8 @@ interface MetricSpec {
   tolerance: number;
   value: (run: RunResult) => number | null;
   format: (value: number) => string;
+  /** A figure of server CPU: compared only when both servers were busy enough for it to mean something (cpuJudged). */
+  cpu?: true;
   /** "<ours> <verb> <ratio>× <object> of <peer>", for the findings. */
   verb: string;
   object: string;
@@ -101,6 +104,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     tolerance: 0.05,
     value: deliveriesPerCpuSecond,
     format: (v) => `${fmtNumber(v, 0)} /s`,
+    cpu: true,
     verb: 'sustains',
     object: 'the deliveries per second of server CPU',
     shortfall: 'less efficient than',
@@ -121,6 +125,7 @@ export const PEER_METRICS: Readonly<Record<PeerMetric, MetricSpec>> = {
     tolerance: 0.05,
     value: (run) => perDeliveredMessage(run).cpuMsPerThousand,
     format: (v) => `${fmtNumber(v, 1)} ms / 1,000 msg`,
+    cpu: true,
     verb: 'needs',
     object: 'the server CPU per delivered message',
     shortfall: 'less efficient than',
@@ -156,6 +161,8 @@ export interface PeerRow {
   ratio: number | null;
   /** From pushbench's side: better means more efficient (or faster) than the peer. */
   verdict: PeerVerdict;
+  /** Why a measured pair of figures is not compared (a server too idle for its CPU to mean anything); absent otherwise. */
+  withheld?: string;
 }
 
 /** A run of a comparison whose load generator limited it: its strategy's title and the bottleneck's reason. */
@@ -220,14 +227,18 @@ function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparis
   const caveats = [ours, peer]
     .filter((run) => run.bottleneck?.verdict === 'load-generator')
     .map((run): PeerCaveat => ({ title: run.strategy.title, reason: run.bottleneck!.reason }));
+  const idle = [ours, peer].filter((run) => !cpuJudged(run)).map((run) => run.strategy.title);
+  const cpuWithheld = idle.length === 0 ? undefined : `the server of ${idle.join(' and ')} was busy less than ${thresholdText()} above idle`;
   const rows = pair.metrics.map((metric): PeerRow => {
     const spec = PEER_METRICS[metric];
     const oursValue = spec.value(ours);
     const peerValue = spec.value(peer);
-    const ratio = problem === null && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
-    return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio) };
+    const withheld = spec.cpu ? cpuWithheld : undefined;
+    const ratio =
+      problem === null && withheld === undefined && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
+    return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio), ...(withheld && { withheld }) };
   });
-  const framework = pair.framework === undefined || problem !== null ? null : frameworkCost(pair.framework, ours, peer);
+  const framework = pair.framework === undefined || problem !== null || cpuWithheld ? null : frameworkCost(pair.framework, ours, peer);
   return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows, framework };
 }
 
@@ -295,7 +306,7 @@ export function peerSummaryLines(comparisons: readonly PeerComparison[]): string
     const measures = c.rows.map((row) => {
       const spec = PEER_METRICS[row.metric];
       const values = row.ours === null || row.peer === null ? '' : ` [${spec.format(row.ours)} vs ${spec.format(row.peer)}]`;
-      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]})`;
+      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]}${row.withheld ? `: ${row.withheld}` : ''})`;
     });
     lines.push(`  ${c.ours.name} vs ${c.peer.name}, ${fmtNumber(c.clients, 0)} clients${c.problem === null ? '' : ` (${c.problem})`}:`);
     for (const measure of measures) lines.push(`    ${measure}`);

@@ -1,4 +1,4 @@
-import type { Results } from '../results/results.js';
+import { describeBench, type Results } from '../results/results.js';
 import { claimSections } from './claim-sections.js';
 import { chartDrawingScript, chartJsBundle } from './page-scripts.js';
 import { fmtDate } from '../results/number-format.js';
@@ -61,7 +61,7 @@ function renderDocument(sets: readonly RunSet[], data: unknown): string {
   const runs = buildRuns(sets);
   const comparison = sets.length > 1;
   const when = sets
-    .map((s) => `${s.label === null ? '' : `${s.label}: `}${fmtDate(s.results.meta.date)}, ${s.results.meta.preset} preset`)
+    .map((s) => `${s.label === null ? '' : `${s.label}: `}${fmtDate(s.results.meta.date)}, ${describeBench(s.results.meta)}`)
     .join(' vs ');
   const title = `${comparison ? 'pushbench comparison' : 'pushbench report'} — ${when}`;
   // Several scenarios (a sweep): the claim charts show each file's first scenario, the sweeps show the rest.

@@ -15,6 +15,7 @@ import {
 } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { bottleneckHtml, noticeHtml } from './notice-html.js';
+import { cpuFigureHtml } from './server-cpu.js';
 import type { ReportRun, RunSet } from './model.js';
 
 /** The HTML blocks around the charts: run metadata, scenario, correctness banner and the tables. */
@@ -47,6 +48,7 @@ export function metaCards(sets: readonly RunSet[]): string {
     const rows: [string, string, boolean?][] = [
       ['Date', esc(fmtDate(m.date))],
       ['Preset', esc(m.preset)],
+      ...(m.changed?.length ? [['Changed by flags', esc(m.changed.join(', '))] as [string, string]] : []),
       ['Node', esc(m.nodeVersion)],
       ['CPU', `${esc(m.cpuModel)} × ${fmtInt(m.cpuCount)}`],
       ['Platform', esc(m.platform)],
@@ -156,7 +158,10 @@ const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
   { label: 'Overhead', meaning: 'all TCP bytes, both directions, ÷ payload bytes delivered' },
   { label: 'p50 ms', meaning: 'median latency from publish to receipt' },
   { label: 'p99 ms', meaning: '99th percentile latency' },
-  { label: 'CPU ms / 1k', meaning: 'server CPU time per 1,000 delivered messages' },
+  {
+    label: 'CPU ms / 1k',
+    meaning: 'server CPU time per 1,000 delivered messages, above the idle baseline; grey where the server was too idle for it to mean anything',
+  },
   { label: 'Conn. opened / peak', meaning: 'TCP connections opened during the run / most open at once' },
   { label: 'Missed / dup. / order', meaning: 'messages missed, duplicated, received out of order' },
 ];
@@ -184,7 +189,7 @@ export function summaryTable(runs: readonly ReportRun[]): string {
       fmtRatio(d.overheadRatio),
       hasLatency ? fmtMs(run.latencyUs.p50) : '—',
       hasLatency ? fmtMs(run.latencyUs.p99) : '—',
-      fmtNumber(d.cpuMsPerThousand, 1),
+      cpuFigureHtml(run, fmtNumber(d.cpuMsPerThousand, 1)),
       `${fmtInt(run.connections.opened)} / ${fmtInt(run.connections.peak)}`,
       errors,
     ];
@@ -216,7 +221,7 @@ export function costTable(runs: readonly ReportRun[]): string {
       : `<span${bottleneck.verdict === 'load-generator' ? ' class="bad"' : ''}>${esc(verdictWord)}</span>` +
         `<div class="kind wrap">${bottleneckHtml(bottleneck.reason)}</div>`;
     return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}
-${cell('CPU ms / 1k msg', fmtNumber(r.derived.cpuMsPerThousand, 1))}
+${cell('CPU ms / 1k msg', cpuFigureHtml(r.run, fmtNumber(r.derived.cpuMsPerThousand, 1)))}
 ${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell(
       'Event-loop delay p99 ms',
       // PHP-FPM's workers have no event loop: what waiting costs them is their pool ("The article's stack").

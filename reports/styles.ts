@@ -20,6 +20,7 @@ code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "
 .subtitle { color: var(--muted); margin: 0 0 24px; font-size: 16px; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .muted { color: var(--muted); }
+.noise { color: var(--faint); border-bottom: 1px dotted var(--faint); cursor: help; }
 
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); vertical-align: top; }

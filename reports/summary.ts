@@ -1,4 +1,4 @@
-import { clientRequestsPerCpuSecond, perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
+import { clientRequestsPerCpuSecond, cpuJudged, perDeliveredMessage, type PerDeliveredMessage } from '../results/metrics.js';
 import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { describeScenario, scenarioKey } from '../results/scenario.js';
@@ -7,6 +7,7 @@ import { scaleOutLines } from './summary-scale-out.js';
 import { stackLines } from './summary-stack.js';
 import { capacityLines } from './summary-capacity.js';
 import { interruptionLines, noticeText } from './summary-notices.js';
+import { cpuFigureText, thresholdText } from './server-cpu.js';
 
 interface Column {
   title: string;
@@ -24,7 +25,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'down B/deliv', value: (_, per) => fmtNumber(per.bytesDownPerDelivered, 0) },
   { title: 'p50 ms', value: (run) => latency(run, run.latencyUs.p50) },
   { title: 'p99 ms', value: (run) => latency(run, run.latencyUs.p99) },
-  { title: 'CPU ms/1k', value: (_, per) => fmtNumber(per.cpuMsPerThousand, 1) },
+  { title: 'CPU ms/1k', value: (run, per) => cpuFigureText(run, fmtNumber(per.cpuMsPerThousand, 1)) },
   {
     title: 'miss/dup/ooo',
     value: (run) => `${run.messages.missed}/${run.messages.duplicated}/${run.messages.outOfOrder}`,
@@ -35,10 +36,16 @@ const COLUMNS: readonly Column[] = [
  * The human summary of a bench: one table per scenario, one row per strategy, then what went wrong and where
  * the report is. Pure, so that the figures it prints can be checked exactly.
  */
-export function printSummary(results: Results, reportPath: string): string {
+export function printSummary(results: Results, reportPath: string | null): string {
   const lines: string[] = [];
   for (const [scenario, runs] of groupByScenario(results.runs)) {
-    lines.push(`${results.meta.preset}: ${describeScenario(scenario)}`, '', ...table(runs), ...loadGeneratorLine(runs), '');
+    lines.push(
+      `${results.meta.changed?.length ? 'custom' : results.meta.preset}: ${describeScenario(scenario)}`,
+      '',
+      ...table(runs),
+      ...loadGeneratorLine(runs),
+      '',
+    );
   }
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
@@ -62,7 +69,10 @@ export function printSummary(results: Results, reportPath: string): string {
   lines.push(
     'req/deliv: HTTP requests (a WebSocket handshake is one) per delivered message; empty: share of requests',
     'answered with nothing new; B/deliv: TCP bytes per delivered message, client→server (up) and back (down);',
-    'CPU ms/1k: server CPU time per 1,000 delivered messages.',
+    'CPU ms/1k: server CPU time per 1,000 delivered messages, above the idle baseline.',
+    ...(results.runs.some((run) => !cpuJudged(run))
+      ? [`(CPU): the server was busy less than ${thresholdText()} above idle while publishing: fixed costs dominate, not compared.`]
+      : []),
     '',
     ...(results.interrupted
       ? [
@@ -74,7 +84,7 @@ export function printSummary(results: Results, reportPath: string): string {
         ]
       : []),
     `wall time ${fmtSeconds(results.meta.wallTimeMs)}`,
-    `report: ${reportPath}`,
+    `report: ${reportPath ?? 'not written (see the line below)'}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import type { CapacityFigures, CapacityResult, RunResult, TrafficWindow } from './results.js';
+import type { CapacityFigures, CapacityResult, RunResult, ServerCost, TrafficWindow } from './results.js';
 
 /**
  * The figures strategies are compared by, per delivered message. Raw totals depend on the run's length and
@@ -25,8 +25,55 @@ export interface PerDeliveredMessage {
   payloadPerDelivered: number | null;
   /** (client→server + server→client) / payload bytes: 1.0 would be a wire that carries nothing but payload. */
   overheadRatio: number | null;
-  /** Server CPU milliseconds per 1,000 delivered messages. */
+  /** Server CPU milliseconds per 1,000 delivered messages, above the idle baseline (serverCpuMs). */
   cpuMsPerThousand: number | null;
+}
+
+/**
+ * Below this share of one core above idle, over the publishing window, a run's server CPU is not a finding: the
+ * process's fixed costs (timers, sampling, the harness's calls, a garbage collection) outweigh what delivering
+ * cost, and two runs differ by chance. The report greys such a figure, and no verdict compares it. 10 % of a core
+ * is about 100 ms of CPU a second: the quick preset's runs spend 2 to 6 %, the peers preset's 15 to 100 %.
+ */
+export const CPU_JUDGED_SHARE = 0.1;
+
+/** Share of one core the idle server process used (the baseline before its clients), or null when not measured. */
+export function idleCpuShare(server: Pick<ServerCost, 'idleCpuMs' | 'idleWindowMs'>): number | null {
+  const { idleCpuMs, idleWindowMs } = server;
+  return idleCpuMs !== undefined && idleWindowMs !== undefined && idleWindowMs > 0 ? idleCpuMs / idleWindowMs : null;
+}
+
+/**
+ * The server's CPU over the run that delivering cost: its CPU minus what the idle process would have spent in the
+ * same window (never below zero). The CPU as measured when the baseline or the window was not recorded.
+ */
+export function serverCpuMs(server: Pick<ServerCost, 'cpuMs' | 'windowMs' | 'idleCpuMs' | 'idleWindowMs'>): number {
+  const idle = idleCpuShare(server);
+  if (idle === null || server.windowMs === undefined) return server.cpuMs;
+  return Math.max(0, server.cpuMs - idle * server.windowMs);
+}
+
+/**
+ * How busy the server was with the run, as a share of one core above idle: over the publishing window (the
+ * steady load), or the whole window in results written before it was recorded. Null when neither was recorded.
+ */
+export function serverBusyShare(server: ServerCost): number | null {
+  const measured =
+    server.publishingCpuMs !== undefined && server.publishingWindowMs !== undefined && server.publishingWindowMs > 0
+      ? server.publishingCpuMs / server.publishingWindowMs
+      : server.windowMs !== undefined && server.windowMs > 0
+        ? server.cpuMs / server.windowMs
+        : null;
+  return measured === null ? null : Math.max(0, measured - (idleCpuShare(server) ?? 0));
+}
+
+/**
+ * Whether a run's server CPU means something (CPU_JUDGED_SHARE): results too old to tell are taken as they are.
+ * Every figure of CPU per delivered message, per request or per CPU-second reads this before it is compared.
+ */
+export function cpuJudged(run: Pick<RunResult, 'server'>): boolean {
+  const busy = serverBusyShare(run.server);
+  return busy === null || busy >= CPU_JUDGED_SHARE;
 }
 
 type Counts = Pick<RunResult, 'messages' | 'requests' | 'bytes' | 'server'>;
@@ -53,7 +100,7 @@ export function perDeliveredMessage(run: Counts): PerDeliveredMessage {
     bytesTotalPerDelivered: ratio(clientToServer + serverToClient, delivered),
     payloadPerDelivered: ratio(payload, delivered),
     overheadRatio: ratio(clientToServer + serverToClient, payload),
-    cpuMsPerThousand: ratio(run.server.cpuMs * 1000, delivered),
+    cpuMsPerThousand: ratio(serverCpuMs(run.server) * 1000, delivered),
   };
 }
 
@@ -62,7 +109,7 @@ export function perDeliveredMessage(run: Counts): PerDeliveredMessage {
  * at that cost (the open-loop schedule makes every valid run deliver the same messages in the same time).
  */
 export function deliveriesPerCpuSecond(run: Pick<RunResult, 'messages' | 'server'>): number | null {
-  return ratio(run.messages.delivered, run.server.cpuMs / 1000);
+  return ratio(run.messages.delivered, serverCpuMs(run.server) / 1000);
 }
 
 /**
@@ -86,7 +133,7 @@ export function pushClientsPerCore(deliveredMessages: number, serverCpuMs: numbe
  * server — the figure that tells what a framework adds per request.
  */
 export function serverCpuUsPerRequest(run: Pick<RunResult, 'requests' | 'server'>): number | null {
-  return ratio(run.server.cpuMs * 1000, run.requests.total);
+  return ratio(serverCpuMs(run.server) * 1000, run.requests.total);
 }
 
 /**

@@ -115,6 +115,14 @@ export interface ServerCost {
   eventLoopDelayMaxUs?: number;
   /** Wall time the CPU time above was spent in (clients attached until the end of the run), ms. */
   windowMs?: number;
+  /**
+   * The idle baseline: CPU of the server process over a window before any client connected, with the same
+   * monitors running (event-loop delay, RSS and attached sampling), ms, and that window's length. What the process
+   * costs doing nothing; results/metrics.ts subtracts it from the CPU per delivered message. Absent in results
+   * written before it was measured, and with several server processes (the Redis source's cluster).
+   */
+  idleCpuMs?: number;
+  idleWindowMs?: number;
   /** RSS before any client connected, and once they all had. */
   rssBeforeClientsBytes?: number;
   rssConnectedBytes?: number;
@@ -260,7 +268,13 @@ export interface RunResult {
 export interface RunMeta {
   /** ISO 8601 time the bench started. */
   date: string;
+  /** The preset the bench started from (the flags may have changed its scenarios: `changed`). */
   preset: string;
+  /**
+   * The scenario settings that command-line flags changed from the preset's, in words ("500 clients", "Redis
+   * source"): a custom run, named so in its folder and its report. Absent when the preset ran as it is.
+   */
+  changed?: string[];
   nodeVersion: string;
   cpuModel: string;
   cpuCount: number;
@@ -300,6 +314,12 @@ export interface Results {
   capacity?: CapacityResult[];
   /** Present only when the bench was stopped before its plan was done. */
   interrupted?: Interruption;
+}
+
+/** What a bench ran, in words: "quick preset", or "custom run: quick preset with Redis source". */
+export function describeBench(meta: Pick<RunMeta, 'preset' | 'changed'>): string {
+  const changed = meta.changed ?? [];
+  return changed.length === 0 ? `${meta.preset} preset` : `custom run: ${meta.preset} preset with ${changed.join(', ')}`;
 }
 
 /** A run is valid when no client lost, repeated or reordered a message. */

@@ -19,7 +19,7 @@ export function cli(prefix: string): Cli {
       try {
         return parseArgs({ options, strict: true }).values;
       } catch (error) {
-        return fail((error as Error).message);
+        return fail(parseProblem(error as Error & { code?: string }));
       }
     },
     integer(value, name, min, max, fallback) {
@@ -30,6 +30,13 @@ export function cli(prefix: string): Cli {
       return Number(value);
     },
   };
+}
+
+/** parseArgs' refusal in the bench's words, pointing to --help as the bench does: "unknown option --prot (see --help)". */
+function parseProblem(error: Error & { code?: string }): string {
+  const unknown = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(error.message)?.[1] : undefined;
+  if (unknown !== undefined) return `unknown option ${unknown} (see --help)`;
+  return `${error.message.charAt(0).toLowerCase()}${error.message.slice(1)} (see --help)`;
 }
 
 /**

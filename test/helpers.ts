@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { SimulatedClient } from '../clients/client.js';
 import type { Gap } from '../servers/contract/message.js';
@@ -64,4 +65,20 @@ export function rawExchange(port: number, bytes: Buffer | string, idleMs = 300):
     socket.on('error', () => {});
     socket.write(bytes);
   });
+}
+
+/** The live child processes of `pid` (not their children), from /proc: what a process has started and not yet reaped. */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name (2nd field) is in parentheses and may hold spaces: the ppid follows the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return children;
 }

@@ -30,6 +30,8 @@ let windowOpenedAt = 0;
 let rssBeforeClientsBytes: number | undefined;
 let connectedSample: { rssBytes: number; connections: number } | undefined;
 let sampleCpuMs = 0;
+/** The idle baseline, measured before the window opens. */
+let idle: { cpuMs: number; windowMs: number } | undefined;
 /** CPU and accepts per 100 ms from the start: a fault run's replacement draws the reconnect storm with it. */
 const timeline = new ServerTimeline();
 
@@ -49,6 +51,20 @@ serveRpc<ServerProtocol>({
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
     return { url: server.url };
+  },
+
+  async measureIdle({ windowMs }) {
+    // The monitors of the window, so that the baseline is what they cost too: event-loop delay, a sample a second.
+    const monitor = new LoadMonitor();
+    const sampler = setInterval(() => {
+      process.memoryUsage.rss();
+      requireServer().stats();
+    }, RSS_SAMPLE_MS);
+    monitor.start();
+    await delay(windowMs);
+    const { cpuMs, windowMs: measuredMs } = monitor.stop();
+    clearInterval(sampler);
+    idle = { cpuMs, windowMs: measuredMs };
   },
 
   openWindow() {
@@ -120,6 +136,7 @@ serveRpc<ServerProtocol>({
       publishingSpanMs,
       eventLoopDelayMaxUs: loopDelay && loopDelay.count > 0 ? loopDelayUs(loopDelay.max) : 0,
       windowMs: Math.round(performance.now() - windowOpenedAt),
+      ...(idle && { idleCpuMs: Math.round(idle.cpuMs * 10) / 10, idleWindowMs: Math.round(idle.windowMs) }),
       rssBeforeClientsBytes,
       rssConnectedBytes: connectedSample?.rssBytes,
       connectionsAtRssSample: connectedSample?.connections,

@@ -28,6 +28,8 @@ export interface ServerReport extends Pick<
   | 'publishingSpanMs'
   | 'eventLoopDelayMaxUs'
   | 'windowMs'
+  | 'idleCpuMs'
+  | 'idleWindowMs'
   | 'rssBeforeClientsBytes'
   | 'rssConnectedBytes'
   | 'connectionsAtRssSample'
@@ -60,6 +62,11 @@ export interface ServerProtocol {
     },
     { url: string },
   ];
+  /**
+   * Before any client: the server's CPU over `windowMs` with the window's monitors running, the idle baseline
+   * (reported at collect). A process that cannot measure it (the cluster's primary) returns at once.
+   */
+  measureIdle: [{ windowMs: number }, void];
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */

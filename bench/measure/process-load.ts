@@ -14,6 +14,13 @@ export interface ProcessLoad {
 export const LOOP_RESOLUTION_MS = 10;
 
 /**
+ * How long a server process is watched doing nothing before its clients connect (the idle baseline). An idle
+ * Node process with the run's monitors spends well under 1 % of a core, in bursts (a timer, a collection): a
+ * second holds a hundred of the monitor's ticks and a sample of the others, and adds a second to each run.
+ */
+export const IDLE_WINDOW_MS = 1_000;
+
+/**
  * Node's histogram records the whole interval between two samples, the sampling period included (an idle loop
  * reads about 10 ms); the delay is what comes on top of it, in microseconds.
  */

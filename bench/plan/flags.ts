@@ -16,6 +16,7 @@ import type { HttpVersion, Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
 import type { RunFilter } from './preset.js';
 import { scenarioFlagHelp } from './help.js';
+import { runName, type RunName } from './run-name.js';
 
 export interface BenchOptions {
   preset: string;
@@ -24,7 +25,12 @@ export interface BenchOptions {
   strategies: string[];
   /** null: a fresh folder under reports/out/, named when the bench starts. */
   outDir: string | null;
+  /** --json: results.json on stdout instead of the summary. */
   json: boolean;
+  /** --json-out: results.json also written to this file (the summary still on stdout); null: not asked. */
+  jsonOut: string | null;
+  /** The preset, or "custom" with the settings the flags changed: the folder's name and the report's. */
+  name: RunName;
   help: boolean;
   /** Client processes per run; null: one per 2,500 clients (see bench/run/harness.ts). */
   clientProcesses: number | null;
@@ -41,7 +47,7 @@ export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; err
 /** Past this, one run would need more client processes than a 2-core machine can usefully run. */
 const MAX_CLIENT_PROCESSES = 16;
 
-const STRING_FLAGS = ['preset', 'strategies', 'out', 'client-processes', 'redis-url', ...SCENARIO_FLAG_NAMES] as const;
+const STRING_FLAGS = ['preset', 'strategies', 'out', 'json-out', 'client-processes', 'redis-url', ...SCENARIO_FLAG_NAMES] as const;
 const BOOLEAN_FLAGS = ['json', 'help'] as const;
 
 /** Pure: argv (without node and the script) to options, or the one-line reason it cannot be run. */
@@ -130,6 +136,8 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       capacity,
       strategies,
       outDir: values.get('out') ?? null,
+      jsonOut: values.get('json-out') ?? null,
+      name: runName(preset, given, scenarios, preset.name === DEFAULT_PRESET),
       ...(redisUrl !== undefined && { redisUrl }),
       ...(preset.runsIn && { runsIn: preset.runsIn }),
       json: flags.has('json'),
@@ -142,9 +150,9 @@ function fail(error: string): ParseResult {
   return { ok: false, error };
 }
 
-/** `reports/out/2025-01-31T120000.123Z-quick`: sortable, and valid on every file system. */
-export function defaultOutDir(preset: string, date: Date): string {
-  return `reports/out/${date.toISOString().replaceAll(':', '')}-${preset}`;
+/** `reports/out/2025-01-31T120000.123Z-quick`, `…-custom-source-redis`: sortable, and valid on every file system. */
+export function defaultOutDir(name: RunName, date: Date): string {
+  return `reports/out/${date.toISOString().replaceAll(':', '')}-${name.folder}`;
 }
 
 export function helpText(): string {
@@ -163,8 +171,10 @@ export function helpText(): string {
     ...scenarioFlagHelp(quick),
     '  --client-processes <n>      client processes per run, 1..16 (default: one per 2,500 clients)',
     '  --redis-url <url>           a running Redis for the redis source (default: the bench starts its own)',
-    '  --out <dir>                 where to write the report (default reports/out/<time>-<preset>/)',
-    '  --json                      print results.json to stdout instead of the summary',
+    '  --out <dir>                 where to write the report (default reports/out/<time>-<preset>/, or <time>-custom-<flags>/',
+    "                              when a flag changed the preset's scenario); checked before the first run",
+    '  --json                      print results.json to stdout instead of the summary (with npm: npm run -s bench -- --json)',
+    '  --json-out <file>           also write results.json to <file>; the summary still goes to stdout',
     '  -h, --help                  this help',
     '',
     'Presets:',

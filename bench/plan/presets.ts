@@ -14,10 +14,11 @@ export type { Preset };
  * bunch up inside one poll interval, where long polling batches and short polling looks its best; seed 2 gives
  * exactly the expected 4 messages in 8 s, spread over the window, so 100 clients yield 400 latency samples per
  * strategy. The 20 s long-poll timeout outlasts the run, so long polls end only on news, as in production.
- * A run costs its 8 s of publishing plus about 2 s (two processes boot, the clients connect within one poll
- * interval, the last message drains), so the default run over the four strategies of the registry takes about
- * 40 s on a 2-core machine; 100 clients keep every process far from saturation, so the figures describe the
- * transports, not the machine.
+ * A run costs its 8 s of publishing plus about 3 s (two processes boot, the server's idle baseline is taken for a
+ * second, the clients connect within one poll interval, the last message drains), so the default run over the four
+ * strategies of the registry takes about 45 s on a 2-core machine; 100 clients keep every process far from
+ * saturation, so the figures describe the transports, not the machine (and its server CPU is too close to idle
+ * to be judged: results/metrics.ts).
  */
 const QUICK: Preset = {
   name: 'quick',

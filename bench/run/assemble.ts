@@ -181,6 +181,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       ...(server.publishingSpanMs && { publishingSpanMs: server.publishingSpanMs }),
       eventLoopDelayMaxUs: server.eventLoopDelayMaxUs,
       windowMs: server.windowMs,
+      ...(server.idleCpuMs !== undefined && { idleCpuMs: server.idleCpuMs, idleWindowMs: server.idleWindowMs }),
       rssBeforeClientsBytes: server.rssBeforeClientsBytes,
       rssConnectedBytes: server.rssConnectedBytes,
       connectionsAtRssSample: server.connectionsAtRssSample,

@@ -55,6 +55,8 @@ export interface PlannedRun {
 
 export interface BenchPlan {
   preset: string;
+  /** The settings command-line flags changed from the preset's scenarios, in words (results' meta.changed). */
+  changed?: string[];
   runs: PlannedRun[];
   /** The command line, for the report. */
   command: string;
@@ -193,7 +195,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       );
       process.off('exit', this.killAll);
     }
-    const meta = collectMeta(this.plan.preset, this.plan.command, startedAt, performance.now() - t0);
+    const meta = collectMeta(this.plan, startedAt, performance.now() - t0);
     const interrupted = this.aborted ? this.interruption(probes, runs.length, capacity.length) : undefined;
     const results: Results = { meta, runs, ...(this.plan.capacity && { capacity }), ...(interrupted && { interrupted }) };
     this.emit('bench-end', { results, interrupted: this.aborted });

@@ -9,7 +9,7 @@ import { runBudgets, type RunBudgets } from '../plan/budgets.js';
 import { churnPlan } from '../fleet/churn.js';
 import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
-import type { ProcessLoad } from '../measure/process-load.js';
+import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
 import type { ClientProtocol, FrontProtocol, FrontReport, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
@@ -148,6 +148,7 @@ export class RunPhases {
    */
   async connect(): Promise<number> {
     const { scenario, budgets, info } = this;
+    await this.server.call('measureIdle', { windowMs: IDLE_WINDOW_MS }, IDLE_WINDOW_MS + budgets.callMs);
     await this.server.call('openWindow', undefined, budgets.callMs);
     await this.processes.front?.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);

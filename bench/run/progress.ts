@@ -4,6 +4,8 @@ import { describeStep } from '../../results/scenario.js';
 import type { Legacy, Notice } from '../../results/results.js';
 
 const BAR_WIDTH = 24;
+/** A terminal that reports no width (0, or none at all, as some CI pseudo-terminals do) gets this many columns. */
+export const DEFAULT_COLUMNS = 80;
 
 /** Words a problem for the progress output: the terminal summary's renderer, handed in by bench/cli.ts. */
 export type DescribeNotice = (notice: Notice | Legacy) => string;
@@ -27,7 +29,9 @@ export function attachProgress(bench: Bench, describe: DescribeNotice, stream: N
       `${event.strategy}${event.detail ? ` (${event.detail})` : ''} ${event.phase}  ` +
       `${fmtSeconds(event.elapsedMs)} elapsed, ETA ${fmtSeconds(event.etaMs)}`;
     clear();
-    stream.write(line.slice(0, Math.max(20, (stream.columns ?? 80) - 1)));
+    const columns = stream.columns > 0 ? stream.columns : DEFAULT_COLUMNS;
+    // One column short of the width, so that the cursor never wraps onto a new line.
+    stream.write(line.slice(0, Math.max(20, columns - 1)));
   };
   const onRunEnd = ({ index, total, run, valid }: BenchEvents['run-end'][0]) => {
     clear();

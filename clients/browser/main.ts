@@ -7,6 +7,7 @@ import {
   DEMO_ROUTES,
   laneTag,
   TEACHER_USER,
+  type DemoClock,
   type DemoJoinAnswer,
   type DemoLanes,
   type DemoSettings,
@@ -14,6 +15,7 @@ import {
   type LaneFacts,
   type LaneName,
 } from '../../servers/contract/demo-protocol.js';
+import { CLOCK_SAMPLES, ClockOffset } from './clock.js';
 import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
@@ -22,9 +24,11 @@ import { browserClientOf, FallbackLane, type LaneClient } from './lane-clients.j
 import { LaneView } from './lane-view.js';
 import { installShortcuts, shortcuts, showShortcuts } from './shortcuts.js';
 import { PresencePanel, showJoin } from './side-panels.js';
-import { installProjector, projectorOn, setProjector, showProjectorButton, toggleHandshake } from './view.js';
+import { chooseFittingView, installProjector, projectorOn, setProjector, showProjectorButton, toggleHandshake } from './view.js';
 
 const STATE_EVERY_MS = 500;
+/** One more clock exchange this often, so that the estimate follows two devices' clocks as they drift apart. */
+const CLOCK_EVERY_MS = 2_000;
 const TOKEN_KEY = 'pushbench.token';
 const LANES_KEY = 'pushbench.lanes';
 /** A user token the page was given, per user id, kept for the tab: a reload does not lose the name. */
@@ -77,8 +81,7 @@ class DemoPage {
   private state!: DemoState;
   /** The lanes this page can draw, in the order it draws them. */
   private lanes: LaneFacts[] = [];
-  private clockOffsetMs = 0;
-  private bestRttMs = Number.POSITIVE_INFINITY;
+  private readonly clock = new ClockOffset();
   private readonly views = new Map<LaneName, LaneView>();
   private readonly clients = new Map<LaneName, LaneClient>();
   private userId = TEACHER_USER;
@@ -92,6 +95,9 @@ class DemoPage {
   async boot(): Promise<void> {
     setLanguage(language());
     byId('lang-switch').addEventListener('click', () => setLanguage(language() === 'en' ? 'zh' : 'en'));
+    // The clock first: exchanges taken between reading the newest seq and starting the lanes would let a message in between.
+    for (let i = 0; i < CLOCK_SAMPLES; i++) await this.exchangeClock();
+    setInterval(() => void this.exchangeClock(), CLOCK_EVERY_MS);
     const [named, state] = await Promise.all([fetchLanes(), this.fetchState()]);
     this.state = state;
     // Every strategy the server mounts is titled in the presence panel; a lane is drawn for those with a browser client.
@@ -144,6 +150,7 @@ class DemoPage {
         if ('token' in answer) this.userToken = answer.token;
       }
       for (const lane of this.lanes) if (shown.has(lane.name)) this.addLane(lane);
+      chooseFittingView();
     } else {
       this.showJoinScreen();
     }
@@ -165,17 +172,40 @@ class DemoPage {
   }
 
   private async fetchState(): Promise<DemoState> {
-    const sentAt = nowMs();
     const res = await fetch(`${DEMO_ROUTES.state}?page=${this.pageId}`, { headers: tokenHeaders(this.token) });
     if (!res.ok) throw new Error(`state: HTTP ${res.status}`);
-    const state = (await res.json()) as DemoState;
-    const receivedAt = nowMs();
-    // The fastest exchange bounds the error best: the server's clock was read somewhere inside it.
-    if (receivedAt - sentAt < this.bestRttMs) {
-      this.bestRttMs = receivedAt - sentAt;
-      this.clockOffsetMs = state.now - (sentAt + receivedAt) / 2;
+    return (await res.json()) as DemoState;
+  }
+
+  /**
+   * One exchange with the server's clock; a failed one is skipped (the state refresh says when the server is gone).
+   * Its ends are the browser's own record of when the request left and the answer came in (Resource Timing), which
+   * leaves out the time the page's script takes to send and to read; without that record, the script's clock.
+   */
+  private async exchangeClock(): Promise<void> {
+    try {
+      // Only this exchange's record is read, and the buffer of records (250 by default) never fills.
+      performance.clearResourceTimings();
+      const url = new URL(DEMO_ROUTES.clock, location.href).href;
+      const scriptSentAt = nowMs();
+      const res = await fetch(url);
+      const { now } = (await res.json()) as DemoClock;
+      const scriptReceivedAt = nowMs();
+      if (!res.ok) return;
+      const record = performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined;
+      const timed = record !== undefined && record.requestStart > 0 && record.responseStart >= record.requestStart;
+      this.clock.add({
+        sentAt: timed ? performance.timeOrigin + record.requestStart : scriptSentAt,
+        receivedAt: timed ? performance.timeOrigin + record.responseStart : scriptReceivedAt,
+        serverNow: now,
+      });
+      // What the latencies are corrected by, and how well, for whoever inspects the page.
+      document.body.dataset.clockOffsetMs = this.clock.offsetMs.toFixed(2);
+      document.body.dataset.clockRoundTripMs = (this.clock.roundTripMs ?? 0).toFixed(2);
+      document.body.dataset.clockSamples = String(this.clock.samples);
+    } catch {
+      // The next exchange tries again.
     }
-    return state;
   }
 
   private async refresh(): Promise<void> {
@@ -239,7 +269,7 @@ class DemoPage {
       client,
       networkDelayMs: () => this.state.settings.networkDelayMs,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
-      clockOffsetMs: () => this.clockOffsetMs,
+      clockOffsetMs: () => this.clock.offsetMs,
     });
     this.views.set(lane, view);
     this.clients.set(lane, client);
@@ -279,7 +309,6 @@ class DemoPage {
     const lanes = [...this.views.keys()];
     for (const lane of lanes) this.removeLane(lane);
     this.pageId = newPageId();
-    this.bestRttMs = Number.POSITIVE_INFINITY;
     this.state = await this.fetchState();
     this.handshake.show(undefined);
     for (const lane of this.lanes) if (lanes.includes(lane.name)) this.addLane(lane);
@@ -298,6 +327,7 @@ class DemoPage {
     byId('join-screen').hidden = true;
     this.userId = userId;
     this.addLane(lane);
+    chooseFittingView();
   }
 
   /** The user token of `userId`: the one this tab was given before, or a new one from the server. */

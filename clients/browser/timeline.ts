@@ -358,11 +358,15 @@ export class Timeline {
     const order = labels.map((label, index) => ({ label, index })).sort((a, b) => b.label.priority - a.label.priority || a.index - b.index);
     for (const { label } of order) {
       const { box } = label;
-      // A label wider than the diagram (a narrow lane) is drawn smaller, down to a floor, rather than cut.
-      const room = this.width - 2 * CARD_PAD_X - 4;
-      const scale = box.width > room ? Math.max(MIN_LABEL_FONT_PX / box.fontPx, room / box.width) : 1;
+      // An arrow's label stays between the two lifelines, where its arrow runs, drawn smaller down to a floor if
+      // it must (a phone's lane); only one that does not fit there even so may cross them, inside the diagram.
+      const minScale = MIN_LABEL_FONT_PX / box.fontPx;
+      const between = this.width - 2 * SIDE_MARGIN - 2 * CARD_PAD_X - 4;
+      const [lo, hi] = label.clampX && box.width * minScale <= between ? [SIDE_MARGIN, this.width - SIDE_MARGIN] : [0, this.width];
+      const room = hi - lo - 2 * CARD_PAD_X - 4;
+      const scale = box.width > room ? Math.max(minScale, room / box.width) : 1;
       const [width, height] = [box.width * scale, box.height * scale];
-      const x = label.clampX ? Math.min(Math.max(label.x, width / 2 + CARD_PAD_X + 2), this.width - width / 2 - CARD_PAD_X - 2) : label.x;
+      const x = label.clampX ? Math.min(Math.max(label.x, lo + width / 2 + CARD_PAD_X + 2), hi - width / 2 - CARD_PAD_X - 2) : label.x;
       const area = (shift: number): Box => ({
         left: x + box.dx * scale - CARD_PAD_X,
         top: label.y + box.dy * scale + shift - 1,

@@ -40,6 +40,7 @@ export const DEMO_ROUTES = {
   joinQr: '/demo/join.svg',
   lanes: '/demo/api/lanes',
   state: '/demo/api/state',
+  clock: '/demo/api/clock',
   settings: '/demo/api/settings',
   join: '/demo/api/join',
 } as const;
@@ -102,6 +103,14 @@ export interface HandshakeCapture {
   offeredExtensions: string | undefined;
   /** Extensions the server accepted (none: compression would hide the framing). */
   extensions: string | undefined;
+}
+
+/**
+ * GET /demo/api/clock: the server's clock, ms (the clock of every message's `t`), read as soon as the request
+ * arrives and answered with nothing else, so that a page can estimate its offset from the shortest exchanges.
+ */
+export interface DemoClock {
+  now: number;
 }
 
 /** GET /demo/api/state?page=<id>: everything a page shows that it cannot see from its own lanes. */

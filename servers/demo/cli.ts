@@ -73,6 +73,10 @@ async function main(): Promise<void> {
   try {
     demo = await startDemo({ port, host: lan ? '0.0.0.0' : '127.0.0.1', token: values.token, userSecret, allowedHosts });
   } catch (error) {
+    // Most often a demo already running: say what to do, not only what went wrong.
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      command.fail(`port ${port} is in use (another demo, or another server): --port 0 picks a free one, or choose one with --port N`);
+    }
     command.fail(`cannot start on port ${port}: ${(error as Error).message}`);
   }
   await printStart(demo, lan);

@@ -8,7 +8,15 @@ import { jsonBodyStep } from '../http/request-body.js';
 import { nowMs } from '../contract/message.js';
 import { renderPage } from './page.js';
 import type { DemoPages } from './pages.js';
-import { DEMO_ROUTES, TEACHER_USER, type DemoJoinAnswer, type DemoLanes, type DemoState, type LaneFacts } from '../contract/demo-protocol.js';
+import {
+  DEMO_ROUTES,
+  TEACHER_USER,
+  type DemoClock,
+  type DemoJoinAnswer,
+  type DemoLanes,
+  type DemoState,
+  type LaneFacts,
+} from '../contract/demo-protocol.js';
 import { DEMO_JOIN_NAMES } from '../constants.js';
 import { parseSettingsChange, type SettingsStore } from './settings.js';
 
@@ -64,6 +72,11 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
 
   router.get(DEMO_ROUTES.lanes, (_req, res) => {
     const body: DemoLanes = { lanes: [...context.lanes] };
+    res.set(NO_STORE_JSON_HEADERS).json(body);
+  });
+
+  router.get(DEMO_ROUTES.clock, (_req, res) => {
+    const body: DemoClock = { now: nowMs() };
     res.set(NO_STORE_JSON_HEADERS).json(body);
   });
 

@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { missing } from '../requirements.js';
 
-/** Debian's chromium package; a browser is never downloaded (`.ci/run` installs the package). */
+/** Debian's chromium package; a browser is never downloaded (`npm run setup` installs the package). */
 export const CHROMIUM = '/usr/bin/chromium';
+/** For `describe.skipIf`: the browser tests' one requirement, by the rule of test/requirements.ts. */
+export const NO_CHROMIUM = missing([CHROMIUM], 'the browser tests');
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 export function launchChromium(): Promise<Browser> {

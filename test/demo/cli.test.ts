@@ -61,6 +61,36 @@ describe('npm run demo', () => {
     }
   });
 
+  it('a second demo on a port in use says so in one line and suggests --port 0, exit 2', async () => {
+    const first = demo(['--port', '0']);
+    try {
+      await waitFor(() => first.output.stdout.includes('press Ctrl-C'), 'the first demo', 20_000);
+      const port = /page: +http:\/\/127\.0\.0\.1:(\d+)\//.exec(first.output.stdout)![1];
+      const second = demo(['--port', port]);
+      const [code] = (await once(second.child, 'exit')) as [number | null];
+      expect(code).toBe(2);
+      expect(second.output.stderr).toBe(
+        `pushbench demo: port ${port} is in use (another demo, or another server): --port 0 picks a free one, or choose one with --port N\n`,
+      );
+      expect(second.output.stdout).toBe('');
+      await stop(first.child, first.output);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  });
+
+  it('a mistyped option points to --help, as the bench does', async () => {
+    for (const [args, message] of [
+      [['--prot', '80'], 'pushbench demo: unknown option --prot (see --help)\n'],
+      [['--port'], "pushbench demo: option '--port <value>' argument missing (see --help)\n"],
+    ] as const) {
+      const { child, output } = demo([...args]);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(2);
+      expect(output.stderr).toBe(message);
+    }
+  });
+
   it('rejects a bad port or a short token with one line and exit code 2', async () => {
     for (const [args, message] of [
       [['--port', 'eighty'], 'pushbench demo: --port must be an integer from 0 to 65535 (got "eighty")\n'],

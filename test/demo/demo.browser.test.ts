@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../servers/demo/settings.js';
 import { startDemo, type Demo } from '../../servers/demo/demo-server.js';
-import { counter, eventually, launchChromium, openWatched, screenshot, type WatchedPage } from './browser.js';
+import { counter, eventually, launchChromium, NO_CHROMIUM, openWatched, screenshot, type WatchedPage } from './browser.js';
 
 const TOKEN = 'teacher-token-for-tests';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -96,7 +96,7 @@ async function publishAsTeacher(payload: string): Promise<number> {
   return ((await res.json()) as { seq: number }).seq;
 }
 
-describe('the classroom demo in Chromium', () => {
+describe.skipIf(NO_CHROMIUM)('the classroom demo in Chromium', () => {
   it('loads with no console error, asks nothing of any other origin, and hides the token from the address bar', async () => {
     const { page, consoleErrors, pageErrors, requests } = await teacherPage();
     expect(await page.textContent('h1')).toBe('Can the server speak first?');

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../servers/demo/demo-server.js';
 import { DEFAULT_SETTINGS } from '../../servers/demo/settings.js';
-import { counter, eventually, launchChromium, openWatched, screenshot, type WatchedPage } from './browser.js';
+import { counter, eventually, launchChromium, NO_CHROMIUM, openWatched, screenshot, type WatchedPage } from './browser.js';
 import { cutBoxes, latinWords, laneTextBoxes, overlappingBoxes, visibleWords } from './page-checks.js';
 
 /**
@@ -80,7 +80,7 @@ async function expectTidyLanes(page: Page, lanes: readonly string[]): Promise<vo
   }
 }
 
-describe('the demo on a projector', () => {
+describe.skipIf(NO_CHROMIUM)('the demo on a projector', () => {
   /** Every size with three, four and five lanes in the normal view, and five lanes in projector view. */
   const CASES = [
     [1280, 720],
@@ -166,7 +166,46 @@ describe('the demo on a projector', () => {
   });
 });
 
-describe('the teacher’s keys and the handshake', () => {
+describe.skipIf(NO_CHROMIUM)('the view that fits the screen', () => {
+  /** A teacher's page as a browser that never chose a view opens it (the lanes as before, or the article's at first). */
+  async function firstVisit(viewport: { width: number; height: number }, stored?: '0' | '1'): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    if (stored !== undefined) await context.addInitScript((value) => localStorage.setItem('pushbench.projector', value), stored);
+    const page = await context.newPage();
+    opened.push({ context, page, consoleErrors: [], pageErrors: [], requests: [] });
+    await page.goto(`${demo.url}/`);
+    await page.waitForSelector('[data-lane] .timeline-svg');
+    return page;
+  }
+  const view = (page: Page) =>
+    page.evaluate(() => ({
+      projector: document.body.classList.contains('projector'),
+      timelinesInside: [...document.querySelectorAll('.timeline-svg')].every((svg) => svg.getBoundingClientRect().bottom <= innerHeight),
+    }));
+
+  it('starts in projector view at 1280×720, where the normal view’s timelines end below the window', async () => {
+    const page = await firstVisit({ width: 1280, height: 720 });
+    await eventually(
+      () => view(page),
+      (v) => v.projector,
+      'projector view',
+    );
+    expect(await view(page)).toEqual({ projector: true, timelinesInside: true });
+    // Not remembered: the choice stays the teacher's, and V still switches.
+    expect(await page.evaluate(() => localStorage.getItem('pushbench.projector'))).toBeNull();
+    await page.keyboard.press('v');
+    expect((await view(page)).projector).toBe(false);
+  });
+
+  it('keeps the normal view where it fits (1920×1080), and the view a teacher chose', async () => {
+    expect(await view(await firstVisit({ width: 1920, height: 1080 }))).toEqual({ projector: false, timelinesInside: true });
+    const chosen = await firstVisit({ width: 1280, height: 720 }, '0');
+    await chosen.waitForTimeout(300);
+    expect((await view(chosen)).projector).toBe(false);
+  });
+});
+
+describe.skipIf(NO_CHROMIUM)('the teacher’s keys and the handshake', () => {
   it('lists the keys on the page and acts on each: push, pause, block, reset, lanes, handshake, projector view, language', async () => {
     const page = await teacherPage({ width: 1280, height: 720 }, LANE_SETS[4]);
     await running(page, ['websocket']);
@@ -299,7 +338,7 @@ const LATIN_ALLOWED = new Set([
   'English',
 ]);
 
-describe('the demo in Chinese', () => {
+describe.skipIf(NO_CHROMIUM)('the demo in Chinese', () => {
   it('leaves no English word visible but protocol names, units and numbers, after every kind of event', async () => {
     const page = await teacherPage({ width: 1920, height: 1080 }, ALL_LANES, { language: 'zh' });
     await running(page, ALL_LANES);
@@ -340,7 +379,7 @@ describe('the demo in Chinese', () => {
   });
 });
 
-describe('a student’s phone', () => {
+describe.skipIf(NO_CHROMIUM)('a student’s phone', () => {
   it('has no horizontal overflow at 390×844, on the join screen and in a lane', async () => {
     const student = await openWatched(browser, `${demo.url}/?as=student`, { width: 390, height: 844 }, 2);
     opened.push(student);
@@ -373,5 +412,27 @@ describe('a student’s phone', () => {
     expect(select.box).toBeGreaterThan(select.text + 20);
     expect(cutBoxes(await laneTextBoxes(page, 'websocket'))).toEqual([]);
     await screenshot(page, 'demo-student-phone-390', true);
+  });
+
+  it('keeps the handshake’s labels between the browser’s and the server’s lines at 390×844', async () => {
+    const student = await openWatched(browser, `${demo.url}/?as=student`, { width: 390, height: 844 }, 2);
+    opened.push(student);
+    const { page } = student;
+    await page.click('#join-lanes [data-join-lane="websocket"]');
+    const labels = () =>
+      page.$eval('[data-lane="websocket"] .timeline-svg', (svg) => {
+        const [client, server] = [...svg.querySelectorAll('line')].slice(0, 2).map((line) => line.getBoundingClientRect());
+        return [...svg.querySelectorAll('text')]
+          .filter((text) => /Upgrade|Switching/.test(text.textContent ?? '') && text.checkVisibility())
+          .map((text) => {
+            const box = text.getBoundingClientRect();
+            return { text: text.textContent, between: box.left >= client.right && box.right <= server.left };
+          });
+      });
+    const shown = await eventually(labels, (l) => l.length === 2, 'the Upgrade and 101 labels');
+    expect(shown).toEqual([
+      { text: 'GET Upgrade: websocket', between: true },
+      { text: '101 Switching Protocols', between: true },
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../reports/render.js';
 import type { Results, RunResult } from '../../results/results.js';
 import { makeResults } from '../reports/fixture.js';
-import { ARTIFACTS, launchChromium, openWatched, screenshot } from './browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, openWatched, screenshot } from './browser.js';
 
 /**
  * The report's layout in real Chromium, at a phone's width and a desktop's: what the page draws must be readable
@@ -119,7 +119,7 @@ function hiddenSeries(page: Page): Promise<{ chart: string; hidden: string[]; sh
   });
 }
 
-describe.each(SIZES)('the report’s layout on a $name ($width px)', ({ name, width, height }) => {
+describe.skipIf(NO_CHROMIUM).each(SIZES)('the report’s layout on a $name ($width px)', ({ name, width, height }) => {
   it('cuts no legend item and no axis title; the scenario table’s headings stand one line tall', async () => {
     const { page, context, pageErrors } = await openWatched(browser, url, { width, height });
     try {

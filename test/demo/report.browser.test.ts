@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderComparison, renderReport } from '../../reports/render.js';
 import { makeResults } from '../reports/fixture.js';
-import { ARTIFACTS, launchChromium, openWatched, screenshot } from './browser.js';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, openWatched, screenshot } from './browser.js';
 
 let browser: Browser;
 
@@ -25,7 +25,7 @@ function writeArtifact(name: string, html: string): string {
   return pathToFileURL(path).href;
 }
 
-describe('the benchmark report on a phone and on paper', () => {
+describe.skipIf(NO_CHROMIUM)('the benchmark report on a phone and on paper', () => {
   it('at 390 px needs no sideways scrolling: the summary is one card per strategy, every figure named', async () => {
     const url = writeArtifact('report-phone', renderReport(makeResults()));
     const { page, context } = await openWatched(browser, url, { width: 390, height: 844 }, 2);
@@ -88,7 +88,7 @@ describe('the benchmark report on a phone and on paper', () => {
   });
 });
 
-describe('the benchmark report, opened from disk in Chromium', () => {
+describe.skipIf(NO_CHROMIUM)('the benchmark report, opened from disk in Chromium', () => {
   it.each([
     ['report', () => renderReport(makeResults())],
     ['report-comparison', () => renderComparison(makeResults(), makeResults())],

@@ -1,12 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main, USAGE } from '../../reports/cli.js';
 import { renderComparison, renderReport } from '../../reports/render.js';
 import { writeReport } from '../../reports/write.js';
 import { makeResults } from './fixture.js';
+
+/** The git-ignored folder of generated reports, under the working folder the tests run in. */
+const OUT_DIR = fileURLToPath(new URL('../../reports/out/', import.meta.url));
 
 let dir: string;
 let out: string[];
@@ -77,6 +81,32 @@ describe('report CLI', () => {
     } finally {
       await rm(join(written, '..'), { recursive: true, force: true });
     }
+  });
+
+  it('prints the absolute path of what it wrote, as the bench does, when given a path relative to the working folder', async () => {
+    // Under the working folder (the git-ignored folder of generated reports), where a relative path is the natural one.
+    mkdirSync(OUT_DIR, { recursive: true });
+    const near = await mkdtemp(join(OUT_DIR, 'cli-test-'));
+    try {
+      await writeFile(join(near, 'results.json'), JSON.stringify(makeResults()));
+      const relativeFile = relative(process.cwd(), join(near, 'results.json'));
+      expect(relativeFile.startsWith('..') || isAbsolute(relativeFile)).toBe(false);
+      expect(await main([relativeFile], io)).toBe(0);
+      expect(out).toEqual([join(near, 'index.html')]);
+    } finally {
+      await rm(near, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an --out it cannot make, under a file or under /proc, with one line', async () => {
+    const file = await resultsFile('results.json');
+    await expectUsageError([file, '--out', join(file, 'sub', 'index.html')], `report: ${file} is not a directory`);
+    err = [];
+    await expectUsageError(
+      [file, '--out', '/proc/nope/index.html'],
+      'report: /proc/nope is under /proc, a virtual file system of the kernel: choose another folder',
+    );
+    expect(existsSync('/proc/nope')).toBe(false);
   });
 
   it('prints usage for --help and exits 0', async () => {

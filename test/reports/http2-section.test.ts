@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../reports/render.js';
-import { cpuUsPerRequest, upBytesPerRequest } from '../../reports/http2-section.js';
+import { upBytesPerRequest } from '../../reports/http2-section.js';
+import { serverCpuUsPerRequest } from '../../results/metrics.js';
 import type { Results, RunResult } from '../../results/results.js';
 import { shortPollingRun, webSocketRun } from './fixture.js';
 
@@ -63,7 +64,7 @@ describe('The article under HTTP/2', () => {
   it('reads a request’s up bytes from the steady window, and the server’s CPU per request from the whole run', () => {
     const run = shortPoll('2', 1024, 26);
     expect(upBytesPerRequest(run)).toBe(26);
-    expect(cpuUsPerRequest(run)).toBe(310);
+    expect(serverCpuUsPerRequest(run)).toBe(310);
     delete run.steady;
     expect(upBytesPerRequest(run)).toBe(180);
   });

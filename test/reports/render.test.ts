@@ -384,6 +384,18 @@ describe('an interrupted bench', () => {
   });
 });
 
+describe('the name of a bench in the report', () => {
+  it('is its preset, or a custom run with the settings its flags changed', () => {
+    const custom = makeResults();
+    custom.meta.changed = ['500 clients', 'Redis source'];
+    const html = renderReport(custom);
+    expect(html).toContain('<title>pushbench report — 2025-11-23 10:15:30 UTC, custom run: quick preset with 500 clients, Redis source</title>');
+    expect(html).toContain('<dt>Changed by flags</dt><dd>500 clients, Redis source</dd>');
+    expect(renderReport(makeResults())).toContain('<title>pushbench report — 2025-11-23 10:15:30 UTC, quick preset</title>');
+    expect(renderReport(makeResults())).not.toContain('Changed by flags');
+  });
+});
+
 describe('renderComparison', () => {
   const a = makeResults();
   const b: Results = makeResults();

@@ -75,6 +75,15 @@ describe('printSummary', () => {
     );
   });
 
+  it('calls a run whose scenario flags changed custom, not after its preset', () => {
+    const custom = printSummary({ ...RESULTS, meta: { ...RESULTS.meta, changed: ['Redis source'] } }, '/r.html');
+    expect(custom.split('\n')[0]).toMatch(/^custom: 50 clients, 0.5 msg\/s, /);
+  });
+
+  it('says where the results are when the report could not be written', () => {
+    expect(printSummary(RESULTS, null).split('\n').at(-2)).toBe('report: not written (see the line below)');
+  });
+
   it('lists the problems of invalid runs only', () => {
     expect(text).toContain('INVALID websocket:\n  - client 3 missed 2 message(s) (seq 9, 10)\n');
     expect(text).not.toContain('INVALID short-polling');

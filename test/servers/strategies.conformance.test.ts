@@ -4,7 +4,7 @@ import { PushServer } from '../../servers/app.js';
 import type { ServerLimits } from '../../servers/constants.js';
 import { STRATEGIES, type StrategyPair } from '../../bench/plan/strategies.js';
 import { range, record, sleep, waitFor } from '../helpers.js';
-import { phpStackFixture, publishThroughPhp } from './stack/php-stack-host.js';
+import { phpStackFixture, phpStackMissing, publishThroughPhp } from './stack/php-stack-host.js';
 
 /**
  * One suite, run against every registered strategy: exactly once, in order, across reconnects, per user. Every
@@ -12,7 +12,8 @@ import { phpStackFixture, publishThroughPhp } from './stack/php-stack-host.js';
  * a strategy that claims a run its client cannot make fails there. A strategy another stack serves (PHP on
  * PHP-FPM behind nginx) runs it against that stack, started for real, publishing through its own PHP endpoint.
  */
-const SUITES = STRATEGIES.flatMap((entry) => [
+const phpMissing = phpStackMissing('the PHP strategies’ conformance');
+const SUITES = STRATEGIES.filter((entry) => entry.info.servedBy !== 'php-fpm' || !phpMissing).flatMap((entry) => [
   [entry.info.name, entry, '1.1'] as const,
   ...(entry.info.http2 ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
 ]);

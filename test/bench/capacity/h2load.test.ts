@@ -3,6 +3,7 @@ import { DEFAULT_CAPACITY } from '../../../bench/plan/capacity-plan.js';
 import { capacityProbes } from '../../../bench/capacity/h2load-probe.js';
 import { h2loadAvailable, parseReport, runH2load, runnableHttpVersions, type Killable } from '../../../bench/capacity/h2load.js';
 import { PushServer } from '../../../servers/app.js';
+import { missing } from '../../requirements.js';
 
 /** h2load 1.52's report, as it prints it, followed by bash's `times` (the shell's, then its children's). */
 const OUTPUT = `starting benchmark...
@@ -68,7 +69,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.skipIf(!h2loadAvailable())('h2load against the server', () => {
+describe.skipIf(missing(['h2load'], 'h2load against the server'))('h2load against the server', () => {
   it('drives an endpoint over HTTP/2 for a fixed time, and is unregistered once it has exited', async () => {
     server = new PushServer({ strategies: ['short-polling'] });
     await server.listen(0, '127.0.0.1');

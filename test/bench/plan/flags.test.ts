@@ -29,6 +29,8 @@ describe('parseBenchArgs', () => {
       strategies: [...OWN_STRATEGY_NAMES],
       outDir: null,
       json: false,
+      jsonOut: null,
+      name: { folder: 'quick', changed: [] },
       help: false,
       clientProcesses: null,
       capacity: null,
@@ -58,6 +60,8 @@ describe('parseBenchArgs', () => {
       '--out',
       'tmp/x',
       '--json',
+      '--json-out',
+      'tmp/results.json',
     ]);
     expect(parsed).toEqual({
       preset: 'quick',
@@ -76,6 +80,21 @@ describe('parseBenchArgs', () => {
       strategies: ['websocket', 'short-polling'],
       outDir: 'tmp/x',
       json: true,
+      jsonOut: 'tmp/results.json',
+      // The folder's name is cut at 80 characters; the words name every change.
+      name: {
+        folder: 'custom-clients-5-rate-2.5-arrivals-fixed-duration-3-payload-0-poll-interval-200',
+        changed: [
+          '5 clients',
+          '2.5 msg/s',
+          'fixed arrivals',
+          '3 s of publishing',
+          '0 B payload',
+          'poll every 200 ms',
+          'long-poll timeout 100 ms',
+          'seed 4294967295',
+        ],
+      },
       help: false,
       clientProcesses: null,
       capacity: null,
@@ -214,7 +233,29 @@ describe('helpText', () => {
 });
 
 describe('defaultOutDir', () => {
-  it('is a fresh folder under reports/out named by time (without colons) and preset', () => {
-    expect(defaultOutDir('quick', new Date('2025-01-31T12:00:05.123Z'))).toBe('reports/out/2025-01-31T120005.123Z-quick');
+  it('is a fresh folder under reports/out named by time (without colons) and what ran', () => {
+    const at = new Date('2025-01-31T12:00:05.123Z');
+    expect(defaultOutDir(options([]).name, at)).toBe('reports/out/2025-01-31T120005.123Z-quick');
+    expect(defaultOutDir(options(['--source', 'redis']).name, at)).toBe('reports/out/2025-01-31T120005.123Z-custom-source-redis');
+  });
+});
+
+describe('the name of a bench', () => {
+  it('is the preset’s when no flag changed its scenario, whatever the strategies', () => {
+    expect(options(['--preset', 'peers']).name).toEqual({ folder: 'peers', changed: [] });
+    expect(options(['--strategies', 'websocket']).name).toEqual({ folder: 'quick', changed: [] });
+    // A flag at the preset's own value changes nothing.
+    expect(options(['--clients', '100', '--source', 'memory']).name).toEqual({ folder: 'quick', changed: [] });
+  });
+
+  it('is "custom" with the settings a flag changed, in words and in the folder name', () => {
+    expect(options(['--source', 'redis']).name).toEqual({ folder: 'custom-source-redis', changed: ['Redis source'] });
+    expect(options(['--clients', '500', '--rate', '5', '--duration', '20', '--clients', '500']).name).toEqual({
+      folder: 'custom-clients-500-rate-5-duration-20',
+      changed: ['500 clients', '5 msg/s', '20 s of publishing'],
+    });
+    // A list runs each value; another preset than the default is named in the folder too.
+    expect(options(['--source', 'memory,redis']).name).toEqual({ folder: 'custom-source-memory+redis', changed: ['memory source / Redis source'] });
+    expect(options(['--preset', 'peers', '--clients', '50']).name).toEqual({ folder: 'custom-peers-clients-50', changed: ['50 clients'] });
   });
 });

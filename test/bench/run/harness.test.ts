@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDLE_WINDOW_MS } from '../../../bench/measure/process-load.js';
 import { isAlive } from '../../helpers.js';
 import { Bench, type BenchPlan } from '../../../bench/run/harness.js';
 import { isValidRun, type Results, type Scenario } from '../../../results/results.js';
@@ -55,6 +56,10 @@ describe('the bench harness, end to end', () => {
       // Socket.IO's polling client holds its GET while it POSTs (its CONNECT, its heartbeat answers): two each.
       expect(run.connections.opened, name).toBe(name === 'socketio-polling' ? 10 : 5);
       expect(run.server.cpuMs, name).toBeGreaterThan(0);
+      // The idle baseline: a second of the server doing nothing before its clients, with the window's monitors on.
+      expect(run.server.idleWindowMs, name).toBeGreaterThanOrEqual(IDLE_WINDOW_MS);
+      expect(run.server.idleCpuMs, name).toBeGreaterThanOrEqual(0);
+      expect(run.server.idleCpuMs!, name).toBeLessThan(run.server.idleWindowMs!);
       expect(run.requests.failed, name).toBe(0);
       // One handshake or request per client for the whole run.
       if (run.strategy.connection === 'persistent') expect(run.requests.total, name).toBe(5);

@@ -82,4 +82,24 @@ describe('the progress output', () => {
         'pushbench: probe 2/2 capacity short-poll FAILED in 3.0 s\n  - the probe could not be measured: timeout\n',
     );
   });
+
+  it('fits the live bar to the terminal, and to 80 columns when the terminal reports a width of 0 or none', () => {
+    const lineOn = (columns: number | undefined): string => {
+      const bench = new Bench({ preset: 'test', command: 'vitest', runs: [{ strategy: 'websocket', scenario: SCENARIO }] });
+      const stream = Object.assign(new PassThrough(), { isTTY: true, columns });
+      let text = '';
+      stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      attachProgress(bench, noticeText, stream as unknown as NodeJS.WriteStream);
+      const detail = 'a detail long enough to need more than eighty columns on any terminal';
+      bench.emit('progress', { index: 0, total: 2, strategy: 'websocket', detail, phase: 'publishing', elapsedMs: 1_000, etaMs: 3_000 });
+      // What follows the sequence that clears the line.
+      return text.split('\x1b[2K').at(-1)!;
+    };
+    const full =
+      '[######------------------] 1/2 websocket (a detail long enough to need more than eighty columns on any terminal) publishing  1.0 s elapsed, ETA 3.0 s';
+    expect(lineOn(200)).toBe(full);
+    expect(lineOn(60)).toBe(full.slice(0, 59));
+    expect(lineOn(0)).toBe(full.slice(0, 79));
+    expect(lineOn(undefined)).toBe(full.slice(0, 79));
+  });
 });

@@ -5,6 +5,7 @@ import { Bench } from '../../../bench/run/harness.js';
 import { OWN_STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
 import { isValidRun, type Scenario } from '../../../results/results.js';
 import { isAlive } from '../../helpers.js';
+import { missing } from '../../requirements.js';
 
 const BASE: Scenario = {
   clients: 20,
@@ -20,14 +21,6 @@ const BASE: Scenario = {
 
 let prepared: PreparedRedis;
 
-beforeAll(async () => {
-  prepared = await prepareBenchRedis(undefined);
-});
-
-afterAll(async () => {
-  await prepared.stop();
-});
-
 /** Cluster workers are forked by the primary, not by the bench: none may outlive the run. */
 function workersAlive(): string {
   try {
@@ -37,7 +30,15 @@ function workersAlive(): string {
   }
 }
 
-describe('the Redis source in the bench', () => {
+describe.skipIf(missing(['redis-server'], 'the Redis source in the bench'))('the Redis source in the bench', () => {
+  beforeAll(async () => {
+    prepared = await prepareBenchRedis(undefined);
+  });
+
+  afterAll(async () => {
+    await prepared.stop();
+  });
+
   it.each(OWN_STRATEGY_NAMES)(
     '%s: one of two server processes killed mid-run, 0 lost, 0 duplicated, and its clients timed back',
     { timeout: 120_000 },

@@ -1,3 +1,4 @@
+import { phpStackMissing } from '../../servers/stack/php-stack-host.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bench } from '../../../bench/run/harness.js';
 import { prepareBenchRedis, type PreparedRedis } from '../../../bench/run/redis-service.js';
@@ -22,15 +23,15 @@ const BASE: Scenario = {
 
 let prepared: PreparedRedis;
 
-beforeAll(async () => {
-  prepared = await prepareBenchRedis(undefined);
-});
+describe.skipIf(phpStackMissing('the article’s stack in the bench'))('the article’s stack in the bench', () => {
+  beforeAll(async () => {
+    prepared = await prepareBenchRedis(undefined);
+  });
 
-afterAll(async () => {
-  await prepared.stop();
-});
+  afterAll(async () => {
+    await prepared.stop();
+  });
 
-describe('the article’s stack in the bench', () => {
   it('runs PHP long polling on a pool of 2 for 6 clients: every message once, the pool full, its answers counted', { timeout: 120_000 }, async () => {
     const runs = planRuns([{ ...BASE, phpWorkers: 2, phpPm: 'static' }], ['php-long-polling']);
     const bench = new Bench({ preset: 'test', command: 'vitest', runs, redis: prepared.redis });

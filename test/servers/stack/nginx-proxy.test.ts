@@ -1,3 +1,4 @@
+import { missing } from '../../requirements.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedClient } from '../../../clients/client.js';
 import { STRATEGIES } from '../../../bench/plan/strategies.js';
@@ -37,7 +38,7 @@ function client(name: string, baseUrl: string, since = 0) {
   return { client: one, received };
 }
 
-describe('nginx in front of our server', () => {
+describe.skipIf(missing(['nginx'], 'nginx in front of our server'))('nginx in front of our server', () => {
   it.each(OWN_STRATEGY_NAMES)('passes %s on: every message once, in order', async (name) => {
     const { server, nginx } = await behindNginx([name]);
     const { received } = client(name, nginx.url);
@@ -51,10 +52,10 @@ describe('nginx in front of our server', () => {
 
   it('keeps its connections to our server alive: fewer than the requests it passes on', async () => {
     const { server, nginx } = await behindNginx(['short-polling']);
-    const { received } = client('short-polling', nginx.url);
-    await waitFor(() => received.requests >= 20, 'twenty polls');
+    client('short-polling', nginx.url);
+    // Counted by our server, which counts a poll once it has answered it (a client counts it when it sends it).
+    await waitFor(() => server.stats().strategies['short-polling'].requests >= 20, 'twenty polls answered');
     const counters = server.stats().strategies['short-polling'];
-    expect(counters.requests).toBeGreaterThanOrEqual(20);
     expect(counters.connections.opened).toBeLessThan(counters.requests / 2);
   });
 

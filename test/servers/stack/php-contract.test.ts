@@ -8,7 +8,7 @@ import { logKeys, parseEntries, RedisLog } from '../../../servers/log/redis/redi
 import { RedisMessageSource } from '../../../servers/log/redis/redis-message-source.js';
 import type { RunningStack } from '../../../servers/stack/stack-process.js';
 import { waitFor } from '../../helpers.js';
-import { phpStackFixture, publishThroughPhp } from './php-stack-host.js';
+import { phpStackFixture, phpStackMissing, publishThroughPhp } from './php-stack-host.js';
 
 /**
  * The PHP strategies speak our server's contract: the same refusals in the same words, the same stored message for
@@ -77,7 +77,7 @@ const BAD_REQUESTS: [string, string, RequestInit?][] = [
   ['a publish from a foreign page', ROUTES.publish, { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{"payload":1}' }],
 ];
 
-describe('the PHP strategies against our server', () => {
+describe.skipIf(phpStackMissing('the PHP strategies against our server'))('the PHP strategies against our server', () => {
   it('refuse every bad request with the same status, type, headers and sentence', async () => {
     const server = await nodeServer();
     const stack = await php.start();

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll } from 'vitest';
+import { missing } from '../../requirements.js';
 import type { ServerLimits } from '../../../servers/constants.js';
 import { startRedisServer, type RedisServer } from '../../../servers/log/redis/redis-server.js';
 import { findStackPrograms, startPhpStack, type RunningStack } from '../../../servers/stack/stack-process.js';
 import type { PhpPm } from '../../../servers/contract/stack.js';
+
+/** What a test of the PHP stack starts: Debian's programs, by the names test/requirements.ts knows. */
+export const PHP_STACK_PROGRAMS = ['redis-server', 'nginx', 'php-fpm8.2', 'php-redis'] as const;
+
+/** For `describe.skipIf`: the PHP stack's programs are missing (skipped with a line naming the packages; a failure under CI). */
+export function phpStackMissing(what: string): boolean {
+  return missing(PHP_STACK_PROGRAMS, what);
+}
 
 export interface PhpStackOptions {
   limits?: Partial<ServerLimits>;

@@ -1,3 +1,4 @@
+import { phpStackMissing } from './php-stack-host.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ function commandOf(pid: number): string {
   }
 }
 
-describe('the stack’s processes', () => {
+describe.skipIf(phpStackMissing('the stack’s lifecycle'))('the stack’s processes', () => {
   it('start in a temp dir, answer, and are all gone with the dir once stopped', async () => {
     const stack = await startPhpStack({
       programs: findStackPrograms(true),

@@ -9,7 +9,9 @@ import { connectRedis } from '../../../../servers/log/redis/redis-connection.js'
 import { RedisMessageSource } from '../../../../servers/log/redis/redis-message-source.js';
 import { startRedisServer, type RedisServer } from '../../../../servers/log/redis/redis-server.js';
 import { waitFor } from '../../../helpers.js';
+import { missing } from '../../../requirements.js';
 
+const NO_REDIS = missing(['redis-server'], 'the Redis source’s tests');
 let redis: RedisServer;
 let prefixes = 0;
 const opened: { close(): Promise<void> }[] = [];
@@ -24,19 +26,19 @@ function freshPrefix(): string {
   return `test-${++prefixes}`;
 }
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((source) => source.close()));
 });
 
-afterAll(async () => {
-  await redis.stop();
-});
+describe.skipIf(NO_REDIS)('RedisMessageSource', () => {
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
 
-describe('RedisMessageSource', () => {
+  afterAll(async () => {
+    await redis.stop();
+  });
+
   it('stores each message as the exact text the embedded log would send, and every process reads those bytes', async () => {
     const prefix = freshPrefix();
     const a = await open(prefix);
@@ -195,7 +197,7 @@ describe('startRedisServer', () => {
     );
   });
 
-  it('runs Redis on a free loopback port with no persistence, and stops it', async () => {
+  it.skipIf(NO_REDIS)('runs Redis on a free loopback port with no persistence, and stops it', async () => {
     const own = await startRedisServer();
     const client = await connectRedis(own.url);
     const config = (await client.sendCommand(['CONFIG', 'GET', '*'])) as Record<string, string> | string[];
