@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { delimiter } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PoolRecord, StackProcessCost } from '../../results/stack.js';
-import { findOnPath } from '../../servers/log/redis/redis-server.js';
-import { FPM_STATUS_PATH } from '../../servers/stack/fpm-config.js';
+import { readPool, type PoolReading } from '../../servers/stack/pool-status.js';
 import type { RunningStack } from '../../servers/stack/stack-process.js';
 import { readTree, type TreeReading } from './process-tree.js';
 
@@ -12,20 +9,10 @@ export const POOL_SAMPLE_MS = 250;
 /** Memory once a second, as the Node server samples its RSS. */
 export const MEMORY_SAMPLE_MS = 1_000;
 
-/** The pool at one instant. */
-export interface PoolReading {
-  busy: number;
-  idle: number;
-  /** Requests in the kernel's accept queue of FPM's socket; -1 when it could not be read. */
-  queued: number;
-  maxChildrenReached: number;
-}
-
 /**
  * What the stack's processes do over a run: CPU and memory of nginx and of PHP-FPM (each program's master and
  * workers), and, with a pool, busy and idle workers (FPM's status page, answered by its own status pool while
- * every worker is held) and the queue for a worker (the accept queue of FPM's unix socket, read with `ss`: FPM's
- * own "listen queue" is not kept for a unix socket on Linux).
+ * every worker is held) and the queue for a worker (servers/stack/pool-status.ts).
  */
 export class StackSampler {
   private readonly memory: [number, number, number][] = [];
@@ -35,7 +22,6 @@ export class StackSampler {
   private origin = 0;
   private timers: NodeJS.Timeout[] = [];
   private lastMaxChildren = 0;
-  private readonly ss = findOnPath('ss', [process.env.PATH ?? '', '/usr/sbin', '/sbin', '/usr/bin', '/bin'].join(delimiter));
 
   constructor(
     private readonly stack: RunningStack,
@@ -61,16 +47,8 @@ export class StackSampler {
   }
 
   /** The pool now, read afresh; null without a pool or when its status page does not answer. */
-  async readPool(): Promise<PoolReading | null> {
-    if (!this.pool) return null;
-    const [status, queued] = await Promise.all([this.stack.ops(`${FPM_STATUS_PATH}?json`), this.queued()]);
-    if (status === null) return null;
-    try {
-      const body = JSON.parse(status) as Record<string, number>;
-      return { busy: body['active processes'], idle: body['idle processes'], queued, maxChildrenReached: body['max children reached'] };
-    } catch {
-      return null;
-    }
+  readPool(): Promise<PoolReading | null> {
+    return this.pool ? readPool(this.stack) : Promise.resolve(null);
   }
 
   stop(): { nginx: StackProcessCost; phpFpm?: StackProcessCost; memorySamples: [number, number, number][]; pool?: PoolRecord } {
@@ -122,19 +100,6 @@ export class StackSampler {
     if (reading === null) return;
     this.lastMaxChildren = reading.maxChildrenReached;
     this.poolSamples.push([at, reading.busy, reading.idle, reading.queued]);
-  }
-
-  /** The accept queue of FPM's socket now (ss's Recv-Q of a listening unix socket); -1 when it cannot be read. */
-  private queued(): Promise<number> {
-    const { ss } = this;
-    if (ss === null) return Promise.resolve(-1);
-    return new Promise((resolve) => {
-      execFile(ss, ['-xlnH', 'src', this.stack.layout.fpmSocket], { timeout: 2_000 }, (error, stdout) => {
-        const fields = String(stdout).trim().split(/\s+/);
-        const queue = Number(fields[2]);
-        resolve(error || fields[1] !== 'LISTEN' || !Number.isInteger(queue) ? -1 : queue);
-      });
-    });
   }
 }
 

@@ -8,6 +8,9 @@
 export const PHP_PM_KINDS = ['static', 'dynamic', 'ondemand'] as const;
 export type PhpPm = (typeof PHP_PM_KINDS)[number];
 
+/** An ordinary page of the PHP site (servers/php/page.php): what the bench's probe and the demo's button ask for. */
+export const PHP_PAGE_PATH = '/page';
+
 /** What stands in front of our server: nothing, or nginx as a reverse proxy. */
 export const PROXY_KINDS = ['none', 'nginx'] as const;
 export type ProxyKind = (typeof PROXY_KINDS)[number];

@@ -1,5 +1,6 @@
 import { ROUTES } from '../contract/wire.js';
 import { PALETTE } from '../contract/palette.js';
+import { PHP_PAGE_PATH } from '../contract/stack.js';
 import type { StackStrategy } from '../strategy.js';
 
 /**
@@ -39,8 +40,7 @@ export const PhpLongPollingStrategy: StackStrategy = {
   },
 };
 
-/** An ordinary page of the same site (servers/php/page.php): what the bench's page probe asks for. */
-export const PHP_PAGE_PATH = '/page';
+export { PHP_PAGE_PATH };
 
 /** The routes the PHP site serves, each with its script in servers/php/ (everything else: not-found.php). */
 export const PHP_ROUTES: readonly { path: string; script: string }[] = [

@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LIMITS, type ServerLimits } from '../constants.js';
 import { findOnPath, freePort } from '../log/redis/redis-server.js';
-import { fpmConfig, type PhpPm } from './fpm-config.js';
+import { FPM_STATUS_PATH, fpmConfig, type PhpPm } from './fpm-config.js';
 import { stackLayout, type StackLayout } from './layout.js';
 import { NGINX_STATUS_PATH, nginxPhpSite, nginxProxy } from './nginx-config.js';
 import { phpConfig } from './php-config.js';
@@ -76,6 +76,15 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/** A stack with PHP-FPM: its pool can be resized while it runs. */
+export interface RunningPhpStack extends RunningStack {
+  /**
+   * Rewrites pm.max_children and reloads FPM (SIGUSR2, as `systemctl reload` does): its workers are replaced, and a
+   * request they held gets nginx's 502, as in any reload of a PHP site. Resolves once the new pool answers.
+   */
+  setWorkers(workers: number): Promise<void>;
+}
+
 export interface PhpStackOptions {
   programs: StackPrograms;
   redis: { host: string; port: number };
@@ -96,16 +105,15 @@ export interface PhpStackOptions {
  * this process. No system service, no root needed (as root, FPM is told it may: `-R`). Ready once a page of the
  * site comes back through both.
  */
-export async function startPhpStack(options: PhpStackOptions): Promise<RunningStack> {
+export async function startPhpStack(options: PhpStackOptions): Promise<RunningPhpStack> {
   const { programs } = options;
   if (!programs.phpFpm) throw new StackUnavailableError('the PHP stack needs php-fpm');
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  return launch(programs, options.env ?? process.env, PHP_PAGE_PATH, (layout) => {
+  const pool = (layout: StackLayout, workers: number) =>
+    fpmConfig({ layout, workers, pm: options.pm, requestTerminateTimeoutSec: options.requestTerminateTimeoutSec });
+  const stack = await launch(programs, options.env ?? process.env, PHP_PAGE_PATH, (layout) => {
     writeFileSync(layout.phpConfig, phpConfig({ redis: options.redis, keyPrefix: options.keyPrefix, limits }));
-    writeFileSync(
-      layout.fpmConf,
-      fpmConfig({ layout, workers: options.workers, pm: options.pm, requestTerminateTimeoutSec: options.requestTerminateTimeoutSec }),
-    );
+    writeFileSync(layout.fpmConf, pool(layout, options.workers));
     return (port) =>
       nginxPhpSite({
         layout,
@@ -117,6 +125,22 @@ export async function startPhpStack(options: PhpStackOptions): Promise<RunningSt
         readTimeoutSec: options.readTimeoutSec,
       });
   });
+  return {
+    ...stack,
+    async setWorkers(workers) {
+      writeFileSync(stack.layout.fpmConf, pool(stack.layout, workers));
+      process.kill(Number(readFileSync(stack.layout.fpmPid, 'utf8').trim()), 'SIGUSR2');
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      // FPM answers its status page again once the new pool is up; a static pool has all its workers then.
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+        const status = await opsGet(stack.layout, `${FPM_STATUS_PATH}?json`);
+        const total = status === null ? null : (JSON.parse(status) as Record<string, number>)['total processes'];
+        if (total !== null && (options.pm !== 'static' || total === workers)) return;
+      }
+      throw new StackUnavailableError(`PHP-FPM did not come back with ${workers} workers within ${READY_TIMEOUT_MS} ms`);
+    },
+  };
 }
 
 export interface ProxyStackOptions {
