@@ -40,8 +40,8 @@ export class SeatsView {
       { class: 'php-pool' },
       el('p', { class: 'pool-head' }, head, ' ', this.summary),
       this.seats,
-      this.queue,
-      el('p', { class: 'page-row' }, this.pageButton, ' ', this.pageResult),
+      el('div', { class: 'page-row' }, this.pageButton, this.queue),
+      this.pageResult,
     );
     this.pageButton.addEventListener('click', () => void this.loadPage());
     this.refreshText();
@@ -81,12 +81,17 @@ export class SeatsView {
   private seat(seat: DemoSeat): HTMLElement {
     const item = el('li', { class: `seat${seat.busy ? ' busy' : ''}`, 'data-use': seat.use ?? '' });
     if (!seat.busy) {
-      item.textContent = t('php.seat.free');
+      // An empty seat is an empty box; its word is for screen readers and the tooltip.
+      item.title = t('php.seat.free');
+      item.setAttribute('aria-label', item.title);
       return item;
     }
-    item.append(el('span', { class: 'seat-use' }, t(SEAT_WORDS[seat.use ?? 'other'])));
+    // One line a seat, so that the pool fits a projector's lane: whose poll it is (the teacher's page), else what.
+    const what = t(SEAT_WORDS[seat.use ?? 'other']);
     if (seat.user !== undefined) item.append(el('span', { class: 'seat-user' }, userLabel(seat.user)));
-    if (seat.forMs !== undefined && seat.forMs >= 1_000) item.append(el('span', { class: 'seat-time' }, formatMs(seat.forMs)));
+    else item.append(el('span', { class: 'seat-use' }, what));
+    const held = seat.forMs !== undefined && seat.forMs >= 1_000 ? ` · ${formatMs(seat.forMs)}` : '';
+    item.title = `${what}${seat.user === undefined ? '' : ` · ${userLabel(seat.user)}`}${held}`;
     return item;
   }
 

@@ -66,8 +66,8 @@ describe.skipIf(NO_CHROMIUM || phpStackMissing('the demo’s PHP lane in a brows
       (n) => n === '2',
       'both seats taken',
     );
-    const uses = await teacher.$$eval(`${LANE} .seat.busy .seat-use`, (items) => items.map((item) => item.textContent));
-    expect(uses).toEqual(['long poll', 'long poll']);
+    const uses = await teacher.$$eval(`${LANE} .seat.busy`, (items) => items.map((item) => item.getAttribute('data-use')));
+    expect(uses).toEqual(['long-poll', 'long-poll']);
     const users = await teacher.$$eval(`${LANE} .seat.busy .seat-user`, (items) => items.map((item) => item.textContent));
     expect(users.sort()).toEqual(['Teacher', 'ada']);
     // A student's page sees the seats taken, not whose poll takes them.
@@ -77,6 +77,10 @@ describe.skipIf(NO_CHROMIUM || phpStackMissing('the demo’s PHP lane in a brows
       'the student’s page sees the seats taken',
     );
     expect(await student.$$eval(`${LANE} .seat-user`, (items) => items.length)).toBe(0);
+    expect(await student.$$eval(`${LANE} .seat.busy .seat-use`, (items) => items.map((item) => item.textContent))).toEqual([
+      'long poll',
+      'long poll',
+    ]);
 
     await teacher.click(`${LANE} .page-load`);
     await teacher.click('#push-form button[type="submit"]');
@@ -87,7 +91,7 @@ describe.skipIf(NO_CHROMIUM || phpStackMissing('the demo’s PHP lane in a brows
     );
     expect(await pageLoad(teacher)).toBe('waiting');
     expect(await push(teacher)).toBe('waiting');
-    expect(await teacher.textContent(`${LANE} .pool-queue`)).toContain('2 waiting for a free seat');
+    expect(await teacher.textContent(`${LANE} .pool-queue`)).toContain('queued: 2');
     await screenshot(teacher, 'demo-php-lane-queued');
     const messagesBefore = await counter(teacher, 'php-long-polling', 'messages');
 
