@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   let redis: PreparedRedis | undefined;
   if (runs.some((run) => run.scenario.source === 'redis')) {
     try {
-      redis = await prepareBenchRedis(options.redisUrl);
+      redis = await prepareBenchRedis(options.redisUrl, (line) => process.stderr.write(`\npushbench: ${line}\n`));
     } catch (error) {
       if (!(error instanceof SourceUnavailableError)) throw error;
       return refuse(error.message, created);

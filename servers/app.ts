@@ -9,10 +9,12 @@ import { LedgerWithStreams, StreamKey } from './http2/attribution.js';
 import { expressOverHttp2 } from './http2/express-adapter.js';
 import { Http2Front } from './http2/front.js';
 import { Http2Exchange } from './http2/exchange.js';
+import { Http2Budgets } from './http2/session-budget.js';
 import { parseUserId, Refusal, refuse } from './http/errors.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
+import { asksForWebSocket, headWithoutUpgrade } from './http/ignored-upgrade.js';
 import type { MessageLog } from './log/message-log.js';
 import { MessageSource } from './log/message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/network-delay.js';
@@ -87,6 +89,8 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   readonly connections: Http1Connections;
   /** HTTP/2 cleartext on the same port: each accepted socket's first bytes say which protocol serves it. */
   readonly http2: Http2Front;
+  /** What each HTTP/2 session may hold at once (its held polls, event streams, bodies and unsent answers). */
+  readonly http2Budgets: Http2Budgets<Http2Exchange>;
   private readonly expressHttp2: (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
   private readonly hooks: PushServerHooks;
   /** Method allowed on each known path, so a wrong method gets 405 rather than 404. */
@@ -134,7 +138,18 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       sniffTimeoutMs: headersTimeoutMs,
       idleTimeoutMs: HTTP2_LIMITS.idleTimeoutMs,
       maxConcurrentStreams: HTTP2_LIMITS.maxConcurrentStreams,
+      deadSessionCheckMs: HTTP2_LIMITS.deadSessionCheckMs,
+      idleCloseGraceMs: HTTP2_LIMITS.idleCloseGraceMs,
     });
+    this.http2Budgets = new Http2Budgets<Http2Exchange>(
+      {
+        heldPolls: HTTP2_LIMITS.heldPollsPerSession,
+        eventStreams: HTTP2_LIMITS.eventStreamsPerSession,
+        requestBodies: HTTP2_LIMITS.requestBodiesPerSession,
+        sendBufferBytes: this.limits.sendBufferBytes,
+      },
+      (exchange) => this.lean.serve(exchange.route, exchange),
+    );
     this.http2.on('session', (session, socket) => this.ledger.http2.adopt(session, socket));
     this.expressHttp2 = expressOverHttp2(this.app, this.control);
     this.httpServer.maxConnections = this.limits.maxTcpConnections;
@@ -207,7 +222,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
         failedByStatus: this.control.failedByStatus(),
       },
       http: { ...this.connections.counters },
-      http2: this.http2.counters(),
+      http2: { ...this.http2.counters(), ...this.http2Budgets.counters },
       process: { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), peakRssBytes: this.peakRssBytes },
     };
   }
@@ -271,21 +286,40 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   }
 
   /**
-   * Every HTTP/2 request (a stream): the same guard and the same routes as HTTP/1.1. Where a route reads the
-   * request's socket (byte attribution, the demo's delay) it finds the stream's key instead: the socket under a
-   * session is every stream's (see Http2Attribution). HTTP/2 has no Host header; `:authority` stands for it.
+   * Every HTTP/2 request (a stream): the same guard and the same routes as HTTP/1.1, within its session's budget
+   * (Http2Budgets). Where a route reads the request's socket (byte attribution, the demo's delay) it finds the
+   * stream's key instead: the socket under a session is every stream's (see Http2Attribution). HTTP/2 has no
+   * Host header: `:authority` stands for it (RFC 9113 §8.3.1), and a Host beside it must name the same host.
    */
   private onHttp2Request(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void {
     const key = new StreamKey(req.stream);
     Object.defineProperty(req, 'socket', { value: key });
-    if (req.headers.host === undefined && req.authority) req.headers.host = req.authority;
     // HTTP/2 frames a body (it ends with END_STREAM), so it needs no Content-Length; the body parsers look for
     // one, or for HTTP/1.1's chunked coding, to know there is a body: such a body is marked as chunked for them.
     if (!req.stream.endAfterHeaders && req.headers['content-length'] === undefined) req.headers['transfer-encoding'] = 'chunked';
     const route = this.lean.match(req);
     if (!this.admit(req as unknown as http.IncomingMessage, res)) return;
-    if (route) this.lean.serve(route, new Http2Exchange(req, res, key));
-    else this.expressHttp2(req, res);
+    const authority = req.headers[':authority'];
+    if (authority !== undefined) req.headers.host = authority;
+    const budget = this.http2Budgets.of(req.stream);
+    if (route) {
+      const exchange = new Http2Exchange(req, res, key, budget, route);
+      try {
+        this.http2Budgets.admitBody(req, res, budget);
+        this.http2Budgets.admit(exchange, budget, route.kind);
+      } catch (error) {
+        this.ledger.claim(key as unknown as Socket, route.strategy.info.name);
+        refuse(exchange, route.strategy, error);
+      }
+      return;
+    }
+    try {
+      this.http2Budgets.admitBody(req, res, budget);
+    } catch (error) {
+      this.refuseAsControl(req as unknown as http.IncomingMessage, res, error);
+      return;
+    }
+    this.expressHttp2(req, res);
   }
 
   /**
@@ -297,14 +331,30 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       this.guard.admit(req);
       return true;
     } catch (error) {
-      this.ledger.claim(req.socket, 'control', undefined, false);
-      res.once('finish', () => this.ledger.settle(req.socket));
-      refuse(res, this.control, error);
+      this.refuseAsControl(req, res, error);
       return false;
     }
   }
 
+  /** A refusal before any route: counted as control, its bytes too. */
+  private refuseAsControl(req: http.IncomingMessage, res: http.ServerResponse | http2.Http2ServerResponse, error: unknown): void {
+    this.ledger.claim(req.socket, 'control', undefined, false);
+    res.once('finish', () => this.ledger.settle(req.socket));
+    refuse(res, this.control, error);
+  }
+
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Only WebSocket is upgraded to. Any other upgrade (h2c, which `curl --http2` asks for) is ignored: node has
+    // already let go of the connection, so it is handed back to node's HTTP/1.1 parser with the request as it
+    // would read without its upgrade, and served as any other request, keep-alive and all (once the answers
+    // before it on the connection have gone out: they belong to the parser node let go).
+    if (!asksForWebSocket(req)) {
+      const bytes = Buffer.concat([headWithoutUpgrade(req), head]);
+      socket.pause();
+      return this.connections.afterAnswers(socket as Socket, () => {
+        if (!socket.destroyed) this.http2.reparseHttp1(socket as Socket, bytes);
+      });
+    }
     this.connections.upgraded(socket as Socket);
     try {
       this.guard.admit(req);

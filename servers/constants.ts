@@ -103,10 +103,29 @@ export const DEMO_JOIN_NAMES = 1_000;
 /**
  * HTTP/2 cleartext on the HTTP/1.1 port (servers/http2/front.ts). A new connection must show its protocol (three
  * bytes: "PRI" begins the HTTP/2 preface, anything else is HTTP/1.1) within the header timeout, or it is closed.
+ *
+ * A session multiplexes streams, so every budget an HTTP/1.1 connection has by being one request at a time is
+ * set per session here (servers/http2/session-budget.ts): without them one TCP connection would hold 100 times
+ * a connection's share. A browser multiplexes every tab of one origin on one session, so the numbers leave room
+ * for several tabs each holding a long poll or an event stream, and for a page uploading a few bodies at once.
+ * The send budget of a session is the one of an HTTP/1.1 connection (`ServerLimits.sendBufferBytes`).
  */
 export const HTTP2_LIMITS = {
   /** Streams a client may have open at once on one session (SETTINGS_MAX_CONCURRENT_STREAMS; RFC 9113 §6.5.2 advises at least 100). */
   maxConcurrentStreams: 100,
   /** A session without any frame for this long is closed, as an idle HTTP/1.1 keep-alive connection is. */
   idleTimeoutMs: 65_000,
+  /** Long polls one session may have held at once; one more gets 503 with Retry-After. */
+  heldPollsPerSession: 8,
+  /** Event streams one session may have open at once; one more gets 503 with Retry-After. */
+  eventStreamsPerSession: 8,
+  /** Requests whose body is still arriving on one session at once; one more gets 503 with Retry-After. */
+  requestBodiesPerSession: 8,
+  /**
+   * How often sessions that moved no byte are checked for a peer that has gone: after a protocol error nghttp2
+   * says GOAWAY and stops reading, so the peer's close would otherwise go unseen until the idle timeout.
+   */
+  deadSessionCheckMs: 1_000,
+  /** A session closed for being idle that still has streams (which cannot finish) is destroyed this much later. */
+  idleCloseGraceMs: 2_000,
 } as const;

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   if (redis) {
     const whose = redis.started ? 'started by pushbench, stopped on exit' : 'shared: start more serve processes with the same --redis-url';
     process.stdout.write(`message log: Redis Stream ${redis.source.keys.log} at ${redis.url} (${whose})\n`);
+    watchRedis(redis);
   } else {
     process.stdout.write(`message log: in this process (the last ${DEFAULT_LIMITS.ringSize} messages)\n`);
   }
@@ -115,6 +116,22 @@ async function main(): Promise<void> {
     await server.close();
     await redis?.close();
   });
+}
+
+/**
+ * One line on stderr when Redis stops answering and one when it is back, however many publishes fail between
+ * (each gets its 503); one line if the redis-server pushbench started dies, as it is not restarted: an empty
+ * Redis would start the log under a new epoch, and a server that silently carried on would hide that.
+ */
+function watchRedis({ source, started, url }: RedisLogService): void {
+  source.on('unavailable', (reason) => process.stderr.write(`pushbench serve: ${reason} (${url}); publishes get 503 until it answers again\n`));
+  source.on('available', () => process.stderr.write(`pushbench serve: the message log in Redis answers again (${url})\n`));
+  started?.onUnexpectedExit((how) =>
+    process.stderr.write(
+      `pushbench serve: the redis-server pushbench started on port ${started.port} exited (${how}); it is not restarted: ` +
+        'publishes get 503 until pushbench serve is restarted\n',
+    ),
+  );
 }
 
 void main();

@@ -56,6 +56,7 @@ serveRpc<ServerProtocol>({
     options = { strategy, longPollTimeoutMs, redis };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
+    await publisher.syncClock();
     // The first worker opens the socket (on a free port); the others share it.
     listenArg = givenPort ?? 0;
     port = await forkWorker(listenArg);

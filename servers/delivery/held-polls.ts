@@ -58,7 +58,8 @@ export class HeldPolls {
     if (userHolds >= maxHeldLongPollsPerUser) {
       throw new Refusal('tooManyHeldPollsPerUser', { limit: maxHeldLongPollsPerUser });
     }
-    if (!exchange.connection.tryHold()) return false;
+    // The connection calls this only later, once the poll is held (never from inside tryHold).
+    if (!exchange.connection.tryHold(() => this.answerOne(poll))) return false;
     const key = userId === undefined ? String(cursor) : `${cursor} ${userId}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { key, cursor, userId, polls: new Set() }));

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
     status: 421,
     message: (d: { host: string }) => `this server does not answer to host ${JSON.stringify(d.host)}; start it with --allow-host to add a name`,
   },
+  hostMismatch: { status: 400, message: 'the Host header and :authority name different hosts' },
   noRoute: { status: 404, message: (d: { method: string; path: string }) => `no route ${d.method} ${d.path}` },
   methodNotAllowed: {
     status: 405,
@@ -103,6 +104,12 @@ export const ERROR_CODES = {
   tooManyHeldPollsPerUser: {
     status: 503,
     message: (d: { limit: number }) => `too many held long polls for one user (limit ${d.limit})`,
+    headers: RETRY_SOON,
+  },
+  /** HTTP/2 multiplexes requests on one connection: a session has a budget of its own (HTTP2_LIMITS). */
+  tooManyOnHttp2Session: {
+    status: 503,
+    message: (d: { what: string; limit: number }) => `too many ${d.what} on one HTTP/2 connection (limit ${d.limit})`,
     headers: RETRY_SOON,
   },
   tooManyPushClients: {

@@ -25,6 +25,7 @@ export interface LeanResponse {
    * held poll queued behind another answer: Http1Connections emits it then, as Node does not).
    */
   once(event: 'close' | 'finish', listener: () => void): unknown;
+  on(event: 'close' | 'finish', listener: () => void): unknown;
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   /** Bytes written to this answer that have not reached the kernel yet. */
@@ -35,8 +36,12 @@ export interface LeanResponse {
 export interface LeanConnection {
   /** The socket whose bytes are this client's: byte attribution and the demo's network delay act on it. */
   readonly socket: Socket;
-  /** Takes one of the connection's held-poll places; false (and counted) when it holds all it may. */
-  tryHold(): boolean;
+  /**
+   * Takes one of the connection's held-poll places; false (and counted) when it holds all it may, or throws a
+   * Refusal (HTTP/2: a 503 over the session's budget). `answerNow` answers the poll at once, with what there is:
+   * the connection calls it when the poll would block answers behind it (HTTP/1.1 answers in order).
+   */
+  tryHold(answerNow: () => void): boolean;
   releaseHold(): void;
 }
 
@@ -46,6 +51,11 @@ export interface LeanExchange {
   readonly connection: LeanConnection;
   /** An answer of `bytes` was written: it counts against the connection's send budget until it has left. */
   answered(bytes: number): void;
+  /**
+   * Bytes queued for this client and not yet sent, as its send budget counts them: HTTP/1.1, the response's own
+   * (a connection carries one stream at a time); HTTP/2, everything its session has not sent.
+   */
+  bufferedBytes(): number;
   /**
    * This answer is now a stream that holds the connection until it ends. False when the connection cannot
    * carry one (HTTP/1.1: requests were pipelined behind it, so the connection is closed).

@@ -15,6 +15,12 @@ export interface ConnectionCounters {
   /** Requests that waited because their connection's unsent answers were over the send budget. */
   waitedForSendBudget: number;
   /**
+   * Held long polls answered at once (with what there was) because answers behind them were over the send
+   * budget: the connection would stop being read behind a poll that blocks its answers, and a peer that closed
+   * would not be seen until the poll's timeout.
+   */
+  heldPollsAnsweredForBudget: number;
+  /**
    * Bytes of answer bodies written on the lean path and not yet handed to the kernel, over every connection,
    * now: each connection's stay under the send budget plus one answer.
    */
@@ -61,6 +67,7 @@ export class Http1Connections {
     pipelinedBehindStream: 0,
     longPollsNotHeld: 0,
     waitedForSendBudget: 0,
+    heldPollsAnsweredForBudget: 0,
     queuedAnswerBytes: 0,
     idleClosedNearLimit: 0,
     droppedOverLimit: 0,
@@ -104,6 +111,16 @@ export class Http1Connections {
     res.on('finish', onResponseFinish);
     if (connection.waiting.length === 0 && this.mayStart(exchange)) this.options.serve(exchange);
     else this.wait(exchange);
+  }
+
+  /**
+   * Calls `fn` once every answer on `socket`'s connection has gone out: at once on a connection with none under
+   * way. A request node took for an upgrade may be pipelined behind answers of the parser it left.
+   */
+  afterAnswers(socket: Socket, fn: () => void): void {
+    const connection = this.open.get(socket);
+    if (!connection || connection.unfinished.size === 0) return fn();
+    connection.afterAnswers.push(fn);
   }
 
   /** A connection taken over by an upgrade is no longer an idle HTTP connection that may be closed. */
@@ -170,6 +187,13 @@ export class Http1Connections {
       connection.paused = true;
       connection.socket.pause();
     }
+    // A held poll ahead of the answers that fill the budget keeps them from draining until its timeout, and a
+    // connection not read does not see its peer close: answer the poll now, so the answers (or the peer's
+    // reset, if it has gone) can flow.
+    if (exchange.waitedForBudget && connection.answerHeld) {
+      this.counters.heldPollsAnsweredForBudget++;
+      connection.answerHeld();
+    }
   }
 
   /** @internal for the responses' 'finish' listener. */
@@ -183,7 +207,12 @@ export class Http1Connections {
     if (connection.stream === exchange) connection.stream = undefined;
     if (connection.socket.destroyed) return;
     this.startWaiting(connection);
-    if (connection.unfinished.size === 0) this.idle.add(connection);
+    if (connection.unfinished.size > 0) return;
+    if (connection.afterAnswers.length > 0) {
+      for (const fn of connection.afterAnswers.splice(0)) fn();
+      return;
+    }
+    this.idle.add(connection);
   }
 
   private startWaiting(connection: Http1Connection): void {
@@ -240,6 +269,8 @@ export class Http1Connection implements LeanConnection {
   /** The event stream that holds the connection, while it lasts. */
   stream: Http1Exchange | undefined;
   readonly waiting: Http1Exchange[] = [];
+  /** What waits for every answer under way to have gone out (see Http1Connections.afterAnswers). */
+  readonly afterAnswers: (() => void)[] = [];
   paused = false;
   closed = false;
 
@@ -248,18 +279,23 @@ export class Http1Connection implements LeanConnection {
     readonly connections: Http1Connections,
   ) {}
 
+  /** Answers the connection's held poll at once (see Http1Connections.wait); set while one is held. */
+  answerHeld: (() => void) | undefined;
+
   /** HTTP/1.1 answers in order, so a second held poll could only be answered after the first: one at a time. */
-  tryHold(): boolean {
+  tryHold(answerNow: () => void): boolean {
     if (this.heldPolls > 0) {
       this.connections.counters.longPollsNotHeld++;
       return false;
     }
     this.heldPolls++;
+    this.answerHeld = answerNow;
     return true;
   }
 
   releaseHold(): void {
     this.heldPolls--;
+    this.answerHeld = undefined;
   }
 }
 
@@ -286,6 +322,10 @@ export class Http1Exchange implements LeanExchange {
     this.bytes += bytes;
     connection.unsentBytes += bytes;
     connection.connections.counters.queuedAnswerBytes += bytes;
+  }
+
+  bufferedBytes(): number {
+    return this.res.writableLength;
   }
 
   streamStarted(): boolean {

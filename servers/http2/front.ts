@@ -17,6 +17,11 @@ export interface Http2Counters {
   closedBeforeAnyStream: number;
   /** Connections closed because they had not shown their protocol (three bytes) within the header timeout. */
   refusedSockets: number;
+  /**
+   * Sessions whose peer had gone while nghttp2 no longer read from it (after a protocol error it says GOAWAY and
+   * stops reading), found by the dead-session check and closed.
+   */
+  closedAfterPeerLeft: number;
 }
 
 export type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
@@ -31,6 +36,10 @@ export interface Http2FrontOptions {
   idleTimeoutMs: number;
   /** Streams a client may have open at once on one session (SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams: number;
+  /** How often sessions that moved no byte are checked for a peer that has gone, ms. */
+  deadSessionCheckMs: number;
+  /** A session closed for being idle whose streams have not finished is destroyed this much later, ms. */
+  idleCloseGraceMs: number;
 }
 
 export interface Http2FrontEvents {
@@ -49,7 +58,9 @@ export interface Http2FrontEvents {
  */
 export class Http2Front {
   readonly server: http2.Http2Server;
-  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** Every open session, with its socket and the bytes it had moved at the last dead-session check. */
+  private readonly sessions = new Map<http2.ServerHttp2Session, SessionWatch>();
+  private readonly deadSessionCheck: NodeJS.Timeout;
   private readonly listeners: { [E in keyof Http2FrontEvents]: ((...args: Http2FrontEvents[E]) => void)[] } = { session: [] };
   /** The socket being handed over, for the session the http2 server creates for it synchronously. */
   private handingOver?: Socket;
@@ -59,6 +70,8 @@ export class Http2Front {
   sessionsOpened = 0;
   /** Sessions closed before their first stream (see Http2Counters). */
   closedBeforeAnyStream = 0;
+  /** Sessions closed once the dead-session check let their peer's close be seen (see Http2Counters). */
+  closedAfterPeerLeft = 0;
 
   constructor(
     private readonly httpServer: http.Server,
@@ -74,7 +87,12 @@ export class Http2Front {
     const http1 = httpServer.listeners('connection') as ((socket: Socket) => void)[];
     httpServer.removeAllListeners('connection');
     httpServer.on('connection', (socket: Socket) => this.sniff(socket, http1));
+    this.http1 = http1;
+    this.deadSessionCheck = setInterval(() => this.checkQuietSessions(), options.deadSessionCheckMs).unref();
   }
+
+  /** node's own HTTP/1.1 connection listener(s), taken over at construction. */
+  private readonly http1: ((socket: Socket) => void)[];
 
   on<E extends keyof Http2FrontEvents>(event: E, listener: (...args: Http2FrontEvents[E]) => void): this {
     this.listeners[event].push(listener);
@@ -87,26 +105,44 @@ export class Http2Front {
 
   /** What /api/stats shows of HTTP/2. */
   counters(): Http2Counters {
-    const { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets } = this;
-    return { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets };
+    const { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets, closedAfterPeerLeft } = this;
+    return { sessionsOpened, openSessions, closedBeforeAnyStream, refusedSockets, closedAfterPeerLeft };
   }
 
-  /** Says goodbye (GOAWAY) on every session: each closes once its open streams are done. */
+  /** Says goodbye (GOAWAY) on every session: each closes once its open streams are done. Stops the dead-session check. */
   closeSessions(): void {
-    for (const session of this.sessions) if (!session.closed) session.close();
+    clearInterval(this.deadSessionCheck);
+    for (const session of this.sessions.keys()) if (!session.closed) session.close();
+  }
+
+  /**
+   * Hands an HTTP/1.1 connection to node's HTTP/1.1 server again, with `bytes` to be parsed first: a request
+   * node took for an upgrade (it has let go of the connection) that is to be served as a plain request.
+   */
+  reparseHttp1(socket: Socket, bytes: Buffer): void {
+    socket.pause();
+    socket.unshift(bytes);
+    for (const listener of this.http1) listener.call(this.httpServer, socket);
+    socket.resume();
   }
 
   private adopt(session: http2.ServerHttp2Session): void {
     const socket = this.handingOver;
     if (!socket) return;
-    this.sessions.add(session);
+    this.sessions.set(session, { socket, bytes: -1, peerLeft: false });
     this.sessionsOpened++;
-    session.once('close', () => this.sessions.delete(session));
+    // However the session ends (GOAWAY, an error, a timeout, its socket's close), its socket goes with it.
+    session.once('close', () => {
+      const watch = this.sessions.get(session);
+      if (watch?.peerLeft) this.closedAfterPeerLeft++;
+      this.sessions.delete(session);
+      socket.destroy();
+    });
+    session.on('error', () => session.destroy());
     // Idle means no frame at all: a held poll's session is idle too, so the limit is above the longest hold.
-    session.setTimeout(this.options.idleTimeoutMs, () => session.close());
+    session.setTimeout(this.options.idleTimeoutMs, () => this.retire(session));
     // As an HTTP/1.1 connection must send its request within the header timeout, a session must open a stream.
-    // This also ends a session broken before its first request: after a malformed frame nghttp2 sends GOAWAY and
-    // reads nothing more, but node leaves the connection open (and a later break waits for the idle timeout).
+    // This also ends a session broken before its first request without waiting for the dead-session check.
     const firstStream = setTimeout(() => session.destroy(), this.options.sniffTimeoutMs);
     firstStream.unref();
     let streamed = false;
@@ -119,6 +155,40 @@ export class Http2Front {
       if (!streamed) this.closedBeforeAnyStream++;
     });
     for (const listener of this.listeners.session) listener(session, socket);
+  }
+
+  /** Says goodbye to an idle session; streams that cannot finish (a peer that reads nothing) do not keep it. */
+  private retire(session: http2.ServerHttp2Session): void {
+    session.close();
+    if (session.destroyed) return;
+    const grace = setTimeout(() => session.destroy(), this.options.idleCloseGraceMs);
+    grace.unref();
+    session.once('close', () => clearTimeout(grace));
+  }
+
+  /**
+   * Lets a gone peer's close be seen on a session nghttp2 has stopped reading. After a connection error (a
+   * malformed frame) nghttp2 sends GOAWAY and never asks for input again, and node says nothing of it: the
+   * peer's FIN is never read, and the socket would sit in CLOSE-WAIT, counted as open, until the idle timeout.
+   * A session that moved no byte since the last check, with nothing waiting to be written, is asked to read
+   * again (libuv's read start, through the socket's handle: node has no public call for a socket an HTTP/2
+   * session has consumed). On a session that reads, this does nothing (libuv answers EALREADY); on one nghttp2
+   * has given up, the peer's FIN arrives, the socket closes and the session with it. A session busy writing
+   * (its write queue not empty) is left alone: node stops reading while a write is under way, on purpose.
+   */
+  private checkQuietSessions(): void {
+    for (const watch of this.sessions.values()) {
+      const { socket } = watch;
+      const bytes = socket.bytesRead + socket.bytesWritten;
+      if (bytes !== watch.bytes) {
+        watch.bytes = bytes;
+        continue;
+      }
+      const handle = (socket as unknown as { _handle?: ConsumedHandle | null })._handle;
+      if (!handle || handle.writeQueueSize > 0) continue;
+      // 0: reading had stopped and starts again; the session may be one whose peer has gone.
+      if (handle.readStart() === 0) watch.peerLeft = true;
+    }
   }
 
   /** Reads until the protocol is known (at most 3 bytes are needed), then hands the socket and the bytes on. */
@@ -158,6 +228,21 @@ export class Http2Front {
     socket.on('data', onData);
     socket.once('close', stop);
   }
+}
+
+/** A session as the dead-session check sees it. */
+interface SessionWatch {
+  readonly socket: Socket;
+  /** Bytes read and written by the socket at the last check (-1: not checked yet). */
+  bytes: number;
+  /** Reading had stopped and was started again: if the session now closes, its peer had left unseen. */
+  peerLeft: boolean;
+}
+
+/** What the dead-session check uses of a TCP socket's libuv handle (node's internal TCPWrap). */
+interface ConsumedHandle {
+  readStart(): number;
+  readonly writeQueueSize: number;
 }
 
 export function isHttp2Request(req: object): req is http2.Http2ServerRequest {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionCounters } from '../http/http1-connections.js';
 import type { Http2Counters } from '../http2/front.js';
+import type { SessionBudgetCounters } from '../http2/session-budget.js';
 import type { ByteCounts, ConnectionCounts } from '../contract/byte-counts.js';
 import type { ByteLedger } from '../wire/byte-ledger.js';
 import type { ServerStrategy } from '../strategy.js';
@@ -40,7 +41,8 @@ export interface ServerStats {
    */
   control: { bytes: ByteCounts; connections: ConnectionCounts; failedByStatus: Record<string, number> };
   http: ConnectionCounters;
-  http2: Http2Counters;
+  /** The HTTP/2 front (sessions, broken ones) and the session budgets. */
+  http2: Http2Counters & SessionBudgetCounters;
   process: { cpuUserUs: number; cpuSystemUs: number; rssBytes: number; peakRssBytes: number };
 }
 

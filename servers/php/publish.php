@@ -29,11 +29,14 @@ serve(function (array $config): void {
     if ($key !== null) parse_user_id($key, $limits['userIdChars'], 'Idempotency-Key');
     $t = microtime(true) * 1000;
     $afterSeq = ',"t":' . js_number($t) . ',"payload":' . json_text($body->payload) . ($to === null ? '' : ',"to":' . json_text($to)) . '}';
-    $redis = redis_connection($config, 5.0);
+    $redis = redis_connection($config, $config['publishTimeoutMs'] / 1000);
     $argv = ['0', (string) $config['ringSize'], $afterSeq];
+    // The append script's deadline, on Redis's clock (the same machine's: the stack runs beside its Redis).
+    $deadline = (string) (int) floor(microtime(true) * 1000 + $config['publishTimeoutMs'] - $config['lateMarginMs']);
     [$seq] = $key === null
-        ? run_script($redis, $config, 'append', $argv)
+        ? run_script($redis, $config, 'append', [...$argv, $deadline])
         : run_script($redis, $config, 'appendOnce', [...$argv, (string) $config['idempotencySeconds']], [$config['keys']['log'] . ':publish:' . $key]);
+    if ((int) $seq === 0) throw new Refusal('sourceUnavailable', ['{reason}' => $config['unansweredMessage']]);
     send_json(202, '{"seq":' . (int) $seq . '}');
 });
 

@@ -1,6 +1,6 @@
 import { MIN_LONG_POLL_TIMEOUT_MS, type ServerLimits } from '../constants.js';
 import { ERROR_CODES, renderError, type ErrorCode, type ErrorDataArgs } from '../http/error-codes.js';
-import { LOG_SCRIPTS, logKeys, REDIS_UNAVAILABLE, sha1 } from '../log/redis/redis-log.js';
+import { LATE_MARGIN_MS, LOG_SCRIPTS, logKeys, PUBLISH_TIMEOUT_MS, REDIS_UNAVAILABLE, sha1, unansweredMessage } from '../log/redis/redis-log.js';
 
 /**
  * The refusals the PHP scripts can make: the same codes, statuses, headers and sentences as the Node server's
@@ -56,6 +56,11 @@ export function phpConfig({ redis, keyPrefix, limits }: PhpConfigOptions): strin
     minLongPollTimeoutMs: MIN_LONG_POLL_TIMEOUT_MS,
     idempotencySeconds: IDEMPOTENCY_SECONDS,
     unavailablePrefix: REDIS_UNAVAILABLE,
+    // A publish waits for Redis as long as our server's does, and the append script refuses to run past the same
+    // deadline, so that a publish answered 503 is never stored once a frozen Redis resumes.
+    publishTimeoutMs: PUBLISH_TIMEOUT_MS,
+    lateMarginMs: LATE_MARGIN_MS,
+    unansweredMessage: unansweredMessage(),
     scripts,
     errors,
   };

@@ -1,7 +1,7 @@
 import { ROUTES } from '../contract/wire.js';
 import { parseCursor, parseUserId } from '../http/errors.js';
 import { startEventStream } from '../http/answers.js';
-import type { LeanResponse } from '../http/exchange.js';
+import type { LeanExchange, LeanResponse } from '../http/exchange.js';
 import type { Gap, Message } from '../contract/message.js';
 import { PushFanout, type PushChannel } from '../delivery/push-fanout.js';
 import { ServerStrategy, type StrategyContext } from '../strategy.js';
@@ -45,7 +45,7 @@ export class ServerSentEventsStrategy extends ServerStrategy {
       fanout.checkRoom();
       this.emit('request', userId);
       // Not attached when requests were pipelined behind it: the connection is closed instead (see Http1Connections).
-      if (startEventStream(exchange)) fanout.attach(eventStream(exchange.res), cursor, userId);
+      if (startEventStream(exchange)) fanout.attach(eventStream(exchange), cursor, userId);
     });
   }
 
@@ -65,7 +65,8 @@ interface EventStream extends PushChannel {
   readonly res: LeanResponse;
 }
 
-function eventStream(res: LeanResponse): EventStream {
+function eventStream(exchange: LeanExchange): EventStream {
+  const { res } = exchange;
   // A stream starts only once every answer before it on its connection has gone out: its response has the
   // socket, and tells when the connection closes.
   let closed = false;
@@ -76,7 +77,7 @@ function eventStream(res: LeanResponse): EventStream {
       return !closed && !res.writableEnded;
     },
     get bufferedBytes() {
-      return res.writableLength;
+      return exchange.bufferedBytes();
     },
     sendMessage: (message: Message, json: string, flushed?: () => void) => {
       res.write(`id: ${message.seq}\ndata: ${json}\n\n`, flushed && (() => flushed()));

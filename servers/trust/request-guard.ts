@@ -111,15 +111,20 @@ export class RequestGuard {
   }
 
   /**
-   * What every HTTP request and upgrade passes before anything else: a Host this server is bound to (421
-   * otherwise: a DNS-rebinding page names its own host), and, with a user secret, a valid token for every
+   * What every HTTP request and upgrade passes before anything else: a Host (over HTTP/2, an :authority) this
+   * server is bound to (421 otherwise: a DNS-rebinding page names its own host), and, with a user secret, a valid token for every
    * `user=` in its URL (401).
    */
   admit(req: IncomingMessage): void {
-    const host = req.headers.host ?? (req.headers[':authority'] as string | undefined);
+    // An HTTP/2 request names its host in :authority, which wins over a Host header beside it (RFC 9113 §8.3.1).
+    const authority = req.headers[':authority'] as string | undefined;
+    const host = authority ?? req.headers.host;
     if (!this.hostAllowed(host)) {
       throw new Refusal('hostNotAllowed', { host: host ?? '' });
     }
+    // "A server SHOULD treat a request as malformed if it contains a Host header field that identifies an entity
+    // that differs from the entity in the :authority pseudo-header field."
+    if (authority !== undefined && req.headers.host !== undefined && req.headers.host !== authority) throw new Refusal('hostMismatch');
     if (this.options.userSecret === undefined) return;
     const url = req.url ?? '';
     const query = url.indexOf('?');

@@ -22,13 +22,21 @@ export const REDIS_INSTALL_HINT =
   'install Redis with `sudo apt-get install redis-server` (Debian/Ubuntu; pushbench starts it itself), or pass --redis-url ' +
   'redis://HOST:PORT of a running one';
 
+/** Told when an established connection is lost (once per outage) and when it is back. */
+export interface ConnectionWatch {
+  lost(reason: string): void;
+  back(): void;
+}
+
 /**
  * A node-redis client connected to `url`. The first connection fails fast (SourceUnavailableError, with the
  * install hint); once up, a lost connection is retried for ever with a capped backoff, and commands sent
- * meanwhile fail at once instead of queueing (disableOfflineQueue): a publish gets a 503, not a hang.
+ * meanwhile fail at once instead of queueing (disableOfflineQueue): a publish gets a 503, not a hang. `watch`
+ * hears of each outage once, not of every failed reconnect.
  */
-export async function connectRedis(url: string): Promise<RedisClient> {
+export async function connectRedis(url: string, watch?: ConnectionWatch): Promise<RedisClient> {
   let ready = false;
+  let lost = false;
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -40,8 +48,17 @@ export async function connectRedis(url: string): Promise<RedisClient> {
       },
     },
   });
-  // Every lost connection is reported here; the reconnect strategy above handles it, so nothing more to do.
-  client.on('error', () => {});
+  // Every lost connection and failed reconnect is reported here; the reconnect strategy above handles them.
+  client.on('error', (error: Error) => {
+    if (!ready || lost) return;
+    lost = true;
+    watch?.lost(error.message);
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    watch?.back();
+  });
   const port = Number(new URL(url).port || 6379);
   countRedisTraffic(port);
   try {
@@ -51,4 +68,25 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   }
   ready = true;
   return client;
+}
+
+/**
+ * `reply`, or SourceUnavailableError(`message`) once `ms` have passed. node-redis times a command out only while
+ * it waits to be written: one written to a Redis that is frozen (SIGSTOP, a stalled host) waits for ever. The
+ * reply, if it comes later, is dropped.
+ */
+export function answerWithin<T>(reply: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SourceUnavailableError(message)), ms);
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

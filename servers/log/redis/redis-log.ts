@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { nowMs, type Message } from '../../contract/message.js';
 import { SourceUnavailableError } from '../message-log.js';
 import { checkPayloadDepth, PayloadError } from '../payload.js';
-import type { RedisClient } from './redis-connection.js';
+import { answerWithin, type RedisClient } from './redis-connection.js';
 
 /**
  * The log in Redis: three keys under one hash tag (so they share a slot on a cluster too).
@@ -46,10 +46,13 @@ end
 /**
  * One atomic step: the next seq, and the entry under it, trimmed to exactly `ringSize` entries (no `~`: the
  * gap signal must come at the same cursor as with the embedded log). The caller sends the message's JSON
- * after its seq, so what is stored is byte for byte what every strategy sends.
- * ARGV: floor, ringSize, the JSON after `{"seq":N`. Returns [seq, epoch].
+ * after its seq, so what is stored is byte for byte what every strategy sends. A script that runs after its
+ * deadline (Redis's clock, ms) appends nothing and returns seq 0: its publisher has already been told it failed.
+ * ARGV: floor, ringSize, the JSON after `{"seq":N`, deadline. Returns [seq, epoch].
  */
 const APPEND_SCRIPT = `${ENSURE_EPOCH}
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[4]) then return {0, 0} end
 local epoch = ensure_epoch(tonumber(ARGV[1]))
 local seq = redis.call('INCR', KEYS[2])
 local text = string.format('%.0f', seq)
@@ -129,9 +132,25 @@ export interface LogSnapshot {
   entries: StreamEntry[];
 }
 
+/**
+ * How long a publish waits for Redis. A Redis that is frozen (SIGSTOP, a stalled host) keeps its connection
+ * open, so nothing fails by itself, and node-redis's own command timeout only covers a command still waiting to
+ * be written; past this, the publish fails (SourceUnavailableError, HTTP 503 with Retry-After) instead of waiting
+ * for Redis to come back. Commands take well under a millisecond on a Redis that runs.
+ */
+export const PUBLISH_TIMEOUT_MS = 1_000;
+/**
+ * The append script refuses to run this long before the publish's timeout (by Redis's clock): a publish its
+ * publisher has been told failed must not be stored when a frozen Redis resumes, or a retry would store it twice.
+ * The margin is the time the script's reply has to reach the publisher.
+ */
+export const LATE_MARGIN_MS = 250;
+
 /** Calls on the log that are not blocking reads: appending and taking a snapshot. */
 export class RedisLog {
   readonly keys: LogKeys;
+  /** Redis's clock minus this process's, ms (see syncClock); 0 until measured: the same machine's clock. */
+  private clockOffsetMs = 0;
 
   constructor(
     private readonly client: RedisClient,
@@ -163,10 +182,27 @@ export class RedisLog {
     return message;
   }
 
-  /** Appends `{"seq":N` + `jsonAfterSeq`; returns the seq Redis gave it and the log's epoch. */
+  /**
+   * Appends `{"seq":N` + `jsonAfterSeq`; returns the seq Redis gave it and the log's epoch. Fails with
+   * SourceUnavailableError, having stored nothing, when Redis does not answer within PUBLISH_TIMEOUT_MS.
+   */
   async append(jsonAfterSeq: string, ringSize: number, floor: number): Promise<{ seq: number; epoch: number }> {
-    const [seq, epoch] = (await this.run(APPEND_SCRIPT, [String(floor), String(ringSize), jsonAfterSeq])) as [number, number];
+    const deadline = Date.now() + this.clockOffsetMs + PUBLISH_TIMEOUT_MS - LATE_MARGIN_MS;
+    const reply = this.run(APPEND_SCRIPT, [String(floor), String(ringSize), jsonAfterSeq, String(Math.floor(deadline))]);
+    const [seq, epoch] = (await answerWithin(reply, PUBLISH_TIMEOUT_MS, unansweredMessage())) as [number, number];
+    if (Number(seq) === 0) throw new SourceUnavailableError(unansweredMessage());
     return { seq: Number(seq), epoch: Number(epoch) };
+  }
+
+  /**
+   * Measures Redis's clock against this process's (one TIME, halfway through its round trip), for the append
+   * script's deadline: a Redis on another machine may keep another time.
+   */
+  async syncClock(): Promise<void> {
+    const sent = Date.now();
+    const [seconds, micros] = (await this.call(['TIME'])) as [string, string];
+    const received = Date.now();
+    this.clockOffsetMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (sent + received) / 2;
   }
 
   async snapshot(floor: number): Promise<LogSnapshot> {
@@ -199,6 +235,11 @@ export class RedisLog {
       throw new SourceUnavailableError(`${REDIS_UNAVAILABLE}${(error as Error).message}`);
     }
   }
+}
+
+/** Why a publish failed when Redis did not answer in time (the PHP publish says the same, servers/stack/php-config.ts). */
+export function unansweredMessage(): string {
+  return `the message log in Redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`;
 }
 
 /** Stream entries as XRANGE, XREAD or a script return them: [[id, [field, value, ...]], ...]. */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_LIMITS } from '../../constants.js';
 import type { Message } from '../../contract/message.js';
-import type { MessageLog } from '../message-log.js';
+import { SourceUnavailableError, type MessageLog } from '../message-log.js';
 import { isVisibleTo, MessageSource, type SinceResult } from '../message-source.js';
 import { connectRedis, type RedisClient } from './redis-connection.js';
 import { parseXread, RedisLog, type LogSnapshot, type StreamEntry } from './redis-log.js';
@@ -27,6 +27,13 @@ interface RedisSourceEvents {
   message: [message: Message];
   /** The mirror was rebuilt from Redis (a new epoch, or a reader that fell a whole ring behind). */
   resync: [epoch: number];
+  /**
+   * Redis stopped answering (a publish failed, or the reader lost its connection): once per outage, with the
+   * reason, however many publishes fail meanwhile.
+   */
+  unavailable: [reason: string];
+  /** Redis answers again after an outage (a publish went through, or the reader is back). */
+  available: [];
 }
 
 /**
@@ -50,6 +57,8 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
   private closed = false;
   private readLoop: Promise<void> = Promise.resolve();
   private readonly waiting = new Set<{ seq: number; resolve: () => void }>();
+  /** The reason Redis is taken to be unavailable, while it is (see the 'unavailable' event). */
+  private outage: string | undefined;
 
   private constructor(
     private readonly commands: RedisClient,
@@ -76,6 +85,7 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
     try {
       reader = await connectRedis(options.url);
       const log = new RedisLog(commands, options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+      await log.syncClock();
       const snapshot = await log.snapshot(0);
       const source = new RedisMessageSource(commands, reader, log, options.payloadDepth ?? DEFAULT_LIMITS.payloadDepth, ringSize, snapshot);
       source.readLoop = source.read();
@@ -128,9 +138,33 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
    * that cannot be sent, SourceUnavailableError when Redis does not answer.
    */
   async publish(payload: unknown, to?: string): Promise<Message> {
-    const message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head });
+    let message: Message;
+    try {
+      message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head });
+    } catch (error) {
+      if (error instanceof SourceUnavailableError) this.unavailable(error.message);
+      throw error;
+    }
+    this.available();
     await this.mirrored(message.seq);
     return message;
+  }
+
+  /** Whether Redis is taken to be unavailable now (between an 'unavailable' event and the next 'available'). */
+  get isUnavailable(): boolean {
+    return this.outage !== undefined;
+  }
+
+  private unavailable(reason: string): void {
+    if (this.outage !== undefined || this.closed) return;
+    this.outage = reason;
+    this.emit('unavailable', reason);
+  }
+
+  private available(): void {
+    if (this.outage === undefined) return;
+    this.outage = undefined;
+    this.emit('available');
   }
 
   /** Stops the reader and closes both connections; the log stays in Redis for the other processes. */
@@ -178,8 +212,9 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
           `${this.lastReadSeq}-0`,
         ]);
         entries = parseXread(reply, this.log.keys.log);
-      } catch {
+      } catch (error) {
         if (this.closed) return;
+        this.unavailable(`the message log in Redis is unavailable: ${(error as Error).message}`);
         // Redis went away (or restarted, perhaps empty): once it answers again, start over from a snapshot.
         await this.resync();
         continue;
@@ -217,6 +252,7 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
         await sleep(RESYNC_RETRY_MS);
         continue;
       }
+      this.available();
       const follows = snapshot.epoch === this.epochFirstSeq && (snapshot.entries[0]?.seq ?? snapshot.head + 1) <= this.lastReadSeq + 1;
       if (follows) {
         for (const entry of snapshot.entries) if (entry.seq > this.lastReadSeq) this.take(entry);

@@ -12,6 +12,8 @@ export interface RedisServer {
   port: number;
   /** The redis-server process, for its CPU time (/proc/<pid>/stat). */
   pid: number;
+  /** Calls `listener` once if redis-server exits without being stopped (killed, crashed): it is not restarted. */
+  onUnexpectedExit(listener: (how: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,11 @@ async function launch(binary: string, port: number, dir: string, env: NodeJS.Pro
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
+    onUnexpectedExit(listener) {
+      child.once('exit', (code, signal) => {
+        if (stopped === undefined) listener(signal === null ? `exit code ${code}` : `signal ${signal}`);
+      });
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         const done = () => {

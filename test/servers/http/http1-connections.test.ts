@@ -115,6 +115,22 @@ describe('pipelined requests on one HTTP/1.1 connection', () => {
     expect(stats().http.queuedAnswerBytes).toBe(0);
   });
 
+  it('answer a held poll at once when answers behind it go over the send budget, so a peer that closes is seen', async () => {
+    await start({ longPollTimeoutMs: 60_000 }, ['long-polling']);
+    for (let i = 0; i < 40; i++) server.source.publish('x'.repeat(60_000));
+    const client = connect(true);
+    // A poll held at the head, then answers of 240 KB it blocks (HTTP/1.1 answers in order): over the 1 MiB
+    // budget the connection is not read, and without an answer to the held poll nothing could drain.
+    client.socket.write(get(`/api/long-poll?since=${server.source.head}`) + get('/api/long-poll?since=0').repeat(500));
+    await waitFor(() => stats().http.heldPollsAnsweredForBudget === 1, 'the held poll to be answered for the budget');
+    expect(stats().strategies['long-polling'].attached).toBe(0);
+    expect(stats().http.waitedForSendBudget).toBeGreaterThanOrEqual(1);
+    client.socket.destroy();
+    // The answers that can now go out meet the closed peer: the connection closes at once, not after 25 s.
+    await waitFor(() => server.connections.size === 0, 'the connection to close');
+    expect(stats().http.queuedAnswerBytes).toBe(0);
+  });
+
   it('a user holds at most maxHeldLongPollsPerUser polls; the next gets 503 and others are still held', async () => {
     await start({ longPollTimeoutMs: 60_000, maxHeldLongPollsPerUser: 2 }, ['long-polling']);
     const bob = [connect(), connect()];

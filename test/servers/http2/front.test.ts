@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PushServer } from '../../../servers/app.js';
 import { HTTP2_PREFACE } from '../../../servers/http2/front.js';
-import { waitFor } from '../../helpers.js';
-import { FRAME, frames, h2request } from './helpers.js';
+import { rawExchange, waitFor } from '../../helpers.js';
+import { FRAME, frame, frames, h2request, headersFrame, rawHttp2, requestFields } from './helpers.js';
 
 let server: PushServer | undefined;
 const sessions: http2.ClientHttp2Session[] = [];
@@ -107,6 +107,80 @@ describe('HTTP/2 with prior knowledge on the HTTP/1.1 port', () => {
   });
 });
 
+describe('h2c by Upgrade (what `curl --http2 http://…` asks for)', () => {
+  const h2cRequest = (method: string, path: string, port: number, extra = '') =>
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade, HTTP2-Settings\r\n` +
+    `Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n${extra}\r\n`;
+
+  it('serves the request over HTTP/1.1, ignoring the upgrade, and keeps the connection for the next request', async () => {
+    const push = await start();
+    push.source.publish('hello');
+    const port = portOf(push);
+    const text = await rawExchange(port, h2cRequest('GET', '/api/poll?since=0', port) + h2cRequest('GET', '/api/poll?since=1', port));
+    const answers = text.split('HTTP/1.1 ').slice(1);
+    expect(answers.map((answer) => answer.slice(0, 6))).toEqual(['200 OK', '200 OK']);
+    expect(text).not.toContain('101');
+    expect(JSON.parse(answers[0].slice(answers[0].indexOf('\r\n\r\n') + 4))).toMatchObject({ messages: [{ seq: 1, payload: 'hello' }] });
+    expect(answers[1].endsWith('{"messages":[],"cursor":1}')).toBe(true);
+    expect(push.http2.sessionsOpened).toBe(0);
+  });
+
+  it('serves a request with a body the same way', async () => {
+    const push = await start();
+    const port = portOf(push);
+    const body = '{"payload":"over h2c"}';
+    const request = h2cRequest('POST', '/api/publish', port, `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`) + body;
+    const text = await rawExchange(port, request);
+    expect(text).toMatch(/^HTTP\/1\.1 202 Accepted\r\n[\s\S]*\{"seq":1\}$/);
+    expect(push.source.since(0).messages.map((m) => m.payload)).toEqual(['over h2c']);
+  });
+
+  it('answers curl --http2 on every route it is asked, never 404', async () => {
+    const push = await start();
+    push.source.publish('hi');
+    const curl = (path: string, ...args: string[]) =>
+      promisify(execFile)('curl', ['-s', '--http2', '-w', '\n%{http_code} %{http_version}', ...args, `${push.url}${path}`]);
+    const poll = (await curl('/api/poll?since=0')).stdout.split('\n');
+    expect(poll[1]).toBe('200 1.1');
+    expect(JSON.parse(poll[0])).toMatchObject({ messages: [{ seq: 1, payload: 'hi' }] });
+    expect((await curl('/api/stats')).stdout.split('\n')[1]).toBe('200 1.1');
+    const published = await curl('/api/publish', '-H', 'Content-Type: application/json', '-d', '{"payload":"by curl"}');
+    expect(published.stdout).toBe('{"seq":2}\n202 1.1');
+  });
+});
+
+describe('the host of an HTTP/2 request', () => {
+  /** One request on a raw session (node's client will not send both fields); resolves with the answer's body. */
+  const ask = async (push: PushServer, fields: [string, string][]) => {
+    const client = rawHttp2(portOf(push));
+    client.socket.write(headersFrame(1, fields, true));
+    await waitFor(() => frames(client.received(), 0, true).some((f) => f.type === FRAME.DATA && f.flags & 0x1), 'the answer');
+    client.socket.destroy();
+    const data = frames(client.received()).filter((f) => f.type === FRAME.DATA && f.stream === 1);
+    return JSON.parse(Buffer.concat(data.map((f) => f.payload)).toString('utf8')) as Record<string, unknown>;
+  };
+
+  it('is read from :authority: a foreign :authority gets 421 even with our Host beside it', async () => {
+    const push = await start();
+    const ours = `127.0.0.1:${portOf(push)}`;
+    expect(await ask(push, [...requestFields('GET', '/api/poll?since=0', 'evil.example'), ['host', ours]])).toEqual({
+      error: 'this server does not answer to host "evil.example"; start it with --allow-host to add a name',
+    });
+    expect(await ask(push, requestFields('GET', '/api/poll?since=0', ours))).toEqual({ messages: [], cursor: 0 });
+    expect(push.stats().control.failedByStatus).toEqual({ 421: 1 });
+  });
+
+  it('refuses a Host that names another host than :authority as malformed (400)', async () => {
+    const push = await start();
+    const ours = `127.0.0.1:${portOf(push)}`;
+    expect(await ask(push, [...requestFields('GET', '/api/poll?since=0', ours), ['host', 'evil.example']])).toEqual({
+      error: 'the Host header and :authority name different hosts',
+    });
+    expect(await ask(push, [...requestFields('GET', '/api/poll?since=0', ours), ['host', ours]])).toEqual({ messages: [], cursor: 0 });
+    expect(push.stats().control.failedByStatus).toEqual({ 400: 1 });
+  });
+});
+
 describe('stopping with HTTP/2 sessions open', () => {
   it('answers held long polls, ends event streams, says GOAWAY and closes every session', async () => {
     const push = await start();
@@ -188,6 +262,38 @@ describe('bad input over HTTP/2', () => {
     expect(push.ledger.totalsFor('control').clientToServer).toBe(HTTP2_PREFACE.length + settings.length);
   });
 
+  it('closes 300 sessions broken by a malformed frame after a request once their peers close: no socket left, others served', async () => {
+    const push = await start();
+    const port = portOf(push);
+    const authority = `127.0.0.1:${port}`;
+    const broken = Array.from({ length: 300 }, () => {
+      const client = rawHttp2(port);
+      client.socket.write(headersFrame(1, requestFields('GET', '/api/poll?since=0', authority), true));
+      return client;
+    });
+    await waitFor(() => broken.every((client) => frames(client.received(), 0, true).some((f) => f.type === FRAME.DATA)), 'every answer');
+    // A PING's payload is 8 bytes; 7 is a connection error (RFC 9113 §6.7): GOAWAY FRAME_SIZE_ERROR, then the peer closes.
+    for (const { socket } of broken) socket.end(frame(FRAME.PING, 0, 0, Buffer.alloc(7)));
+    await Promise.all(broken.map((client) => waitFor(() => frames(client.received(), 0, true).some((f) => f.type === FRAME.GOAWAY), 'the GOAWAY')));
+    await waitFor(() => push.http2.openSessions === 0, 'every broken session to close', 15_000);
+    expect(push.http2.counters()).toMatchObject({ sessionsOpened: 300, openSessions: 0, closedAfterPeerLeft: 300 });
+    // None is left in CLOSE-WAIT, holding a file descriptor.
+    const { stdout } = await promisify(execFile)('ss', ['-Htan', 'state', 'close-wait', `( sport = :${port} )`]);
+    expect(stdout.trim()).toBe('');
+    expect((await h2request(connect(push.url), '/api/poll?since=0')).status).toBe(200);
+    expect((await h1get(`${push.url}/api/poll?since=0`)).status).toBe(200);
+  });
+
+  it('releases a long poll held on a session broken by a malformed frame once its peer closes', async () => {
+    const push = await start({ longPollTimeoutMs: 60_000 });
+    const client = rawHttp2(portOf(push));
+    client.socket.write(headersFrame(1, requestFields('GET', '/api/long-poll?since=0', `127.0.0.1:${portOf(push)}`), true));
+    await waitFor(() => push.stats().strategies['long-polling'].attached === 1, 'the held poll');
+    client.socket.end(frame(FRAME.PING, 0, 0, Buffer.alloc(7)));
+    await waitFor(() => push.stats().strategies['long-polling'].attached === 0, 'the held poll to be released', 15_000);
+    expect(push.http2.openSessions).toBe(0);
+  });
+
   it('closes a connection that never says which protocol it speaks, after the header timeout', async () => {
     const push = await start({ headersTimeoutMs: 200 });
     const silent = await rawUntilClosed(portOf(push), Buffer.alloc(0));
@@ -205,7 +311,15 @@ describe('bad input over HTTP/2', () => {
     await waitFor(() => push.http2.openSessions === 1, 'the broken session closed');
     const stats = (await (await fetch(`${push.url}/api/stats`)).json()) as { http2: unknown };
     // The wrong preface opened a session (its first bytes were "PRI") that closed before any stream.
-    expect(stats.http2).toEqual({ sessionsOpened: 2, openSessions: 1, closedBeforeAnyStream: 1, refusedSockets: 1 });
+    expect(stats.http2).toEqual({
+      sessionsOpened: 2,
+      openSessions: 1,
+      closedBeforeAnyStream: 1,
+      refusedSockets: 1,
+      closedAfterPeerLeft: 0,
+      waitedForSendBudget: 0,
+      queuedAnswerBytes: 0,
+    });
   });
 
   it('tells the protocol from bytes that arrive one at a time', async () => {

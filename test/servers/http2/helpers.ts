@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import net from 'node:net';
+import { HTTP2_PREFACE } from '../../../servers/http2/front.js';
 
 export interface Http2Answer {
   status: number;
@@ -88,12 +89,16 @@ export interface Frame {
   payload: Buffer;
 }
 
-/** HTTP/2 frames (RFC 9113 §4.1) in `bytes`, after `skip` bytes (24 for the client's preface). */
-export function frames(bytes: Buffer, skip = 0): Frame[] {
+/**
+ * HTTP/2 frames (RFC 9113 §4.1) in `bytes`, after `skip` bytes (24 for the client's preface). `sofar`: bytes
+ * still arriving, whose last frame may be incomplete (left out); otherwise an incomplete frame is an error.
+ */
+export function frames(bytes: Buffer, skip = 0, sofar = false): Frame[] {
   const out: Frame[] = [];
   let offset = skip;
   while (offset + 9 <= bytes.length) {
     const length = bytes.readUIntBE(offset, 3);
+    if (sofar && offset + 9 + length > bytes.length) return out;
     out.push({
       type: bytes[offset + 3],
       flags: bytes[offset + 4],
@@ -162,4 +167,101 @@ export function representations(block: Buffer): Representation[] {
     out.push({ kind, index, bytes: offset - start });
   }
   return out;
+}
+
+/** Flags of the frames built below (RFC 9113 §6). */
+export const FLAG = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4 } as const;
+
+/** SETTINGS parameters (RFC 9113 §6.5.2). */
+export const SETTING = { MAX_CONCURRENT_STREAMS: 0x3, INITIAL_WINDOW_SIZE: 0x4 } as const;
+
+/** One frame (RFC 9113 §4.1): a 9-byte header, then the payload. */
+export function frame(type: number, flags: number, stream: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const header = Buffer.alloc(9);
+  header.writeUIntBE(payload.length, 0, 3);
+  header[3] = type;
+  header[4] = flags;
+  header.writeUInt32BE(stream, 5);
+  return Buffer.concat([header, payload]);
+}
+
+export function settingsFrame(settings: readonly (readonly [id: number, value: number])[] = []): Buffer {
+  const payload = Buffer.alloc(6 * settings.length);
+  settings.forEach(([id, value], i) => {
+    payload.writeUInt16BE(id, 6 * i);
+    payload.writeUInt32BE(value, 6 * i + 2);
+  });
+  return frame(FRAME.SETTINGS, 0, 0, payload);
+}
+
+export function windowUpdateFrame(stream: number, increment: number): Buffer {
+  const payload = Buffer.alloc(4);
+  payload.writeUInt32BE(increment);
+  return frame(FRAME.WINDOW_UPDATE, 0, stream, payload);
+}
+
+export function dataFrame(stream: number, data: Buffer | string, endStream = false): Buffer {
+  return frame(FRAME.DATA, endStream ? FLAG.END_STREAM : 0, stream, Buffer.from(data));
+}
+
+/**
+ * A HEADERS frame with the whole block: every field a literal without indexing and with a literal name, no
+ * Huffman coding (RFC 7541 §6.2.2), the simplest block any decoder must take.
+ */
+export function headersFrame(stream: number, fields: readonly (readonly [name: string, value: string])[], endStream: boolean): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, value] of fields) {
+    parts.push(Buffer.from([0]), hpackString(name), hpackString(value));
+  }
+  return frame(FRAME.HEADERS, FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0), stream, Buffer.concat(parts));
+}
+
+/** The request pseudo-header fields of a request to `authority` (host:port). */
+export function requestFields(method: string, path: string, authority: string): [string, string][] {
+  return [
+    [':method', method],
+    [':scheme', 'http'],
+    [':path', path],
+    [':authority', authority],
+  ];
+}
+
+/** A string literal without Huffman coding: its length as a 7-bit-prefix integer (RFC 7541 §5.1), then its bytes. */
+function hpackString(text: string): Buffer {
+  const bytes = Buffer.from(text, 'latin1');
+  const length: number[] = [];
+  let rest = bytes.length;
+  if (rest < 127) length.push(rest);
+  else {
+    length.push(127);
+    rest -= 127;
+    while (rest >= 128) {
+      length.push((rest % 128) + 128);
+      rest = Math.floor(rest / 128);
+    }
+    length.push(rest);
+  }
+  return Buffer.concat([Buffer.from(length), bytes]);
+}
+
+/**
+ * A raw HTTP/2 client connection on a TCP socket: the preface and a SETTINGS frame sent at once, the rest as the
+ * caller writes it. `read: false` never reads a byte (the kernel buffers fill up, as with a peer that stalls).
+ */
+export function rawHttp2(port: number, settings: readonly (readonly [number, number])[] = [], read = true): RawHttp2 {
+  const socket = net.createConnection({ host: '127.0.0.1', port });
+  socket.on('error', () => {});
+  const chunks: Buffer[] = [];
+  if (read) socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  else socket.pause();
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(Buffer.concat([HTTP2_PREFACE, settingsFrame(settings)]));
+  return { socket, received: () => Buffer.concat(chunks), closed };
+}
+
+export interface RawHttp2 {
+  socket: net.Socket;
+  /** Every byte received so far. */
+  received(): Buffer;
+  closed: Promise<void>;
 }

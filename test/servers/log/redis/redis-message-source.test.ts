@@ -6,6 +6,7 @@ import { ROUTES } from '../../../../servers/contract/wire.js';
 import { SourceUnavailableError } from '../../../../servers/log/message-log.js';
 import { MessageSource, messageJson } from '../../../../servers/log/message-source.js';
 import { connectRedis } from '../../../../servers/log/redis/redis-connection.js';
+import { PUBLISH_TIMEOUT_MS } from '../../../../servers/log/redis/redis-log.js';
 import { RedisMessageSource } from '../../../../servers/log/redis/redis-message-source.js';
 import { startRedisServer, type RedisServer } from '../../../../servers/log/redis/redis-server.js';
 import { waitFor } from '../../../helpers.js';
@@ -171,6 +172,56 @@ describe.skipIf(NO_REDIS)('RedisMessageSource', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       expect(((await res.json()) as { error: string }).error).toMatch(/unavailable/);
       expect(source.head).toBe(head);
+    } finally {
+      await server.close();
+      await own.stop();
+    }
+  });
+
+  it('fails a publish fast while Redis is frozen (SIGSTOP): 503 before it resumes, said once, and nothing stored after SIGCONT', async () => {
+    const own = await startRedisServer();
+    const prefix = freshPrefix();
+    const source = await open(prefix, 100, own.url);
+    const server = new PushServer({ strategies: ['short-polling'], source });
+    await server.listen(0, '127.0.0.1');
+    const outages: string[] = [];
+    let recoveries = 0;
+    source.on('unavailable', (reason) => outages.push(reason));
+    source.on('available', () => recoveries++);
+    const stored = await source.publish('before');
+    process.kill(own.pid, 'SIGSTOP');
+    try {
+      // Each settles while Redis is still stopped: none waits for it to come back.
+      const frozen = await Promise.allSettled([source.publish('frozen 1'), source.publish('frozen 2'), source.publish('frozen 3')]);
+      for (const result of frozen) {
+        expect(result.status).toBe('rejected');
+        const reason = (result as PromiseRejectedResult).reason as Error;
+        expect(reason).toBeInstanceOf(SourceUnavailableError);
+        expect(reason.message).toBe(`the message log in Redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`);
+      }
+      const res = await fetch(`${server.url}${ROUTES.publish}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ payload: 'frozen 4' }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await res.json()).toEqual({ error: `the message log in Redis did not answer within ${PUBLISH_TIMEOUT_MS} ms` });
+      // Four failed publishes, one outage.
+      expect(outages).toEqual([`the message log in Redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`]);
+    } finally {
+      process.kill(own.pid, 'SIGCONT');
+    }
+    try {
+      // Redis runs the four scripts it had received, each past its deadline: they append nothing.
+      const after = await source.publish('after');
+      expect(recoveries).toBe(1);
+      const reader = await open(prefix, 100, own.url);
+      expect(reader.since(0).messages.map((m) => [m.seq, m.payload])).toEqual([
+        [stored.seq, 'before'],
+        [stored.seq + 1, 'after'],
+      ]);
+      expect(after.seq).toBe(stored.seq + 1);
     } finally {
       await server.close();
       await own.stop();

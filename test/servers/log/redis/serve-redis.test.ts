@@ -82,6 +82,38 @@ describe('npm run serve -- --source redis', () => {
     }
   });
 
+  it.skipIf(NO_REDIS)('says once on stderr that Redis stopped answering, however many publishes get 503, and once that it is back', async () => {
+    const own = await startRedisServer();
+    const { child, output } = serve(['--port', '0', '--redis-url', own.url]);
+    let again: RedisServer | undefined;
+    try {
+      await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(output.stdout), 'the URL', 20_000);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout)![1];
+      await publish(url, 'before');
+      await own.stop();
+      const post = () =>
+        fetch(`${url}${ROUTES.publish}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"payload":"x"}' });
+      const refused = [await post(), await post(), await post()];
+      expect(refused.map((res) => res.status)).toEqual([503, 503, 503]);
+      await waitFor(() => output.stderr.includes('\n'), 'the line');
+      const outage = output.stderr.split('\n').filter((line) => line !== '');
+      expect(outage).toHaveLength(1);
+      expect(outage[0]).toMatch(
+        new RegExp(`^pushbench serve: the message log in Redis .+ \\(${own.url}\\); publishes get 503 until it answers again$`),
+      );
+      again = await startRedisServer({ port: own.port });
+      await waitFor(() => output.stderr.split('\n').length > 2, 'the line saying it is back', 20_000);
+      expect(output.stderr.split('\n').filter((line) => line !== '')).toEqual([
+        outage[0],
+        `pushbench serve: the message log in Redis answers again (${own.url})`,
+      ]);
+      await publish(url, 'after');
+    } finally {
+      child.kill('SIGKILL');
+      await again?.stop();
+    }
+  });
+
   it.skipIf(NO_REDIS)('without --redis-url starts its own redis-server, which dies with it on Ctrl-C and on SIGKILL', async () => {
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       const { child, output } = serve(['--port', '0', '--source', 'redis']);
