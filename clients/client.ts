@@ -4,6 +4,7 @@ import { nowMs, type Gap, type Message } from '../servers/contract/message.js';
 import type { HttpVersion } from '../servers/contract/wire.js';
 import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffPolicy } from './backoff.js';
 import { WireCounter } from './wire-counter.js';
+import { http2Headers, profiledHeaders, type HeaderLine, type HeaderProfile, type ProfiledRequest } from './header-profile.js';
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -19,6 +20,11 @@ export interface ClientOptions {
   longPollTimeoutMs?: number;
   /** Extra headers on every HTTP request and on the WebSocket handshake (identity, cookies). */
   headers?: Record<string, string>;
+  /**
+   * A browser's headers (clients/header-profile.ts), sent verbatim and in order on every request, the identity
+   * headers in the places the browser gives them. Absent: only what the transport needs, and the identity headers.
+   */
+  headerProfile?: HeaderProfile;
   /**
    * HTTP/1.1 (default) or HTTP/2 with prior knowledge, for the clients that can speak both (their strategy's facts
    * say `http2`): under 2 a client holds one HTTP/2 session and sends each request as a stream on it.
@@ -125,6 +131,17 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
 
   get connectionsOpened(): number {
     return this.wire.connectionsOpened;
+  }
+
+  /**
+   * The header lines of one request of `kind` under the client's profile, its identity in place (over HTTP/2
+   * without the connection-specific lines); undefined without a profile.
+   */
+  protected profiledHeaders(kind: ProfiledRequest, lastEventId?: string): HeaderLine[] | undefined {
+    const { headerProfile, baseUrl, headers, httpVersion } = this.options;
+    if (!headerProfile) return undefined;
+    const lines = profiledHeaders(headerProfile, kind, { origin: baseUrl, identity: headers, lastEventId });
+    return httpVersion === '2' ? http2Headers(lines) : lines;
   }
 
   protected url(path: string, params: Record<string, string | number | undefined>): string {

@@ -5,6 +5,7 @@ import { PollingClient } from './polling-client.js';
 export class LongPollingClient extends PollingClient {
   /** Where the server holds long polls; a subclass may ask the same on another path. */
   protected readonly path: string = ROUTES.longPoll;
+  protected readonly profiledAs = 'long-poll';
 
   protected connect(): void {
     this.ask();

@@ -1,6 +1,7 @@
 import type { Client, Dispatcher } from 'undici';
 import type { PollResponse } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
+import { flatHeaders, type ProfiledRequest } from './header-profile.js';
 import { originClient } from './origin-client.js';
 
 /** Largest poll answer a client accepts; the server's own limit keeps real answers far below it. */
@@ -25,10 +26,22 @@ export abstract class PollingClient extends SimulatedClient {
   private http: Client;
   /** The poll in flight, by identity: an answer or error of an earlier one is ignored. */
   private inFlight?: object;
+  /** Which of a browser's requests a poll of this client is (its header profile's entry). */
+  protected abstract readonly profiledAs: ProfiledRequest;
+  /** Every poll's headers: the same on every request, so made once (undici writes Host and Connection itself). */
+  private headers?: string[] | Record<string, string>;
 
   constructor(options: ClientOptions) {
     super(options);
     this.http = this.origin();
+  }
+
+  private get requestHeaders(): string[] | Record<string, string> | undefined {
+    if (this.headers === undefined) {
+      const lines = this.profiledHeaders(this.profiledAs);
+      this.headers = lines ? flatHeaders(lines) : this.options.headers;
+    }
+    return this.headers;
   }
 
   private origin(): Client {
@@ -83,7 +96,7 @@ export abstract class PollingClient extends SimulatedClient {
     // Counted when undici puts the request on the connection, not when it is queued: a client stopped in between
     // sent nothing, and the server (and a capture) must see exactly as many requests as the client reports.
     this.http.dispatch(
-      { method: 'GET', path: this.target(path, { since: this.cursor, ...params }), headers: this.options.headers },
+      { method: 'GET', path: this.target(path, { since: this.cursor, ...params }), headers: this.requestHeaders },
       answerCollector(answered, fail, () => this.emit('request')),
     );
   }

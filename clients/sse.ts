@@ -3,6 +3,7 @@ import type { Client } from 'undici';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SimulatedClient, type ClientOptions } from './client.js';
+import { flatHeaders } from './header-profile.js';
 import { originClient } from './origin-client.js';
 
 /** Longest event the client accepts before calling the stream broken. */
@@ -32,8 +33,15 @@ export class ServerSentEventsClient extends SimulatedClient {
 
   protected connect(): void {
     if (this.stopped) return;
-    const headers: Record<string, string> = { accept: 'text/event-stream', ...this.options.headers };
-    if (this.cursor > 0) headers['last-event-id'] = String(this.cursor);
+    // A browser's EventSource sends Last-Event-ID only when it reconnects, having seen an id.
+    const lastEventId = this.cursor > 0 ? String(this.cursor) : undefined;
+    const profiled = this.profiledHeaders(lastEventId === undefined ? 'event-stream' : 'event-stream-reconnect', lastEventId);
+    let headers: string[] | Record<string, string>;
+    if (profiled) headers = flatHeaders(profiled);
+    else {
+      headers = { accept: 'text/event-stream', ...this.options.headers };
+      if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    }
     const stream = {};
     this.stream = stream;
     let failed = false;

@@ -14,9 +14,14 @@ export class WebSocketClient extends SimulatedClient {
   protected connect(): void {
     if (this.stopped) return;
     const url = this.url(this.path, { since: this.cursor }).replace(/^http/, 'ws');
+    // Under a browser's profile the upgrade is the browser's, line for line: ws writes its own key, version and
+    // subprotocol into the same places (same names, so the same keys of the object), and offers permessage-deflate
+    // exactly when the browser does, with the browser's parameters (ws's default offer is Chromium's).
+    const profiled = this.profiledHeaders('websocket');
     const ws = new WebSocket(url, SUBPROTOCOL, {
-      headers: this.options.headers,
-      perMessageDeflate: false,
+      headers: profiled ? Object.fromEntries(profiled) : this.options.headers,
+      perMessageDeflate:
+        profiled?.some(([name, value]) => name.toLowerCase() === 'sec-websocket-extensions' && value.includes('permessage-deflate')) ?? false,
       agent: this.agent,
     });
     this.ws = ws;

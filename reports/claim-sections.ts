@@ -3,6 +3,7 @@ import { bytesChart, connectionsChart, cpuChart, latencyChart, requestsChart, ty
 import { CLAIMS, type ClaimId } from './claims.js';
 import { escapeHtml as esc } from './format.js';
 import { heldCaption, heldChart, heldTable } from './held-section.js';
+import { headerBytesTable } from './header-bytes-table.js';
 import { costFinding, judgeClaims, VERDICT_WORDS, type Judgement } from './judgements.js';
 import type { ReportRun, RunSet } from './model.js';
 import { memoryCaption, memoryChart, restartTable } from './reliability.js';
@@ -69,7 +70,7 @@ export function claimSections(sets: readonly RunSet[], runs: readonly ReportRun[
 
   const bytes = bytesChart(runs);
   add(bytes);
-  html.push(claimSection(judged, 'C4', figure(bytes, bytesCaption(runs))));
+  html.push(claimSection(judged, 'C4', figure(bytes, bytesCaption(runs)) + headerBytesTable(runs)));
   // C5 is judged from figures the charts above already draw: its own section is the verdict alone.
   html.push(claimSection(judged, 'C5', ''));
 

@@ -3,6 +3,7 @@ import { thresholdText } from './server-cpu.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSetting } from '../results/number-format.js';
 import { isValidRun, type Results, type RunResult } from '../results/results.js';
 import { describeIdentity } from '../results/scenario.js';
+import { headerBytesPerPoll, LUBBERS_HEADER_BYTES_PER_POLL } from '../results/header-bytes.js';
 import { articleRuns, type ArticleRuns } from './article-runs.js';
 import type { ClaimId } from './claims.js';
 import { heldFigures, heldMeanText } from './held.js';
@@ -187,6 +188,27 @@ function latencyNote(long: RunResult, push: RunResult | undefined): string {
   );
 }
 
+/** Whose headers a run's requests carried, for a sentence: "the headers of Chromium 156.0.8078.129 (captured)". */
+function headerWords(run: RunResult): string {
+  const headers = run.clientHeaders;
+  if (headers?.profile === 'browser') return `the headers of ${headers.source} itself`;
+  if (headers?.profile === 'chromium') return `the headers ${headers.source} sends (captured from it)`;
+  return 'the fewest headers HTTP needs (no browser’s)';
+}
+
+/** The classic table's figure beside ours: header bytes per poll, request and answer, against Lubbers and Greco's 871 B. */
+function thenAndNow(http: readonly RunResult[]): string {
+  const figures = http.flatMap((run) => {
+    const perPoll = headerBytesPerPoll(run);
+    return perPoll === null ? [] : [`${nameOf(run)} ${fmtBytes(perPoll.total)} B`];
+  });
+  if (figures.length === 0) return '';
+  return (
+    ` Headers per poll, request and answer together: ${figures.join(', ')}, against the ${fmtInt(LUBBERS_HEADER_BYTES_PER_POLL)} B of ` +
+    `Lubbers and Greco’s 2009 table (see the table below).`
+  );
+}
+
 /** C4: every HTTP request carries its identity again; a WebSocket sends its headers once. */
 export function judgeC4(a: ArticleRuns): Judgement {
   const http = [a.short, a.long].filter((run): run is RunResult => run !== undefined && unusable(run, '') === null);
@@ -196,9 +218,10 @@ export function judgeC4(a: ArticleRuns): Judgement {
     const up = perDeliveredMessage(run).bytesUpPerDelivered;
     return `${nameOf(run)} ${fmtBytes(ratio(run.bytes.clientToServer, run.requests.total))} B per request, ${fmtBytes(up)} B per delivered message`;
   });
-  const headers = identity === null ? 'its request line and headers' : `its request line and headers, ${identity} among them`;
+  const whose = headerWords(http[0]);
+  const headers = identity === null ? `its request line and ${whose}` : `its request line and ${whose}, ${identity} among them`;
   const sweep = identity === null ? ' This run sends no cookie; --cookie-bytes adds one to every request.' : '';
-  const sent = `Every HTTP request sent ${headers} again: ${perRequest.join('; ')} (client → server).`;
+  const sent = `Every HTTP request sent ${headers} again: ${perRequest.join('; ')} (client → server).${thenAndNow(http)}`;
   const push = a.push !== undefined && unusable(a.push, '') === null ? a.push : undefined;
   if (push === undefined) {
     return { claim: 'C4', verdict: 'shown', finding: `For HTTP alone (no push strategy ran to compare with): ${sent}${sweep}` };

@@ -2,7 +2,20 @@ import { fmtInt, fmtRatio } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { bottleneckHtml } from './notice-html.js';
 import type { RunSet } from './model.js';
-import { comparePeers, frameworkFindings, PEER_METRICS, peerFindings, toleranceText, type PeerComparison, type PeerVerdict } from './peers.js';
+import {
+  BARE_LOOP_GOAL,
+  comparePeers,
+  frameworkFindings,
+  goalFindings,
+  goalText,
+  meetsGoal,
+  PEER_METRICS,
+  peerFindings,
+  toleranceText,
+  type PeerComparison,
+  type PeerRow,
+  type PeerVerdict,
+} from './peers.js';
 
 /** The summary of pushbench against the reference peers of the same run: ratios, then the findings in words. */
 
@@ -24,11 +37,19 @@ function comparisonRows(c: PeerComparison): string {
         const cells =
           `<td>${esc(spec.label)}</td><td class="num">${row.ours === null ? '—' : esc(spec.format(row.ours))}</td>` +
           `<td class="num">${row.peer === null ? '—' : esc(spec.format(row.peer))}</td><td class="num">${fmtRatio(row.ratio)}</td>` +
-          `<td>${row.withheld ? `<span class="muted">not compared: ${esc(row.withheld)}</span>` : READINGS[row.verdict]}</td></tr>`;
+          `<td>${row.withheld ? `<span class="muted">not compared: ${esc(row.withheld)}</span>` : READINGS[row.verdict] + goalHtml(row)}</td></tr>`;
         return (i === 0 ? head : '<tr>') + cells;
       })
       .join('') + `<tr><td colspan="6" class="muted">What differs: ${esc(c.differs)}</td></tr>`
   );
+}
+
+/** Under the reading of a measure with a goal: the share of the peer's efficiency kept, and whether that meets it. */
+function goalHtml(row: PeerRow): string {
+  const met = meetsGoal(row);
+  if (met === null) return '';
+  const text = esc(goalText(row));
+  return `<div class="kind">${met ? text : `<b class="bad">${text}</b>`}</div>`;
 }
 
 /** What a framework costs per request, in words, when the run compared our polling with the same through one. */
@@ -42,6 +63,13 @@ function frameworkBlock(comparisons: readonly PeerComparison[]): string {
 }
 
 function findingsBlock(comparisons: readonly PeerComparison[]): string {
+  const missed = goalFindings(comparisons);
+  const goals =
+    missed.length === 0 ? '' : `<p><b>Where pushbench misses its goal:</b></p><ul>${missed.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+  return goals + behindBlock(comparisons);
+}
+
+function behindBlock(comparisons: readonly PeerComparison[]): string {
   const findings = peerFindings(comparisons);
   const caveats = comparisons.flatMap((c) => c.caveats);
   const caveatList =
@@ -75,6 +103,9 @@ export function peersSection(sets: readonly RunSet[]): string {
     `we measured between runs of the same code on a shared 2-core machine. Deliveries per second of server CPU are delivered messages ÷ server
 CPU seconds: the open-loop schedule makes every valid run deliver the same messages in the same time, so the throughput limit shows as ` +
     `the share of a core each needed — the most one core could sustain at that cost.</p>
+<p>Against its own <b>bare loop</b> — the same contract on node:http (or ws) with nothing else: no limits, no checks of who may ask, no ` +
+    `attribution or statistics, no caching or sniffing headers — a strategy’s ratio is what those cost it. The goal is to keep at least ` +
+    `${fmtRatio(BARE_LOOP_GOAL)} of its bare loop’s efficiency in deliveries per second of server CPU and in bytes per delivered message.</p>
 ${blocks.join('\n')}
 </section>`
   );

@@ -22,17 +22,65 @@ export interface PeerPair {
    * framework costs per request (server CPU per request, ours against the peer's).
    */
   framework?: string;
+  /**
+   * The peer is the strategy's own bare loop: the least share of the loop's efficiency pushbench means to keep on
+   * each measure of GOAL_METRICS (its efficiency ÷ the loop's). What it gives up is what its limits, checks,
+   * attribution and statistics cost; the report says whether the goal is met.
+   */
+  goal?: number;
 }
 
+/** The measures a goal is judged on: what a delivery costs the server's CPU, and the wire. */
+export const GOAL_METRICS: readonly PeerMetric[] = ['deliveriesPerCpuSecond', 'bytesPerDelivered'];
+
+/** What pushbench means to keep of its bare loops' efficiency. */
+export const BARE_LOOP_GOAL = 0.9;
+
 /**
- * The comparisons with the reference peers — the WebSocket library's own limit, then Socket.IO in each transport — and
- * those with the framework: our polling against the same polling through express, which is what the framework costs.
+ * The comparisons with the reference peers: each of our strategies against its own bare loop (the transport's floor
+ * on node:http or ws, with the goal of keeping 0.9× of its efficiency), then Socket.IO in each transport, then our
+ * polling against the same polling through express, which is what the framework costs.
  */
 export const PEER_PAIRS: readonly PeerPair[] = [
   {
+    ours: 'short-polling',
+    peer: 'sp-bare',
+    metrics: ['deliveriesPerCpuSecond', 'bytesPerDelivered', 'latencyP99Us'],
+    goal: BARE_LOOP_GOAL,
+    differs:
+      'Both answer the messages after the cursor with the same JSON, on node:http, with the same query parser and log. pushbench also ' +
+      'passes each request through its connection rules (a send budget per connection, idle connections closed near the connection ' +
+      'limit) and its guard (Host, Origin, user tokens), credits each answer’s bytes to its client, bounds an answer’s messages and ' +
+      'bytes, counts it, and says “; charset=utf-8”, “X-Content-Type-Options: nosniff” and “Cache-Control: no-store”: 73 bytes more per ' +
+      'answer. The bare loop does none of that.',
+  },
+  {
+    ours: 'long-polling',
+    peer: 'lp-bare',
+    metrics: ['deliveriesPerCpuSecond', 'bytesPerDelivered', 'latencyP99Us'],
+    goal: BARE_LOOP_GOAL,
+    differs:
+      'Both hold a poll with nothing after its cursor and answer it with the same JSON on node:http, one answer built per cursor. ' +
+      'pushbench also keeps its connection rules and guard, limits the held polls (server-wide, per user, one per connection), groups ' +
+      'them by cursor and reader, forgets a poll the moment its client leaves, credits each answer’s bytes, counts everything, and sends ' +
+      'the same 73 header bytes more per answer. The bare loop keeps held polls in a plain set with a timer each.',
+  },
+  {
+    ours: 'sse',
+    peer: 'sse-bare',
+    metrics: ['deliveriesPerCpuSecond', 'bytesPerDelivered', 'latencyP99Us'],
+    goal: BARE_LOOP_GOAL,
+    differs:
+      'Both write the same id/data events on a held node:http response. pushbench also keeps its connection rules and guard, limits the ' +
+      'open streams, checks each client’s send buffer (a client that stops reading is cut off at 1 MiB), replays a backlog in steps at ' +
+      'the pace the client reads, writes a comment every 15 s to keep proxies from closing a quiet stream, and sends nosniff and no-store ' +
+      'once per stream. The bare loop writes each event to every open stream in a plain loop.',
+  },
+  {
     ours: 'websocket',
     peer: 'ws-bare',
-    metrics: ['deliveriesPerCpuSecond', 'latencyP99Us'],
+    metrics: ['deliveriesPerCpuSecond', 'bytesPerDelivered', 'latencyP99Us'],
+    goal: BARE_LOOP_GOAL,
     differs:
       'Both send the same frames with the same library. Per client and message, pushbench also checks the send buffer (a client that stops ' +
       'reading is cut off at 1 MiB instead of growing the server’s memory) and replays a backlog in steps at the pace the client reads; ' +
@@ -161,8 +209,21 @@ export interface PeerRow {
   ratio: number | null;
   /** From pushbench's side: better means more efficient (or faster) than the peer. */
   verdict: PeerVerdict;
+  /**
+   * How many times as efficient as the peer pushbench is on this measure, whichever way the measure points (the
+   * ratio, or its inverse for a cost): above 1 pushbench is the more efficient. Null with the ratio.
+   */
+  efficiency: number | null;
+  /** The share of the peer's efficiency pushbench means to keep on this measure (PeerPair.goal), or null. */
+  goal: number | null;
   /** Why a measured pair of figures is not compared (a server too idle for its CPU to mean anything); absent otherwise. */
   withheld?: string;
+}
+
+/** Whether a row meets its goal; null when it has none, or no ratio to judge. */
+export function meetsGoal(row: Pick<PeerRow, 'efficiency' | 'goal'>): boolean | null {
+  if (row.goal === null || row.efficiency === null) return null;
+  return row.efficiency >= row.goal;
 }
 
 /** A run of a comparison whose load generator limited it: its strategy's title and the bottleneck's reason. */
@@ -196,11 +257,16 @@ export interface FrameworkCost {
   addedUs: number;
 }
 
+/** How many times more efficient ours is: above 1 ours is better whichever way the metric points. */
+export function efficiencyOf(metric: PeerMetric, ratio: number | null): number | null {
+  if (ratio === null || !Number.isFinite(ratio) || ratio <= 0) return null;
+  return PEER_METRICS[metric].higherIsBetter ? ratio : 1 / ratio;
+}
+
 export function verdictOf(metric: PeerMetric, ratio: number | null): PeerVerdict {
-  if (ratio === null || !Number.isFinite(ratio) || ratio <= 0) return 'not-comparable';
-  // How many times more efficient ours is: above 1 ours is better whichever way the metric points.
-  const { higherIsBetter, tolerance } = PEER_METRICS[metric];
-  const advantage = higherIsBetter ? ratio : 1 / ratio;
+  const advantage = efficiencyOf(metric, ratio);
+  if (advantage === null) return 'not-comparable';
+  const { tolerance } = PEER_METRICS[metric];
   if (advantage >= 1 + tolerance) return 'better';
   if (advantage <= 1 / (1 + tolerance)) return 'worse';
   return 'on-par';
@@ -236,7 +302,17 @@ function compare(pair: PeerPair, ours: RunResult, peer: RunResult): PeerComparis
     const withheld = spec.cpu ? cpuWithheld : undefined;
     const ratio =
       problem === null && withheld === undefined && oursValue !== null && peerValue !== null && peerValue > 0 ? oursValue / peerValue : null;
-    return { metric, ours: oursValue, peer: peerValue, ratio, verdict: verdictOf(metric, ratio), ...(withheld && { withheld }) };
+    const goal = pair.goal !== undefined && GOAL_METRICS.includes(metric) ? pair.goal : null;
+    return {
+      metric,
+      ours: oursValue,
+      peer: peerValue,
+      ratio,
+      verdict: verdictOf(metric, ratio),
+      efficiency: efficiencyOf(metric, ratio),
+      goal,
+      ...(withheld && { withheld }),
+    };
   });
   const framework = pair.framework === undefined || problem !== null || cpuWithheld ? null : frameworkCost(pair.framework, ours, peer);
   return { ours: ours.strategy, peer: peer.strategy, clients: ours.scenario.clients, differs: pair.differs, problem, caveats, rows, framework };
@@ -291,6 +367,33 @@ export function peerFindings(comparisons: readonly PeerComparison[]): string[] {
   return findings;
 }
 
+/**
+ * One plain sentence per goal missed, e.g. "pushbench Long polling keeps 0.85× of the deliveries per second of server
+ * CPU of Bare long-poll loop (…), below its goal of 0.90×: the rest is what its limits, checks and counting cost."
+ */
+export function goalFindings(comparisons: readonly PeerComparison[]): string[] {
+  const findings: string[] = [];
+  for (const c of comparisons) {
+    for (const row of c.rows) {
+      if (meetsGoal(row) !== false) continue;
+      const spec = PEER_METRICS[row.metric];
+      findings.push(
+        `pushbench ${c.ours.title} keeps ${fmtRatio(row.efficiency)} of the efficiency of ${c.peer.title} in ${spec.label} ` +
+          `(${spec.format(row.ours!)} vs ${spec.format(row.peer!)}) at ${fmtNumber(c.clients, 0)} clients, below its goal of ` +
+          `${fmtRatio(row.goal)}.`,
+      );
+    }
+  }
+  return findings;
+}
+
+/** "goal ≥ 0.90×: met" for a row with a goal, or nothing. */
+export function goalText(row: PeerRow): string {
+  const met = meetsGoal(row);
+  if (met === null) return '';
+  return `${fmtRatio(row.efficiency)} of its efficiency, goal ≥ ${fmtRatio(row.goal)}: ${met ? 'met' : 'missed'}`;
+}
+
 const VERDICT_WORDS: Record<PeerVerdict, string> = {
   better: 'pushbench better',
   'on-par': 'on par',
@@ -306,11 +409,14 @@ export function peerSummaryLines(comparisons: readonly PeerComparison[]): string
     const measures = c.rows.map((row) => {
       const spec = PEER_METRICS[row.metric];
       const values = row.ours === null || row.peer === null ? '' : ` [${spec.format(row.ours)} vs ${spec.format(row.peer)}]`;
-      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]}${row.withheld ? `: ${row.withheld}` : ''})`;
+      const goal = goalText(row);
+      const withheld = row.withheld ? `: ${row.withheld}` : '';
+      return `${spec.label} ${fmtRatio(row.ratio)}${values} (${VERDICT_WORDS[row.verdict]}${withheld}${goal === '' ? '' : `; ${goal}`})`;
     });
     lines.push(`  ${c.ours.name} vs ${c.peer.name}, ${fmtNumber(c.clients, 0)} clients${c.problem === null ? '' : ` (${c.problem})`}:`);
     for (const measure of measures) lines.push(`    ${measure}`);
   }
+  for (const finding of goalFindings(comparisons)) lines.push(`  goal missed: ${finding}`);
   for (const finding of peerFindings(comparisons)) lines.push(`  behind: ${finding}`);
   for (const finding of frameworkFindings(comparisons)) lines.push(`  framework: ${finding}`);
   return lines;

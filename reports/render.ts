@@ -9,6 +9,7 @@ import { peersSection } from './peers-section.js';
 import { baseScenarioRuns, matrixSections } from './matrix-sections.js';
 import { recoverySection } from './recovery-section.js';
 import { fallbackSection } from './fallback-section.js';
+import { agreementSection } from './agreement-section.js';
 import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import { stackSection } from './stack-section.js';
@@ -39,6 +40,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   recoverySection,
   http2Section,
   fallbackSection,
+  agreementSection,
 ];
 
 function rawJson(sets: readonly RunSet[]): string {

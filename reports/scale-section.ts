@@ -165,7 +165,7 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
   const table =
     `<div class="table-wrap"><table><thead><tr><th>Endpoint</th><th class="num">Requests / s</th>
 <th class="num" title="node:http alone answering the same bytes on the same path, in its own process, right after the endpoint (autocannon CPU of that ` +
-    `run in brackets)">node:http floor, requests / s</th>
+    `run in brackets); over HTTP/2, node:http2 alone on its core stream API">node:http floor, requests / s</th>
 <th class="num" title="The endpoint's requests / s ÷ its floor's: 1.00× would be a handler that costs nothing">Of the floor</th>
 <th class="num">p50 ms</th><th class="num">p99 ms</th>
 <th class="num" title="Server process CPU during the probe, share of one core">Server CPU</th>
@@ -177,7 +177,9 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
       'the bytes the endpoint answered (status line, headers, body; only the Date changes), driven the same way right after it. The ' +
       'endpoint’s requests / s as a share of its floor’s is what the server’s own work costs: parsing the request, reading the log, ' +
       'building the answer, counting the bytes. When autocannon is near a full core in the floor’s run, the floor is autocannon’s limit ' +
-      'and the share reads higher than it is.</p>'
+      'and the share reads higher than it is. An HTTP/2 probe’s floor is node:http2 alone, on its core API (a stream event and ' +
+      '<code>stream.respond()</code>, without the request and response objects of its compatibility API), answering what the endpoint ' +
+      'answered over HTTP/2, driven by h2load the same way.</p>'
     : '';
   const identity = describeIdentity(first);
   return {

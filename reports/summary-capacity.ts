@@ -31,6 +31,8 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   for (const row of rows) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   if (capacity.some((probe) => probe.floor)) {
     lines.push('', 'floor: node:http alone answering the same bytes on the same path, in its own process, right after the endpoint');
+    if (capacity.some((probe) => probe.httpVersion === '2' && probe.floor))
+      lines.push('HTTP/2 floor: node:http2 alone (its core stream API), the same way');
   }
   const failedFloors = capacity.filter((probe) => probe.floor?.problem);
   for (const probe of failedFloors) lines.push(`${probe.endpoint}: ${noticeText(probe.floor!.problem!)}`);
@@ -40,7 +42,7 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   return [...lines, ''];
 }
 
-/** "short-poll", or "short-poll (HTTP/2)" for a probe h2load drove (it has no floor). */
+/** "short-poll", or "short-poll (HTTP/2)" for a probe h2load drove. */
 function probeName(probe: CapacityResult): string {
   return probe.httpVersion === '2' ? `${probe.endpoint} (HTTP/2)` : probe.endpoint;
 }

@@ -2,6 +2,7 @@ import { clientRequestsPerCpuSecond, cpuJudged, perDeliveredMessage, type PerDel
 import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { describeScenario, scenarioKey } from '../results/scenario.js';
+import { agreementRows } from '../results/agreement.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
 import { stackLines } from './summary-stack.js';
@@ -44,9 +45,11 @@ export function printSummary(results: Results, reportPath: string | null): strin
       '',
       ...table(runs),
       ...loadGeneratorLine(runs),
+      ...headersLine(runs),
       '',
     );
   }
+  lines.push(...agreementLines(results.runs));
   if (results.runs.length === 0 && !results.capacity) lines.push('no run finished', '');
   lines.push(...capacityLines(results.capacity ?? []));
   const peers = peerSummaryLines(comparePeers(results.runs));
@@ -96,6 +99,34 @@ export function loadGeneratorLine(runs: readonly RunResult[]): string[] {
     return perCpuSecond === null ? [] : [`${run.strategy.name} ${fmtInt(perCpuSecond)}`];
   });
   return measured.length === 0 ? [] : ['', `requests per second of client CPU (load generator): ${measured.join(', ')}`];
+}
+
+/** Whose headers the requests carried: the profile and the browser it was captured from, or a real browser's own. */
+export function headersLine(runs: readonly RunResult[]): string[] {
+  const sources = [
+    ...new Set(
+      runs.map(({ clientHeaders: h }) =>
+        h === undefined || h.profile === 'minimal' ? 'minimal' : h.profile === 'browser' ? `${h.source} itself` : `${h.source} (captured profile)`,
+      ),
+    ),
+  ];
+  return [`request headers: ${sources.join(', ')}`];
+}
+
+/** The agreement check in one line per strategy, when both fleets ran the same scenario. */
+export function agreementLines(runs: readonly RunResult[]): string[] {
+  const rows = agreementRows(runs);
+  if (rows.length === 0) return [];
+  const pct = (value: number | null) => (value === null ? '—' : `${value >= 0 ? '+' : '−'}${fmtNumber(Math.abs(value) * 100, 1)} %`);
+  return [
+    'simulated vs real browser (requests/message within 1 %, bytes/request within 2 %, exactly once):',
+    ...rows.map(
+      (row) =>
+        `  ${row.strategy.name} ${fmtInt(row.clients)} clients: ${row.agrees ? 'agrees' : 'DISAGREES'} (requests ${pct(row.requestsDeviation)}, ` +
+        `up ${pct(row.bytesUpDeviation)}, down ${pct(row.bytesDownDeviation)})`,
+    ),
+    '',
+  ];
 }
 
 /** One line: when the server died, what it had published, and exactly which messages clients never got. */

@@ -91,6 +91,12 @@ export interface ByteTotals {
   payload: number;
   /** The same traffic counted at the server's sockets, as a cross-check. */
   serverSide: { clientToServer: number; serverToClient: number };
+  /**
+   * Of serverToClient, the bytes of the poll answers' bodies (JSON), as the server wrote them; the rest of a
+   * polling strategy's downstream bytes are its answers' status lines and headers. Absent for a strategy that does not
+   * report them (push strategies, the references) and in files written before it was counted.
+   */
+  answerBody?: number;
 }
 
 export interface ServerCost {
@@ -154,6 +160,14 @@ export interface TrafficWindow {
    * the load generator. Absent in results written before it was recorded.
    */
   clientCpuMs?: number;
+  /**
+   * The same window counted at the server's sockets, from one moment for every client to one moment for every
+   * client (the harness asks the server at the schedule's start and before stopping the clients). A client counts
+   * a request's answer when it has read it, so one in flight when the window opens is in its bytes but not its
+   * requests; the server's count has no such edge, and is the only count of a real browser. Absent when the
+   * clients talk to the server through a proxy or across a restart (the server's sockets are then not theirs).
+   */
+  atServer?: Omit<TrafficWindow, 'clientCpuMs' | 'atServer'>;
 }
 
 /** CPU of the processes that generate the load (client processes, delaying proxies). */
@@ -222,6 +236,17 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
   httpVersion?: HttpVersion;
 }
 
+/**
+ * Whose headers a run's requests carried, and where they come from: a profile the simulated clients sent
+ * (scenario.headers; `source` names the browser it was captured from), or a real browser's own (scenario.fleet).
+ */
+export interface ClientHeaders {
+  /** 'chromium': the simulated clients sent the profile; 'minimal': only what the transport needs; 'browser': a real browser sent its own. */
+  profile: 'chromium' | 'minimal' | 'browser';
+  /** "Chromium 156.0.8078.129", or "pushbench" for the minimal profile. */
+  source: string;
+}
+
 export interface RunResult {
   strategy: StrategyLabel;
   scenario: Scenario;
@@ -252,6 +277,8 @@ export interface RunResult {
   fallback?: UpgradeFallback;
   /** Present for a PHP strategy (PHP-FPM behind nginx) and behind `--proxy nginx`: what the stack did and cost. */
   stack?: StackRecord;
+  /** Whose headers the clients' requests carried. Absent in files written before header profiles: minimal headers. */
+  clientHeaders?: ClientHeaders;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);

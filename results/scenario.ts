@@ -19,6 +19,19 @@ export type Arrivals = 'poisson' | 'fixed';
 export const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
 /**
+ * The headers every simulated request carries besides its cookie: a real browser's, captured from it
+ * (clients/header-profiles/chromium.json), or only what the transport needs (minimal: request line, Host, Connection).
+ */
+export type HeaderProfileName = 'chromium' | 'minimal';
+
+export const HEADER_PROFILE_NAMES: readonly HeaderProfileName[] = ['chromium', 'minimal'];
+
+/** Who the clients are: simulated (Node, many per process) or real headless Chromium, one browser context each. */
+export type FleetKind = 'simulated' | 'chromium';
+
+export const FLEET_KINDS: readonly FleetKind[] = ['simulated', 'chromium'];
+
+/**
  * One scenario as results.json holds it. The first eight fields are always present; the others may be absent,
  * and an absent field means its default (SCENARIO_FIELDS), so that files written before a field existed read as
  * they did. Read an optional field through `scenarioValue`, never with a default of your own.
@@ -54,6 +67,8 @@ export interface Scenario {
   nginxReadTimeoutSec?: number;
   /** PHP-FPM's request_terminate_timeout (0: never). */
   phpRequestTimeoutSec?: number;
+  headers?: HeaderProfileName;
+  fleet?: FleetKind;
 }
 
 /** Every field as the bench means it: an absent field at its default, and no fault as null. */
@@ -241,6 +256,25 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
         'every HTTP request carries the cookie again, so a strategy’s bytes per message grow by the cookie size times its requests per ' +
         'message; a WebSocket sends it once, in its handshake, so its line stays almost flat.',
     },
+  }),
+  field('headers', {
+    default: 'chromium',
+    label: (profile) => (profile === 'chromium' ? 'Chromium’s headers' : 'minimal headers'),
+    description:
+      'headers of every simulated request besides the cookie: chromium (captured from the browser by npm run capture-headers, sent ' +
+      'verbatim and in order) or minimal (request line, Host, Connection)',
+    flag: { name: 'headers', placeholder: 'profile', parse: { kind: 'choice', values: HEADER_PROFILE_NAMES }, list: true },
+    group: 'identity',
+    sweep: false,
+  }),
+  field('fleet', {
+    default: 'simulated',
+    label: (kind) => (kind === 'chromium' ? 'real Chromium clients' : 'simulated clients'),
+    description:
+      'who the clients are: simulated (Node) or chromium (headless Chromium from /usr/bin/chromium, one browser context per client, ' +
+      'running the demo’s browser client of the strategy; short polling, long polling, SSE and WebSocket only)',
+    flag: { name: 'fleet', placeholder: 'kind', parse: { kind: 'choice', values: FLEET_KINDS }, list: true },
+    sweep: false,
   }),
   field('httpVersion', {
     default: '1.1',

@@ -11,14 +11,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium } from '../bench/fleet/chromium.js';
 import { renderReport } from '../reports/render.js';
 import { resultsShapeError } from '../reports/validate.js';
 import type { Results } from '../results/results.js';
 import { startDemo, type Demo } from '../servers/demo/demo-server.js';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 /** Long enough for every lane to have received a few ticks, so the timelines show requests, answers and frames. */
 const SETTLE_MS = 6_500;
 
@@ -131,7 +131,7 @@ async function main(args: string[]): Promise<number> {
   };
   process.once('SIGINT', stop);
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
     const written = [...(await demoShots(browser, demo)), ...(results ? await reportShots(browser, results) : [])];
     for (const path of written) process.stdout.write(`${path}\n`);
     return 0;

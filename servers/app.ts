@@ -9,8 +9,11 @@ import { LedgerWithStreams, StreamKey } from './http2/attribution.js';
 import { expressOverHttp2 } from './http2/express-adapter.js';
 import { Http2Front } from './http2/front.js';
 import { Http2Exchange } from './http2/exchange.js';
+import { serveCompat } from './http2/compat.js';
+import { StreamResponse } from './http2/stream-response.js';
 import { Http2Budgets } from './http2/session-budget.js';
 import { parseUserId, Refusal, refuse } from './http/errors.js';
+import { BareRoutes } from './http/bare-routes.js';
 import { LeanRoutes } from './http/dispatch.js';
 import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
@@ -67,7 +70,8 @@ interface MountedStrategy {
 /**
  * One http.Server for everything. A request passes its connection's rules (Http1Connections), then the guard,
  * then goes to a lean route (pushbench's polls and event stream, on node:http itself) or to express (the API,
- * the demo, the reference peers, 404/405/426); upgrades go to the WebSocket strategies. Byte attribution,
+ * the demo, the reference peers, 404/405/426); upgrades go to the WebSocket strategies. Only a bare reference
+ * loop's request skips all of that (servers/http/bare-routes.ts). Byte attribution,
  * error answers and statistics are done here, around the strategies.
  */
 export class PushServer<Source extends MessageLog = MessageSource> {
@@ -86,6 +90,8 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   readonly extraRoutes = express.Router();
   /** The strategies' hot routes, served before express (servers/http/dispatch.ts). */
   readonly lean: LeanRoutes;
+  /** The bare reference loops' routes, served before everything else (servers/http/bare-routes.ts). */
+  readonly bare = new BareRoutes();
   readonly connections: Http1Connections;
   /** HTTP/2 cleartext on the same port: each accepted socket's first bytes say which protocol serves it. */
   readonly http2: Http2Front;
@@ -134,7 +140,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       (req, res) => this.onRequest(req, res),
     );
     // Installed before any other connection listener, so that those see every socket, of both protocols.
-    this.http2 = new Http2Front(this.httpServer, (req, res) => this.onHttp2Request(req, res), {
+    this.http2 = new Http2Front(this.httpServer, (stream, headers, rawHeaders) => this.onHttp2Stream(stream, headers, rawHeaders), {
       sniffTimeoutMs: headersTimeoutMs,
       idleTimeoutMs: HTTP2_LIMITS.idleTimeoutMs,
       maxConcurrentStreams: HTTP2_LIMITS.maxConcurrentStreams,
@@ -261,6 +267,10 @@ export class PushServer<Source extends MessageLog = MessageSource> {
         this.methods.set(path, 'GET');
         this.lean.add(path, kind, strategy, handler);
       },
+      bareGet: (path, handler) => {
+        this.methods.set(path, 'GET');
+        this.bare.add(path, strategy, handler);
+      },
       route,
       get: (path, handler) => route('GET', path, handler),
       upgrade: (path, handler) => {
@@ -271,9 +281,12 @@ export class PushServer<Source extends MessageLog = MessageSource> {
     };
   }
 
-  /** Every HTTP request: its connection's rules first, then the guard, then a lean route or express. */
+  /** Every HTTP request: a bare loop's at once; any other, its connection's rules first, then the guard, then a lean route or express. */
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.connections.admit(req, res, this.lean.match(req));
+    const bare = this.bare.match(req.method, req.url);
+    if (!bare) return this.connections.admit(req, res, this.lean.match(req));
+    this.ledger.claim(req.socket, bare.owner.info.name);
+    this.bare.serve(bare, req, res);
   }
 
   /** An HTTP/1.1 request whose connection's rules let it start. */
@@ -286,10 +299,27 @@ export class PushServer<Source extends MessageLog = MessageSource> {
   }
 
   /**
-   * Every HTTP/2 request (a stream): the same guard and the same routes as HTTP/1.1, within its session's budget
-   * (Http2Budgets). Where a route reads the request's socket (byte attribution, the demo's delay) it finds the
-   * stream's key instead: the socket under a session is every stream's (see Http2Attribution). HTTP/2 has no
-   * Host header: `:authority` stands for it (RFC 9113 §8.3.1), and a Host beside it must name the same host.
+   * Every HTTP/2 request (a stream): a bare loop's at once, answered on node's core API (StreamResponse); any
+   * other through node's compatibility request and response, made for it (serveCompat), to onHttp2Request.
+   */
+  private onHttp2Stream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[]): void {
+    const method = headers[':method'];
+    const url = headers[':path'];
+    const head = method === 'HEAD';
+    const bare = this.bare.match(method, url);
+    if (bare) {
+      this.ledger.http2.claimSession(stream.session, bare.owner.info.name);
+      return this.bare.serve(bare, { url, headers }, new StreamResponse(stream, head));
+    }
+    serveCompat(stream, headers, rawHeaders, (req, res) => this.onHttp2Request(req, res));
+  }
+
+  /**
+   * An HTTP/2 request on node's compatibility request and response: the same guard and the same routes as HTTP/1.1,
+   * within its session's budget (Http2Budgets). Where a route reads the request's socket (byte attribution, the
+   * demo's delay) it finds the stream's key instead: the socket under a session is every stream's (see
+   * Http2Attribution). HTTP/2 has no Host header: `:authority` stands for it (RFC 9113 §8.3.1), and a Host beside it
+   * must name the same host.
    */
   private onHttp2Request(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void {
     const key = new StreamKey(req.stream);

@@ -13,6 +13,11 @@ export interface ServerLimits {
   payloadDepth: number;
   /** Largest WebSocket frame accepted from a client; over it the connection is closed with 1009. */
   wsMaxPayloadBytes: number;
+  /**
+   * Whether the WebSocket strategy accepts a client's permessage-deflate offer (RFC 7692), which browsers always
+   * make. Off by default: docs/decisions.md, "WebSocket compression", has the measurement behind it.
+   */
+  wsPerMessageDeflate: boolean;
   /** How many recent messages the ring keeps for `since`; older cursors get the gap signal. */
   ringSize: number;
   /** Long polls held at once; one more gets 503 with Retry-After. */
@@ -69,6 +74,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   publishBodyBytes: 64 * 1024,
   payloadDepth: 64,
   wsMaxPayloadBytes: 64 * 1024,
+  wsPerMessageDeflate: false,
   ringSize: 10_000,
   maxHeldLongPolls: 20_000,
   maxHeldLongPollsPerUser: 64,

@@ -8,6 +8,9 @@ import { ServerSentEventsStrategy } from './strategies/sse.js';
 import { WebSocketStrategy } from './strategies/websocket.js';
 import { BareWebSocketStrategy } from './peers/ws-bare.js';
 import { PhpLongPollingStrategy, PhpShortPollingStrategy } from './stack/php-strategies.js';
+import { BareShortPollingStrategy } from './peers/sp-bare.js';
+import { BareLongPollingStrategy } from './peers/lp-bare.js';
+import { BareServerSentEventsStrategy } from './peers/sse-bare.js';
 import type { ServerStrategyClass, StackStrategy, StrategyHalf } from './strategy.js';
 
 /**
@@ -19,8 +22,12 @@ export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
   LongPollingStrategy,
   WebSocketStrategy,
   ServerSentEventsStrategy,
-  // References: peers measured for comparison, run only when asked for (see StrategyInfo.reference).
+  // References: peers measured for comparison, run only when asked for (see StrategyInfo.reference). First the
+  // bare loops, each the floor of one of ours, in the order of ours.
+  BareShortPollingStrategy,
+  BareLongPollingStrategy,
   BareWebSocketStrategy,
+  BareServerSentEventsStrategy,
   SocketIoWebSocketStrategy,
   SocketIoPollingStrategy,
   ExpressShortPollingStrategy,

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from './constants.js';
+import type { BareHandler } from './http/bare-routes.js';
 import type { LeanHandler, LeanRouteKind } from './http/exchange.js';
 import type { MessageLog } from './log/message-log.js';
 import type { StrategyInfo } from './contract/strategies.js';
@@ -14,8 +15,11 @@ import type { StrategyInfo } from './contract/strategies.js';
 export interface StrategyEvents {
   /** An HTTP request or WebSocket handshake arrived. */
   request: [userId: string | undefined];
-  /** An HTTP answer went out with this many messages (0 = "nothing new"). */
-  response: [messageCount: number];
+  /**
+   * An HTTP answer went out with this many messages (0 = "nothing new"), and a body of `bodyBytes` when the strategy
+   * knows it (pushbench's own polls do): what of the answer is not its status line and headers.
+   */
+  response: [messageCount: number, bodyBytes?: number];
   /** Pushed messages went out (a frame or an event each), this many at once: a broadcast's recipients, a replay. */
   push: [messageCount: number];
   /** A request was refused (bad input, over a limit). */
@@ -43,6 +47,13 @@ export interface StrategyContext {
    * thrown Refusal (servers/http/errors.ts) becomes its JSON error answer.
    */
   leanGet: (path: string, kind: LeanRouteKind, handler: LeanHandler) => void;
+  /**
+   * Serves GET on exactly `path` with node's own request and response (HTTP/1.1's, or HTTP/2's compatibility pair),
+   * before the connection rules, the guard and the per-answer attribution of every other route: for the reference
+   * bare loops, which show what node:http itself costs (servers/http/bare-routes.ts). The bytes of a connection
+   * that asked it are credited to the strategy as a whole; a thrown Refusal becomes its JSON error answer.
+   */
+  bareGet: (path: string, handler: BareHandler) => void;
   /** Mounts an express route; a thrown Refusal becomes its JSON error answer. Several methods may share a path. */
   route: (method: RouteMethod, path: string, handler: RouteHandler) => void;
   /** `route('GET', …)`. */

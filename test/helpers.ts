@@ -67,6 +67,49 @@ export function rawExchange(port: number, bytes: Buffer | string, idleMs = 300):
   });
 }
 
+/**
+ * A TCP relay in front of the server that keeps every byte the clients send, so the test reads the requests
+ * exactly as they crossed the wire.
+ */
+export class CaptureRelay {
+  readonly upstream: Buffer[] = [];
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly targetPort: number) {
+    this.server = net.createServer((client) => {
+      const server = net.connect({ port: this.targetPort, host: '127.0.0.1' });
+      for (const socket of [client, server]) {
+        this.sockets.add(socket);
+        socket.on('error', () => {});
+        socket.once('close', () => this.sockets.delete(socket));
+      }
+      client.on('data', (chunk: Buffer) => {
+        this.upstream.push(chunk);
+        server.write(chunk);
+      });
+      server.on('data', (chunk: Buffer) => client.write(chunk));
+      client.once('close', () => server.destroy());
+      server.once('close', () => client.destroy());
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  /** What the clients sent, as text (HTTP requests and handshakes are ASCII). */
+  text(): string {
+    return Buffer.concat(this.upstream).toString('latin1');
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
 /** The live child processes of `pid` (not their children), from /proc: what a process has started and not yet reaped. */
 export function childrenOf(pid: number): number[] {
   const children: number[] = [];

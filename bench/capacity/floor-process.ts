@@ -1,15 +1,16 @@
 import { FloorServer } from './floor.js';
+import { Http2FloorServer } from './http2-floor.js';
 import { serveRpc } from '../ipc/rpc.js';
 import { LoadMonitor } from '../measure/process-load.js';
 import type { FloorProtocol } from '../ipc/protocol.js';
 
 /** The floor server in a process of its own, like the server it is the floor of, so each one's CPU is its own. */
-let floor: FloorServer | undefined;
+let floor: FloorServer | Http2FloorServer | undefined;
 const monitor = new LoadMonitor();
 
 serveRpc<FloorProtocol>({
   async start(options) {
-    floor = new FloorServer(options);
+    floor = options.httpVersion === '2' ? new Http2FloorServer(options) : new FloorServer(options);
     return { url: await floor.listen() };
   },
   openWindow() {

@@ -180,7 +180,7 @@ export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<Ca
   };
 }
 
-function failedFigures(problem: CapacityProblem): CapacityFigures {
+export function failedFigures(problem: CapacityProblem): CapacityFigures {
   return {
     requestsPerSec: 0,
     latencyUs: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },

@@ -83,6 +83,17 @@ serveRpc<ServerProtocol>({
     return counts.reduce((a, b) => a + b, 0);
   },
 
+  async strategyTraffic({ strategy }) {
+    const counts = await Promise.all(workers.map((worker) => worker.call('strategyTraffic', { strategy }, WORKER_CALL_MS)));
+    return {
+      requests: counts.reduce((total, c) => total + c.requests, 0),
+      bytes: {
+        clientToServer: counts.reduce((total, c) => total + c.bytes.clientToServer, 0),
+        serverToClient: counts.reduce((total, c) => total + c.bytes.serverToClient, 0),
+      },
+    };
+  },
+
   async markConnected({ strategy }) {
     await Promise.all(workers.map((worker) => worker.call('markConnected', { strategy }, WORKER_CALL_MS)));
   },

@@ -45,6 +45,7 @@ function addCounters(a: StrategyCounters, b: StrategyCounters): StrategyCounters
     cut: a.cut + b.cut,
     bufferedBytes: a.bufferedBytes + b.bufferedBytes,
     messagesSent: a.messagesSent + b.messagesSent,
+    answerBodyBytes: a.answerBodyBytes + b.answerBodyBytes,
     attached: a.attached + b.attached,
     attachedPeak: a.attachedPeak + b.attachedPeak,
     connections: addConnections(a.connections, b.connections),

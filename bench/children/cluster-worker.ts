@@ -36,6 +36,10 @@ serveRpc<WorkerProtocol>({
   },
 
   attached: ({ strategy }) => requireServer().stats().strategies[strategy]?.attached ?? 0,
+  strategyTraffic: ({ strategy }) => {
+    const counters = requireServer().stats().strategies[strategy];
+    return { requests: counters?.requests ?? 0, bytes: counters?.bytes ?? { clientToServer: 0, serverToClient: 0 } };
+  },
 
   markConnected({ strategy }) {
     const before = process.cpuUsage();

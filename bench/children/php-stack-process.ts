@@ -85,6 +85,18 @@ serveRpc<ServerProtocol>({
 
   markConnected() {},
 
+  /** The strategy's requests and bytes so far, from nginx's access log (a request is in it once answered). */
+  strategyTraffic() {
+    const entries = readAccessLog(requireStack().layout.accessLog).filter((entry) => entry.path === servedPath);
+    return {
+      requests: entries.length,
+      bytes: {
+        clientToServer: entries.reduce((sum, entry) => sum + entry.requestBytes, 0),
+        serverToClient: entries.reduce((sum, entry) => sum + entry.sentBytes, 0),
+      },
+    };
+  },
+
   async collect({ closeTimeoutMs }) {
     const running = requireStack();
     const page = probe!.stop();

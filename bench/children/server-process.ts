@@ -9,6 +9,7 @@ import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
 import { ServerTimeline } from '../measure/server-timeline.js';
 import { BLOCKING_PROXY_HOOKS, servedStrategies } from '../fleet/upgrade-fallback.js';
+import { mountFleetPage } from '../fleet/fleet-page.js';
 
 let server: PushServer | undefined;
 let cpuAtOpen: NodeJS.CpuUsage | undefined;
@@ -36,18 +37,19 @@ let idle: { cpuMs: number; windowMs: number } | undefined;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
       strategies: served,
-      limits: { longPollTimeoutMs },
+      limits: { longPollTimeoutMs, ...(wsPerMessageDeflate !== undefined && { wsPerMessageDeflate }) },
       port: port ?? 0,
       host: '127.0.0.1',
       firstSeq,
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
     });
     timeline.watch(server.httpServer);
+    if (fleetPage) await mountFleetPage(server.extraRoutes);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
     return { url: server.url };
@@ -87,16 +89,16 @@ serveRpc<ServerProtocol>({
     loopDelay.enable();
   },
 
-  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
+  async runSchedule({ offsetsMs, durationMs, payloadBytes, payloads, startAtMs }) {
     const source = requireServer().source;
-    const payload = 'x'.repeat(payloadBytes);
+    const filler = 'x'.repeat(payloadBytes);
     const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
     const spanStart = Math.round(performance.now() - samplesOrigin);
     const report: ScheduleReport = { published: 0, lastSeq: source.head, latePublishes: 0, maxLagMs: 0 };
     const monitor = new LoadMonitor();
     monitor.start();
     await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
-      report.lastSeq = source.publish(payload).seq;
+      report.lastSeq = source.publish(payloads && payloads.length > 0 ? payloads[report.published % payloads.length] : filler).seq;
       report.published++;
     });
     publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
@@ -106,6 +108,17 @@ serveRpc<ServerProtocol>({
   attached({ strategy }) {
     const { strategies } = requireServer().stats();
     return namesOf(strategy).reduce((total, name) => total + (strategies[name]?.attached ?? 0), 0);
+  },
+
+  strategyTraffic({ strategy }) {
+    const { strategies } = requireServer().stats();
+    const traffic = { requests: 0, bytes: { clientToServer: 0, serverToClient: 0 } };
+    for (const name of namesOf(strategy)) {
+      traffic.requests += strategies[name]?.requests ?? 0;
+      traffic.bytes.clientToServer += strategies[name]?.bytes.clientToServer ?? 0;
+      traffic.bytes.serverToClient += strategies[name]?.bytes.serverToClient ?? 0;
+    }
+    return traffic;
   },
 
   markConnected({ strategy }) {

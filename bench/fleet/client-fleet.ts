@@ -5,10 +5,11 @@ import { nowMs } from '../../servers/contract/message.js';
 import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import type { RecoveryEpisode } from '../measure/recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
-import { scenarioIdentity } from './identity.js';
+import { scenarioHeaderProfile, scenarioIdentity } from './identity.js';
 import { clientDeadlineMs } from '../plan/budgets.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import type { CountExample, MissedExample, RequestCounts, TrafficWindow } from '../../results/results.js';
 import { FAULT_EXAMPLES, MISSED_SEQS_SHOWN } from '../../results/problems.js';
 
@@ -41,6 +42,14 @@ export interface FleetReport {
   recovery?: RecoveryEpisode[];
   /** A blocked-upgrade run: the clients by the transport they ended up on (see bench/fleet/upgrade-fallback.ts). */
   groups?: GroupEvidence[];
+  /**
+   * Where the bytes and connections are counted. Absent: at the clients' own sockets, cross-checked against the
+   * server's. 'server': the clients' sockets are a browser's, which the bench cannot read, so the run's bytes are
+   * the server's sockets' (the fields above are 0) and there is nothing to cross-check.
+   */
+  countedAt?: 'server';
+  /** A real-browser fleet's browser and version, "Chromium 156.0.8078.129". */
+  browser?: string;
 }
 
 export interface FleetOptions {
@@ -167,6 +176,7 @@ export class ClientFleet {
   constructor(private readonly options: FleetOptions) {
     this.monitor.start();
     const { scenario } = options;
+    const headerProfile = scenarioHeaderProfile(scenario);
     this.records = options.phasesMs.map((firstPollDelayMs, i) => {
       const client = new options.clientClass({
         baseUrl: options.baseUrl,
@@ -175,6 +185,7 @@ export class ClientFleet {
         longPollTimeoutMs: scenario.longPollTimeoutMs,
         firstPollDelayMs,
         headers: scenarioIdentity(scenario, options.firstClientIndex + i),
+        ...(headerProfile && { headerProfile }),
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
         connectTimeoutMs: clientDeadlineMs(scenario, options.behindNginx === true),
@@ -296,32 +307,63 @@ export class ClientFleet {
       churned: this.churned,
       ...(this.steady && { steady: this.steady }),
     };
-    const { faults } = report;
-    for (const record of this.records) {
-      const delivered = expectedSeqs.filter((seq) => record.received.has(seq)).length;
-      const missed = expectedSeqs.length - delivered;
-      if (missed > 0) {
-        for (const seq of expectedSeqs) if (!record.received.has(seq)) report.missedBySeq[seq] = (report.missedBySeq[seq] ?? 0) + 1;
-      }
-      report.delivered += delivered;
-      report.missed += missed;
-      report.duplicated += record.duplicated;
-      report.outOfOrder += record.outOfOrder;
-      report.gaps += record.gaps;
-      for (const key of Object.keys(requests) as (keyof RequestCounts)[]) requests[key] += record.requests[key];
-      report.bytesClientToServer += record.client.bytes.clientToServer;
-      report.bytesServerToClient += record.client.bytes.serverToClient;
-      report.connectionsOpened += record.client.connectionsOpened;
-      const client = record.index;
-      if (missed > 0) {
-        const firstSeqs = expectedSeqs.filter((seq) => !record.received.has(seq)).slice(0, MISSED_SEQS_SHOWN);
-        addFault(faults.missed, { client, missed, firstSeqs });
-      }
-      if (record.duplicated > 0) addFault(faults.duplicated, { client, count: record.duplicated });
-      if (record.outOfOrder > 0) addFault(faults.outOfOrder, { client, count: record.outOfOrder });
-      if (record.gaps > 0) addFault(faults.gaps, { client, count: record.gaps });
-    }
+    tallyClients(
+      report,
+      this.records.map((record) => ({
+        index: record.index,
+        receipts: record,
+        gaps: record.gaps,
+        requests: record.requests,
+        bytes: record.client.bytes,
+        connectionsOpened: record.client.connectionsOpened,
+      })),
+      expectedSeqs,
+    );
     return report;
+  }
+}
+
+/** What one client did, as a fleet report counts it. */
+export interface ClientTally {
+  /** The client's index in the whole run. */
+  index: number;
+  receipts: SeqReceipts;
+  gaps: number;
+  requests: RequestCounts;
+  bytes: ByteCounts;
+  connectionsOpened: number;
+}
+
+/**
+ * Adds each client's deliveries, faults, requests and bytes to `report`: what delivered, missed, duplicated and out
+ * of order mean for a fleet, once, for the simulated fleet and the browser fleet alike.
+ */
+export function tallyClients(report: FleetReport, clients: readonly ClientTally[], expectedSeqs: readonly number[]): void {
+  const { faults, requests } = report;
+  for (const tally of clients) {
+    const { received } = tally.receipts;
+    const delivered = expectedSeqs.filter((seq) => received.has(seq)).length;
+    const missed = expectedSeqs.length - delivered;
+    if (missed > 0) {
+      for (const seq of expectedSeqs) if (!received.has(seq)) report.missedBySeq[seq] = (report.missedBySeq[seq] ?? 0) + 1;
+    }
+    report.delivered += delivered;
+    report.missed += missed;
+    report.duplicated += tally.receipts.duplicated;
+    report.outOfOrder += tally.receipts.outOfOrder;
+    report.gaps += tally.gaps;
+    for (const key of Object.keys(requests) as (keyof RequestCounts)[]) requests[key] += tally.requests[key];
+    report.bytesClientToServer += tally.bytes.clientToServer;
+    report.bytesServerToClient += tally.bytes.serverToClient;
+    report.connectionsOpened += tally.connectionsOpened;
+    const client = tally.index;
+    if (missed > 0) {
+      const firstSeqs = expectedSeqs.filter((seq) => !received.has(seq)).slice(0, MISSED_SEQS_SHOWN);
+      addFault(faults.missed, { client, missed, firstSeqs });
+    }
+    if (tally.receipts.duplicated > 0) addFault(faults.duplicated, { client, count: tally.receipts.duplicated });
+    if (tally.receipts.outOfOrder > 0) addFault(faults.outOfOrder, { client, count: tally.receipts.outOfOrder });
+    if (tally.gaps > 0) addFault(faults.gaps, { client, count: tally.gaps });
   }
 }
 
@@ -358,6 +400,8 @@ export function mergeFleetReports(reports: readonly FleetReport[]): FleetReport 
     ...(reports.some((r) => r.recovery) && { recovery: reports.flatMap((r) => r.recovery ?? []) }),
     ...(reports.some((r) => r.groups) && { groups: mergeGroupEvidence(reports.map((r) => r.groups ?? [])) }),
     churned: sum((r) => r.churned ?? 0),
+    ...(reports.some((r) => r.countedAt === 'server') && { countedAt: 'server' as const }),
+    ...(reports[0]?.browser !== undefined && { browser: reports[0].browser }),
     ...(reports.every((r) => r.steady) &&
       reports.length > 0 && {
         steady: {

@@ -1,3 +1,4 @@
+import { loadHeaderProfile, type HeaderProfile } from '../../clients/header-profile.js';
 import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import { mulberry32 } from '../plan/random.js';
 
@@ -26,4 +27,10 @@ export function scenarioIdentity(scenario: Pick<Scenario, 'cookieBytes' | 'seed'
 /** Bytes a Cookie header of that value size adds to a request on the wire: "Cookie: " + value + CRLF. */
 export function cookieLineBytes(bytes: number): number {
   return bytes > 0 ? 'Cookie: '.length + bytes + 2 : 0;
+}
+
+/** The header profile a scenario's simulated clients send (--headers), or undefined for the minimal one. */
+export function scenarioHeaderProfile(scenario: Pick<Scenario, 'headers'>): HeaderProfile | undefined {
+  const name = scenarioValue(scenario, 'headers');
+  return name === 'minimal' ? undefined : loadHeaderProfile(name);
 }

@@ -1,6 +1,7 @@
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { ServerStats } from '../../servers/observe/stats.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 
 /** What one worker of a cluster run reports; the primary adds the workers' reports into one ServerReport. */
 export interface WorkerReport {
@@ -21,6 +22,7 @@ export interface WorkerProtocol {
   start: [{ strategy: string; longPollTimeoutMs: number; port: number; redisUrl: string; keyPrefix: string }, { port: number }];
   openWindow: [void, void];
   attached: [{ strategy: string }, number];
+  strategyTraffic: [{ strategy: string }, { requests: number; bytes: ByteCounts }];
   /** RSS after a full collection and the strategy's open connections; the collection's CPU is left out. */
   markConnected: [{ strategy: string }, void];
   collect: [{ strategy: string; closeTimeoutMs: number }, WorkerReport];

@@ -7,6 +7,8 @@ import type { Scenario, ServerCost, StackRecord } from '../../results/results.js
 import type { PhpPm } from '../../servers/stack/fpm-config.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { ByteCounts } from '../../servers/contract/byte-counts.js';
+import type { HttpVersion } from '../../servers/contract/wire.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
 
@@ -59,6 +61,10 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** A PHP strategy: its pool and nginx's timeout (bench/children/php-stack-process.ts serves it, on `redis`). */
       php?: PhpRunOptions;
+      /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
+      fleetPage?: boolean;
+      /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
+      wsPerMessageDeflate?: boolean;
     },
     { url: string },
   ];
@@ -70,8 +76,11 @@ export interface ServerProtocol {
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; startAtMs?: number }, ScheduleReport];
+  /** `payloads`, when given, are what the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies). */
+  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payloads?: unknown[]; startAtMs?: number }, ScheduleReport];
   attached: [{ strategy: string }, number];
+  /** The strategy's requests and bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
+  strategyTraffic: [{ strategy: string }, StrategyTraffic];
   /** Every client is connected: samples RSS and open connections, for the memory one connection costs. */
   markConnected: [{ strategy: string }, void];
   /** Waits (bounded) until every connection of the strategy is closed, so the byte counts are final. */
@@ -92,6 +101,12 @@ export interface PhpRunOptions {
   readTimeoutSec: number;
   /** FPM's request_terminate_timeout, seconds (0: never). */
   requestTerminateTimeoutSec: number;
+}
+
+/** A strategy's requests and bytes as the server counted them, at one moment. */
+export interface StrategyTraffic {
+  requests: number;
+  bytes: ByteCounts;
 }
 
 export interface RedisRunOptions {
@@ -193,7 +208,10 @@ export interface CannonProtocol {
   shutdown: [void, void];
 }
 
-/** node:http alone answering an endpoint's captured answer: the floor of a capacity probe (see bench/capacity/floor.ts). */
+/**
+ * node:http (or node:http2) alone answering an endpoint's captured answer: the floor of a capacity probe (see
+ * bench/capacity/floor.ts and bench/capacity/http2-floor.ts).
+ */
 export interface FloorProtocol {
   start: [FloorOptions, { url: string }];
   /** The load starts: CPU counts from here. */
@@ -213,6 +231,8 @@ export interface CapturedAnswer {
 }
 
 export interface FloorOptions {
+  /** '2': node:http2 answers (bench/capacity/http2-floor.ts); absent: node:http. */
+  httpVersion?: HttpVersion;
   method: 'GET' | 'POST';
   /** The request target answered, exactly (path and query), e.g. `/api/poll?since=0`. */
   path: string;

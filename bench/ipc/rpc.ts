@@ -62,17 +62,19 @@ export class RpcChild<P extends Protocol<P>> {
   private readonly queued: CallMessage[] = [];
 
   /**
-   * `file` is started with tsx; or `child` is a process already started with the same IPC channel (a
-   * node:cluster worker, forked by its primary with serialization 'advanced' and its stderr piped).
+   * `file` is started with tsx, node given `nodeFlags` before it (e.g. `--cpu-prof`); or `child` is a process already
+   * started with the same IPC channel (a node:cluster worker, forked by its primary with serialization 'advanced'
+   * and its stderr piped).
    */
   constructor(
     readonly label: string,
     file: string | ChildProcess,
     args: readonly string[] = [],
+    nodeFlags: readonly string[] = [],
   ) {
     this.process =
       typeof file === 'string'
-        ? spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+        ? spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file, ...args], {
             cwd: REPO_ROOT,
             stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
             serialization: 'advanced',

@@ -45,6 +45,8 @@ export function stackAnswers(
     cut: 0,
     bufferedBytes: 0,
     messagesSent: 0,
+    // nginx logs whole answers (bytes_sent), not the scripts' bodies: the report then shows no body share.
+    answerBodyBytes: 0,
     attached: 0,
     attachedPeak: 0,
     connections: { opened: 0, open: 0, peak: 0 },

@@ -10,6 +10,12 @@ export const SETTLE_TIMEOUT_MS = 2_000;
 /** A client, proxy or autocannon process has nothing to flush: it gets a second to exit. */
 export const CHILD_STOP_MS = 1_000;
 
+/**
+ * Opening one real-browser client: a browser context, a renderer process, the page. Measured at 0.1 to 1.2 s of
+ * wall time each on a shared 2-core machine (several at once); 2 s leaves room for a busy one.
+ */
+const BROWSER_CLIENT_OPEN_MS = 2_000;
+
 /** Connecting takes longer with more clients: handshakes queue up behind each other on a 2-core machine. */
 const CONNECT_MS_PER_CLIENT = 2;
 const CONNECT_GRACE_MS = 10_000;
@@ -36,6 +42,8 @@ export function clientDeadlineMs(scenario: Pick<Scenario, 'nginxReadTimeoutSec' 
 export interface RunBudgets {
   /** Starting a child's server, proxy or clients (the child boots in this time too). */
   startMs: number;
+  /** Starting the clients: as startMs for simulated ones; a real browser opens a context per client first. */
+  clientStartMs: number;
   /** A call that does no waiting of its own. */
   callMs: number;
   /** From opening the window until every client has had an answer or is held by the server. */
@@ -59,7 +67,7 @@ export interface RunBudgets {
 export function runBudgets(
   scenario: Pick<
     Scenario,
-    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'nginxReadTimeoutSec'
+    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'nginxReadTimeoutSec' | 'fleet'
   >,
   behindPool = false,
 ): RunBudgets {
@@ -74,6 +82,7 @@ export function runBudgets(
   const poolMs = behindPool ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS : 0;
   return {
     startMs: START_TIMEOUT_MS,
+    clientStartMs: START_TIMEOUT_MS + (scenarioValue(scenario, 'fleet') === 'chromium' ? scenario.clients * BROWSER_CLIENT_OPEN_MS : 0),
     callMs: CALL_TIMEOUT_MS,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,

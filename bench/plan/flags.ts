@@ -10,7 +10,7 @@ import {
   SCENARIO_FLAG_NAMES,
   withField,
 } from './scenarios.js';
-import { strategyProblem } from './runs.js';
+import { browserFleetProblem, strategyProblem } from './runs.js';
 import { CAPACITY_FIELDS } from '../../results/scenario.js';
 import type { HttpVersion, Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
@@ -112,6 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
     scenarioProblem(scenarios, given, redisUrl) ??
     strategyProblem(scenarios, strategies, listed !== undefined) ??
     blockedUpgradeProblem(scenarios) ??
+    browserFleetProblem(scenarios) ??
     scheduleProblem(scenarios);
   if (problem !== null) return fail(problem);
 

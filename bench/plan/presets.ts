@@ -1,6 +1,7 @@
 import type { Preset } from './preset.js';
 import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
+import { BROWSER_PRESET } from './presets-browser.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { ARTICLE_STACK_PRESET } from './presets-stack.js';
 import { SERVED_STRATEGY_NAMES } from '../../servers/registry.js';
@@ -95,7 +96,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   quick: QUICK,
   peers: PEERS,
   soak: SOAK,
-  ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET].map((preset) => [preset.name, preset])),
+  ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET, BROWSER_PRESET].map((preset) => [preset.name, preset])),
   ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
   [ARTICLE_STACK_PRESET.name]: ARTICLE_STACK_PRESET,
 };

@@ -1,9 +1,12 @@
 import { scenarioField, scenarioKey, scenarioValue, type Scenario } from '../../results/scenario.js';
-import { FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
+import { BROWSER_FLEET_STRATEGY_NAMES, FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
 import { withField } from './scenarios.js';
 import type { RunFilter } from './preset.js';
 
 /** Which strategy runs in which scenario, and the combinations of scenarios and strategies that cannot run. */
+
+/** Browser contexts one run may open: see docs/bench.md, "The real-browser fleet", for what one costs. */
+export const MAX_BROWSER_CLIENTS = 300;
 
 /** Whether a strategy's facts give it an HTTP/2 run. */
 function hasHttp2Run(name: string): boolean {
@@ -11,9 +14,11 @@ function hasHttp2Run(name: string): boolean {
 }
 
 /**
- * Every strategy for every scenario (that the preset's filter lets it run in), as each strategy runs it (scenarioFor), once: a strategy without an HTTP/2
- * run has none in an HTTP/2 scenario (its HTTP/1.1 runs of the same matrix stand for it), and scenarios that differ
- * only in settings that do not reach a strategy (the PHP pool for our server, a proxy for PHP) run it once.
+ * Every strategy for every scenario (that the preset's filter lets it run in), as each strategy runs it (scenarioFor),
+ * once, but for the pairs that cannot be run: a strategy without an HTTP/2 run has none in an HTTP/2 scenario (its
+ * HTTP/1.1 runs of the same matrix stand for it), one without a browser client none in a real-browser scenario (its
+ * simulated runs stand for it), and scenarios that differ only in settings that do not reach a strategy (the PHP
+ * pool for our server, a proxy for PHP) run it once.
  */
 export function planRuns(
   scenarios: readonly Scenario[],
@@ -24,6 +29,7 @@ export function planRuns(
   return scenarios.flatMap((scenario) =>
     strategies
       .filter((strategy) => scenarioValue(scenario, 'httpVersion') === '1.1' || hasHttp2Run(strategy))
+      .filter((strategy) => scenarioValue(scenario, 'fleet') === 'simulated' || BROWSER_FLEET_STRATEGY_NAMES.includes(strategy))
       .filter((strategy) => runsIn(strategy, scenario))
       .map((strategy) => ({ strategy, scenario: scenarioFor(strategy, scenario) }))
       .filter(({ strategy, scenario: run }) => {
@@ -55,6 +61,24 @@ export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
   for (const key of PHP_FIELDS) run = reset(run, key);
   if (scenarioValue(run, 'proxy') === 'none') run = reset(run, 'nginxReadTimeoutSec');
   return run;
+}
+
+/**
+ * The first reason a real-browser fleet cannot run a scenario, or null. The browser is driven as a user's is: it
+ * speaks HTTP/2 only over TLS (never h2c), cannot be told to drop a connection or to carry the bench's
+ * blocked-upgrade cue, and each client is a browser context, so its numbers stay in the hundreds.
+ */
+export function browserFleetProblem(scenarios: readonly Scenario[]): string | null {
+  for (const scenario of scenarios.filter((s) => scenarioValue(s, 'fleet') === 'chromium')) {
+    if (scenarioValue(scenario, 'httpVersion') === '2')
+      return '--fleet chromium runs over HTTP/1.1: a browser speaks HTTP/2 only over TLS, never h2c';
+    if (scenarioValue(scenario, 'churn') > 0) return '--fleet chromium cannot drop its connections on purpose: leave out --churn';
+    if (scenarioValue(scenario, 'blockedUpgrade') > 0) return '--fleet chromium cannot carry the blocked-upgrade cue: leave out --blocked-upgrade';
+    if (scenario.clients > MAX_BROWSER_CLIENTS) {
+      return `--fleet chromium runs at most ${MAX_BROWSER_CLIENTS} clients (a browser context each, on this machine; see docs/bench.md)`;
+    }
+  }
+  return null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SimulatedClientClass } from '../../clients/client.js';
+import { browserClientOf } from '../../clients/browser/lane-clients.js';
 import { ExpressLongPollingClient, ExpressShortPollingClient } from '../../clients/express-polling.js';
 import { LongPollingClient } from '../../clients/long-polling.js';
 import { ShortPollingClient } from '../../clients/short-polling.js';
@@ -8,6 +9,7 @@ import { ServerSentEventsClient } from '../../clients/sse.js';
 import { WebSocketClient } from '../../clients/websocket.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { BareWebSocketClient } from '../../clients/ws-bare.js';
+import { BareLongPollingClient, BareServerSentEventsClient, BareShortPollingClient } from '../../clients/bare-http.js';
 import { ALL_STRATEGIES } from '../../servers/registry.js';
 import { ExpressLongPollingStrategy } from '../../servers/peers/express-long-polling.js';
 import { ExpressShortPollingStrategy } from '../../servers/peers/express-short-polling.js';
@@ -19,6 +21,9 @@ import { ServerSentEventsStrategy } from '../../servers/strategies/sse.js';
 import { WebSocketStrategy } from '../../servers/strategies/websocket.js';
 import { BareWebSocketStrategy } from '../../servers/peers/ws-bare.js';
 import { PhpLongPollingStrategy, PhpShortPollingStrategy } from '../../servers/stack/php-strategies.js';
+import { BareShortPollingStrategy } from '../../servers/peers/sp-bare.js';
+import { BareLongPollingStrategy } from '../../servers/peers/lp-bare.js';
+import { BareServerSentEventsStrategy } from '../../servers/peers/sse-bare.js';
 import { isServedByNode, type ServerStrategyClass, type StrategyHalf } from '../../servers/strategy.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 
@@ -49,7 +54,10 @@ const CLIENT_HALVES = new Map<StrategyHalf, ClientHalf>([
   [LongPollingStrategy, { client: LongPollingClient }],
   [WebSocketStrategy, { client: WebSocketClient, fallbackClient: WebSocketFallbackClient }],
   [ServerSentEventsStrategy, { client: ServerSentEventsClient }],
+  [BareShortPollingStrategy, { client: BareShortPollingClient }],
+  [BareLongPollingStrategy, { client: BareLongPollingClient }],
   [BareWebSocketStrategy, { client: BareWebSocketClient }],
+  [BareServerSentEventsStrategy, { client: BareServerSentEventsClient }],
   [SocketIoWebSocketStrategy, { client: SocketIoWebSocketClient }],
   [SocketIoPollingStrategy, { client: SocketIoPollingClient }],
   [ExpressShortPollingStrategy, { client: ExpressShortPollingClient }],
@@ -87,3 +95,12 @@ export function findStrategy(name: string): StrategyPair | undefined {
 
 /** The strategies whose clients may be refused at the upgrade and fall back (`--blocked-upgrade`). */
 export const FALLING_BACK_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter((s) => s.fallback).map((s) => s.info.name);
+
+/**
+ * The strategies a real-browser fleet can run (`--fleet chromium`): pushbench's own whose browser client the demo
+ * has (clients/browser/lane-clients.ts), on our server. The references' browser clients would be their libraries',
+ * not ours; the PHP lane's asks the demo's pass-through to its stack, which a fleet's page (on our server) has not.
+ */
+export const BROWSER_FLEET_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter(
+  (s) => !s.info.reference && s.server !== undefined && browserClientOf(s.info.name),
+).map((s) => s.info.name);

@@ -4,11 +4,21 @@ import { judgeBottleneck, summarizeLoads } from '../measure/bottleneck.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLatency } from '../measure/histogram.js';
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
-import type { BrokerCost, RecoveryOutcome, RunProblem, RunResult, RunWarning, Scenario, StrategyLabel } from '../../results/results.js';
+import type {
+  BrokerCost,
+  ClientHeaders,
+  RecoveryOutcome,
+  RunProblem,
+  RunResult,
+  RunWarning,
+  Scenario,
+  StrategyLabel,
+} from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import { LATE_PUBLISH_MS, type FrontReport, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
+import { scenarioHeaderProfile } from '../fleet/identity.js';
 
 /**
  * Below this many connections their memory drowns in the noise of RSS (pages the collector returns or keeps,
@@ -103,7 +113,9 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
     .sort((a, b) => a.seq - b.seq);
-  const clientSide = { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
+  // A browser's sockets are not ours: its run's bytes are the server's count, with nothing to cross-check.
+  const atServer = fleet.countedAt === 'server';
+  const clientSide = atServer ? serverSide : { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
   if (evidence.restart) {
     // The killed process took its counters with it: the two ends cannot be compared, and its CPU is unknown.
     warnings.push({
@@ -165,12 +177,16 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     latencyHistogram: fleet.latencyHistogram,
     requests: fleet.requests,
     bytes: {
-      clientToServer: fleet.bytesClientToServer,
-      serverToClient: fleet.bytesServerToClient,
+      clientToServer: clientSide.clientToServer,
+      serverToClient: clientSide.serverToClient,
       payload: scenario.payloadBytes * fleet.delivered,
       serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
+      ...(counters && counters.answerBodyBytes > 0 && { answerBody: counters.answerBodyBytes }),
     },
-    connections: { opened: fleet.connectionsOpened, peak: (evidence.front?.counters ?? counters)?.connections.peak ?? 0 },
+    connections: {
+      opened: atServer ? ((evidence.front?.counters ?? counters)?.connections.opened ?? 0) : fleet.connectionsOpened,
+      peak: (evidence.front?.counters ?? counters)?.connections.peak ?? 0,
+    },
     server: {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
@@ -213,10 +229,18 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       },
     }),
     ...(fallback && { fallback }),
+    clientHeaders: clientHeaders(scenario, fleet),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
     ...((server.stack ?? evidence.front?.stack) && { stack: server.stack ?? evidence.front!.stack }),
   };
+}
+
+/** Whose headers the run's requests carried: the real browser's, or the profile the simulated clients sent. */
+function clientHeaders(scenario: Scenario, fleet: FleetReport): ClientHeaders {
+  if (fleet.browser !== undefined) return { profile: 'browser', source: fleet.browser };
+  const profile = scenarioHeaderProfile(scenario);
+  return profile ? { profile: 'chromium', source: `${profile.browser} ${profile.version}` } : { profile: 'minimal', source: 'pushbench' };
 }
 
 /** The clients' faults as problems: one per kind of fault, with its total and the first few clients. */

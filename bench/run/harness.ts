@@ -10,7 +10,7 @@ import {
   type Scenario,
   type StepNotRun,
 } from '../../results/results.js';
-import { describeStep } from '../../results/scenario.js';
+import { describeStep, scenarioValue } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { assembleRun, failedRun, strategyLabel } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';
@@ -25,7 +25,6 @@ import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
 import { findStrategy } from '../plan/strategies.js';
-import { scenarioValue } from '../../results/scenario.js';
 
 const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', import.meta.url));
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
@@ -35,9 +34,17 @@ const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', impor
 const PHP_STACK_FILE = fileURLToPath(new URL('../children/php-stack-process.ts', import.meta.url));
 /** nginx in front of our server (`--proxy nginx`). */
 const FRONT_FILE = fileURLToPath(new URL('../children/nginx-front-process.ts', import.meta.url));
+/** A real-browser run's clients: one headless Chromium, a browser context per client. */
+const BROWSER_CLIENT_FILE = fileURLToPath(new URL('../children/browser-client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
+/**
+ * Flags for node in every server process (and its cluster workers), from the environment: node refuses some in
+ * NODE_OPTIONS, `--cpu-prof` among them, and only the server's profile is wanted (docs/bench.md, "Profiling").
+ */
+const SERVER_NODE_FLAGS = (process.env.PUSHBENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
+const SERVER_FILES = new Set([SERVER_FILE, CLUSTER_FILE]);
 
 /**
  * Clients per client process when the plan does not say: 2,500 sockets (and as many through a proxy) stay far
@@ -230,7 +237,11 @@ export class Bench extends EventEmitter<BenchEvents> {
     if (!entry) throw new Error(`unknown strategy "${strategy}"`);
     const startedAt = performance.now();
     this.setPhase(strategy, 'starting');
-    const count = Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
+    // One browser holds every real-browser client: several would only compete for the same two cores.
+    const browser = scenarioValue(scenario, 'fleet') === 'chromium';
+    const count = browser
+      ? 1
+      : Math.max(1, Math.min(this.plan.clientProcesses ?? Math.ceil(scenario.clients / CLIENTS_PER_PROCESS), scenario.clients));
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
@@ -240,7 +251,9 @@ export class Bench extends EventEmitter<BenchEvents> {
             ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
             : this.spawn<ServerProtocol>('server process', SERVER_FILE),
       ],
-      fleets: Array.from({ length: count }, (_, i) => this.spawn<ClientProtocol>(`client process ${i + 1}`, CLIENT_FILE)),
+      fleets: Array.from({ length: count }, (_, i) =>
+        this.spawn<ClientProtocol>(browser ? 'browser client process' : `client process ${i + 1}`, browser ? BROWSER_CLIENT_FILE : CLIENT_FILE),
+      ),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
       ...(scenarioValue(scenario, 'proxy') === 'nginx' && { front: this.spawn<FrontProtocol>('nginx process', FRONT_FILE) }),
@@ -327,11 +340,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     }
   }
 
-  /** One HTTP/2 capacity probe: a fresh server process and h2load, both killed with the bench. */
+  /** One HTTP/2 capacity probe: a fresh server process, its floor's process and h2load, all killed with the bench. */
   private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
     const label = probeLabel({ endpoint, httpVersion: '2' });
     this.setPhase(label, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
+    const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
     const track = (child: Killable) => {
       this.children.add(child);
       if (this.aborted) child.kill();
@@ -339,12 +353,12 @@ export class Bench extends EventEmitter<BenchEvents> {
     };
     try {
       this.setPhase(label, 'publishing');
-      return await probeEndpointHttp2({ server, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      return await probeEndpointHttp2({ server, floor, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
     } catch (error) {
       return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
     } finally {
-      await server.stop('shutdown', SETTLE_TIMEOUT_MS);
-      this.children.delete(server);
+      await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS)]);
+      for (const child of [server, floor]) this.children.delete(child);
     }
   }
 
@@ -354,7 +368,7 @@ export class Bench extends EventEmitter<BenchEvents> {
   }
 
   private spawn<P extends Protocol<P>>(label: string, file: string): RpcChild<P> {
-    const child = new RpcChild<P>(label, file);
+    const child = new RpcChild<P>(label, file, [], SERVER_FILES.has(file) ? SERVER_NODE_FLAGS : []);
     this.children.add(child);
     // Aborted between runs: the new children die at once and the run fails fast.
     if (this.aborted) child.kill();

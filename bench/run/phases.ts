@@ -10,7 +10,16 @@ import { churnPlan } from '../fleet/churn.js';
 import { mergeFleetReports, type FleetReport } from '../fleet/client-fleet.js';
 import { delay, type RpcChild } from '../ipc/rpc.js';
 import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
-import type { ClientProtocol, FrontProtocol, FrontReport, ProxyProtocol, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
+import type {
+  ClientProtocol,
+  FrontProtocol,
+  FrontReport,
+  ProxyProtocol,
+  ScheduleReport,
+  ServerProtocol,
+  ServerReport,
+  StrategyTraffic,
+} from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { readListenCounters, type ListenCounters } from '../measure/kernel-listen.js';
 import { recoveryOutcome } from '../measure/recovery.js';
@@ -82,6 +91,8 @@ export class RunPhases {
   private readonly share: number;
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
+  /** The strategy's requests and bytes at the server when the schedule started, and when (TrafficWindow.atServer). */
+  private serverAtStart: { traffic: StrategyTraffic; atMs: number } | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -122,6 +133,7 @@ export class RunPhases {
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
         ...(php && { php }),
+        ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
     );
@@ -167,7 +179,7 @@ export class RunPhases {
             scenario,
             ...(blocked && { blocked: this.shareOf(blocked, i) }),
           },
-          budgets.startMs,
+          budgets.clientStartMs,
         ),
       ),
     );
@@ -259,6 +271,9 @@ export class RunPhases {
     // A shared log's seqs start at its epoch: the clients check exactly the seqs published.
     const expectedSeqs = published?.restart?.expectedSeqs ?? published?.schedule.seqs;
     const faultAtMs = published?.killedAtMs;
+    // Across a restart the server at the window's end is another one: its counts do not continue the first's.
+    const start = faultAtMs === undefined ? this.serverAtStart : undefined;
+    const atStop = start && (await this.serverTraffic());
     const reports = await Promise.all(
       this.processes.fleets.map((fleet) =>
         fleet.call('stop', { lastSeq, betweenRequests, idleTimeoutMs, expectedSeqs, faultAtMs }, idleTimeoutMs + budgets.callMs),
@@ -269,6 +284,18 @@ export class RunPhases {
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
     const front = await this.processes.front?.call('collect', { path: null, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const fleet = mergeFleetReports(reports);
+    if (start && atStop && fleet.steady) {
+      const atServer = {
+        windowMs: Math.round(atStop.atMs - start.atMs),
+        requests: atStop.traffic.requests - start.traffic.requests,
+        bytesClientToServer: atStop.traffic.bytes.clientToServer - start.traffic.bytes.clientToServer,
+        bytesServerToClient: atStop.traffic.bytes.serverToClient - start.traffic.bytes.serverToClient,
+      };
+      // A real browser's traffic while publishing is the server's count of it (the browser's sockets are not ours):
+      // requests, bytes and the window all from there, so the three are of the same moments.
+      const browser = scenarioValue(scenario, 'fleet') === 'chromium';
+      fleet.steady = { ...fleet.steady, ...(browser && atServer), atServer };
+    }
     if (faultAtMs === undefined) return { fleet, server, proxies, ...(front && { front }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
@@ -290,8 +317,17 @@ export class RunPhases {
     const churn = scenarioValue(scenario, 'churn');
     const dropAtMs = churn > 0 ? churnPlan(scenario.seed, scenario.clients, churn, durationMs) : [];
     await Promise.all(this.processes.fleets.map((fleet, i) => fleet.call('scheduleStart', { dropAtMs: this.shareOf(dropAtMs, i) }, budgets.callMs)));
+    // Counted at the server too when its sockets are the clients' (no proxy between them).
+    if (this.processes.proxies.length === 0) this.serverAtStart = await this.serverTraffic();
     this.listenBefore = readListenCounters();
     return { offsetsMs, durationMs };
+  }
+
+  /** The strategy's requests and bytes at the server now, and when (performance.now() of the harness, mid-call). */
+  private async serverTraffic(): Promise<{ traffic: StrategyTraffic; atMs: number }> {
+    const before = performance.now();
+    const traffic = await this.server.call('strategyTraffic', { strategy: this.info.name }, this.budgets.callMs);
+    return { traffic, atMs: (before + performance.now()) / 2 };
   }
 
   /** The broker's counters now, with the Redis source; null with the memory source. */

@@ -8,6 +8,7 @@ import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contrac
 import { DEMO_ROUTES, FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Emitter } from './emitter.js';
 import { nowMs } from './format.js';
+import { nextPollDelayMs } from '../poll-schedule.js';
 
 export type RequestKind = 'poll' | 'long-poll' | 'upgrade' | 'stream';
 
@@ -37,11 +38,14 @@ export interface LaneEvents {
 }
 
 export interface LaneClientOptions {
-  userId: string;
+  /** Absent: the requests name no user (the bench's browser fleet, whose requests carry what its simulated clients' carry). */
+  userId?: string;
   /** The user id's token, when the server checks user ids (POST /demo/api/join gave it). */
-  userToken: string | undefined;
-  /** The `client=` attribution tag of this lane. */
-  tag: string;
+  userToken?: string;
+  /** The `client=` attribution tag of this lane; absent: none. */
+  tag?: string;
+  /** Long polling: the hold asked of the server (`timeout=`), as the simulated client asks it; absent: the server's own. */
+  longPollTimeoutMs?: number;
   /** Cursor to start from (the server's head when the page loaded). */
   since: number;
   /** Read before every short poll, so the teacher's slider applies at once. */
@@ -68,10 +72,15 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
     this.aborter.abort();
   }
 
-  protected url(route: string, extra = ''): string {
+  /** The request target: the cursor, the route's own parameters, then who asks; in the simulated clients' order. */
+  protected url(route: string, params: Record<string, number | undefined> = {}): string {
     const { userId, userToken, tag } = this.options;
-    const token = userToken === undefined ? '' : `&${USER_TOKEN_PARAM}=${encodeURIComponent(userToken)}`;
-    return `${route}?since=${this.cursor}&user=${encodeURIComponent(userId)}${token}&client=${encodeURIComponent(tag)}${extra}`;
+    let target = `${route}?since=${this.cursor}`;
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) target += `&${name}=${value}`;
+    if (userId !== undefined) target += `&user=${encodeURIComponent(userId)}`;
+    if (userToken !== undefined) target += `&${USER_TOKEN_PARAM}=${encodeURIComponent(userToken)}`;
+    if (tag !== undefined) target += `&client=${encodeURIComponent(tag)}`;
+    return target;
   }
 
   protected send(kind: RequestKind): LaneRequest {
@@ -81,10 +90,10 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
   }
 
   /** One poll or long poll: sends it, reports the answer, moves the cursor. False when it failed. */
-  protected async exchange(kind: 'poll' | 'long-poll', route: string): Promise<boolean> {
+  protected async exchange(kind: 'poll' | 'long-poll', route: string, params: Record<string, number | undefined> = {}): Promise<boolean> {
     const request = this.send(kind);
     try {
-      const res = await fetch(this.url(route), { signal: this.aborter.signal });
+      const res = await fetch(this.url(route, params), { signal: this.aborter.signal });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as PollResponse;
       const at = nowMs();
@@ -104,18 +113,32 @@ export abstract class LaneClient extends Emitter<LaneEvents> {
   }
 }
 
-/** Asks "anything new?" on a fixed schedule; skips a tick while the previous poll is still out (C1, C2). */
+/**
+ * Asks "anything new?" on a fixed, drift-free schedule (poll-schedule.ts), as setInterval would, but re-armed each
+ * tick so the teacher's slider applies at once; skips a tick while the previous poll is still out (C1, C2).
+ */
 export class ShortPollLane extends LaneClient {
   private timer?: ReturnType<typeof setTimeout>;
   private inFlight = false;
+  /** The schedule's origin; moved to the last tick when the interval changes, so a new interval counts from there. */
+  private scheduleFromMs = 0;
+  private scheduledIntervalMs = 0;
 
   start(): void {
+    this.scheduleFromMs = performance.now();
+    this.scheduledIntervalMs = this.options.pollIntervalMs();
     this.tick();
   }
 
   private tick(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.tick(), this.options.pollIntervalMs());
+    const now = performance.now();
+    const intervalMs = this.options.pollIntervalMs();
+    if (intervalMs !== this.scheduledIntervalMs) {
+      this.scheduleFromMs = now;
+      this.scheduledIntervalMs = intervalMs;
+    }
+    this.timer = setTimeout(() => this.tick(), nextPollDelayMs(this.scheduleFromMs, now, intervalMs));
     if (this.inFlight) return;
     this.inFlight = true;
     void this.exchange('poll', ROUTES.poll).finally(() => (this.inFlight = false));
@@ -137,7 +160,8 @@ export class LongPollLane extends LaneClient {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      if (!(await this.exchange('long-poll', this.route)) && !this.stopped) await this.delay(RETRY_MS);
+      const asked = await this.exchange('long-poll', this.route, { timeout: this.options.longPollTimeoutMs });
+      if (!asked && !this.stopped) await this.delay(RETRY_MS);
     }
   }
 }

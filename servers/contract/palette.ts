@@ -25,6 +25,13 @@ export const PALETTE = {
   darkGrey: '#334155',
   midGrey: '#64748b',
   lightGrey: '#a8a29e',
+  /**
+   * Greys with a trace of the hue of the strategy of ours each bare HTTP loop is the floor of (blue short polling,
+   * amber long polling, fuchsia server-sent events), so a reader pairs them at a glance.
+   */
+  blueGrey: '#4b5a78',
+  amberGrey: '#7c6a55',
+  fuchsiaGrey: '#7a5f78',
   /** Warm greys for the express references, apart from the cool greys of the push peers. */
   darkWarmGrey: '#57534e',
   midWarmGrey: '#8a7f72',

@@ -16,6 +16,10 @@ export const ROUTES = {
   socketIoWebSocket: '/socket.io-ws/',
   socketIoPolling: '/socket.io-polling/',
   wsBare: '/ws-bare',
+  /** The bare loops of our HTTP strategies: the same contract on node:http itself, none of pushbench's limits or checks. */
+  barePoll: '/bare/api/poll',
+  bareLongPoll: '/bare/api/long-poll',
+  bareEvents: '/bare/api/events',
   /** The references for what a web framework costs: short and long polling through an express router. */
   expressPoll: '/express/api/poll',
   expressLongPoll: '/express/api/long-poll',

@@ -108,7 +108,7 @@ export class HeldPolls {
   private send(poll: HeldPoll, answer: PollAnswer | undefined): void {
     if (!this.release(poll)) return;
     if (answer) {
-      this.events.emit('response', answer.messageCount);
+      this.events.emit('response', answer.messageCount, answer.bytes);
       sendPollAnswer(poll.exchange, answer);
     } else {
       // A released poll must still get an answer, or its client would wait for one forever.

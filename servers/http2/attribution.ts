@@ -142,6 +142,19 @@ export class Http2Attribution {
     this.ledger.claim(session.socket, owner, tag, countConnection);
   }
 
+  /**
+   * Credits the session's bytes from now on to `owner`, without following its streams: for a bare route, which
+   * skips the per-stream bookkeeping and whose sessions serve it alone (a simulated client's do). The bytes before
+   * go to whoever had the session.
+   */
+  claimSession(session: http2.Http2Session | undefined, owner: string): void {
+    const state = session && this.sessions.get(session);
+    if (!state || state.owner === owner) return;
+    this.ledger.settle(state.socket);
+    state.owner = owner;
+    this.ledger.claim(state.socket, owner);
+  }
+
   private release(stream: http2.Http2Stream): void {
     const claim = this.streams.get(stream);
     if (!claim) return;

@@ -26,6 +26,9 @@ export interface Http2Counters {
 
 export type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
+/** Every stream as node's core API gives it; a route that wants node's request and response builds them (compat.ts). */
+export type Http2StreamHandler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[]) => void;
+
 export interface Http2FrontOptions {
   /**
    * A new connection that sends nothing to tell its protocol by within this long is closed, ms; so is an HTTP/2
@@ -49,9 +52,9 @@ export interface Http2FrontEvents {
 
 /**
  * HTTP/2 cleartext with prior knowledge on the port of an HTTP/1.1 server. Every accepted socket's first bytes
- * are looked at before any parser sees them: the HTTP/2 preface hands the socket to an `http2` server (its
- * compatibility API, so each stream arrives as a request/response pair for `handler`), anything else to the
- * HTTP/1.1 server's own connection handling, as if nothing had been looked at (the bytes are put back).
+ * are looked at before any parser sees them: the HTTP/2 preface hands the socket to an `http2` server (its core
+ * API: each stream arrives as itself, with its header fields, for `handler`), anything else to the HTTP/1.1
+ * server's own connection handling, as if nothing had been looked at (the bytes are put back).
  *
  * Installed right after `http.createServer()`: it takes the connection listeners the server has then (node's
  * own HTTP/1.1 one) and runs them after the look; listeners added later see every socket at once, both kinds.
@@ -75,11 +78,14 @@ export class Http2Front {
 
   constructor(
     private readonly httpServer: http.Server,
-    handler: Http2Handler,
+    handler: Http2StreamHandler,
     private readonly options: Http2FrontOptions,
   ) {
     this.server = http2.createServer({ settings: { maxConcurrentStreams: options.maxConcurrentStreams } });
-    this.server.on('request', handler);
+    // No 'request' listener: node would then build a compatibility request and response for every stream.
+    this.server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+      handler(stream, headers, rawHeaders),
+    );
     this.server.on('session', (session) => this.adopt(session));
     // A broken frame costs its connection (nghttp2 answers GOAWAY and closes it), never the server.
     this.server.on('sessionError', () => {});

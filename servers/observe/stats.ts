@@ -22,6 +22,8 @@ export interface StrategyCounters {
   bufferedBytes: number;
   /** Messages sent, in answers and in pushed frames. */
   messagesSent: number;
+  /** Bytes of the HTTP answers' bodies the strategy reported (its polls'): the rest of its answers is their heads. */
+  answerBodyBytes: number;
   /** Clients attached now: held long polls, open WebSockets. */
   attached: number;
   attachedPeak: number;
@@ -82,6 +84,7 @@ export class StrategyStats {
     failedByStatus: {},
     cut: 0,
     messagesSent: 0,
+    answerBodyBytes: 0,
     attached: 0,
     attachedPeak: 0,
   };
@@ -92,10 +95,11 @@ export class StrategyStats {
   ) {
     const c = this.counters;
     strategy.on('request', () => c.requests++);
-    strategy.on('response', (count) => {
+    strategy.on('response', (count, bodyBytes) => {
       if (count > 0) c.withMessages++;
       else c.empty++;
       c.messagesSent += count;
+      c.answerBodyBytes += bodyBytes ?? 0;
     });
     strategy.on('push', (count) => (c.messagesSent += count));
     strategy.on('failed', (status) => countFailure(c, status));

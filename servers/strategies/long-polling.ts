@@ -44,7 +44,7 @@ export class LongPollingStrategy extends ServerStrategy {
       // Nothing new: held, unless its connection already holds a poll (then it is answered now, empty).
       if (result.messages.length === 0 && !result.gap && held.hold(exchange, result.cursor, userId, timeoutMs)) return;
       const answer = pollAnswer(result);
-      this.emit('response', answer.messageCount);
+      this.emit('response', answer.messageCount, answer.bytes);
       sendPollAnswer(exchange, answer);
     });
   }

@@ -29,7 +29,7 @@ export class ShortPollingStrategy extends ServerStrategy {
       const userId = parseUserId(query.user, limits.userIdChars);
       this.emit('request', userId);
       const answer = pollAnswer(pollResult(source, cursor, userId, limits));
-      this.emit('response', answer.messageCount);
+      this.emit('response', answer.messageCount, answer.bytes);
       sendPollAnswer(exchange, answer);
     });
   }

@@ -61,6 +61,17 @@ export class ServerSentEventsStrategy extends ServerStrategy {
   }
 }
 
+/**
+ * The last message's event text: the fan-out writes one message to every stream in turn, so its text is built once
+ * per message rather than once per stream (as the fan-out serialises the message once).
+ */
+let lastEvent: { message: Message; text: string } | undefined;
+
+function eventOf(message: Message, json: string): string {
+  if (lastEvent?.message !== message) lastEvent = { message, text: `id: ${message.seq}\ndata: ${json}\n\n` };
+  return lastEvent.text;
+}
+
 interface EventStream extends PushChannel {
   readonly res: LeanResponse;
 }
@@ -80,7 +91,7 @@ function eventStream(exchange: LeanExchange): EventStream {
       return exchange.bufferedBytes();
     },
     sendMessage: (message: Message, json: string, flushed?: () => void) => {
-      res.write(`id: ${message.seq}\ndata: ${json}\n\n`, flushed && (() => flushed()));
+      res.write(eventOf(message, json), flushed && (() => flushed()));
     },
     sendGap: (gap: Gap) => {
       res.write(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);

@@ -34,8 +34,8 @@ export class WebSocketStrategy extends ServerStrategy {
       noServer: true,
       clientTracking: false,
       maxPayload: limits.wsMaxPayloadBytes,
-      // Compression would hide the framing cost the bench measures; browsers offer it, we decline.
-      perMessageDeflate: false,
+      // Browsers offer permessage-deflate on every upgrade; whether we accept is the limit's (see its comment).
+      perMessageDeflate: limits.wsPerMessageDeflate,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     }));
     // ws hands over the 101 answer's lines just before writing them: the handshake as it goes on the wire.

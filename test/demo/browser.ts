@@ -1,20 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../../bench/fleet/chromium.js';
 import { missing } from '../requirements.js';
 
+/** Debian's chromium, launched with the bench's one set of flags (bench/fleet/chromium.ts); never a downloaded browser. */
+export { launchChromium };
 /** Debian's chromium package; a browser is never downloaded (`npm run setup` installs the package). */
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 /** For `describe.skipIf`: the browser tests' one requirement, by the rule of test/requirements.ts. */
 export const NO_CHROMIUM = missing([CHROMIUM], 'the browser tests');
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 /** A page in a fresh context, with everything it logged and asked for, to assert on. */
 export interface WatchedPage {

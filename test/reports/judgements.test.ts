@@ -112,8 +112,22 @@ describe('the claims judged by the data', () => {
     const results = makeResults();
     for (const run of results.runs) run.scenario = { ...run.scenario, cookieBytes: 1024 };
     const finding = judgeClaims(results).C4.finding;
-    expect(finding).toContain('its request line and headers, a 1,024-byte cookie among them');
+    expect(finding).toContain('a 1,024-byte cookie among them');
     expect(finding).not.toContain('--cookie-bytes');
+  });
+
+  it('names whose headers the requests carried, and sets the header bytes per poll beside the 871 B of 2009', () => {
+    const results = makeResults();
+    expect(judgeClaims(results).C4.finding).toContain('the fewest headers HTTP needs');
+    expect(judgeClaims(results).C4.finding).not.toContain('871');
+    for (const run of results.runs) run.clientHeaders = { profile: 'chromium', source: 'Chromium 156.0.8078.129' };
+    // 1,000 requests of 180 B up; 281,860 B down of which 81,860 B were bodies: 200 B of head per answer.
+    results.runs[0].bytes = { ...results.runs[0].bytes, answerBody: 81_860 };
+    const finding = judgeClaims(results).C4.finding;
+    expect(finding).toContain('the headers Chromium 156.0.8078.129 sends (captured from it)');
+    expect(finding).toContain(
+      'Headers per poll, request and answer together: short polling 380 B, against the 871 B of Lubbers and Greco’s 2009 table',
+    );
   });
 
   it('says “not measured”, and why, when a strategy is missing, invalid or predates the held samples', () => {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { comparePeers, frameworkFindings, peerFindings, peerSummaryLines, toleranceText, verdictOf } from '../../reports/peers.js';
-import { makeFrameworkResults, makePeerResults } from './peer-fixture.js';
+import {
+  BARE_LOOP_GOAL,
+  comparePeers,
+  frameworkFindings,
+  goalFindings,
+  meetsGoal,
+  PEER_PAIRS,
+  peerFindings,
+  peerSummaryLines,
+  toleranceText,
+  verdictOf,
+} from '../../reports/peers.js';
+import { makeBareLoopResults, makeFrameworkResults, makePeerResults } from './peer-fixture.js';
+import { STRATEGIES } from '../../bench/plan/strategies.js';
 import { makeResults } from './fixture.js';
 import { peersSection } from '../../reports/peers-section.js';
 import type { BottleneckReason } from '../../results/results.js';
@@ -18,18 +30,28 @@ describe('comparePeers', () => {
 
   it('computes pushbench ÷ peer for every measure, with the reading from pushbench’s side', () => {
     expect(comparisons[0].rows).toEqual([
-      { metric: 'deliveriesPerCpuSecond', ours: 500 / 0.045, peer: 12_500, ratio: 500 / 0.045 / 12_500, verdict: 'worse' },
-      { metric: 'latencyP99Us', ours: 1_720, peer: 1_700, ratio: 1_720 / 1_700, verdict: 'on-par' },
+      {
+        metric: 'deliveriesPerCpuSecond',
+        ours: 500 / 0.045,
+        peer: 12_500,
+        ratio: 500 / 0.045 / 12_500,
+        verdict: 'worse',
+        efficiency: 500 / 0.045 / 12_500,
+        goal: 0.9,
+      },
+      { metric: 'bytesPerDelivered', ours: 191, peer: 191, ratio: 1, verdict: 'on-par', efficiency: 1, goal: 0.9 },
+      { metric: 'latencyP99Us', ours: 1_720, peer: 1_700, ratio: 1_720 / 1_700, verdict: 'on-par', efficiency: 1 / (1_720 / 1_700), goal: null },
     ]);
+    // A peer that is not a bare loop carries no goal; a cost's efficiency is the ratio's inverse.
     expect(comparisons[1].rows).toEqual([
-      { metric: 'bytesPerDelivered', ours: 557, peer: 580, ratio: 557 / 580, verdict: 'on-par' },
-      { metric: 'cpuMsPerThousand', ours: 240, peer: 200, ratio: 1.2, verdict: 'worse' },
-      { metric: 'latencyP99Us', ours: 6_900, peer: 5_000, ratio: 1.38, verdict: 'worse' },
+      { metric: 'bytesPerDelivered', ours: 557, peer: 580, ratio: 557 / 580, verdict: 'on-par', efficiency: 1 / (557 / 580), goal: null },
+      { metric: 'cpuMsPerThousand', ours: 240, peer: 200, ratio: 1.2, verdict: 'worse', efficiency: 1 / 1.2, goal: null },
+      { metric: 'latencyP99Us', ours: 6_900, peer: 5_000, ratio: 1.38, verdict: 'worse', efficiency: 1 / 1.38, goal: null },
     ]);
     expect(comparisons[2].rows).toEqual([
-      { metric: 'bytesPerDelivered', ours: 191, peer: 220, ratio: 191 / 220, verdict: 'better' },
-      { metric: 'cpuMsPerThousand', ours: 90, peer: 120, ratio: 0.75, verdict: 'better' },
-      { metric: 'latencyP99Us', ours: 1_720, peer: 2_400, ratio: 1_720 / 2_400, verdict: 'better' },
+      { metric: 'bytesPerDelivered', ours: 191, peer: 220, ratio: 191 / 220, verdict: 'better', efficiency: 1 / (191 / 220), goal: null },
+      { metric: 'cpuMsPerThousand', ours: 90, peer: 120, ratio: 0.75, verdict: 'better', efficiency: 1 / 0.75, goal: null },
+      { metric: 'latencyP99Us', ours: 1_720, peer: 2_400, ratio: 1_720 / 2_400, verdict: 'better', efficiency: 1 / (1_720 / 2_400), goal: null },
     ]);
   });
 
@@ -48,12 +70,13 @@ describe('comparePeers', () => {
     expect(peerSummaryLines(comparisons).slice(0, 5)).toEqual([
       'pushbench vs reference peers (ratio = pushbench ÷ peer; on par within ±5 % (±25 % for latency p99)):',
       '  websocket vs ws-bare, 50 clients:',
-      '    deliveries per second of server CPU 0.89× [11,111 /s vs 12,500 /s] (pushbench worse)',
+      '    deliveries per second of server CPU 0.89× [11,111 /s vs 12,500 /s] (pushbench worse; 0.89× of its efficiency, goal ≥ 0.90×: missed)',
+      '    bytes per delivered message (both directions) 1.00× [191.0 B vs 191.0 B] (on par; 1.00× of its efficiency, goal ≥ 0.90×: met)',
       '    latency p99 1.01× [1.72 ms vs 1.70 ms] (on par)',
-      '  long-polling vs socketio-polling, 50 clients:',
     ]);
-    expect(peerSummaryLines(comparisons)).toHaveLength(15);
-    expect(peerSummaryLines(comparisons).slice(12)).toEqual(peerFindings(comparisons).map((f) => `  behind: ${f}`));
+    expect(peerSummaryLines(comparisons)).toHaveLength(17);
+    expect(peerSummaryLines(comparisons).slice(13, 14)).toEqual(goalFindings(comparisons).map((f) => `  goal missed: ${f}`));
+    expect(peerSummaryLines(comparisons).slice(14)).toEqual(peerFindings(comparisons).map((f) => `  behind: ${f}`));
     expect(peerSummaryLines([])).toEqual([]);
   });
 
@@ -99,6 +122,85 @@ describe('comparePeers', () => {
   });
 });
 
+describe('each strategy against its own bare loop', () => {
+  const comparisons = comparePeers(makeBareLoopResults().runs);
+
+  it('pairs every one of our strategies with a bare reference loop, with the goal of keeping 0.9x of its efficiency', () => {
+    // Ours on our server: the PHP strategies are the article's stack, whose floor is no loop of ours.
+    const own = STRATEGIES.filter((s) => !s.info.reference && s.server !== undefined).map((s) => s.info.name);
+    const references = new Set(STRATEGIES.filter((s) => s.info.reference).map((s) => s.info.name));
+    const bare = PEER_PAIRS.filter((pair) => pair.goal !== undefined);
+    expect(bare.map((pair) => pair.ours).sort()).toEqual([...own].sort());
+    for (const pair of bare) {
+      expect(references.has(pair.peer)).toBe(true);
+      expect(pair.goal).toBe(BARE_LOOP_GOAL);
+      expect(pair.metrics).toEqual(['deliveriesPerCpuSecond', 'bytesPerDelivered', 'latencyP99Us']);
+    }
+    expect(BARE_LOOP_GOAL).toBe(0.9);
+  });
+
+  it('judges the goal on CPU per delivery and bytes per delivery, never on latency', () => {
+    expect(comparisons.map((c) => [c.ours.name, c.peer.name])).toEqual([
+      ['short-polling', 'sp-bare'],
+      ['long-polling', 'lp-bare'],
+      ['sse', 'sse-bare'],
+    ]);
+    expect(comparisons.map((c) => c.rows.map((row) => [row.metric, row.efficiency, row.goal, meetsGoal(row)]))).toEqual([
+      [
+        ['deliveriesPerCpuSecond', 500 / 0.31 / (500 / 0.3), 0.9, true],
+        ['bytesPerDelivered', 1 / (923.72 / 850.72), 0.9, true],
+        ['latencyP99Us', 1, null, null],
+      ],
+      [
+        ['deliveriesPerCpuSecond', 500 / 0.12 / (500 / 0.1), 0.9, false],
+        ['bytesPerDelivered', 1, 0.9, true],
+        ['latencyP99Us', 1, null, null],
+      ],
+      [
+        ['deliveriesPerCpuSecond', 1, 0.9, true],
+        ['bytesPerDelivered', 1, 0.9, true],
+        ['latencyP99Us', 1, null, null],
+      ],
+    ]);
+  });
+
+  it('meets a goal at exactly its share, and judges nothing without a ratio', () => {
+    expect(meetsGoal({ efficiency: 0.9, goal: 0.9 })).toBe(true);
+    expect(meetsGoal({ efficiency: 0.8999, goal: 0.9 })).toBe(false);
+    expect(meetsGoal({ efficiency: null, goal: 0.9 })).toBe(null);
+    expect(meetsGoal({ efficiency: 0.5, goal: null })).toBe(null);
+  });
+
+  it('says each goal missed in one sentence, on the terminal and in the report', () => {
+    const finding =
+      'pushbench Long polling keeps 0.83× of the efficiency of Bare long-poll loop in deliveries per second of server CPU ' +
+      '(4,167 /s vs 5,000 /s) at 50 clients, below its goal of 0.90×.';
+    expect(goalFindings(comparisons)).toEqual([finding]);
+    const lines = peerSummaryLines(comparisons);
+    expect(lines).toContain(`  goal missed: ${finding}`);
+    expect(lines).toContain(
+      '    deliveries per second of server CPU 0.83× [4,167 /s vs 5,000 /s] (pushbench worse; 0.83× of its efficiency, goal ≥ 0.90×: missed)',
+    );
+    expect(lines).toContain(
+      '    bytes per delivered message (both directions) 1.09× [923.7 B vs 850.7 B] (pushbench worse; 0.92× of its efficiency, goal ≥ 0.90×: met)',
+    );
+    const html = peersSection([{ label: null, results: makeBareLoopResults() }]);
+    expect(html).toContain('<b class="bad">0.83× of its efficiency, goal ≥ 0.90×: missed</b>');
+    expect(html.match(/goal ≥ 0\.90×: met/g)).toHaveLength(5);
+  });
+
+  it('does not judge the goal on CPU when a server was too idle for its CPU to mean anything', () => {
+    const results = makeBareLoopResults();
+    const bare = results.runs.find((run) => run.strategy.name === 'lp-bare')!;
+    // 1 % of a core while publishing.
+    bare.server = { ...bare.server, publishingCpuMs: 10, publishingWindowMs: 1_000 };
+    const [, longPolling] = comparePeers(results.runs);
+    expect(longPolling.rows[0].withheld).toMatch(/^the server of Bare long-poll loop was busy less than/);
+    expect(meetsGoal(longPolling.rows[0])).toBe(null);
+    expect(goalFindings([longPolling])).toEqual([]);
+  });
+});
+
 describe('verdictOf', () => {
   it('calls ratios within the tolerance on par, whichever way the measure points', () => {
     expect(toleranceText()).toBe('on par within ±5 % (±25 % for latency p99)');
@@ -128,12 +230,12 @@ describe('pushbench polling against the same polling through express', () => {
 
   it('compares server CPU per delivered message and latency p99', () => {
     expect(comparisons[0].rows).toEqual([
-      { metric: 'cpuMsPerThousand', ours: 240, peer: 880, ratio: 240 / 880, verdict: 'better' },
-      { metric: 'latencyP99Us', ours: 6_900, peer: 9_000, ratio: 6_900 / 9_000, verdict: 'better' },
+      { metric: 'cpuMsPerThousand', ours: 240, peer: 880, ratio: 240 / 880, verdict: 'better', efficiency: 1 / (240 / 880), goal: null },
+      { metric: 'latencyP99Us', ours: 6_900, peer: 9_000, ratio: 6_900 / 9_000, verdict: 'better', efficiency: 1 / (6_900 / 9_000), goal: null },
     ]);
     expect(comparisons[1].rows).toEqual([
-      { metric: 'cpuMsPerThousand', ours: 620, peer: 2_480, ratio: 0.25, verdict: 'better' },
-      { metric: 'latencyP99Us', ours: 991_300, peer: 1_000_000, ratio: 0.9913, verdict: 'on-par' },
+      { metric: 'cpuMsPerThousand', ours: 620, peer: 2_480, ratio: 0.25, verdict: 'better', efficiency: 4, goal: null },
+      { metric: 'latencyP99Us', ours: 991_300, peer: 1_000_000, ratio: 0.9913, verdict: 'on-par', efficiency: 1 / 0.9913, goal: null },
     ]);
   });
 

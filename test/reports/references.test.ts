@@ -22,7 +22,7 @@ function tableRows(table: string): string[][] {
 const OURS = ['Short polling', 'Long polling', 'WebSocket'];
 const PEERS = ['Bare ws loop (reference)', 'Socket.IO WebSocket (reference)', 'Socket.IO polling (reference)'];
 /** The row under each comparison that says what the two do differently. */
-const differs = (pair: number) => `What differs: ${escapeHtml(PEER_PAIRS[pair].differs)}`;
+const differs = (peer: string) => `What differs: ${escapeHtml(PEER_PAIRS.find((pair) => pair.peer === peer)!.differs)}`;
 const HEAD = 'Reference peers: measured in the same harness for comparison, not pushbench strategies';
 
 describe('reference peers in the report', () => {
@@ -73,9 +73,17 @@ describe('reference peers in the report', () => {
   it('adds the ratio table and says where pushbench is behind', () => {
     const peers = /<table class="peers">([\s\S]*?)<\/table>/.exec(html)![1];
     expect(tableRows(peers).slice(1)).toEqual([
-      ['pushbench WebSocket vs Bare ws loop50 clients', 'deliveries per second of server CPU', '11,111 /s', '12,500 /s', '0.89×', 'pushbench worse'],
+      [
+        'pushbench WebSocket vs Bare ws loop50 clients',
+        'deliveries per second of server CPU',
+        '11,111 /s',
+        '12,500 /s',
+        '0.89×',
+        'pushbench worse0.89× of its efficiency, goal ≥ 0.90×: missed',
+      ],
+      ['bytes per delivered message (both directions)', '191.0 B', '191.0 B', '1.00×', 'on par1.00× of its efficiency, goal ≥ 0.90×: met'],
       ['latency p99', '1.72 ms', '1.70 ms', '1.01×', 'on par'],
-      [differs(0)],
+      [differs('ws-bare')],
       [
         'pushbench Long polling vs Socket.IO polling50 clients',
         'bytes per delivered message (both directions)',
@@ -86,7 +94,7 @@ describe('reference peers in the report', () => {
       ],
       ['server CPU per 1,000 delivered messages', '240.0 ms / 1,000 msg', '200.0 ms / 1,000 msg', '1.20×', 'pushbench worse'],
       ['latency p99', '6.90 ms', '5.00 ms', '1.38×', 'pushbench worse'],
-      [differs(1)],
+      [differs('socketio-polling')],
       [
         'pushbench WebSocket vs Socket.IO WebSocket50 clients',
         'bytes per delivered message (both directions)',
@@ -97,7 +105,7 @@ describe('reference peers in the report', () => {
       ],
       ['server CPU per 1,000 delivered messages', '90.0 ms / 1,000 msg', '120.0 ms / 1,000 msg', '0.75×', 'pushbench better'],
       ['latency p99', '1.72 ms', '2.40 ms', '0.72×', 'pushbench better'],
-      [differs(2)],
+      [differs('socketio-ws')],
     ]);
     expect(html).toContain('<p><b>Where pushbench is behind its peer:</b></p>');
     expect(html).toContain(

@@ -79,6 +79,8 @@ const EVERYTHING: Scenario = {
   nginxReadTimeoutSec: 30,
   phpRequestTimeoutSec: 90,
   restartAtSec: 3,
+  headers: 'minimal',
+  fleet: 'chromium',
 };
 
 describe('the field table', () => {
@@ -94,6 +96,8 @@ describe('the field table', () => {
       jitterMs: 0,
       bandwidthBytesPerSec: 0,
       cookieBytes: 0,
+      headers: 'chromium',
+      fleet: 'simulated',
       httpVersion: '1.1',
       blockedUpgrade: 0,
       churn: 0,
@@ -162,6 +166,8 @@ describe('words', () => {
     expect(describeSettings(EVERYTHING)).toEqual([
       'delay 50 ms ± 5 ms each way, 125,000 B/s per connection each way',
       'cookie 1,024 B',
+      'minimal headers',
+      'real Chromium clients',
       'HTTP/2',
       'upgrade blocked for 30 %',
       'churn 25 %',

@@ -12,6 +12,7 @@ function counters(n: number): StrategyCounters {
     cut: 0,
     bufferedBytes: 100 * n,
     messagesSent: 40 * n,
+    answerBodyBytes: 900 * n,
     attached: 5 * n,
     attachedPeak: 6 * n,
     connections: { opened: 7 * n, open: 5 * n, peak: 6 * n },

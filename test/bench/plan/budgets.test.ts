@@ -7,6 +7,7 @@ describe('runBudgets', () => {
   it('gives a run of 1,000 clients on loopback its exact time limits', () => {
     expect(runBudgets(BASE)).toEqual({
       startMs: 20_000,
+      clientStartMs: 20_000,
       callMs: 5_000,
       // poll interval 1,000 + grace 10,000 + 2 ms × 1,000 clients
       connectMs: 13_000,
@@ -40,6 +41,12 @@ describe('runBudgets', () => {
     expect(budgets.drainMs).toBe(2_000 + 5_000);
     expect(budgets.settleMs).toBe(2_000 + 5_000);
     expect(runBudgets({ clients: 10, pollIntervalMs: 5_000, durationSec: 1, longPollTimeoutMs: 20_000 }).drainMs).toBe(10_000 + 5);
+  });
+
+  it('gives a real-browser fleet 2 s per client to open its contexts, and nothing else more', () => {
+    const browser = runBudgets({ ...BASE, clients: 100, fleet: 'chromium' });
+    expect(browser.clientStartMs).toBe(20_000 + 100 * 2_000);
+    expect({ ...browser, clientStartMs: 0 }).toEqual({ ...runBudgets({ ...BASE, clients: 100 }), clientStartMs: 0 });
   });
 
   it('lets a fault run drain as long as a client takes to give up an attempt the killed server swallowed', () => {

@@ -55,6 +55,7 @@ function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClien
           cut: 0,
           bufferedBytes: 0,
           messagesSent: 40,
+          answerBodyBytes: 0,
           attached: 0,
           attachedPeak: 4,
           connections: { opened: 4, open: 0, peak: 4 },

@@ -22,7 +22,8 @@ function plan(strategies: string[]): BenchPlan {
 }
 
 describe('the bench harness, end to end', () => {
-  it('measures every strategy over real processes, exactly, and leaves no process behind', { timeout: 120_000 }, async () => {
+  // Every strategy, the bare loops and other references included, runs one after another: a guard against a hang, with room for a shared machine.
+  it('measures every strategy over real processes, exactly, and leaves no process behind', { timeout: 240_000 }, async () => {
     const bench = new Bench(plan([...STRATEGY_NAMES]));
     const ended: string[] = [];
     bench.on('run-end', ({ run }) => ended.push(run.strategy.name));

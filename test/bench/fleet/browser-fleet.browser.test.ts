@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { Bench } from '../../../bench/run/harness.js';
+import { agreementRows } from '../../../results/agreement.js';
+import type { Scenario } from '../../../results/results.js';
+import { descendantsCpuMs } from '../../../bench/measure/process-tree.js';
+import { isAlive } from '../../helpers.js';
+import { NO_CHROMIUM } from '../../demo/browser.js';
+
+const SMALL: Scenario = {
+  clients: 6,
+  ratePerSec: 1,
+  durationSec: 5,
+  payloadBytes: 100,
+  pollIntervalMs: 500,
+  longPollTimeoutMs: 20_000,
+  arrivals: 'poisson',
+  seed: 3,
+};
+const STRATEGIES = ['short-polling', 'long-polling', 'websocket', 'sse'];
+
+describe.skipIf(NO_CHROMIUM)('the real-browser fleet against the simulated one', () => {
+  it(
+    'agrees for the four strategies at small N: requests per message within 1 %, bytes per request within 2 %, exactly once',
+    { timeout: 300_000 },
+    async () => {
+      const runs = (['simulated', 'chromium'] as const).flatMap((fleet) =>
+        STRATEGIES.map((strategy) => ({ strategy, scenario: { ...SMALL, ...(fleet === 'chromium' && { fleet }) } })),
+      );
+      const bench = new Bench({ preset: 'test', command: 'vitest', runs });
+      const results = await bench.run();
+
+      for (const run of results.runs) expect(run.problems, `${run.strategy.name} ${run.scenario.fleet ?? 'simulated'}`).toEqual([]);
+      const browserRuns = results.runs.filter((run) => run.scenario.fleet === 'chromium');
+      expect(browserRuns.map((run) => run.clientHeaders?.profile)).toEqual(['browser', 'browser', 'browser', 'browser']);
+      expect(browserRuns[0].clientHeaders?.source).toMatch(/^Chromium \d+\./);
+      const rows = agreementRows(results.runs);
+      expect(rows.map((row) => row.strategy.name)).toEqual(STRATEGIES);
+      for (const row of rows) expect(row, row.strategy.name).toMatchObject({ agrees: true });
+      // One handshake per client, byte for byte the browser's: the push strategies' upgrades are equal exactly.
+      for (const row of rows.filter((r) => r.strategy.connection === 'persistent')) {
+        expect(row.browser.bytesUpPerRequest, row.strategy.name).toBe(row.simulated.bytesUpPerRequest);
+      }
+      // No browser, renderer or child of the bench outlives it.
+      expect(bench.childPids.filter(isAlive)).toEqual([]);
+      expect(descendantsCpuMs()).toBe(0);
+    },
+  );
+});
