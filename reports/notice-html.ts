@@ -65,7 +65,10 @@ export function noticeHtml(notice: Notice | Legacy): string {
     case 'late-publishes':
       return (
         `${fmtInt(notice.late)} of ${count(notice.of, 'publish', 'publishes')} went out more than ${fmtInt(notice.lateMs)} ms late ` +
-        `(worst ${fmtInt(notice.worstMs)} ms): the server process could not keep the schedule`
+        `(worst ${fmtInt(notice.worstMs)} ms): ` +
+        (notice.publisher === undefined
+          ? 'the server process could not keep the schedule'
+          : 'the publisher process could not send them on time (their latency still counts from the schedule)')
       );
     case 'server-replaced': {
       const whose = notice.serverProcesses > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
@@ -76,6 +79,13 @@ export function noticeHtml(notice: Notice | Legacy): string {
     }
     case 'load-generator-bound':
       return `${bottleneckHtml(notice.reason)} — read these figures as the machine’s limit, not the server’s`;
+    case 'publishes-failed': {
+      const causes = Object.entries(notice.byCause).map(([cause, n]) => `${esc(cause)} × ${fmtInt(n)}`);
+      return (
+        `${fmtInt(notice.failed)} of ${count(notice.of, 'publish', 'publishes')} ${notice.failed === 1 ? 'was' : 'were'} given up ` +
+        `(failed attempts: ${causes.join(', ')}): those messages were never published; the others count as usual`
+      );
+    }
     case 'probe-not-measured':
       return `the probe could not be measured: ${esc(notice.reason)}`;
     case 'floor-not-measured':

@@ -13,6 +13,7 @@ import { agreementSection } from './agreement-section.js';
 import { http2Section } from './http2-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import { stackSection } from './stack-section.js';
+import { publishingSection } from './publishing-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
 import { STYLES } from './styles.js';
 import { interruptionBanner } from './notice-html.js';
@@ -37,6 +38,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   ({ sets, runs }) => matrixSections(sets, runs),
   scaleOutSection,
   stackSection,
+  publishingSection,
   recoverySection,
   http2Section,
   fallbackSection,

@@ -37,7 +37,9 @@ export function noticeText(notice: Notice | Legacy): string {
     case 'late-publishes':
       return (
         `${notice.late} of ${notice.of} publishes went out more than ${notice.lateMs} ms late (worst ${notice.worstMs} ms): ` +
-        'the server process could not keep the schedule'
+        (notice.publisher === undefined
+          ? 'the server process could not keep the schedule'
+          : 'the publisher process could not send them on time (latency still counts from the schedule)')
       );
     case 'server-replaced': {
       const whose = notice.serverProcesses > 1 ? 'of the surviving processes and the new one' : 'of the new process only';
@@ -45,6 +47,11 @@ export function noticeText(notice: Notice | Legacy): string {
     }
     case 'load-generator-bound':
       return `${bottleneckText(notice.reason)}; read these figures as the machine's limit, not the server's`;
+    case 'publishes-failed':
+      return (
+        `${notice.failed} of ${notice.of} publishes were given up (failed attempts: ${causesText(notice.byCause)}): ` +
+        'those messages were never published; the others count as usual'
+      );
     case 'probe-not-measured':
       return `the probe could not be measured: ${notice.reason}`;
     case 'floor-not-measured':
@@ -52,6 +59,13 @@ export function noticeText(notice: Notice | Legacy): string {
     default:
       return unknownCode(notice);
   }
+}
+
+/** Failed attempts by cause, "503 ×4, timeout ×1", in the order the causes were first seen. */
+export function causesText(byCause: Readonly<Record<string, number>>): string {
+  return Object.entries(byCause)
+    .map(([cause, count]) => `${cause} ×${count}`)
+    .join(', ');
 }
 
 /** Why the bottleneck verdict is what it is, in the terminal's words. */

@@ -52,14 +52,22 @@ export type RunProblem =
 export type RunWarning =
   /** Clients told that their cursor was older than the log (what they really lost is counted as missed). */
   | { code: 'gaps-signalled'; clients: number; gaps: number; examples: CountExample[] }
-  /** Publishes that went out more than `lateMs` after their planned time; the worst by `worstMs`. */
-  | { code: 'late-publishes'; late: number; of: number; lateMs: number; worstMs: number }
+  /**
+   * Publishes that went out more than `lateMs` after their planned time; the worst by `worstMs`. `publisher`: a
+   * publisher process sent them (its latency counts from the planned time all the same); absent: the server process.
+   */
+  | { code: 'late-publishes'; late: number; of: number; lateMs: number; worstMs: number; publisher?: 'http' | 'redis' }
   /** A fault run: the killed process took its counters with it (server-side bytes, CPU and memory are partial). */
   | { code: 'server-replaced'; atSec: number; serverProcesses: number }
   /** Byte counts disagree because churn cut `churned` connections with bytes in flight: expected. */
   | { code: 'bytes-cut-by-churn'; clientSide: ByteCounts; serverSide: ByteCounts; churned: number }
   /** The load generator limited the run (run.bottleneck says why): its figures are the machine's limit. */
-  | { code: 'load-generator-bound'; reason: BottleneckReason };
+  | { code: 'load-generator-bound'; reason: BottleneckReason }
+  /**
+   * A publisher process gave up `failed` of its `of` publishes (no seq: those messages were never part of the
+   * run); `byCause` counts every failed attempt, retried or not, by what came back.
+   */
+  | { code: 'publishes-failed'; failed: number; of: number; byCause: Record<string, number> };
 
 /** Why a capacity probe, or its node:http floor, has no figures. */
 export type CapacityProblem = { code: 'probe-not-measured'; reason: string } | { code: 'floor-not-measured'; reason: string };

@@ -237,6 +237,41 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
 }
 
 /**
+ * How a run's messages got into the log (scenario.publisher). In-process, the server process published on the
+ * schedule itself: there is no publish of its own to time, and latency counts from when it stored each message.
+ * A publisher process of its own (http, redis) sends every message with its scheduled time, which the clients'
+ * latency counts from, and its publishes are measured here.
+ */
+export type Publishing = { publisher: 'in-process' } | PublisherFigures;
+
+export interface PublisherFigures {
+  publisher: 'http' | 'redis';
+  /** Where it published: the method and URL of the publish endpoint ("POST http://…/api/publish"), or the Redis stream ("redis {…}:log"). */
+  target: string;
+  /** Most publishes in flight at once; one that falls due while that many are in flight waits for a place (`waited`). */
+  concurrencyLimit: number;
+  /** Publishes the schedule planned. */
+  planned: number;
+  /** Publishes the log took: answered with their seq. */
+  answered: number;
+  /** Publishes given up: an answer not worth another try, no answer in time, or the retries used up. */
+  failed: number;
+  /** Attempts beyond each publish's first: after a 503 or a 504, with a backoff. */
+  retries: number;
+  /** Publishes that waited for a place under the concurrency limit before they were sent. */
+  waited: number;
+  /** Failed attempts, retried or not, by what came back: an HTTP status ("503"), "timeout" (no answer in time) or "network". */
+  failuresByCause: Record<string, number>;
+  /** From each answered publish's first request to its answer, retries and their backoff included (µs). */
+  latencyUs: LatencySummary;
+  /** The HDR histogram of latencyUs, compressed and base64-encoded. */
+  latencyHistogram: string;
+  /** CPU (user + system) of the publisher process while it played the schedule, ms, and the wall time it was spent in. */
+  cpuMs: number;
+  windowMs: number;
+}
+
+/**
  * Whose headers a run's requests carried, and where they come from: a profile the simulated clients sent
  * (scenario.headers; `source` names the browser it was captured from), or a real browser's own (scenario.fleet).
  */
@@ -279,6 +314,8 @@ export interface RunResult {
   stack?: StackRecord;
   /** Whose headers the clients' requests carried. Absent in files written before header profiles: minimal headers. */
   clientHeaders?: ClientHeaders;
+  /** Who published, and a publisher process's own figures. Absent in files written before it was recorded: in-process. */
+  publishing?: Publishing;
   /**
    * What makes the run invalid: a client that missed, repeated or reordered a message, a client that never
    * connected, byte counts at the two ends that disagree. Empty for a valid run. Codes (results/problems.ts);
@@ -341,6 +378,12 @@ export interface Results {
   capacity?: CapacityResult[];
   /** Present only when the bench was stopped before its plan was done. */
   interrupted?: Interruption;
+}
+
+/** The figures of a run's publisher process; undefined when the server published in-process (or in files from before). */
+export function publisherFiguresOf(run: Pick<RunResult, 'publishing'>): PublisherFigures | undefined {
+  const { publishing } = run;
+  return publishing === undefined || publishing.publisher === 'in-process' ? undefined : publishing;
 }
 
 /** What a bench ran, in words: "quick preset", or "custom run: quick preset with Redis source". */

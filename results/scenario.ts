@@ -19,6 +19,14 @@ export type Arrivals = 'poisson' | 'fixed';
 export const ARRIVALS: readonly Arrivals[] = ['poisson', 'fixed'];
 
 /**
+ * Who publishes the schedule: the server process itself (in-process), or a publisher process of its own, through
+ * the server's HTTP API (http) or straight into the Redis stream the server reads (redis).
+ */
+export type PublisherKind = 'in-process' | 'http' | 'redis';
+
+export const PUBLISHER_KINDS: readonly PublisherKind[] = ['in-process', 'http', 'redis'];
+
+/**
  * The headers every simulated request carries besides its cookie: a real browser's, captured from it
  * (clients/header-profiles/chromium.json), or only what the transport needs (minimal: request line, Host, Connection).
  */
@@ -55,6 +63,7 @@ export interface Scenario {
   source?: SourceKind;
   serverProcesses?: number;
   backoff?: BackoffKind;
+  publisher?: PublisherKind;
   /** WebSocket stays HTTP/1.1 whatever this says: ws does not implement RFC 8441. */
   httpVersion?: HttpVersion;
   blockedUpgrade?: number;
@@ -311,6 +320,17 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
     label: (n) => `${fmt(n)} server process${n === 1 ? '' : 'es'}`,
     description: 'server processes behind one port (node:cluster; above 1 needs --source redis)',
     flag: { name: 'server-processes', placeholder: 'n', parse: integer(1, MAX_SERVER_PROCESSES), list: true },
+    sweep: false,
+  }),
+  field('publisher', {
+    default: 'in-process',
+    label: (kind) =>
+      kind === 'http' ? 'published through the HTTP API' : kind === 'redis' ? 'published straight into Redis' : 'published in-process',
+    description:
+      'who publishes the schedule: the server process itself (in-process), a publisher process through POST /api/publish (http: ' +
+      'open loop, keep-alive, the publish token), or a publisher process straight into the Redis stream (redis, needs --source redis); ' +
+      'with http and redis, latency counts from the scheduled time and each publish’s own latency is recorded apart',
+    flag: { name: 'publisher', placeholder: 'kind', parse: { kind: 'choice', values: PUBLISHER_KINDS }, list: true },
     sweep: false,
   }),
   field('backoff', {

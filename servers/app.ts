@@ -3,6 +3,7 @@ import type http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { publishHandler } from './api/publish-route.js';
 import { mountApiRoutes } from './api/routes.js';
 import { DEFAULT_LIMITS, HTTP2_LIMITS, TIMEOUT_CHECK_INTERVAL_MS, type ServerLimits } from './constants.js';
 import { LedgerWithStreams, StreamKey } from './http2/attribution.js';
@@ -19,6 +20,7 @@ import { mountFrameworkRoute } from './http/framework-routes.js';
 import { Http1Connections, type Http1Exchange } from './http/http1-connections.js';
 import { asksForWebSocket, headWithoutUpgrade } from './http/ignored-upgrade.js';
 import type { MessageLog } from './log/message-log.js';
+import { ROUTES } from './contract/wire.js';
 import { MessageSource } from './log/message-source.js';
 import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/network-delay.js';
 import { Presence } from './observe/presence.js';
@@ -265,7 +267,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       limits: this.limits,
       leanGet: (path, kind, handler) => {
         this.methods.set(path, 'GET');
-        this.lean.add(path, kind, strategy, handler);
+        this.lean.add({ method: 'GET', path, kind, owner: strategy, forClients: true, handler });
       },
       bareGet: (path, handler) => {
         this.methods.set(path, 'GET');
@@ -338,8 +340,8 @@ export class PushServer<Source extends MessageLog = MessageSource> {
         this.http2Budgets.admitBody(req, res, budget);
         this.http2Budgets.admit(exchange, budget, route.kind);
       } catch (error) {
-        this.ledger.claim(key as unknown as Socket, route.strategy.info.name);
-        refuse(exchange, route.strategy, error);
+        this.ledger.claim(key as unknown as Socket, route.owner.info.name);
+        refuse(exchange, route.owner, error);
       }
       return;
     }
@@ -430,6 +432,16 @@ export class PushServer<Source extends MessageLog = MessageSource> {
 
   /** The API, then the embedding application's routes, then the answers for every request no route took. */
   private mountApi(): void {
+    // Publishing is what an application back end drives under load: it gets the lean path, as control traffic.
+    this.lean.add({
+      method: 'POST',
+      path: ROUTES.publish,
+      kind: 'answer',
+      owner: this.control,
+      forClients: false,
+      handler: publishHandler(this, this.control),
+    });
+    this.methods.set(ROUTES.publish, 'POST');
     for (const [path, method] of mountApiRoutes(this)) this.methods.set(path, method);
     this.app.use(this.extraRoutes);
     this.app.use((req, res) => {

@@ -68,6 +68,14 @@ export interface ServerLimits {
    * HTTP/2, where node:http's timeout does not reach, it is the only one.
    */
   bodyTimeoutMs: number;
+  /**
+   * How far a publisher's own time for a message (the publish body's `t`: when it meant to publish it, which
+   * latency then counts from) may lie before the server's clock, ms; older: 400. A publish stalled this long is
+   * a failure to report, not a latency (it is also the bench's latency histograms' ceiling).
+   */
+  publishTimeBeforeMs: number;
+  /** How far it may lie after the server's clock, ms (two machines' clocks disagree a little); later: 400. */
+  publishTimeAfterMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -89,6 +97,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 20_000,
   bodyTimeoutMs: 9_000,
+  publishTimeBeforeMs: 3_600_000,
+  publishTimeAfterMs: 1_000,
 };
 
 /** Shortest long-poll hold a client may ask for; keeps a misbehaving client from turning it into a busy loop. */

@@ -30,7 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
  * of its own (servers/app.ts composes the server, bench/cli.ts the bench).
  */
 export const ROOM_FLOORS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  bench: [['measure'], ['plan'], ['fleet', 'network'], ['ipc'], ['capacity', 'children'], ['run'], ['cli.ts']],
+  bench: [['measure'], ['plan'], ['fleet', 'network', 'publisher'], ['ipc'], ['capacity', 'children'], ['run'], ['cli.ts']],
   servers: [
     ['contract', 'constants.ts', 'cli-support.ts'],
     ['wire', 'log'],

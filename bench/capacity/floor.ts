@@ -90,6 +90,17 @@ export class FloorServer {
       res.end();
       return;
     }
+    // A request with a body (a publish) is answered once the body has arrived, as any server that uses it must:
+    // answering on the headers alone would measure a server that throws the message away unread.
+    if (this.options.method === 'POST') {
+      req.on('end', () => this.send(res));
+      req.resume();
+      return;
+    }
+    this.send(res);
+  }
+
+  private send(res: http.ServerResponse): void {
     if (this.dateIndex >= 0) this.refreshDate();
     res.writeHead(this.options.answer.statusCode, this.options.answer.statusMessage, this.headers);
     res.end(this.body);

@@ -95,6 +95,16 @@ export class Http2FloorServer {
       stream.respond({ ':status': 404, 'content-length': 0 }, { endStream: true });
       return;
     }
+    // As the node:http floor: a request with a body (a publish) is answered once the body has arrived.
+    if (this.options.method === 'POST' && !stream.readableEnded) {
+      stream.once('end', () => this.send(stream));
+      return;
+    }
+    this.send(stream);
+  }
+
+  private send(stream: http2.ServerHttp2Stream): void {
+    if (stream.destroyed) return;
     stream.respond(this.headers);
     stream.end(this.body);
   }

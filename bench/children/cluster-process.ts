@@ -13,6 +13,7 @@ import { LoadMonitor } from '../measure/process-load.js';
 import type { RedisRunOptions, ServerProtocol, ServerReport } from '../ipc/protocol.js';
 import { publishIntoRedis } from './redis-publisher.js';
 import { mergeTimelines, ServerTimeline } from '../measure/server-timeline.js';
+import { apiPublishTarget } from '../publisher/http-channel.js';
 
 /**
  * The server side of a run with the Redis source: a node:cluster primary and its workers (bench/children/cluster-worker.ts),
@@ -30,7 +31,7 @@ cluster.schedulingPolicy = cluster.SCHED_RR;
 // (silent) so a crash is reported with its last line, as for any child of the bench.
 cluster.setupPrimary({ exec: WORKER_FILE, execArgv: process.execArgv, serialization: 'advanced', silent: true });
 
-let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions } | undefined;
+let options: { strategy: string; longPollTimeoutMs: number; redis: RedisRunOptions; publishToken?: string } | undefined;
 let port = 0;
 /**
  * The port argument the cluster's listening socket was opened with. node:cluster shares one socket between
@@ -45,15 +46,17 @@ let publisher: RedisLog | undefined;
 /** Publishes Redis has acknowledged so far in the current schedule. */
 let stored = 0;
 const ownLoad = new LoadMonitor();
+/** The primary's load while a publisher process plays the schedule. */
+const publishingLoad = new LoadMonitor();
 /** The primary's CPU per 100 ms (it accepts and hands over every connection); its accepts are counted by the workers. */
 const ownTimeline = new ServerTimeline();
 let windowOpenedAt = 0;
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port: givenPort, redis }) {
+  async start({ strategy, longPollTimeoutMs, port: givenPort, redis, publishToken }) {
     if (!redis)
       throw new Error('bench/children/cluster-process.ts serves the Redis source; the memory source runs in bench/children/server-process.ts');
-    options = { strategy, longPollTimeoutMs, redis };
+    options = { strategy, longPollTimeoutMs, redis, ...(publishToken !== undefined && { publishToken }) };
     client = await connectRedis(redis.url);
     publisher = new RedisLog(client, redis.keyPrefix);
     await publisher.syncClock();
@@ -61,7 +64,9 @@ serveRpc<ServerProtocol>({
     listenArg = givenPort ?? 0;
     port = await forkWorker(listenArg);
     await Promise.all(Array.from({ length: redis.processes - 1 }, () => forkWorker(listenArg)));
-    return { url: `http://127.0.0.1:${port}` };
+    const url = `http://127.0.0.1:${port}`;
+    // Every worker serves the API on the shared port: a publish reaches whichever the primary hands it to.
+    return { url, publish: apiPublishTarget(url, publishToken) };
   },
 
   // Several processes have no one baseline: their CPU is judged as measured (results/metrics.ts).
@@ -77,6 +82,13 @@ serveRpc<ServerProtocol>({
     stored = 0;
     return publishIntoRedis(requirePublisher(), schedule, () => stored++);
   },
+
+  /** As with its own schedule, the load measured is the primary's: the workers' is in collect's totals. */
+  publishingStarts() {
+    publishingLoad.start();
+  },
+
+  publishingEnds: () => publishingLoad.stop(),
 
   async attached({ strategy }) {
     const counts = await Promise.all(workers.map((worker) => worker.call('attached', { strategy }, WORKER_CALL_MS)));
@@ -147,10 +159,10 @@ async function forkWorker(listenOn: number): Promise<number> {
   // Nothing is read from a worker's stdout; a full pipe would stall it.
   worker.process.stdout?.resume();
   const rpc = new RpcChild<WorkerProtocol>(`server process ${++forked}`, worker.process);
-  const { strategy, longPollTimeoutMs, redis } = options;
+  const { strategy, longPollTimeoutMs, redis, publishToken } = options;
   const started = await rpc.call(
     'start',
-    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix },
+    { strategy, longPollTimeoutMs, port: listenOn, redisUrl: redis.url, keyPrefix: redis.keyPrefix, publishToken },
     START_TIMEOUT_MS,
   );
   workers.push(rpc);

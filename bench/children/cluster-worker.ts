@@ -21,9 +21,16 @@ let connected: { rssBytes: number; connections: number } | undefined;
 let sampleCpuMs = 0;
 
 serveRpc<WorkerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, redisUrl, keyPrefix }) {
+  async start({ strategy, longPollTimeoutMs, port, redisUrl, keyPrefix, publishToken }) {
     const source = await RedisMessageSource.open({ url: redisUrl, keyPrefix });
-    server = await startPushServer({ strategies: [strategy], limits: { longPollTimeoutMs }, port, host: '127.0.0.1', source });
+    server = await startPushServer({
+      strategies: [strategy],
+      limits: { longPollTimeoutMs },
+      port,
+      host: '127.0.0.1',
+      source,
+      ...(publishToken !== undefined && { security: { publishToken } }),
+    });
     timeline.watch(server.httpServer);
     // A replacement started mid-run counts from here; the first workers count from openWindow.
     monitor.start();

@@ -9,6 +9,7 @@ import { findStackPrograms, startPhpStack, type RunningStack } from '../../serve
 import { delay, serveRpc } from '../ipc/rpc.js';
 import type { ServerProtocol } from '../ipc/protocol.js';
 import { readAccessLog } from '../measure/access-log.js';
+import { LoadMonitor } from '../measure/process-load.js';
 import { PageProbe } from '../measure/page-probe.js';
 import { stackAnswers } from '../measure/stack-answers.js';
 import { StackSampler } from '../measure/stack-sampler.js';
@@ -32,6 +33,8 @@ let originWallMs = 0;
 let windowOpenedAt = 0;
 let publishingSpanMs: [number, number] | undefined;
 let readTimeoutSec = 0;
+let publishingStartedAt = 0;
+const publishingLoad = new LoadMonitor();
 
 serveRpc<ServerProtocol>({
   async start({ strategy, longPollTimeoutMs, redis, php }) {
@@ -55,7 +58,8 @@ serveRpc<ServerProtocol>({
     });
     sampler = new StackSampler(stack, { workers: php.workers, pm: php.pm });
     probe = new PageProbe(stack.url, PHP_PAGE_PATH);
-    return { url: stack.url };
+    // A publisher process publishes through the PHP site's own /api/publish, as the application's back end would.
+    return { url: stack.url, publish: { url: `${stack.url}${ROUTES.publish}`, method: 'POST', headers: { 'content-type': 'application/json' } } };
   },
 
   // A stack of several processes has no one baseline: its CPU is judged as measured (results/metrics.ts).
@@ -73,6 +77,18 @@ serveRpc<ServerProtocol>({
     const report = await publishIntoRedis(requirePublisher(), schedule);
     publishingSpanMs = [spanStart, requireSampler().elapsedMs()];
     return report;
+  },
+
+  /** A publisher process publishes (through PHP, or into Redis): the span is the stack's publishing window. */
+  publishingStarts() {
+    publishingStartedAt = requireSampler().elapsedMs();
+    publishingLoad.start();
+  },
+
+  publishingEnds() {
+    publishingSpanMs = [publishingStartedAt, requireSampler().elapsedMs()];
+    // This process only watches the stack: the stack's own CPU is in collect's totals.
+    return publishingLoad.stop();
   },
 
   /** Polls the stack holds: in a worker, or queued for one (the page probes of the moment left out). */

@@ -9,6 +9,7 @@ import type { ScheduleReport, ServerProtocol } from '../ipc/protocol.js';
 import { playSchedule } from '../plan/schedule.js';
 import { ServerTimeline } from '../measure/server-timeline.js';
 import { BLOCKING_PROXY_HOOKS, servedStrategies } from '../fleet/upgrade-fallback.js';
+import { apiPublishTarget } from '../publisher/http-channel.js';
 import { mountFleetPage } from '../fleet/fleet-page.js';
 
 let server: PushServer | undefined;
@@ -20,6 +21,9 @@ const rssSamples: [number, number][] = [];
 /** Taken with each RSS sample: what long polling parks on the server (claim C3) shows only over time. */
 const attachedSamples: [number, number][] = [];
 let publishingSpanMs: [number, number] | undefined;
+/** A publisher process's schedule: this process's load while it ran, and when it began (ms since openWindow). */
+const publishingLoad = new LoadMonitor();
+let publishingStartedAt = 0;
 /** The strategy this process serves, and when openWindow was called: the origin of every sample's time. */
 let servedStrategy = '';
 let served: string[] = [];
@@ -37,7 +41,7 @@ let idle: { cpuMs: number; windowMs: number } | undefined;
 const timeline = new ServerTimeline();
 
 serveRpc<ServerProtocol>({
-  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate }) {
+  async start({ strategy, longPollTimeoutMs, port, firstSeq, publishLog, blockedUpgrade, fleetPage, wsPerMessageDeflate, publishToken }) {
     servedStrategy = strategy;
     served = servedStrategies(strategy, { blockedUpgrade });
     server = await startPushServer({
@@ -46,13 +50,14 @@ serveRpc<ServerProtocol>({
       port: port ?? 0,
       host: '127.0.0.1',
       firstSeq,
+      ...(publishToken !== undefined && { security: { publishToken } }),
       ...(served.length > 1 && { hooks: BLOCKING_PROXY_HOOKS }),
     });
     timeline.watch(server.httpServer);
     if (fleetPage) await mountFleetPage(server.extraRoutes);
     // Written before the message is stored, so whatever a client could have seen is in the log when we die.
     if (publishLog) server.source.on('publishing', ({ seq }) => appendFileSync(publishLog, `${seq}\n`));
-    return { url: server.url };
+    return { url: server.url, publish: apiPublishTarget(server.url, publishToken) };
   },
 
   async measureIdle({ windowMs }) {
@@ -103,6 +108,16 @@ serveRpc<ServerProtocol>({
     });
     publishingSpanMs = [spanStart, Math.round(performance.now() - samplesOrigin)];
     return { ...report, load: monitor.stop() };
+  },
+
+  publishingStarts() {
+    publishingStartedAt = Math.round(performance.now() - samplesOrigin);
+    publishingLoad.start();
+  },
+
+  publishingEnds() {
+    publishingSpanMs = [publishingStartedAt, Math.round(performance.now() - samplesOrigin)];
+    return publishingLoad.stop();
   },
 
   attached({ strategy }) {

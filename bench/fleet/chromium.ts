@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium package: a browser is never downloaded. */
@@ -32,8 +34,16 @@ export interface ChromiumLaunch {
   extraArgs?: readonly string[];
 }
 
+/**
+ * CHROMIUM_PATH started through setpriv (util-linux), so that the browser dies with the process that launched it
+ * however that process ends; without setpriv, the browser itself.
+ */
+const BOUND_CHROMIUM = fileURLToPath(new URL('./chromium-bound.sh', import.meta.url));
+const SETPRIV_PATH = '/usr/bin/setpriv';
+
 export function launchChromium(options: ChromiumLaunch = {}): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
+  const executablePath = existsSync(SETPRIV_PATH) && existsSync(CHROMIUM_PATH) ? BOUND_CHROMIUM : CHROMIUM_PATH;
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
 }
 
 /** The version the browser reports, e.g. "156.0.8078.129". */

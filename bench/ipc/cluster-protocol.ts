@@ -19,7 +19,10 @@ export interface WorkerReport {
 /** The calls a cluster primary (bench/children/cluster-process.ts) makes to each of its workers (bench/children/cluster-worker.ts). */
 export interface WorkerProtocol {
   /** Opens the Redis source and listens on `port` (0 for the first worker: the port is then the cluster's). */
-  start: [{ strategy: string; longPollTimeoutMs: number; port: number; redisUrl: string; keyPrefix: string }, { port: number }];
+  start: [
+    { strategy: string; longPollTimeoutMs: number; port: number; redisUrl: string; keyPrefix: string; publishToken?: string },
+    { port: number },
+  ];
   openWindow: [void, void];
   attached: [{ strategy: string }, number];
   strategyTraffic: [{ strategy: string }, { requests: number; bytes: ByteCounts }];

@@ -7,10 +7,14 @@ import type { Scenario, ServerCost, StackRecord } from '../../results/results.js
 import type { PhpPm } from '../../servers/stack/fpm-config.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
+import type { PublishTarget } from '../publisher/http-channel.js';
+import type { PublisherReport, PublisherSchedule } from '../publisher/open-loop.js';
+import type { RedisTarget } from '../publisher/redis-channel.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
 import type { HttpVersion } from '../../servers/contract/wire.js';
 
 export { LATE_PUBLISH_MS, type ScheduleReport };
+export type { PublisherReport, PublisherSchedule, PublishTarget, RedisTarget };
 
 /**
  * The calls the harness makes to its child processes (see bench/ipc/rpc.ts). Kept apart from the child entry points,
@@ -61,12 +65,15 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** A PHP strategy: its pool and nginx's timeout (bench/children/php-stack-process.ts serves it, on `redis`). */
       php?: PhpRunOptions;
+      /** Publishing through the API needs this token (a run with a publisher process); absent: no token, as on loopback. */
+      publishToken?: string;
       /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
       fleetPage?: boolean;
       /** Accept WebSocket's permessage-deflate offer (the compression measurement); absent: the server's default. */
       wsPerMessageDeflate?: boolean;
     },
-    { url: string },
+    /** Where the clients connect, and where the server takes publishes over HTTP (its API, with the token). */
+    { url: string; publish: PublishTarget },
   ];
   /**
    * Before any client: the server's CPU over `windowMs` with the window's monitors running, the idle baseline
@@ -76,8 +83,13 @@ export interface ServerProtocol {
   /** Clients are about to connect: from here on, CPU and event-loop delay count. */
   openWindow: [void, void];
   /** Offsets count from `startAtMs` (wall-clock ms, nowMs()); a restarted server carries on an older schedule. */
-  /** `payloads`, when given, are what the messages carry in turn instead of payloadBytes of filler (realistic JSON bodies). */
-  runSchedule: [{ offsetsMs: number[]; durationMs: number; payloadBytes: number; payloads?: unknown[]; startAtMs?: number }, ScheduleReport];
+  runSchedule: [PublisherSchedule, ScheduleReport];
+  /**
+   * A publisher process is about to play the schedule: the server measures its own load from here (its CPU and
+   * event-loop delay while publishing, as runSchedule does when it publishes itself) until publishingEnds.
+   */
+  publishingStarts: [void, void];
+  publishingEnds: [void, ProcessLoad];
   attached: [{ strategy: string }, number];
   /** The strategy's requests and bytes at the server's sockets so far (a real-browser run's traffic while publishing). */
   strategyTraffic: [{ strategy: string }, StrategyTraffic];
@@ -153,6 +165,21 @@ export interface ClientProtocol {
    * log). With `faultAtMs` (when a server process was killed) the report holds each client's way back after it.
    */
   stop: [{ lastSeq: number; expectedSeqs?: number[]; betweenRequests: boolean; idleTimeoutMs: number; faultAtMs?: number }, FleetReport];
+  shutdown: [void, void];
+}
+
+/** Where a publisher process publishes: a server's HTTP API, or straight into the run's Redis stream. */
+export type PublisherStart = { http: PublishTarget } | { redis: RedisTarget };
+
+/** A publisher process (bench/children/publisher-process.ts): the application back end of a run, in a process of its own. */
+export interface PublisherProtocol {
+  /** Opens the channel; answers where it publishes, in words. */
+  start: [PublisherStart, { target: string }];
+  /**
+   * Plays the schedule open loop; its CPU over the schedule comes with the report, and, publishing into Redis, its
+   * own bytes to and from Redis over the schedule (part of what the broker carries; null over HTTP).
+   */
+  runSchedule: [PublisherSchedule, PublisherReport & { load: ProcessLoad; brokerTraffic: RedisTraffic | null }];
   shutdown: [void, void];
 }
 

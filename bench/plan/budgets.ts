@@ -38,6 +38,13 @@ export function clientDeadlineMs(scenario: Pick<Scenario, 'nginxReadTimeoutSec' 
     : DEFAULT_CONNECT_TIMEOUT_MS;
 }
 
+/**
+ * A publisher process gives a publish up this long after its first request, retries included: just beyond the 60 s
+ * a gateway waits for its upstream by default (nginx's proxy and FastCGI read timeouts), so that the gateway's own
+ * answer (a 504) comes first. The schedule's budget grows by as much when a publisher process publishes.
+ */
+export const PUBLISH_GIVE_UP_MS = 65_000;
+
 /** Every time limit of one run, in ms. */
 export interface RunBudgets {
   /** Starting a child's server, proxy or clients (the child boots in this time too). */
@@ -67,7 +74,16 @@ export interface RunBudgets {
 export function runBudgets(
   scenario: Pick<
     Scenario,
-    'clients' | 'pollIntervalMs' | 'durationSec' | 'delayMs' | 'jitterMs' | 'restartAtSec' | 'longPollTimeoutMs' | 'nginxReadTimeoutSec' | 'fleet'
+    | 'clients'
+    | 'pollIntervalMs'
+    | 'durationSec'
+    | 'delayMs'
+    | 'jitterMs'
+    | 'restartAtSec'
+    | 'longPollTimeoutMs'
+    | 'nginxReadTimeoutSec'
+    | 'fleet'
+    | 'publisher'
   >,
   behindPool = false,
 ): RunBudgets {
@@ -86,7 +102,7 @@ export function runBudgets(
     callMs: CALL_TIMEOUT_MS,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
-    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS,
+    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : PUBLISH_GIVE_UP_MS),
     // The last message may be published just after a short poll: the next one comes an interval later.
     drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs + poolMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,

@@ -6,6 +6,7 @@ import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarizeLate
 import { clientRequestsPerCpuSecond } from '../../results/metrics.js';
 import type {
   BrokerCost,
+  PublisherFigures,
   ClientHeaders,
   RecoveryOutcome,
   RunProblem,
@@ -52,6 +53,8 @@ export interface RunEvidence {
   broker?: BrokerCost;
   /** nginx in front of our server (`--proxy nginx`). */
   front?: FrontReport;
+  /** A publisher process's own figures (scenario.publisher http or redis); absent: the server published in-process. */
+  publishing?: PublisherFigures;
 }
 
 export interface RestartEvidence {
@@ -101,14 +104,20 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   if (evidence.clientsNotDrained > 0) {
     problems.push({ code: 'not-drained', clients: evidence.clientsNotDrained, lastSeq: schedule?.lastSeq ?? 0, timeoutMs: evidence.drainTimeoutMs });
   }
+  const { publishing } = evidence;
   if (schedule && schedule.latePublishes > 0) {
     warnings.push({
       code: 'late-publishes',
       late: schedule.latePublishes,
-      of: published,
+      // A publisher process counts every publish it sent on time or late, answered or not.
+      of: publishing?.planned ?? published,
       lateMs: LATE_PUBLISH_MS,
       worstMs: Math.round(schedule.maxLagMs),
+      ...(publishing && { publisher: publishing.publisher }),
     });
+  }
+  if (publishing && publishing.failed > 0) {
+    warnings.push({ code: 'publishes-failed', failed: publishing.failed, of: publishing.planned, byCause: publishing.failuresByCause });
   }
   const lost = Object.entries(fleet.missedBySeq)
     .map(([seq, clients]) => ({ seq: Number(seq), clients }))
@@ -233,6 +242,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
     ...((server.stack ?? evidence.front?.stack) && { stack: server.stack ?? evidence.front!.stack }),
+    publishing: publishing ?? { publisher: 'in-process' },
   };
 }
 

@@ -20,7 +20,15 @@ import type { Killable } from '../capacity/h2load.js';
 import { EtaEstimator, type Step } from './eta.js';
 import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
 import { collectMeta } from './meta.js';
-import type { CannonProtocol, ClientProtocol, FloorProtocol, FrontProtocol, ProxyProtocol, ServerProtocol } from '../ipc/protocol.js';
+import type {
+  CannonProtocol,
+  ClientProtocol,
+  FloorProtocol,
+  FrontProtocol,
+  ProxyProtocol,
+  PublisherProtocol,
+  ServerProtocol,
+} from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
 import type { BenchRedis } from './broker.js';
@@ -37,6 +45,7 @@ const FRONT_FILE = fileURLToPath(new URL('../children/nginx-front-process.ts', i
 /** A real-browser run's clients: one headless Chromium, a browser context per client. */
 const BROWSER_CLIENT_FILE = fileURLToPath(new URL('../children/browser-client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
+const PUBLISHER_FILE = fileURLToPath(new URL('../children/publisher-process.ts', import.meta.url));
 const CANNON_FILE = fileURLToPath(new URL('../capacity/cannon-process.ts', import.meta.url));
 const FLOOR_FILE = fileURLToPath(new URL('../capacity/floor-process.ts', import.meta.url));
 /**
@@ -257,21 +266,24 @@ export class Bench extends EventEmitter<BenchEvents> {
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
       ...(scenarioValue(scenario, 'proxy') === 'nginx' && { front: this.spawn<FrontProtocol>('nginx process', FRONT_FILE) }),
+      ...(scenarioValue(scenario, 'publisher') !== 'in-process' && {
+        publisher: this.spawn<PublisherProtocol>('publisher process', PUBLISHER_FILE),
+      }),
     };
     try {
       return await this.measure(entry.info, scenario, processes, startedAt);
     } catch (error) {
       return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
     } finally {
-      const { servers, fleets, proxies, front } = processes;
+      const { servers, fleets, proxies, front, publisher } = processes;
       const { serverStopMs, childStopMs } = runBudgets(scenario);
+      const others = [...fleets, ...proxies, ...(publisher ? [publisher] : [])];
       await Promise.all([
         ...servers.map((server) => server.stop('shutdown', serverStopMs)),
-        ...fleets.map((fleet) => fleet.stop('shutdown', childStopMs)),
-        ...proxies.map((proxy) => proxy.stop('shutdown', childStopMs)),
+        ...others.map((child) => child.stop('shutdown', childStopMs)),
         ...(front ? [front.stop('shutdown', serverStopMs)] : []),
       ]);
-      for (const child of [...servers, ...fleets, ...proxies, ...(front ? [front] : [])]) this.children.delete(child);
+      for (const child of [...servers, ...others, ...(front ? [front] : [])]) this.children.delete(child);
     }
   }
 
@@ -317,6 +329,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       recovery: collected.recovery,
       broker: published?.broker,
       front: collected.front,
+      publishing: published?.publishing,
     });
   }
 

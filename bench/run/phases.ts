@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
-import type { BrokerCost, RecoveryOutcome, Scenario } from '../../results/results.js';
+import type { BrokerCost, PublisherFigures, RecoveryOutcome, Scenario } from '../../results/results.js';
+import { newToken } from '../../servers/trust/request-guard.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { RestartEvidence } from './assemble.js';
 import { runBudgets, type RunBudgets } from '../plan/budgets.js';
@@ -15,6 +16,9 @@ import type {
   FrontProtocol,
   FrontReport,
   ProxyProtocol,
+  PublisherProtocol,
+  PublisherSchedule,
+  PublisherStart,
   ScheduleReport,
   ServerProtocol,
   ServerReport,
@@ -26,6 +30,7 @@ import { recoveryOutcome } from '../measure/recovery.js';
 import { publishAcrossRestart } from './restart.js';
 import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type BrokerSnapshot } from './broker.js';
 import { pollPhases, publishSchedule } from '../plan/schedule.js';
+import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import { blockedPlan, fallsBack } from '../fleet/upgrade-fallback.js';
 
 const STATUS_POLL_MS = 50;
@@ -51,6 +56,8 @@ export interface RunProcesses {
   proxies: RpcChild<ProxyProtocol>[];
   /** nginx in front of our server (`--proxy nginx`), between it and the clients (or their delaying proxies). */
   front?: RpcChild<FrontProtocol>;
+  /** The publisher process, when the scenario's publisher is not the server process itself (scenario.publisher). */
+  publisher?: RpcChild<PublisherProtocol>;
 }
 
 /** What the publish phase did: the schedule as carried out and, on a fault run, what the killed server published. */
@@ -61,6 +68,8 @@ export interface Published {
   killedAtMs?: number;
   /** What the broker cost while publishing (the Redis source, no fault). */
   broker?: BrokerCost;
+  /** A publisher process's own figures (scenario.publisher http or redis). */
+  publishing?: PublisherFigures;
 }
 
 /** Both ends' final counts. */
@@ -124,7 +133,10 @@ export class RunPhases {
             requestTerminateTimeoutSec: scenarioValue(scenario, 'phpRequestTimeoutSec'),
           }
         : undefined;
-    const { url: serverUrl } = await this.server.call(
+    const publisherKind = scenarioValue(scenario, 'publisher');
+    // Publishing through the API takes the publish token, as it does on a server beyond loopback.
+    const publishToken = publisherKind === 'http' ? newToken() : undefined;
+    const { url: serverUrl, publish } = await this.server.call(
       'start',
       {
         strategy: this.info.name,
@@ -133,6 +145,7 @@ export class RunPhases {
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
         ...(php && { php }),
+        ...(publishToken !== undefined && { publishToken }),
         ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
@@ -143,6 +156,13 @@ export class RunPhases {
       ? (await front.call('start', { targetUrl: serverUrl, readTimeoutSec: scenarioValue(scenario, 'nginxReadTimeoutSec') }, budgets.startMs)).url
       : serverUrl;
     this.url = serverUrl;
+    const { publisher } = this.processes;
+    if (publisher) {
+      if (publisherKind === 'redis' && !redis) throw new Error('--publisher redis writes into the Redis source: the run has none');
+      // Where to publish is the server's to say (its API, or its log's stream), never the publisher's to guess.
+      const target: PublisherStart = publisherKind === 'redis' ? { redis: { url: redis!.url, keyPrefix: redis!.keyPrefix } } : { http: publish };
+      await publisher.call('start', target, budgets.startMs);
+    }
     const link = linkOf(scenario);
     const proxyUrls = await Promise.all(
       this.processes.proxies.map(async (proxy, i) => {
@@ -190,22 +210,45 @@ export class RunPhases {
     });
   }
 
-  /** The open-loop schedule on the one server. */
+  /** The open-loop schedule, played by the server process itself or by the publisher process. */
   async publish(): Promise<Published> {
     const { offsetsMs, durationMs } = await this.beginSchedule();
     const before = await this.brokerSnapshot();
-    const schedule = await this.server.call(
-      'runSchedule',
-      { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes },
-      this.budgets.scheduleMs,
-    );
-    const broker = before && brokerCost(before, (await this.brokerSnapshot())!, schedule.published);
-    return { schedule, ...(broker && { broker }) };
+    const run: PublisherSchedule = { offsetsMs, durationMs, payloadBytes: this.scenario.payloadBytes };
+    const { publisher } = this.processes;
+    const { schedule, publishing, publisherTraffic } = publisher
+      ? await this.publishFrom(publisher, run)
+      : { schedule: await this.server.call('runSchedule', run, this.budgets.scheduleMs), publishing: undefined, publisherTraffic: null };
+    const after = before && (await this.brokerSnapshot())!;
+    const broker = before && brokerCost(before, withTraffic(after!, publisherTraffic), schedule.published);
+    return { schedule, ...(publishing && { publishing }), ...(broker && { broker }) };
+  }
+
+  /**
+   * The schedule played by the publisher process, the server measuring its own load meanwhile: the schedule's
+   * load is the server's, as when it publishes itself, and the publisher's own CPU goes with its figures.
+   */
+  private async publishFrom(
+    publisher: RpcChild<PublisherProtocol>,
+    run: PublisherSchedule,
+  ): Promise<{ schedule: ScheduleReport; publishing: PublisherFigures; publisherTraffic: RedisTraffic | null }> {
+    const { callMs, scheduleMs } = this.budgets;
+    await this.server.call('publishingStarts', undefined, callMs);
+    const report = await publisher.call('runSchedule', run, scheduleMs);
+    const serverLoad = await this.server.call('publishingEnds', undefined, callMs);
+    const { cpuMs, windowMs } = report.load;
+    return {
+      schedule: { ...report.schedule, load: serverLoad },
+      publishing: { ...report.publishing, cpuMs: Math.round(cpuMs * 10) / 10, windowMs: Math.round(windowMs) },
+      publisherTraffic: report.brokerTraffic,
+    };
   }
 
   /** The fault run: the schedule, with the server killed `restartAtSec` into it and a new one on its port. */
   async publishAcrossRestart(restartAtSec: number): Promise<Published> {
     const { scenario } = this;
+    // The flags refuse it (bench/plan/scenarios.ts): a fault run's record of what was published comes from its server.
+    if (this.processes.publisher) throw new Error('a server kill runs with the in-process publisher only');
     const { offsetsMs, durationMs } = await this.beginSchedule();
     if (scenario.source === 'redis') {
       const { schedule, kill } = await publishAcrossKill(
@@ -351,6 +394,13 @@ export class RunPhases {
     }
     return current;
   }
+}
+
+/** The broker's counters with a publisher process's own bytes to and from Redis added: it writes straight into the log. */
+function withTraffic(snapshot: BrokerSnapshot, extra: RedisTraffic | null): BrokerSnapshot {
+  if (!extra || !snapshot.traffic) return snapshot;
+  const { bytesToRedis, bytesFromRedis } = snapshot.traffic;
+  return { ...snapshot, traffic: { bytesToRedis: bytesToRedis + extra.bytesToRedis, bytesFromRedis: bytesFromRedis + extra.bytesFromRedis } };
 }
 
 function sum(values: readonly number[]): number {

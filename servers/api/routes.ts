@@ -3,11 +3,10 @@ import type { ServerLimits } from '../constants.js';
 import type { PresenceBody, UserTokenBody } from '../contract/message.js';
 import { ROUTES } from '../contract/wire.js';
 import type { LedgerWithStreams } from '../http2/attribution.js';
-import { JSON_HEADERS, NO_STORE_JSON_HEADERS } from '../http/answers.js';
+import { NO_STORE_JSON_HEADERS } from '../http/answers.js';
 import { parseUserId, Refusal } from '../http/errors.js';
 import { jsonBodyStep } from '../http/request-body.js';
-import { SourceUnavailableError, type MessageLog } from '../log/message-log.js';
-import { PayloadError } from '../log/payload.js';
+import type { MessageLog } from '../log/message-log.js';
 import type { Presence } from '../observe/presence.js';
 import type { RequestGuard } from '../trust/request-guard.js';
 import type { ServerStats } from '../observe/stats.js';
@@ -25,8 +24,9 @@ export interface ApiHost {
 }
 
 /**
- * The HTTP API on express: publish, stats, presence and user tokens, all control traffic. Returns each path with
- * the method it takes, so that the server answers a wrong method 405 rather than 404.
+ * The HTTP API on express: stats, presence and user tokens, all control traffic (publish, the one API route a
+ * load drives, is on the lean path: servers/api/publish-route.ts). Returns each path with the method it takes,
+ * so that the server answers a wrong method 405 rather than 404.
  */
 export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
   const { app, guard, limits } = host;
@@ -42,25 +42,6 @@ export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
     host.ledger.claim(req.socket, 'control');
     next();
   };
-  app.post(ROUTES.publish, control, publisherOnly('publishing'), jsonBody, async (req, res) => {
-    const body = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('payload' in body)) {
-      throw new Refusal('publishBodyShape');
-    }
-    const { payload, to } = body as { payload: unknown; to?: unknown };
-    if (to !== undefined && typeof to !== 'string') throw new Refusal('recipientNotString');
-    const userId = parseUserId(to, limits.userIdChars, '"to"');
-    let seq: number;
-    try {
-      // Embedded, the message is stored before this line returns; a shared log answers once its broker has.
-      seq = (await host.source.publish(payload, userId)).seq;
-    } catch (error) {
-      if (error instanceof PayloadError) throw new Refusal('payloadRefused', { reason: error.message });
-      if (error instanceof SourceUnavailableError) throw new Refusal('sourceUnavailable', { reason: error.message });
-      throw error;
-    }
-    res.status(202).set(JSON_HEADERS).json({ seq });
-  });
   app.get(ROUTES.stats, control, (_req, res) => {
     res.set(NO_STORE_JSON_HEADERS).json(host.stats());
   });
@@ -79,7 +60,6 @@ export function mountApiRoutes(host: ApiHost): ReadonlyMap<string, string> {
     res.set(NO_STORE_JSON_HEADERS).json(body);
   });
   return new Map([
-    [ROUTES.publish, 'POST'],
     [ROUTES.stats, 'GET'],
     [ROUTES.presence, 'GET'],
     [ROUTES.userToken, 'POST'],

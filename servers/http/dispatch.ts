@@ -1,13 +1,23 @@
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { ByteLedger } from '../wire/byte-ledger.js';
 import { parseUserId, refuse } from './errors.js';
-import { afterInboundDelay, delaySocketWrites } from '../wire/network-delay.js';
+import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from '../wire/network-delay.js';
 import type { LeanExchange, LeanHandler, LeanRequest, LeanRouteKind, RouteOwner } from './exchange.js';
 
+/** The methods a lean route takes: GET (HEAD with it) for the strategies' reads, POST for the API's writes. */
+export type LeanMethod = 'GET' | 'POST';
+
 export interface LeanRoute {
+  readonly method: LeanMethod;
   readonly path: string;
   readonly kind: LeanRouteKind;
-  readonly strategy: RouteOwner;
+  /** Whose the request's bytes and refusals are: a strategy, or the server's control traffic (the API). */
+  readonly owner: RouteOwner;
+  /**
+   * A strategy's route: its requests may carry `client=` (a tag for their bytes) and take the demo's network
+   * delay. The API's routes are control traffic, which has neither (as on express, where they were served before).
+   */
+  readonly forClients: boolean;
   readonly handler: LeanHandler;
 }
 
@@ -19,30 +29,36 @@ export interface LeanRoutesOptions {
 }
 
 /**
- * The strategies' hot routes (short poll, long poll, event stream), served on node:http itself: chosen by exact
- * path before anything else, then the same steps express's wrapper took — the socket's bytes claimed for the
- * strategy and its `client=` tag, the demo's network delay, the handler, a JSON error for whatever it throws —
- * without a router, a middleware chain or `res.json`. Everything else goes to express (`match` says no).
+ * The hot routes, served on node:http itself: the strategies' short poll, long poll and event stream, and the
+ * API's publish. A request is chosen by method and exact path before anything else, then goes through the same
+ * steps express's wrapper took — the socket's bytes claimed for the route's owner (and a strategy's `client=`
+ * tag, and the demo's network delay), the handler, a JSON error for whatever it throws — without
+ * a router, a middleware chain or `res.json`. Everything else goes to express (`match` says no).
  *
  * A transport hooks in with two calls: `match(req)` on each request, and, when it matches, `serve(route,
  * exchange)` with a LeanExchange of its own (node:http's is built by Http1Connections).
  */
 export class LeanRoutes {
-  private readonly routes = new Map<string, LeanRoute>();
+  /** GET (and HEAD) routes, then POST routes, by path: one Map lookup per request. */
+  private readonly gets = new Map<string, LeanRoute>();
+  private readonly posts = new Map<string, LeanRoute>();
 
   constructor(readonly options: LeanRoutesOptions) {}
 
-  add(path: string, kind: LeanRouteKind, strategy: RouteOwner, handler: LeanHandler): void {
-    if (this.routes.has(path)) throw new Error(`${path} is served twice`);
-    this.routes.set(path, { path, kind, strategy, handler });
+  add(route: LeanRoute): void {
+    const routes = route.method === 'GET' ? this.gets : this.posts;
+    if (routes.has(route.path)) throw new Error(`${route.method} ${route.path} is served twice`);
+    routes.set(route.path, route);
   }
 
-  /** The route of a GET (or HEAD) on exactly its path, query aside; undefined for anything else. */
-  match(req: LeanRequest): LeanRoute | undefined {
-    if (this.routes.size === 0 || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
+  /** The route of a request on exactly its path (query aside) with its method (HEAD as GET); undefined for anything else. */
+  match(req: Pick<LeanRequest, 'method' | 'url'>): LeanRoute | undefined {
+    const { method } = req;
+    const routes = method === 'GET' || method === 'HEAD' ? this.gets : method === 'POST' ? this.posts : undefined;
+    if (routes === undefined || routes.size === 0) return undefined;
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    return this.routes.get(query < 0 ? url : url.slice(0, query));
+    return routes.get(query < 0 ? url : url.slice(0, query));
   }
 
   /**
@@ -52,14 +68,20 @@ export class LeanRoutes {
   serve(route: LeanRoute, exchange: LeanExchange): void {
     const { socket } = exchange.connection;
     const { ledger } = this.options;
-    const owner = route.strategy.info.name;
+    const owner = route.owner.info.name;
     const query = parseQueryOf(exchange.req.url ?? '');
+    if (!route.forClients) {
+      ledger.claim(socket, owner);
+      // A keep-alive socket that carried a strategy's delayed requests before carries control traffic now.
+      removeSocketDelay(socket);
+      return run(route, exchange, query);
+    }
     let client: string | undefined;
     try {
       client = parseUserId(query.client, this.options.userIdChars, 'client');
     } catch (error) {
       ledger.claim(socket, owner);
-      return refuse(exchange, route.strategy, error);
+      return refuse(exchange, route.owner, error);
     }
     ledger.claim(socket, owner, client);
     const delayFor = this.options.networkDelayMs;
@@ -77,7 +99,7 @@ function run(route: LeanRoute, exchange: LeanExchange, query: ParsedUrlQuery): v
   try {
     route.handler(exchange, query);
   } catch (error) {
-    refuse(exchange, route.strategy, error);
+    refuse(exchange, route.owner, error);
   }
 }
 

@@ -93,6 +93,11 @@ export const ERROR_CODES = {
   // The API.
   publishBodyShape: { status: 400, message: 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}' },
   recipientNotString: { status: 400, message: '"to" must be a user id string' },
+  badPublishTime: {
+    status: 400,
+    message: (d: { beforeMs: number; afterMs: number }) =>
+      `"t" must be a time in ms since 1970 (as Date.now() counts), at most ${d.beforeMs} ms before the server's clock and ${d.afterMs} ms after it`,
+  },
   /** The message log's own sentence: a payload it cannot store (too deep, not JSON). */
   payloadRefused: { status: 400, message: (d: { reason: string }) => d.reason },
   /** The message log's own sentence: its broker does not answer. */

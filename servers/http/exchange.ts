@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ParsedUrlQuery } from 'node:querystring';
+import type { Readable } from 'node:stream';
 
 /**
  * The lean path's view of one request and its answer, kept to what node:http and http2's compatibility API
  * (Http2ServerRequest / Http2ServerResponse) both offer, so that a second transport only supplies an exchange
  * and a connection (see servers/http/dispatch.ts) and the handlers stay as they are.
  */
-export interface LeanRequest {
+export interface LeanRequest extends Readable {
   readonly url?: string;
   readonly method?: string;
   readonly headers: IncomingHttpHeaders;
@@ -30,6 +31,8 @@ export interface LeanResponse {
   readonly writableEnded: boolean;
   /** Bytes written to this answer that have not reached the kernel yet. */
   readonly writableLength: number;
+  /** HTTP/1.1 only (node:http's own): false closes the connection once this answer is out. */
+  shouldKeepAlive?: boolean;
 }
 
 /** What the lean path keeps per client connection (HTTP/1.1: one per socket, servers/http/http1-connections.ts). */
@@ -66,7 +69,10 @@ export interface LeanExchange {
 /** A bounded answer (a short or long poll), or a stream that holds its connection (server-sent events). */
 export type LeanRouteKind = 'answer' | 'stream';
 
-/** `query` is parsed as express's simple parser does (node:querystring): a repeated key is an array. */
+/**
+ * `query` is parsed as express's simple parser does (node:querystring): a repeated key is an array. A handler that
+ * waits (for a request body, for a shared log's broker) refuses what goes wrong later itself (servers/http/errors.ts).
+ */
 export type LeanHandler = (exchange: LeanExchange, query: ParsedUrlQuery) => void;
 
 /**

@@ -24,52 +24,108 @@ export interface BodyLimits {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON body: any JSON value (an empty body is `undefined`), UTF-8 only, not compressed, at most
- * `maxBytes`, within `timeoutMs`. Refuses as early as it can tell, and then reads no more of the body: the
- * answer goes out at once and the connection (HTTP/1.1) or the stream (HTTP/2) is closed after it, so a body
- * the server will not take costs neither memory nor a wait for the request timeout.
+ * Who is told how reading a body ended: with the body (any JSON value; an empty body is `undefined`), or with
+ * the Refusal that stopped it. Exactly one of the two is called, once.
  */
+export interface BodyReceiver {
+  received(body: unknown): void;
+  refused(error: Error): void;
+}
+
+/**
+ * Reads a JSON body: any JSON value, UTF-8 only, not compressed, at most `maxBytes`, within `timeoutMs`. Refuses
+ * as early as it can tell, and then reads no more of the body: the answer goes out at once and the connection
+ * (HTTP/1.1) or the stream (HTTP/2) is closed after it, so a body the server will not take costs neither memory
+ * nor a wait for the request timeout. A refusal the headers alone decide reaches `receiver` before this returns.
+ */
+export function readJsonBodyInto(req: BodySource, res: BodyAnswer, limits: BodyLimits, receiver: BodyReceiver): void {
+  const early = refusedBeforeReading(req.headers, limits.maxBytes);
+  if (early) {
+    stopReading(req, res);
+    return receiver.refused(early);
+  }
+  new BodyRead(req, res, limits, receiver);
+}
+
+/** `readJsonBodyInto` as a promise of the body. */
 export function readJsonBody(req: BodySource, res: BodyAnswer, limits: BodyLimits): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const early = refusedBeforeReading(req.headers, limits.maxBytes);
-    if (early) {
-      stopReading(req, res);
-      return reject(early);
+  return new Promise((resolve, reject) => readJsonBodyInto(req, res, limits, { received: resolve, refused: reject }));
+}
+
+/**
+ * One body being read. The publish route reads one per request at the rate a load drives it: its listeners are
+ * module functions that find their read on the request, not closures made per request.
+ */
+class BodyRead {
+  readonly chunks: Buffer[] = [];
+  received = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly req: BodySource,
+    private readonly res: BodyAnswer,
+    readonly limits: BodyLimits,
+    private readonly receiver: BodyReceiver,
+  ) {
+    (req as Reading)[READ] = this;
+    this.timer = setTimeout(onBodyTimeout, limits.timeoutMs, this);
+    req.on('data', onBodyData);
+    req.on('end', onBodyEnd);
+    req.on('error', onBodyAborted);
+    req.on('aborted', onBodyAborted);
+  }
+
+  finish(): void {
+    this.stop();
+    const { chunks, received } = this;
+    let body: unknown;
+    try {
+      body = parseJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    } catch (error) {
+      return this.receiver.refused(error instanceof Error ? error : new Error(String(error)));
     }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const timer = setTimeout(() => refuse(new Refusal('bodyTimeout', { timeoutMs: limits.timeoutMs })), limits.timeoutMs);
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limits.maxBytes) return refuse(new Refusal('bodyTooLarge', { maxBytes: limits.maxBytes }));
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      try {
-        resolve(parseJson(Buffer.concat(chunks, received)));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-    const onAborted = () => refuse(new Refusal('requestAborted'));
-    const stop = () => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAborted);
-      req.off('aborted', onAborted);
-    };
-    function refuse(error: Refusal): void {
-      stop();
-      stopReading(req, res);
-      reject(error);
-    }
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', onAborted);
-    req.once('aborted', onAborted);
-  });
+    this.receiver.received(body);
+  }
+
+  refuse(error: Refusal): void {
+    this.stop();
+    stopReading(this.req, this.res);
+    this.receiver.refused(error);
+  }
+
+  private stop(): void {
+    const { req } = this;
+    clearTimeout(this.timer);
+    req.off('data', onBodyData);
+    req.off('end', onBodyEnd);
+    req.off('error', onBodyAborted);
+    req.off('aborted', onBodyAborted);
+    (req as Reading)[READ] = undefined;
+  }
+}
+
+const READ = Symbol('body read');
+
+type Reading = BodySource & { [READ]?: BodyRead };
+
+function onBodyData(this: Reading, chunk: Buffer): void {
+  const read = this[READ];
+  if (read === undefined) return;
+  read.received += chunk.length;
+  if (read.received > read.limits.maxBytes) return read.refuse(new Refusal('bodyTooLarge', { maxBytes: read.limits.maxBytes }));
+  read.chunks.push(chunk);
+}
+
+function onBodyEnd(this: Reading): void {
+  this[READ]?.finish();
+}
+
+function onBodyAborted(this: Reading): void {
+  this[READ]?.refuse(new Refusal('requestAborted'));
+}
+
+function onBodyTimeout(read: BodyRead): void {
+  read.refuse(new Refusal('bodyTimeout', { timeoutMs: read.limits.timeoutMs }));
 }
 
 /** What the headers alone refuse: a compressed body, a charset other than UTF-8, a declared length over the limit. */

@@ -27,9 +27,11 @@ export interface MessageLog {
   /**
    * Appends a message and gives it its seq. The embedded log does it at once; a shared log asks its broker,
    * so the caller awaits whatever it gets. Throws PayloadError, storing nothing, for a payload that cannot be
-   * sent, and SourceUnavailableError when the broker cannot be reached.
+   * sent, and SourceUnavailableError when the broker cannot be reached. `at` is the message's time (`t`) when the
+   * publisher gives one (when it meant to publish, so that latency counts from there); otherwise this process's
+   * clock now.
    */
-  publish(payload: unknown, to?: string): Message | Promise<Message>;
+  publish(payload: unknown, to?: string, at?: number): Message | Promise<Message>;
 }
 
 /** The log's broker cannot be reached: nothing was stored, and the publisher may try again (HTTP 503). */

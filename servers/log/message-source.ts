@@ -58,11 +58,12 @@ export class MessageSource extends EventEmitter<MessageSourceEvents> implements 
 
   /**
    * Appends a message. Throws PayloadError, storing nothing, when the payload is nested too deep or cannot be
-   * serialised: a message is stored only together with the exact text every strategy will send.
+   * serialised: a message is stored only together with the exact text every strategy will send. `at`: the
+   * publisher's time for it (see MessageLog.publish); now by default.
    */
-  publish(payload: unknown, to?: string): Message {
+  publish(payload: unknown, to?: string, at?: number): Message {
     checkPayloadDepth(payload, this.payloadDepth);
-    const message: Message = { seq: this.lastSeq + 1, t: nowMs(), payload };
+    const message: Message = { seq: this.lastSeq + 1, t: at ?? nowMs(), payload };
     if (to !== undefined) message.to = to;
     let json: string | undefined;
     try {

@@ -9,6 +9,8 @@ export class PayloadError extends Error {}
  * overflow the stack of the check itself; stops at the first level over the limit.
  */
 export function checkPayloadDepth(payload: unknown, maxDepth: number): void {
+  // Most payloads are a plain value: nothing to walk.
+  if (typeof payload !== 'object' || payload === null) return;
   const stack: [value: unknown, depth: number][] = [[payload, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;

@@ -24,6 +24,9 @@ export interface SecurityOptions {
   allowedHosts?: readonly string[];
 }
 
+/** What the checks of a request's headers read of it: node:http's request, HTTP/2's, or the lean path's view of either. */
+export type RequestHeaders = Pick<IncomingMessage, 'headers'>;
+
 /** The names every server answers to: a browser only sends these in Host when it really means this machine. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -53,7 +56,7 @@ export function hostName(value: string): string | undefined {
   return match?.[1]!.toLowerCase();
 }
 
-export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[] | undefined): boolean {
+export function originAllowed(req: RequestHeaders, allowedOrigins: readonly string[] | undefined): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowedOrigins) return allowedOrigins.includes(origin);
@@ -65,7 +68,7 @@ export function originAllowed(req: IncomingMessage, allowedOrigins: readonly str
 }
 
 /** The token a request carries, from X-Pushbench-Token or `Authorization: Bearer` (any case: RFC 7235 §2.1). */
-export function tokenOf(req: IncomingMessage): string | undefined {
+export function tokenOf(req: RequestHeaders): string | undefined {
   const header = req.headers[TOKEN_HEADER];
   if (typeof header === 'string') return header;
   const match = /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
@@ -159,12 +162,12 @@ export class RequestGuard {
   }
 
   /** Whether the request may publish: it carries the publish token, or none is configured. */
-  isPublisher(req: IncomingMessage): boolean {
+  isPublisher(req: RequestHeaders): boolean {
     const token = this.options.publishToken;
     return token === undefined || tokenMatches(tokenOf(req), token);
   }
 
-  requirePublisher(req: IncomingMessage, what: string): void {
+  requirePublisher(req: RequestHeaders, what: string): void {
     if (!this.isPublisher(req)) {
       throw new Refusal('publisherTokenMissing', { what });
     }
@@ -174,7 +177,7 @@ export class RequestGuard {
    * A route that changes state refuses a foreign Origin (403): a page elsewhere could otherwise make the
    * teacher's browser publish, loopback or not. Requests without an Origin (not from a browser) pass.
    */
-  checkOrigin(req: IncomingMessage): void {
+  checkOrigin(req: RequestHeaders): void {
     if (!originAllowed(req, this.options.allowedOrigins)) {
       throw new Refusal('originNotAllowed', { origin: req.headers.origin ?? '' });
     }
@@ -184,7 +187,7 @@ export class RequestGuard {
    * A JSON body must say so (415 otherwise): a form or text/plain POST is one a page elsewhere may send without
    * asking, application/json makes the browser ask first (a CORS preflight, which this server never grants).
    */
-  checkJsonBody(req: IncomingMessage): void {
+  checkJsonBody(req: RequestHeaders): void {
     const type = req.headers['content-type'];
     if ((type ?? '').split(';', 1)[0].trim().toLowerCase() !== 'application/json') {
       throw new Refusal('bodyNotDeclaredJson');

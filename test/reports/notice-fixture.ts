@@ -49,6 +49,7 @@ export const NOTICES: { [C in Notice['code']]: Extract<Notice, { code: C }> } = 
   },
   'fallback-mismatch': { code: 'fallback-mismatch', blocked: 2, fellBack: 1 },
   'late-publishes': { code: 'late-publishes', late: 17, of: 2_000, lateMs: 100, worstMs: 1_836 },
+  'publishes-failed': { code: 'publishes-failed', failed: 2, of: 1_500, byCause: { '503': 6, timeout: 1 } },
   'server-replaced': { code: 'server-replaced', atSec: 2, serverProcesses: 1 },
   'load-generator-bound': {
     code: 'load-generator-bound',

@@ -25,6 +25,8 @@ const FRAGMENTS: Record<Notice['code'], string> = {
     'as churn cut 2 connections with bytes in flight',
   'fallback-mismatch': '2 clients were to be refused at the upgrade, but 1 fell back to long polling',
   'late-publishes': '17 of 2,000 publishes went out more than 100 ms late (worst 1,836 ms): the server process could not keep the schedule',
+  'publishes-failed':
+    '2 of 1,500 publishes were given up (failed attempts: 503 × 6, timeout × 1): those messages were never published; the others count as usual',
   'server-replaced':
     'a server process was killed 2 s into the schedule and replaced: the server-side bytes, CPU and memory are those of the new process only',
   'load-generator-bound':

@@ -22,6 +22,8 @@ const SENTENCES: Record<Notice['code'], string> = {
     'as 2 connection(s) were cut with bytes in flight (churn)',
   'fallback-mismatch': '2 client(s) were to be refused at the upgrade, but 1 fell back to long polling',
   'late-publishes': '17 of 2000 publishes went out more than 100 ms late (worst 1836 ms): the server process could not keep the schedule',
+  'publishes-failed':
+    '2 of 1500 publishes were given up (failed attempts: 503 ×6, timeout ×1): those messages were never published; the others count as usual',
   'server-replaced':
     'the server process was killed 2 s into the schedule and replaced: server-side bytes, CPU and memory are those of the new process only',
   'load-generator-bound':

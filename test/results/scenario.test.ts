@@ -72,6 +72,7 @@ const EVERYTHING: Scenario = {
   churn: 0.25,
   source: 'redis',
   serverProcesses: 2,
+  publisher: 'http',
   backoff: 'none',
   phpWorkers: 40,
   phpPm: 'static',
@@ -103,6 +104,7 @@ describe('the field table', () => {
       churn: 0,
       source: 'memory',
       serverProcesses: 1,
+      publisher: 'in-process',
       backoff: DEFAULT_BACKOFF,
       // Debian's pool and nginx's own timeout: what they do is part of what the article's stack shows.
       phpWorkers: 5,
@@ -173,6 +175,7 @@ describe('words', () => {
       'churn 25 %',
       'Redis source',
       '2 server processes',
+      'published through the HTTP API',
       'backoff none',
       '40 PHP workers',
       'pm static',

@@ -163,11 +163,17 @@ export class RedisLog {
    * Publishes a message: checked and serialised here, given its seq by Redis. The stored text is what
    * JSON.stringify gives the embedded log's message, {"seq":…,"t":…,"payload":…,"to"?:…}, byte for byte.
    * `floor` is the highest seq the caller has seen (see the epoch). Throws PayloadError, storing nothing, for a
-   * payload that cannot be sent, SourceUnavailableError when Redis does not answer.
+   * payload that cannot be sent, SourceUnavailableError when Redis does not answer. `at`: the publisher's time
+   * for the message (see MessageLog.publish); now by default.
    */
-  async publish(payload: unknown, to: string | undefined, limits: { ringSize: number; payloadDepth: number; floor: number }): Promise<Message> {
+  async publish(
+    payload: unknown,
+    to: string | undefined,
+    limits: { ringSize: number; payloadDepth: number; floor: number },
+    at?: number,
+  ): Promise<Message> {
     checkPayloadDepth(payload, limits.payloadDepth);
-    const t = nowMs();
+    const t = at ?? nowMs();
     let payloadJson: string | undefined;
     try {
       payloadJson = JSON.stringify(payload);

@@ -137,10 +137,10 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
    * (a client of this process that asks right after the answer sees it). Throws PayloadError for a payload
    * that cannot be sent, SourceUnavailableError when Redis does not answer.
    */
-  async publish(payload: unknown, to?: string): Promise<Message> {
+  async publish(payload: unknown, to?: string, at?: number): Promise<Message> {
     let message: Message;
     try {
-      message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head });
+      message = await this.log.publish(payload, to, { ringSize: this.ringSize, payloadDepth: this.payloadDepth, floor: this.head }, at);
     } catch (error) {
       if (error instanceof SourceUnavailableError) this.unavailable(error.message);
       throw error;

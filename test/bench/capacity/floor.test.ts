@@ -78,6 +78,29 @@ describe('the node:http floor of a capacity probe', () => {
     expect(other).toMatch(/^Content-Length: 0$/im);
   });
 
+  it('answers a publish only once its body has arrived, as a server that uses the message must', async () => {
+    const answer = {
+      statusCode: 202,
+      statusMessage: 'Accepted',
+      rawHeaders: ['Content-Length', '2'],
+      bodyBase64: Buffer.from('{}').toString('base64'),
+    };
+    floor = new FloorServer({ method: 'POST', path: '/api/publish', answer });
+    const { hostname, port } = new URL(await floor.listen());
+    const socket = net.createConnection({ host: hostname, port: Number(port) });
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/publish HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: 10\r\n\r\n12345`);
+    // Half the body is in; a round trip of our own on another connection shows the floor has had its turn.
+    await rawGet(`http://${hostname}:${port}`, '/elsewhere');
+    expect(received).toBe('');
+    socket.write('67890');
+    await new Promise<void>((resolve) => socket.on('data', () => received.endsWith('{}') && resolve()));
+    expect(received).toMatch(/^HTTP\/1\.1 202 Accepted\r\n/);
+    socket.destroy();
+  });
+
   it('keeps an idle connection as long as the answer announces', () => {
     expect(announcedKeepAliveMs(['Content-Length', '2', 'Keep-Alive', 'timeout=65'])).toBe(65_000);
     expect(announcedKeepAliveMs(['keep-alive', 'max=100, timeout=7'])).toBe(7_000);

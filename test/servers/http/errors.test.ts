@@ -56,6 +56,11 @@ const EXPECTED: { [C in ErrorCode]: [data: unknown, status: number, message: str
   requestAborted: [undefined, 400, 'request aborted'],
   publishBodyShape: [undefined, 400, 'body must be a JSON object with a "payload" field, e.g. {"payload":"hello"}'],
   recipientNotString: [undefined, 400, '"to" must be a user id string'],
+  badPublishTime: [
+    { beforeMs: 3_600_000, afterMs: 1_000 },
+    400,
+    '"t" must be a time in ms since 1970 (as Date.now() counts), at most 3600000 ms before the server\'s clock and 1000 ms after it',
+  ],
   payloadRefused: [{ reason: 'payload is nested deeper than 64 levels' }, 400, 'payload is nested deeper than 64 levels'],
   sourceUnavailable: [{ reason: 'Redis does not answer' }, 503, 'Redis does not answer', { 'Retry-After': '1' }],
   noUserSecret: [undefined, 404, 'this server has no user secret: user ids are not checked (start it with --user-secret)'],
