@@ -16,7 +16,9 @@ import { isValidRun, type Results, type Scenario } from '../results/results.js';
 import { SourceUnavailableError } from '../servers/log/message-log.js';
 import { prepareBenchRedis, type PreparedRedis } from './run/redis-service.js';
 import { kernelNetworkMissing, removeStaleNamespaces } from './network/kernel-link.js';
+import { findStrategy } from './plan/strategies.js';
 import { scenarioValue } from '../results/scenario.js';
+import { findStackPrograms, StackUnavailableError } from '../servers/stack/stack-process.js';
 
 const DUPLICATE_SIGNAL_MS = 1_000;
 
@@ -57,7 +59,25 @@ async function main(argv: string[]): Promise<number> {
     if (stale.length > 0) process.stderr.write(`pushbench: removed network namespaces a stopped bench left behind: ${stale.join(', ')}\n`);
   }
 
-  // The output folder (and --json-out's) before anything else: a run whose results cannot be written is lost work.
+  const runs = planRuns(options.scenarios, options.strategies, options.runsIn);
+  // The article's stack before anything else: nginx (and PHP-FPM with php-redis) must be installed.
+  const php = runs.some((run) => findStrategy(run.strategy)?.info.servedBy === 'php-fpm');
+  const stackRuns = runs.filter((run) => findStrategy(run.strategy)?.info.servedBy === 'php-fpm' || scenarioValue(run.scenario, 'proxy') === 'nginx');
+  if (stackRuns.some((run) => scenarioValue(run.scenario, 'tls') !== 'off' || scenarioValue(run.scenario, 'network') === 'kernel')) {
+    process.stderr.write('pushbench: the PHP strategies and --proxy nginx run in cleartext on loopback: not with --tls or --network kernel\n');
+    return 2;
+  }
+  if (php || runs.some((run) => scenarioValue(run.scenario, 'proxy') === 'nginx')) {
+    try {
+      findStackPrograms(php);
+    } catch (error) {
+      if (!(error instanceof StackUnavailableError)) throw error;
+      process.stderr.write(`pushbench: ${error.message}\n`);
+      return 2;
+    }
+  }
+
+  // Then the output folder (and --json-out's): a run whose results cannot be written is lost work.
   const startedAt = new Date();
   const outDir = await prepareOutDir(options.outDir ?? path.join(REPO_ROOT, defaultOutDir(options.name, startedAt)));
   if (!outDir.ok) return refuse(`${options.outDir === null ? 'cannot write the report: ' : '--out '}${outDir.error}`, []);
@@ -70,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Then Redis: without it a Redis run cannot start, and the user gets one line saying why.
   let redis: PreparedRedis | undefined;
-  if (options.scenarios.some((scenario) => scenario.source === 'redis')) {
+  if (runs.some((run) => run.scenario.source === 'redis')) {
     try {
       redis = await prepareBenchRedis(options.redisUrl, (line) => process.stderr.write(`\npushbench: ${line}\n`));
     } catch (error) {
@@ -89,7 +109,6 @@ async function main(argv: string[]): Promise<number> {
   if (options.capacity?.tls?.includes(true)) {
     return refuse('the capacity probes run in cleartext only: --tls applies to the runs (use --tls off with probes)', created);
   }
-  const runs = planRuns(options.scenarios, options.strategies);
   // TLS needs a certificate, and openssl to make it: without it, one line and nothing started.
   if (planSpeaksTls({ runs, capacity: options.capacity ?? undefined }) && !opensslAvailable()) {
     return refuse(OPENSSL_MISSING, created);

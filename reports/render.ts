@@ -15,6 +15,7 @@ import { tlsSection } from './tls-section.js';
 import { scaleOutSection } from './scale-out-section.js';
 import { memorySection } from './memory-section.js';
 import { shootoutSection } from './shootout.js';
+import { stackSection } from './stack-section.js';
 import { publishingSection } from './publishing-section.js';
 import { networkSection } from './network-section.js';
 import type { ExtraSections, ReportSection } from './section-html.js';
@@ -42,6 +43,7 @@ const SECTIONS_AFTER_CLAIMS: readonly ReportSection[] = [
   shootoutSection,
   memorySection,
   scaleOutSection,
+  stackSection,
   publishingSection,
   recoverySection,
   http2Section,

@@ -222,7 +222,11 @@ export function costTable(runs: readonly ReportRun[]): string {
         `<div class="kind wrap">${bottleneckHtml(bottleneck.reason)}</div>`;
     return `${referenceHeadRow(runs, i, columns)}<tr><td>${strategyCell(r)}</td>${cell('Server CPU ms', fmtInt(server.cpuMs))}
 ${cell('CPU ms / 1k msg', cpuFigureHtml(r.run, fmtNumber(r.derived.cpuMsPerThousand, 1)))}
-${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell('Event-loop delay p99 ms', fmtMs(server.eventLoopDelayP99Us))}
+${cell('Peak RSS', fmtMebibytes(server.peakRssBytes))}${perConnection}${cell(
+      'Event-loop delay p99 ms',
+      // PHP-FPM's workers have no event loop: what waiting costs them is their pool ("The article's stack").
+      r.run.strategy.servedBy === undefined ? fmtMs(server.eventLoopDelayP99Us) : '—',
+    )}
 ${cell(
   'Client CPU ms',
   `${fmtInt(clientProcesses.cpuMs)} (${fmtInt(clientProcesses.count)} ` + `proc.)`,

@@ -5,6 +5,7 @@ import { describeScenario, scenarioKey } from '../results/scenario.js';
 import { agreementRows } from '../results/agreement.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
+import { stackLines } from './summary-stack.js';
 import { publishingLines } from './summary-publishing.js';
 import { capacityLines } from './summary-capacity.js';
 import { tlsLines } from './summary-tls.js';
@@ -70,6 +71,7 @@ export function printSummary(results: Results, reportPath: string | null): strin
     lines.push(`RESTART ${run.strategy.name}: ${describeRestart(run.restart)}`);
   }
   lines.push(...scaleOutLines(results.runs));
+  lines.push(...stackLines(results));
   lines.push(...publishingLines(results.runs));
   for (const run of results.runs) for (const warning of run.warnings) lines.push(`note ${run.strategy.name}: ${noticeText(warning)}`);
   if (results.runs.some((run) => run.restart || run.warnings.length > 0)) lines.push('');

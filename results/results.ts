@@ -10,12 +10,17 @@ import type { HttpVersion, UpgradeFallback } from './http2.js';
 import type { HandshakeProbe, RunTls } from './tls.js';
 import type { CapacityScenarioRecord, Scenario } from './scenario.js';
 import type { BottleneckReason, CapacityProblem, Legacy, RunProblem, RunWarning } from './problems.js';
+import type { StackRecord } from './stack.js';
+import type { LatencySummary } from './latency.js';
+
+export type { LatencySummary };
 
 export type { BackoffKind, BrokerCost, RecoveryOutcome, RecoveryTimes, SourceKind } from './scale-out.js';
 export type { ClientGroup, HttpVersion, PerClientTimes, UpgradeFallback } from './http2.js';
 export type { ConnectionCost, HandshakeProbe, RunTls, TlsByteSplit, TlsSplit } from './tls.js';
 export type { Arrivals, Scenario } from './scenario.js';
 export type { KernelNetworkOutcome } from './kernel-network.js';
+export type { PageProbeRecord, PoolRecord, StackKind, StackProcessCost, StackRecord } from './stack.js';
 export type {
   BottleneckReason,
   CapacityProblem,
@@ -52,6 +57,8 @@ export interface StrategyLabel {
   colour?: string;
   /** A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies. */
   reference?: boolean;
+  /** Served by another stack than our Node server: `php-fpm`, PHP on PHP-FPM behind nginx. */
+  servedBy?: 'php-fpm';
 }
 
 export interface MessageCounts {
@@ -68,17 +75,6 @@ export interface MessageCounts {
   outOfOrder: number;
   /** Gap signals received (cursor older than the ring). */
   gaps: number;
-}
-
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  /** Samples recorded (one per delivered message). */
-  count: number;
 }
 
 export interface RequestCounts {
@@ -330,6 +326,8 @@ export interface RunResult {
   tls?: RunTls;
   /** Present under the kernel network (scenario.network 'kernel'): TCP's RTT and retransmissions. */
   kernelNetwork?: KernelNetworkOutcome;
+  /** Present for a PHP strategy (PHP-FPM behind nginx) and behind `--proxy nginx`: what the stack did and cost. */
+  stack?: StackRecord;
   /** Whose headers the clients' requests carried. Absent in files written before header profiles: minimal headers. */
   clientHeaders?: ClientHeaders;
   /** Who published, and a publisher process's own figures. Absent in files written before it was recorded: in-process. */

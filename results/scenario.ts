@@ -12,6 +12,7 @@
 import { fmtSetting } from './number-format.js';
 import { BACKOFF_KINDS, SOURCE_KINDS, type BackoffKind, type SourceKind } from './scale-out.js';
 import { HTTP_VERSIONS, type HttpVersion } from '../servers/contract/wire.js';
+import { PHP_PM_KINDS, PROXY_KINDS, STACK_DEFAULTS, type PhpPm, type ProxyKind } from '../servers/contract/stack.js';
 
 export type Arrivals = 'poisson' | 'fixed';
 
@@ -93,6 +94,15 @@ export interface Scenario {
   tls?: TlsMode;
   keepAlive?: KeepAliveMode;
   blockedUpgrade?: number;
+  /** The PHP strategies' pool: PHP-FPM's pm.max_children and process manager. */
+  phpWorkers?: number;
+  phpPm?: PhpPm;
+  /** What stands in front of our server (the PHP strategies are always behind nginx). */
+  proxy?: ProxyKind;
+  /** nginx's timeout on its upstream: fastcgi_read_timeout before PHP, proxy_read_timeout before our server. */
+  nginxReadTimeoutSec?: number;
+  /** PHP-FPM's request_terminate_timeout (0: never). */
+  phpRequestTimeoutSec?: number;
   headers?: HeaderProfileName;
   fleet?: FleetKind;
 }
@@ -403,6 +413,43 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
     label: (kind) => `backoff ${kind}`,
     description: 'the clients’ reconnect backoff after a failure',
     flag: { name: 'backoff', placeholder: 'policy', parse: { kind: 'choice', values: BACKOFF_KINDS }, list: true },
+    sweep: false,
+  }),
+  field('phpWorkers', {
+    default: STACK_DEFAULTS.phpWorkers,
+    label: (n) => `${fmt(n)} PHP worker${n === 1 ? '' : 's'}`,
+    description: 'PHP-FPM workers (pm.max_children) serving the PHP strategies; Debian ships 5',
+    flag: { name: 'php-workers', placeholder: 'n', parse: integer(1, 1_000), list: true },
+    sweep: false,
+  }),
+  field('phpPm', {
+    default: STACK_DEFAULTS.phpPm,
+    label: (kind) => `pm ${kind}`,
+    description: 'PHP-FPM’s process manager: all workers from the start (static), between spare bounds (dynamic, Debian’s), or on demand',
+    flag: { name: 'php-pm', placeholder: 'kind', parse: { kind: 'choice', values: PHP_PM_KINDS } },
+    sweep: false,
+  }),
+  field('proxy', {
+    default: 'none',
+    label: (kind) => (kind === 'nginx' ? 'behind nginx' : 'no proxy'),
+    description:
+      'a reverse proxy in front of our server: nginx (HTTP/1.1 keep-alive upstream, WebSocket upgrade passed on; needs Debian’s nginx). ' +
+      'The PHP strategies are always behind nginx',
+    flag: { name: 'proxy', placeholder: 'kind', parse: { kind: 'choice', values: PROXY_KINDS }, list: true },
+    sweep: false,
+  }),
+  field('nginxReadTimeoutSec', {
+    default: STACK_DEFAULTS.nginxReadTimeoutSec,
+    label: (s) => `nginx read timeout ${fmt(s)} s`,
+    description: 'nginx’s fastcgi_read_timeout (PHP) and proxy_read_timeout (our server), seconds; nginx’s default is 60',
+    flag: { name: 'nginx-read-timeout', placeholder: 's', parse: integer(1, 3_600) },
+    sweep: false,
+  }),
+  field('phpRequestTimeoutSec', {
+    default: STACK_DEFAULTS.phpRequestTimeoutSec,
+    label: (s) => (s === 0 ? 'no PHP request timeout' : `PHP request timeout ${fmt(s)} s`),
+    description: 'PHP-FPM’s request_terminate_timeout, seconds (0, FPM’s default: never)',
+    flag: { name: 'php-request-timeout', placeholder: 's', parse: integer(0, 3_600) },
     sweep: false,
   }),
   field('restartAtSec', {

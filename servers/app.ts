@@ -26,7 +26,7 @@ import { afterInboundDelay, delaySocketWrites, removeSocketDelay } from './wire/
 import type { CertificatePem } from './wire/certificate.js';
 import { TlsAcceptor } from './wire/tls-acceptor.js';
 import { Presence } from './observe/presence.js';
-import { findServerStrategy, STRATEGY_NAMES } from './registry.js';
+import { findServerStrategy, SERVED_STRATEGY_NAMES } from './registry.js';
 import { RequestGuard, type SecurityOptions } from './trust/request-guard.js';
 import { ControlTraffic, StrategyStats, type ServerStats } from './observe/stats.js';
 import type { ServerStrategy, StrategyContext, UpgradeHandler } from './strategy.js';
@@ -195,7 +195,7 @@ export class PushServer<Source extends MessageLog = MessageSource> {
       next();
     });
 
-    for (const name of options.strategies ?? STRATEGY_NAMES) {
+    for (const name of options.strategies ?? SERVED_STRATEGY_NAMES) {
       const ServerHalf = findServerStrategy(name);
       if (!ServerHalf) throw new Error(`unknown strategy "${name}"`);
       const strategy = new ServerHalf();

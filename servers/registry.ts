@@ -7,13 +7,14 @@ import { SocketIoWebSocketStrategy } from './peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from './strategies/sse.js';
 import { WebSocketStrategy } from './strategies/websocket.js';
 import { BareWebSocketStrategy } from './peers/ws-bare.js';
+import { PhpLongPollingStrategy, PhpShortPollingStrategy } from './stack/php-strategies.js';
 import { BareShortPollingStrategy } from './peers/sp-bare.js';
 import { BareLongPollingStrategy } from './peers/lp-bare.js';
 import { BareServerSentEventsStrategy } from './peers/sse-bare.js';
-import type { ServerStrategyClass } from './strategy.js';
+import type { ServerStrategyClass, StackStrategy, StrategyHalf } from './strategy.js';
 
 /**
- * Every strategy's server half, in report order. The server knows nothing of clients: the bench pairs each of
+ * Every strategy our server serves, in report order. The server knows nothing of clients: the bench pairs each of
  * these with its simulated client (bench/plan/strategies.ts).
  */
 export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
@@ -33,9 +34,26 @@ export const SERVER_STRATEGIES: readonly ServerStrategyClass[] = [
   ExpressLongPollingStrategy,
 ];
 
-export const STRATEGY_NAMES: readonly string[] = SERVER_STRATEGIES.map((s) => s.info.name);
+/** Strategies another stack serves (StrategyInfo.servedBy): the article's own, PHP on PHP-FPM behind nginx. */
+export const STACK_STRATEGIES: readonly StackStrategy[] = [PhpShortPollingStrategy, PhpLongPollingStrategy];
 
-/** pushbench's own strategies: what the bench and the demo run unless told otherwise. */
+/** Every strategy, in report order: ours on our server, ours on the article's stack, then the references. */
+export const ALL_STRATEGIES: readonly StrategyHalf[] = [
+  ...SERVER_STRATEGIES.filter((s) => !s.info.reference),
+  ...STACK_STRATEGIES,
+  ...SERVER_STRATEGIES.filter((s) => s.info.reference),
+];
+
+/** Every strategy's name: what `--strategies` takes. */
+export const STRATEGY_NAMES: readonly string[] = ALL_STRATEGIES.map((s) => s.info.name);
+
+/** What our server mounts by default (`npm run serve`). */
+export const SERVED_STRATEGY_NAMES: readonly string[] = SERVER_STRATEGIES.map((s) => s.info.name);
+
+/**
+ * pushbench's own strategies on our server: what the bench and the demo run unless told otherwise. The PHP
+ * strategies are ours too, but they need Debian's nginx and PHP-FPM: they run when named.
+ */
 export const OWN_STRATEGY_NAMES: readonly string[] = SERVER_STRATEGIES.filter((s) => !s.info.reference).map((s) => s.info.name);
 
 export function findServerStrategy(name: string): ServerStrategyClass | undefined {

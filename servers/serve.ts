@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS } from './constants.js';
 import { ROUTES } from './contract/wire.js';
 import { SourceUnavailableError } from './log/message-log.js';
 import { openRedisLog, type RedisLogService } from './log/redis/redis-log-service.js';
-import { STRATEGY_NAMES } from './registry.js';
+import { SERVED_STRATEGY_NAMES } from './registry.js';
 import { hostName, isLoopbackHost, newToken, newUserSecret } from './trust/request-guard.js';
 
 const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--token T] [--allow-origin URL] [--long-poll-timeout MS]
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
   process.stdout.write(`pushbench server listening on ${server.url}\n`);
-  process.stdout.write(`strategies: ${STRATEGY_NAMES.join(', ')}\n`);
+  process.stdout.write(`strategies: ${SERVED_STRATEGY_NAMES.join(', ')}\n`);
   if (redis) {
     const whose = redis.started ? 'started by pushbench, stopped on exit' : 'shared: start more serve processes with the same --redis-url';
     process.stdout.write(`message log: Redis Stream ${redis.source.keys.log} at ${redis.url} (${whose})\n`);

@@ -83,3 +83,18 @@ export interface ServerStrategyClass {
   readonly info: StrategyInfo;
   new (): ServerStrategy;
 }
+
+/**
+ * A strategy served by another process than ours (its facts say `servedBy`): the bench starts what serves it
+ * (servers/stack/), our server never mounts it. It has facts and a client half, no server half in Node.
+ */
+export interface StackStrategy {
+  readonly info: StrategyInfo & { servedBy: NonNullable<StrategyInfo['servedBy']> };
+}
+
+/** Either half a registry line names: a server half of ours, or a strategy another process serves. */
+export type StrategyHalf = ServerStrategyClass | StackStrategy;
+
+export function isServedByNode(half: StrategyHalf): half is ServerStrategyClass {
+  return half.info.servedBy === undefined;
+}

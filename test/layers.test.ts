@@ -37,7 +37,7 @@ export const ROOM_FLOORS: Readonly<Record<string, readonly (readonly string[])[]
     ['http'],
     ['http2', 'trust', 'strategy.ts'],
     ['delivery', 'observe'],
-    ['strategies', 'peers', 'api'],
+    ['strategies', 'peers', 'api', 'stack'],
     ['registry.ts'],
     ['app.ts'],
     ['demo', 'serve.ts'],

@@ -11,7 +11,7 @@ serveRpc<ClientProtocol>({
     if (!entry) throw new Error(`unknown strategy "${options.strategy}"`);
     // A blocked-upgrade run: every client tries the strategy and may fall back; `blocked` says which are refused.
     const clientClass = options.blocked && entry.fallback ? entry.fallback.client : entry.client;
-    fleet = new ClientFleet({ ...options, clientClass });
+    fleet = new ClientFleet({ ...options, clientClass, behindNginx: entry.info.servedBy === 'php-fpm' });
   },
   answered: () => requireFleet().answeredCount,
   scheduleStart: ({ dropAtMs }) => requireFleet().scheduleStart(dropAtMs),

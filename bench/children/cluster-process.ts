@@ -2,7 +2,6 @@ import type { CertificatePem } from '../../servers/wire/certificate.js';
 import cluster from 'node:cluster';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LIMITS } from '../../servers/constants.js';
 import { nowMs } from '../../servers/contract/message.js';
 import { connectRedis, type RedisClient } from '../../servers/log/redis/redis-connection.js';
 import { RedisLog } from '../../servers/log/redis/redis-log.js';
@@ -12,8 +11,8 @@ import type { WorkerProtocol, WorkerReport } from '../ipc/cluster-protocol.js';
 import { mergeServerStats } from './cluster-stats.js';
 import { RpcChild, serveRpc } from '../ipc/rpc.js';
 import { LoadMonitor } from '../measure/process-load.js';
-import type { RedisRunOptions, ScheduleReport, ServerProtocol, ServerReport } from '../ipc/protocol.js';
-import { playSchedule } from '../plan/schedule.js';
+import type { RedisRunOptions, ServerProtocol, ServerReport } from '../ipc/protocol.js';
+import { publishIntoRedis } from './redis-publisher.js';
 import { mergeTimelines, ServerTimeline } from '../measure/server-timeline.js';
 import { apiPublishTarget } from '../publisher/http-channel.js';
 
@@ -80,22 +79,9 @@ serveRpc<ServerProtocol>({
     windowOpenedAt = performance.now();
   },
 
-  async runSchedule({ offsetsMs, durationMs, payloadBytes, startAtMs }) {
-    const log = requirePublisher();
-    const payload = 'x'.repeat(payloadBytes);
-    const startedAt = startAtMs === undefined ? performance.now() : performance.now() - (nowMs() - startAtMs);
-    const report: ScheduleReport = { published: 0, lastSeq: 0, latePublishes: 0, maxLagMs: 0 };
-    const monitor = new LoadMonitor();
-    monitor.start();
+  async runSchedule(schedule) {
     stored = 0;
-    // Sent in schedule order on one connection, so Redis assigns the seqs in that order; each is awaited at the end.
-    const pending: Promise<number>[] = [];
-    await playSchedule({ offsetsMs, durationMs, startedAt }, report, () => {
-      const publishing = log.publish(payload, undefined, { ringSize: DEFAULT_LIMITS.ringSize, payloadDepth: DEFAULT_LIMITS.payloadDepth, floor: 0 });
-      pending.push(publishing.then((message) => (stored++, message.seq)));
-    });
-    const seqs = await Promise.all(pending);
-    return { ...report, published: seqs.length, lastSeq: Math.max(0, ...seqs), seqs, load: monitor.stop() };
+    return publishIntoRedis(requirePublisher(), schedule, () => stored++);
   },
 
   /** As with its own schedule, the load measured is the primary's: the workers' is in collect's totals. */

@@ -7,6 +7,7 @@ import { scenarioValue, type Scenario } from '../../results/scenario.js';
 import type { RecoveryEpisode } from '../measure/recovery.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs, mergeEncodedHistograms, type Histogram } from '../measure/histogram.js';
 import { scenarioHeaderProfile, scenarioIdentity } from './identity.js';
+import { clientDeadlineMs } from '../plan/budgets.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
 import type { ByteCounts } from '../../servers/contract/byte-counts.js';
@@ -68,6 +69,8 @@ export interface FleetOptions {
   blocked?: readonly boolean[];
   /** A run over TLS: the server's certificate, the one the clients trust. */
   ca?: string;
+  /** The strategy is served behind nginx whatever the scenario says (a PHP strategy): nginx's timeout decides. */
+  behindNginx?: boolean;
 }
 
 /** The clients that had one kind of fault: how many, and the first FAULT_EXAMPLES of them by index. */
@@ -192,6 +195,7 @@ export class ClientFleet {
         backoff: scenarioValue(scenario, 'backoff'),
         httpVersion: scenarioValue(scenario, 'httpVersion'),
         ...transportOptions(scenario, options.ca),
+        connectTimeoutMs: clientDeadlineMs(scenario, options.behindNginx === true),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
         localAddress: sourceAddressOf(options.firstClientIndex + i, scenario.clients),
       });

@@ -1,9 +1,10 @@
 import { LATE_PUBLISH_MS, type ScheduleReport } from '../plan/schedule.js';
-import type { ServerStats } from '../../servers/observe/stats.js';
+import type { ServerStats, StrategyCounters } from '../../servers/observe/stats.js';
 import type { FleetReport } from '../fleet/client-fleet.js';
 import type { ProcessLoad } from '../measure/process-load.js';
 import type { LinkOptions } from '../network/proxy.js';
-import type { Scenario, ServerCost } from '../../results/results.js';
+import type { Scenario, ServerCost, StackRecord } from '../../results/results.js';
+import type { PhpPm } from '../../servers/stack/fpm-config.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import type { TimelineBucket } from '../measure/server-timeline.js';
 import type { CertificatePem } from '../../servers/wire/certificate.js';
@@ -44,9 +45,12 @@ export interface ServerReport extends Pick<
   | 'heapConnectedBytes'
   | 'socketKernelBytes'
 > {
-  stats: ServerStats;
+  /** The strategies' counters (our server's statistics; a PHP stack's, counted from nginx's access log). */
+  stats: Pick<ServerStats, 'strategies' | 'tls'>;
   /** One a second and one at each end; always present here (a cluster's is empty: no single curve of several processes). */
   rssSamples: [number, number][];
+  /** A PHP strategy's stack (bench/children/php-stack-process.ts): what nginx and PHP-FPM did and cost. */
+  stack?: StackRecord;
 }
 
 export interface ServerProtocol {
@@ -66,6 +70,8 @@ export interface ServerProtocol {
       blockedUpgrade?: number;
       /** A run over TLS: the port speaks https and wss with this certificate (the bench's throwaway one). */
       tls?: CertificatePem;
+      /** A PHP strategy: its pool and nginx's timeout (bench/children/php-stack-process.ts serves it, on `redis`). */
+      php?: PhpRunOptions;
       /** Publishing through the API needs this token (a run with a publisher process); absent: no token, as on loopback. */
       publishToken?: string;
       /** A real-browser run: the server also serves the browser fleet's page (bench/fleet/fleet-page.ts). */
@@ -112,6 +118,15 @@ export interface ServerProtocol {
   /** SIGKILLs one server process and starts a new one on the port (the Redis source's cluster only). */
   killOne: [void, KillReport];
   shutdown: [void, void];
+}
+
+export interface PhpRunOptions {
+  workers: number;
+  pm: PhpPm;
+  /** nginx's fastcgi_read_timeout, seconds. */
+  readTimeoutSec: number;
+  /** FPM's request_terminate_timeout, seconds (0: never). */
+  requestTerminateTimeoutSec: number;
 }
 
 /** A strategy's requests and bytes as the server counted them, at one moment. */
@@ -190,6 +205,22 @@ export interface ProxyProtocol {
   /** CPU and event-loop delay since start, and the connections it forwarded. */
   load: [void, ProcessLoad & { connectionsOpened: number }];
   shutdown: [void, void];
+}
+
+/** nginx as a reverse proxy in front of our server (`--proxy nginx`, bench/children/nginx-front-process.ts). */
+export interface FrontProtocol {
+  start: [{ targetUrl: string; readTimeoutSec: number }, { url: string }];
+  /** The clients are about to connect: from here on, nginx's CPU counts and samples are timed. */
+  openWindow: [void, void];
+  /** Waits (bounded) until nginx holds no client's connection, then reports on `path` (null: every path but publish's). */
+  collect: [{ path: string | null; closeTimeoutMs: number }, FrontReport];
+  shutdown: [void, void];
+}
+
+/** What nginx in front did: its cost and answers, and the strategy's traffic as nginx counted it at the clients' side. */
+export interface FrontReport {
+  stack: StackRecord;
+  counters: StrategyCounters;
 }
 
 /** One autocannon run against one endpoint (see bench/capacity/cannon-process.ts). */

@@ -39,6 +39,18 @@ const LOSS_RECOVERY_MS = 7_000;
 const SCHEDULE_SLACK_MS = 30_000;
 
 /**
+ * How long a client gives an attempt before it calls it lost and retries. Behind nginx, nginx decides: it answers
+ * 504 once its upstream has been silent for its read timeout, and the client waits for that answer as a browser's
+ * request (which has no timeout of its own) would, rather than giving up first; a little longer, so nginx's answer
+ * comes before the client's deadline. Otherwise the clients' default.
+ */
+export function clientDeadlineMs(scenario: Pick<Scenario, 'nginxReadTimeoutSec' | 'proxy'>, behindNginx: boolean): number {
+  return behindNginx || scenarioValue(scenario, 'proxy') === 'nginx'
+    ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + DEFAULT_CONNECT_TIMEOUT_MS
+    : DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/**
  * A publisher process gives a publish up this long after its first request, retries included: just beyond the 60 s
  * a gateway waits for its upstream by default (nginx's proxy and FastCGI read timeouts), so that the gateway's own
  * answer (a 504) comes first. The schedule's budget grows by as much when a publisher process publishes.
@@ -83,9 +95,11 @@ export function runBudgets(
     | 'restartAtSec'
     | 'longPollTimeoutMs'
     | 'serverProcesses'
+    | 'nginxReadTimeoutSec'
     | 'fleet'
     | 'publisher'
   >,
+  behindPool = false,
 ): RunBudgets {
   const lossRecoveryMs = scenarioValue(scenario, 'lossPercent') > 0 ? LOSS_RECOVERY_MS : 0;
   const roundTrips = 4 * (scenarioValue(scenario, 'delayMs') + scenarioValue(scenario, 'jitterMs')) + lossRecoveryMs;
@@ -94,6 +108,9 @@ export function runBudgets(
   // deadline (the connect timeout beyond the longest hold, a long poll's), then waits its longest backoff.
   const faultRecoveryMs =
     scenario.restartAtSec === undefined ? 0 : DEFAULT_CONNECT_TIMEOUT_MS + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS;
+  // Behind a pool of PHP workers, the last message may wait in the queue for a worker until nginx gives up on its
+  // publish or on a poll (its read timeout), then for the retry and a whole hold: that is the stall being measured.
+  const poolMs = behindPool ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS : 0;
   return {
     // A cluster's primary starts its workers one after the other, each within START_TIMEOUT_MS.
     startMs: START_TIMEOUT_MS * scenarioValue(scenario, 'serverProcesses'),
@@ -103,7 +120,7 @@ export function runBudgets(
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
     scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : PUBLISH_GIVE_UP_MS),
     // The last message may be published just after a short poll: the next one comes an interval later.
-    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs,
+    drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs + poolMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,
     serverStopMs: SETTLE_TIMEOUT_MS,
     childStopMs: CHILD_STOP_MS,

@@ -14,7 +14,7 @@ import { browserFleetProblem, strategyProblem } from './runs.js';
 import { CAPACITY_FIELDS } from '../../results/scenario.js';
 import type { HttpVersion, Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
-import type { ShootoutSearch } from './preset.js';
+import type { RunFilter, ShootoutSearch } from './preset.js';
 import { scenarioFlagHelp } from './help.js';
 import { runName, type RunName } from './run-name.js';
 
@@ -40,6 +40,8 @@ export interface BenchOptions {
   search: ShootoutSearch | null;
   /** --redis-url: the Redis the runs with the Redis source use; absent: the bench starts its own redis-server. */
   redisUrl?: string;
+  /** The preset's word on which strategy runs in which scenario (see Preset.runsIn); absent: all in all. */
+  runsIn?: RunFilter;
 }
 
 export type ParseResult = { ok: true; options: BenchOptions } | { ok: false; error: string };
@@ -155,6 +157,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult {
       jsonOut: values.get('json-out') ?? null,
       name: runName(preset, given, scenarios, preset.name === DEFAULT_PRESET),
       ...(redisUrl !== undefined && { redisUrl }),
+      ...(preset.runsIn && { runsIn: preset.runsIn }),
       json: flags.has('json'),
       help: flags.has('help'),
     },

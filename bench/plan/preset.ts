@@ -2,6 +2,8 @@ import type { Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
 import type { CapacitySearchPlan } from './capacity-search.js';
 
+export type RunFilter = (strategy: string, scenario: Scenario) => boolean;
+
 /** A named list of scenarios; each scenario is run once per selected strategy. */
 export interface Preset {
   name: string;
@@ -11,6 +13,12 @@ export interface Preset {
   strategies?: readonly string[];
   /** Client processes per run when --client-processes is not given; absent: one per 2,500 clients. */
   clientProcesses?: number;
+  /**
+   * Which strategy runs in which of the scenarios (as the preset wrote them, flags applied); absent: every strategy
+   * in every scenario. For a preset whose strategies need different settings (a pool only PHP has, a proxy only in
+   * front of one of ours).
+   */
+  runsIn?: RunFilter;
   /** Capacity probes (autocannon against each HTTP endpoint) to run after the scenarios. */
   capacity?: CapacityPlan;
   /** A capacity search per strategy after the scenarios (the shootout): runs of `base` at the sizes it picks. */

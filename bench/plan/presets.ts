@@ -5,7 +5,8 @@ import { NETWORK_PRESET } from './presets-network.js';
 import { BROWSER_PRESET } from './presets-browser.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
 import { STRATEGY_NAMES } from './strategies.js';
-import { SERVER_STRATEGIES } from '../../servers/registry.js';
+import { ARTICLE_STACK_PRESET } from './presets-stack.js';
+import { SERVED_STRATEGY_NAMES, SERVER_STRATEGIES } from '../../servers/registry.js';
 
 export type { Preset };
 
@@ -78,7 +79,7 @@ const PEERS: Preset = {
   description:
     'every strategy and the reference peers (Socket.IO, a bare ws loop, our polling through express), 2,000 clients, 5 messages/s for 4 s, ' +
     'with their ratios',
-  strategies: STRATEGY_NAMES,
+  strategies: SERVED_STRATEGY_NAMES,
   scenarios: [
     {
       clients: 2000,
@@ -126,6 +127,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   memory: MEMORY,
   ...Object.fromEntries([...MATRIX_PRESETS, HTTP2_PRESET, BROWSER_PRESET, NETWORK_PRESET].map((preset) => [preset.name, preset])),
   ...Object.fromEntries(SCALE_OUT_PRESETS.map((preset) => [preset.name, preset])),
+  [ARTICLE_STACK_PRESET.name]: ARTICLE_STACK_PRESET,
 };
 
 export const DEFAULT_PRESET = 'quick';

@@ -1,5 +1,7 @@
-import { scenarioValue, type Scenario } from '../../results/scenario.js';
+import { scenarioField, scenarioKey, scenarioValue, type Scenario } from '../../results/scenario.js';
 import { BROWSER_FLEET_STRATEGY_NAMES, FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
+import { withField } from './scenarios.js';
+import type { RunFilter } from './preset.js';
 
 /** Which strategy runs in which scenario, and the combinations of scenarios and strategies that cannot run. */
 
@@ -12,17 +14,53 @@ function hasHttp2Run(name: string): boolean {
 }
 
 /**
- * Every strategy for every scenario, but for the pairs that cannot be run: a strategy without an HTTP/2 run
- * has none in an HTTP/2 scenario (its HTTP/1.1 runs of the same matrix stand for it), and one without a browser
- * client none in a real-browser scenario (its simulated runs stand for it).
+ * Every strategy for every scenario (that the preset's filter lets it run in), as each strategy runs it (scenarioFor),
+ * once, but for the pairs that cannot be run: a strategy without an HTTP/2 run has none in an HTTP/2 scenario (its
+ * HTTP/1.1 runs of the same matrix stand for it), one without a browser client none in a real-browser scenario (its
+ * simulated runs stand for it), and scenarios that differ only in settings that do not reach a strategy (the PHP
+ * pool for our server, a proxy for PHP) run it once.
  */
-export function planRuns(scenarios: readonly Scenario[], strategies: readonly string[]): { strategy: string; scenario: Scenario }[] {
+export function planRuns(
+  scenarios: readonly Scenario[],
+  strategies: readonly string[],
+  runsIn: RunFilter = () => true,
+): { strategy: string; scenario: Scenario }[] {
+  const seen = new Set<string>();
   return scenarios.flatMap((scenario) =>
     strategies
       .filter((strategy) => scenarioValue(scenario, 'httpVersion') === '1.1' || hasHttp2Run(strategy))
       .filter((strategy) => scenarioValue(scenario, 'fleet') === 'simulated' || BROWSER_FLEET_STRATEGY_NAMES.includes(strategy))
-      .map((strategy) => ({ strategy, scenario })),
+      .filter((strategy) => runsIn(strategy, scenario))
+      .map((strategy) => ({ strategy, scenario: scenarioFor(strategy, scenario) }))
+      .filter(({ strategy, scenario: run }) => {
+        const key = `${strategy} ${scenarioKey(run)}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
   );
+}
+
+/** Settings of the PHP pool: they reach the PHP strategies only. */
+const PHP_FIELDS = ['phpWorkers', 'phpPm', 'phpRequestTimeoutSec'] as const;
+
+/**
+ * A scenario as `strategy` runs it, its results record it: a PHP strategy reads the Redis Stream (its log) from one
+ * stack, always behind nginx, so the source is redis and the settings of our server's processes and proxy are at
+ * their defaults; our server's strategies have no PHP pool, nor nginx's timeout without nginx in front.
+ */
+export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
+  const info = findStrategy(strategy)?.info;
+  const reset = (run: Scenario, key: keyof Scenario) => withField(run, scenarioField(key), scenarioField(key).default as number | string);
+  if (info?.servedBy === 'php-fpm') {
+    let run = withField(scenario, scenarioField('source'), 'redis');
+    for (const key of ['serverProcesses', 'proxy', 'blockedUpgrade'] as const) run = reset(run, key);
+    return run;
+  }
+  let run = scenario;
+  for (const key of PHP_FIELDS) run = reset(run, key);
+  if (scenarioValue(run, 'proxy') === 'none') run = reset(run, 'nginxReadTimeoutSec');
+  return run;
 }
 
 /**
@@ -57,6 +95,10 @@ export function strategyProblem(scenarios: readonly Scenario[], strategies: read
         `it out of --strategies or add 1.1`
       );
     }
+  }
+  const php = strategies.filter((name) => findStrategy(name)?.info.servedBy === 'php-fpm');
+  if (php.length > 0 && scenarios.some((s) => scenarioValue(s, 'restartAtSec') !== null)) {
+    return `--kill-server-at kills one of our server processes: ${php[0]} runs on PHP-FPM behind nginx, leave it out of --strategies`;
   }
   if (scenarios.some((s) => scenarioValue(s, 'blockedUpgrade') > 0) && !strategies.some((name) => FALLING_BACK_STRATEGY_NAMES.includes(name))) {
     const names = FALLING_BACK_STRATEGY_NAMES.join(' or ');

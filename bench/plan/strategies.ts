@@ -10,7 +10,7 @@ import { WebSocketClient } from '../../clients/websocket.js';
 import { WebSocketFallbackClient } from '../../clients/websocket-fallback.js';
 import { BareWebSocketClient } from '../../clients/ws-bare.js';
 import { BareLongPollingClient, BareServerSentEventsClient, BareShortPollingClient } from '../../clients/bare-http.js';
-import { SERVER_STRATEGIES } from '../../servers/registry.js';
+import { ALL_STRATEGIES } from '../../servers/registry.js';
 import { ExpressLongPollingStrategy } from '../../servers/peers/express-long-polling.js';
 import { ExpressShortPollingStrategy } from '../../servers/peers/express-short-polling.js';
 import { LongPollingStrategy } from '../../servers/strategies/long-polling.js';
@@ -20,10 +20,11 @@ import { SocketIoWebSocketStrategy } from '../../servers/peers/socketio-ws.js';
 import { ServerSentEventsStrategy } from '../../servers/strategies/sse.js';
 import { WebSocketStrategy } from '../../servers/strategies/websocket.js';
 import { BareWebSocketStrategy } from '../../servers/peers/ws-bare.js';
+import { PhpLongPollingStrategy, PhpShortPollingStrategy } from '../../servers/stack/php-strategies.js';
 import { BareShortPollingStrategy } from '../../servers/peers/sp-bare.js';
 import { BareLongPollingStrategy } from '../../servers/peers/lp-bare.js';
 import { BareServerSentEventsStrategy } from '../../servers/peers/sse-bare.js';
-import type { ServerStrategyClass } from '../../servers/strategy.js';
+import { isServedByNode, type ServerStrategyClass, type StrategyHalf } from '../../servers/strategy.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 
 export { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
@@ -31,7 +32,8 @@ export { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../servers/registry.js';
 /** A strategy as the bench runs it: its server half in the server process, its client half in the client processes. */
 export interface StrategyPair {
   info: StrategyInfo;
-  server: ServerStrategyClass;
+  /** Our server's half; absent for a strategy another stack serves (its facts say `servedBy`). */
+  server?: ServerStrategyClass;
   client: SimulatedClientClass;
   /**
    * For a strategy whose facts name a fallback: the strategy the clients fall back to, and the client that tries
@@ -47,7 +49,7 @@ interface ClientHalf {
 }
 
 /** The simulated client that speaks to each server half: one line per strategy. */
-const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
+const CLIENT_HALVES = new Map<StrategyHalf, ClientHalf>([
   [ShortPollingStrategy, { client: ShortPollingClient }],
   [LongPollingStrategy, { client: LongPollingClient }],
   [WebSocketStrategy, { client: WebSocketClient, fallbackClient: WebSocketFallbackClient }],
@@ -60,20 +62,23 @@ const CLIENT_HALVES = new Map<ServerStrategyClass, ClientHalf>([
   [SocketIoPollingStrategy, { client: SocketIoPollingClient }],
   [ExpressShortPollingStrategy, { client: ExpressShortPollingClient }],
   [ExpressLongPollingStrategy, { client: ExpressLongPollingClient }],
+  // The PHP strategies speak our contract on our routes: our polling clients drive them.
+  [PhpShortPollingStrategy, { client: ShortPollingClient }],
+  [PhpLongPollingStrategy, { client: LongPollingClient }],
 ]);
 
 /**
  * Every strategy with both halves, in the registry's (report) order. A server half that could be served but never
  * benchmarked, or a fallback fact the bench could not act on, fails at load, not mid-run.
  */
-export const STRATEGIES: readonly StrategyPair[] = SERVER_STRATEGIES.map((server) => {
+export const STRATEGIES: readonly StrategyPair[] = ALL_STRATEGIES.map((server) => {
   const { info } = server;
   const half = CLIENT_HALVES.get(server);
   if (!half) throw new Error(`strategy "${info.name}" has no client half in bench/plan/strategies.ts`);
-  const pair: StrategyPair = { info, server, client: half.client };
+  const pair: StrategyPair = { info, client: half.client, ...(isServedByNode(server) && { server }) };
   if (info.fallback) {
     const to = info.fallback.to;
-    if (!SERVER_STRATEGIES.some((other) => other.info.name === to && other !== server)) {
+    if (!ALL_STRATEGIES.some((other) => other.info.name === to && other !== server)) {
       throw new Error(`strategy "${info.name}" falls back to "${to}", which is no other registered strategy`);
     }
     if (!half.fallbackClient) throw new Error(`strategy "${info.name}" falls back to "${to}" but has no fallback client in bench/plan/strategies.ts`);
@@ -93,8 +98,9 @@ export const FALLING_BACK_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter(
 
 /**
  * The strategies a real-browser fleet can run (`--fleet chromium`): pushbench's own whose browser client the demo
- * has (clients/browser/lane-clients.ts). The references' browser clients would be their libraries', not ours.
+ * has (clients/browser/lane-clients.ts), on our server. The references' browser clients would be their libraries',
+ * not ours; the PHP lane's asks the demo's pass-through to its stack, which a fleet's page (on our server) has not.
  */
-export const BROWSER_FLEET_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter((s) => !s.info.reference && browserClientOf(s.info.name)).map(
-  (s) => s.info.name,
-);
+export const BROWSER_FLEET_STRATEGY_NAMES: readonly string[] = STRATEGIES.filter(
+  (s) => !s.info.reference && s.server !== undefined && browserClientOf(s.info.name),
+).map((s) => s.info.name);

@@ -20,7 +20,7 @@ import type {
 } from '../../results/results.js';
 import { scenarioValue } from '../../results/scenario.js';
 import type { ProcessLoad } from '../measure/process-load.js';
-import { LATE_PUBLISH_MS, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
+import { LATE_PUBLISH_MS, type FrontReport, type ScheduleReport, type ServerReport } from '../ipc/protocol.js';
 import { servedBytes, servedStrategies, upgradeFallback } from '../fleet/upgrade-fallback.js';
 import { scenarioHeaderProfile } from '../fleet/identity.js';
 
@@ -48,6 +48,8 @@ export interface RunEvidence {
   recovery?: RecoveryOutcome;
   /** The Redis source: what the broker cost while publishing. */
   broker?: BrokerCost;
+  /** nginx in front of our server (`--proxy nginx`). */
+  front?: FrontReport;
   /** A publisher process's own figures (scenario.publisher http or redis); absent: the server published in-process. */
   publishing?: PublisherFigures;
   /** The kernel network: TCP's RTT and retransmissions. */
@@ -69,14 +71,16 @@ export function strategyLabel(info: StrategyInfo): StrategyLabel {
     colour: info.colour,
   };
   if (info.reference) label.reference = true;
+  if (info.servedBy) label.servedBy = info.servedBy;
   return label;
 }
 
 export function assembleRun(evidence: RunEvidence): RunResult {
   const { info, scenario, schedule, fleet, server } = evidence;
   const counters = server.stats.strategies[info.name];
-  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs.
-  const serverSide = servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
+  // A blocked-upgrade run's clients also long-poll: both strategies' bytes are theirs. Behind nginx, the clients'
+  // bytes are nginx's to count: what reaches our server is nginx's own requests.
+  const serverSide = evidence.front ? evidence.front.counters.bytes : servedBytes(server.stats.strategies, servedStrategies(info.name, scenario));
   const published = schedule?.published ?? 0;
   const problems: RunProblem[] = [];
   const warnings: RunWarning[] = [];
@@ -134,7 +138,12 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       atSec: scenarioValue(scenario, 'restartAtSec') ?? 0,
       serverProcesses: scenarioValue(scenario, 'serverProcesses'),
     });
-  } else if (clientSide.clientToServer !== serverSide.clientToServer || clientSide.serverToClient !== serverSide.serverToClient) {
+  } else if (
+    (clientSide.clientToServer !== serverSide.clientToServer && !(evidence.front && info.connection === 'persistent')) ||
+    clientSide.serverToClient !== serverSide.serverToClient
+  ) {
+    // nginx counts what it reads of a request, not what a client sends through it once the connection is upgraded
+    // (a WebSocket's frames): behind nginx, a persistent connection is checked in the direction nginx counts whole.
     const server = { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient };
     // A connection cut on purpose loses what was in flight on it: expected, and no message is lost to a client.
     if ((fleet.churned ?? 0) > 0) warnings.push({ code: 'bytes-cut-by-churn', clientSide, serverSide: server, churned: fleet.churned! });
@@ -184,7 +193,10 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       serverSide: { clientToServer: serverSide.clientToServer, serverToClient: serverSide.serverToClient },
       ...(counters && counters.answerBodyBytes > 0 && { answerBody: counters.answerBodyBytes }),
     },
-    connections: { opened: atServer ? (counters?.connections.opened ?? 0) : fleet.connectionsOpened, peak: counters?.connections.peak ?? 0 },
+    connections: {
+      opened: atServer ? ((evidence.front?.counters ?? counters)?.connections.opened ?? 0) : fleet.connectionsOpened,
+      peak: (evidence.front?.counters ?? counters)?.connections.peak ?? 0,
+    },
     server: {
       cpuMs: round1(server.cpuMs),
       peakRssBytes: server.peakRssBytes,
@@ -241,6 +253,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
     clientHeaders: clientHeaders(scenario, fleet),
     ...(evidence.recovery && { recovery: evidence.recovery }),
     ...(evidence.broker && { broker: evidence.broker }),
+    ...((server.stack ?? evidence.front?.stack) && { stack: server.stack ?? evidence.front!.stack }),
     publishing: publishing ?? { publisher: 'in-process' },
   };
 }

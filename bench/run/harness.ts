@@ -21,7 +21,15 @@ import type { Killable } from '../capacity/h2load.js';
 import { EtaEstimator, type Step } from './eta.js';
 import { RpcChild, within, type Protocol } from '../ipc/rpc.js';
 import { collectMeta } from './meta.js';
-import type { CannonProtocol, ClientProtocol, FloorProtocol, ProxyProtocol, PublisherProtocol, ServerProtocol } from '../ipc/protocol.js';
+import type {
+  CannonProtocol,
+  ClientProtocol,
+  FloorProtocol,
+  FrontProtocol,
+  ProxyProtocol,
+  PublisherProtocol,
+  ServerProtocol,
+} from '../ipc/protocol.js';
 import { linkOf } from '../network/proxy.js';
 import { KernelLink, kernelLinkNames, kernelLinkOf } from '../network/kernel-link.js';
 import { RunPhases, type BenchPhase, type Published, type RunProcesses } from './phases.js';
@@ -38,6 +46,10 @@ const SERVER_FILE = fileURLToPath(new URL('../children/server-process.ts', impor
 /** The Redis source's server side: a node:cluster primary and its workers on one port. */
 const CLUSTER_FILE = fileURLToPath(new URL('../children/cluster-process.ts', import.meta.url));
 const CLIENT_FILE = fileURLToPath(new URL('../children/client-process.ts', import.meta.url));
+/** A PHP strategy's server side: nginx and PHP-FPM, started and measured by a child of ours. */
+const PHP_STACK_FILE = fileURLToPath(new URL('../children/php-stack-process.ts', import.meta.url));
+/** nginx in front of our server (`--proxy nginx`). */
+const FRONT_FILE = fileURLToPath(new URL('../children/nginx-front-process.ts', import.meta.url));
 /** A real-browser run's clients: one headless Chromium, a browser context per client. */
 const BROWSER_CLIENT_FILE = fileURLToPath(new URL('../children/browser-client-process.ts', import.meta.url));
 const PROXY_FILE = fileURLToPath(new URL('../children/proxy-process.ts', import.meta.url));
@@ -325,9 +337,11 @@ export class Bench extends EventEmitter<BenchEvents> {
     // Both kinds of process boot at once: node + tsx start-up is most of the fixed cost of a run.
     const processes: RunProcesses = {
       servers: [
-        scenario.source === 'redis'
-          ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
-          : this.spawn<ServerProtocol>('server process', SERVER_FILE, link?.prefix('server')),
+        entry.info.servedBy === 'php-fpm'
+          ? this.spawn<ServerProtocol>('PHP stack process', PHP_STACK_FILE)
+          : scenario.source === 'redis'
+            ? this.spawn<ServerProtocol>('cluster primary', CLUSTER_FILE)
+            : this.spawn<ServerProtocol>('server process', SERVER_FILE, link?.prefix('server')),
       ],
       fleets: Array.from({ length: count }, (_, i) =>
         this.spawn<ClientProtocol>(
@@ -338,6 +352,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       ),
       // One proxy per client process: its connections stay far below the open-file limit too.
       proxies: linkOf(scenario) ? Array.from({ length: count }, (_, i) => this.spawn<ProxyProtocol>(`proxy process ${i + 1}`, PROXY_FILE)) : [],
+      ...(scenarioValue(scenario, 'proxy') === 'nginx' && { front: this.spawn<FrontProtocol>('nginx process', FRONT_FILE) }),
       ...(scenarioValue(scenario, 'publisher') !== 'in-process' && {
         publisher: this.spawn<PublisherProtocol>('publisher process', PUBLISHER_FILE),
       }),
@@ -348,14 +363,15 @@ export class Bench extends EventEmitter<BenchEvents> {
     } catch (error) {
       return failedRun(entry.info, scenario, performance.now() - startedAt, error instanceof Error ? error.message : String(error));
     } finally {
-      const { servers, fleets, proxies, publisher } = processes;
+      const { servers, fleets, proxies, front, publisher } = processes;
       const { serverStopMs, childStopMs } = runBudgets(scenario);
       const others = [...fleets, ...proxies, ...(publisher ? [publisher] : [])];
       await Promise.all([
         ...servers.map((server) => server.stop('shutdown', serverStopMs)),
         ...others.map((child) => child.stop('shutdown', childStopMs)),
+        ...(front ? [front.stop('shutdown', serverStopMs)] : []),
       ]);
-      for (const child of [...servers, ...others]) this.children.delete(child);
+      for (const child of [...servers, ...others, ...(front ? [front] : [])]) this.children.delete(child);
       // After its processes: a namespace with a process inside lives on until that process ends.
       await link?.close();
     }
@@ -403,6 +419,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       proxies: collected.proxies,
       recovery: collected.recovery,
       broker: published?.broker,
+      front: collected.front,
       publishing: published?.publishing,
       kernelNetwork: collected.kernelNetwork,
     });

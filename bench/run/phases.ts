@@ -13,6 +13,8 @@ import { delay, type RpcChild } from '../ipc/rpc.js';
 import { IDLE_WINDOW_MS, type ProcessLoad } from '../measure/process-load.js';
 import type {
   ClientProtocol,
+  FrontProtocol,
+  FrontReport,
   ProxyProtocol,
   PublisherProtocol,
   PublisherSchedule,
@@ -57,6 +59,8 @@ export interface RunProcesses {
   fleets: RpcChild<ClientProtocol>[];
   /** One per client process when the scenario emulates a network through the proxy, else none. */
   proxies: RpcChild<ProxyProtocol>[];
+  /** nginx in front of our server (`--proxy nginx`), between it and the clients (or their delaying proxies). */
+  front?: RpcChild<FrontProtocol>;
   /** The publisher process, when the scenario's publisher is not the server process itself (scenario.publisher). */
   publisher?: RpcChild<PublisherProtocol>;
   /** The kernel network the server and the clients run in (scenario.network 'kernel'), already open. */
@@ -84,6 +88,8 @@ export interface Collected {
   recovery?: RecoveryOutcome;
   /** The kernel network: TCP's RTT and retransmissions. */
   kernelNetwork?: KernelNetworkOutcome;
+  /** nginx in front of our server: what it did and cost. */
+  front?: FrontReport;
 }
 
 /**
@@ -114,7 +120,7 @@ export class RunPhases {
     private readonly scenario: Scenario,
     private readonly processes: RunProcesses,
   ) {
-    this.budgets = runBudgets(scenario);
+    this.budgets = runBudgets(scenario, info.servedBy === 'php-fpm');
     this.server = processes.servers[0]!;
     this.share = Math.ceil(scenario.clients / processes.fleets.length);
   }
@@ -129,10 +135,19 @@ export class RunPhases {
     const redis = shared
       ? { url: this.host.redis!.url, keyPrefix: `pushbench-run-${process.pid}-${Date.now()}`, processes: scenarioValue(scenario, 'serverProcesses') }
       : undefined;
+    const php =
+      this.info.servedBy === 'php-fpm'
+        ? {
+            workers: scenarioValue(scenario, 'phpWorkers'),
+            pm: scenarioValue(scenario, 'phpPm'),
+            readTimeoutSec: scenarioValue(scenario, 'nginxReadTimeoutSec'),
+            requestTerminateTimeoutSec: scenarioValue(scenario, 'phpRequestTimeoutSec'),
+          }
+        : undefined;
     const publisherKind = scenarioValue(scenario, 'publisher');
     // Publishing through the API takes the publish token, as it does on a server beyond loopback.
     const publishToken = publisherKind === 'http' ? newToken() : undefined;
-    const { url, publish } = await this.server.call(
+    const { url: serverUrl, publish } = await this.server.call(
       'start',
       {
         strategy: this.info.name,
@@ -141,13 +156,19 @@ export class RunPhases {
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
         ...this.tls(),
+        ...(php && { php }),
         ...(publishToken !== undefined && { publishToken }),
         ...(this.processes.link && { host: this.processes.link.serverAddress }),
         ...(scenarioValue(scenario, 'fleet') === 'chromium' && { fleetPage: true }),
       },
       budgets.startMs,
     );
-    this.url = url;
+    // nginx in front: the clients (and their delaying proxies) talk to it, it to our server.
+    const front = this.processes.front;
+    const url = front
+      ? (await front.call('start', { targetUrl: serverUrl, readTimeoutSec: scenarioValue(scenario, 'nginxReadTimeoutSec') }, budgets.startMs)).url
+      : serverUrl;
+    this.url = serverUrl;
     const { publisher } = this.processes;
     if (publisher) {
       if (publisherKind === 'redis' && !redis) throw new Error('--publisher redis writes into the Redis source: the run has none');
@@ -174,6 +195,7 @@ export class RunPhases {
     const { scenario, budgets, info } = this;
     await this.server.call('measureIdle', { windowMs: IDLE_WINDOW_MS }, IDLE_WINDOW_MS + budgets.callMs);
     await this.server.call('openWindow', undefined, budgets.callMs);
+    await this.processes.front?.call('openWindow', undefined, budgets.callMs);
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
     const blocked = fallsBack(info.name, scenario)
       ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
@@ -336,6 +358,7 @@ export class RunPhases {
     // The server waits for its side of every connection to close, so both counts are final.
     const server = await this.server.call('collect', { strategy: info.name, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const proxies = await Promise.all(this.processes.proxies.map((proxy) => proxy.call('load', undefined, budgets.callMs)));
+    const front = await this.processes.front?.call('collect', { path: null, closeTimeoutMs: budgets.settleMs }, budgets.settleMs + budgets.callMs);
     const fleet = mergeFleetReports(reports);
     if (start && atStop && fleet.steady) {
       const atServer = {
@@ -350,7 +373,7 @@ export class RunPhases {
       fleet.steady = { ...fleet.steady, ...(browser && atServer), atServer };
     }
     const kernelNetwork = await this.kernelNetwork();
-    if (faultAtMs === undefined) return { fleet, server, proxies, ...(kernelNetwork && { kernelNetwork }) };
+    if (faultAtMs === undefined) return { fleet, server, proxies, ...(front && { front }), ...(kernelNetwork && { kernelNetwork }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
@@ -359,7 +382,7 @@ export class RunPhases {
       listenBefore: this.listenBefore,
       listenAfter: readListenCounters(),
     });
-    return { fleet, server, proxies, recovery };
+    return { fleet, server, proxies, recovery, ...(front && { front }) };
   }
 
   /** What the kernel network measured: its namespaces were made for this run, so their counters are the run's. */

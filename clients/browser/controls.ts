@@ -11,7 +11,7 @@ import {
   type LaneName,
   type SettingsChange,
 } from '../../servers/contract/demo-protocol.js';
-import { byId, el, formatMs } from './format.js';
+import { byId, el, formatMs, nowMs } from './format.js';
 import { t, userLabel } from './i18n.js';
 
 type Slider = keyof typeof SETTING_CHOICES;
@@ -23,10 +23,28 @@ export interface ControlsOptions {
   lanes: readonly LaneFacts[];
   shownLanes: ReadonlySet<LaneName>;
   onLaneToggle: (lane: LaneName, shown: boolean) => void;
+  /** The demo runs the PHP lane: a push goes through the PHP site, and the teacher sets its pool's size. */
+  publishThroughPhp: boolean;
 }
 
+/** Each slider's element id and the setting it sets. */
+const SLIDERS: readonly [string, Slider][] = [
+  ['ticker-rate', 'tickerRate'],
+  ['poll-interval', 'pollIntervalMs'],
+  ['network-delay', 'networkDelayMs'],
+  ['php-workers', 'phpWorkers'],
+];
+
+/** How often a push that waits for a PHP worker says for how long. */
+const WAITING_TICK_MS = 100;
+
 /** What the last push or settings change came to, kept so that a language switch can say it again. */
-type Outcome = { kind: 'sent'; seq: number } | { kind: 'refused'; status: number } | { kind: 'failed'; status: number } | undefined;
+type Outcome =
+  | { kind: 'sent'; seq: number }
+  | { kind: 'refused'; status: number }
+  | { kind: 'failed'; status: number }
+  | { kind: 'waiting'; since: number }
+  | undefined;
 
 export class Controls {
   private settings?: DemoSettings;
@@ -39,11 +57,8 @@ export class Controls {
       event.preventDefault();
       void this.push();
     });
-    for (const [slider, field] of [
-      ['ticker-rate', 'tickerRate'],
-      ['poll-interval', 'pollIntervalMs'],
-      ['network-delay', 'networkDelayMs'],
-    ] as const) {
+    byId('php-workers-control').hidden = !options.publishThroughPhp;
+    for (const [slider, field] of SLIDERS) {
       const input = byId<HTMLInputElement>(slider);
       input.max = String(SETTING_CHOICES[field].length - 1);
       input.addEventListener('input', () => this.showValue(field, SETTING_CHOICES[field][Number(input.value)]));
@@ -59,7 +74,7 @@ export class Controls {
       const box = el('input', { type: 'checkbox', 'data-lane-toggle': name });
       box.checked = options.shownLanes.has(name);
       box.addEventListener('change', () => options.onLaneToggle(name, box.checked));
-      // Numbered as the keys 1 to 5 that toggle them.
+      // Numbered as the number keys that toggle them.
       toggles.append(el('label', {}, box, el('kbd', {}, String(i + 1)), el('span', { 'data-lane-title': name })));
     });
     this.refreshText();
@@ -68,12 +83,7 @@ export class Controls {
   /** Follows the server's settings, except on a slider the teacher is holding. */
   showSettings(settings: DemoSettings): void {
     this.settings = settings;
-    const sliders: [string, Slider][] = [
-      ['ticker-rate', 'tickerRate'],
-      ['poll-interval', 'pollIntervalMs'],
-      ['network-delay', 'networkDelayMs'],
-    ];
-    for (const [id, field] of sliders) {
+    for (const [id, field] of SLIDERS) {
       const input = byId<HTMLInputElement>(id);
       if (document.activeElement !== input) input.value = String((SETTING_CHOICES[field] as readonly number[]).indexOf(settings[field]));
       this.showValue(field, settings[field]);
@@ -130,14 +140,17 @@ export class Controls {
         ? ''
         : outcome.kind === 'sent'
           ? t('push.sent', { seq: outcome.seq })
-          : outcome.kind === 'refused'
-            ? t('push.refused', { status: outcome.status })
-            : t('push.failed', { status: outcome.status });
-    push.className = outcome === undefined ? '' : outcome.kind === 'sent' ? 'ok' : 'bad';
+          : outcome.kind === 'waiting'
+            ? t('push.waiting', { elapsed: formatMs(nowMs() - outcome.since) })
+            : outcome.kind === 'refused'
+              ? t('push.refused', { status: outcome.status })
+              : t('push.failed', { status: outcome.status });
+    push.className = outcome === undefined ? '' : outcome.kind === 'sent' ? 'ok' : outcome.kind === 'waiting' ? 'waiting' : 'bad';
+    push.dataset.outcome = outcome?.kind ?? '';
     const settings = byId('settings-result');
     const changed = this.settingsOutcome;
     settings.textContent =
-      changed === undefined || changed.kind === 'sent'
+      changed === undefined || changed.kind === 'sent' || changed.kind === 'waiting'
         ? ''
         : changed.kind === 'refused'
           ? t('settings.refused', { status: changed.status })
@@ -146,9 +159,10 @@ export class Controls {
   }
 
   private showValue(field: Slider, value: number): void {
-    const output = byId(`${field === 'tickerRate' ? 'ticker-rate' : field === 'pollIntervalMs' ? 'poll-interval' : 'network-delay'}-value`);
+    const output = byId(`${SLIDERS.find(([, f]) => f === field)![0]}-value`);
     if (field === 'tickerRate') output.textContent = value === 0 ? t('ticker.off') : t('ticker.rate', { rate: value });
     else if (field === 'pollIntervalMs') output.textContent = formatMs(value);
+    else if (field === 'phpWorkers') output.textContent = String(value);
     else output.textContent = t('delay.value', { ms: formatMs(value) });
   }
 
@@ -156,7 +170,13 @@ export class Controls {
     const text = byId<HTMLInputElement>('push-text').value;
     const to = byId<HTMLSelectElement>('push-to').value;
     const body = JSON.stringify(to === '' ? { payload: text } : { payload: text, to });
-    const answer = await this.post(ROUTES.publish, body);
+    if (this.pushOutcome?.kind === 'waiting') return;
+    // Through PHP, the push waits for a worker like any other request of the site: the page says for how long.
+    this.pushOutcome = { kind: 'waiting', since: nowMs() };
+    this.showOutcomes();
+    const ticking = setInterval(() => this.showOutcomes(), WAITING_TICK_MS);
+    const answer = await this.post(this.options.publishThroughPhp ? `${DEMO_ROUTES.php}${ROUTES.publish}` : ROUTES.publish, body);
+    clearInterval(ticking);
     this.pushOutcome = answer.ok
       ? { kind: 'sent', seq: (answer.body as { seq: number }).seq }
       : { kind: answer.status === 401 ? 'refused' : 'failed', status: answer.status };

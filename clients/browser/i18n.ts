@@ -15,7 +15,7 @@ const EN = {
   'keys.pause': 'pause or resume the ticker',
   'keys.block': 'block or unblock WebSocket',
   'keys.reset': 'reset every lane',
-  'keys.lanes': 'show or hide lane 1 to 5',
+  'keys.lanes': 'show or hide lane 1 to {last}',
   'keys.handshake': 'to the handshake and back',
   'keys.projector': 'projector view (no control bar)',
   'keys.language': '中文 / English',
@@ -108,6 +108,20 @@ const EN = {
   'join.pick': 'Pick a lane to join as one more client',
   'join.name': 'Your name',
   'join.start': 'Join',
+  'php.pool': 'PHP-FPM workers',
+  'php.busy': '{busy}/{seats} busy',
+  'php.queue': 'queued: {n}',
+  'php.seat.free': 'free',
+  'php.seat.longPoll': 'long poll',
+  'php.seat.page': 'page',
+  'php.seat.publish': 'push',
+  'php.seat.other': 'request',
+  'php.page.button': 'Load a page',
+  'php.page.waiting': 'waiting for a seat… {elapsed}',
+  'php.page.loaded': 'page loaded in {ms}',
+  'php.page.failed': 'page failed (HTTP {status})',
+  'php.workers.label': 'PHP workers',
+  'push.waiting': 'waiting for a PHP worker… {elapsed}',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -124,7 +138,7 @@ const ZH: Record<MessageKey, string> = {
   'keys.pause': '暂停或继续自动发送',
   'keys.block': '阻断或恢复 WebSocket',
   'keys.reset': '重置所有通道',
-  'keys.lanes': '显示或隐藏第 1 到 5 条通道',
+  'keys.lanes': '显示或隐藏第 1 到 {last} 条通道',
   'keys.handshake': '跳到握手面板，再按返回',
   'keys.projector': '投影视图（隐藏控制栏）',
   'keys.language': '切换语言',
@@ -216,6 +230,20 @@ const ZH: Record<MessageKey, string> = {
   'join.pick': '选择一个通道，作为又一个客户端加入',
   'join.name': '你的名字',
   'join.start': '加入',
+  'php.pool': 'PHP-FPM 工作进程',
+  'php.busy': '{busy}/{seats} 忙',
+  'php.queue': '排队：{n}',
+  'php.seat.free': '空闲',
+  'php.seat.longPoll': '长轮询',
+  'php.seat.page': '页面',
+  'php.seat.publish': '推送',
+  'php.seat.other': '请求',
+  'php.page.button': '加载一个页面',
+  'php.page.waiting': '等待空座位…… {elapsed}',
+  'php.page.loaded': '页面加载用时 {ms}',
+  'php.page.failed': '页面加载失败（HTTP {status}）',
+  'php.workers.label': 'PHP 工作进程',
+  'push.waiting': '等待 PHP 工作进程…… {elapsed}',
 };
 
 export type Language = 'en' | 'zh';
@@ -230,6 +258,7 @@ const LANE_SUBTITLES: Readonly<Record<LaneName, Record<Language, string>>> = {
   'long-polling': { en: 'asks, the server holds the request until news', zh: '发出请求，服务器一直挂着，直到有消息' },
   websocket: { en: 'one handshake, then the server pushes frames', zh: '一次握手，之后服务器主动推送帧' },
   sse: { en: 'one long HTTP response, the server writes events', zh: '一个很长的 HTTP 响应，服务器逐条写入事件' },
+  'php-long-polling': { en: 'each waiting poll holds a PHP worker until news', zh: '每个等待中的轮询都占着一个 PHP 工作进程，直到有消息' },
 };
 
 const STORAGE_KEY = 'pushbench.lang';

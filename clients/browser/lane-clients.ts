@@ -5,7 +5,7 @@
  */
 import { ROUTES, SUBPROTOCOL, USER_TOKEN_PARAM } from '../../servers/contract/wire.js';
 import type { Gap, GapFrame, Message, PollResponse } from '../../servers/contract/message.js';
-import { FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
+import { DEMO_ROUTES, FALLBACK_LANE, type LaneName } from '../../servers/contract/demo-protocol.js';
 import { Emitter } from './emitter.js';
 import { nowMs } from './format.js';
 import { nextPollDelayMs } from '../poll-schedule.js';
@@ -152,16 +152,27 @@ export class ShortPollLane extends LaneClient {
 
 /** Asks, is held until there is news, and asks again at once (C3). */
 export class LongPollLane extends LaneClient {
+  protected readonly route: string = ROUTES.longPoll;
+
   start(): void {
     void this.loop();
   }
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const asked = await this.exchange('long-poll', ROUTES.longPoll, { timeout: this.options.longPollTimeoutMs });
+      const asked = await this.exchange('long-poll', this.route, { timeout: this.options.longPollTimeoutMs });
       if (!asked && !this.stopped) await this.delay(RETRY_MS);
     }
   }
+}
+
+/**
+ * The same long polling, served by the article's PHP stack (nginx and PHP-FPM), which the demo passes on under
+ * its PHP prefix: each poll holds one of the pool's workers while it waits (C2). A 502 or 504 from nginx is a
+ * failed poll, and the lane asks again from its cursor.
+ */
+export class PhpLongPollLane extends LongPollLane {
+  protected override readonly route: string = `${DEMO_ROUTES.php}${ROUTES.longPoll}`;
 }
 
 /** One Upgrade handshake, then frames pushed by the server (C5). Reconnects from its cursor when dropped. */
@@ -319,6 +330,7 @@ const BROWSER_CLIENTS: Readonly<Record<LaneName, LaneClientClass>> = {
   websocket: WebSocketLane,
   sse: EventStreamLane,
   [FALLBACK_LANE.name]: FallbackLane,
+  'php-long-polling': PhpLongPollLane,
 };
 
 export function browserClientOf(lane: LaneName): LaneClientClass | undefined {

@@ -28,6 +28,8 @@ export interface LaneViewOptions {
   pollIntervalMs: () => number;
   /** Server clock minus this page's clock, ms: a phone's latencies are measured on the server's clock. */
   clockOffsetMs: () => number;
+  /** What the lane shows of its server beside its counters (the PHP lane's pool of workers). */
+  extra?: HTMLElement;
 }
 
 export class LaneView {
@@ -79,7 +81,8 @@ export class LaneView {
       { class: 'lane', 'data-lane': lane.name, 'data-claim': lane.claim },
       el('header', { class: 'lane-head' }, title, this.subtitle),
       // A box of its own, so the counters can lay themselves out by the lane's width (a container query).
-      el('div', { class: 'counters-box' }, counters),
+      // What the lane shows of its server sits with its counters: the lanes' rows stay aligned (a subgrid).
+      el('div', { class: 'counters-box' }, counters, ...(options.extra ? [options.extra] : [])),
       // What the lane is doing now sits between its two lifelines: asking, held, open (and for how long).
       el(
         'div',

@@ -20,7 +20,8 @@ import { Controls, tokenHeaders } from './controls.js';
 import { byId, el, nowMs } from './format.js';
 import { handshakePanel } from './handshake-panel.js';
 import { joinRefusal, language, learnLanes, onLanguageChange, setLanguage, translateStatic } from './i18n.js';
-import { browserClientOf, FallbackLane, type LaneClient } from './lane-clients.js';
+import { browserClientOf, FallbackLane, PhpLongPollLane, type LaneClient } from './lane-clients.js';
+import { SeatsView } from './seats.js';
 import { LaneView } from './lane-view.js';
 import { installShortcuts, shortcuts, showShortcuts } from './shortcuts.js';
 import { PresencePanel, showJoin } from './side-panels.js';
@@ -84,6 +85,7 @@ class DemoPage {
   private readonly clock = new ClockOffset();
   private readonly views = new Map<LaneName, LaneView>();
   private readonly clients = new Map<LaneName, LaneClient>();
+  private readonly seats = new Map<LaneName, SeatsView>();
   private userId = TEACHER_USER;
   /** The token of `userId`, when the server checks user ids. */
   private userToken: string | undefined;
@@ -111,20 +113,26 @@ class DemoPage {
     const shown = shownLanes(this.lanes);
     this.controls = new Controls({
       authHeaders: () => tokenHeaders(this.token),
+      // With the PHP lane, a push is what it is in a PHP application: a request to the PHP site, on its pool.
+      publishThroughPhp: this.lanes.some((lane) => browserClientOf(lane.name) === PhpLongPollLane),
       lanes: this.lanes,
       shownLanes: shown,
       onLaneToggle: (lane, shown) => this.toggleLane(lane, shown),
     });
-    const keys = shortcuts({
-      push: () => this.controls.pushNow(),
-      togglePause: () => this.controls.togglePause(),
-      toggleBlockWebSocket: () => this.controls.toggleBlockWebSocket(),
-      reset: () => this.controls.reset(),
-      toggleLane: (n) => this.toggleLaneNumber(n),
-      toggleHandshake,
-      toggleProjector: () => setProjector(!projectorOn()),
-      toggleLanguage: () => setLanguage(language() === 'en' ? 'zh' : 'en'),
-    });
+    byId('lanes-last').textContent = String(Math.min(this.lanes.length, 9));
+    const keys = shortcuts(
+      {
+        push: () => this.controls.pushNow(),
+        togglePause: () => this.controls.togglePause(),
+        toggleBlockWebSocket: () => this.controls.toggleBlockWebSocket(),
+        reset: () => this.controls.reset(),
+        toggleLane: (n) => this.toggleLaneNumber(n),
+        toggleHandshake,
+        toggleProjector: () => setProjector(!projectorOn()),
+        toggleLanguage: () => setLanguage(language() === 'en' ? 'zh' : 'en'),
+      },
+      this.lanes.length,
+    );
     installShortcuts(keys, () => document.body.dataset.role === 'teacher');
     installProjector();
     showShortcuts(keys, teacher);
@@ -135,6 +143,7 @@ class DemoPage {
     });
     onLanguageChange(() => {
       for (const view of this.views.values()) view.refreshText();
+      for (const seats of this.seats.values()) seats.refreshText();
       this.controls.refreshText();
       this.handshake.render();
       this.presence.render();
@@ -158,6 +167,7 @@ class DemoPage {
     const frame = () => {
       const now = nowMs();
       for (const view of this.views.values()) view.render(now);
+      for (const seats of this.seats.values()) seats.render();
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
@@ -235,6 +245,7 @@ class DemoPage {
     showJoin(state.joinUrl);
     // The first WebSocket lane's handshake, in lane order: the WebSocket lane's, else the fallback lane's.
     this.handshake.show(this.lanes.map((lane) => state.handshakes[lane.name]).find((capture) => capture !== undefined));
+    for (const seats of this.seats.values()) seats.show(state.php, state.settings.phpWorkers);
     for (const [lane, view] of this.views) {
       view.setBytes(state.bytes[lane]);
       const strategy = this.strategyOf(lane);
@@ -264,9 +275,16 @@ class DemoPage {
       since: this.state.head,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
     });
+    // A lane served by a pool of PHP workers shows the pool beside its counters.
+    const seats = client instanceof PhpLongPollLane ? new SeatsView() : undefined;
+    if (seats) {
+      this.seats.set(lane, seats);
+      seats.show(this.state.php, this.state.settings.phpWorkers);
+    }
     const view = new LaneView({
       lane: facts,
       client,
+      extra: seats?.element,
       networkDelayMs: () => this.state.settings.networkDelayMs,
       pollIntervalMs: () => this.state.settings.pollIntervalMs,
       clockOffsetMs: () => this.clock.offsetMs,
@@ -285,10 +303,11 @@ class DemoPage {
     this.views.get(lane)?.destroy();
     this.views.delete(lane);
     this.clients.delete(lane);
+    this.seats.delete(lane);
     byId('lanes').style.setProperty('--lane-count', String(this.views.size));
   }
 
-  /** Lane `n` of the lanes menu (the keys 1 to 5): shown if hidden, hidden if shown. */
+  /** Lane `n` of the lanes menu (its number key): shown if hidden, hidden if shown. */
   private toggleLaneNumber(n: number): void {
     const lane = this.lanes[n - 1];
     const box = lane && document.querySelector<HTMLInputElement>(`[data-lane-toggle="${lane.name}"]`);

@@ -13,6 +13,8 @@ export interface Shortcut {
   match: (key: string) => boolean;
   /** What it does, in words (the keyboard panel), and in a word or two (the projector view's strip). */
   label: MessageKey;
+  /** What the label's words are filled in with ("lane 1 to {last}"). */
+  vars?: Record<string, number>;
   short: MessageKey;
   /** Only a teacher's page acts on it. */
   teacherOnly: boolean;
@@ -33,16 +35,19 @@ export interface ShortcutActions {
   toggleLanguage(): void;
 }
 
-export function shortcuts(actions: ShortcutActions): Shortcut[] {
+/** The keys, with one number key per lane of the lanes menu (`lanes` of them, at most 9). */
+export function shortcuts(actions: ShortcutActions, lanes: number): Shortcut[] {
+  const last = Math.min(Math.max(lanes, 1), 9);
   return [
     { keys: 'P', match: letter('p'), label: 'keys.push', short: 'strip.push', teacherOnly: true, run: () => actions.push() },
     { keys: 'T', match: letter('t'), label: 'keys.pause', short: 'strip.pause', teacherOnly: true, run: () => actions.togglePause() },
     { keys: 'B', match: letter('b'), label: 'keys.block', short: 'strip.block', teacherOnly: true, run: () => actions.toggleBlockWebSocket() },
     { keys: 'R', match: letter('r'), label: 'keys.reset', short: 'strip.reset', teacherOnly: true, run: () => actions.reset() },
     {
-      keys: '1–5',
-      match: (key) => /^[1-5]$/.test(key),
+      keys: `1–${last}`,
+      match: (key) => /^[1-9]$/.test(key) && Number(key) <= last,
       label: 'keys.lanes',
+      vars: { last },
       short: 'strip.lanes',
       teacherOnly: true,
       run: (key) => actions.toggleLane(Number(key)),
@@ -71,6 +76,6 @@ export function installShortcuts(list: readonly Shortcut[], isTeacher: () => boo
 /** Lists the keys this page acts on, in the keyboard panel and the projector strip, in the page's language. */
 export function showShortcuts(list: readonly Shortcut[], isTeacher: boolean): void {
   const usable = list.filter((s) => isTeacher || !s.teacherOnly);
-  byId('keys-list').replaceChildren(...usable.flatMap((s) => [el('dt', {}, el('kbd', {}, s.keys)), el('dd', {}, t(s.label))]));
+  byId('keys-list').replaceChildren(...usable.flatMap((s) => [el('dt', {}, el('kbd', {}, s.keys)), el('dd', {}, t(s.label, s.vars))]));
   byId('shortcut-strip').replaceChildren(...usable.map((s) => el('span', { class: 'shortcut' }, el('kbd', {}, s.keys), ` ${t(s.short)}`)));
 }

@@ -43,6 +43,11 @@ export const DEMO_ROUTES = {
   clock: '/demo/api/clock',
   settings: '/demo/api/settings',
   join: '/demo/api/join',
+  /**
+   * The PHP lane's site (nginx and PHP-FPM), passed on by the demo under this prefix: `/demo/php/api/long-poll`
+   * is the PHP site's `/api/long-poll`, `/demo/php/page` its ordinary page, `/demo/php/api/publish` its publish.
+   */
+  php: '/demo/php',
 } as const;
 
 /**
@@ -66,6 +71,8 @@ export const SETTING_CHOICES = {
   tickerRate: [0, 0.2, 0.5, 1, 2, 5],
   pollIntervalMs: [250, 500, 1_000, 2_000, 3_000, 5_000],
   networkDelayMs: [0, 50, 100, 200, 500, 1_000, 2_000],
+  /** The PHP lane's pool (pm.max_children): Debian's 5, and fewer or more than a classroom has students. */
+  phpWorkers: [1, 2, 3, 5, 10, 20],
 } as const;
 
 export interface DemoSettings {
@@ -79,6 +86,8 @@ export interface DemoSettings {
   networkDelayMs: number;
   /** The server refuses the fallback lane's WebSocket upgrade, as a proxy that does not know WebSocket would. */
   blockWebSocket: boolean;
+  /** Workers of the PHP lane's pool: the seats a waiting poll, a page or a publish takes. */
+  phpWorkers: number;
   /** Raised by "reset": every page starts its lanes again from zero. */
   resetEpoch: number;
 }
@@ -141,6 +150,28 @@ export interface DemoState {
   handshakes: Record<LaneName, HandshakeCapture>;
   /** Where students join, when the demo listens on the local network. */
   joinUrl: string | undefined;
+  /** The PHP lane's pool now, when the demo runs one (npm run demo -- --php). */
+  php?: DemoPhpPool;
+}
+
+/** What fills a seat of the PHP pool: a held long poll, an ordinary page, a publish, or anything else. */
+export type SeatUse = 'long-poll' | 'page' | 'publish' | 'other';
+
+/** One PHP-FPM worker: free, or busy serving one request. */
+export interface DemoSeat {
+  busy: boolean;
+  use?: SeatUse;
+  /** Whose long poll holds it (the request's `user=`): for the teacher's page only, as presence is. */
+  user?: string;
+  /** How long it has served that request, ms. */
+  forMs?: number;
+}
+
+/** The PHP lane's pool: its seats (workers, from FPM's status page) and the requests waiting for one. */
+export interface DemoPhpPool {
+  seats: DemoSeat[];
+  /** Requests in the queue of FPM's socket: nobody serves them until a seat is free; -1 when unknown. */
+  queued: number;
 }
 
 /** A page's id: chosen by the page, so its lanes can be attributed from their very first request. */

@@ -19,6 +19,9 @@ export const PALETTE = {
   green: '#047857',
   fuchsia: '#a21caf',
   violet: '#6d28d9',
+  /** The strategies written in PHP: indigo is PHP's own family; cyan for its short polling. */
+  indigo: '#4338ca',
+  cyan: '#0e7490',
   darkGrey: '#334155',
   midGrey: '#64748b',
   lightGrey: '#a8a29e',

@@ -56,6 +56,13 @@ export interface StrategyInfo {
    */
   inArticle?: boolean;
   /**
+   * What serves it, when it is not pushbench's Node server (servers/app.ts): `php-fpm`, PHP scripts of servers/php/
+   * on PHP-FPM behind nginx, started from Debian's packages by the bench (servers/stack/). Our server never mounts
+   * such a strategy; the bench starts its stack in place of our server process, on the Redis source (its log),
+   * and runs it only when asked, as it needs those packages.
+   */
+  servedBy?: 'php-fpm';
+  /**
    * A peer measured for comparison (Socket.IO, a bare ws loop), not one of pushbench's own strategies: the bench
    * runs it only when asked, and the report keeps it apart from ours.
    */

@@ -1,5 +1,7 @@
 import { PushServer } from '../app.js';
-import type { ServerLimits } from '../constants.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../constants.js';
+import type { MessageLog } from '../log/message-log.js';
+import { startPhpLane, type PhpLane } from './php-lane.js';
 import { Refusal } from '../http/errors.js';
 import { OWN_STRATEGY_NAMES } from '../registry.js';
 import { isLoopbackHost, isWildcardHost, newToken, newUserSecret } from '../trust/request-guard.js';
@@ -31,10 +33,16 @@ export interface DemoOptions {
   allowedHosts?: readonly string[];
   settings?: Partial<DemoSettings>;
   limits?: Partial<ServerLimits>;
+  /**
+   * The "PHP long polling" lane: nginx, PHP-FPM and redis-server from Debian's packages, started with the demo
+   * (servers/demo/php-lane.ts); the demo's log then lives in Redis. Off by default: it needs those packages.
+   */
+  php?: boolean;
 }
 
 export interface Demo {
-  server: PushServer;
+  /** Its log is in this process, or in Redis with the PHP lane. */
+  server: PushServer<MessageLog>;
   settings: SettingsStore;
   pages: DemoPages;
   /** The page on this machine. */
@@ -44,6 +52,8 @@ export interface Demo {
   /** The page for students, when the demo listens beyond loopback. */
   joinUrl: string | undefined;
   token: string | undefined;
+  /** The PHP lane, when the demo runs one. */
+  php: PhpLane | undefined;
   close(): Promise<void>;
 }
 
@@ -60,12 +70,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const allowedHosts = [...(options.allowedHosts ?? []), ...(joinHost === undefined ? [] : [joinHost])];
   const settings = new SettingsStore(options.settings);
   const script = await browserBundle();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const php = options.php ? await startPhpLane({ workers: settings.get().phpWorkers, limits }) : undefined;
 
   // The hooks run only once requests arrive, after `pages` exists.
-  const server: PushServer = new PushServer({
+  const server: PushServer<MessageLog> = new PushServer<MessageLog>({
     // The reference peers (Socket.IO, the bare ws loop) are for the bench; the classroom shows pushbench's own.
     strategies: OWN_STRATEGY_NAMES,
-    limits: options.limits,
+    limits,
+    ...(php && { source: php.source }),
     security: { publishToken: token, userSecret, allowedHosts },
     hooks: {
       networkDelayMs: ({ client }): number => (pages.laneOf(client) !== undefined ? settings.get().networkDelayMs : 0),
@@ -76,7 +89,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       },
     },
   });
-  const lanes = demoLanes(server.strategies);
+  const lanes = demoLanes(server.strategies, php ? [php.facts] : []);
   const pages: DemoPages = new DemoPages(
     server.ledger,
     lanes.map((lane) => lane.name),
@@ -88,13 +101,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
   }
 
-  const ticker = new Ticker((payload) => server.source.publish(payload));
-  const followSettings = (s: DemoSettings) => ticker.configure(s.tickerRate, s.paused);
+  // A log in Redis answers a publish later, or refuses it when Redis is gone: the ticker's next tick tries again.
+  const ticker = new Ticker((payload) => void Promise.resolve(server.source.publish(payload)).catch(() => {}));
+  const followSettings = (s: DemoSettings) => {
+    ticker.configure(s.tickerRate, s.paused);
+    void php?.setWorkers(s.phpWorkers).catch(() => {});
+  };
   settings.on('change', followSettings);
   followSettings(settings.get());
   const sweeper = setInterval(() => pages.sweep(), 5_000).unref();
   const join: JoinInfo = { url: undefined, qrSvg: undefined };
-  mountDemoRoutes(server.extraRoutes, { server, settings, pages, lanes, script, join });
+  php?.mount(server.extraRoutes, server);
+  mountDemoRoutes(server.extraRoutes, { server, settings, pages, lanes, script, join, php });
 
   try {
     await server.listen(options.port ?? 0, host);
@@ -102,6 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ticker.stop();
     clearInterval(sweeper);
     await server.close();
+    await php?.close();
     throw error;
   }
   const { port } = new URL(server.url);
@@ -120,10 +139,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     teacherUrl: token === undefined ? `${url}/` : `${url}/#token=${encodeURIComponent(token)}`,
     joinUrl,
     token,
+    php,
     close: async () => {
       ticker.stop();
       clearInterval(sweeper);
       await server.close();
+      await php?.close();
     },
   };
 }

@@ -3,9 +3,9 @@ import type { StrategyInfo } from '../contract/strategies.js';
 
 /**
  * The demo's lanes, as the page is told them: one per strategy the server mounts, in registry order, then the
- * fallback lane. The page draws those it has a browser client for.
+ * fallback lane, then the lanes another stack serves (the PHP lane). The page draws those it has a browser client for.
  */
-export function demoLanes(strategies: readonly { readonly info: StrategyInfo }[]): LaneFacts[] {
+export function demoLanes(strategies: readonly { readonly info: StrategyInfo }[], served: readonly LaneFacts[] = []): LaneFacts[] {
   const lanes = strategies.map(({ info: { name, title, chineseTitle, colour, claim, inArticle } }): LaneFacts => ({
     name,
     title,
@@ -14,5 +14,5 @@ export function demoLanes(strategies: readonly { readonly info: StrategyInfo }[]
     claim,
     inArticle,
   }));
-  return [...lanes, FALLBACK_LANE];
+  return [...lanes, FALLBACK_LANE, ...served];
 }

@@ -55,10 +55,14 @@ export function renderPage(): string {
     <label for="network-delay"><span data-i18n="delay.label">Network delay</span> <output id="network-delay-value"></output></label>
     <input type="range" id="network-delay" min="0" step="1">
   </div>
+  <div class="control teacher-only" id="php-workers-control" hidden>
+    <label for="php-workers"><span data-i18n="php.workers.label">PHP workers</span> <output id="php-workers-value"></output></label>
+    <input type="range" id="php-workers" min="0" step="1">
+  </div>
   <label class="control teacher-only check"><input type="checkbox" id="block-ws"> <span data-i18n="block.label">Block WebSocket</span> ` +
     `<kbd>B</kbd></label>
   <details class="control teacher-only lanes-menu" id="lanes-menu">
-    <summary><span data-i18n="lanes.label">Lanes</span> <kbd>1</kbd>–<kbd>5</kbd></summary>
+    <summary><span data-i18n="lanes.label">Lanes</span> <kbd>1</kbd>–<kbd id="lanes-last">5</kbd></summary>
     <div class="lanes-toggle" id="lane-toggles"></div>
   </details>
   <button type="button" class="control teacher-only" id="reset" data-i18n="reset.button">Reset</button>

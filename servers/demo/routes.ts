@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response, Router } from 'express';
 import type { PushServer } from '../app.js';
+import type { MessageLog } from '../log/message-log.js';
 import { JSON_HEADERS, NO_STORE_JSON_HEADERS } from '../http/answers.js';
 import { parseUserId, Refusal } from '../http/errors.js';
 import { jsonBodyStep } from '../http/request-body.js';
 import { nowMs } from '../contract/message.js';
 import { renderPage } from './page.js';
+import type { PhpLane } from './php-lane.js';
 import type { DemoPages } from './pages.js';
 import {
   DEMO_ROUTES,
@@ -26,7 +28,7 @@ const STYLE = readFileSync(fileURLToPath(new URL('../../clients/browser/style.cs
 const SETTINGS_BODY_LIMIT = 4 * 1024;
 
 export interface DemoRoutesContext {
-  server: PushServer;
+  server: PushServer<MessageLog>;
   settings: SettingsStore;
   pages: DemoPages;
   /** The lanes the page may draw (servers/demo/lanes.ts). */
@@ -34,6 +36,8 @@ export interface DemoRoutesContext {
   script: string;
   /** Filled in once the port is known; until then the page shows no join panel. */
   join: JoinInfo;
+  /** The PHP lane, when the demo runs one: its pool and presence go into every page's state. */
+  php?: PhpLane;
 }
 
 export interface JoinInfo {
@@ -80,8 +84,12 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
     res.set(NO_STORE_JSON_HEADERS).json(body);
   });
 
-  router.get(DEMO_ROUTES.state, (req, res) => {
+  router.get(DEMO_ROUTES.state, async (req, res) => {
     const pageId = pages.touch(req.query.page);
+    const teacher = isTeacher(req);
+    const php = await context.php?.pool(teacher);
+    // The PHP lane's users are the PHP site's, not a strategy's of ours: its presence is the lane's own count.
+    const phpOnline = context.php && { [context.php.facts.name]: context.php.online() };
     const state: DemoState = {
       now: nowMs(),
       settings: settings.get(),
@@ -89,13 +97,14 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
       tokenRequired: server.security.publishToken !== undefined,
       teacher: isTeacher(req),
       // Names are what a student would subscribe as: the teacher's page sees them, everyone sees how many.
-      presence: isTeacher(req) ? server.presence.online() : {},
-      presenceCounts: server.presence.counts(),
+      presence: teacher ? { ...server.presence.online(), ...phpOnline } : {},
+      presenceCounts: { ...server.presence.counts(), ...(phpOnline && mapValues(phpOnline, (users) => users.length)) },
       userTokensRequired: guard.userTokensRequired,
       userTokenIssuer: guard.userTokenIssuer,
       bytes: pages.bytes(pageId),
       handshakes: pages.handshakes(pageId),
       joinUrl: context.join.url,
+      ...(php && { php }),
     };
     res.set(NO_STORE_JSON_HEADERS).json(state);
   });
@@ -139,4 +148,8 @@ export function mountDemoRoutes(router: Router, context: DemoRoutesContext): voi
       res.set(NO_STORE_JSON_HEADERS).json(answer);
     },
   );
+}
+
+function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
 }

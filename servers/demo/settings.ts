@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Refusal } from '../http/errors.js';
+import { STACK_DEFAULTS } from '../contract/stack.js';
 import { SETTING_CHOICES, type DemoSettings, type SettingsChange } from '../contract/demo-protocol.js';
 
 export const DEFAULT_SETTINGS: DemoSettings = {
@@ -9,6 +10,8 @@ export const DEFAULT_SETTINGS: DemoSettings = {
   pollIntervalMs: 1_000,
   networkDelayMs: 0,
   blockWebSocket: false,
+  // Debian's pool, as the article's PHP application runs it.
+  phpWorkers: STACK_DEFAULTS.phpWorkers,
   resetEpoch: 0,
 };
 

@@ -64,7 +64,8 @@ class BlackHoleFront {
   }
 }
 
-const SUITES = STRATEGIES.flatMap((entry) => [
+// A strategy another stack serves (PHP) drives it with one of these same clients: the clients are tested here once.
+const SUITES = STRATEGIES.filter((entry) => entry.server).flatMap((entry) => [
   [entry.info.name, entry, '1.1'] as const,
   ...(entry.info.http2 ? [[`${entry.info.name} over HTTP/2`, entry, '2'] as const] : []),
 ]);

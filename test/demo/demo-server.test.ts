@@ -79,7 +79,7 @@ describe('the demo server', () => {
 
   it('tells a page its state: teacher or not, the head, the settings, and its lanes’ bytes from zero', async () => {
     await start();
-    demo.server.source.publish('before the page');
+    await demo.server.source.publish('before the page');
     const student = await state();
     expect(student).toMatchObject({ teacher: false, tokenRequired: true, head: 1, settings: demo.settings.get() });
     expect(student.joinUrl).toBeUndefined();

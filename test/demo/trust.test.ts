@@ -91,7 +91,7 @@ describe('the demo’s trust model', () => {
     expect(await join('teacher', true)).toEqual({ status: 200, body: { user: 'teacher', token: userToken(SECRET, 'teacher') } });
     expect((await join('a b')).status).toBe(400);
 
-    demo.server.source.publish('for ada', 'ada');
+    await demo.server.source.publish('for ada', 'ada');
     const poll = (query: string) => fetch(`${demo.url}/api/poll?since=0&${query}`);
     expect((await poll(`user=ada&token=${userToken(SECRET, 'bob')}`)).status).toBe(401);
     expect((await poll('user=ada')).status).toBe(401);

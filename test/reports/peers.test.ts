@@ -126,7 +126,8 @@ describe('each strategy against its own bare loop', () => {
   const comparisons = comparePeers(makeBareLoopResults().runs);
 
   it('pairs every one of our strategies with a bare reference loop, with the goal of keeping 0.9x of its efficiency', () => {
-    const own = STRATEGIES.filter((s) => !s.info.reference).map((s) => s.info.name);
+    // Ours on our server: the PHP strategies are the article's stack, whose floor is no loop of ours.
+    const own = STRATEGIES.filter((s) => !s.info.reference && s.server !== undefined).map((s) => s.info.name);
     const references = new Set(STRATEGIES.filter((s) => s.info.reference).map((s) => s.info.name));
     const bare = PEER_PAIRS.filter((pair) => pair.goal !== undefined);
     expect(bare.map((pair) => pair.ours).sort()).toEqual([...own].sort());

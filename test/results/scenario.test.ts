@@ -50,6 +50,11 @@ const EXPLICIT: Scenario = {
   source: 'memory',
   serverProcesses: 1,
   backoff: 'full-jitter',
+  phpWorkers: 5,
+  phpPm: 'dynamic',
+  proxy: 'none',
+  nginxReadTimeoutSec: 60,
+  phpRequestTimeoutSec: 0,
 };
 
 /** A scenario with every field other than BASE's, and every optional one away from its default. */
@@ -77,6 +82,11 @@ const EVERYTHING: Scenario = {
   serverProcesses: 2,
   publisher: 'http',
   backoff: 'none',
+  phpWorkers: 40,
+  phpPm: 'static',
+  proxy: 'nginx',
+  nginxReadTimeoutSec: 30,
+  phpRequestTimeoutSec: 90,
   restartAtSec: 3,
   headers: 'minimal',
   fleet: 'chromium',
@@ -108,6 +118,12 @@ describe('the field table', () => {
       serverProcesses: 1,
       publisher: 'in-process',
       backoff: DEFAULT_BACKOFF,
+      // Debian's pool and nginx's own timeout: what they do is part of what the article's stack shows.
+      phpWorkers: 5,
+      phpPm: 'dynamic',
+      proxy: 'none',
+      nginxReadTimeoutSec: 60,
+      phpRequestTimeoutSec: 0,
       restartAtSec: null,
     });
     // results/ cannot import clients/: the backoff policies are listed twice, and must agree.
@@ -175,6 +191,11 @@ describe('words', () => {
       '2 server processes',
       'published through the HTTP API',
       'backoff none',
+      '40 PHP workers',
+      'pm static',
+      'behind nginx',
+      'nginx read timeout 30 s',
+      'PHP request timeout 90 s',
       'a server process killed at 3 s',
     ]);
   });

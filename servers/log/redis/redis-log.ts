@@ -70,6 +70,55 @@ local head = tonumber(redis.call('GET', KEYS[2]))
 return {epoch, head, redis.call('XRANGE', KEYS[3], '-', '+')}
 `;
 
+/**
+ * A reader that keeps no mirror (the PHP strategies, servers/php/): the epoch, the head and at most ARGV[2] entries
+ * after the cursor ARGV[1], at one instant. Cursor 0 reads from the start of the epoch; a cursor ahead of the head
+ * reads nothing; the stream holds only what the ring keeps, so after a trim the entries start at the oldest kept.
+ * Returns [epoch, head, entries].
+ */
+const SINCE_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensure_epoch(0)
+local head = tonumber(redis.call('GET', KEYS[2]))
+local cursor = tonumber(ARGV[1])
+if cursor > head then return {epoch, head, {}} end
+local from = cursor + 1
+if cursor == 0 then from = epoch end
+local first = string.format('%.0f', from) .. '-0'
+local last = string.format('%.0f', head) .. '-0'
+return {epoch, head, redis.call('XRANGE', KEYS[3], first, last, 'COUNT', ARGV[2])}
+`;
+
+/**
+ * APPEND_SCRIPT for a publisher that may send the same publish twice (a retry after a gateway gave up on a request
+ * that was still queued for a worker, and ran later): KEYS[4] remembers the seq given to its idempotency key for
+ * ARGV[4] seconds, and a publish under a key already seen returns that seq and appends nothing. ARGV as
+ * APPEND_SCRIPT's, then the seconds. Returns [seq, epoch].
+ */
+const APPEND_ONCE_SCRIPT = `${ENSURE_EPOCH}
+local done = redis.call('GET', KEYS[4])
+local epoch = ensure_epoch(tonumber(ARGV[1]))
+if done then return {tonumber(done), epoch} end
+local seq = redis.call('INCR', KEYS[2])
+local text = string.format('%.0f', seq)
+redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[2], text .. '-0', 'm', '{"seq":' .. text .. ARGV[3])
+redis.call('SET', KEYS[4], text, 'EX', ARGV[4])
+return {seq, epoch}
+`;
+
+/**
+ * The log's scripts by name, for a process that is not Node (the PHP strategies run them with EVALSHA, EVAL
+ * when Redis does not know one yet): the same text, so that seqs and stored messages are the same whoever writes.
+ */
+export const LOG_SCRIPTS = { append: APPEND_SCRIPT, appendOnce: APPEND_ONCE_SCRIPT, since: SINCE_SCRIPT } as const;
+
+/** The key an idempotency key of a publish is remembered under, in the log's hash slot. */
+export function publishKey(prefix: string, idempotencyKey: string): string {
+  return `${logKeys(prefix).log}:publish:${idempotencyKey}`;
+}
+
+/** How the message log's own sentence for an unreachable Redis begins (the rest is the client library's reason). */
+export const REDIS_UNAVAILABLE = 'the message log in Redis is unavailable: ';
+
 export interface StreamEntry {
   seq: number;
   /** The message as stored and sent. */
@@ -189,12 +238,13 @@ export class RedisLog {
     } catch (error) {
       // A reply error (NOSCRIPT, a wrong type) is Redis answering; anything else is Redis not being there.
       if (isReplyError(error)) throw error;
-      throw new SourceUnavailableError(`the message log in Redis is unavailable: ${(error as Error).message}`);
+      throw new SourceUnavailableError(`${REDIS_UNAVAILABLE}${(error as Error).message}`);
     }
   }
 }
 
-function unansweredMessage(): string {
+/** Why a publish failed when Redis did not answer in time (the PHP publish says the same, servers/stack/php-config.ts). */
+export function unansweredMessage(): string {
   return `the message log in Redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`;
 }
 
@@ -224,6 +274,6 @@ function isReplyError(error: unknown): boolean {
   return name === 'SimpleError' || name === 'BlobError' || name === 'ErrorReply';
 }
 
-function sha1(text: string): string {
+export function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }

@@ -152,7 +152,7 @@ function lastLine(text: string): string {
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultOutDir, helpText } from '../../../bench/plan/flags.js';
 import { PRESET_NAMES, PRESETS } from '../../../bench/plan/presets.js';
 import { OWN_STRATEGY_NAMES, STRATEGY_NAMES } from '../../../bench/plan/strategies.js';
-import { SERVER_STRATEGIES } from '../../../servers/registry.js';
+import { SERVER_STRATEGIES, STACK_STRATEGIES } from '../../../servers/registry.js';
 import { error, options } from './parse-args.js';
 
 describe('parseBenchArgs', () => {
@@ -106,10 +106,14 @@ describe('parseBenchArgs', () => {
   it('runs the reference peers only when the preset or --strategies names them', () => {
     // pushbench's own first, in registry order, then the references.
     const references = SERVER_STRATEGIES.filter((s) => s.info.reference).map((s) => s.info.name);
+    const php = STACK_STRATEGIES.map((s) => s.info.name);
     expect(references.length).toBeGreaterThan(0);
-    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, ...references]);
+    expect(php).toEqual(['php-short-polling', 'php-long-polling']);
+    expect(STRATEGY_NAMES).toEqual([...OWN_STRATEGY_NAMES, ...php, ...references]);
+    expect(options([]).strategies).toEqual([...OWN_STRATEGY_NAMES]);
+    // The peers are our server's: the PHP strategies run when named, as they need Debian's nginx and PHP-FPM.
     const peers = options(['--preset', 'peers']);
-    expect(peers.strategies).toEqual([...STRATEGY_NAMES]);
+    expect(peers.strategies).toEqual([...OWN_STRATEGY_NAMES, ...references]);
     expect(peers.scenarios).toEqual([
       {
         clients: 2000,

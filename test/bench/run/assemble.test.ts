@@ -43,11 +43,8 @@ function fleetReport(overrides: Partial<FleetReport> = {}): FleetReport {
 }
 
 function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClient: 9_000 }, overrides: Partial<ServerReport> = {}): ServerReport {
-  const none = { clientToServer: 0, serverToClient: 0 };
   return {
     stats: {
-      uptimeMs: 8_000,
-      source: { head: 10, oldest: 1, ringSize: 1_000 },
       strategies: {
         websocket: {
           requests: 4,
@@ -65,26 +62,6 @@ function serverReport(bytes: ByteCounts = { clientToServer: 1_000, serverToClien
           bytes,
         },
       },
-      control: { bytes: none, connections: { opened: 0, open: 0, peak: 0 }, failedByStatus: {} },
-      http: {
-        pipelinedBehindStream: 0,
-        longPollsNotHeld: 0,
-        waitedForSendBudget: 0,
-        heldPollsAnsweredForBudget: 0,
-        queuedAnswerBytes: 0,
-        idleClosedNearLimit: 0,
-        droppedOverLimit: 0,
-      },
-      http2: {
-        sessionsOpened: 0,
-        openSessions: 0,
-        closedBeforeAnyStream: 0,
-        refusedSockets: 0,
-        closedAfterPeerLeft: 0,
-        waitedForSendBudget: 0,
-        queuedAnswerBytes: 0,
-      },
-      process: { cpuUserUs: 60_000, cpuSystemUs: 20_000, rssBytes: 50_000_000, peakRssBytes: 52_000_000 },
     },
     cpuMs: 80,
     eventLoopDelayP99Us: 1_000,
