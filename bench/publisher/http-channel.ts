@@ -38,22 +38,26 @@ export class HttpPublishChannel implements PublishChannel {
     this.target = `${publishTarget.method} ${publishTarget.url}`;
   }
 
-  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt> {
+  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number, key: string): Promise<PublishAttempt> {
     const { url, method, headers } = this.publishTarget;
     const body = JSON.stringify({ payload, t: scheduledAtMs });
     return new Promise<PublishAttempt>((resolve) => {
-      const request = http.request(url, { method, agent: this.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve(answerOutcome(res.statusCode ?? 0, res.headers['retry-after'], Buffer.concat(chunks).toString('utf8')));
-        });
-        res.on('error', () => {
-          clearTimeout(timer);
-          resolve({ cause: 'network', retryable: false });
-        });
-      });
+      const request = http.request(
+        url,
+        { method, agent: this.agent, headers: { ...headers, 'idempotency-key': key, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve(answerOutcome(res.statusCode ?? 0, res.headers['retry-after'], Buffer.concat(chunks).toString('utf8')));
+          });
+          res.on('error', () => {
+            clearTimeout(timer);
+            resolve({ cause: 'network', retryable: false });
+          });
+        },
+      );
       const timer = setTimeout(() => {
         request.destroy();
         // It may have been stored and not yet answered: another try could publish it twice.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { nowMs } from '../../servers/contract/message.js';
 import type { PublisherFigures } from '../../results/results.js';
@@ -39,9 +40,11 @@ export interface PublishChannel {
   readonly target: string;
   /**
    * One attempt to publish `payload` as a message whose time is `scheduledAtMs` (wall clock, nowMs()), given up
-   * after `timeoutMs`. Resolves with the outcome; never rejects.
+   * after `timeoutMs`. `key` names the publish, the same on every attempt of it, so that a server which may still
+   * run an attempt it timed out (PHP behind nginx after a 504) stores it once. Resolves with the outcome; never
+   * rejects.
    */
-  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number): Promise<PublishAttempt>;
+  attempt(payload: unknown, scheduledAtMs: number, timeoutMs: number, key: string): Promise<PublishAttempt>;
   close(): Promise<void>;
 }
 
@@ -113,6 +116,9 @@ class OpenLoop {
     private readonly startedAtWallMs: number,
   ) {}
 
+  /** This publisher's own prefix of its publishes' keys: a run's keys never meet another run's in the same log. */
+  private readonly keyPrefix = randomBytes(6).toString('hex');
+
   /** Publish `index` of the schedule falls due. */
   due(index: number): void {
     if (this.inFlight < PUBLISH_CONCURRENCY) return this.send(index);
@@ -163,7 +169,7 @@ class OpenLoop {
 
   private attempt(index: number, attempt: number, firstSentAt: number): void {
     const timeoutMs = Math.max(1, PUBLISH_GIVE_UP_MS - (performance.now() - firstSentAt));
-    this.channel.attempt(this.payloadOf(index), this.startedAtWallMs + this.offsetsMs[index], timeoutMs).then(
+    this.channel.attempt(this.payloadOf(index), this.startedAtWallMs + this.offsetsMs[index], timeoutMs, `${this.keyPrefix}-${index}`).then(
       (outcome) => this.attempted(index, attempt, firstSentAt, outcome),
       // A channel resolves every attempt; should one throw all the same, the publish fails rather than hangs.
       (error: unknown) => this.attempted(index, attempt, firstSentAt, { cause: String(error), retryable: false }),

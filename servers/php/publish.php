@@ -27,7 +27,7 @@ serve(function (array $config): void {
     }
     $key = $_SERVER['HTTP_IDEMPOTENCY_KEY'] ?? null;
     if ($key !== null) parse_user_id($key, $limits['userIdChars'], 'Idempotency-Key');
-    $t = microtime(true) * 1000;
+    $t = publish_time($body, $limits, microtime(true) * 1000);
     $afterSeq = ',"t":' . js_number($t) . ',"payload":' . json_text($body->payload) . ($to === null ? '' : ',"to":' . json_text($to)) . '}';
     $redis = redis_connection($config, $config['publishTimeoutMs'] / 1000);
     $argv = ['0', (string) $config['ringSize'], $afterSeq];
@@ -39,6 +39,23 @@ serve(function (array $config): void {
     if ((int) $seq === 0) throw new Refusal('sourceUnavailable', ['{reason}' => $config['unansweredMessage']]);
     send_json(202, '{"seq":' . (int) $seq . '}');
 });
+
+/**
+ * The message's time: the publisher's own `t` when it gives one (its schedule's, so that latency counts from when
+ * the publish was asked for, however long the request waited for a worker), within the Node server's limits around
+ * this server's clock; otherwise now.
+ */
+function publish_time(stdClass $body, array $limits, float $nowMs): float
+{
+    if (!property_exists($body, 't')) return $nowMs;
+    $t = $body->t;
+    $before = $limits['publishTimeBeforeMs'];
+    $after = $limits['publishTimeAfterMs'];
+    if (!(is_int($t) || is_float($t)) || !($t >= $nowMs - $before && $t <= $nowMs + $after)) {
+        throw new Refusal('badPublishTime', ['{beforeMs}' => (string) $before, '{afterMs}' => (string) $after]);
+    }
+    return (float) $t;
+}
 
 /** A foreign Origin may not publish (a page elsewhere could make a browser do it): 403, as on the Node server. */
 function check_origin(): void

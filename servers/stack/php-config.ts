@@ -24,6 +24,7 @@ export const PHP_ERROR_CODES = [
   'bodyNumberOutOfRange',
   'publishBodyShape',
   'recipientNotString',
+  'badPublishTime',
   'payloadRefused',
   'sourceUnavailable',
 ] as const satisfies readonly ErrorCode[];
@@ -52,6 +53,8 @@ export function phpConfig({ redis, keyPrefix, limits }: PhpConfigOptions): strin
       maxPollAnswerBytes: limits.maxPollAnswerBytes,
       longPollTimeoutMs: limits.longPollTimeoutMs,
       userIdChars: limits.userIdChars,
+      publishTimeBeforeMs: limits.publishTimeBeforeMs,
+      publishTimeAfterMs: limits.publishTimeAfterMs,
     },
     minLongPollTimeoutMs: MIN_LONG_POLL_TIMEOUT_MS,
     idempotencySeconds: IDEMPOTENCY_SECONDS,

@@ -22,7 +22,7 @@ describe('HttpPublishChannel', () => {
     const channel = new HttpPublishChannel(apiPublishTarget(server.url, 'tok-1'));
     servers.push(channel);
     const t = Date.now() - 250.5;
-    expect(await channel.attempt('hello', t, 5_000)).toEqual({ seq: 1 });
+    expect(await channel.attempt('hello', t, 5_000, 'k-1')).toEqual({ seq: 1 });
     expect(server.source.since(0).messages).toEqual([{ seq: 1, t, payload: 'hello' }]);
     expect(channel.target).toBe(`POST ${server.url}/api/publish`);
   });
@@ -31,18 +31,21 @@ describe('HttpPublishChannel', () => {
     const server = await pushServer('tok-2');
     const channel = new HttpPublishChannel(apiPublishTarget(server.url, 'not-the-token'));
     servers.push(channel);
-    expect(await channel.attempt('x', Date.now(), 5_000)).toEqual({ cause: '401', retryable: false });
+    expect(await channel.attempt('x', Date.now(), 5_000, 'k-2')).toEqual({ cause: '401', retryable: false });
     expect(server.source.head).toBe(0);
   });
 
   it('gives an attempt up when no answer comes in time, as not worth another try (it may have been stored)', async () => {
-    const silent = http.createServer(() => {});
+    const keys: (string | undefined)[] = [];
+    const silent = http.createServer((req) => keys.push(req.headers['idempotency-key'] as string | undefined));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     servers.push({ close: () => (silent.closeAllConnections(), silent.close()) });
     const { port } = silent.address() as AddressInfo;
     const channel = new HttpPublishChannel(apiPublishTarget(`http://127.0.0.1:${port}`, undefined));
     servers.push(channel);
-    expect(await channel.attempt('x', Date.now(), 200)).toEqual({ cause: 'timeout', retryable: false });
+    expect(await channel.attempt('x', Date.now(), 200, 'k-3')).toEqual({ cause: 'timeout', retryable: false });
+    // The publish's key went with it: a server that runs the request late stores it under that key once.
+    expect(keys).toEqual(['k-3']);
   });
 
   it('tries a refused connection again: nothing can have been stored', async () => {
@@ -52,7 +55,7 @@ describe('HttpPublishChannel', () => {
     await new Promise((resolve) => closed.close(resolve));
     const channel = new HttpPublishChannel(apiPublishTarget(`http://127.0.0.1:${port}`, undefined));
     servers.push(channel);
-    expect(await channel.attempt('x', Date.now(), 2_000)).toEqual({ cause: 'network', retryable: true });
+    expect(await channel.attempt('x', Date.now(), 2_000, 'k-4')).toEqual({ cause: 'network', retryable: true });
   });
 
   it('refuses a target it cannot speak to', () => {
