@@ -47,7 +47,9 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   {
     name: 'iproute2',
     programs: ['ip', 'tc', 'ss'],
-    why: 'the kernel network: the namespaces, their veth pair, tc shaping, and TCP’s own RTT (ss -ti) (as root); ss also reads the kernel memory of the server’s sockets and PHP-FPM’s accept queue',
+    why:
+      'the kernel network: the namespaces, their veth pair, tc shaping, and TCP’s own RTT (ss -ti) (as root); ' +
+      'ss also reads the kernel memory of the server’s sockets and PHP-FPM’s accept queue',
   },
   { name: 'iptables', programs: ['iptables-nft'], why: 'the kernel network’s delay line: packets queued to it by an NFQUEUE rule (as root)' },
   { name: 'python3', programs: ['python3'], why: 'the kernel network’s delay line (bench/network/delay-line.py): Node.js has no netlink socket' },

@@ -4,7 +4,6 @@ import { HTTP2_PRESET } from './presets-http-versions.js';
 import { NETWORK_PRESET } from './presets-network.js';
 import { BROWSER_PRESET } from './presets-browser.js';
 import { SCALE_OUT_PRESETS } from './presets-processes.js';
-import { STRATEGY_NAMES } from './strategies.js';
 import { ARTICLE_STACK_PRESET } from './presets-stack.js';
 import { SERVED_STRATEGY_NAMES, SERVER_STRATEGIES } from '../../servers/registry.js';
 
