@@ -13,17 +13,18 @@ import { addTlsSplit, emptyTlsSplit } from '../../servers/contract/byte-counts.j
  * strategy whose facts give it an HTTP/2 run runs it again over HTTP/2 (one session per client, on the same port):
  * a strategy that claims a run its client cannot make fails there. A strategy another stack serves (PHP on
  * PHP-FPM behind nginx) runs it against that stack, started for real, publishing through its own PHP endpoint.
- * Every strategy of our server runs it again over TLS (https and wss, the certificate a throwaway one that the
- * clients alone trust), and over HTTP/2 by ALPN when it has an HTTP/2 run.
+ * Every one of pushbench's own strategies runs it again over TLS (https and wss, the certificate a throwaway one
+ * that the clients alone trust), and over HTTP/2 by ALPN when it has an HTTP/2 run.
  */
 const phpMissing = phpStackMissing('the PHP strategies’ conformance');
 const SUITES = STRATEGIES.filter((entry) => entry.info.servedBy !== 'php-fpm' || !phpMissing).flatMap((entry) => {
-  const ours = entry.info.servedBy !== 'php-fpm';
+  // Over TLS: pushbench's own strategies on our server (the references measure a library or a floor in cleartext).
+  const tls = !entry.info.reference && entry.info.servedBy !== 'php-fpm';
   return [
     { label: entry.info.name, entry, httpVersion: '1.1', tls: false } as const,
     ...(entry.info.http2 ? [{ label: `${entry.info.name} over HTTP/2`, entry, httpVersion: '2', tls: false } as const] : []),
-    ...(ours ? [{ label: `${entry.info.name} over TLS`, entry, httpVersion: '1.1', tls: true } as const] : []),
-    ...(ours && entry.info.http2 ? [{ label: `${entry.info.name} over TLS, HTTP/2 by ALPN`, entry, httpVersion: '2', tls: true } as const] : []),
+    ...(tls ? [{ label: `${entry.info.name} over TLS`, entry, httpVersion: '1.1', tls: true } as const] : []),
+    ...(tls && entry.info.http2 ? [{ label: `${entry.info.name} over TLS, HTTP/2 by ALPN`, entry, httpVersion: '2', tls: true } as const] : []),
   ];
 });
 
