@@ -129,6 +129,8 @@ export class WireCounter {
    * still open after `timeoutMs` is destroyed.
    */
   async closeSecure(timeoutMs = 2_000): Promise<void> {
+    // In cleartext nothing is still on its way once a client stops: its connections are its HTTP client's to close.
+    if (!this.tls) return;
     const secureOver = new Map([...this.secureLive].map(([socket, raw]) => [raw, socket]));
     // Every TCP connection still open, including one already closing in order (a poll's, without keep-alive): until
     // it closes, the server's close_notify may still be on its way, counted at the server and not yet here.
@@ -137,7 +139,12 @@ export class WireCounter {
         (raw) =>
           new Promise<void>((resolve) => {
             if (raw.destroyed) return resolve();
-            const timer = setTimeout(() => raw.destroy(), timeoutMs);
+            // With an error, so the HTTP client holding the TLS socket learns why (undici's HTTP/2 client throws on a
+            // socket that closes without one).
+            const timer = setTimeout(() => {
+              secureOver.get(raw)?.destroy(Object.assign(new Error('no close_notify from the server'), { code: 'ETIMEDOUT' }));
+              raw.destroy();
+            }, timeoutMs);
             raw.once('close', () => {
               clearTimeout(timer);
               resolve();

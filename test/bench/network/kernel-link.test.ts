@@ -162,8 +162,10 @@ describe.skipIf(missing(KERNEL_PROGRAMS, 'the kernel network'))('the kernel netw
     expect(rtts[0].smoothedMs).toBeLessThan(200);
   });
 
-  it.skipIf(!isRoot)('loses nothing at 0 %, everything at 100 %, and makes TCP retransmit in between', { timeout: 60_000 }, async () => {
-    const fetchOver = async (link: KernelLink, bytes: number) => {
+  it.skipIf(!isRoot)('loses nothing at 0 %, everything at 100 %, and makes TCP retransmit in between', { timeout: 120_000 }, async () => {
+    // `patienceMs`: how long the client waits for the whole transfer. At 10 % loss each way a lost SYN alone costs
+    // 1 s and a lost retransmission doubles its timeout, so the lossy transfer is given far more than it needs.
+    const fetchOver = async (link: KernelLink, bytes: number, patienceMs: number) => {
       const server = inSide(link, 'server', serverScript(link.serverAddress, bytes));
       started.push(server);
       await listening(server);
@@ -171,24 +173,23 @@ describe.skipIf(missing(KERNEL_PROGRAMS, 'the kernel network'))('the kernel netw
         link,
         'client',
         `let n=0;const s=require('net').connect(9000,'${link.serverAddress}');s.on('data',d=>n+=d.length);s.on('end',()=>{console.log(n);process.exit()});` +
-          `s.on('error',()=>{console.log(-1);process.exit()});setTimeout(()=>{console.log(n);process.exit()},8000)`,
+          `s.on('error',()=>{console.log(-1);process.exit()});setTimeout(()=>{console.log(n);process.exit()},${patienceMs})`,
       );
       started.push(client);
       return Number((await client.output).trim());
     };
-    expect(await fetchOver(await open({}), 300_000)).toBe(300_000);
+    expect(await fetchOver(await open({}), 300_000, 30_000)).toBe(300_000);
     // A clean link may still see a spurious retransmission or two on a loaded machine (a tail loss probe fires when an
-    // acknowledgement is late): the lossy link is compared with it.
+    // acknowledgement is late): the lossy link's retransmissions are counted above it.
     const clean = (await links.at(-1)!.tcpCounters('server')).retransmittedSegments;
     // Nothing passes: not even the SYN is answered within the client's patience.
-    expect(await fetchOver(await open({ lossPercent: 100 }), 1_000)).toBe(0);
+    expect(await fetchOver(await open({ lossPercent: 100 }), 1_000, 4_000)).toBe(0);
     const lossy = await open({ lossPercent: 10 });
-    expect(await fetchOver(lossy, 300_000)).toBe(300_000);
+    expect(await fetchOver(lossy, 300_000, 60_000)).toBe(300_000);
     const counters = await lossy.tcpCounters('server');
-    // About 200 segments each way at 10 %: some twenty lost and sent again, far above a clean link's few.
+    // About 200 data segments at 10 %: some twenty lost and sent again (fewer than 8 has a chance under 1 in 1,000).
     expect(counters.segmentsSent).toBeGreaterThan(200);
-    expect(counters.retransmittedSegments).toBeGreaterThanOrEqual(8);
-    expect(counters.retransmittedSegments).toBeGreaterThan(3 * clean);
+    expect(counters.retransmittedSegments - clean).toBeGreaterThanOrEqual(8);
   });
 
   it.skipIf(!isRoot)('caps a transfer at the link’s rate', { timeout: 30_000 }, async () => {
