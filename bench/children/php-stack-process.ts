@@ -58,8 +58,12 @@ serveRpc<ServerProtocol>({
     });
     sampler = new StackSampler(stack, { workers: php.workers, pm: php.pm });
     probe = new PageProbe(stack.url, PHP_PAGE_PATH);
-    // A publisher process publishes through the PHP site's own /api/publish, as the application's back end would.
-    return { url: stack.url, publish: { url: `${stack.url}${ROUTES.publish}`, method: 'POST', headers: { 'content-type': 'application/json' } } };
+    // A publisher process publishes through the PHP site's own /api/publish, as the application's back end would;
+    // publish.php stores a publish once per Idempotency-Key, so an attempt nginx gave up on may be tried again.
+    return {
+      url: stack.url,
+      publish: { url: `${stack.url}${ROUTES.publish}`, method: 'POST', headers: { 'content-type': 'application/json' }, idempotent: true },
+    };
   },
 
   // The TLS handshake probe's call: the PHP stack speaks cleartext only (a run over TLS is refused before it starts).

@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { networkOf, type Scenario } from '../../results/scenario.js';
@@ -79,7 +80,7 @@ export const KERNEL_PROGRAMS = ['ip', 'tc', 'ss', 'nft', 'iptables-nft', 'python
  * Checked before any process starts; the rest of the bench needs none of it.
  */
 export function kernelNetworkMissing(
-  isRoot = process.getuid?.() === 0,
+  isRoot = hasNetworkAdmin(),
   installed: (program: string) => boolean = (program) => findProgram(program) !== null,
 ): string | null {
   const missing = [...(isRoot ? [] : ['root']), ...KERNEL_PROGRAMS.filter((program) => !installed(program))];
@@ -87,6 +88,26 @@ export function kernelNetworkMissing(
   return (
     `--network kernel needs root and ${KERNEL_PROGRAMS.join(', ')} (Debian: iproute2 nftables iptables python3): ` + `missing ${missing.join(', ')}`
   );
+}
+
+/** CAP_NET_ADMIN and CAP_SYS_ADMIN (capabilities(7)): what making a namespace, a link and their rules takes. */
+const NETWORK_ADMIN_CAPS = (1n << 12n) | (1n << 21n);
+
+/**
+ * Whether this process may make namespaces and links: root's capabilities in effect, read from /proc, rather than its
+ * uid (a root whose capabilities were dropped, as in many containers, may not).
+ */
+export function hasNetworkAdmin(status = readProcStatus()): boolean {
+  const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  return hex !== undefined && (BigInt(`0x${hex}`) & NETWORK_ADMIN_CAPS) === NETWORK_ADMIN_CAPS;
+}
+
+function readProcStatus(): string {
+  try {
+    return readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** The kernel link a scenario asks for, or null when it runs over loopback or through the proxy. */

@@ -57,6 +57,24 @@ export function clientDeadlineMs(scenario: Pick<Scenario, 'nginxReadTimeoutSec' 
  */
 export const PUBLISH_GIVE_UP_MS = 65_000;
 
+/**
+ * Rounds a publish behind a stalled pool of PHP workers may take: each waits in the pool's queue until nginx answers
+ * 504 at its read timeout. PHP may still run that attempt later (its key stores it once), and the next attempt
+ * queues again. The first round is the stall as it is; two more see it through the polls' holds ending.
+ */
+export const PUBLISH_ROUNDS_BEHIND_POOL = 3;
+
+/** How long a publisher process gives one attempt, and each publish in all (PublisherSchedule's limits), ms. */
+export function publishLimits(
+  scenario: Pick<Scenario, 'nginxReadTimeoutSec' | 'proxy'>,
+  behindPool: boolean,
+): { attemptTimeoutMs: number; giveUpMs: number } {
+  if (!behindPool) return { attemptTimeoutMs: PUBLISH_GIVE_UP_MS, giveUpMs: PUBLISH_GIVE_UP_MS };
+  // Beyond the gateway's own deadline, so that its 504 comes first.
+  const attemptTimeoutMs = clientDeadlineMs(scenario, true);
+  return { attemptTimeoutMs, giveUpMs: PUBLISH_ROUNDS_BEHIND_POOL * attemptTimeoutMs };
+}
+
 /** Every time limit of one run, in ms. */
 export interface RunBudgets {
   /** Starting a child's server, proxy or clients (the child boots in this time too). */
@@ -69,6 +87,8 @@ export interface RunBudgets {
   connectMs: number;
   /** The whole publish schedule, on one server or on both sides of a restart. */
   scheduleMs: number;
+  /** A publisher process's limits on each attempt and each publish (its schedule's budget includes the latter). */
+  publish: { attemptTimeoutMs: number; giveUpMs: number };
   /** After the schedule: until every client has the last message. */
   drainMs: number;
   /** Held requests reaching the server, clients going idle, the server seeing every connection close. */
@@ -111,6 +131,7 @@ export function runBudgets(
   // Behind a pool of PHP workers, the last message may wait in the queue for a worker until nginx gives up on its
   // publish or on a poll (its read timeout), then for the retry and a whole hold: that is the stall being measured.
   const poolMs = behindPool ? scenarioValue(scenario, 'nginxReadTimeoutSec') * 1000 + scenario.longPollTimeoutMs + DEFAULT_RECONNECT_MAX_MS : 0;
+  const publish = publishLimits(scenario, behindPool);
   return {
     // A cluster's primary starts its workers one after the other, each within START_TIMEOUT_MS.
     startMs: START_TIMEOUT_MS * scenarioValue(scenario, 'serverProcesses'),
@@ -118,7 +139,8 @@ export function runBudgets(
     callMs: CALL_TIMEOUT_MS + Math.max(0, scenario.clients - BUSY_FLEET_CLIENTS) * CALL_MS_PER_BUSY_CLIENT,
     // A short-polling client is in after its first poll, which may come a whole interval after it starts.
     connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
-    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : PUBLISH_GIVE_UP_MS),
+    scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : publish.giveUpMs),
+    publish,
     // The last message may be published just after a short poll: the next one comes an interval later.
     drainMs: Math.max(2 * scenario.pollIntervalMs, DRAIN_FLOOR_MS) + perClientSettle + roundTrips + faultRecoveryMs + poolMs,
     settleMs: SETTLE_TIMEOUT_MS + perClientSettle + roundTrips,

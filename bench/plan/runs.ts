@@ -48,6 +48,9 @@ const PHP_FIELDS = ['phpWorkers', 'phpPm', 'phpRequestTimeoutSec'] as const;
  * A scenario as `strategy` runs it, its results record it: a PHP strategy reads the Redis Stream (its log) from one
  * stack, always behind nginx, so the source is redis and the settings of our server's processes and proxy are at
  * their defaults; our server's strategies have no PHP pool, nor nginx's timeout without nginx in front.
+ *
+ * A PHP application publishes from its own requests, so a PHP strategy's server publishing by itself (the default,
+ * in-process) is a publish through PHP's /api/publish (http); `--publisher redis` writes straight into the stream.
  */
 export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
   const info = findStrategy(strategy)?.info;
@@ -55,6 +58,7 @@ export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
   if (info?.servedBy === 'php-fpm') {
     let run = withField(scenario, scenarioField('source'), 'redis');
     for (const key of ['serverProcesses', 'proxy', 'blockedUpgrade'] as const) run = reset(run, key);
+    if (scenarioValue(run, 'publisher') === 'in-process') run = withField(run, scenarioField('publisher'), 'http');
     return run;
   }
   let run = scenario;
@@ -97,6 +101,10 @@ export function strategyProblem(scenarios: readonly Scenario[], strategies: read
     }
   }
   const php = strategies.filter((name) => findStrategy(name)?.info.servedBy === 'php-fpm');
+  // A PHP strategy always reads the Redis stream; our server's strategies read it only with --source redis.
+  if (strategies.length > php.length && scenarios.some((s) => scenarioValue(s, 'publisher') === 'redis' && scenarioValue(s, 'source') !== 'redis')) {
+    return '--publisher redis writes straight into the Redis stream the servers read: it needs --source redis';
+  }
   if (php.length > 0 && scenarios.some((s) => scenarioValue(s, 'restartAtSec') !== null)) {
     return `--kill-server-at kills one of our server processes: ${php[0]} runs on PHP-FPM behind nginx, leave it out of --strategies`;
   }

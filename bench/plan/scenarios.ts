@@ -135,9 +135,6 @@ export function scenarioProblem(scenarios: readonly Scenario[], given: GivenFlag
   if (redisUrl !== undefined && !scenarios.some((s) => scenarioValue(s, 'source') === 'redis')) {
     return '--redis-url is where the Redis source lives: it needs --source redis';
   }
-  if (scenarios.some((s) => scenarioValue(s, 'publisher') === 'redis' && scenarioValue(s, 'source') !== 'redis')) {
-    return '--publisher redis writes straight into the Redis stream the servers read: it needs --source redis';
-  }
   const publisher = scenarios.map((s) => scenarioValue(s, 'publisher')).find((kind) => kind !== 'in-process');
   if (publisher !== undefined && scenarios.some((s) => scenarioValue(s, 'publisher') !== 'in-process' && scenarioValue(s, 'restartAtSec') !== null)) {
     return `--publisher ${publisher} runs without a server kill (--${faultFlag}): a fault run's record of what was published is the server's own`;

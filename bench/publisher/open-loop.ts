@@ -18,7 +18,7 @@ export const PUBLISH_CONCURRENCY = 64;
 /** A publish answered 503 or 504 is tried again after a backoff that doubles from this, up to PUBLISH_MAX_BACKOFF_MS. */
 export const PUBLISH_FIRST_BACKOFF_MS = 250;
 export const PUBLISH_MAX_BACKOFF_MS = 2_000;
-/** Tries of one publish, the first included; and none starts later than PUBLISH_GIVE_UP_MS after the first. */
+/** Tries of one publish, the first included; and none starts later than the schedule's give-up time after the first. */
 export const PUBLISH_MAX_ATTEMPTS = 5;
 
 /** What one attempt at a publish came to: the seq the log gave the message, or why not. */
@@ -27,7 +27,10 @@ export type PublishAttempt =
   | {
       /** An HTTP status ("503"), "timeout" (no answer in time), "network" (the connection failed), or what the log said. */
       cause: string;
-      /** Worth another try: the message cannot have been stored (a 503, a 504 from a gateway, a refused connection). */
+      /**
+       * Worth another try: the message cannot have been stored (a 503, a 504 from a gateway, a refused connection),
+       * or it may have been and the target stores a publish once per Idempotency-Key (PublishChannel.idempotent).
+       */
       retryable: boolean;
       /** How long the answer asked to wait before trying again (Retry-After), ms. */
       retryAfterMs?: number;
@@ -57,6 +60,10 @@ export interface PublisherSchedule {
   payloads?: unknown[];
   /** Wall-clock ms (nowMs()) the offsets count from; absent: now. */
   startAtMs?: number;
+  /** How long one attempt may wait for its answer, ms; absent: PUBLISH_GIVE_UP_MS. */
+  attemptTimeoutMs?: number;
+  /** No attempt of a publish starts later than this after its first, ms; absent: PUBLISH_GIVE_UP_MS. */
+  giveUpMs?: number;
 }
 
 /** What a publisher process reports: the schedule as carried out, and its publishes' own figures. */
@@ -82,7 +89,8 @@ export async function publishOpenLoop(schedule: PublisherSchedule, channel: Publ
   const { payloads } = schedule;
   const filler = 'x'.repeat(schedule.payloadBytes);
   const payloadOf = payloads && payloads.length > 0 ? (i: number) => payloads[i % payloads.length] : () => filler;
-  const loop = new OpenLoop(channel, payloadOf, offsetsMs, startedAt, startedAtWallMs);
+  const limits = { attemptTimeoutMs: schedule.attemptTimeoutMs ?? PUBLISH_GIVE_UP_MS, giveUpMs: schedule.giveUpMs ?? PUBLISH_GIVE_UP_MS };
+  const loop = new OpenLoop(channel, payloadOf, offsetsMs, startedAt, startedAtWallMs, limits);
   let due = 0;
   // The lateness playSchedule measures is the timer's; what counts here is when each publish was really sent.
   await playSchedule({ offsetsMs, durationMs, startedAt }, { latePublishes: 0, maxLagMs: 0 }, () => loop.due(due++));
@@ -114,6 +122,7 @@ class OpenLoop {
     private readonly startedAt: number,
     /** nowMs() of offset 0: a publish's planned time is this plus its offset. */
     private readonly startedAtWallMs: number,
+    private readonly limits: { attemptTimeoutMs: number; giveUpMs: number },
   ) {}
 
   /** This publisher's own prefix of its publishes' keys: a run's keys never meet another run's in the same log. */
@@ -168,7 +177,7 @@ class OpenLoop {
   }
 
   private attempt(index: number, attempt: number, firstSentAt: number): void {
-    const timeoutMs = Math.max(1, PUBLISH_GIVE_UP_MS - (performance.now() - firstSentAt));
+    const timeoutMs = Math.max(1, Math.min(this.limits.attemptTimeoutMs, this.limits.giveUpMs - (performance.now() - firstSentAt)));
     this.channel.attempt(this.payloadOf(index), this.startedAtWallMs + this.offsetsMs[index], timeoutMs, `${this.keyPrefix}-${index}`).then(
       (outcome) => this.attempted(index, attempt, firstSentAt, outcome),
       // A channel resolves every attempt; should one throw all the same, the publish fails rather than hangs.
@@ -184,7 +193,7 @@ class OpenLoop {
     }
     this.failuresByCause[outcome.cause] = (this.failuresByCause[outcome.cause] ?? 0) + 1;
     const backoffMs = Math.min(PUBLISH_MAX_BACKOFF_MS, Math.max(PUBLISH_FIRST_BACKOFF_MS * 2 ** (attempt - 1), outcome.retryAfterMs ?? 0));
-    const inTime = performance.now() + backoffMs - firstSentAt < PUBLISH_GIVE_UP_MS;
+    const inTime = performance.now() + backoffMs - firstSentAt < this.limits.giveUpMs;
     if (!outcome.retryable || attempt >= PUBLISH_MAX_ATTEMPTS || !inTime) {
       this.failed++;
       return this.release();

@@ -253,9 +253,9 @@ export class RunPhases {
     publisher: RpcChild<PublisherProtocol>,
     run: PublisherSchedule,
   ): Promise<{ schedule: ScheduleReport; publishing: PublisherFigures; publisherTraffic: RedisTraffic | null }> {
-    const { callMs, scheduleMs } = this.budgets;
+    const { callMs, scheduleMs, publish } = this.budgets;
     await this.server.call('publishingStarts', undefined, callMs);
-    const report = await publisher.call('runSchedule', run, scheduleMs);
+    const report = await publisher.call('runSchedule', { ...run, ...publish }, scheduleMs);
     const serverLoad = await this.server.call('publishingEnds', undefined, callMs);
     const { cpuMs, windowMs } = report.load;
     return {

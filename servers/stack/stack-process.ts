@@ -231,6 +231,9 @@ interface Group {
   kill(): Promise<void>;
 }
 
+/** How long a stopped group's processes are given to die after their SIGKILL. */
+const GROUP_DEATH_MS = 2_000;
+
 function startGroup(dir: string, binary: string, args: string[], env: NodeJS.ProcessEnv): Group {
   const setpriv = findOnPath('setpriv', [env.PATH ?? '', ...SBIN_DIRS, '/usr/bin'].join(delimiter));
   // PHP-FPM makes itself a session and process group of its own even in the foreground: the shell kills that one
@@ -277,9 +280,14 @@ function startGroup(dir: string, binary: string, args: string[], env: NodeJS.Pro
       return [...all];
     },
     async kill() {
+      program ??= programPid();
+      const groups = [child.pid, program].filter((pgid): pgid is number => pgid !== undefined);
       killGroups();
       await exited;
       process.off('exit', killGroups);
+      // A SIGKILL takes effect when its process next runs: the shell may be gone while a worker is still dying.
+      const deadline = Date.now() + GROUP_DEATH_MS;
+      while (groups.some((pgid) => groupPids(pgid).length > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     },
   };
 }

@@ -187,4 +187,57 @@ describe('the publisher process', () => {
         .sort((x, y) => x - y),
     ).toEqual([a, c]);
   });
+
+  it(
+    'tries an attempt that timed out again where the target honours Idempotency-Key, with the same key, and stores it once',
+    { timeout: 60_000 },
+    async () => {
+      // As PHP behind a stalled nginx: the first attempt is stored but its answer never comes back; the next attempt
+      // of the same key is answered with the seq stored under it.
+      const seqByKey = new Map<string, number>();
+      const keysSeen: string[] = [];
+      const keyed = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const key = req.headers['idempotency-key'] as string;
+          keysSeen.push(key);
+          const stored = seqByKey.get(key);
+          if (stored !== undefined) return res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ seq: stored }));
+          const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+          void fetch(`${server.url}/api/publish`, { method: 'POST', headers, body: Buffer.concat(chunks).toString('utf8') })
+            .then((upstream) => upstream.json() as Promise<{ seq: number }>)
+            .then(({ seq }) => seqByKey.set(key, seq));
+        });
+      });
+      await new Promise<void>((resolve) => keyed.listen(0, '127.0.0.1', resolve));
+      started.push({ close: () => (keyed.closeAllConnections(), keyed.close()) });
+      const url = `http://127.0.0.1:${(keyed.address() as AddressInfo).port}/api/publish`;
+      publisher = new RpcChild<PublisherProtocol>('publisher process', PUBLISHER_FILE);
+      await publisher.call('start', { http: { url, method: 'POST', headers: { 'content-type': 'application/json' }, idempotent: true } }, CALL_MS);
+      const before = server.source.head;
+      const startAtMs = nowMs() + 300;
+      const schedule = { offsetsMs: [0, 100], durationMs: 200, payloadBytes: 4, startAtMs, attemptTimeoutMs: 400, giveUpMs: 10_000 };
+      const report = await publisher.call('runSchedule', schedule, CALL_MS);
+
+      expect(report.publishing).toMatchObject({ planned: 2, answered: 2, failed: 0, retries: 2, failuresByCause: { timeout: 2 } });
+      expect(report.schedule.seqs).toEqual([before + 1, before + 2]);
+      expect(server.source.head).toBe(before + 2);
+      // Two publishes, two attempts each, each publish's attempts under one key of its own.
+      expect(keysSeen).toHaveLength(4);
+      expect(new Set(keysSeen).size).toBe(2);
+    },
+  );
+
+  it('gives a publish up at once when its attempt times out and the target does not honour keys', { timeout: 60_000 }, async () => {
+    const silent = http.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    started.push({ close: () => (silent.closeAllConnections(), silent.close()) });
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/publish`;
+    publisher = new RpcChild<PublisherProtocol>('publisher process', PUBLISHER_FILE);
+    await publisher.call('start', { http: { url, method: 'POST', headers: { 'content-type': 'application/json' } } }, CALL_MS);
+    const schedule = { offsetsMs: [0], durationMs: 100, payloadBytes: 4, startAtMs: nowMs() + 100, attemptTimeoutMs: 300, giveUpMs: 10_000 };
+    const report = await publisher.call('runSchedule', schedule, CALL_MS);
+    expect(report.publishing).toMatchObject({ planned: 1, answered: 0, failed: 1, retries: 0, failuresByCause: { timeout: 1 } });
+  });
 });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  hasNetworkAdmin,
   KernelLink,
   kernelLinkCommands,
   kernelLinkNames,
@@ -79,6 +80,17 @@ describe('the kernel network, as commands', () => {
     expect(kernelNetworkMissing(false, (program) => program !== 'iptables-nft')).toBe(
       '--network kernel needs root and ip, tc, ss, nft, iptables-nft, python3 (Debian: iproute2 nftables iptables python3): missing root, iptables-nft',
     );
+  });
+
+  it('takes root to be the capabilities to make namespaces and links in effect, not the uid', () => {
+    const status = (capEff: string) => `Name:\tnode\nUid:\t0\t0\t0\t0\nCapPrm:\t000001ffffffffff\nCapEff:\t${capEff}\n`;
+    expect(hasNetworkAdmin(status('000001ffffffffff'))).toBe(true);
+    // CAP_NET_ADMIN (bit 12) and CAP_SYS_ADMIN (bit 21), nothing else.
+    expect(hasNetworkAdmin(status('0000000000201000'))).toBe(true);
+    expect(hasNetworkAdmin(status('0000000000001000'))).toBe(false);
+    expect(hasNetworkAdmin(status('0000000000200000'))).toBe(false);
+    expect(hasNetworkAdmin(status('0000000000000000'))).toBe(false);
+    expect(hasNetworkAdmin('')).toBe(false);
   });
 
   it('reads TCP’s RTT from ss -ti and its counters from /proc/net/snmp', () => {

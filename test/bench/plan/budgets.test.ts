@@ -13,6 +13,8 @@ describe('runBudgets', () => {
       connectMs: 13_000,
       // 10 s of schedule + 30 s of slack
       scheduleMs: 40_000,
+      // A publisher process (none here) would give each attempt and each publish 65 s.
+      publish: { attemptTimeoutMs: 65_000, giveUpMs: 65_000 },
       // max(2 × 1,000, 2,000) + 0.5 ms × 1,000 clients
       drainMs: 2_500,
       // 2,000 + 0.5 ms × 1,000 clients

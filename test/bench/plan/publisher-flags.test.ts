@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PUBLISH_GIVE_UP_MS, runBudgets } from '../../../bench/plan/budgets.js';
 import { PRESETS } from '../../../bench/plan/presets.js';
+import { planRuns } from '../../../bench/plan/runs.js';
 import { scenarioValue } from '../../../results/scenario.js';
 import { error, options } from './parse-args.js';
 
@@ -43,6 +44,42 @@ describe('--publisher', () => {
     ],
   ])('refuses %j with one exact line', (argv, line) => {
     expect(error(argv)).toBe(line);
+  });
+
+  it('publishes through PHP for a PHP strategy unless --publisher redis says straight into the stream', () => {
+    const runs = (argv: string[]) =>
+      planRuns(options(argv).scenarios, ['php-long-polling', 'long-polling']).map(({ strategy, scenario }) => [
+        strategy,
+        scenarioValue(scenario, 'source'),
+        scenarioValue(scenario, 'publisher'),
+      ]);
+    expect(runs([])).toEqual([
+      ['php-long-polling', 'redis', 'http'],
+      ['long-polling', 'memory', 'in-process'],
+    ]);
+    expect(runs(['--publisher', 'http'])).toEqual([
+      ['php-long-polling', 'redis', 'http'],
+      ['long-polling', 'memory', 'http'],
+    ]);
+    expect(options(['--strategies', 'php-long-polling', '--publisher', 'redis']).strategies).toEqual(['php-long-polling']);
+    expect(runs(['--source', 'redis', '--publisher', 'redis'])).toEqual([
+      ['php-long-polling', 'redis', 'redis'],
+      ['long-polling', 'redis', 'redis'],
+    ]);
+    expect(error(['--strategies', 'php-long-polling,long-polling', '--publisher', 'redis'])).toBe(
+      '--publisher redis writes straight into the Redis stream the servers read: it needs --source redis',
+    );
+  });
+
+  it('gives a publish behind a pool of PHP workers three of nginx’s read timeouts, each attempt one and a margin', () => {
+    const quick = PRESETS.quick.scenarios[0];
+    expect(runBudgets({ ...quick, publisher: 'http' }, true).publish).toEqual({ attemptTimeoutMs: 70_000, giveUpMs: 210_000 });
+    expect(runBudgets({ ...quick, publisher: 'http', nginxReadTimeoutSec: 10 }, true).publish).toEqual({
+      attemptTimeoutMs: 20_000,
+      giveUpMs: 60_000,
+    });
+    expect(runBudgets({ ...quick, publisher: 'http' }, true).scheduleMs - runBudgets(quick, true).scheduleMs).toBe(210_000);
+    expect(runBudgets({ ...quick, publisher: 'http' }).publish).toEqual({ attemptTimeoutMs: PUBLISH_GIVE_UP_MS, giveUpMs: PUBLISH_GIVE_UP_MS });
   });
 
   it('gives a publisher process’s schedule the time to give its last publish up', () => {

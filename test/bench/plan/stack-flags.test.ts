@@ -28,7 +28,7 @@ describe('the PHP pool and nginx as settings of a scenario', () => {
   it('puts nginx in front of our server only, and keeps its timeout only where nginx is', () => {
     expect(plan(['--strategies', 'websocket,php-long-polling', '--proxy', 'none,nginx', '--nginx-read-timeout', '30'])).toEqual([
       'websocket: base',
-      'php-long-polling: Redis source · nginx read timeout 30 s',
+      'php-long-polling: Redis source · published through the HTTP API · nginx read timeout 30 s',
       'websocket: behind nginx · nginx read timeout 30 s',
     ]);
   });
@@ -50,6 +50,8 @@ describe('the PHP pool and nginx as settings of a scenario', () => {
     expect(count('websocket:')).toBe(6);
     expect(count('long-polling:')).toBe(1);
     expect(runs).toContain('long-polling: 1,000 clients · memory source');
+    // Every architecture publishes through its own HTTP API, as its application would.
+    expect(runs.filter((run) => run.includes('published'))).toEqual([]);
     expect(runs).toContain('websocket: 1,000 clients · memory source · behind nginx');
     expect(runs).toContain('php-long-polling: 200 clients · 200 PHP workers');
     expect(runs.filter((run) => run.startsWith('php-short-polling:') && run.includes('PHP workers'))).toEqual([]);

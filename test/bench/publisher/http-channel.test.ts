@@ -46,6 +46,11 @@ describe('HttpPublishChannel', () => {
     expect(await channel.attempt('x', Date.now(), 200, 'k-3')).toEqual({ cause: 'timeout', retryable: false });
     // The publish's key went with it: a server that runs the request late stores it under that key once.
     expect(keys).toEqual(['k-3']);
+    // A target that stores a publish once per key may be tried again.
+    const keyedChannel = new HttpPublishChannel({ ...apiPublishTarget(`http://127.0.0.1:${port}`, undefined), idempotent: true });
+    servers.push(keyedChannel);
+    expect(await keyedChannel.attempt('x', Date.now(), 200, 'k-3')).toEqual({ cause: 'timeout', retryable: true });
+    expect(keys).toEqual(['k-3', 'k-3']);
   });
 
   it('tries a refused connection again: nothing can have been stored', async () => {
@@ -78,5 +83,10 @@ describe('answerOutcome', () => {
     [413, undefined, '{"error":"too big"}', { cause: '413', retryable: false }],
   ])('reads %i (Retry-After %s) %s', (status, retryAfter, body, outcome) => {
     expect(answerOutcome(status, retryAfter, body)).toEqual(outcome);
+  });
+
+  it('tries a gateway’s 502 again only where the target honours Idempotency-Key: the upstream may have stored it', () => {
+    expect(answerOutcome(502, undefined, '', true)).toEqual({ cause: '502', retryable: true });
+    expect(answerOutcome(413, undefined, '', true)).toEqual({ cause: '413', retryable: false });
   });
 });

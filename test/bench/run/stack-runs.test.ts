@@ -33,7 +33,8 @@ describe.skipIf(phpStackMissing('the article’s stack in the bench'))('the arti
   });
 
   it('runs PHP long polling on a pool of 2 for 6 clients: every message once, the pool full, its answers counted', { timeout: 120_000 }, async () => {
-    const runs = planRuns([{ ...BASE, phpWorkers: 2, phpPm: 'static' }], ['php-long-polling']);
+    // Published straight into the stream: through PHP, a publish would queue behind the held polls (the next test).
+    const runs = planRuns([{ ...BASE, phpWorkers: 2, phpPm: 'static', publisher: 'redis' }], ['php-long-polling']);
     const bench = new Bench({ preset: 'test', command: 'vitest', runs, redis: prepared.redis });
     const results = await bench.run();
     const run = results.runs[0];
@@ -59,6 +60,25 @@ describe.skipIf(phpStackMissing('the article’s stack in the bench'))('the arti
     expect(stack.page!.answered + stack.page!.failed).toBe(stack.page!.sent);
     expect(bench.childPids.every((pid) => !isAlive(pid))).toBe(true);
   });
+
+  it(
+    'publishes through PHP’s own /api/publish by default: every publish answered once, every message delivered once',
+    { timeout: 120_000 },
+    async () => {
+      // A pool with a worker for every waiting client and two more: the publishes never wait for one.
+      const runs = planRuns([{ ...BASE, phpWorkers: 8, phpPm: 'static' }], ['php-long-polling']);
+      expect(runs[0].scenario.publisher).toBe('http');
+      const bench = new Bench({ preset: 'test', command: 'vitest', runs, redis: prepared.redis });
+      const run = (await bench.run()).runs[0];
+      expect(run.problems).toEqual([]);
+      expect(run.messages.published).toBe(8);
+      expect(run.messages.delivered).toBe(8 * 6);
+      expect(run.publishing).toMatchObject({ publisher: 'http', planned: 8, answered: 8, failed: 0, retries: 0 });
+      // PHP answered each publish once, and nginx logged it apart from the polls.
+      expect(run.stack!.answers['/api/publish']).toEqual({ '202': 8 });
+      expect(run.stack!.requests).toBe(run.requests.total);
+    },
+  );
 
   it('runs our WebSocket behind nginx: every message once, nginx’s cost and answers recorded', { timeout: 120_000 }, async () => {
     const runs = planRuns([{ ...BASE, proxy: 'nginx' }], ['websocket']);
