@@ -1,6 +1,6 @@
 import { fmtInt, fmtMs } from '../results/number-format.js';
 import { publisherFiguresOf, type RunResult } from '../results/results.js';
-import { describeStep, type Scenario } from '../results/scenario.js';
+import { describeStep, scenarioValue, type Scenario } from '../results/scenario.js';
 import { causesText } from './summary-notices.js';
 
 /**
@@ -22,7 +22,8 @@ export function publishingLines(runs: readonly RunResult[]): string[] {
     );
   }
   if (lines.length === 0) return [];
-  if (runs.some((run) => !publisherFiguresOf(run))) {
+  // A run that never got to publish (its clients did not connect) has no publisher's figures, and published nothing.
+  if (runs.some((run) => !publisherFiguresOf(run) && scenarioValue(run.scenario, 'publisher') === 'in-process' && run.messages.published > 0)) {
     lines.push('the other runs published in-process: their latency counts from when the server process stored each message');
   }
   return [

@@ -31,9 +31,14 @@ const SS = findOnPath('ss', [process.env.PATH ?? '', '/usr/sbin', '/sbin', '/usr
  * own "listen queue" is not kept for a unix socket on Linux). Null when the status page does not answer.
  */
 export async function readPool(stack: RunningStack): Promise<PoolReading | null> {
-  const [body, queued] = await Promise.all([readStatus(stack, ''), readQueue(stack)]);
+  const [body, queued] = await Promise.all([readStatus(stack, '&full'), readQueue(stack)]);
   if (body === null) return null;
-  return { busy: body['active processes'], idle: body['idle processes'], queued, maxChildrenReached: body['max children reached'] };
+  // Counted from the workers' own states: the page's "active processes" leaves out a worker the dynamic pool has
+  // just started and that already serves a request (it lags by one while the pool grows).
+  const processes = Array.isArray(body.processes) ? body.processes : undefined;
+  const busy = processes ? processes.filter((p) => p.state !== 'Idle').length : body['active processes'];
+  const idle = processes ? processes.length - busy : body['idle processes'];
+  return { busy, idle, queued, maxChildrenReached: body['max children reached'] };
 }
 
 /** Every worker of the pool now, in pid order (a seat keeps its place), and the queue; null when the page does not answer. */
