@@ -56,7 +56,7 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   {
     name: 'util-linux',
     programs: ['setpriv'],
-    why: 'setpriv: the kernel network’s no-root test runs the bench as nobody, and Chromium is bound to its launcher',
+    why: 'setpriv: the kernel network’s no-root test runs the bench with root’s capabilities dropped, and Chromium is bound to its launcher',
   },
   { name: 'tshark', programs: ['tshark'], why: 'the byte check of the wire counts against a capture' },
 ];

@@ -20,7 +20,7 @@ function figures(planned: number): PublisherFigures {
     latencyHistogram: '',
     cpuMs: 12,
     windowMs: 1_000,
-  } as PublisherFigures;
+  };
 }
 
 function published(run: RunResult, by: 'http' | 'in-process'): RunResult {
