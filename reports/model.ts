@@ -65,7 +65,7 @@ export function buildRuns(sets: readonly RunSet[]): ReportRun[] {
       for (const run of set.results.runs) {
         if (run.strategy.name !== name) continue;
         const reference = references.has(name);
-        const scenarioTag = describeStep(run.scenario, scenariosOf.get(set)!);
+        const scenarioTag = describeStep(run.scenario, scenariosOf.get(set)!, run.strategy);
         const title = (reference ? `${run.strategy.title} (reference)` : run.strategy.title) + (scenarioTag ? ` · ${scenarioTag}` : '');
         runs.push({
           run,

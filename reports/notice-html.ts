@@ -146,7 +146,7 @@ export function interruptionBanner(results: Results, label: string | null): stri
   const planned = [...results.runs.map((run) => run.scenario), ...interrupted.notRun.flatMap((step) => (step.kind === 'run' ? [step.scenario] : []))];
   const notRun = interrupted.notRun.map((step) => {
     if (step.kind === 'probe') return `<li>capacity probe ${esc(step.endpoint)}${step.httpVersion === '2' ? ' over HTTP/2' : ''}</li>`;
-    const detail = describeStep(step.scenario, planned);
+    const detail = describeStep(step.scenario, planned, step.strategy);
     return `<li>${esc(step.strategy.title)}${detail ? ` <span class="muted">(${esc(detail)})</span>` : ''}</li>`;
   });
   const headline = `${who}${by} after ${progress(interrupted)}: these figures are the ${steps(interrupted)} that finished.`;

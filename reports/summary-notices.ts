@@ -115,7 +115,7 @@ export function interruptionLines(interrupted: Interruption, finished: readonly 
   const planned = [...finished, ...interrupted.notRun.flatMap((step) => (step.kind === 'run' ? [step.scenario] : []))];
   const notRun = interrupted.notRun.map((step) => {
     if (step.kind === 'probe') return `capacity ${step.endpoint}${step.httpVersion === '2' ? ' (HTTP/2)' : ''}`;
-    const detail = describeStep(step.scenario, planned);
+    const detail = describeStep(step.scenario, planned, step.strategy);
     return `${step.strategy.name}${detail ? ` (${detail})` : ''}`;
   });
   return [

@@ -16,7 +16,7 @@ export function publishingLines(runs: readonly RunResult[]): string[] {
     const failures = Object.keys(p.failuresByCause).length === 0 ? '' : ` (failed attempts: ${causesText(p.failuresByCause)})`;
     const latency = p.latencyUs.count === 0 ? 'no publish answered' : `p50 ${fmtMs(p.latencyUs.p50)} ms, p99 ${fmtMs(p.latencyUs.p99)} ms`;
     lines.push(
-      `PUBLISH ${run.strategy.name}${tag(run.scenario, scenarios)}: ${fmtInt(p.answered)}/${fmtInt(p.planned)} answered by ${p.target}, ` +
+      `PUBLISH ${run.strategy.name}${tag(run, scenarios)}: ${fmtInt(p.answered)}/${fmtInt(p.planned)} answered by ${p.target}, ` +
         `${latency}; ${fmtInt(p.failed)} failed, ${fmtInt(p.retries)} retried${failures}, ${fmtInt(p.waited)} waited for one of ` +
         `${fmtInt(p.concurrencyLimit)} places; publisher CPU ${fmtInt(p.cpuMs)} ms`,
     );
@@ -35,7 +35,7 @@ export function publishingLines(runs: readonly RunResult[]): string[] {
 }
 
 /** What sets a run's scenario apart from the others', in brackets; nothing for one scenario. */
-function tag(s: Scenario, all: readonly Scenario[]): string {
-  const step = describeStep(s, all);
+function tag(run: RunResult, all: readonly Scenario[]): string {
+  const step = describeStep(run.scenario, all, run.strategy);
   return step === '' ? '' : ` (${step})`;
 }

@@ -12,7 +12,7 @@ export function scaleOutLines(runs: readonly RunResult[]): string[] {
     if (!o) continue;
     const overflows = o.listenOverflows === null ? 'listen-queue overflows not exposed' : `${fmtInt(o.listenOverflows)} listen-queue overflow(s)`;
     lines.push(
-      `RECOVERY ${run.strategy.name}${tag(run.scenario, scenarios)}: ${fmtInt(o.affectedClients)} of ${fmtInt(run.scenario.clients)} ` +
+      `RECOVERY ${run.strategy.name}${tag(run, scenarios)}: ${fmtInt(o.affectedClients)} of ${fmtInt(run.scenario.clients)} ` +
         `clients affected; ` +
         `attached again 50/95/100 % ${times(o.reattachMs)} ms, a message again ${times(o.firstMessageMs)} ms after the kill; ` +
         `${fmtInt(o.reconnectAttempts)} reconnect attempts, peak ${fmtInt(o.peakAcceptPerSec)} accepts/s, ${overflows}`,
@@ -22,7 +22,7 @@ export function scaleOutLines(runs: readonly RunResult[]): string[] {
     if (!run.broker) continue;
     const bytes = brokerBytesPerMessage(run.broker);
     lines.push(
-      `REDIS ${run.strategy.name}${tag(run.scenario, scenarios)}: Redis CPU ${fmtNumber(redisCpuMsPerThousand(run.broker), 1)} ms per 1,000 ` +
+      `REDIS ${run.strategy.name}${tag(run, scenarios)}: Redis CPU ${fmtNumber(redisCpuMsPerThousand(run.broker), 1)} ms per 1,000 ` +
         `messages, ` +
         `${fmtInt(bytes.toRedis)} B to and ${fmtInt(bytes.fromRedis)} B from Redis per message (${fmtInt(run.broker.published)} published)`,
     );
@@ -31,8 +31,8 @@ export function scaleOutLines(runs: readonly RunResult[]): string[] {
 }
 
 /** What sets a run's scenario apart from the others' ("2 server processes · backoff none"), in brackets; nothing for one scenario. */
-function tag(s: Scenario, all: readonly Scenario[]): string {
-  const step = describeStep(s, all);
+function tag(run: RunResult, all: readonly Scenario[]): string {
+  const step = describeStep(run.scenario, all, run.strategy);
   return step === '' ? '' : ` (${step})`;
 }
 

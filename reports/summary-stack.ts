@@ -15,7 +15,7 @@ export function stackLines(results: Results): string[] {
   for (const run of results.runs) {
     const stack = run.stack;
     if (!stack) continue;
-    const step = describeStep(run.scenario, scenarios);
+    const step = describeStep(run.scenario, scenarios, run.strategy);
     const tag = step === '' ? '' : ` (${step})`;
     const gateway = `502 ×${fmtInt(answersWithStatus(run, 502))}, 504 ×${fmtInt(answersWithStatus(run, 504))}`;
     const cost = servingCost(run);

@@ -563,12 +563,17 @@ export function describeScenario(scenario: Scenario): string {
   return [...load, ...describeSettings(scenario)].join(', ');
 }
 
+/** The PHP pool's settings: they reach the runs of a strategy that PHP-FPM serves, and no other. */
+export const PHP_POOL_FIELDS: readonly (keyof Scenario)[] = ['phpWorkers', 'phpPm', 'phpRequestTimeoutSec'];
+
 /**
  * What sets `scenario` apart from the others of a matrix: the one field that varies ("10,000 clients"), or how it
  * differs from the first scenario, the base of a star of sweeps ("delay 50 ms", "base"); empty when all are alike.
  */
-export function describeStep(scenario: Scenario, all: readonly Scenario[]): string {
-  const keys = varyingFields(all);
+export function describeStep(scenario: Scenario, all: readonly Scenario[], strategy?: { servedBy?: 'php-fpm' }): string {
+  // The PHP pool's settings reach only the runs PHP serves: our server's runs record them at their defaults.
+  const reaches = (key: keyof Scenario) => strategy === undefined || strategy.servedBy === 'php-fpm' || !PHP_POOL_FIELDS.includes(key);
+  const keys = varyingFields(all).filter(reaches);
   if (keys.length === 0) return '';
   const shown = keys.length === 1 ? keys : differingFields(scenario, all[0]).filter((key) => keys.includes(key));
   if (shown.length === 0) return 'base';

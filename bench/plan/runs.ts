@@ -1,4 +1,4 @@
-import { scenarioField, scenarioKey, scenarioValue, type Scenario } from '../../results/scenario.js';
+import { PHP_POOL_FIELDS, scenarioField, scenarioKey, scenarioValue, type Scenario } from '../../results/scenario.js';
 import { BROWSER_FLEET_STRATEGY_NAMES, FALLING_BACK_STRATEGY_NAMES, findStrategy } from './strategies.js';
 import { withField } from './scenarios.js';
 import type { RunFilter } from './preset.js';
@@ -41,9 +41,6 @@ export function planRuns(
   );
 }
 
-/** Settings of the PHP pool: they reach the PHP strategies only. */
-const PHP_FIELDS = ['phpWorkers', 'phpPm', 'phpRequestTimeoutSec'] as const;
-
 /**
  * A scenario as `strategy` runs it, its results record it: a PHP strategy reads the Redis Stream (its log) from one
  * stack, always behind nginx, so the source is redis and the settings of our server's processes and proxy are at
@@ -62,7 +59,7 @@ export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
     return run;
   }
   let run = scenario;
-  for (const key of PHP_FIELDS) run = reset(run, key);
+  for (const key of PHP_POOL_FIELDS) run = reset(run, key);
   if (scenarioValue(run, 'proxy') === 'none') run = reset(run, 'nginxReadTimeoutSec');
   return run;
 }

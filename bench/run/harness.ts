@@ -199,6 +199,7 @@ export class Bench extends EventEmitter<BenchEvents> {
         detail: describeStep(
           run.scenario,
           this.plan.runs.map((r) => r.scenario),
+          findStrategy(run.strategy)?.info,
         ),
       })),
       ...probes.map((probe) => ({ strategy: probeLabel(probe), detail: probe.httpVersion === '2' ? 'h2load' : 'autocannon' })),

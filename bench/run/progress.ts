@@ -38,6 +38,7 @@ export function attachProgress(bench: Bench, describe: DescribeNotice, stream: N
     const detail = describeStep(
       run.scenario,
       bench.plan.runs.map((planned) => planned.scenario),
+      run.strategy,
     );
     const what = `${run.strategy.name}${detail ? ` (${detail})` : ''}`;
     stream.write(`pushbench: run ${index + 1}/${total} ${what} done in ${fmtSeconds(run.wallTimeMs)}${valid ? '' : ' (INVALID)'}\n`);

@@ -227,6 +227,19 @@ describe('words', () => {
     const backoffs = [{ ...BASE, backoff: 'none' as const }, BASE];
     expect(backoffs.map((s) => describeStep(s, backoffs))).toEqual(['backoff none', 'backoff full-jitter']);
   });
+
+  it('names the PHP pool only for a run PHP serves: our server’s runs record it at its defaults', () => {
+    const php = { ...BASE, source: 'redis' as const, phpWorkers: 1_000, phpPm: 'static' as const };
+    const ours = { ...BASE, source: 'redis' as const };
+    const behindNginx = { ...ours, proxy: 'nginx' as const };
+    const all = [php, ours, behindNginx];
+    expect(describeStep(php, all, { servedBy: 'php-fpm' })).toBe('base');
+    // For our server's runs only the proxy varies, and a single varying setting is named in every step.
+    expect(describeStep(ours, all, {})).toBe('no proxy');
+    expect(describeStep(behindNginx, all, {})).toBe('behind nginx');
+    // Without a strategy, every setting that varies is named, as before.
+    expect(describeStep(ours, all)).toBe('5 PHP workers · pm dynamic');
+  });
 });
 
 /** A value of the flag other than the quick preset's: its range's top, or for the fault its bottom (inside 8 s). */
