@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { CapturedAnswer, FloorOptions } from '../ipc/protocol.js';
 
 /**
@@ -52,6 +52,16 @@ export function captureAnswer({ url, method, headers, body }: CaptureRequest, ti
  * The Date header, the one part of an answer that changes, is written fresh (to the second, as node does); the
  * keep-alive timeout is the one the answer announces, so the connection behaves as the endpoint's did.
  */
+/** Listens on an ephemeral loopback port with a deep backlog (the probe opens its connections at once); its URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
 export class FloorServer {
   readonly server: http.Server;
   private readonly headers: string[];
@@ -69,13 +79,8 @@ export class FloorServer {
     this.server.keepAliveTimeout = announcedKeepAliveMs(answer.rawHeaders) ?? NODE_KEEP_ALIVE_MS;
   }
 
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
-    });
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+  listen(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,6 @@
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import type { CapturedAnswer, FloorOptions } from '../ipc/protocol.js';
-import type { CaptureRequest } from './floor.js';
+import { listenOnLoopback, type CaptureRequest } from './floor.js';
 
 /**
  * The floor of a capacity probe over HTTP/2: node:http2 alone, on its core API (a 'stream' event and
@@ -72,13 +71,8 @@ export class Http2FloorServer {
     this.server.on('sessionError', ignore);
   }
 
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
-    });
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+  listen(): Promise<string> {
+    return listenOnLoopback(this.server);
   }
 
   async close(): Promise<void> {

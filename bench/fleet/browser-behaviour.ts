@@ -2,8 +2,8 @@ import type http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { startPushServer, type PushServer } from '../../servers/app.js';
 import { ROUTES } from '../../servers/contract/wire.js';
-import { FLEET_GLOBAL, type FleetClientConfig, type FleetClientRecord, type FleetPageApi } from '../../clients/browser/fleet-protocol.js';
-import { FLEET_PAGE_PATH, launchChromium, type ChromiumLaunch } from './chromium.js';
+import type { FleetClientConfig, FleetClientRecord } from '../../clients/browser/fleet-protocol.js';
+import { callPage, FLEET_PAGE_PATH, launchChromium, type ChromiumLaunch } from './chromium.js';
 import { mountFleetPage } from './fleet-page.js';
 
 /**
@@ -22,16 +22,6 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, wh
     if (Date.now() > deadline) throw new Error(`browser behaviour: no sign of ${what} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Promise<R> {
-  return page.evaluate(
-    ([name, method, arg]) => {
-      const api = (globalThis as unknown as Record<string, FleetPageApi>)[name];
-      return (api[method] as (arg: unknown) => unknown).call(api, arg);
-    },
-    [FLEET_GLOBAL, method, arg] as const,
-  ) as Promise<R>;
 }
 
 async function withServerAndBrowser<T>(

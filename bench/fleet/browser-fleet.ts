@@ -1,18 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import {
-  FLEET_GLOBAL,
-  type FleetClientConfig,
-  type FleetClientRecord,
-  type FleetClientState,
-  type FleetPageApi,
-} from '../../clients/browser/fleet-protocol.js';
+import type { Browser } from 'playwright-core';
+import type { FleetClientConfig, FleetClientRecord, FleetClientState } from '../../clients/browser/fleet-protocol.js';
 import type { Scenario } from '../../results/scenario.js';
 import type { TrafficWindow } from '../../results/results.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs } from '../measure/histogram.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
 import { descendantsCpuMs } from '../measure/process-tree.js';
 import { SeqReceipts } from '../measure/seq-receipts.js';
-import { chromiumVersion, launchChromium, openClientPage, type ChromiumLaunch, type ClientPage } from './chromium.js';
+import { callPage, chromiumVersion, launchChromium, openClientPage, type ChromiumLaunch, type ClientPage } from './chromium.js';
 import { noFaults, tallyClients, type FleetReport } from './client-fleet.js';
 import { scenarioIdentity } from './identity.js';
 
@@ -26,17 +20,6 @@ export const BROWSER_FLEET_STRATEGIES: readonly string[] = ['short-polling', 'lo
 const OPEN_CONCURRENCY = 8;
 /** How often a drain asks every page how far it is: a round trip to each page per ask. */
 const DRAIN_POLL_MS = 100;
-
-/** Calls the fleet page's API inside the page. */
-function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Promise<R> {
-  return page.evaluate(
-    ([name, method, arg]) => {
-      const api = (globalThis as unknown as Record<string, FleetPageApi>)[name];
-      return (api[method] as (arg: unknown) => unknown).call(api, arg);
-    },
-    [FLEET_GLOBAL, method, arg] as const,
-  ) as Promise<R>;
-}
 
 /** What the browser fleet is started with: the simulated fleet's options, but for the client class (the page's). */
 export interface BrowserFleetOptions {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { FLEET_GLOBAL, type FleetPageApi } from '../../clients/browser/fleet-protocol.js';
 
 /** Debian's chromium package: a browser is never downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -75,4 +76,15 @@ export async function openClientPage(browser: Browser, origin: string, cookie?: 
     await context.close().catch(() => {});
     throw error;
   }
+}
+
+/** Calls the fleet page's API inside the page. */
+export function callPage<R>(page: Page, method: keyof FleetPageApi, arg?: unknown): Promise<R> {
+  return page.evaluate(
+    ([name, method, arg]) => {
+      const api = (globalThis as unknown as Record<string, FleetPageApi>)[name];
+      return (api[method] as (arg: unknown) => unknown).call(api, arg);
+    },
+    [FLEET_GLOBAL, method, arg] as const,
+  ) as Promise<R>;
 }

@@ -2,6 +2,21 @@ import type { Scenario } from '../../results/results.js';
 import type { CapacityPlan } from './capacity-plan.js';
 import type { CapacitySearchPlan } from './capacity-search.js';
 
+/**
+ * The quick preset's scenario: 100 clients, one message every 2 s on average, a 1 s poll, 8 s of publishing. A
+ * preset that retraces it another way (another fleet, another size) starts from it.
+ */
+export const QUICK_SCENARIO: Scenario = {
+  clients: 100,
+  ratePerSec: 0.5,
+  durationSec: 8,
+  payloadBytes: 100,
+  pollIntervalMs: 1000,
+  longPollTimeoutMs: 20_000,
+  arrivals: 'poisson',
+  seed: 2,
+};
+
 export type RunFilter = (strategy: string, scenario: Scenario) => boolean;
 
 /** A named list of scenarios; each scenario is run once per selected strategy. */

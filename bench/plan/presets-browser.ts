@@ -1,4 +1,4 @@
-import type { Preset } from './preset.js';
+import { QUICK_SCENARIO, type Preset } from './preset.js';
 
 /*
  * Why browser looks like this: it is the agreement check, the same scenario run by the simulated fleet and by real
@@ -7,31 +7,11 @@ import type { Preset } from './preset.js';
  * renderer process (about 60 MiB and a share of a core on this machine), so 20 keep the browser from being the
  * bottleneck; `--clients 100` checks the same at 100. The report's "Simulated vs real browser" table reads it.
  */
+const SCENARIO = { ...QUICK_SCENARIO, clients: 20 };
+
 export const BROWSER_PRESET: Preset = {
   name: 'browser',
   description: 'the agreement check: the four strategies with simulated clients and with real Chromium clients, 20 each, quick’s schedule',
   strategies: ['short-polling', 'long-polling', 'websocket', 'sse'],
-  scenarios: [
-    {
-      clients: 20,
-      ratePerSec: 0.5,
-      durationSec: 8,
-      payloadBytes: 100,
-      pollIntervalMs: 1000,
-      longPollTimeoutMs: 20_000,
-      arrivals: 'poisson',
-      seed: 2,
-    },
-    {
-      clients: 20,
-      ratePerSec: 0.5,
-      durationSec: 8,
-      payloadBytes: 100,
-      pollIntervalMs: 1000,
-      longPollTimeoutMs: 20_000,
-      arrivals: 'poisson',
-      seed: 2,
-      fleet: 'chromium',
-    },
-  ],
+  scenarios: [SCENARIO, { ...SCENARIO, fleet: 'chromium' }],
 };

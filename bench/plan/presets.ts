@@ -1,4 +1,4 @@
-import type { Preset } from './preset.js';
+import { QUICK_SCENARIO, type Preset } from './preset.js';
 import { MATRIX_PRESETS } from './presets-sweeps.js';
 import { HTTP2_PRESET } from './presets-http-versions.js';
 import { NETWORK_PRESET } from './presets-network.js';
@@ -25,18 +25,7 @@ export type { Preset };
 const QUICK: Preset = {
   name: 'quick',
   description: 'every strategy, 100 clients, one message every 2 s on average, 8 s',
-  scenarios: [
-    {
-      clients: 100,
-      ratePerSec: 0.5,
-      durationSec: 8,
-      payloadBytes: 100,
-      pollIntervalMs: 1000,
-      longPollTimeoutMs: 20_000,
-      arrivals: 'poisson',
-      seed: 2,
-    },
-  ],
+  scenarios: [QUICK_SCENARIO],
 };
 
 /*
