@@ -22,10 +22,17 @@ const IDLE_KEEP_ALIVE_MS = 600_000;
  * lets a few client processes drive thousands of polls a second. Its connections are opened by the WireCounter,
  * so every byte is still counted at the socket.
  */
+/** How long a stopping client waits for the answer to a poll it has sent that the server answers at once. */
+const STOP_ANSWER_GRACE_MS = 2_000;
+
 export abstract class PollingClient extends SimulatedClient {
   private http: Client;
   /** The poll in flight, by identity: an answer or error of an earlier one is ignored. */
   private inFlight?: object;
+  /** Whether the poll in flight is answered at once (a short poll) rather than held until news. */
+  private inFlightAnsweredAtOnce = false;
+  /** Told when the poll in flight is answered or has failed. */
+  private readonly onSettled: (() => void)[] = [];
   /** Which of a browser's requests a poll of this client is (its header profile's entry). */
   protected abstract readonly profiledAs: ProfiledRequest;
   /** Every poll's headers: the same on every request, so made once (undici writes Host and Connection itself). */
@@ -65,10 +72,11 @@ export abstract class PollingClient extends SimulatedClient {
     if (this.stopped || this.inFlight) return;
     const request = {};
     this.inFlight = request;
+    this.inFlightAnsweredAtOnce = holdMs === 0;
     const fail = (error: Error) => {
       if (this.inFlight !== request) return;
       disarm();
-      this.inFlight = undefined;
+      this.settle();
       this.retryLater(error, () => this.poll(path, params, done, holdMs));
     };
     // A poll with no answer in time is given up with its connection (connecting, or connected to a server that
@@ -88,7 +96,7 @@ export abstract class PollingClient extends SimulatedClient {
       } catch {
         return fail(new Error('poll answer is not JSON'));
       }
-      this.inFlight = undefined;
+      this.settle();
       this.reportOpen();
       if (body.gap) this.reportGap(body.gap);
       this.deliver(body.messages, body.cursor, 'response');
@@ -129,8 +137,24 @@ export abstract class PollingClient extends SimulatedClient {
     abandoned.destroy().catch(() => {});
   }
 
-  protected async closeTransport(): Promise<void> {
+  private settle(): void {
     this.inFlight = undefined;
+    for (const told of this.onSettled.splice(0)) told();
+  }
+
+  protected async closeTransport(): Promise<void> {
+    // A poll the server answers at once is given a moment for its answer, so that what the server wrote is read and
+    // counted at both ends; a held poll is not waited for (its server writes nothing until news).
+    if (this.inFlight && this.inFlightAnsweredAtOnce) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_ANSWER_GRACE_MS);
+        this.onSettled.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.settle();
     await this.wire.closeSecure();
     await this.http.destroy();
   }
