@@ -246,6 +246,9 @@ export class RedisMessageSource extends EventEmitter<RedisSourceEvents> implemen
     while (!this.closed) {
       let snapshot: LogSnapshot;
       try {
+        // The two connections reconnect on their own clocks: Redis answers again only once the reader does too,
+        // or its next XREAD fails as "offline" and the outage is reported a second time.
+        await this.reader.sendCommand(['PING']);
         snapshot = await this.log.snapshot(this.lastReadSeq);
       } catch {
         // Redis is not back yet (or answers with an error): try again shortly, for as long as the source is open.
