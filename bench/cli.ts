@@ -105,10 +105,6 @@ async function main(argv: string[]): Promise<number> {
     options.capacity.httpVersions = versions;
   }
 
-  // The capacity probes (autocannon, h2load and their node:http floors) speak cleartext only so far.
-  if (options.capacity?.tls?.includes(true)) {
-    return refuse('the capacity probes run in cleartext only: --tls applies to the runs (use --tls off with probes)', created);
-  }
   // TLS needs a certificate, and openssl to make it: without it, one line and nothing started.
   if (planSpeaksTls({ runs, capacity: options.capacity ?? undefined }) && !opensslAvailable()) {
     return refuse(OPENSSL_MISSING, created);

@@ -165,7 +165,8 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
   protected profiledHeaders(kind: ProfiledRequest, lastEventId?: string): HeaderLine[] | undefined {
     const { headerProfile, baseUrl, headers, httpVersion } = this.options;
     if (!headerProfile) return undefined;
-    const lines = profiledHeaders(headerProfile, kind, { origin: baseUrl, identity: headers, lastEventId });
+    const lines = profiledHeaders(headerProfile, kind, { origin: baseUrl, identity: headers, lastEventId }, httpVersion);
+    // Identity headers other than the cookie come after the profile's, named as given: HTTP/2 wants them in lower case.
     return httpVersion === '2' ? http2Headers(lines) : lines;
   }
 

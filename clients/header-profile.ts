@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { HttpVersion } from '../servers/contract/wire.js';
 
 /**
  * What a real browser sends with each kind of request the strategies' clients make, taken from the browser itself
@@ -24,6 +25,12 @@ export interface HeaderProfile {
   /** The path of the page the requests were made from (their Referer names it). */
   page: string;
   requests: Record<ProfiledRequest, HeaderLine[]>;
+  /**
+   * The same browser's requests over HTTP/2 (TLS, h2 chosen by ALPN, as it reaches a site): their regular fields in
+   * its order, names in lower case (the pseudo-headers are the HTTP/2 client's own). Chromium sends a `priority`
+   * field over h2 that it never sends over HTTP/1.1. A kind not here is derived from its HTTP/1.1 lines (http2Headers).
+   */
+  http2Requests?: Partial<Record<ProfiledRequest, HeaderLine[]>>;
 }
 
 /** The parts of a request that depend on the run: where it goes, who sends it, where it resumes. */
@@ -61,17 +68,18 @@ export interface RequestContext {
 }
 
 /**
- * The header lines of one request of `kind`, in the browser's order, with the run's values in place of the
- * placeholders. The WebSocket key is left as the placeholder: the WebSocket library puts its own key there.
+ * The header lines of one request of `kind` over `httpVersion` (HTTP/1.1 by default), in the browser's order, with the
+ * run's values in place of the placeholders. The WebSocket key is left as the placeholder: the WebSocket library puts its own key there.
  */
-export function profiledHeaders(profile: HeaderProfile, kind: ProfiledRequest, context: RequestContext): HeaderLine[] {
+export function profiledHeaders(profile: HeaderProfile, kind: ProfiledRequest, context: RequestContext, httpVersion?: HttpVersion): HeaderLine[] {
+  const stored = httpVersion === '2' ? (profile.http2Requests?.[kind] ?? http2Headers(profile.requests[kind])) : profile.requests[kind];
   const origin = new URL(context.origin);
   const identity = { ...context.identity };
   const cookieName = Object.keys(identity).find((name) => name.toLowerCase() === 'cookie');
   const cookie = cookieName === undefined ? undefined : identity[cookieName];
   if (cookieName !== undefined) delete identity[cookieName];
   const lines: HeaderLine[] = [];
-  for (const [name, value] of profile.requests[kind]) {
+  for (const [name, value] of stored) {
     if (value === PLACEHOLDERS.cookie && cookie === undefined) continue;
     if (value === PLACEHOLDERS.lastEventId && context.lastEventId === undefined) continue;
     lines.push([

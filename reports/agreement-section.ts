@@ -1,4 +1,4 @@
-import { agreementRows, BYTES_TOLERANCE, REQUESTS_TOLERANCE, type AgreementRow, type FleetFigures } from '../results/agreement.js';
+import { agreementRows, BYTES_TOLERANCE, REQUESTS_TOLERANCE, SETUP_ON_THE_PAGE, type AgreementRow, type FleetFigures } from '../results/agreement.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber } from '../results/number-format.js';
 import { escapeHtml as esc } from './format.js';
 import { NO_SECTION, section, type ExtraSections, type SectionContext } from './section-html.js';
@@ -61,7 +61,8 @@ export function agreementSection({ runs }: SectionContext): ExtraSections {
 <p class="muted">The real clients are the classroom demo’s browser clients (fetch for the polls, EventSource, WebSocket) in headless Chromium, a ` +
     `browser context each, asking exactly what the simulated clients ask. Their bytes are counted at the server’s sockets (the browser’s ` +
     `are not ours); their latency from the page’s own clock. Latency is shown, not compared: dozens of renderer processes share the ` +
-    `machine’s cores with the server, so the browser’s latency is partly the load generator’s.</p>`;
+    `machine’s cores with the server, so the browser’s latency is partly the load generator’s.</p>` +
+    (rows.some((row) => row.setupOnThePage) ? `<p class="muted">${esc(SETUP_ON_THE_PAGE)}</p>` : '');
   return {
     html: section(
       'agreement',

@@ -1,3 +1,4 @@
+import { capacityProbeName, sameTransport } from '../results/capacity.js';
 import { ratio, serverCpuUsPerRequest } from '../results/metrics.js';
 import { fmtBytes, fmtInt, fmtMs, fmtNumber } from '../results/number-format.js';
 import type { CapacityResult, HttpVersion, RunResult, Scenario } from '../results/results.js';
@@ -148,9 +149,9 @@ function capacityTable(probes: readonly CapacityResult[]): string {
   const h2 = probes.filter((p) => p.httpVersion === '2' && !p.problem);
   if (h2.length === 0) return '';
   const rows = h2.map((probe) => {
-    const h1 = probes.find((p) => p.endpoint === probe.endpoint && p.httpVersion !== '2' && !p.problem);
+    const h1 = probes.find((p) => p.endpoint === probe.endpoint && sameTransport(p, { ...probe, httpVersion: '1.1' }) && !p.problem);
     const perRequest = (p: CapacityResult | undefined) => (p && p.requests > 0 ? (p.serverCpuMs * 1000) / p.requests : null);
-    return `<tr><td>${esc(probe.endpoint)}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
+    return `<tr><td>${esc(capacityProbeName({ endpoint: probe.endpoint, tls: probe.tls }))}<div class="kind">${esc(probe.method)} ${esc(probe.path)}</div></td>
 <td class="num">${fmtInt(h1?.requestsPerSec)}</td><td class="num">${fmtInt(probe.requestsPerSec)}</td>
 <td class="num">${fmtNumber(perRequest(h1), 1)}</td><td class="num">${fmtNumber(perRequest(probe), 1)}</td>
 <td class="num">${h1 ? fmtMs(h1.latencyUs.p99) : '—'}</td><td class="num">${fmtMs(probe.latencyUs.p99)}</td></tr>`;

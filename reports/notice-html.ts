@@ -1,3 +1,4 @@
+import { capacityProbeName } from '../results/capacity.js';
 import { fmtInt, fmtSetting } from '../results/number-format.js';
 import { describeStep } from '../results/scenario.js';
 import type { BottleneckReason, Interruption, Legacy, LoadProcess, MissedExample, Notice, Results } from '../results/results.js';
@@ -145,7 +146,7 @@ export function interruptionBanner(results: Results, label: string | null): stri
   const by = interrupted.signal ? ` (${esc(interrupted.signal)})` : '';
   const planned = [...results.runs.map((run) => run.scenario), ...interrupted.notRun.flatMap((step) => (step.kind === 'run' ? [step.scenario] : []))];
   const notRun = interrupted.notRun.map((step) => {
-    if (step.kind === 'probe') return `<li>capacity probe ${esc(step.endpoint)}${step.httpVersion === '2' ? ' over HTTP/2' : ''}</li>`;
+    if (step.kind === 'probe') return `<li>capacity probe ${esc(capacityProbeName(step))}</li>`;
     const detail = describeStep(step.scenario, planned, step.strategy);
     return `<li>${esc(step.strategy.title)}${detail ? ` <span class="muted">(${esc(detail)})</span>` : ''}</li>`;
   });

@@ -1,3 +1,4 @@
+import { capacityProbeName, CLEARTEXT_HTTP1, sameTransport } from '../results/capacity.js';
 import { clientRequestsPerCpuSecond, floorRatio, pushClientsPerCore, shortPollClientsPerCore } from '../results/metrics.js';
 import type { CapacityResult, RunResult } from '../results/results.js';
 import { describeIdentity, scenarioValue } from '../results/scenario.js';
@@ -149,7 +150,7 @@ export function capacitySection(sets: readonly RunSet[], runs: readonly ReportRu
   if (probes.length === 0) return NO_SECTION;
   const rows = probes.map(({ set, probe }) => {
     const tag = set.label === null ? '' : ` <span class="run-tag">${esc(set.label)}</span>`;
-    const name = `${esc(probe.endpoint)}${probe.httpVersion === '2' ? ' · HTTP/2 (h2load)' : ''}`;
+    const name = esc(capacityProbeName(probe));
     if (probe.problem) return `<tr><td>${name}${tag}</td><td colspan="9" class="bad">${noticeHtml(probe.problem)}</td></tr>`;
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : null;
     return (
@@ -214,7 +215,8 @@ function floorCells(probe: CapacityResult): string {
 
 /** "How many clients one core serves", per strategy, side by side. */
 function clientsPerCore(probes: readonly CapacityResult[], runs: readonly ReportRun[]): string {
-  const shortPoll = probes.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
+  // Clients per core are judged on the plain HTTP/1.1 poll, as the article's servers answer it.
+  const shortPoll = probes.find((probe) => probe.endpoint === 'short-poll' && sameTransport(probe, CLEARTEXT_HTTP1) && !probe.problem);
   const items: string[] = [];
   if (shortPoll) {
     const intervals = [...new Set([1_000, ...runs.filter((r) => isIntervalPolling(r.run)).map((r) => r.run.scenario.pollIntervalMs)])].sort(

@@ -1,3 +1,4 @@
+import { capacityProbeName, CLEARTEXT_HTTP1, sameTransport } from '../results/capacity.js';
 import { floorRatio, shortPollClientsPerCore } from '../results/metrics.js';
 import { fmtInt, fmtNumber, fmtRatio } from '../results/number-format.js';
 import type { CapacityResult } from '../results/results.js';
@@ -9,13 +10,13 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   const rows = [['endpoint', 'req/s', 'floor req/s', 'of floor', 'p50 ms', 'p99 ms', 'server CPU', 'req/s per core', 'errors']];
   for (const probe of capacity) {
     if (probe.problem) {
-      rows.push([probeName(probe), 'FAILED', '', '', '', '', '', '', '']);
+      rows.push([capacityProbeName(probe), 'FAILED', '', '', '', '', '', '', '']);
       continue;
     }
     const perCore = probe.serverCpuShare > 0 ? probe.requestsPerSec / probe.serverCpuShare : 0;
     const floor = probe.floor;
     rows.push([
-      probeName(probe),
+      capacityProbeName(probe),
       fmtInt(probe.requestsPerSec),
       !floor ? '—' : floor.problem ? 'FAILED' : fmtInt(floor.requestsPerSec),
       fmtRatio(floorRatio(probe)),
@@ -36,13 +37,8 @@ export function capacityLines(capacity: readonly CapacityResult[]): string[] {
   }
   const failedFloors = capacity.filter((probe) => probe.floor?.problem);
   for (const probe of failedFloors) lines.push(`${probe.endpoint}: ${noticeText(probe.floor!.problem!)}`);
-  const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && probe.httpVersion !== '2' && !probe.problem);
+  const shortPoll = capacity.find((probe) => probe.endpoint === 'short-poll' && sameTransport(probe, CLEARTEXT_HTTP1) && !probe.problem);
   const clients = shortPoll ? shortPollClientsPerCore(shortPoll, 1000) : null;
   if (clients !== null) lines.push('', `one server core answers the empty polls of ${fmtInt(clients)} short-polling clients polling every second`);
   return [...lines, ''];
-}
-
-/** "short-poll", or "short-poll (HTTP/2)" for a probe h2load drove. */
-function probeName(probe: CapacityResult): string {
-  return probe.httpVersion === '2' ? `${probe.endpoint} (HTTP/2)` : probe.endpoint;
 }

@@ -1,3 +1,4 @@
+import { capacityProbeName } from '../results/capacity.js';
 import { describeStep } from '../results/scenario.js';
 import type { BottleneckReason, Interruption, Legacy, LoadProcess, MissedExample, Notice, Scenario } from '../results/results.js';
 
@@ -114,7 +115,7 @@ export function interruptionLines(interrupted: Interruption, finished: readonly 
   const by = interrupted.signal ? ` by ${interrupted.signal}` : '';
   const planned = [...finished, ...interrupted.notRun.flatMap((step) => (step.kind === 'run' ? [step.scenario] : []))];
   const notRun = interrupted.notRun.map((step) => {
-    if (step.kind === 'probe') return `capacity ${step.endpoint}${step.httpVersion === '2' ? ' (HTTP/2)' : ''}`;
+    if (step.kind === 'probe') return `capacity ${capacityProbeName(step)}`;
     const detail = describeStep(step.scenario, planned, step.strategy);
     return `${step.strategy.name}${detail ? ` (${detail})` : ''}`;
   });

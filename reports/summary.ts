@@ -2,7 +2,7 @@ import { clientRequestsPerCpuSecond, cpuJudged, perDeliveredMessage, type PerDel
 import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds } from '../results/number-format.js';
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { describeScenario, scenarioKey } from '../results/scenario.js';
-import { agreementRows } from '../results/agreement.js';
+import { agreementRows, SETUP_ON_THE_PAGE } from '../results/agreement.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
 import { stackLines } from './summary-stack.js';
@@ -131,6 +131,7 @@ export function agreementLines(runs: readonly RunResult[]): string[] {
         `  ${row.strategy.name} ${fmtInt(row.clients)} clients: ${row.agrees ? 'agrees' : 'DISAGREES'} (requests ${pct(row.requestsDeviation)}, ` +
         `up ${pct(row.bytesUpDeviation)}, down ${pct(row.bytesDownDeviation)})`,
     ),
+    ...(rows.some((row) => row.setupOnThePage) ? wrapText(SETUP_ON_THE_PAGE) : []),
     '',
   ];
 }
@@ -173,4 +174,17 @@ function groupByScenario(runs: readonly RunResult[]): Map<Scenario, RunResult[]>
 /** Latency in ms, or a dash for a run without a single sample (its percentiles are zeros, not measurements). */
 function latency(run: RunResult, us: number): string {
   return run.latencyUs.count === 0 ? DASH : fmtMs(us);
+}
+
+/** A paragraph as lines of at most `width` characters, broken at spaces. */
+function wrapText(text: string, width = 118): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return line === '' ? lines : [...lines, line];
 }

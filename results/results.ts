@@ -246,6 +246,11 @@ export interface CapacityResult extends CapacityFigures, CapacityScenarioRecord 
   floor?: CapacityFigures;
   /** '2': driven by h2load over HTTP/2 (h2c, one stream at a time per connection); absent: autocannon, HTTP/1.1. */
   httpVersion?: HttpVersion;
+  /**
+   * true: over TLS with the bench's throwaway certificate (https; under h2load, h2 chosen by ALPN), the floor too
+   * (node:https, node:http2 secure). Absent: cleartext.
+   */
+  tls?: boolean;
 }
 
 /**
@@ -368,7 +373,8 @@ export interface RunMeta {
 
 /** A step of the bench's plan that did not run, because the bench was stopped first: a run, or a capacity probe. */
 export type StepNotRun =
-  { kind: 'run'; strategy: StrategyLabel; scenario: Scenario } | { kind: 'probe'; endpoint: CapacityResult['endpoint']; httpVersion: HttpVersion };
+  | { kind: 'run'; strategy: StrategyLabel; scenario: Scenario }
+  | { kind: 'probe'; endpoint: CapacityResult['endpoint']; httpVersion: HttpVersion; tls?: boolean };
 
 /**
  * The bench was stopped (Ctrl-C, SIGTERM) before its plan was done: the results hold the steps that finished,

@@ -31,7 +31,7 @@ export function compareTls(runs: readonly RunResult[]): TlsComparison[] {
       const perClear = clear && perDeliveredMessage(clear);
       const minus = (a: number | null | undefined, b: number | null | undefined) =>
         a === null || a === undefined || b === null || b === undefined ? null : a - b;
-      const { clientToServer, serverToClient } = tls.tls!.split;
+      const split = tls.tls!.split;
       return {
         tls,
         cleartext: clear,
@@ -40,8 +40,10 @@ export function compareTls(runs: readonly RunResult[]): TlsComparison[] {
           tls: perTls.bytesTotalPerDelivered,
           added: minus(perTls.bytesTotalPerDelivered, perClear?.bytesTotalPerDelivered),
         },
-        handshakeBytesPerDelivered: ratio(clientToServer.handshake + serverToClient.handshake, tls.messages.delivered),
-        recordOverheadPerDelivered: ratio(clientToServer.recordOverhead + serverToClient.recordOverhead, tls.messages.delivered),
+        handshakeBytesPerDelivered: split ? ratio(split.clientToServer.handshake + split.serverToClient.handshake, tls.messages.delivered) : null,
+        recordOverheadPerDelivered: split
+          ? ratio(split.clientToServer.recordOverhead + split.serverToClient.recordOverhead, tls.messages.delivered)
+          : null,
         cpuUsPerDelivered: {
           cleartext: perClear?.cpuMsPerThousand ?? null,
           tls: perTls.cpuMsPerThousand,

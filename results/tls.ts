@@ -12,8 +12,9 @@ export interface RunTls {
   /**
    * The clients' bytes (RunResult.bytes, counted at their TCP sockets) split by what they carried, per direction:
    * read record by record on the TCP byte stream by each client's record meter (clients/tls-record-meter.ts).
+   * Absent for a real-browser fleet: its sockets are not ours, and the server's application bytes are its only split.
    */
-  split: TlsSplit;
+  split?: TlsSplit;
   /**
    * The plaintext the server's TLS sockets handed HTTP and took from it, per direction: the same application bytes
    * counted at the other end, without any record parsing. Equal to the split's application bytes in a valid run.

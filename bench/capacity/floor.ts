@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
 import type { CapturedAnswer, FloorOptions } from '../ipc/protocol.js';
 
@@ -17,6 +18,8 @@ export interface CaptureRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** An https URL: the one certificate (PEM) trusted. The load generators verify nothing; this asks first. */
+  ca?: string;
 }
 
 /** Node's http server closes an idle keep-alive connection after this long unless the answer says otherwise. */
@@ -25,10 +28,11 @@ const NODE_KEEP_ALIVE_MS = 5_000;
 /**
  * Asks once, on a keep-alive connection as autocannon's are, and keeps the answer exactly as received.
  */
-export function captureAnswer({ url, method, headers, body }: CaptureRequest, timeoutMs: number): Promise<CapturedAnswer> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+export function captureAnswer({ url, method, headers, body, ca }: CaptureRequest, timeoutMs: number): Promise<CapturedAnswer> {
+  const secure = url.startsWith('https:');
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1, ca }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
   return new Promise<CapturedAnswer>((resolve, reject) => {
-    const request = http.request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
+    const request = (secure ? https : http).request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -53,13 +57,13 @@ export function captureAnswer({ url, method, headers, body }: CaptureRequest, ti
  * keep-alive timeout is the one the answer announces, so the connection behaves as the endpoint's did.
  */
 /** Listens on an ephemeral loopback port with a deep backlog (the probe opens its connections at once); its URL. */
-export async function listenOnLoopback(server: Server): Promise<string> {
+export async function listenOnLoopback(server: Server, scheme: 'http' | 'https' = 'http'): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return `${scheme}://127.0.0.1:${port}`;
 }
 
 export class FloorServer {
@@ -75,12 +79,14 @@ export class FloorServer {
     const dateName = this.headers.findIndex((value, i) => i % 2 === 0 && value.toLowerCase() === 'date');
     this.dateIndex = dateName < 0 ? -1 : dateName + 1;
     this.body = Buffer.from(answer.bodyBase64, 'base64');
-    this.server = http.createServer((req, res) => this.answer(req, res));
+    const { tls } = options;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.answer(req, res);
+    this.server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
     this.server.keepAliveTimeout = announcedKeepAliveMs(answer.rawHeaders) ?? NODE_KEEP_ALIVE_MS;
   }
 
   listen(): Promise<string> {
-    return listenOnLoopback(this.server);
+    return listenOnLoopback(this.server, this.options.tls ? 'https' : 'http');
   }
 
   async close(): Promise<void> {

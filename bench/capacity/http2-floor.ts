@@ -17,9 +17,9 @@ const DATE = 'date';
  * Asks once, over a session of its own with prior knowledge as h2load's are, and keeps the answer: the status, the
  * header fields in the order received (pseudo-headers and the Date left out: node writes both), the body.
  */
-export function captureHttp2Answer({ url, method, headers, body }: CaptureRequest, timeoutMs: number): Promise<CapturedAnswer> {
+export function captureHttp2Answer({ url, method, headers, body, ca }: CaptureRequest, timeoutMs: number): Promise<CapturedAnswer> {
   const { origin, pathname, search } = new URL(url);
-  const session = http2.connect(origin);
+  const session = http2.connect(origin, ca === undefined ? {} : { ca });
   return new Promise<CapturedAnswer>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no HTTP/2 answer from ${url} within ${timeoutMs} ms`)), timeoutMs);
     session.once('error', reject);
@@ -47,11 +47,11 @@ export function captureHttp2Answer({ url, method, headers, body }: CaptureReques
 }
 
 /**
- * A node:http2 server (cleartext, prior knowledge) that answers `method path` with the captured answer and anything
+ * A node:http2 server (cleartext with prior knowledge, or over TLS with h2 by ALPN) that answers `method path` with the captured answer and anything
  * else with an empty 404. A request body is read and dropped, as node:http does for the HTTP/1.1 floor.
  */
 export class Http2FloorServer {
-  readonly server: http2.Http2Server;
+  readonly server: http2.Http2Server | http2.Http2SecureServer;
   private readonly headers: http2.OutgoingHttpHeaders;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly body: Buffer;
@@ -61,7 +61,8 @@ export class Http2FloorServer {
     this.headers = { ':status': answer.statusCode };
     for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) this.headers[answer.rawHeaders[i]] = answer.rawHeaders[i + 1];
     this.body = Buffer.from(answer.bodyBase64, 'base64');
-    this.server = http2.createServer();
+    const { tls } = options;
+    this.server = tls ? http2.createSecureServer({ cert: tls.cert, key: tls.key }) : http2.createServer();
     this.server.on('stream', (stream, headers) => this.answer(stream, headers));
     this.server.on('session', (session) => {
       this.sessions.add(session);
@@ -72,7 +73,7 @@ export class Http2FloorServer {
   }
 
   listen(): Promise<string> {
-    return listenOnLoopback(this.server);
+    return listenOnLoopback(this.server, this.options.tls ? 'https' : 'http');
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type { CannonProtocol, CannonReport, FloorProtocol, ServerProtocol } from
 import type { CapacityFigures, CapacityProblem, CapacityResult } from '../../results/results.js';
 import { capacityScenarioRecord } from '../../results/scenario.js';
 import type { CapacityPlan } from '../plan/capacity-plan.js';
+import type { CertificatePem } from '../../servers/wire/certificate.js';
 
 export type { CapacityPlan };
 
@@ -86,11 +87,18 @@ interface CpuWindow {
  * bytes the endpoint answered, driven the same way. A floor that cannot be measured leaves the endpoint's figures
  * standing, with the reason in `floor.problem`.
  */
-export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
+export async function probeEndpoint(
+  host: CapacityHost,
+  endpoint: CapacityEndpoint,
+  plan: CapacityPlan,
+  tls?: CertificatePem,
+): Promise<CapacityResult> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
   const { server, floor } = host;
-  const { url, request } = await startEndpoint(host, endpoint, plan);
+  const { url, request } = await startEndpoint(host, endpoint, plan, tls);
   const { headers, body } = request;
+  const ca = tls?.cert;
+  if (ca !== undefined) await captureAnswer({ url: url + spec.path, method: spec.method, headers, body, ca }, host.callTimeoutMs);
   const figures = await drive(host, url, request, plan, {
     open: () => server.call('openWindow', undefined, host.callTimeoutMs),
     collect: async () => {
@@ -101,10 +109,11 @@ export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoi
   let floorFigures: CapacityFigures;
   try {
     // Asked after the measured run, so the endpoint is warm and the answer is the one autocannon was getting.
-    const answer = await captureAnswer({ url: url + spec.path, method: spec.method, headers, body }, host.callTimeoutMs);
+    const answer = await captureAnswer({ url: url + spec.path, method: spec.method, headers, body, ca }, host.callTimeoutMs);
     // The endpoint's server is done: the floor gets the machine to itself, as the endpoint had.
     await server.stop('shutdown', host.callTimeoutMs);
-    const { url: floorUrl } = await floor.call('start', { method: spec.method, path: spec.path, answer }, host.startTimeoutMs);
+    const { url: floorUrl } = await floor.call('start', { method: spec.method, path: spec.path, answer, ...(tls && { tls }) }, host.startTimeoutMs);
+    if (ca !== undefined) await captureAnswer({ url: floorUrl + spec.path, method: spec.method, headers, body, ca }, host.callTimeoutMs);
     floorFigures = await drive(host, floorUrl, request, plan, {
       open: () => floor.call('openWindow', undefined, host.callTimeoutMs),
       collect: () => floor.call('collect', undefined, host.callTimeoutMs),
@@ -112,20 +121,24 @@ export async function probeEndpoint(host: CapacityHost, endpoint: CapacityEndpoi
   } catch (error) {
     floorFigures = failedFigures({ code: 'floor-not-measured', reason: error instanceof Error ? error.message : String(error) });
   }
-  return { ...probeOf(endpoint, plan), ...figures, floor: floorFigures };
+  return { ...probeOf(endpoint, plan, tls !== undefined), ...figures, floor: floorFigures };
 }
 
 /**
  * A fresh server process serving the endpoint, with the messages it needs ready (a long poll finds one), and the
- * request the load repeats: the same for autocannon, h2load and the floor.
+ * request the load repeats: the same for autocannon, h2load and the floor. Over TLS (`tls`, the bench's throwaway
+ * certificate) the load generators verify nothing (autocannon 9 sets `rejectUnauthorized: false` itself, h2load checks
+ * no certificate), so each probe first asks its server and its floor with a client that trusts that certificate
+ * alone: the load goes to the server the bench started, and nobody turns verification off for anything else.
  */
 export async function startEndpoint(
   host: Pick<CapacityHost, 'server' | 'startTimeoutMs' | 'callTimeoutMs'>,
   endpoint: CapacityEndpoint,
   plan: CapacityPlan,
+  tls?: CertificatePem,
 ): Promise<{ url: string; request: ProbeRequest }> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
-  const { url } = await host.server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000 }, host.startTimeoutMs);
+  const { url } = await host.server.call('start', { strategy: spec.strategy, longPollTimeoutMs: 20_000, ...(tls && { tls }) }, host.startTimeoutMs);
   if (spec.ready > 0) {
     const offsetsMs = Array.from({ length: spec.ready }, () => 0);
     await host.server.call('runSchedule', { offsetsMs, durationMs: 0, payloadBytes: plan.scenario.payloadBytes }, host.callTimeoutMs);
@@ -168,7 +181,7 @@ export function measuredFigures(report: CannonReport, spent: { cpuMs: number; wi
   };
 }
 
-export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
+export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan, tls: boolean): Omit<CapacityResult, keyof CapacityFigures | 'floor'> {
   const spec = CAPACITY_ENDPOINTS[endpoint];
   return {
     endpoint,
@@ -177,6 +190,7 @@ export function probeOf(endpoint: CapacityEndpoint, plan: CapacityPlan): Omit<Ca
     connections: plan.connections,
     durationSec: plan.durationSec,
     ...capacityScenarioRecord(plan.scenario),
+    ...(tls && { tls: true }),
   };
 }
 
@@ -196,8 +210,8 @@ export function failedFigures(problem: CapacityProblem): CapacityFigures {
 }
 
 /** A probe that could not be measured (a process died, a call timed out): zeros and the reason. */
-export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, reason: string): CapacityResult {
-  return { ...probeOf(endpoint, plan), ...failedFigures({ code: 'probe-not-measured', reason }) };
+export function failedProbe(endpoint: CapacityEndpoint, plan: CapacityPlan, tls: boolean, reason: string): CapacityResult {
+  return { ...probeOf(endpoint, plan, tls), ...failedFigures({ code: 'probe-not-measured', reason }) };
 }
 
 function round1(value: number): number {

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import type { FleetClientConfig, FleetClientRecord, FleetClientState } from '../../clients/browser/fleet-protocol.js';
-import type { Scenario } from '../../results/scenario.js';
+import { scenarioValue, type Scenario } from '../../results/scenario.js';
+import { spkiSha256 } from '../../servers/wire/certificate.js';
 import type { TrafficWindow } from '../../results/results.js';
 import { createLatencyHistogram, encodeHistogram, latencyUs } from '../measure/histogram.js';
 import { LoadMonitor, type ProcessLoad } from '../measure/process-load.js';
@@ -30,6 +31,21 @@ export interface BrowserFleetOptions {
   /** Index of this fleet's first client in the whole run. */
   firstClientIndex: number;
   scenario: Scenario;
+  /** A run over TLS: the server's certificate (PEM), the only one the browser trusts beyond its own store. */
+  ca?: string;
+}
+
+/**
+ * The flags that make the browser speak the run's transport. Over TLS it trusts exactly the server's throwaway
+ * certificate, by its public key; and it speaks the scenario's HTTP version. Our server offers h2 by ALPN, which
+ * Chromium takes whenever it may, so an HTTP/1.1 run over TLS turns HTTP/2 off in the browser, as a browser behind
+ * a server without h2 would speak. In cleartext a browser speaks HTTP/1.1 only (never h2c): nothing to add.
+ */
+export function browserTransportArgs(options: Pick<BrowserFleetOptions, 'ca' | 'scenario'>): string[] {
+  if (options.ca === undefined) return [];
+  const args = [`--ignore-certificate-errors-spki-list=${spkiSha256(options.ca)}`];
+  if (scenarioValue(options.scenario, 'httpVersion') !== '2') args.push('--disable-http2');
+  return args;
 }
 
 /**
@@ -54,7 +70,7 @@ export class BrowserFleet {
 
   static async start(options: BrowserFleetOptions, launch: ChromiumLaunch = {}): Promise<BrowserFleet> {
     if (!BROWSER_FLEET_STRATEGIES.includes(options.strategy)) throw new Error(`no browser client for strategy "${options.strategy}"`);
-    const browser = await launchChromium(launch);
+    const browser = await launchChromium({ ...launch, extraArgs: [...(launch.extraArgs ?? []), ...browserTransportArgs(options)] });
     try {
       const origin = new URL(options.baseUrl).origin;
       const { scenario } = options;

@@ -8,7 +8,7 @@ import { chromiumVersion, launchChromium, openClientPage, FLEET_PAGE_PATH, type 
 import { mountFleetPage } from './fleet-page.js';
 
 /** The cookie the capture's browser holds: its value marks where the browser puts a cookie among the headers. */
-const CAPTURE_COOKIE = 'sid=pushbench-capture-cookie';
+export const CAPTURE_COOKIE = 'sid=pushbench-capture-cookie';
 /** How long one request may take to reach the server; EventSource's reconnect waits its own retry (3 s) first. */
 const REQUEST_WAIT_MS = 15_000;
 
@@ -113,23 +113,44 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, wh
 
 /**
  * A capture as a stored profile: the values that depend on the run (the server's host and origin, the cookie, the
- * event id, the WebSocket key) become placeholders; everything else is kept as the browser sent it.
+ * event id, the WebSocket key) become placeholders; everything else is kept as the browser sent it. With the capture
+ * over h2 (`http2`, bench/fleet/http2-capture.ts), its requests' regular fields are stored beside, the same way.
  */
-export function profileOf(capture: Capture): HeaderProfile {
-  const { host } = new URL(capture.origin);
-  const cookieValue = CAPTURE_COOKIE;
+export function profileOf(capture: Capture, http2?: { origin: string; requests: Partial<Record<ProfiledRequest, HeaderLine[]>> }): HeaderProfile {
   const requests = {} as Record<ProfiledRequest, HeaderLine[]>;
   for (const [kind, request] of Object.entries(capture.requests) as [ProfiledRequest, ReceivedRequest][]) {
-    requests[kind] = request.lines.map(([name, value]): HeaderLine => {
-      const lower = name.toLowerCase();
-      if (lower === 'host') return [name, value.replace(host, PLACEHOLDERS.host)];
-      if (lower === 'cookie') return [name, value === cookieValue ? PLACEHOLDERS.cookie : value];
-      if (lower === 'last-event-id') return [name, PLACEHOLDERS.lastEventId];
-      if (lower === 'sec-websocket-key') return [name, PLACEHOLDERS.websocketKey];
-      return [name, value.replaceAll(capture.origin, PLACEHOLDERS.origin)];
-    });
+    requests[kind] = withPlaceholders(request.lines, capture.origin);
   }
-  return { browser: 'Chromium', version: capture.version, capturedWith: 'npm run capture-headers', page: FLEET_PAGE_PATH, requests };
+  const profile: HeaderProfile = {
+    browser: 'Chromium',
+    version: capture.version,
+    capturedWith: 'npm run capture-headers',
+    page: FLEET_PAGE_PATH,
+    requests,
+  };
+  if (http2) {
+    profile.http2Requests = {};
+    for (const [kind, lines] of Object.entries(http2.requests) as [ProfiledRequest, HeaderLine[]][]) {
+      profile.http2Requests[kind] = withPlaceholders(
+        lines.filter(([name]) => !name.startsWith(':')),
+        http2.origin,
+      );
+    }
+  }
+  return profile;
+}
+
+/** A request's lines with the run's values (host, origin, the capture's cookie, event id, WebSocket key) as placeholders. */
+function withPlaceholders(lines: readonly HeaderLine[], origin: string): HeaderLine[] {
+  const { host } = new URL(origin);
+  return lines.map(([name, value]): HeaderLine => {
+    const lower = name.toLowerCase();
+    if (lower === 'host') return [name, value.replace(host, PLACEHOLDERS.host)];
+    if (lower === 'cookie') return [name, value === CAPTURE_COOKIE ? PLACEHOLDERS.cookie : value];
+    if (lower === 'last-event-id') return [name, PLACEHOLDERS.lastEventId];
+    if (lower === 'sec-websocket-key') return [name, PLACEHOLDERS.websocketKey];
+    return [name, value.replaceAll(origin, PLACEHOLDERS.origin)];
+  });
 }
 
 /**
@@ -138,15 +159,15 @@ export function profileOf(capture: Capture): HeaderProfile {
  */
 export function withoutVersion(profile: HeaderProfile): Omit<HeaderProfile, 'version'> {
   const major = profile.version.split('.')[0];
-  const requests = {} as Record<ProfiledRequest, HeaderLine[]>;
-  for (const [kind, lines] of Object.entries(profile.requests) as [ProfiledRequest, HeaderLine[]][]) {
-    requests[kind] = lines.map(([name, value]): HeaderLine => {
+  const unversioned = (lines: HeaderLine[]) =>
+    lines.map(([name, value]): HeaderLine => {
       const lower = name.toLowerCase();
       if (lower === 'user-agent') return [name, value.replace(/(Chrome\/)[\d.]+/, '$1{version}')];
       if (lower.startsWith('sec-ch-ua')) return [name, value.replaceAll(`v="${major}"`, 'v="{major}"')];
       return [name, value];
     });
-  }
+  const each = <T extends Partial<Record<ProfiledRequest, HeaderLine[]>>>(requests: T): T =>
+    Object.fromEntries(Object.entries(requests).map(([kind, lines]) => [kind, unversioned(lines)])) as T;
   const { version: _version, ...rest } = profile;
-  return { ...rest, requests };
+  return { ...rest, requests: each(profile.requests), ...(profile.http2Requests && { http2Requests: each(profile.http2Requests) }) };
 }

@@ -280,4 +280,6 @@ export interface FloorOptions {
   /** The request target answered, exactly (path and query), e.g. `/api/poll?since=0`. */
   path: string;
   answer: CapturedAnswer;
+  /** Present: the floor speaks TLS with the certificate the endpoint's server had (node:https, node:http2 secure). */
+  tls?: CertificatePem;
 }

@@ -71,8 +71,12 @@ export function scenarioFor(strategy: string, scenario: Scenario): Scenario {
  */
 export function browserFleetProblem(scenarios: readonly Scenario[]): string | null {
   for (const scenario of scenarios.filter((s) => scenarioValue(s, 'fleet') === 'chromium')) {
-    if (scenarioValue(scenario, 'httpVersion') === '2')
-      return '--fleet chromium runs over HTTP/1.1: a browser speaks HTTP/2 only over TLS, never h2c';
+    if (scenarioValue(scenario, 'httpVersion') === '2' && scenarioValue(scenario, 'tls') === 'off')
+      return '--fleet chromium with --http-version 2 needs --tls on: a browser speaks HTTP/2 only over TLS, never h2c';
+    if (scenarioValue(scenario, 'tls') === 'no-resumption')
+      return '--fleet chromium resumes TLS sessions as every browser does: use --tls on, not no-resumption';
+    if (scenarioValue(scenario, 'keepAlive') === 'off')
+      return '--fleet chromium keeps its connections alive as every browser does: leave out --keep-alive off';
     if (scenarioValue(scenario, 'churn') > 0) return '--fleet chromium cannot drop its connections on purpose: leave out --churn';
     if (scenarioValue(scenario, 'blockedUpgrade') > 0) return '--fleet chromium cannot carry the blocked-upgrade cue: leave out --blocked-upgrade';
     if (scenario.clients > MAX_BROWSER_CLIENTS) {

@@ -124,8 +124,8 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   // A browser's sockets are not ours: its run's bytes are the server's count, with nothing to cross-check.
   const atServer = fleet.countedAt === 'server';
   const clientSide = atServer ? serverSide : { clientToServer: fleet.bytesClientToServer, serverToClient: fleet.bytesServerToClient };
-  const tls = runTls(fleet, server, servedStrategies(info.name, scenario));
-  if (tls && !evidence.restart && !((fleet.churned ?? 0) > 0)) {
+  const tls = runTls(scenario, fleet, server, servedStrategies(info.name, scenario));
+  if (tls?.split && !evidence.restart && !((fleet.churned ?? 0) > 0)) {
     const application = { clientToServer: tls.split.clientToServer.application, serverToClient: tls.split.serverToClient.application };
     const { serverSideApplication } = tls;
     if (application.clientToServer !== serverSideApplication.clientToServer || application.serverToClient !== serverSideApplication.serverToClient)
@@ -258,12 +258,15 @@ export function assembleRun(evidence: RunEvidence): RunResult {
   };
 }
 
-/** A run over TLS: the clients' split of their bytes, the server's plaintext count and its handshakes. */
-function runTls(fleet: FleetReport, server: ServerReport, served: readonly string[]): RunTls | undefined {
-  if (!fleet.tls) return undefined;
+/**
+ * A run over TLS: the clients' split of their bytes, the server's plaintext count and its handshakes. A browser's
+ * records are read by no meter of ours: its run has the server's side only.
+ */
+function runTls(scenario: Scenario, fleet: FleetReport, server: ServerReport, served: readonly string[]): RunTls | undefined {
+  if (scenarioValue(scenario, 'tls') === 'off' || (!fleet.tls && fleet.countedAt !== 'server')) return undefined;
   const counters = server.stats.tls ?? { handshakes: 0, resumed: 0, failed: 0 };
   return {
-    split: fleet.tls.split,
+    ...(fleet.tls && { split: fleet.tls.split }),
     serverSideApplication: servedBytes(server.stats.strategies, served, 'applicationBytes'),
     handshakes: counters.handshakes,
     resumed: counters.resumed,

@@ -15,7 +15,8 @@ import { describeStep, scenarioValue } from '../../results/scenario.js';
 import type { StrategyInfo } from '../../servers/contract/strategies.js';
 import { assembleRun, failedRun, strategyLabel } from './assemble.js';
 import { CALL_TIMEOUT_MS, CHILD_STOP_MS, runBudgets, SETTLE_TIMEOUT_MS, START_TIMEOUT_MS } from '../plan/budgets.js';
-import { failedProbe, probeEndpoint, type CapacityEndpoint, type CapacityPlan } from '../capacity/probes.js';
+import { failedProbe, probeEndpoint, type CapacityPlan } from '../capacity/probes.js';
+import { capacityProbeName } from '../../results/capacity.js';
 import { capacityProbes, probeEndpointHttp2, type CapacityProbe } from '../capacity/h2load-probe.js';
 import type { Killable } from '../capacity/h2load.js';
 import { EtaEstimator, type Step } from './eta.js';
@@ -239,9 +240,7 @@ export class Bench extends EventEmitter<BenchEvents> {
         } else {
           const probe = probes[index - this.plan.runs.length];
           const result =
-            probe.httpVersion === '2'
-              ? await this.runHttp2Probe(probe.endpoint, this.plan.capacity!)
-              : await this.runProbe(probe.endpoint, this.plan.capacity!);
+            probe.httpVersion === '2' ? await this.runHttp2Probe(probe, this.plan.capacity!) : await this.runProbe(probe, this.plan.capacity!);
           if (this.aborted) break;
           const wallTimeMs = performance.now() - stepStartedAt;
           eta.finished(index, wallTimeMs);
@@ -302,7 +301,9 @@ export class Bench extends EventEmitter<BenchEvents> {
       ...this.plan.runs
         .slice(runsFinished)
         .map(({ strategy, scenario }): StepNotRun => ({ kind: 'run', strategy: strategyLabel(findStrategy(strategy)!.info), scenario })),
-      ...probes.slice(probesFinished).map(({ endpoint, httpVersion }): StepNotRun => ({ kind: 'probe', endpoint, httpVersion })),
+      ...probes
+        .slice(probesFinished)
+        .map(({ endpoint, httpVersion, tls }): StepNotRun => ({ kind: 'probe', endpoint, httpVersion, ...(tls && { tls }) })),
     ];
     if (notRun.length === 0) return undefined;
     return {
@@ -430,16 +431,19 @@ export class Bench extends EventEmitter<BenchEvents> {
    * One capacity probe: a fresh server process, a node:http floor process and an autocannon process, all
    * registered to die with the bench.
    */
-  private async runProbe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
-    this.setPhase(`capacity ${endpoint}`, 'starting');
+  private async runProbe(probe: CapacityProbe, plan: CapacityPlan): Promise<CapacityResult> {
+    const { endpoint } = probe;
+    const label = probeLabel(probe);
+    const tls = this.probeCertificate(probe);
+    this.setPhase(label, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
     const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
     const cannon = this.spawn<CannonProtocol>('autocannon process', CANNON_FILE);
     try {
-      this.setPhase(`capacity ${endpoint}`, 'publishing');
-      return await probeEndpoint({ server, floor, cannon, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      this.setPhase(label, 'publishing');
+      return await probeEndpoint({ server, floor, cannon, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan, tls);
     } catch (error) {
-      return failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error));
+      return failedProbe(endpoint, plan, probe.tls, error instanceof Error ? error.message : String(error));
     } finally {
       await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS), cannon.stop('shutdown', CHILD_STOP_MS)]);
       for (const child of [server, floor, cannon]) this.children.delete(child);
@@ -447,8 +451,10 @@ export class Bench extends EventEmitter<BenchEvents> {
   }
 
   /** One HTTP/2 capacity probe: a fresh server process, its floor's process and h2load, all killed with the bench. */
-  private async runHttp2Probe(endpoint: CapacityEndpoint, plan: CapacityPlan): Promise<CapacityResult> {
-    const label = probeLabel({ endpoint, httpVersion: '2' });
+  private async runHttp2Probe(probe: CapacityProbe, plan: CapacityPlan): Promise<CapacityResult> {
+    const { endpoint } = probe;
+    const label = probeLabel(probe);
+    const tls = this.probeCertificate(probe);
     this.setPhase(label, 'starting');
     const server = this.spawn<ServerProtocol>('server process', SERVER_FILE);
     const floor = this.spawn<FloorProtocol>('floor process', FLOOR_FILE);
@@ -459,13 +465,25 @@ export class Bench extends EventEmitter<BenchEvents> {
     };
     try {
       this.setPhase(label, 'publishing');
-      return await probeEndpointHttp2({ server, floor, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS }, endpoint, plan);
+      return await probeEndpointHttp2(
+        { server, floor, track, startTimeoutMs: START_TIMEOUT_MS, callTimeoutMs: CALL_TIMEOUT_MS },
+        endpoint,
+        plan,
+        tls,
+      );
     } catch (error) {
-      return { ...failedProbe(endpoint, plan, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
+      return { ...failedProbe(endpoint, plan, probe.tls, error instanceof Error ? error.message : String(error)), httpVersion: '2' };
     } finally {
       await Promise.all([server.stop('shutdown', SETTLE_TIMEOUT_MS), floor.stop('shutdown', CHILD_STOP_MS)]);
       for (const child of [server, floor]) this.children.delete(child);
     }
+  }
+
+  /** The bench's certificate for a probe over TLS: made at the start whenever the plan has one. */
+  private probeCertificate(probe: CapacityProbe): ThrowawayCertificate | undefined {
+    if (!probe.tls) return undefined;
+    if (!this.certificate) throw new Error('a capacity probe over TLS needs the bench’s certificate');
+    return this.certificate;
   }
 
   /**
@@ -501,7 +519,7 @@ export class Bench extends EventEmitter<BenchEvents> {
   }
 }
 
-/** "capacity short-poll", "capacity short-poll (HTTP/2)". */
+/** "capacity short-poll", "capacity short-poll (HTTP/2, TLS)". */
 function probeLabel(probe: CapacityProbe): string {
-  return `capacity ${probe.endpoint}${probe.httpVersion === '2' ? ' (HTTP/2)' : ''}`;
+  return `capacity ${capacityProbeName(probe)}`;
 }

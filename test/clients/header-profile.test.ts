@@ -28,6 +28,19 @@ describe('the stored Chromium profile', () => {
 });
 
 describe('profiledHeaders', () => {
+  it('over HTTP/2 sends the browser’s own h2 fields where the profile has them, and derives the others', () => {
+    const cookie = identityHeaders(40, 3, 1);
+    const poll = profiledHeaders(chromium, 'poll', { origin: 'https://127.0.0.1:8443', identity: cookie }, '2');
+    expect(poll.map(([name]) => name)).toEqual(chromium.http2Requests!.poll!.map(([name]) => name));
+    expect(poll.at(-1)).toEqual(['priority', 'u=1, i']);
+    expect(poll.find(([name]) => name === 'cookie')?.[1]).toBe(cookie.Cookie);
+    expect(poll.find(([name]) => name === 'referer')?.[1]).toBe(`https://127.0.0.1:8443${chromium.page}`);
+    // The WebSocket upgrade stays HTTP/1.1 and has no h2 capture: over HTTP/2 it would be its HTTP/1.1 lines, adapted.
+    expect(chromium.http2Requests!.websocket).toBeUndefined();
+    const upgrade = profiledHeaders(chromium, 'websocket', { origin: ORIGIN, identity: cookie }, '2');
+    expect(upgrade).toEqual(http2Headers(profiledHeaders(chromium, 'websocket', { origin: ORIGIN, identity: cookie })));
+  });
+
   it('puts the run’s host and origin in place, the cookie where the browser puts it, and leaves it out without one', () => {
     const cookie = identityHeaders(40, 3, 1);
     const withCookie = profiledHeaders(chromium, 'poll', { origin: ORIGIN, identity: cookie });

@@ -108,7 +108,7 @@ describe('interruptionBanner', () => {
         'these figures are the runs and probes that finished.</strong>\n' +
         '<p>The bench was stopped before its plan was done: a step cut short is left out, so every figure below is of a complete step. Not run:</p>' +
         '<ul><li>Short polling <span class="muted">(1,000 clients)</span></li><li>WebSocket <span class="muted">(1,000 clients)</span></li>' +
-        '<li>capacity probe short-poll</li><li>capacity probe publish over HTTP/2</li></ul></div>',
+        '<li>capacity probe short-poll</li><li>capacity probe publish (HTTP/2)</li></ul></div>',
     );
   });
 

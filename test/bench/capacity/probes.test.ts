@@ -1,7 +1,12 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { captureAnswer, FloorServer } from '../../../bench/capacity/floor.js';
+import { captureHttp2Answer, Http2FloorServer } from '../../../bench/capacity/http2-floor.js';
 import { CAPACITY_ENDPOINT_NAMES } from '../../../bench/capacity/probes.js';
 import { Bench } from '../../../bench/run/harness.js';
 import { capacityLines } from '../../../reports/summary-capacity.js';
+import { ThrowawayCertificate } from '../../../servers/wire/certificate.js';
+import { missing } from '../../requirements.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -62,4 +67,70 @@ describe('the capacity probes, end to end', () => {
       expect(bench.childPids.filter(isAlive)).toEqual([]);
     },
   );
+});
+
+describe.skipIf(missing(['openssl', 'h2load'], 'the capacity probes over TLS'))('the capacity probes over TLS', () => {
+  it(
+    'drive every endpoint over https (autocannon) and h2 by ALPN (h2load), beside node:https and node:http2 secure floors',
+    { timeout: 180_000 },
+    async () => {
+      const bench = new Bench({
+        preset: 'capacity',
+        command: 'vitest',
+        runs: [],
+        capacity: {
+          durationSec: 1,
+          warmupSec: 0,
+          connections: 4,
+          scenario: { payloadBytes: 50 },
+          httpVersions: ['1.1', '2'],
+          tls: [true],
+        },
+      });
+      const results = await bench.run();
+      const probes = results.capacity!;
+      const name = (p: (typeof probes)[number]) => `${p.endpoint} ${p.httpVersion ?? '1.1'} ${p.tls ? 'tls' : 'clear'}`;
+      expect(probes.map(name)).toEqual(['1.1', '2'].flatMap((version) => CAPACITY_ENDPOINT_NAMES.map((endpoint) => `${endpoint} ${version} tls`)));
+      for (const probe of probes) {
+        expect(probe.problem, name(probe)).toBeUndefined();
+        expect([probe.errors, probe.non2xx], name(probe)).toEqual([0, 0]);
+        expect(probe.requestsPerSec, name(probe)).toBeGreaterThan(0);
+        expect(probe.floor?.problem, name(probe)).toBeUndefined();
+        expect([probe.floor!.errors, probe.floor!.non2xx], name(probe)).toEqual([0, 0]);
+        expect(probe.floor!.requestsPerSec, name(probe)).toBeGreaterThan(0);
+      }
+      // autocannon counts what it reads after TLS: the floor answers the endpoint's empty poll byte for byte (the Date
+      // keeps its length). h2load counts every frame, and HPACK codes the floor's header fields in its own way.
+      const shortPoll = probes.find((p) => p.endpoint === 'short-poll' && p.httpVersion !== '2')!;
+      expect(shortPoll.floor!.bytesPerResponse).toBe(shortPoll.bytesPerResponse);
+      expect(capacityLines(probes).join('\n')).toContain('short-poll (HTTP/2, TLS)');
+      // The bench's certificate is gone with it, and so is every process it started.
+      expect(existsSync(bench.certificateDir!)).toBe(false);
+      expect(bench.childPids.filter(isAlive)).toEqual([]);
+    },
+  );
+
+  it('a floor over TLS answers a client that trusts its certificate, and is refused by one that trusts another', async () => {
+    const ours = ThrowawayCertificate.make();
+    const other = ThrowawayCertificate.make();
+    const answer = { statusCode: 200, statusMessage: 'OK', rawHeaders: ['Content-Length', '2'], bodyBase64: Buffer.from('{}').toString('base64') };
+    const floors = [
+      new FloorServer({ method: 'GET', path: '/x', answer, tls: ours }),
+      new Http2FloorServer({ httpVersion: '2', method: 'GET', path: '/x', answer, tls: ours }),
+    ];
+    try {
+      const [http1, http2] = await Promise.all(floors.map((floor) => floor.listen()));
+      expect(http1).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect((await captureAnswer({ url: `${http1}/x`, method: 'GET', headers: {}, ca: ours.cert }, 5_000)).statusCode).toBe(200);
+      expect((await captureHttp2Answer({ url: `${http2}/x`, method: 'GET', headers: {}, ca: ours.cert }, 5_000)).statusCode).toBe(200);
+      await expect(captureAnswer({ url: `${http1}/x`, method: 'GET', headers: {}, ca: other.cert }, 5_000)).rejects.toThrow(/self[- ]signed|verify/i);
+      await expect(captureHttp2Answer({ url: `${http2}/x`, method: 'GET', headers: {}, ca: other.cert }, 5_000)).rejects.toThrow(
+        /self[- ]signed|verify/i,
+      );
+    } finally {
+      await Promise.all(floors.map((floor) => floor.close()));
+      ours.remove();
+      other.remove();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bench } from '../../../bench/run/harness.js';
-import { agreementRows } from '../../../results/agreement.js';
+import { agreementRows, bytesPerRequest } from '../../../results/agreement.js';
 import type { Scenario } from '../../../results/results.js';
 import { descendantsCpuMs } from '../../../bench/measure/process-tree.js';
 import { isAlive } from '../../helpers.js';
@@ -51,6 +51,37 @@ describe.skipIf(NO_CHROMIUM)('the real-browser fleet against the simulated one',
         expect(row.browser.bytesUpPerRequest, row.strategy.name).toBe(row.simulated.bytesUpPerRequest);
       }
       // No browser, renderer or child of the bench outlives it.
+      expect(bench.childPids.filter(isAlive)).toEqual([]);
+      expect(descendantsCpuMs()).toBe(0);
+    },
+  );
+
+  it(
+    'runs over TLS: h2 chosen by ALPN with --http-version 2, HTTP/1.1 (and wss) with 1.1, trusting the bench’s certificate alone',
+    { timeout: 300_000 },
+    async () => {
+      const over = (strategy: string, httpVersion: '1.1' | '2') => ({
+        strategy,
+        scenario: { ...SMALL, fleet: 'chromium' as const, tls: 'on' as const, httpVersion },
+      });
+      const runs = [over('short-polling', '2'), over('long-polling', '2'), over('sse', '2'), over('short-polling', '1.1'), over('websocket', '1.1')];
+      const bench = new Bench({ preset: 'test', command: 'vitest', runs });
+      const results = await bench.run();
+      for (const run of results.runs) {
+        const name = `${run.strategy.name} ${run.scenario.httpVersion}`;
+        expect(run.problems, name).toEqual([]);
+        expect(run.messages.delivered, name).toBe(run.messages.expected);
+        // The browser's records are not ours to meter: the server's plaintext count and its handshakes only.
+        expect(run.tls?.split, name).toBeUndefined();
+        expect(run.tls!.serverSideApplication.clientToServer, name).toBeGreaterThan(0);
+        expect(run.tls!.handshakes, name).toBeGreaterThanOrEqual(SMALL.clients);
+        expect(run.tls!.failedHandshakes, name).toBe(0);
+      }
+      // A repeated poll over h2 is HPACK-coded to a few dozen bytes (plus a 22-byte TLS record); over HTTP/1.1 the
+      // same browser sends its whole header block every time: the browser spoke the version the scenario named.
+      const [h2Poll, , , h1Poll] = results.runs;
+      expect(bytesPerRequest(h2Poll).up).toBeLessThan(120);
+      expect(bytesPerRequest(h1Poll).up).toBeGreaterThan(500);
       expect(bench.childPids.filter(isAlive)).toEqual([]);
       expect(descendantsCpuMs()).toBe(0);
     },

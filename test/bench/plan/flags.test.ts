@@ -180,6 +180,18 @@ describe('parseBenchArgs', () => {
     [['--verbose'], 'unknown option --verbose (see --help)'],
     [['-x'], 'unknown option -x (see --help)'],
     [['quick'], 'unexpected argument "quick" (see --help)'],
+    [
+      ['--fleet', 'chromium', '--clients', '5', '--http-version', '2', '--strategies', 'sse'],
+      '--fleet chromium with --http-version 2 needs --tls on: a browser speaks HTTP/2 only over TLS, never h2c',
+    ],
+    [
+      ['--fleet', 'chromium', '--clients', '5', '--tls', 'no-resumption'],
+      '--fleet chromium resumes TLS sessions as every browser does: use --tls on, not no-resumption',
+    ],
+    [
+      ['--fleet', 'chromium', '--clients', '5', '--keep-alive', 'off'],
+      '--fleet chromium keeps its connections alive as every browser does: leave out --keep-alive off',
+    ],
   ])('refuses %j with one exact line', (argv, message) => {
     expect(error(argv)).toBe(message);
   });

@@ -156,6 +156,7 @@ describe('the bench harness over TLS', () => {
           continue;
         }
         const { split, serverSideApplication, handshakes, resumed, failedHandshakes } = run.tls!;
+        if (!split) throw new Error(`${name}: simulated clients split their TLS bytes`);
         // The split is every byte, and its application part the plaintext the server's TLS sockets counted.
         expect(splitTotal(split.clientToServer), name).toBe(run.bytes.clientToServer);
         expect(splitTotal(split.serverToClient), name).toBe(run.bytes.serverToClient);
@@ -174,9 +175,9 @@ describe('the bench harness over TLS', () => {
       // than http:). Down, each message's time `t` is the server's clock in ms with a fraction, 13 digits and up to
       // 17 in all as JSON writes a double: the same frame may be up to 5 bytes longer or shorter from run to run.
       const websocket = results.runs.filter((run) => run.strategy.name === 'websocket');
-      expect(websocket[1].tls!.split.clientToServer.application).toBe(websocket[0].bytes.clientToServer + TINY.clients * 1);
+      expect(websocket[1].tls!.split!.clientToServer.application).toBe(websocket[0].bytes.clientToServer + TINY.clients * 1);
       const frames = websocket[1].messages.delivered;
-      const down = websocket[1].tls!.split.serverToClient.application - websocket[0].bytes.serverToClient;
+      const down = websocket[1].tls!.split!.serverToClient.application - websocket[0].bytes.serverToClient;
       expect(Math.abs(down)).toBeLessThanOrEqual(frames * 5);
       const probe = results.tlsHandshakes!;
       expect(probe.problem).toBeUndefined();
