@@ -87,13 +87,24 @@ export class PortCapture {
     this.sentinel?.close();
   }
 
-  /** The TCP payload bytes each way: to the port is client→server. */
+  /**
+   * The TCP payload bytes each way (to the port is client→server): each connection's byte stream, from its sequence
+   * numbers. A segment sent again (a retransmission, which loopback makes too when a loaded machine delays an ACK
+   * past the tail-loss probe) carries bytes already counted: both ends count the stream once, and so does this.
+   */
   tcpPayload(): ByteCounts {
     const total = { clientToServer: 0, serverToClient: 0 };
-    for (const [srcport, dstport, length] of this.fields(['tcp.srcport', 'tcp.dstport', 'tcp.len'])) {
-      if (Number(dstport) === this.port) total.clientToServer += Number(length);
-      else if (Number(srcport) === this.port) total.serverToClient += Number(length);
+    // Per connection and direction, the highest relative sequence number reached: the first payload byte is 1.
+    const reached = new Map<string, { direction: keyof ByteCounts; end: number }>();
+    for (const [stream, srcport, dstport, seq, length] of this.fields(['tcp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.seq', 'tcp.len'])) {
+      const direction = Number(dstport) === this.port ? 'clientToServer' : Number(srcport) === this.port ? 'serverToClient' : undefined;
+      if (!direction || Number(length) === 0) continue;
+      const key = `${stream} ${direction}`;
+      const end = Number(seq) + Number(length) - 1;
+      const known = reached.get(key);
+      if (!known || end > known.end) reached.set(key, { direction, end });
     }
+    for (const { direction, end } of reached.values()) total[direction] += end;
     return total;
   }
 

@@ -1,3 +1,4 @@
+import { capacityProbeName } from '../../results/capacity.js';
 import type { Bench, BenchEvents, ProgressEvent } from './harness.js';
 import { fmtSeconds } from '../../results/number-format.js';
 import { describeStep } from '../../results/scenario.js';
@@ -47,7 +48,7 @@ export function attachProgress(bench: Bench, describe: DescribeNotice, stream: N
   const onCapacityEnd = ({ index, total, result, wallTimeMs }: BenchEvents['capacity-end'][0]) => {
     clear();
     const rate = result.problem ? 'FAILED' : `${Math.round(result.requestsPerSec)} req/s`;
-    stream.write(`pushbench: probe ${index + 1}/${total} capacity ${result.endpoint} ${rate} in ${fmtSeconds(wallTimeMs)}\n`);
+    stream.write(`pushbench: probe ${index + 1}/${total} capacity ${capacityProbeName(result)} ${rate} in ${fmtSeconds(wallTimeMs)}\n`);
     for (const problem of [result.problem, result.floor?.problem]) if (problem) stream.write(`  - ${describe(problem)}\n`);
   };
   const onEnd = () => clear();
