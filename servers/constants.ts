@@ -110,6 +110,12 @@ export const MIN_LONG_POLL_TIMEOUT_MS = 100;
  */
 export const IDLE_CLOSE_SHARE = 0.9;
 
+/**
+ * How long a TLS connection that HTTP/1.1 closes after its last answer (Connection: close) waits for the peer's own
+ * close (close_notify, then FIN) before it is destroyed anyway.
+ */
+export const TLS_CLOSE_WAIT_MS = 1_000;
+
 /** How often the header and request timeouts are checked (Node's default, 30 s, would add that much to each). */
 export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 

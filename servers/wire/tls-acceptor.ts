@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { TLS_CLOSE_WAIT_MS } from '../constants.js';
 import type { CertificatePem } from './certificate.js';
 
 /** TLS on the server's port, beside any one strategy's counters. */
@@ -75,7 +76,22 @@ export class TlsAcceptor {
       (socket as tls.TLSSocket & { secureConnecting: boolean }).secureConnecting = false;
       this.counts.handshakes++;
       if (socket.isSessionReused()) this.counts.resumed++;
+      closeAfterThePeer(socket);
       secured(socket, raw);
     });
   }
+}
+
+/**
+ * node:http closes a connection after its last answer (Connection: close) with destroySoon(): the socket is
+ * destroyed as soon as its own close is written. A TLS peer answers our close_notify with its own, which then meets a
+ * closed socket: the kernel answers it with a reset, and bytes the client counted as sent the server never read. Over
+ * TLS the socket is ended instead and closes when the peer's close arrives (a socket that does not stay half-open
+ * is destroyed at the peer's FIN), or after TLS_CLOSE_WAIT_MS from a peer that never closes.
+ */
+function closeAfterThePeer(socket: tls.TLSSocket): void {
+  socket.destroySoon = function (this: tls.TLSSocket) {
+    if (this.writable) this.end();
+    setTimeout(() => this.destroy(), TLS_CLOSE_WAIT_MS).unref();
+  };
 }

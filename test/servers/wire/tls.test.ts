@@ -25,6 +25,9 @@ afterEach(async () => {
   await server?.close();
 });
 
+/** A TLS socket that does not end its side when the peer ends theirs (node's TLSSocket takes it; its types omit it). */
+const HALF_OPEN = { allowHalfOpen: true } as tls.ConnectionOptions;
+
 async function start(certificate: ThrowawayCertificate): Promise<void> {
   server = new PushServer({ strategies: ['short-polling'], limits: { longPollTimeoutMs: 2_000 }, tls: certificate.pem() });
   await server.listen(0, '127.0.0.1');
@@ -91,5 +94,23 @@ describe('TLS at the server port', () => {
     await waitFor(() => server.stats().strategies['short-polling'].connections.open === 0, 'the connection closed');
     expect(server.stats().strategies['short-polling'].bytes).toEqual({ clientToServer: raw.bytesWritten, serverToClient: raw.bytesRead });
     expect(server.stats().control.bytes).toEqual({ clientToServer: 0, serverToClient: 0 });
+  });
+
+  it('reads a peer’s close_notify that comes after its own close of a Connection: close answer, and counts it', async () => {
+    await start(ours);
+    // Half-open at both layers: the client answers the server's close only when it chooses to, as a busy client does.
+    const raw = net.connect({ port: Number(new URL(server.url).port), host: '127.0.0.1', allowHalfOpen: true });
+    const socket = tls.connect({ socket: raw, ca: ours.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], ...HALF_OPEN });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    socket.resume();
+    socket.write(`GET ${ROUTES.poll}?since=0 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    // The server answers, then closes its side (its close_notify and FIN) ...
+    await new Promise((resolve) => socket.once('end', resolve));
+    await sleep(100);
+    // ... and the client's own close comes well after: the server must still be there to read it.
+    socket.end();
+    await new Promise((resolve) => raw.once('close', resolve));
+    await waitFor(() => server.stats().strategies['short-polling'].connections.open === 0, 'the connection closed');
+    expect(server.stats().strategies['short-polling'].bytes).toEqual({ clientToServer: raw.bytesWritten, serverToClient: raw.bytesRead });
   });
 });
