@@ -1,7 +1,8 @@
+import { loadProcessName } from '../results/problems.js';
 import { capacityProbeName } from '../results/capacity.js';
 import { fmtInt, fmtSetting } from '../results/number-format.js';
 import { describeStep } from '../results/scenario.js';
-import type { BottleneckReason, Interruption, Legacy, LoadProcess, MissedExample, Notice, Results } from '../results/results.js';
+import type { BottleneckReason, Interruption, Legacy, MissedExample, Notice, Results } from '../results/results.js';
 import { escapeHtml as esc } from './format.js';
 
 /**
@@ -109,7 +110,7 @@ export function bottleneckHtml(reason: BottleneckReason | Legacy): string {
   if (typeof reason === 'string') return esc(reason);
   switch (reason.code) {
     case 'generator-saturated': {
-      const list = reason.processes.map((p) => `${processName(p.process)} at ${percent(p.cpuShare)} of a core`).join(', ');
+      const list = reason.processes.map((p) => `${loadProcessName(p.process)} at ${percent(p.cpuShare)} of a core`).join(', ');
       return `the load generator was saturated (${list}): its latencies and rates include its own queueing`;
     }
     case 'machine-busy':
@@ -125,7 +126,7 @@ export function bottleneckHtml(reason: BottleneckReason | Legacy): string {
     case 'server-saturated':
       return `the server process used ${percent(reason.cpuShare)} of a core, all one event loop can give`;
     case 'generator-loop-late': {
-      const list = reason.processes.map((p) => `${processName(p.process)} ${millis(p.eventLoopDelayP99Us)}`).join(', ');
+      const list = reason.processes.map((p) => `${loadProcessName(p.process)} ${millis(p.eventLoopDelayP99Us)}`).join(', ');
       return `the load generator ran its timers late (event-loop delay p99: ${list}), which adds to the latencies it measured`;
     }
     case 'neither':
@@ -195,10 +196,6 @@ function bytesDiffer(n: {
 
 function count(n: number, one: string, many = `${one}s`): string {
   return `${fmtInt(n)} ${n === 1 ? one : many}`;
-}
-
-function processName(p: LoadProcess): string {
-  return `${p.kind} process ${p.number}`;
 }
 
 function percent(share: number): string {

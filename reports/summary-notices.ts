@@ -1,6 +1,7 @@
+import { loadProcessName } from '../results/problems.js';
 import { capacityProbeName } from '../results/capacity.js';
 import { describeStep } from '../results/scenario.js';
-import type { BottleneckReason, Interruption, Legacy, LoadProcess, MissedExample, Notice, Scenario } from '../results/results.js';
+import type { BottleneckReason, Interruption, Legacy, MissedExample, Notice, Scenario } from '../results/results.js';
 
 /**
  * The terminal's words for what went wrong: one plain-text sentence per code, short enough for a line of the
@@ -80,7 +81,7 @@ export function bottleneckText(reason: BottleneckReason | Legacy): string {
   if (typeof reason === 'string') return reason;
   switch (reason.code) {
     case 'generator-saturated': {
-      const list = reason.processes.map((p) => `${processName(p.process)} ${percent(p.cpuShare)} of a core`).join(', ');
+      const list = reason.processes.map((p) => `${loadProcessName(p.process)} ${percent(p.cpuShare)} of a core`).join(', ');
       return `the load generator was saturated (${list}): its latencies and rates include its own queueing`;
     }
     case 'machine-busy':
@@ -97,7 +98,7 @@ export function bottleneckText(reason: BottleneckReason | Legacy): string {
     case 'server-saturated':
       return `the server process used ${percent(reason.cpuShare)} of a core, all one event loop can give`;
     case 'generator-loop-late': {
-      const list = reason.processes.map((p) => `${processName(p.process)} ${millis(p.eventLoopDelayP99Us)}`).join(', ');
+      const list = reason.processes.map((p) => `${loadProcessName(p.process)} ${millis(p.eventLoopDelayP99Us)}`).join(', ');
       return `the load generator ran its timers late (event-loop delay p99: ${list}), which adds to the latencies it measured`;
     }
     case 'neither':
@@ -159,10 +160,6 @@ function bytesDiffer(n: {
     `client→server ${n.clientSide.clientToServer} vs ${n.serverSide.clientToServer}, ` +
     `server→client ${n.clientSide.serverToClient} vs ${n.serverSide.serverToClient}`
   );
-}
-
-function processName(p: LoadProcess): string {
-  return `${p.kind} process ${p.number}`;
 }
 
 function percent(share: number): string {

@@ -3,6 +3,7 @@ import { DASH, fmtInt, fmtMs, fmtNumber, fmtPercent, fmtSeconds } from '../resul
 import { isValidRun, type RestartOutcome, type Results, type RunResult, type Scenario } from '../results/results.js';
 import { describeScenario, scenarioKey } from '../results/scenario.js';
 import { agreementRows, SETUP_ON_THE_PAGE } from '../results/agreement.js';
+import { totalRetransmissions, type RttSummary } from '../results/kernel-network.js';
 import { comparePeers, peerSummaryLines } from './peers.js';
 import { scaleOutLines } from './summary-scale-out.js';
 import { stackLines } from './summary-stack.js';
@@ -49,6 +50,7 @@ export function printSummary(results: Results, reportPath: string | null): strin
       ...table(runs),
       ...loadGeneratorLine(runs),
       ...headersLine(runs),
+      ...kernelNetworkLines(runs),
       '',
     );
   }
@@ -187,4 +189,27 @@ function wrapText(text: string, width = 118): string[] {
     } else line = line === '' ? word : `${line} ${word}`;
   }
   return line === '' ? lines : [...lines, line];
+}
+
+/**
+ * Under the kernel network: what TCP did for each strategy, segments retransmitted each way (and their share of the
+ * segments sent), and its round trip after the last message (smoothed · least, ms) against the model's.
+ */
+export function kernelNetworkLines(runs: readonly RunResult[]): string[] {
+  const measured = runs.filter((run) => run.kernelNetwork);
+  if (measured.length === 0) return [];
+  const model = measured[0].kernelNetwork!.modelRttMs;
+  const rtt = (summary: RttSummary | null | undefined) => (summary ? fmtNumber(summary.median, 1) : DASH);
+  return [
+    `TCP (kernel network): segments retransmitted server→client · client→server (share of those sent); RTT smoothed · least, ms, model ${fmtNumber(model, 0)}`,
+    ...measured.map((run) => {
+      const k = run.kernelNetwork!;
+      const sent = k.segmentsSent.serverToClient + k.segmentsSent.clientToServer;
+      const share = sent > 0 ? fmtPercent(totalRetransmissions(k) / sent) : DASH;
+      return (
+        `  ${run.strategy.name}: ${fmtInt(k.retransmittedSegments.serverToClient)} · ${fmtInt(k.retransmittedSegments.clientToServer)} (${share}); ` +
+        `RTT ${rtt(k.tcpRttMs)} · ${rtt(k.tcpMinRttMs)}`
+      );
+    }),
+  ];
 }

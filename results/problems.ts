@@ -77,10 +77,18 @@ export type RunWarning =
 /** Why a capacity probe, or its node:http floor, has no figures. */
 export type CapacityProblem = { code: 'probe-not-measured'; reason: string } | { code: 'floor-not-measured'; reason: string };
 
-/** A load-generating process: client process 1, proxy process 2 (numbered from 1, as the progress line does). */
+/**
+ * A load-generating process: client process 1, proxy process 2 (numbered from 1, as the progress line does), delay
+ * line 1 (the kernel network's, in the server's namespace; 2 in the clients').
+ */
 export interface LoadProcess {
-  kind: 'client' | 'proxy';
+  kind: 'client' | 'proxy' | 'delay-line';
   number: number;
+}
+
+/** "client process 2", "delay line 1": a load-generating process as every audience names it. */
+export function loadProcessName(p: LoadProcess): string {
+  return p.kind === 'delay-line' ? `delay line ${p.number}` : `${p.kind} process ${p.number}`;
 }
 
 /** Why a run's bottleneck verdict is what it is (bench/measure/bottleneck.ts), with the figures it rests on. */

@@ -315,6 +315,8 @@ export interface RunResult {
   clientProcesses: LoadGeneratorCost;
   /** The delaying proxies, when the scenario emulates a network. */
   proxy?: LoadGeneratorCost;
+  /** The kernel network's delay lines (python, a packet queue each), from the clients' connecting to the end. */
+  delayLine?: LoadGeneratorCost;
   /** Clients that lost their connection on purpose (scenario.churn) and resumed from their cursor. */
   churnedClients?: number;
   steady?: TrafficWindow;

@@ -9,9 +9,10 @@ export const LATE_LOOP_US = 50_000;
 export interface LoadEvidence {
   /** The server while it published: CPU over the window, and how late its event loop ran (p99, µs). */
   server: { cpuMs: number; windowMs: number; eventLoopDelayP99Us: number };
-  /** One entry per client process, then one per proxy process. */
+  /** One entry per client process, then one per proxy process, then one per delay line (the kernel network). */
   clients: readonly ProcessLoad[];
   proxies: readonly ProcessLoad[];
+  delayLines?: readonly ProcessLoad[];
   cores: number;
 }
 
@@ -36,6 +37,7 @@ export function judgeBottleneck(evidence: LoadEvidence): Bottleneck {
   const generators = [
     ...evidence.clients.map((load, i): Generator => ({ process: { kind: 'client', number: i + 1 }, load })),
     ...evidence.proxies.map((load, i): Generator => ({ process: { kind: 'proxy', number: i + 1 }, load })),
+    ...(evidence.delayLines ?? []).map((load, i): Generator => ({ process: { kind: 'delay-line', number: i + 1 }, load })),
   ];
   const hot = generators.filter((g) => cpuShare(g.load) >= HOT_CPU_SHARE);
   if (hot.length > 0) {

@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readTree } from '../measure/process-tree.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -301,6 +302,14 @@ export class KernelLink {
         reject(new Error(`the delay line in ${namespace} exited (code ${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`));
       });
     });
+  }
+
+  /**
+   * CPU (user + system, ms) each delay line has spent so far, the server's namespace's first: python processes that
+   * touch every packet, as much a part of the load generator as a delaying proxy is. Empty without a delay.
+   */
+  delayLineCpuMs(): number[] {
+    return this.delayLines.map((child) => (child.pid === undefined ? 0 : readTree([child.pid]).cpuMs));
   }
 
   /** Kills the delay lines and deletes both namespaces, and with them the veth pair, rules and qdiscs. */

@@ -42,6 +42,8 @@ export interface RunEvidence {
   restart?: RestartEvidence;
   /** The delaying proxies' loads, when the scenario emulates a network. */
   proxies?: ProcessLoad[];
+  /** The kernel network's delay lines' loads. */
+  delayLines?: ProcessLoad[];
   /** Cores of the machine (default: this one's). */
   cores?: number;
   /** A fault run: how the clients came back. */
@@ -162,6 +164,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
           server: serverLoad,
           clients: clientLoads,
           proxies: proxyLoads,
+          delayLines: evidence.delayLines ?? [],
           cores: evidence.cores ?? availableParallelism(),
         })
       : undefined;
@@ -234,6 +237,7 @@ export function assembleRun(evidence: RunEvidence): RunResult {
       ...(requestsPerClientCpuSecond !== null && { requestsPerCpuSecond: Math.round(requestsPerClientCpuSecond) }),
     },
     ...(proxyLoads.length > 0 && { proxy: summarizeLoads(proxyLoads) }),
+    ...((evidence.delayLines ?? []).length > 0 && { delayLine: summarizeLoads(evidence.delayLines!) }),
     ...(evidence.kernelNetwork && { kernelNetwork: evidence.kernelNetwork }),
     ...(scenarioValue(scenario, 'churn') > 0 && { churnedClients: fleet.churned ?? 0 }),
     ...(fleet.steady && { steady: fleet.steady }),

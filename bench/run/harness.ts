@@ -419,6 +419,7 @@ export class Bench extends EventEmitter<BenchEvents> {
       server: collected.server,
       restart: published?.restart,
       proxies: collected.proxies,
+      delayLines: collected.delayLines,
       recovery: collected.recovery,
       broker: published?.broker,
       front: collected.front,

@@ -84,6 +84,8 @@ export interface Collected {
   fleet: FleetReport;
   server: ServerReport;
   proxies: ProcessLoad[];
+  /** The kernel network's delay lines, from the window's opening (connect) to collect; none without a delay. */
+  delayLines: ProcessLoad[];
   /** A fault run: how the clients came back. */
   recovery?: RecoveryOutcome;
   /** The kernel network: TCP's RTT and retransmissions. */
@@ -109,6 +111,8 @@ export class RunPhases {
   private readonly share: number;
   /** The kernel's listen-queue counters when the schedule started. */
   private listenBefore: ListenCounters | null = null;
+  /** The delay lines' CPU when the window opened, and when. */
+  private delayLinesAtOpen: { atMs: number; cpuMs: number[] } | undefined;
   /** TCP's RTT of each server connection once the last message drained (the kernel network). */
   private tcpRtts: ConnectionRtt[] = [];
   /** The strategy's requests and bytes at the server when the schedule started, and when (TrafficWindow.atServer). */
@@ -196,6 +200,7 @@ export class RunPhases {
     await this.server.call('measureIdle', { windowMs: IDLE_WINDOW_MS }, IDLE_WINDOW_MS + budgets.callMs);
     await this.server.call('openWindow', undefined, budgets.callMs);
     await this.processes.front?.call('openWindow', undefined, budgets.callMs);
+    this.delayLinesAtOpen = this.processes.link && { atMs: performance.now(), cpuMs: this.processes.link.delayLineCpuMs() };
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
     const blocked = fallsBack(info.name, scenario)
       ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
@@ -373,7 +378,8 @@ export class RunPhases {
       fleet.steady = { ...fleet.steady, ...(browser && atServer), atServer };
     }
     const kernelNetwork = await this.kernelNetwork();
-    if (faultAtMs === undefined) return { fleet, server, proxies, ...(front && { front }), ...(kernelNetwork && { kernelNetwork }) };
+    const delayLines = this.delayLineLoads();
+    if (faultAtMs === undefined) return { fleet, server, proxies, delayLines, ...(front && { front }), ...(kernelNetwork && { kernelNetwork }) };
     const recovery = recoveryOutcome({
       processes: scenarioValue(this.scenario, 'serverProcesses'),
       killedAtMs: faultAtMs,
@@ -382,7 +388,21 @@ export class RunPhases {
       listenBefore: this.listenBefore,
       listenAfter: readListenCounters(),
     });
-    return { fleet, server, proxies, recovery, ...(front && { front }) };
+    return { fleet, server, proxies, delayLines, recovery, ...(front && { front }) };
+  }
+
+  /** What each delay line spent since the window opened: no event loop, so no loop delay. */
+  private delayLineLoads(): ProcessLoad[] {
+    const link = this.processes.link;
+    const open = this.delayLinesAtOpen;
+    if (!link || !open) return [];
+    const windowMs = performance.now() - open.atMs;
+    return link.delayLineCpuMs().map((cpuMs, i) => ({
+      cpuMs: cpuMs - (open.cpuMs[i] ?? 0),
+      windowMs,
+      eventLoopDelayP99Us: 0,
+      eventLoopDelayMaxUs: 0,
+    }));
   }
 
   /** What the kernel network measured: its namespaces were made for this run, so their counters are the run's. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kernelNetworkLines } from '../../reports/summary.js';
 import { renderReport } from '../../reports/render.js';
 import { judgeExactlyOnce, judgeModelRtt, judgeTailGrowth, judgeTailUnderLoss, lossSeries } from '../../reports/loss-judgements.js';
 import type { Results, RunResult } from '../../results/results.js';
@@ -124,5 +125,17 @@ describe('Under loss and over TLS', () => {
     expect(text).toContain('Long polling: p99 60.0 ms at 0 % loss, 300.0 ms at 5 % (5.0×); 1,350 segments retransmitted at 5 %.');
     expect(text).toContain('Long polling beats WebSocket at the tail under 5 % loss');
     expect(text).toContain('Every client of all 6 runs received every message exactly once, in order');
+  });
+});
+
+describe('kernelNetworkLines (the terminal summary)', () => {
+  it('gives each strategy’s retransmissions each way, their share of the segments sent, and TCP’s RTT against the model', () => {
+    const runs = results(300).runs.filter((run) => run.scenario.lossPercent === 5);
+    expect(kernelNetworkLines(runs)).toEqual([
+      'TCP (kernel network): segments retransmitted server→client · client→server (share of those sent); RTT smoothed · least, ms, model 100',
+      '  long-polling: 900 · 450 (6.8 %); RTT 103.0 · 101.0',
+      '  websocket: 500 · 250 (3.8 %); RTT 103.0 · 101.0',
+    ]);
+    expect(kernelNetworkLines(makeResults().runs)).toEqual([]);
   });
 });

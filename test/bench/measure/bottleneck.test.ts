@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBottleneck, summarizeLoads } from '../../../bench/measure/bottleneck.js';
 import { cpuShare, loopDelayUs } from '../../../bench/measure/process-load.js';
+import { loadProcessName } from '../../../results/problems.js';
 
 const server = (cpuMs: number, eventLoopDelayP99Us = 2_000) => ({ cpuMs, windowMs: 10_000, eventLoopDelayP99Us });
 const load = (cpuMs: number, eventLoopDelayP99Us = 1_000) => ({
@@ -17,6 +18,31 @@ describe('judgeBottleneck', () => {
       verdict: 'load-generator',
       reason: { code: 'generator-saturated', processes: [{ process: { kind: 'client', number: 2 }, cpuShare: 0.95 }] },
     });
+  });
+
+  it('counts the kernel network’s delay lines as load generators: one busy with every packet is named', () => {
+    const verdict = judgeBottleneck({
+      server: server(2_000),
+      clients: [load(3_000)],
+      proxies: [],
+      delayLines: [load(2_000, 0), load(9_200, 0)],
+      cores: 2,
+    });
+    expect(verdict).toEqual({
+      verdict: 'load-generator',
+      reason: { code: 'generator-saturated', processes: [{ process: { kind: 'delay-line', number: 2 }, cpuShare: 0.92 }] },
+    });
+    expect(loadProcessName({ kind: 'delay-line', number: 2 })).toBe('delay line 2');
+    expect(loadProcessName({ kind: 'client', number: 1 })).toBe('client process 1');
+    // Their CPU fills the machine like any generator's.
+    const busy = judgeBottleneck({
+      server: server(6_000),
+      clients: [load(4_000)],
+      proxies: [],
+      delayLines: [load(4_000, 0), load(4_500, 0)],
+      cores: 2,
+    });
+    expect(busy).toEqual({ verdict: 'load-generator', reason: { code: 'machine-busy', cores: 2, machineShare: 0.925 } });
   });
 
   it('names a proxy or client process whose timers ran late', () => {

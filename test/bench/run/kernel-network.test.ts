@@ -97,6 +97,9 @@ describe.skipIf(missing(['ip', 'tc', 'ss', 'nft', 'iptables-nft', 'python3'], 't
         expect(r.messages, r.strategy.name).toMatchObject({ missed: 0, duplicated: 0, outOfOrder: 0, delivered: r.messages.expected });
         expect(r.kernelNetwork!.modelRttMs).toBe(20);
         expect(r.kernelNetwork!.segmentsSent.serverToClient).toBeGreaterThan(0);
+        // Both delay lines (one per namespace) handled every packet: their CPU is the load generator's too.
+        expect(r.delayLine?.count, r.strategy.name).toBe(2);
+        expect(r.delayLine!.cpuMs, r.strategy.name).toBeGreaterThan(0);
       }
       // At 5 % of every packet some segment of the four runs was lost and sent again.
       const retransmitted = results.runs.reduce(
