@@ -47,6 +47,12 @@ export interface ServerLimits {
   /** Open push streams (WebSockets, event streams) at once, per strategy; one more gets 503 with Retry-After. */
   maxPushStreams: number;
   /**
+   * How often an event stream that carried nothing since the last time gets a comment line (`:`), which keeps
+   * proxies from closing it as idle. A stream that carries events gets none: between two comments it is quiet
+   * this long at least, and twice this at most.
+   */
+  eventStreamHeartbeatMs: number;
+  /**
    * Bytes the server may queue for one client that is not reading. A push client (WebSocket, event stream) over
    * it is cut off (close 1013) and resumes from its cursor when it comes back; an HTTP connection whose unsent
    * answers are over it is not read from, and its next requests wait, until they drain. A slow consumer cannot
@@ -92,6 +98,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   userIdChars: 64,
   presenceIds: 20_000,
   maxPushStreams: 15_000,
+  eventStreamHeartbeatMs: 15_000,
   sendBufferBytes: 1024 * 1024,
   maxTcpConnections: 19_000,
   headersTimeoutMs: 10_000,

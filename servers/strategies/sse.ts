@@ -8,12 +8,6 @@ import { ServerStrategy, type StrategyContext } from '../strategy.js';
 import { PALETTE } from '../contract/palette.js';
 import type { StrategyInfo } from '../contract/strategies.js';
 
-/**
- * A comment line every so often keeps proxies from closing an idle stream; its bytes are counted like any
- * other, as WebSocket's pings would be.
- */
-export const SSE_HEARTBEAT_MS = 15_000;
-
 /** Server-sent events: one held HTTP response carrying `text/event-stream`, the modern form of "comet". */
 export class ServerSentEventsStrategy extends ServerStrategy {
   static readonly info: StrategyInfo = {
@@ -34,9 +28,11 @@ export class ServerSentEventsStrategy extends ServerStrategy {
 
   mount({ source, limits, leanGet }: StrategyContext): void {
     const fanout = (this.fanout = new PushFanout<EventStream>(source, limits, this, 'event streams'));
+    // A comment line keeps proxies from closing an idle stream; its bytes are counted like any other, as WebSocket's
+    // pings would be. Only a stream that carried nothing since the last round gets one: a busy stream needs none.
     this.heartbeat = setInterval(() => {
-      for (const { res } of fanout.channels()) res.write(':\n\n');
-    }, SSE_HEARTBEAT_MS).unref();
+      for (const stream of fanout.channels()) stream.keepAlive();
+    }, limits.eventStreamHeartbeatMs).unref();
     leanGet(ROUTES.sse, 'stream', (exchange, query) => {
       // A browser's automatic reconnect sends the last id it saw; it wins over the URL it first opened.
       const lastEventId = exchange.req.headers['last-event-id'];
@@ -79,6 +75,8 @@ function eventOf(message: Message, json: string): string {
  */
 class EventStream implements PushChannel {
   private closed = false;
+  /** Something was written since the last heartbeat round. */
+  private active = false;
 
   readonly res: LeanResponse;
 
@@ -98,11 +96,19 @@ class EventStream implements PushChannel {
   }
 
   sendMessage(message: Message, json: string, flushed?: () => void): void {
+    this.active = true;
     this.res.write(eventOf(message, json), flushed && (() => flushed()));
   }
 
   sendGap(gap: Gap): void {
+    this.active = true;
     this.res.write(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
+  }
+
+  /** A heartbeat round: a comment line if nothing went out since the last round. */
+  keepAlive(): void {
+    if (this.active) this.active = false;
+    else this.res.write(':\n\n');
   }
 
   cutOff(): void {

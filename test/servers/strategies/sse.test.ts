@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PushServer } from '../../../servers/app.js';
 import { ROUTES } from '../../../servers/contract/wire.js';
-import { waitFor } from '../../helpers.js';
+import { sleep, waitFor } from '../../helpers.js';
 
 let server: PushServer;
 afterEach(async () => {
@@ -39,6 +39,39 @@ describe('server-sent events', () => {
         .map((m) => `id: ${m.seq}\ndata: ${JSON.stringify(m)}\n\n`)
         .join(''),
     );
+  });
+
+  it('sends its heartbeat comment only to a stream that carried nothing since the last round', async () => {
+    server = new PushServer({ strategies: ['sse'], limits: { eventStreamHeartbeatMs: 600 } });
+    await server.listen(0, '127.0.0.1');
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}${ROUTES.sse}?since=0`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    const chunks: string[] = [];
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        chunks.push(new TextDecoder().decode(value));
+      }
+    })();
+    // Busy: an event every 100 ms for 2.4 s, four heartbeat rounds, each of which finds the stream active.
+    for (let i = 1; i <= 24; i++) {
+      server.source.publish(i);
+      await sleep(100);
+    }
+    const events = () =>
+      chunks
+        .join('')
+        .split('\n\n')
+        .filter((event) => event.startsWith('id: ')).length;
+    await waitFor(() => events() === 24, 'the 24 events');
+    const busy = chunks.join('');
+    expect(busy).not.toContain(':\n\n');
+    // Quiet: from the second round after the last event on, a comment each round.
+    await waitFor(() => chunks.join('').split(':\n\n').length > 2, 'two heartbeats');
+    expect(chunks.join('').slice(busy.length)).toMatch(/^(:\n\n)+$/);
+    controller.abort();
   });
 
   it('sends a gap event when the cursor is older than the ring', async () => {
