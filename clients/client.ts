@@ -54,6 +54,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** The loopback source address the client's connections bind (see WireCounter); absent: the kernel's choice. */
   localAddress?: string;
+  /**
+   * How long a stopping client waits for its connections to close in order (the WebSocket close handshake, TLS's
+   * close_notify both ways) before it cuts them. Absent: DEFAULT_CLOSE_TIMEOUT_MS for TLS, DEFAULT_WS_CLOSE_TIMEOUT_MS
+   * for the WebSocket close. A lossy network needs longer: a lost close comes again only after TCP's retransmission timeout.
+   */
+  closeTimeoutMs?: number;
 }
 
 /** The client-side event vocabulary, the same for every strategy. */
@@ -78,6 +84,13 @@ export interface ClientEvents {
 }
 
 export const DEFAULT_RECONNECT_MIN_MS = 50;
+/** A stopping client's wait for its TLS connections' close_notify, when the options say nothing. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+/**
+ * A stopping WebSocket client's wait for the server's side of the close handshake: generous, since a cut close
+ * handshake would leave the client's and the server's byte counts a close frame apart.
+ */
+export const DEFAULT_WS_CLOSE_TIMEOUT_MS = 5_000;
 export const DEFAULT_RECONNECT_MAX_MS = 2_000;
 /**
  * A connection that was accepted but is never answered looks, to the client, like a server that is still thinking:

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import { ROUTES, SUBPROTOCOL } from '../servers/contract/wire.js';
 import type { GapFrame, Message } from '../servers/contract/message.js';
-import { SimulatedClient } from './client.js';
+import { DEFAULT_WS_CLOSE_TIMEOUT_MS, SimulatedClient } from './client.js';
 
 /** One handshake, then frames pushed by the server; after a drop it reconnects with ?since=cursor. */
 export class WebSocketClient extends SimulatedClient {
@@ -82,12 +82,11 @@ export class WebSocketClient extends SimulatedClient {
       ws.once('close', () => resolve());
       if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
       else ws.close(1000);
-      // A server that never answers the close handshake is cut off, generously: a cut close handshake would
-      // leave the client's and the server's byte counts a close frame apart.
+      // A server that never answers the close handshake is cut off, generously (see DEFAULT_WS_CLOSE_TIMEOUT_MS).
       setTimeout(() => {
         ws.terminate();
         resolve();
-      }, 5_000).unref();
+      }, this.options.closeTimeoutMs ?? DEFAULT_WS_CLOSE_TIMEOUT_MS).unref();
     });
   }
 }

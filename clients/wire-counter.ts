@@ -128,7 +128,7 @@ export class WireCounter {
    * it writes when it sees the client go, unread: counted at the server, never at the client. Bounded: a connection
    * still open after `timeoutMs` is destroyed.
    */
-  async closeSecure(timeoutMs = 2_000): Promise<void> {
+  async closeSecure(timeoutMs: number): Promise<void> {
     // In cleartext nothing is still on its way once a client stops: its connections are its HTTP client's to close.
     if (!this.tls) return;
     const secureOver = new Map([...this.secureLive].map(([socket, raw]) => [raw, socket]));

@@ -35,6 +35,16 @@ const DRAIN_FLOOR_MS = 2_000;
  * about 200 ms.
  */
 const LOSS_RECOVERY_MS = 7_000;
+
+/**
+ * How long a stopping client waits for its connections to close in order (the WebSocket close handshake, TLS's
+ * close_notify) before it cuts them: on a lossy kernel network a lost close comes again only after TCP's
+ * retransmission timeout, so as long as any loss may take to repair (the settle budget allows for it); elsewhere
+ * the clients' own defaults.
+ */
+export function clientCloseTimeoutMs(scenario: Pick<Scenario, 'lossPercent'>): number | undefined {
+  return scenarioValue(scenario, 'lossPercent') > 0 ? LOSS_RECOVERY_MS : undefined;
+}
 /** Beyond the schedule's own length: the last publishes of a loaded server run late. */
 const SCHEDULE_SLACK_MS = 30_000;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { transportOptions } from '../../../bench/fleet/tls-evidence.js';
 import { runBudgets } from '../../../bench/plan/budgets.js';
 
 const BASE = { clients: 1_000, pollIntervalMs: 1_000, durationSec: 10, longPollTimeoutMs: 20_000 };
@@ -74,5 +75,15 @@ describe('runBudgets at 100,000 clients', () => {
     // 5,000 + 0.25 ms × 90,000 clients beyond 10,000
     expect(budgets.callMs).toBe(27_500);
     expect(budgets.startMs).toBe(160_000);
+  });
+});
+
+describe('the clients’ transport options', () => {
+  it('give a stopping client as long as a loss may take to repair to close in order on a lossy network, and nothing to change elsewhere', () => {
+    const scenario = { ...BASE, ratePerSec: 1, payloadBytes: 100, arrivals: 'fixed' as const, seed: 1 };
+    expect(transportOptions({ ...scenario, lossPercent: 1 }, undefined)).toEqual({ keepAlive: true, closeTimeoutMs: 7_000 });
+    expect(transportOptions(scenario, undefined)).toEqual({ keepAlive: true });
+    // The settle budget, which the fleet's stop call runs within, allows for that wait.
+    expect(runBudgets({ ...BASE, lossPercent: 1 }).settleMs - runBudgets(BASE).settleMs).toBeGreaterThanOrEqual(7_000);
   });
 });
