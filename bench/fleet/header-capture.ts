@@ -2,9 +2,9 @@ import type http from 'node:http';
 import type { Page } from 'playwright-core';
 import { startPushServer, type PushServer } from '../../servers/app.js';
 import { ROUTES } from '../../servers/contract/wire.js';
-import { FLEET_GLOBAL, type FleetClientConfig, type FleetPageApi } from '../../clients/browser/fleet-protocol.js';
+import type { FleetClientConfig, FleetClientState } from '../../clients/browser/fleet-protocol.js';
 import { PLACEHOLDERS, type HeaderLine, type HeaderProfile, type ProfiledRequest } from '../../clients/header-profile.js';
-import { chromiumVersion, launchChromium, openClientPage, FLEET_PAGE_PATH, type ChromiumLaunch } from './chromium.js';
+import { callPage, chromiumVersion, launchChromium, openClientPage, FLEET_PAGE_PATH, type ChromiumLaunch } from './chromium.js';
 import { mountFleetPage } from './fleet-page.js';
 
 /** The cookie the capture's browser holds: its value marks where the browser puts a cookie among the headers. */
@@ -71,7 +71,7 @@ export async function captureBrowserHeaders(launch: ChromiumLaunch = {}): Promis
           first.req.socket.destroy();
           requests['event-stream-reconnect'] = await arrived(route, afterCut);
         }
-        await page.evaluate((name) => (globalThis as unknown as Record<string, FleetPageApi>)[name].stop(), FLEET_GLOBAL);
+        await callPage(page, 'stop');
       } finally {
         await context.close();
       }
@@ -91,14 +91,11 @@ async function startClient(page: Page, strategy: string, server: PushServer): Pr
     longPollTimeoutMs: server.limits.longPollTimeoutMs,
     firstRequestDelayMs: 0,
   };
-  await page.evaluate(([name, config]) => (globalThis as unknown as Record<string, FleetPageApi>)[name].start(config), [
-    FLEET_GLOBAL,
-    config,
-  ] as const);
+  await callPage(page, 'start', config);
 }
 
 function pageState(page: Page) {
-  return page.evaluate((name) => (globalThis as unknown as Record<string, FleetPageApi>)[name].state(), FLEET_GLOBAL);
+  return callPage<FleetClientState>(page, 'state');
 }
 
 async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {

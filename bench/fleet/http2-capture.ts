@@ -2,10 +2,10 @@ import type http2 from 'node:http2';
 import { startPushServer, type PushServer } from '../../servers/app.js';
 import { ROUTES } from '../../servers/contract/wire.js';
 import { ThrowawayCertificate } from '../../servers/wire/certificate.js';
-import { FLEET_GLOBAL, type FleetClientConfig, type FleetPageApi } from '../../clients/browser/fleet-protocol.js';
+import type { FleetClientConfig } from '../../clients/browser/fleet-protocol.js';
 import type { HeaderLine, HeaderProfile } from '../../clients/header-profile.js';
 import { ShortPollingClient } from '../../clients/short-polling.js';
-import { chromiumVersion, launchChromium, openClientPage, type ChromiumLaunch } from './chromium.js';
+import { callPage, chromiumVersion, launchChromium, openClientPage, type ChromiumLaunch } from './chromium.js';
 import { mountFleetPage } from './fleet-page.js';
 import { CAPTURE_COOKIE } from './header-capture.js';
 
@@ -141,10 +141,7 @@ export async function captureHttp2Browser(launch: ChromiumLaunch = {}): Promise<
             longPollTimeoutMs: server.limits.longPollTimeoutMs,
             firstRequestDelayMs: 0,
           };
-          await page.evaluate(([name, config]) => (globalThis as unknown as Record<string, FleetPageApi>)[name].start(config), [
-            FLEET_GLOBAL,
-            config,
-          ] as const);
+          await callPage(page, 'start', config);
           const count = kind === 'poll' ? CAPTURED_POLLS : 1;
           await recording.waitFor(route, count, before, `${count} ${kind} request(s) over h2`);
           requests[kind] = streams.slice(before).find((s) => s.path === route)!.lines;
@@ -155,7 +152,7 @@ export async function captureHttp2Browser(launch: ChromiumLaunch = {}): Promise<
               .filter((s) => s.path === route)
               .every((s) => s.priority);
           }
-          await page.evaluate((name) => (globalThis as unknown as Record<string, FleetPageApi>)[name].stop(), FLEET_GLOBAL);
+          await callPage(page, 'stop');
         } finally {
           await context.close();
         }
