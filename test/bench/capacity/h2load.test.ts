@@ -51,9 +51,18 @@ describe('without h2load', () => {
       'pushbench: h2load not found (Debian package nghttp2-client: sudo apt-get install nghttp2-client): the HTTP/2 capacity probes are skipped',
     );
     expect(capacityProbes({ ...DEFAULT_CAPACITY, httpVersions: versions })).toEqual([
-      { endpoint: 'short-poll', httpVersion: '1.1' },
-      { endpoint: 'long-poll', httpVersion: '1.1' },
-      { endpoint: 'publish', httpVersion: '1.1' },
+      { endpoint: 'short-poll', httpVersion: '1.1', tls: false },
+      { endpoint: 'long-poll', httpVersion: '1.1', tls: false },
+      { endpoint: 'publish', httpVersion: '1.1', tls: false },
+    ]);
+    // Over TLS too, when the plan asks for it: cleartext first, each over the versions that can run.
+    expect(capacityProbes({ ...DEFAULT_CAPACITY, httpVersions: versions, tls: [false, true] }).map((p) => `${p.endpoint} ${p.tls}`)).toEqual([
+      'short-poll false',
+      'long-poll false',
+      'publish false',
+      'short-poll true',
+      'long-poll true',
+      'publish true',
     ]);
   });
 
