@@ -75,6 +75,8 @@ export interface Scenario {
   longPollTimeoutMs: number;
   arrivals: Arrivals;
   seed: number;
+  /** Clients starting per second (absent or 0: all within their first poll interval). */
+  connectRatePerSec?: number;
   /** Absent: no fault. Otherwise seconds into the schedule (--kill-server-at, or its older name --restart-at). */
   restartAtSec?: number;
   delayMs?: number;
@@ -180,7 +182,7 @@ export const MAX_SERVER_PROCESSES = 8;
 /**
  * Clients of one run: the c100k preset's 100,000. Past 10,000 a run needs several server processes (one holds at
  * most 15,000 push clients and 19,000 connections, under an open-file limit of about 20,000) and several source
- * addresses (bench/fleet/source-address.ts); the bench checks the machine's limits before it starts
+ * addresses (bench/plan/source-address.ts); the bench checks the machine's limits before it starts
  * (bench/plan/machine-limits.ts).
  */
 export const MAX_CLIENTS = 100_000;
@@ -250,6 +252,15 @@ export const SCENARIO_FIELDS: readonly ScenarioField[] = [
     label: (ms) => `long-poll timeout ${fmt(ms)} ms`,
     description: 'longest a long poll is held, ms',
     flag: { name: 'long-poll-timeout', placeholder: 'ms', parse: integer(100, 120_000) },
+  }),
+  field('connectRatePerSec', {
+    default: 0,
+    label: (rate) => (rate > 0 ? `clients start at ${fmt(rate)}/s` : 'clients start within one poll interval'),
+    description:
+      'clients that start per second, on average, in a random order (0: every client within its first poll interval); a large fleet ' +
+      'needs a ramp, or its handshakes queue past the clients’ connect timeout and their retries join the queue',
+    flag: { name: 'connect-rate', placeholder: 'n', parse: integer(0, MAX_CLIENTS) },
+    sweep: false,
   }),
   field('seed', {
     label: (seed) => `seed ${seed}`,

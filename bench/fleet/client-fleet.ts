@@ -69,6 +69,8 @@ export interface FleetOptions {
   blocked?: readonly boolean[];
   /** A run over TLS: the server's certificate, the one the clients trust. */
   ca?: string;
+  /** The source addresses the run's clients bind, round-robin by client index (bench/plan/source-address.ts); none: the kernel's. */
+  sourceAddresses?: readonly string[];
   /** The strategy is served behind nginx whatever the scenario says (a PHP strategy): nginx's timeout decides. */
   behindNginx?: boolean;
 }
@@ -197,7 +199,7 @@ export class ClientFleet {
         ...transportOptions(scenario, options.ca),
         connectTimeoutMs: clientDeadlineMs(scenario, options.behindNginx === true),
         ...(options.blocked?.[i] && { blockUpgrade: true }),
-        localAddress: sourceAddressOf(options.firstClientIndex + i, scenario.clients),
+        localAddress: sourceAddressOf(options.firstClientIndex + i, options.sourceAddresses ?? []),
       });
       return new ClientRecord(options.firstClientIndex + i, client, this.latencies);
     });

@@ -80,6 +80,11 @@ export interface ServerProtocol {
       wsPerMessageDeflate?: boolean;
       /** The address to listen on: the server's end of the kernel network's veth; absent: 127.0.0.1. */
       host?: string;
+      /**
+       * How long the harness gives a plain call (it grows with the clients): a cluster's primary gives its workers'
+       * calls a second less, so that the worker that was late is the one named.
+       */
+      callMs?: number;
     },
     /** Where the clients connect, and where the server takes publishes over HTTP (its API, with the token). */
     { url: string; publish: PublishTarget },
@@ -163,6 +168,8 @@ export interface FleetStart {
   blocked?: boolean[];
   /** A run over TLS: the server's certificate (PEM), the one the clients trust. */
   ca?: string;
+  /** The source addresses the run's clients bind, round-robin by client index; absent: the kernel chooses. */
+  sourceAddresses?: string[];
 }
 
 export interface ClientProtocol {

@@ -1,5 +1,6 @@
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_MAX_MS } from '../../clients/client.js';
 import { scenarioValue, type Scenario } from '../../results/scenario.js';
+import { connectRampMs } from './schedule.js';
 
 /** Booting a child (node + tsx + the server or 2,000 clients) on a busy 2-core machine. */
 export const START_TIMEOUT_MS = 20_000;
@@ -39,12 +40,21 @@ const LOSS_RECOVERY_MS = 7_000;
 /**
  * How long a stopping client waits for its connections to close in order (the WebSocket close handshake, TLS's
  * close_notify) before it cuts them: on a lossy kernel network a lost close comes again only after TCP's
- * retransmission timeout, so as long as any loss may take to repair (the settle budget allows for it); elsewhere
- * the clients' own defaults.
+ * retransmission timeout, so as long as any loss may take to repair (the settle budget allows for it); past
+ * BUSY_FLEET_CLIENTS, as long as a status call to a busy client process may take, for such a process reads the
+ * server's close replies to thousands of connections seconds late (a reply cut short is counted at the server
+ * only, and both ends' counts would differ); elsewhere the clients' own defaults.
  */
-export function clientCloseTimeoutMs(scenario: Pick<Scenario, 'lossPercent'>): number | undefined {
-  return scenarioValue(scenario, 'lossPercent') > 0 ? LOSS_RECOVERY_MS : undefined;
+export function clientCloseTimeoutMs(scenario: Pick<Scenario, 'lossPercent' | 'clients'>): number | undefined {
+  if (scenarioValue(scenario, 'lossPercent') > 0) return LOSS_RECOVERY_MS;
+  return scenario.clients > BUSY_FLEET_CLIENTS ? busyCallMs(scenario.clients) : undefined;
 }
+
+/** A plain call to a child process, longer past BUSY_FLEET_CLIENTS clients. */
+function busyCallMs(clients: number): number {
+  return CALL_TIMEOUT_MS + Math.max(0, clients - BUSY_FLEET_CLIENTS) * CALL_MS_PER_BUSY_CLIENT;
+}
+
 /** Beyond the schedule's own length: the last publishes of a loaded server run late. */
 const SCHEDULE_SLACK_MS = 30_000;
 
@@ -128,6 +138,7 @@ export function runBudgets(
     | 'nginxReadTimeoutSec'
     | 'fleet'
     | 'publisher'
+    | 'connectRatePerSec'
   >,
   behindPool = false,
 ): RunBudgets {
@@ -146,9 +157,14 @@ export function runBudgets(
     // A cluster's primary starts its workers one after the other, each within START_TIMEOUT_MS.
     startMs: START_TIMEOUT_MS * scenarioValue(scenario, 'serverProcesses'),
     clientStartMs: START_TIMEOUT_MS + (scenarioValue(scenario, 'fleet') === 'chromium' ? scenario.clients * BROWSER_CLIENT_OPEN_MS : 0),
-    callMs: CALL_TIMEOUT_MS + Math.max(0, scenario.clients - BUSY_FLEET_CLIENTS) * CALL_MS_PER_BUSY_CLIENT,
-    // A short-polling client is in after its first poll, which may come a whole interval after it starts.
-    connectMs: scenario.pollIntervalMs + CONNECT_GRACE_MS + scenario.clients * CONNECT_MS_PER_CLIENT + roundTrips,
+    callMs: busyCallMs(scenario.clients),
+    // A short-polling client is in after its first poll, which may come a whole interval after it starts (or the
+    // whole ramp, with a connect rate).
+    connectMs:
+      Math.max(scenario.pollIntervalMs, connectRampMs(scenario.clients, scenarioValue(scenario, 'connectRatePerSec'))) +
+      CONNECT_GRACE_MS +
+      scenario.clients * CONNECT_MS_PER_CLIENT +
+      roundTrips,
     scheduleMs: scenario.durationSec * 1000 + SCHEDULE_SLACK_MS + (scenarioValue(scenario, 'publisher') === 'in-process' ? 0 : publish.giveUpMs),
     publish,
     // The last message may be published just after a short poll: the next one comes an interval later.

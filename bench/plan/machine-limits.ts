@@ -109,3 +109,21 @@ function readText(path: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Ports taken on each loopback address, in any state (TIME_WAIT included), from /proc/net/tcp: the local end of
+ * every IPv4 TCP socket. Empty where it cannot be read (not Linux).
+ */
+export function readLoopbackPortUse(): Map<string, number> {
+  const uses = new Map<string, number>();
+  const table = readText('/proc/net/tcp');
+  if (table === undefined) return uses;
+  for (const line of table.split('\n').slice(1)) {
+    // "  12: 0200007F:8A2B 0100007F:1F90 06 …": the local address is little-endian hex.
+    const local = /^\s*\d+:\s+([0-9A-F]{8}):/.exec(line)?.[1];
+    if (local === undefined || !local.endsWith('7F')) continue;
+    const address = `127.${parseInt(local.slice(4, 6), 16)}.${parseInt(local.slice(2, 4), 16)}.${parseInt(local.slice(0, 2), 16)}`;
+    uses.set(address, (uses.get(address) ?? 0) + 1);
+  }
+  return uses;
+}

@@ -53,10 +53,20 @@ export function publishSchedule(spec: ScheduleSpec): number[] {
  * When each client makes its first request: a random phase in [0, pollInterval), as browsers opened at
  * different moments do. Drawn from a stream separate from the schedule's, so changing the client count
  * does not change the publish times.
+ *
+ * With a connect rate (clients starting per second), the phases spread over the ramp that rate makes instead,
+ * clients / rate seconds, when it is longer than an interval: on average `connectRatePerSec` start each second,
+ * in a random order that interleaves the client processes.
  */
-export function pollPhases(seed: number, clients: number, pollIntervalMs: number): number[] {
+export function pollPhases(seed: number, clients: number, pollIntervalMs: number, connectRatePerSec = 0): number[] {
   const random = mulberry32(seed ^ 0x5bd1e995);
-  return Array.from({ length: clients }, () => random() * pollIntervalMs);
+  const spreadMs = Math.max(pollIntervalMs, connectRampMs(clients, connectRatePerSec));
+  return Array.from({ length: clients }, () => random() * spreadMs);
+}
+
+/** How long the clients take to start at `connectRatePerSec` (0: no ramp, they start within one poll interval), ms. */
+export function connectRampMs(clients: number, connectRatePerSec: number): number {
+  return connectRatePerSec > 0 ? (clients / connectRatePerSec) * 1000 : 0;
 }
 
 /**

@@ -34,6 +34,8 @@ import { brokerCost, brokerSnapshot, publishAcrossKill, type BenchRedis, type Br
 import { pollPhases, publishSchedule } from '../plan/schedule.js';
 import type { RedisTraffic } from '../../servers/log/redis/redis-traffic.js';
 import { blockedPlan, fallsBack } from '../fleet/upgrade-fallback.js';
+import { sourceAddresses } from '../plan/source-address.js';
+import { readLoopbackPortUse } from '../plan/machine-limits.js';
 import type { CertificatePem } from '../../servers/wire/certificate.js';
 
 const STATUS_POLL_MS = 50;
@@ -156,6 +158,7 @@ export class RunPhases {
       {
         strategy: this.info.name,
         longPollTimeoutMs: scenario.longPollTimeoutMs,
+        callMs: budgets.callMs,
         publishLog: this.publishLog,
         ...(redis && { redis }),
         ...(scenario.blockedUpgrade !== undefined && { blockedUpgrade: scenario.blockedUpgrade }),
@@ -201,7 +204,8 @@ export class RunPhases {
     await this.server.call('openWindow', undefined, budgets.callMs);
     await this.processes.front?.call('openWindow', undefined, budgets.callMs);
     this.delayLinesAtOpen = this.processes.link && { atMs: performance.now(), cpuMs: this.processes.link.delayLineCpuMs() };
-    const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs);
+    const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs, scenarioValue(scenario, 'connectRatePerSec'));
+    const addresses = sourceAddresses(scenario.clients, readLoopbackPortUse());
     const blocked = fallsBack(info.name, scenario)
       ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
       : undefined;
@@ -217,6 +221,7 @@ export class RunPhases {
             scenario,
             ...(blocked && { blocked: this.shareOf(blocked, i) }),
             ...(this.tls().tls && { ca: this.tls().tls!.cert }),
+            ...(addresses.length > 0 && { sourceAddresses: addresses }),
           },
           budgets.clientStartMs,
         ),

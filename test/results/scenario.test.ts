@@ -36,6 +36,7 @@ const BASE: Scenario = {
 /** BASE with every optional field written out at its default. */
 const EXPLICIT: Scenario = {
   ...BASE,
+  connectRatePerSec: 0,
   delayMs: 0,
   jitterMs: 0,
   bandwidthBytesPerSec: 0,
@@ -67,6 +68,7 @@ const EVERYTHING: Scenario = {
   longPollTimeoutMs: 100,
   arrivals: 'fixed',
   seed: 3,
+  connectRatePerSec: 250,
   delayMs: 50,
   jitterMs: 5,
   bandwidthBytesPerSec: 125_000,
@@ -101,6 +103,7 @@ describe('the field table', () => {
 
   it('says what an absent field means, as the clients and the server take it', () => {
     expect(Object.fromEntries(SCENARIO_FIELDS.filter((f) => f.default !== undefined).map((f) => [f.key, f.default]))).toEqual({
+      connectRatePerSec: 0,
       delayMs: 0,
       jitterMs: 0,
       bandwidthBytesPerSec: 0,
@@ -178,6 +181,7 @@ describe('words', () => {
     );
     expect(describeScenario(EXPLICIT)).toBe(describeScenario(BASE));
     expect(describeSettings(EVERYTHING)).toEqual([
+      'clients start at 250/s',
       'kernel: delay 50 ms ± 5 ms each way, 125,000 B/s shared each way, loss 5 % each way',
       'cookie 1,024 B',
       'minimal headers',

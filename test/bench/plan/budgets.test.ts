@@ -76,6 +76,15 @@ describe('runBudgets at 100,000 clients', () => {
     expect(budgets.callMs).toBe(27_500);
     expect(budgets.startMs).toBe(160_000);
   });
+
+  it('waits for a connect ramp: clients / rate seconds in place of one poll interval', () => {
+    const scenario = { clients: 100_000, pollIntervalMs: 1_000, durationSec: 10, longPollTimeoutMs: 20_000 };
+    // 100 s of ramp + grace 10,000 + 2 ms × 100,000 clients
+    expect(runBudgets({ ...scenario, connectRatePerSec: 1_000 }).connectMs).toBe(100_000 + 10_000 + 200_000);
+    expect(runBudgets(scenario).connectMs).toBe(1_000 + 10_000 + 200_000);
+    // A ramp shorter than an interval changes nothing.
+    expect(runBudgets({ ...BASE, connectRatePerSec: 10_000 }).connectMs).toBe(runBudgets(BASE).connectMs);
+  });
 });
 
 describe('the clients’ transport options', () => {
@@ -85,5 +94,13 @@ describe('the clients’ transport options', () => {
     expect(transportOptions(scenario, undefined)).toEqual({ keepAlive: true });
     // The settle budget, which the fleet's stop call runs within, allows for that wait.
     expect(runBudgets({ ...BASE, lossPercent: 1 }).settleMs - runBudgets(BASE).settleMs).toBeGreaterThanOrEqual(7_000);
+  });
+
+  it('give a stopping client of a fleet past 10,000 as long as a status call to its busy process', () => {
+    const scenario = { ...BASE, clients: 100_000, ratePerSec: 1, payloadBytes: 100, arrivals: 'fixed' as const, seed: 1 };
+    expect(transportOptions(scenario, undefined)).toEqual({ keepAlive: true, closeTimeoutMs: 27_500 });
+    expect(transportOptions({ ...scenario, clients: 10_000 }, undefined)).toEqual({ keepAlive: true });
+    // Within the settle budget the fleet's stop call runs in.
+    expect(runBudgets(scenario).settleMs).toBeGreaterThan(27_500);
   });
 });

@@ -58,6 +58,22 @@ describe('pollPhases', () => {
   it('keeps the first clients’ phases when more clients are added', () => {
     expect(pollPhases(2, 150, 1000).slice(0, 100)).toEqual(pollPhases(2, 100, 1000));
   });
+
+  it('spreads the starts over clients / rate seconds with a connect rate, about rate a second', () => {
+    // 10,000 clients at 1,000 a second: 10 s of ramp.
+    const phases = pollPhases(2, 10_000, 1000, 1_000);
+    expect(Math.max(...phases)).toBeLessThan(10_000);
+    expect(Math.max(...phases)).toBeGreaterThan(9_900);
+    const perSecond = Array.from({ length: 10 }, (_, s) => phases.filter((p) => p >= s * 1000 && p < (s + 1) * 1000).length);
+    for (const count of perSecond) {
+      expect(count).toBeGreaterThan(900);
+      expect(count).toBeLessThan(1_100);
+    }
+    // The same draws, scaled: the order of the clients' starts is the seed's.
+    expect(phases.map((p) => p / 10)).toEqual(pollPhases(2, 10_000, 1000));
+    // A ramp shorter than an interval: the interval, as without one.
+    expect(pollPhases(2, 100, 1000, 1_000)).toEqual(pollPhases(2, 100, 1000));
+  });
 });
 
 describe('mulberry32', () => {
