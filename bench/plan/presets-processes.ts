@@ -60,21 +60,24 @@ const STORM: Preset = {
 };
 
 /*
- * Why c100k looks like this: 100,000 concurrent connections on one 2-core machine. One process may hold about
- * 20,000 open files and one pushes to at most 15,000 clients, so the server is 8 processes behind one port on the
- * Redis source (12,500 clients each) and the clients 8 processes of 12,500; one source address reaches one port
- * from about 28,000 ephemeral ports, and a bind() to one address slows past a few thousand, so the clients bind 25
- * loopback addresses of 4,000 each, those with the fewest ports taken (bench/plan/source-address.ts). The clients start 1,000 a
- * second, 100 s in all: at once, or at 2,000 a second, handshakes queue in the primary's hand-over to its workers
- * past the clients' 10 s connect timeout, and every retry joins the queue (measured: neither ever got all in).
- * One broadcast a second for 10 s reaches every client: 1,000,000 deliveries a strategy, with memory per
- * connection sampled once all are in. WebSocket, server-sent events and long polling (which re-requests after
- * each broadcast: 100,000 requests a second for a moment). A long poll is held 110 s, past the ramp: held 20 s,
- * the polls of the clients already in expire and come back during the ramp (5,000 a second at the end), the
- * primary's hand-over of the new connections falls further behind, and the run failed on a status call
- * (measured); the held polls' own cost is what the other presets measure; short polling, 100,000 requests a second throughout,
- * is left out. The bench checks the machine's limits first (bench/plan/machine-limits.ts). About 3 minutes a
- * strategy, most of it connecting.
+ * Why c100k looks like this: 100,000 concurrent connections on one 2-core machine.
+ * - One process may hold about 20,000 open files and one pushes to at most 15,000 clients, so the server is 8
+ *   processes behind one port on the Redis source (12,500 clients each) and the clients 8 processes of 12,500.
+ * - One source address reaches one port from about 28,000 ephemeral ports, and a bind() to one address slows past
+ *   a few thousand, so the clients bind 25 loopback addresses of 4,000 each, those with the fewest ports taken
+ *   (bench/plan/source-address.ts).
+ * - The clients start 1,000 a second, 100 s in all: at once, or at 2,000 a second, handshakes queue in the
+ *   primary's hand-over to its workers past the clients' 10 s connect timeout, and every retry joins the queue
+ *   (measured: neither ever got all in).
+ * - One broadcast a second for 10 s reaches every client: 1,000,000 deliveries a strategy, with memory per
+ *   connection sampled once all are in.
+ * - WebSocket, server-sent events and long polling, which re-requests after each broadcast (100,000 requests a
+ *   second for a moment). A long poll is held 110 s, past the ramp: held 20 s, the polls of the clients already
+ *   in expire and come back during the ramp (5,000 a second at its end), the hand-over of the new connections
+ *   falls further behind, and the run failed on a status call (measured). Short polling, 100,000 requests a
+ *   second throughout, is left out.
+ * The bench checks the machine's limits first (bench/plan/machine-limits.ts). About 2½ minutes a strategy, most
+ * of it connecting.
  */
 const C100K: Preset = {
   name: 'c100k',

@@ -28,20 +28,22 @@ export function sourceAddressCount(clients: number, perAddress = CONNECTIONS_PER
 
 /**
  * The source addresses the clients of a run bind, client i the address at i modulo their number; none when one
- * address is enough (the kernel chooses). They are the addresses with the fewest ports taken now (`portsInUse`, by
- * address): a run just before, of this bench or another, leaves its connections' ports in TIME_WAIT for a
- * minute, and binding beside them is as slow as binding beside live ones. Ties go to the lowest address.
+ * address is enough (the kernel chooses). They are the addresses with the fewest ports taken now (`portsInUse`,
+ * by address, read only when more than one address is needed): a run just before, of this bench or another,
+ * leaves its connections' ports in TIME_WAIT for a minute, and binding beside them is as slow as binding beside
+ * live ones. Ties go to the lowest address.
  */
 export function sourceAddresses(
   clients: number,
-  portsInUse: ReadonlyMap<string, number> = new Map(),
+  portsInUse: () => ReadonlyMap<string, number> = () => new Map(),
   perAddress = CONNECTIONS_PER_SOURCE_ADDRESS,
 ): string[] {
   const count = sourceAddressCount(clients, perAddress);
   if (count === 1) return [];
+  const uses = portsInUse();
   const all = Array.from({ length: MAX_SOURCE_ADDRESSES }, (_, i) => `127.0.0.${FIRST_SOURCE_HOST + i}`);
   // A stable sort: among addresses equally free, the lower first.
-  return all.sort((a, b) => (portsInUse.get(a) ?? 0) - (portsInUse.get(b) ?? 0)).slice(0, count);
+  return all.sort((a, b) => (uses.get(a) ?? 0) - (uses.get(b) ?? 0)).slice(0, count);
 }
 
 /** The source address client `index` binds, of the run's `addresses` (sourceAddresses); undefined for the kernel's choice. */

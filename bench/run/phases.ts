@@ -205,7 +205,8 @@ export class RunPhases {
     await this.processes.front?.call('openWindow', undefined, budgets.callMs);
     this.delayLinesAtOpen = this.processes.link && { atMs: performance.now(), cpuMs: this.processes.link.delayLineCpuMs() };
     const phases = pollPhases(scenario.seed, scenario.clients, scenario.pollIntervalMs, scenarioValue(scenario, 'connectRatePerSec'));
-    const addresses = sourceAddresses(scenario.clients, readLoopbackPortUse());
+    // On the kernel network the clients reach the server's veth address from their own namespace: no loopback there.
+    const addresses = this.processes.link ? [] : sourceAddresses(scenario.clients, readLoopbackPortUse);
     const blocked = fallsBack(info.name, scenario)
       ? blockedPlan(scenario.seed, scenario.clients, scenarioValue(scenario, 'blockedUpgrade'))
       : undefined;

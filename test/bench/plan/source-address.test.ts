@@ -38,7 +38,7 @@ describe('sourceAddresses', () => {
       ['127.0.0.3', 10],
       ['127.0.0.5', 1],
     ]);
-    const addresses = sourceAddresses(100_000, inUse);
+    const addresses = sourceAddresses(100_000, () => inUse);
     expect(addresses).toHaveLength(25);
     expect(addresses.slice(0, 3)).toEqual(['127.0.0.4', '127.0.0.6', '127.0.0.7']);
     expect(addresses).not.toContain('127.0.0.2');
@@ -89,7 +89,7 @@ describe('clients bound to their source addresses', () => {
 
   it('reach the server from the addresses they were given, over ws (node:http agent) and undici alike', async () => {
     // Three addresses for three clients: a fleet of 3 at one connection per address.
-    const addresses = sourceAddresses(3, new Map(), 1);
+    const addresses = sourceAddresses(3, undefined, 1);
     expect(addresses).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
     const options = (i: number) => ({ baseUrl: server.url, since: 0, localAddress: addresses[i], longPollTimeoutMs: 5_000 });
     clients.push(new WebSocketClient(options(0)), new WebSocketClient(options(1)), new LongPollingClient(options(2)));
