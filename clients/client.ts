@@ -224,6 +224,11 @@ export abstract class SimulatedClient extends EventEmitter<ClientEvents> {
     return this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   }
 
+  /** How long a stop waits for the TLS connections' close_notify (ClientOptions.closeTimeoutMs). */
+  protected get tlsCloseTimeoutMs(): number {
+    return this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  }
+
   /**
    * Starts the clock on one attempt (a connection, a handshake, a request): unless the returned function is called
    * first, because the server answered, `giveUp` gets a timeout error after the connect timeout plus `holdMs`, the

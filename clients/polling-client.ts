@@ -1,6 +1,6 @@
 import type { Client, Dispatcher } from 'undici';
 import type { PollResponse } from '../servers/contract/message.js';
-import { DEFAULT_CLOSE_TIMEOUT_MS, SimulatedClient, type ClientOptions } from './client.js';
+import { SimulatedClient, type ClientOptions } from './client.js';
 import { flatHeaders, type ProfiledRequest } from './header-profile.js';
 import { originClient } from './origin-client.js';
 
@@ -155,7 +155,7 @@ export abstract class PollingClient extends SimulatedClient {
       });
     }
     this.settle();
-    await this.wire.closeSecure(this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    await this.wire.closeSecure(this.tlsCloseTimeoutMs);
     await this.http.destroy();
   }
 }

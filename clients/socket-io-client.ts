@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Gap, Message } from '../servers/contract/message.js';
 import { SOCKET_IO_EVENTS, type SocketIoResume } from '../servers/contract/socket-io.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
-import { SimulatedClient, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MIN_MS, type ClientOptions } from './client.js';
+import { SimulatedClient, DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MIN_MS, type ClientOptions } from './client.js';
 
 /** Bound on each step of a graceful stop (the close packet answered, the connections closed). */
 const STOP_STEP_TIMEOUT_MS = 5_000;
@@ -129,7 +129,7 @@ export abstract class SocketIoClient extends SimulatedClient {
       await Promise.race([engineClosed, sleep(STOP_STEP_TIMEOUT_MS)]);
     }
     await until(() => agentIdle(this.agent), STOP_STEP_TIMEOUT_MS);
-    await this.wire.closeSecure(this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    await this.wire.closeSecure(this.tlsCloseTimeoutMs);
     this.agent.destroy();
     await until(() => this.wire.openConnections === 0, STOP_STEP_TIMEOUT_MS);
   }

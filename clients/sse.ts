@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Client } from 'undici';
 import { ROUTES } from '../servers/contract/wire.js';
 import type { Gap, Message } from '../servers/contract/message.js';
-import { DEFAULT_CLOSE_TIMEOUT_MS, SimulatedClient, type ClientOptions } from './client.js';
+import { SimulatedClient, type ClientOptions } from './client.js';
 import { flatHeaders } from './header-profile.js';
 import { originClient } from './origin-client.js';
 
@@ -114,7 +114,7 @@ export class ServerSentEventsClient extends SimulatedClient {
 
   protected async closeTransport(): Promise<void> {
     this.stream = undefined;
-    await this.wire.closeSecure(this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    await this.wire.closeSecure(this.tlsCloseTimeoutMs);
     await this.http.destroy();
   }
 }
